@@ -1,0 +1,75 @@
+//! `gazette build`: the whole pipeline, written to the output folder.
+
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::pipeline::{self, BuildOptions};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuildArgs {
+    /// The site folder (holding site.yaml and content/)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: <root>/output]
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.yaml's (for previews and staging hosts)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print nothing but errors and warnings
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how long each stage took
+    #[arg(long)]
+    pub timings: bool,
+    /// Build as if the time were this RFC 3339 instant (for reproducible "recent" lists)
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<jiff::Timestamp>,
+}
+
+fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
+    crate::date::Date::parse(text).map(|d| d.timestamp())
+}
+
+impl BuildArgs {
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            now: self.now,
+        }
+    }
+}
+
+/// Runs the build and prints its summary and warnings.
+pub fn run(args: &BuildArgs) -> Result<()> {
+    let options = args.options();
+    let report = pipeline::build(&options)?;
+    for warning in &report.warnings {
+        crate::cli::print_diagnostic(warning);
+    }
+    if args.timings {
+        for (stage, time) in &report.timings {
+            eprintln!("  {stage:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    if !args.quiet {
+        let drafts = match report.drafts_skipped {
+            0 => String::new(),
+            n => format!(", {n} draft(s) skipped"),
+        };
+        println!(
+            "built {} article(s) into {} file(s) in `{}` in {:.2} s{drafts}",
+            report.articles,
+            report.files,
+            crate::error::display_path(&options.output_dir()),
+            report.elapsed.as_secs_f64()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! The commands: each turns parsed arguments into calls on the pipeline.
+
+pub mod build;

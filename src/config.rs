@@ -1,0 +1,246 @@
+//! `site.yaml` -> `Config`: defaults applied, values checked, paths resolved.
+
+use indexmap::IndexMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::url::BaseUrl;
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The site's settings, as the rest of the pipeline sees them.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site folder: where `site.yaml`, `content/` and `themes/` are.
+    pub root: PathBuf,
+    pub title: String,
+    pub base_url: BaseUrl,
+    pub language: String,
+    pub description: String,
+    pub author: Option<String>,
+    pub theme: String,
+    pub paginate: usize,
+    pub default_category: String,
+    pub see_also: SeeAlso,
+    pub categories: IndexMap<String, CategorySettings>,
+    pub markdown: MarkdownSettings,
+    pub feed: FeedSettings,
+    /// Site-relative path or URL of the publisher logo used in structured data.
+    pub logo: Option<String>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SeeAlso {
+    /// "See also" links placed between sections of the body.
+    pub inline: usize,
+    /// "Related" links at the end of an article.
+    pub related: usize,
+}
+
+impl Default for SeeAlso {
+    fn default() -> Self {
+        SeeAlso { inline: 3, related: 5 }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySettings {
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownSettings {
+    /// Raw HTML inside Markdown is kept; `false` strips it.
+    pub unsafe_html: bool,
+}
+
+impl Default for MarkdownSettings {
+    fn default() -> Self {
+        MarkdownSettings { unsafe_html: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedSettings {
+    /// Entries per feed.
+    pub limit: usize,
+    /// Put the whole article in feed entries instead of the summary.
+    pub full_content: bool,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings { limit: 20, full_content: false }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    paginate: Option<usize>,
+    #[serde(default)]
+    default_category: Option<String>,
+    #[serde(default)]
+    see_also: SeeAlso,
+    #[serde(default)]
+    categories: IndexMap<String, CategorySettings>,
+    #[serde(default)]
+    markdown: MarkdownSettings,
+    #[serde(default)]
+    feed: FeedSettings,
+    #[serde(default)]
+    logo: Option<String>,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+}
+
+/// Reads `<root>/site.yaml`.
+pub fn load_config(root: &Path) -> Result<Config> {
+    let file = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Usage(format!(
+                "no `{CONFIG_FILE}` in `{}`: run gazette inside a site folder, pass `--root DIR`, or create a site with `gazette init`",
+                crate::error::display_path(root)
+            )));
+        }
+        Err(e) => return Err(Error::io(file, e)),
+    };
+    parse_config(root, &text).map_err(Error::content)
+}
+
+/// Parses the text of `site.yaml`; `root` is recorded, not read.
+pub fn parse_config(root: &Path, text: &str) -> Result<Config, Diagnostic> {
+    let path = Path::new(CONFIG_FILE);
+    let raw: RawConfig = yaml::from_str(path, 1, 1, text)?;
+    let at = |key: &str| {
+        let (line, column) = yaml::value_position(text, key).unwrap_or((1, 1));
+        Location::new(path, line).with_column(column)
+    };
+    let base_url = BaseUrl::parse(&raw.base_url)
+        .map_err(|reason| Diagnostic::error(at("base_url"), format!("base_url: {reason}")))?;
+    let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        return Err(Diagnostic::error(
+            at("theme"),
+            format!("theme: `{theme}` is not a folder name"),
+        )
+        .with_hint("name a folder inside `themes/`, such as `default`"));
+    }
+    let paginate = raw.paginate.unwrap_or(10);
+    if paginate == 0 {
+        return Err(Diagnostic::error(
+            at("paginate"),
+            "paginate: expected at least 1 article per page",
+        ));
+    }
+    if raw.title.trim().is_empty() {
+        return Err(Diagnostic::error(
+            at("title"),
+            "title: expected the site's name, found nothing",
+        ));
+    }
+    if raw.feed.limit == 0 {
+        return Err(Diagnostic::error(at("feed"), "feed.limit: expected at least 1 entry"));
+    }
+    let extra = match raw.extra {
+        None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
+        Some(v) => v,
+    };
+    Ok(Config {
+        root: root.to_owned(),
+        title: raw.title,
+        base_url,
+        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        description: raw.description.unwrap_or_default(),
+        author: raw.author,
+        theme,
+        paginate,
+        default_category: raw.default_category.unwrap_or_else(|| "News".to_owned()),
+        see_also: raw.see_also,
+        categories: raw.categories,
+        markdown: raw.markdown,
+        feed: raw.feed,
+        logo: raw.logo,
+        extra,
+    })
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_what_is_missing() {
+        let c = parse_config(Path::new("."), "title: T\nbase_url: https://e.com/x\n").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.paginate, 10);
+        assert_eq!(c.default_category, "News");
+        assert_eq!((c.see_also.inline, c.see_also.related), (3, 5));
+        assert!(c.markdown.unsafe_html);
+        assert_eq!(c.base_url.path(), "/x/");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest_key() {
+        let d = parse_config(Path::new("."), "title: T\nbase_url: https://e.com/\npaginte: 3\n")
+            .unwrap_err();
+        assert_eq!(d.to_string(), "site.yaml:3:1: unknown key `paginte`");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("did you mean `paginate`? (custom data goes under `extra`)")
+        );
+    }
+
+    #[test]
+    fn nested_unknown_key_is_named_with_its_parent() {
+        let d = parse_config(
+            Path::new("."),
+            "title: T\nbase_url: https://e.com/\nsee_also:\n  inlne: 2\n",
+        )
+        .unwrap_err();
+        assert_eq!(d.to_string(), "site.yaml:4:3: see_also: unknown key `inlne`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `inline`?"));
+    }
+
+    #[test]
+    fn bad_base_url_points_at_its_value() {
+        let d = parse_config(Path::new("."), "title: T\nbase_url: example.com\n").unwrap_err();
+        assert_eq!(
+            d.to_string(),
+            "site.yaml:2:11: base_url: expected a URL starting with `https://` or `http://`, found `example.com`"
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! Walks `content/`: the articles to parse and the files to copy as they are.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Error, Location, Result};
+
+/// What `content/` holds, in sorted order so builds are deterministic.
+#[derive(Debug, Default)]
+pub struct ContentFiles {
+    /// Markdown articles, relative to the site root (`content/world/talks.md`).
+    pub articles: Vec<PathBuf>,
+    /// Other files, relative to the site root; copied to the same path under `content/`.
+    pub assets: Vec<PathBuf>,
+    /// Files skipped for a reason the writer should know (a symlink leaving the site).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lists `<root>/content`. A missing folder is an empty site, not an error.
+pub fn walk_content(root: &Path) -> Result<ContentFiles> {
+    let content = root.join("content");
+    let mut files = ContentFiles::default();
+    if !content.exists() {
+        return Ok(files);
+    }
+    let canonical_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&content).to_owned();
+            Error::io(
+                relative(root, &path),
+                e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
+            )
+        })?;
+        let rel = relative(root, entry.path());
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    files.warnings.push(Diagnostic::warning(
+                        Location::new(&rel, 1),
+                        "symlinked folder skipped: gazette follows only symlinks to files",
+                    ));
+                    continue;
+                }
+                _ => {
+                    files.warnings.push(
+                        Diagnostic::warning(
+                            Location::new(&rel, 1),
+                            "symlink skipped: it points outside the site folder",
+                        )
+                        .with_hint("copy the file into `content/` instead"),
+                    );
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            continue;
+        }
+        if rel.extension().is_some_and(|e| e == "md") {
+            files.articles.push(rel);
+        } else {
+            files.assets.push(rel);
+        }
+    }
+    Ok(files)
+}
+
+/// Dot files, editor backups and swap files are never content.
+fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with('#')
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+/// Reads an article as UTF-8 text; `rel` is relative to `root`.
+pub fn load_article(root: &Path, rel: &Path) -> Result<String> {
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(rel, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error::content(
+            Diagnostic::error(
+                Location::new(rel, line).with_column(column),
+                "this file is not UTF-8 text",
+            )
+            .with_hint("save it as UTF-8 in your editor"),
+        )
+    })
+}

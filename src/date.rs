@@ -1,0 +1,159 @@
+//! Article dates: `YYYY-MM-DD` or RFC 3339, checked strictly, kept with their offset.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use jiff::Timestamp;
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
+use jiff::tz::{Offset, TimeZone};
+
+/// A publication date. Compares by the instant it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Date {
+    instant: Timestamp,
+    /// The offset it was written in, so it displays as the writer wrote it.
+    offset: Offset,
+    /// Written as a plain `YYYY-MM-DD`: no time to show.
+    date_only: bool,
+}
+
+impl Date {
+    /// Parses `2026-01-22`, `2026-01-22T21:30:00Z` or `2026-01-22T21:30:00+02:00`.
+    /// The error says what is expected.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        let expected = "expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`";
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() >= 10
+            && bytes[..10]
+                .iter()
+                .enumerate()
+                .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        if !shape_ok {
+            return Err(format!("`{text}` is not a date: {expected}"));
+        }
+        let pieces =
+            Pieces::parse(text).map_err(|_| format!("`{text}` is not a valid date: {expected}"))?;
+        let date = pieces.date();
+        if bytes.len() == 10 {
+            let instant = date
+                .to_zoned(TimeZone::UTC)
+                .map_err(|_| format!("`{text}` is out of range"))?
+                .timestamp();
+            return Ok(Date { instant, offset: Offset::UTC, date_only: true });
+        }
+        let time =
+            pieces.time().ok_or_else(|| format!("`{text}` is not a valid date: {expected}"))?;
+        let offset = match pieces.offset() {
+            Some(PiecesOffset::Zulu) => Offset::UTC,
+            Some(PiecesOffset::Numeric(n)) => n.offset(),
+            _ => {
+                return Err(format!(
+                    "`{text}` has a time but no time zone: add `Z` for UTC or an offset such as `+02:00`"
+                ));
+            }
+        };
+        if pieces.time_zone_annotation().is_some() {
+            return Err(format!("`{text}` has a `[zone]` annotation: write only the offset"));
+        }
+        let instant = date
+            .to_datetime(time)
+            .to_zoned(TimeZone::fixed(offset))
+            .map_err(|_| format!("`{text}` is out of range"))?
+            .timestamp();
+        Ok(Date { instant, offset, date_only: false })
+    }
+
+    pub fn from_timestamp(instant: Timestamp) -> Date {
+        Date { instant, offset: Offset::UTC, date_only: false }
+    }
+
+    pub fn timestamp(&self) -> Timestamp {
+        self.instant
+    }
+
+    /// The calendar day in the offset the date was written in.
+    pub fn day(&self) -> jiff::civil::Date {
+        self.instant.to_zoned(TimeZone::fixed(self.offset)).date()
+    }
+
+    pub fn is_date_only(&self) -> bool {
+        self.date_only
+    }
+
+    /// Full RFC 3339 with the writer's offset (`Z` for UTC), for feeds and metadata.
+    pub fn rfc3339(&self) -> String {
+        if self.offset == Offset::UTC {
+            // Whole seconds: sub-second precision means nothing for an article.
+            Timestamp::from_second(self.instant.as_second()).expect("in range").to_string()
+        } else {
+            let whole = Timestamp::from_second(self.instant.as_second()).expect("in range");
+            whole.display_with_offset(self.offset).to_string()
+        }
+    }
+
+    /// What templates get: `2026-01-22` for a plain date, RFC 3339 otherwise.
+    pub fn as_written(&self) -> String {
+        if self.date_only { self.day().to_string() } else { self.rfc3339() }
+    }
+
+    /// "January 22, 2026", the default theme's way of showing a date.
+    pub fn long(&self) -> String {
+        let day = self.day();
+        day.strftime("%B %-d, %Y").to_string()
+    }
+}
+
+impl PartialEq for Date {
+    fn eq(&self, other: &Self) -> bool {
+        self.instant == other.instant
+    }
+}
+
+impl Eq for Date {}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Date {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.instant.cmp(&other.instant)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_written())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_dates_and_rfc3339() {
+        assert_eq!(Date::parse("2026-01-22").unwrap().as_written(), "2026-01-22");
+        assert_eq!(Date::parse("2026-01-22").unwrap().rfc3339(), "2026-01-22T00:00:00Z");
+        assert_eq!(Date::parse("2026-01-22T21:30:00Z").unwrap().rfc3339(), "2026-01-22T21:30:00Z");
+        let d = Date::parse("2026-01-22T01:30:00+02:00").unwrap();
+        assert_eq!(d.rfc3339(), "2026-01-22T01:30:00+02:00");
+        assert_eq!(d.day().to_string(), "2026-01-22");
+        assert!(d < Date::parse("2026-01-22").unwrap(), "compares by instant");
+        assert_eq!(Date::parse("2026-01-02").unwrap().long(), "January 2, 2026");
+    }
+
+    #[test]
+    fn rejects_impossible_and_vague_dates() {
+        for bad in
+            ["2024-02-30", "yesterday", "2024", "22/01/2026", "2026-13-01", "2026-01-22T25:00:00Z"]
+        {
+            assert!(Date::parse(bad).is_err(), "{bad} should be refused");
+        }
+        let e = Date::parse("2026-01-22T10:00:00").unwrap_err();
+        assert!(e.contains("no time zone"), "{e}");
+    }
+}

@@ -1,0 +1,339 @@
+//! Splits an article into its `---` front matter and body, and checks the front matter.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::date::Date;
+use crate::error::{Diagnostic, Location};
+use crate::url::Slug;
+use crate::yaml;
+
+/// An article's front matter, checked and normalised.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub category: Option<String>,
+    /// Unique by slug, in the order written.
+    pub tags: Vec<TagName>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub slug: Option<Slug>,
+    pub draft: bool,
+    pub key_points: Vec<String>,
+    pub faq: Vec<FaqEntry>,
+    pub related: Vec<RelatedLink>,
+    pub extra: serde_json::Value,
+    /// Lines (in the whole file) of values that later stages may complain about.
+    pub lines: KeyLines,
+}
+
+/// A tag as written, and the slug that identifies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagName {
+    pub name: String,
+    pub slug: Slug,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqEntry {
+    pub question: String,
+    /// Markdown.
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// Where some values sit in the file, for errors found after parsing.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLines {
+    pub title: usize,
+    pub date: usize,
+    pub updated: usize,
+    pub summary: usize,
+    pub image: usize,
+    /// One per `related` entry: the line of its `url`.
+    pub related: Vec<usize>,
+    /// One per `faq` entry: the line of its `question`.
+    pub faq: Vec<usize>,
+}
+
+/// An article split into checked front matter and its Markdown body.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub front: FrontMatter,
+    pub body: &'a str,
+    /// The 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    title: String,
+    date: String,
+    #[serde(default)]
+    updated: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    author: Option<Authors>,
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    image_alt: Option<String>,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    key_points: Vec<String>,
+    #[serde(default)]
+    faq: Vec<FaqEntry>,
+    #[serde(default)]
+    related: Vec<RelatedLink>,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Authors {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Splits `text` (the file at `path`) and parses its front matter. Returns every problem
+/// found in the front matter, not only the first.
+pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<Diagnostic>> {
+    let (yaml_text, yaml_line, body, body_line) = split(path, text).map_err(|d| vec![d])?;
+    let raw: Raw =
+        yaml::from_str(path, yaml_line, 1, yaml_text).map_err(|d| vec![fix_untagged(d)])?;
+    let mut problems = Vec::new();
+    let at = |key: &str| -> Location {
+        let (line, column) = yaml::value_position(yaml_text, key).unwrap_or((0, 1));
+        Location::new(path, yaml_line + line.max(1) - 1).with_column(column)
+    };
+    let line_of = |key: &str| at(key).line;
+
+    let title = raw.title.trim().to_owned();
+    if title.is_empty() {
+        problems.push(
+            Diagnostic::error(at("title"), "title: expected the article's headline, found nothing")
+                .with_hint("write `title: \"...\"`"),
+        );
+    }
+    let mut date_of = |key: &str, value: &str| match Date::parse(value) {
+        Ok(date) => Some(date),
+        Err(reason) => {
+            problems.push(Diagnostic::error(at(key), format!("{key}: {reason}")));
+            None
+        }
+    };
+    let date = date_of("date", &raw.date);
+    let updated = raw.updated.as_deref().and_then(|u| date_of("updated", u));
+
+    let mut tags: Vec<TagName> = Vec::with_capacity(raw.tags.len());
+    for name in raw.tags {
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            problems.push(Diagnostic::error(
+                at("tags"),
+                "tags: expected tag names, found an empty tag",
+            ));
+            continue;
+        }
+        let slug = Slug::new(&name);
+        if !tags.iter().any(|t| t.slug == slug) {
+            tags.push(TagName { name, slug });
+        }
+    }
+
+    let authors = match raw.author {
+        None => Vec::new(),
+        Some(Authors::One(a)) => vec![a],
+        Some(Authors::Many(list)) => list,
+    };
+    let authors: Vec<String> =
+        authors.into_iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
+
+    let related_lines = item_lines(yaml_text, yaml_line, "related", "url", raw.related.len());
+    for (link, &line) in raw.related.iter().zip(&related_lines) {
+        if let Err(reason) = check_link_url(&link.url) {
+            problems.push(
+                Diagnostic::error(
+                    Location::new(path, line),
+                    format!("related: `{}` {reason}", link.url),
+                )
+                .with_hint("use a site path such as `/economy/rates/` or an `https://` address"),
+            );
+        }
+        if link.title.trim().is_empty() {
+            problems.push(Diagnostic::error(
+                Location::new(path, line),
+                "related: expected a `title` for this link",
+            ));
+        }
+    }
+    let faq_lines = item_lines(yaml_text, yaml_line, "faq", "question", raw.faq.len());
+    for (entry, &line) in raw.faq.iter().zip(&faq_lines) {
+        if entry.question.trim().is_empty() {
+            problems.push(Diagnostic::error(
+                Location::new(path, line),
+                "faq: expected a question, found nothing",
+            ));
+        }
+    }
+    if let Some(image) = &raw.image
+        && let Err(reason) = check_link_url(image)
+    {
+        problems.push(Diagnostic::error(at("image"), format!("image: `{image}` {reason}")));
+    }
+
+    let extra = match raw.extra {
+        None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
+        Some(value @ serde_json::Value::Object(_)) => value,
+        Some(_) => {
+            problems.push(
+                Diagnostic::error(at("extra"), "extra: expected a mapping of your own keys")
+                    .with_hint("write `extra: { key: value }`"),
+            );
+            serde_json::Value::Null
+        }
+    };
+
+    let Some(date) = date else { return Err(problems) };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let lines = KeyLines {
+        title: line_of("title"),
+        date: line_of("date"),
+        updated: line_of("updated"),
+        summary: line_of("summary"),
+        image: line_of("image"),
+        related: related_lines,
+        faq: faq_lines,
+    };
+    let summary = raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let front = FrontMatter {
+        title,
+        date,
+        updated,
+        category: non_empty(raw.category),
+        tags,
+        summary,
+        authors,
+        image: non_empty(raw.image),
+        image_alt: non_empty(raw.image_alt),
+        slug: non_empty(raw.slug).map(|s| Slug::new(&s)),
+        draft: raw.draft,
+        key_points: raw.key_points,
+        faq: raw.faq,
+        related: raw.related,
+        extra,
+        lines,
+    };
+    Ok(Parsed { front, body, body_line })
+}
+
+/// Splits at the `---` fences: `(yaml, yaml_first_line, body, body_first_line)`.
+fn split<'a>(path: &Path, text: &'a str) -> Result<(&'a str, usize, &'a str, usize), Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        return Err(Diagnostic::error(
+            Location::new(path, 1).with_column(1),
+            "expected `---` on the first line, to open the front matter",
+        )
+        .with_hint(
+            "an article starts with `---`, then `title:` and `date:`, then `---` and the body",
+        ));
+    }
+    let mut offset = first_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        if text[offset..end].trim_end() == "---" {
+            return Ok((&text[first_end..offset], 2, &text[end..], line + 1));
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(Diagnostic::error(
+        Location::new(path, 1).with_column(1),
+        "the front matter opened here is never closed",
+    )
+    .with_hint("add a line `---` after the last front matter key"))
+}
+
+/// serde's "did not match any variant" says nothing useful; say what `author` takes.
+fn fix_untagged(mut d: Diagnostic) -> Diagnostic {
+    if d.message.contains("did not match any variant of untagged enum Authors") {
+        d.message = "author: expected a name or a list of names".to_owned();
+    }
+    d
+}
+
+/// Refuses URLs that would run code or make no sense in a link.
+pub fn check_link_url(url: &str) -> Result<(), &'static str> {
+    let url = url.trim();
+    let scheme_end = url
+        .find(':')
+        .filter(|&i| url[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    match scheme_end.map(|i| url[..i].to_ascii_lowercase()) {
+        _ if url.is_empty() => Err("is empty"),
+        Some(s) if s == "https" || s == "http" || s == "mailto" => Ok(()),
+        Some(_) => {
+            Err("is not allowed: only site paths, `https://`, `http://` and `mailto:` links are")
+        }
+        None if url.starts_with('/') || url.starts_with('#') => Ok(()),
+        None => Err("is not a link: start it with `/` for a page of this site or `https://`"),
+    }
+}
+
+/// Lines (in the whole file) of `field` in each item of the top-level list `key`.
+fn item_lines(
+    yaml_text: &str,
+    yaml_line: usize,
+    key: &str,
+    field: &str,
+    count: usize,
+) -> Vec<usize> {
+    let mut lines = Vec::with_capacity(count);
+    let start = yaml::top_level_keys(yaml_text).find(|(k, ..)| *k == key).map(|(_, l, _)| l);
+    if let Some(start) = start {
+        for (i, text) in yaml_text.lines().enumerate().skip(start) {
+            if !text.starts_with([' ', '-', '\t', '#']) && !text.trim().is_empty() {
+                break; // the next top-level key
+            }
+            let item = text.trim_start().trim_start_matches('-').trim_start();
+            if item.starts_with(field) && item[field.len()..].trim_start().starts_with(':') {
+                lines.push(yaml_line + i);
+            }
+        }
+    }
+    // Flow-style lists (`[{...}]`) hide the items: point at the key for all of them.
+    let fallback = start.map_or(yaml_line, |l| yaml_line + l - 1);
+    lines.resize(count, fallback);
+    lines.truncate(count);
+    lines
+}
+
+#[cfg(test)]
+mod tests;

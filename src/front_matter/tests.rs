@@ -1,0 +1,116 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Parsed<'_>, Vec<Diagnostic>> {
+    parse_article(Path::new("content/a.md"), text)
+}
+
+fn errors(text: &str) -> Vec<String> {
+    parse(text).unwrap_err().iter().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn splits_front_matter_and_body_with_the_body_line() {
+    let p = parse("---\ntitle: T\ndate: 2026-01-02\n---\n\n## Intro\n").unwrap();
+    assert_eq!(p.front.title, "T");
+    assert_eq!(p.body, "\n## Intro\n");
+    assert_eq!(p.body_line, 5);
+}
+
+#[test]
+fn crlf_and_bom_are_accepted() {
+    let p = parse("\u{feff}---\r\ntitle: T\r\ndate: 2026-01-02\r\n---\r\nBody\r\n").unwrap();
+    assert_eq!(p.front.title, "T");
+    assert_eq!(p.body_line, 5);
+}
+
+#[test]
+fn missing_opening_fence_is_named() {
+    assert_eq!(
+        errors("title: T\n"),
+        ["content/a.md:1:1: expected `---` on the first line, to open the front matter"]
+    );
+}
+
+#[test]
+fn missing_closing_fence_is_named() {
+    assert_eq!(
+        errors("---\ntitle: T\ndate: 2026-01-02\n"),
+        ["content/a.md:1:1: the front matter opened here is never closed"]
+    );
+}
+
+#[test]
+fn yaml_lines_count_from_the_top_of_the_file() {
+    assert_eq!(
+        errors("---\ntitle: T\ndate: 2026-01-02\ntgas: [a]\n---\n"),
+        ["content/a.md:4:1: unknown key `tgas`"]
+    );
+}
+
+#[test]
+fn bad_dates_point_at_their_value() {
+    assert_eq!(
+        errors("---\ntitle: T\ndate: 2024-02-30\nupdated: yesterday\n---\n"),
+        [
+            "content/a.md:3:7: date: `2024-02-30` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`",
+            "content/a.md:4:10: updated: `yesterday` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`",
+        ]
+    );
+}
+
+#[test]
+fn missing_title_points_at_the_opening_fence() {
+    assert_eq!(
+        errors("---\ndate: 2026-01-02\n---\n"),
+        ["content/a.md:1: missing required key `title`"]
+    );
+}
+
+#[test]
+fn tags_are_unique_by_slug() {
+    let p = parse(
+        "---\ntitle: T\ndate: 2026-01-02\ntags: [Interest Rates, interest-rates, ECB]\n---\n",
+    )
+    .unwrap();
+    let slugs: Vec<_> = p.front.tags.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(slugs, ["interest-rates", "ecb"]);
+    assert_eq!(p.front.tags[0].name, "Interest Rates");
+}
+
+#[test]
+fn author_takes_one_name_or_a_list() {
+    let one = parse("---\ntitle: T\ndate: 2026-01-02\nauthor: Ann\n---\n").unwrap();
+    assert_eq!(one.front.authors, ["Ann"]);
+    let two = parse("---\ntitle: T\ndate: 2026-01-02\nauthor: [Ann, Bo]\n---\n").unwrap();
+    assert_eq!(two.front.authors, ["Ann", "Bo"]);
+    let bad = errors("---\ntitle: T\ndate: 2026-01-02\nauthor: {a: 1}\n---\n");
+    assert!(bad[0].ends_with("author: expected a name or a list of names"), "{bad:?}");
+}
+
+#[test]
+fn script_urls_in_related_links_are_errors_on_their_line() {
+    let e = errors(
+        "---\ntitle: T\ndate: 2026-01-02\nrelated:\n  - title: A\n    url: /a/\n  - title: B\n    url: javascript:alert(1)\n---\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "content/a.md:8: related: `javascript:alert(1)` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are"
+        ]
+    );
+}
+
+#[test]
+fn link_urls() {
+    assert!(check_link_url("/a/b/").is_ok());
+    assert!(check_link_url("https://x.org").is_ok());
+    assert!(check_link_url("JavaScript:x").is_err());
+    assert!(check_link_url("data:text/html,x").is_err());
+    assert!(check_link_url("relative/").is_err());
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported() {
+    let e = errors("---\ntitle: \"\"\ndate: nope\nimage: javascript:x\n---\n");
+    assert_eq!(e.len(), 3, "{e:?}");
+}

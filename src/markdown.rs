@@ -1,0 +1,580 @@
+//! Markdown -> HTML split into `##` sections, with unique heading ids, a table of contents,
+//! highlighted code and footnotes, plus what later stages need: summary, words, links.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use crate::highlight;
+use crate::url::Slug;
+
+/// Ids the default theme gives its own blocks; body headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "key-points",
+    "toc",
+    "faq",
+    "related",
+    "tags",
+    "share",
+    "search",
+    "footnotes",
+    "see-also",
+    "comments",
+];
+
+/// How Markdown is turned into HTML for one site.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Keep raw HTML written inside Markdown; `false` drops it.
+    pub unsafe_html: bool,
+    /// The site's path prefix (`/` or `/news/`), put in front of root-relative links.
+    pub base_path: &'a str,
+}
+
+/// A rendered article body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// Whatever comes before the first `##` heading.
+    pub intro_html: String,
+    /// One per `##` heading, in order.
+    pub sections: Vec<Section>,
+    /// `##` and `###` headings, for a table of contents.
+    pub toc: Vec<TocEntry>,
+    /// The plain text of the first paragraph.
+    pub first_paragraph: Option<String>,
+    pub word_count: usize,
+    /// Every link and image target, with the line it is on, for `check`.
+    pub links: Vec<BodyLink>,
+    /// Every `id` the body puts on the page.
+    pub ids: Vec<String>,
+    /// The body has highlighted code, so the page needs the code stylesheet.
+    pub has_code: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's inner HTML (inline formatting kept).
+    pub heading_html: String,
+    /// The heading as plain text.
+    pub heading: String,
+    pub id: String,
+    /// The section's content after its heading.
+    pub html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// As written in the Markdown, before the base path was added.
+    pub target: String,
+    /// 1-based line and column in the whole file.
+    pub line: usize,
+    pub column: usize,
+    pub is_image: bool,
+    /// For images: the alt text is empty.
+    pub missing_alt: bool,
+}
+
+fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as O;
+    O::ENABLE_TABLES
+        | O::ENABLE_FOOTNOTES
+        | O::ENABLE_STRIKETHROUGH
+        | O::ENABLE_TASKLISTS
+        | O::ENABLE_SMART_PUNCTUATION
+        | O::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders an article body that starts on line `first_line` of its file.
+pub fn render_body(text: &str, first_line: usize, options: &Options<'_>) -> Body {
+    let mut renderer = Renderer::new(text, first_line, options, true);
+    renderer.run();
+    renderer.finish()
+}
+
+/// Renders a Markdown fragment (an FAQ answer) as block HTML, without sections.
+pub fn render_fragment(text: &str, options: &Options<'_>) -> String {
+    let mut renderer = Renderer::new(text, 1, options, false);
+    renderer.run();
+    renderer.finish().intro_html
+}
+
+/// Renders one line of inline Markdown (a key point) without the paragraph around it.
+pub fn render_inline(text: &str, options: &Options<'_>) -> String {
+    let mut html = render_fragment(text, options);
+    let trimmed = html.trim_end();
+    if trimmed.starts_with("<p>")
+        && trimmed.ends_with("</p>")
+        && trimmed.matches("<p>").count() == 1
+    {
+        html = trimmed["<p>".len()..trimmed.len() - "</p>".len()].to_owned();
+    }
+    html
+}
+
+/// Plain text of inline Markdown: `**Rates** _rise_` gives `Rates rise`.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, parser_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Ids handed out on one page: each is unique, and none is one of the theme's.
+#[derive(Debug)]
+struct IdSet {
+    used: HashSet<String>,
+}
+
+impl IdSet {
+    fn new() -> Self {
+        IdSet { used: RESERVED_IDS.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let id = (1..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|candidate| !self.used.contains(candidate))
+            .expect("an unused suffix exists");
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+struct Heading<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Footnote<'a> {
+    label: String,
+    events: Vec<Event<'a>>,
+}
+
+struct Renderer<'a, 'o> {
+    text: &'a str,
+    options: &'o Options<'o>,
+    sectioned: bool,
+    line_starts: Vec<usize>,
+    first_line: usize,
+    body: Body,
+    ids: IdSet,
+    /// Events of the current section, rendered when the next one starts.
+    pending: Vec<Event<'a>>,
+    /// Nesting of block containers (lists, quotes, footnotes): only top-level `##` split.
+    depth: usize,
+    heading: Option<Heading<'a>>,
+    code: Option<(String, String)>,
+    image: Option<(String, String, String)>,
+    footnote: Option<Footnote<'a>>,
+    footnotes: Vec<Footnote<'a>>,
+    /// Footnote labels in the order first referenced, with how often each was referenced.
+    footnote_refs: Vec<(String, usize)>,
+    summary: Option<String>,
+    summary_done: bool,
+    in_summary: bool,
+}
+
+impl<'a, 'o> Renderer<'a, 'o> {
+    fn new(text: &'a str, first_line: usize, options: &'o Options<'o>, sectioned: bool) -> Self {
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Renderer {
+            text,
+            options,
+            sectioned,
+            line_starts,
+            first_line,
+            body: Body::default(),
+            ids: IdSet::new(),
+            pending: Vec::new(),
+            depth: 0,
+            heading: None,
+            code: None,
+            image: None,
+            footnote: None,
+            footnotes: Vec::new(),
+            footnote_refs: Vec::new(),
+            summary: None,
+            summary_done: false,
+            in_summary: false,
+        }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let index = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.line_starts[index]..offset].chars().count() + 1;
+        (self.first_line + index, column)
+    }
+
+    fn run(&mut self) {
+        let parser = Parser::new_ext(self.text, parser_options()).into_offset_iter();
+        for (event, range) in parser {
+            self.event(event, range.start);
+        }
+    }
+
+    /// Where an event goes: the open footnote, the open heading, or the section.
+    fn emit(&mut self, event: Event<'a>) {
+        if let Some(footnote) = &mut self.footnote {
+            footnote.events.push(event);
+        } else if let Some(heading) = &mut self.heading {
+            heading.events.push(event);
+        } else {
+            self.pending.push(event);
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        // Inside a code block or image, only text matters.
+        if let Some((_, code)) = &mut self.code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.end_code(),
+                _ => {}
+            }
+            return;
+        }
+        if let Some((_, alt, _)) = &mut self.image {
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                Event::End(TagEnd::Image) => self.end_image(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                self.heading = Some(Heading {
+                    level,
+                    explicit_id: id,
+                    classes,
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let (line, column) = self.position(offset);
+                self.body.links.push(BodyLink {
+                    target: dest_url.to_string(),
+                    line,
+                    column,
+                    is_image: true,
+                    missing_alt: false,
+                });
+                self.image = Some((self.rewrite(&dest_url), String::new(), title.to_string()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = if matches!(link_type, LinkType::Email) {
+                    dest_url
+                } else {
+                    let (line, column) = self.position(offset);
+                    self.body.links.push(BodyLink {
+                        target: dest_url.to_string(),
+                        line,
+                        column,
+                        is_image: false,
+                        missing_alt: false,
+                    });
+                    CowStr::from(self.rewrite(&dest_url))
+                };
+                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !self.options.unsafe_html => {}
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.footnote = Some(Footnote { label: label.to_string(), events: Vec::new() });
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(footnote) = self.footnote.take() {
+                    self.footnotes.push(footnote);
+                }
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                self.depth += 1;
+                self.emit(Event::Html("<div class=\"table-wrap\">".into()));
+                self.emit(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.depth -= 1;
+                self.emit(Event::End(TagEnd::Table));
+                self.emit(Event::Html("</div>".into()));
+            }
+            Event::Start(Tag::Paragraph) => {
+                if self.depth == 0
+                    && !self.summary_done
+                    && self.heading.is_none()
+                    && self.footnote.is_none()
+                {
+                    self.in_summary = true;
+                }
+                self.emit(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if self.in_summary {
+                    self.in_summary = false;
+                    let text = self.summary.take().unwrap_or_default();
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        self.summary = Some(text);
+                        self.summary_done = true;
+                    }
+                }
+                self.emit(Event::End(TagEnd::Paragraph));
+            }
+            Event::Text(text) => {
+                self.count_words(&text);
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push_str(&text);
+                }
+                if self.in_summary {
+                    self.summary.get_or_insert_with(String::new).push_str(&text);
+                }
+                self.emit(Event::Text(text));
+            }
+            Event::Code(text) => {
+                self.count_words(&text);
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push_str(&text);
+                }
+                if self.in_summary {
+                    self.summary.get_or_insert_with(String::new).push_str(&text);
+                }
+                self.emit(Event::Code(text));
+            }
+            Event::SoftBreak | Event::HardBreak if self.in_summary => {
+                self.summary.get_or_insert_with(String::new).push(' ');
+                self.emit(event);
+            }
+            Event::Start(tag) => {
+                if is_container(&tag) {
+                    self.depth += 1;
+                }
+                self.emit(Event::Start(tag));
+            }
+            Event::End(tag) => {
+                if is_container_end(&tag) {
+                    self.depth -= 1;
+                }
+                self.emit(Event::End(tag));
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn count_words(&mut self, text: &str) {
+        self.body.word_count +=
+            text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    }
+
+    /// Root-relative links get the site's base path, so they work under a sub-path.
+    fn rewrite(&self, url: &str) -> String {
+        match url.strip_prefix('/') {
+            Some(rest) if !rest.starts_with('/') => format!("{}{rest}", self.options.base_path),
+            _ => url.to_owned(),
+        }
+    }
+
+    fn end_code(&mut self) {
+        let (lang, code) = self.code.take().expect("inside a code block");
+        let (inner, highlighted) = highlight::render_code(&code, &lang);
+        self.body.has_code |= highlighted;
+        let mut html = String::with_capacity(inner.len() + 64);
+        html.push_str("<pre class=\"code\"");
+        if !lang.is_empty() {
+            html.push_str(" data-lang=\"");
+            escape_html(&mut html, &lang).expect("String writes cannot fail");
+            html.push('"');
+        }
+        html.push_str("><code>");
+        html.push_str(&inner);
+        html.push_str("</code></pre>\n");
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn end_image(&mut self) {
+        let (src, alt, title) = self.image.take().expect("inside an image");
+        let alt = alt.trim();
+        if alt.is_empty()
+            && let Some(link) = self.body.links.iter_mut().rev().find(|l| l.is_image)
+        {
+            link.missing_alt = true;
+        }
+        let mut html = String::from("<img src=\"");
+        escape_href(&mut html, &src).expect("String writes cannot fail");
+        html.push_str("\" alt=\"");
+        escape_html(&mut html, alt).expect("String writes cannot fail");
+        html.push('"');
+        if !title.is_empty() {
+            html.push_str(" title=\"");
+            escape_html(&mut html, &title).expect("String writes cannot fail");
+            html.push('"');
+        }
+        html.push_str(" loading=\"lazy\" decoding=\"async\">");
+        self.emit(Event::InlineHtml(html.into()));
+    }
+
+    fn end_heading(&mut self) {
+        let heading = self.heading.take().expect("inside a heading");
+        let text = heading.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let base = match &heading.explicit_id {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => Slug::new(&text).as_str().to_owned(),
+        };
+        let id = self.ids.unique(&base);
+        self.body.ids.push(id.clone());
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, heading.events.into_iter());
+        // One `h1` per page: the theme's title. A `#` in the body counts as a `##`.
+        let level = match heading.level {
+            HeadingLevel::H1 => HeadingLevel::H2,
+            other => other,
+        };
+        let level_number = level as u8;
+        if level_number <= 3 && self.sectioned && self.depth == 0 {
+            self.body.toc.push(TocEntry {
+                level: level_number,
+                text: text.clone(),
+                id: id.clone(),
+            });
+        }
+        if level == HeadingLevel::H2 && self.sectioned && self.depth == 0 {
+            self.flush();
+            self.body.sections.push(Section {
+                heading_html: inner,
+                heading: text,
+                id,
+                html: String::new(),
+            });
+            return;
+        }
+        let mut html = format!("<{level} id=\"");
+        escape_html(&mut html, &id).expect("String writes cannot fail");
+        html.push('"');
+        if !heading.classes.is_empty() {
+            html.push_str(" class=\"");
+            escape_html(&mut html, &heading.classes.join(" ")).expect("String writes cannot fail");
+            html.push('"');
+        }
+        html.push('>');
+        html.push_str(&inner);
+        html.push_str(&format!("</{level}>\n"));
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        let number = match self.footnote_refs.iter().position(|(l, _)| l == label) {
+            Some(i) => {
+                self.footnote_refs[i].1 += 1;
+                i + 1
+            }
+            None => {
+                self.footnote_refs.push((label.to_owned(), 1));
+                self.footnote_refs.len()
+            }
+        };
+        let slug = Slug::new(label);
+        let count = self.footnote_refs[number - 1].1;
+        let ref_id =
+            if count == 1 { format!("fnref-{slug}") } else { format!("fnref-{slug}-{count}") };
+        let html = format!(
+            "<sup class=\"footnote-ref\" id=\"{ref_id}\"><a href=\"#fn-{slug}\">{number}</a></sup>"
+        );
+        self.emit(Event::InlineHtml(html.into()));
+    }
+
+    /// Renders the pending events into the current section (or the intro).
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let target = match self.body.sections.last_mut() {
+            Some(section) => &mut section.html,
+            None => &mut self.body.intro_html,
+        };
+        pulldown_cmark::html::push_html(target, self.pending.drain(..));
+    }
+
+    fn finish(mut self) -> Body {
+        self.flush();
+        if !self.footnotes.is_empty() {
+            let html = self.render_footnotes();
+            match self.body.sections.last_mut() {
+                Some(section) => section.html.push_str(&html),
+                None => self.body.intro_html.push_str(&html),
+            }
+        }
+        let mut body = self.body;
+        body.first_paragraph = self.summary.filter(|_| self.summary_done);
+        body
+    }
+
+    /// The notes list: referenced footnotes in order of first reference, then the rest.
+    fn render_footnotes(&mut self) -> String {
+        let mut footnotes = std::mem::take(&mut self.footnotes);
+        footnotes.sort_by_key(|f| {
+            self.footnote_refs.iter().position(|(l, _)| *l == f.label).unwrap_or(usize::MAX)
+        });
+        let mut html = String::from("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
+        for footnote in footnotes {
+            let slug = Slug::new(&footnote.label);
+            let id = self.ids.unique(&format!("fn-{slug}"));
+            self.body.ids.push(id.clone());
+            html.push_str(&format!("<li id=\"{id}\">"));
+            pulldown_cmark::html::push_html(&mut html, footnote.events.into_iter());
+            if self.footnote_refs.iter().any(|(l, _)| *l == footnote.label) {
+                html.push_str(&format!(
+                    "<a href=\"#fnref-{slug}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a>"
+                ));
+            }
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ol>\n</section>\n");
+        html
+    }
+}
+
+fn is_container(tag: &Tag<'_>) -> bool {
+    matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::DefinitionList)
+}
+
+fn is_container_end(tag: &TagEnd) -> bool {
+    matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::DefinitionList)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,130 @@
+use super::*;
+
+const OPTS: Options<'static> = Options { unsafe_html: true, base_path: "/" };
+
+fn body(text: &str) -> Body {
+    render_body(text, 1, &OPTS)
+}
+
+#[test]
+fn splits_sections_at_each_h2() {
+    let b = body("Lead para.\n\n## One\n\nFirst.\n\n### Sub\n\nMore.\n\n## Two\n\nSecond.\n");
+    assert_eq!(b.intro_html, "<p>Lead para.</p>\n");
+    let headings: Vec<_> = b.sections.iter().map(|s| (s.heading.as_str(), s.id.as_str())).collect();
+    assert_eq!(headings, [("One", "one"), ("Two", "two")]);
+    assert_eq!(b.sections[0].html, "<p>First.</p>\n<h3 id=\"sub\">Sub</h3>\n<p>More.</p>\n");
+    let toc: Vec<_> = b.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
+    assert_eq!(toc, [(2, "one"), (3, "sub"), (2, "two")]);
+}
+
+#[test]
+fn heading_ids_are_unique_and_avoid_theme_ids() {
+    let b = body("## Notes\n\n## Notes\n\n## FAQ\n\n## Key points\n\n## Custom {#mine}\n");
+    let ids: Vec<_> = b.sections.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["notes", "notes-1", "faq-1", "key-points-1", "mine"]);
+}
+
+#[test]
+fn body_h1_is_demoted_so_the_page_keeps_one_h1() {
+    let b = body("# Big\n\ntext\n");
+    assert_eq!(b.sections.len(), 1);
+    assert_eq!(b.sections[0].heading, "Big");
+}
+
+#[test]
+fn headings_inside_quotes_do_not_split() {
+    let b = body("## A\n\n> ## Quoted\n\n## B\n");
+    assert_eq!(b.sections.len(), 2);
+    assert!(b.sections[0].html.contains("<h2 id=\"quoted\">Quoted</h2>"), "{}", b.sections[0].html);
+}
+
+#[test]
+fn code_is_highlighted_with_classes() {
+    let b = body("```python\nx = 1\n```\n");
+    assert!(b.has_code);
+    assert!(
+        b.intro_html
+            .starts_with("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-"),
+        "{}",
+        b.intro_html
+    );
+    assert!(!b.intro_html.contains("style="));
+}
+
+#[test]
+fn extensions_are_on() {
+    let b = body("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"\n\n- [x] done\n");
+    assert!(b.intro_html.contains("<div class=\"table-wrap\"><table>"), "{}", b.intro_html);
+    assert!(b.intro_html.contains("<del>gone</del>"));
+    assert!(b.intro_html.contains("“quoted”"));
+    assert!(b.intro_html.contains("type=\"checkbox\""));
+}
+
+#[test]
+fn footnotes_are_numbered_by_first_reference_and_listed_at_the_end() {
+    let b = body("## A\n\nOne[^b] two[^a].\n\n[^a]: Note A.\n[^b]: Note B.\n\n## B\n\nEnd.\n");
+    let a = &b.sections[0].html;
+    assert!(
+        a.contains("<sup class=\"footnote-ref\" id=\"fnref-b\"><a href=\"#fn-b\">1</a></sup>"),
+        "{a}"
+    );
+    assert!(a.contains("<a href=\"#fn-a\">2</a>"), "{a}");
+    let last = &b.sections[1].html;
+    let (pos_b, pos_a) = (last.find("id=\"fn-b\"").unwrap(), last.find("id=\"fn-a\"").unwrap());
+    assert!(pos_b < pos_a, "{last}");
+    assert!(b.ids.contains(&"fn-a".to_owned()));
+}
+
+#[test]
+fn root_relative_links_get_the_base_path() {
+    let opts = Options { unsafe_html: true, base_path: "/news/" };
+    let b =
+        render_body("[a](/economy/x/) [b](https://e.org/) [c](#top) ![i](/img/x.png)", 1, &opts);
+    assert!(b.intro_html.contains("href=\"/news/economy/x/\""), "{}", b.intro_html);
+    assert!(b.intro_html.contains("href=\"https://e.org/\""));
+    assert!(b.intro_html.contains("href=\"#top\""));
+    assert!(
+        b.intro_html.contains("<img src=\"/news/img/x.png\" alt=\"i\" loading=\"lazy\""),
+        "{}",
+        b.intro_html
+    );
+    let targets: Vec<_> = b.links.iter().map(|l| l.target.as_str()).collect();
+    assert_eq!(targets, ["/economy/x/", "https://e.org/", "#top", "/img/x.png"]);
+}
+
+#[test]
+fn links_know_their_file_line() {
+    let b = render_body("intro\n\nsee [x](/a/)\n\n![](/b.png)\n", 10, &OPTS);
+    assert_eq!((b.links[0].line, b.links[0].column), (12, 5));
+    assert_eq!(b.links[1].line, 14);
+    assert!(b.links[1].missing_alt);
+    assert!(!b.links[0].missing_alt);
+}
+
+#[test]
+fn raw_html_is_kept_or_stripped() {
+    let text = "<div class=\"x\">hi</div>\n\ntext <b>bold</b> <script>alert(1)</script>\n";
+    assert!(body(text).intro_html.contains("<script>"));
+    let stripped = render_body(text, 1, &Options { unsafe_html: false, base_path: "/" });
+    assert!(!stripped.intro_html.contains('<') || !stripped.intro_html.contains("<script>"));
+    assert!(!stripped.intro_html.contains("<div"), "{}", stripped.intro_html);
+    assert!(!stripped.intro_html.contains("<b>"), "{}", stripped.intro_html);
+}
+
+#[test]
+fn summary_words_and_reading_facts() {
+    let b = body(
+        "![img](/a.png)\n\nThe *first* paragraph,\nwrapped.\n\nSecond one.\n\n```\nnot counted words here\n```\n",
+    );
+    assert_eq!(b.first_paragraph.as_deref(), Some("The first paragraph, wrapped."));
+    assert_eq!(b.word_count, 6);
+}
+
+#[test]
+fn inline_markdown_has_no_paragraph() {
+    assert_eq!(
+        render_inline("A **bold** [link](/x/)", &OPTS),
+        "A <strong>bold</strong> <a href=\"/x/\">link</a>"
+    );
+    assert_eq!(plain_text("**Rates** _rise_"), "Rates rise");
+}

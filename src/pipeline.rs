@@ -1,0 +1,182 @@
+//! The only code that calls the stages in order: config, content, documents, site,
+//! theme, render, output.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::content;
+use crate::error::{Diagnostic, Error, Result};
+use crate::highlight;
+use crate::output::{self, Staging};
+use crate::render;
+use crate::site::{self, Document, Site};
+use crate::theme;
+use crate::url::BaseUrl;
+
+/// What a build is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Defaults to `<root>/output`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from site.yaml (for previews).
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// The build time, for "recent" lists; defaults to the clock.
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// What a finished build reports.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub articles: usize,
+    pub drafts_skipped: usize,
+    /// Files written: pages, feeds, assets.
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub elapsed: Duration,
+}
+
+struct Timer {
+    start: Instant,
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        let now = Instant::now();
+        Timer { start: now, last: now, stages: Vec::new() }
+    }
+
+    fn stage(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Loads the configuration, applying command-line overrides.
+pub fn load_config(options: &BuildOptions) -> Result<Config> {
+    let mut config = config::load_config(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.base_url =
+            BaseUrl::parse(url).map_err(|reason| Error::Usage(format!("--base-url: {reason}")))?;
+    }
+    Ok(config)
+}
+
+/// Reads and checks all content into the immutable site model, without writing anything.
+/// Every content problem is reported at once.
+pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
+    let mut timer = Timer::new();
+    let config = load_config(options)?;
+    let (site, mut report) = load_site_with(config, options, &mut timer)?;
+    report.timings = timer.stages;
+    Ok((site, report))
+}
+
+fn load_site_with(
+    config: Config,
+    options: &BuildOptions,
+    timer: &mut Timer,
+) -> Result<(Site, BuildReport)> {
+    let root = &options.root;
+    let files = content::walk_content(root)?;
+    let mut report = BuildReport { warnings: files.warnings, ..BuildReport::default() };
+    let texts: Vec<Result<(PathBuf, String)>> = files
+        .articles
+        .par_iter()
+        .map(|rel| content::load_article(root, rel).map(|text| (rel.clone(), text)))
+        .collect();
+    timer.stage("load");
+
+    let results: Vec<Result<Document>> = texts
+        .into_par_iter()
+        .map(|loaded| {
+            let (rel, text) = loaded?;
+            site::parse_document(&rel, &text, &config)
+                .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))
+        })
+        .collect();
+    timer.stage("parse");
+
+    let mut documents = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(doc) if doc.draft && !options.drafts => report.drafts_skipped += 1,
+            Ok(doc) => documents.push(doc),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Many(errors.into_iter().flat_map(flatten).collect()));
+    }
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let site = Site::assemble(config, documents, files.assets, now)
+        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
+    timer.stage("see-also");
+    report.articles = site.articles.len();
+    Ok((site, report))
+}
+
+fn flatten(error: Error) -> Vec<Error> {
+    match error {
+        Error::Many(errors) => errors.into_iter().flat_map(flatten).collect(),
+        other => vec![other],
+    }
+}
+
+/// Builds the site into its output folder. On any error the previous output is untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut timer = Timer::new();
+    let config = load_config(options)?;
+    let output = options.output_dir();
+    output::check_output_dir(&options.root, &output)?;
+    // Templates are checked before content is parsed: a broken theme fails fast.
+    let mut theme = theme::load_theme(&config)?;
+    timer.stage("theme");
+    let (site, mut report) = load_site_with(config, options, &mut timer)?;
+
+    let staging = Staging::create(&output)?;
+    theme.add_generated_asset("highlight.css", highlight::theme_css().into_bytes());
+    let sink = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
+    let mut files = render::render_site(&site, &mut theme, &sink)?;
+    timer.stage("render");
+    files += copy_assets(&site, &staging)?;
+    staging.commit()?;
+    timer.stage("write");
+
+    report.files = files;
+    report.elapsed = timer.start.elapsed();
+    report.timings = timer.stages;
+    Ok(report)
+}
+
+/// Copies the non-Markdown files of `content/` to the same place in the output.
+fn copy_assets(site: &Site, staging: &Staging) -> Result<usize> {
+    let errors: Vec<Error> = site
+        .assets
+        .par_iter()
+        .filter_map(|rel| {
+            let target = rel.strip_prefix("content").unwrap_or(rel);
+            staging.copy(target, &site.config.root.join(rel)).err()
+        })
+        .collect();
+    Error::collect(errors)?;
+    Ok(site.assets.len())
+}

@@ -1,0 +1,360 @@
+//! What templates see: plain view structs built from the site model, nothing else.
+
+use serde::Serialize;
+
+use crate::site::{Article, ArticleId, Site, Tag};
+use crate::url::UrlPath;
+
+/// A link with a label: a tag, an author, a category.
+#[derive(Debug, Serialize)]
+pub(crate) struct LinkView<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) url: String,
+    pub(crate) slug: &'a str,
+}
+
+/// Site-wide values, in every template as `site` (and `config`, as CONTENT.md promises
+/// `config.extra`).
+#[derive(Debug, Serialize)]
+pub(crate) struct SiteView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) language: &'a str,
+    pub(crate) author: Option<&'a str>,
+    /// Absolute, with the final `/`.
+    pub(crate) base_url: &'a str,
+    /// The root-relative prefix of every link: `/` or `/news/`.
+    pub(crate) base_path: &'a str,
+    pub(crate) home_url: String,
+    pub(crate) tags_url: String,
+    pub(crate) search_url: String,
+    pub(crate) archive_url: String,
+    pub(crate) feed_url: String,
+    /// Absolute URL of the feed.
+    pub(crate) feed_permalink: String,
+    pub(crate) logo: Option<String>,
+    pub(crate) categories: Vec<NavCategory<'a>>,
+    pub(crate) article_count: usize,
+    pub(crate) generator: &'static str,
+    pub(crate) extra: &'a serde_json::Value,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct NavCategory<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) slug: &'a str,
+    pub(crate) url: String,
+    pub(crate) feed_url: String,
+    pub(crate) count: usize,
+    pub(crate) description: Option<&'a str>,
+}
+
+/// An article as listings, cards and links show it.
+#[derive(Debug, Serialize)]
+pub(crate) struct CardView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) summary: &'a str,
+    pub(crate) date: String,
+    pub(crate) date_long: String,
+    pub(crate) updated: Option<String>,
+    pub(crate) category: LinkView<'a>,
+    pub(crate) tags: Vec<LinkView<'a>>,
+    pub(crate) authors: Vec<LinkView<'a>>,
+    pub(crate) image: Option<String>,
+    pub(crate) image_alt: Option<&'a str>,
+    pub(crate) reading_minutes: usize,
+    pub(crate) draft: bool,
+}
+
+/// One "See also" or "Related" link to another article of the site.
+#[derive(Debug, Serialize)]
+pub(crate) struct SeeAlsoView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) summary: &'a str,
+    pub(crate) category: LinkView<'a>,
+    pub(crate) date: String,
+    pub(crate) date_long: String,
+    /// The tags this article shares with the page that links it.
+    pub(crate) shared_tags: Vec<LinkView<'a>>,
+    pub(crate) image: Option<String>,
+    pub(crate) image_alt: Option<&'a str>,
+}
+
+/// An entry of the end "Related" block: hand-picked first, then computed.
+#[derive(Debug, Serialize)]
+pub(crate) struct RelatedView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    /// `editor` for the front matter's `related:` links, `see-also` for computed ones.
+    pub(crate) kind: &'static str,
+    pub(crate) external: bool,
+    /// Set when the link points at an article of this site.
+    pub(crate) article: Option<SeeAlsoView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct SectionView<'a> {
+    pub(crate) heading: &'a str,
+    pub(crate) heading_html: &'a str,
+    pub(crate) id: &'a str,
+    pub(crate) html: &'a str,
+    /// The "See also" line that follows this section, if any.
+    pub(crate) see_also: Option<SeeAlsoView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct KeyPointView<'a> {
+    pub(crate) label: Option<&'a str>,
+    pub(crate) text_html: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct FaqView<'a> {
+    pub(crate) question: &'a str,
+    pub(crate) answer_html: &'a str,
+}
+
+/// Everything `article.html` gets as `page`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub(crate) card: CardView<'a>,
+    pub(crate) permalink: String,
+    pub(crate) updated_long: Option<String>,
+    pub(crate) intro_html: &'a str,
+    pub(crate) sections: Vec<SectionView<'a>>,
+    pub(crate) toc: &'a [crate::markdown::TocEntry],
+    pub(crate) key_points: Vec<KeyPointView<'a>>,
+    pub(crate) faq: Vec<FaqView<'a>>,
+    pub(crate) related: Vec<RelatedView<'a>>,
+    pub(crate) word_count: usize,
+    pub(crate) has_code: bool,
+    pub(crate) source: String,
+    pub(crate) extra: &'a serde_json::Value,
+}
+
+/// A page of a listing (home, category, tag, author).
+#[derive(Debug, Serialize)]
+pub(crate) struct PagerView {
+    pub(crate) current: usize,
+    pub(crate) total: usize,
+    pub(crate) prev_url: Option<String>,
+    pub(crate) next_url: Option<String>,
+    pub(crate) first_url: String,
+    pub(crate) pages: Vec<PagerLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PagerLink {
+    pub(crate) number: usize,
+    pub(crate) url: String,
+    pub(crate) current: bool,
+}
+
+impl PagerView {
+    pub(crate) fn new(site: &Site, base: &UrlPath, current: usize, total: usize) -> PagerView {
+        let link = |n: usize| site.config.base_url.link(&base.page(n));
+        // The first, the last, and two either side of the current page.
+        let pages = (1..=total)
+            .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
+            .map(|n| PagerLink { number: n, url: link(n), current: n == current })
+            .collect();
+        PagerView {
+            current,
+            total,
+            prev_url: (current > 1).then(|| link(current - 1)),
+            next_url: (current < total).then(|| link(current + 1)),
+            first_url: link(1),
+            pages,
+        }
+    }
+}
+
+pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
+    let config = &site.config;
+    let base = &config.base_url;
+    SiteView {
+        title: &config.title,
+        description: &config.description,
+        language: &config.language,
+        author: config.author.as_deref(),
+        base_url: base.as_str(),
+        base_path: base.path(),
+        home_url: base.link(&UrlPath::root()),
+        tags_url: base.link(&UrlPath::fixed(&["tags"])),
+        search_url: base.link(&UrlPath::fixed(&["search"])),
+        archive_url: base.link(&UrlPath::fixed(&["archive"])),
+        feed_url: base.link_str("/feed.xml"),
+        feed_permalink: base.absolute_str("/feed.xml"),
+        logo: config.logo.as_deref().map(|l| asset_link(site, l)),
+        categories: site
+            .categories
+            .iter()
+            .map(|c| NavCategory {
+                name: &c.name,
+                slug: c.slug.as_str(),
+                url: base.link(&c.url),
+                feed_url: base.link_str(&format!("{}feed.xml", c.url)),
+                count: c.articles.len(),
+                description: c.settings.description.as_deref(),
+            })
+            .collect(),
+        article_count: site.articles.len(),
+        generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+        extra: &config.extra,
+    }
+}
+
+/// A link to a file or page named in content: site paths get the base path, URLs stay.
+pub(crate) fn asset_link(site: &Site, path: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") {
+        site.config.base_url.link_str(path)
+    } else {
+        path.to_owned()
+    }
+}
+
+pub(crate) fn tag_link<'a>(site: &'a Site, tag: &'a Tag) -> LinkView<'a> {
+    LinkView { name: &tag.name, url: site.config.base_url.link(&tag.url), slug: tag.slug.as_str() }
+}
+
+pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
+    let base = &site.config.base_url;
+    let doc = &article.doc;
+    let category = site.category(article.category);
+    CardView {
+        title: &doc.title,
+        url: base.link(&article.url),
+        summary: &doc.summary,
+        date: doc.date.as_written(),
+        date_long: doc.date.long(),
+        updated: doc.updated.map(|u| u.as_written()),
+        category: LinkView {
+            name: &category.name,
+            url: base.link(&category.url),
+            slug: category.slug.as_str(),
+        },
+        // Tags in the order the writer gave them.
+        tags: doc
+            .tags
+            .iter()
+            .filter_map(|t| site.tags.binary_search_by(|x| x.slug.cmp(&t.slug)).ok())
+            .map(|i| tag_link(site, &site.tags[i]))
+            .collect(),
+        authors: article
+            .authors
+            .iter()
+            .map(|&id| {
+                let author = site.author(id);
+                LinkView {
+                    name: &author.name,
+                    url: base.link(&author.url),
+                    slug: author.slug.as_str(),
+                }
+            })
+            .collect(),
+        image: doc.image.as_deref().map(|i| asset_link(site, i)),
+        image_alt: doc.image_alt.as_deref(),
+        reading_minutes: doc.reading_minutes,
+        draft: doc.draft,
+    }
+}
+
+/// `target` as a link from `from`: with the tags they share.
+pub(crate) fn see_also_view<'a>(
+    site: &'a Site,
+    from: &Article,
+    target: ArticleId,
+) -> SeeAlsoView<'a> {
+    let article = site.article(target);
+    let card = card(site, article);
+    let shared = article
+        .tags
+        .iter()
+        .filter(|t| from.tags.binary_search(t).is_ok())
+        .map(|&t| tag_link(site, site.tag(t)))
+        .collect();
+    SeeAlsoView {
+        title: card.title,
+        url: card.url,
+        summary: card.summary,
+        category: card.category,
+        date: card.date,
+        date_long: card.date_long,
+        shared_tags: shared,
+        image: card.image,
+        image_alt: card.image_alt,
+    }
+}
+
+pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleView<'a> {
+    let doc = &article.doc;
+    let base = &site.config.base_url;
+    let see_also = &site.see_also[article.id.index()];
+    let sections = doc
+        .body
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SectionView {
+            heading: &s.heading,
+            heading_html: &s.heading_html,
+            id: &s.id,
+            html: &s.html,
+            see_also: see_also
+                .inline
+                .iter()
+                .find(|(section, _)| *section == i)
+                .map(|&(_, target)| see_also_view(site, article, target)),
+        })
+        .collect();
+    let mut related: Vec<RelatedView<'a>> = doc
+        .related
+        .iter()
+        .map(|link| {
+            let target = link.internal.as_ref().and_then(|url| site.find(url));
+            RelatedView {
+                title: &link.title,
+                url: asset_link(site, &link.url),
+                kind: "editor",
+                external: link.internal.is_none() && !link.url.starts_with('#'),
+                article: target.map(|t| see_also_view(site, article, t.id)),
+            }
+        })
+        .collect();
+    related.extend(see_also.related.iter().map(|&id| {
+        let view = see_also_view(site, article, id);
+        RelatedView {
+            title: view.title,
+            url: view.url.clone(),
+            kind: "see-also",
+            external: false,
+            article: Some(view),
+        }
+    }));
+    ArticleView {
+        card: card(site, article),
+        permalink: base.absolute_str(article.url.as_str()),
+        updated_long: doc.updated.map(|u| u.long()),
+        intro_html: &doc.body.intro_html,
+        sections,
+        toc: &doc.body.toc,
+        key_points: doc
+            .key_points
+            .iter()
+            .map(|k| KeyPointView { label: k.label.as_deref(), text_html: &k.text_html })
+            .collect(),
+        faq: doc
+            .faq
+            .iter()
+            .map(|f| FaqView { question: &f.question, answer_html: &f.answer_html })
+            .collect(),
+        related,
+        word_count: doc.body.word_count,
+        has_code: doc.body.has_code,
+        source: crate::error::display_path(&doc.source),
+        extra: &doc.extra,
+    }
+}

@@ -1,0 +1,208 @@
+//! One article file -> `Document`: front matter checked, Markdown rendered. Pure, so
+//! files are parsed in parallel.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::Diagnostic;
+use crate::front_matter::{self, KeyLines, TagName};
+use crate::markdown::{self, Body};
+use crate::url::{Slug, UrlPath};
+
+/// Reading speed used for "N min read".
+const WORDS_PER_MINUTE: usize = 220;
+/// Longest summary taken from the first paragraph, in characters.
+const AUTO_SUMMARY_CHARS: usize = 280;
+
+/// Everything an article file says, rendered, before the article takes its place in the site.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Relative to the site root: `content/world/talks.md`.
+    pub source: PathBuf,
+    pub slug: Slug,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    /// The display name; `default_category` when the file has none.
+    pub category: String,
+    pub tags: Vec<TagName>,
+    /// From front matter, or the first paragraph when it has none.
+    pub summary: String,
+    pub summary_is_explicit: bool,
+    pub authors: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub draft: bool,
+    pub key_points: Vec<KeyPoint>,
+    pub faq: Vec<Faq>,
+    pub related: Vec<RelatedLink>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+    pub reading_minutes: usize,
+    /// Where front matter values are, for later checks.
+    pub lines: KeyLines,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPoint {
+    /// The "Label" of "Label: text", if the point has one.
+    pub label: Option<String>,
+    /// The text after the label, as inline HTML.
+    pub text_html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Faq {
+    pub question: String,
+    pub answer_html: String,
+    /// The answer as plain text, for structured data.
+    pub answer_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedLink {
+    pub title: String,
+    /// As written in front matter.
+    pub url: String,
+    /// A page of this site, when the URL is a site path.
+    pub internal: Option<UrlPath>,
+}
+
+/// Parses and renders the article file `source` (relative to the site root).
+pub fn parse_document(
+    source: &Path,
+    text: &str,
+    config: &Config,
+) -> Result<Document, Vec<Diagnostic>> {
+    let parsed = front_matter::parse_article(source, text)?;
+    let front = parsed.front;
+    let options = markdown::Options {
+        unsafe_html: config.markdown.unsafe_html,
+        base_path: config.base_url.path(),
+    };
+    let body = markdown::render_body(parsed.body, parsed.body_line, &options);
+
+    let slug = match front.slug {
+        Some(slug) => slug,
+        None => Slug::new(&source.file_stem().unwrap_or_default().to_string_lossy()),
+    };
+    let (summary, summary_is_explicit) = match front.summary {
+        Some(summary) => (summary, true),
+        None => (shorten(body.first_paragraph.as_deref().unwrap_or(""), AUTO_SUMMARY_CHARS), false),
+    };
+    let key_points = front.key_points.iter().map(|point| key_point(point, &options)).collect();
+    let faq = front
+        .faq
+        .into_iter()
+        .map(|entry| Faq {
+            question: entry.question.trim().to_owned(),
+            answer_html: markdown::render_fragment(&entry.answer, &options),
+            answer_text: markdown::plain_text(&entry.answer),
+        })
+        .collect();
+    let related = front
+        .related
+        .into_iter()
+        .map(|link| {
+            let url = link.url.trim().to_owned();
+            RelatedLink {
+                title: link.title.trim().to_owned(),
+                internal: UrlPath::parse_internal(&url),
+                url,
+            }
+        })
+        .collect();
+    let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    Ok(Document {
+        source: source.to_owned(),
+        slug,
+        title: front.title,
+        date: front.date,
+        updated: front.updated,
+        category: front.category.unwrap_or_else(|| config.default_category.clone()),
+        tags: front.tags,
+        summary,
+        summary_is_explicit,
+        authors: front.authors,
+        image: front.image,
+        image_alt: front.image_alt,
+        draft: front.draft,
+        key_points,
+        faq,
+        related,
+        extra: front.extra,
+        body,
+        reading_minutes,
+        lines: front.lines,
+    })
+}
+
+/// "Label: text" puts the label in bold; a point without a short plain label is all text.
+fn key_point(point: &str, options: &markdown::Options<'_>) -> KeyPoint {
+    if let Some((label, rest)) = point.split_once(':') {
+        let label = label.trim();
+        let plain = !label.is_empty()
+            && label.chars().count() <= 40
+            && label.split_whitespace().count() <= 6
+            && !label.contains(['[', ']', '(', '`', '*', '_', '<', '>', '/', '#']);
+        if plain && rest.starts_with(char::is_whitespace) {
+            return KeyPoint {
+                label: Some(label.to_owned()),
+                text_html: markdown::render_inline(rest.trim(), options),
+            };
+        }
+    }
+    KeyPoint { label: None, text_html: markdown::render_inline(point.trim(), options) }
+}
+
+/// Cuts `text` to at most `max` characters at a word boundary, adding `…` when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        crate::config::parse_config(Path::new("."), "title: T\nbase_url: https://e.com/news/\n")
+            .unwrap()
+    }
+
+    #[test]
+    fn key_point_labels_are_split_off() {
+        let opts = markdown::Options { unsafe_html: true, base_path: "/" };
+        let p = key_point("Why it matters: rates **rise**", &opts);
+        assert_eq!(p.label.as_deref(), Some("Why it matters"));
+        assert_eq!(p.text_html, "rates <strong>rise</strong>");
+        assert_eq!(key_point("See https://x.org: now", &opts).label, None);
+        assert_eq!(key_point("Time 10:30 today", &opts).label, None);
+    }
+
+    #[test]
+    fn document_defaults() {
+        let text = "---\ntitle: T\ndate: 2026-01-02\nrelated:\n  - title: R\n    url: /economy/x/\n---\n\nFirst paragraph here.\n\n## A\n\nBody.\n";
+        let d = parse_document(Path::new("content/econ/My File.md"), text, &config()).unwrap();
+        assert_eq!(d.slug.as_str(), "my-file");
+        assert_eq!(d.category, "News");
+        assert_eq!(d.summary, "First paragraph here.");
+        assert!(!d.summary_is_explicit);
+        assert_eq!(d.reading_minutes, 1);
+        assert_eq!(d.related[0].internal.as_ref().map(|u| u.as_str()), Some("/economy/x/"));
+    }
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+    }
+}

@@ -1,0 +1,356 @@
+//! The immutable site model: articles in order, categories, tags, authors and "See also".
+
+mod document;
+pub mod see_also;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use document::{Document, Faq, KeyPoint, RelatedLink, parse_document, shorten};
+pub use see_also::SeeAlso;
+
+use crate::config::{CategorySettings, Config};
+use crate::error::{Diagnostic, Location};
+use crate::url::{Slug, UrlPath};
+
+/// Most tags one article may carry; more is almost surely a mistake, and would make
+/// tag statistics quadratic.
+pub const MAX_TAGS_PER_ARTICLE: usize = 100;
+
+/// Top-level paths the site itself uses; no category may take them.
+const RESERVED_TOP_LEVEL: &[&str] =
+    &["tags", "authors", "archive", "page", "search", "assets", "feed-xml", "static"];
+
+macro_rules! id_type {
+    ($name:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            fn from_index(index: usize) -> Self {
+                $name(u32::try_from(index).expect("fewer than 4 billion items"))
+            }
+        }
+    };
+}
+
+id_type!(ArticleId, "An article's position in `Site::articles` (newest first).");
+id_type!(CategoryId, "A category's position in `Site::categories` (navigation order).");
+id_type!(TagId, "A tag's position in `Site::tags` (by slug).");
+id_type!(AuthorId, "An author's position in `Site::authors` (by slug).");
+
+#[derive(Debug)]
+pub struct Article {
+    pub id: ArticleId,
+    pub url: UrlPath,
+    pub category: CategoryId,
+    /// Sorted by id, unique.
+    pub tags: Vec<TagId>,
+    pub authors: Vec<AuthorId>,
+    pub doc: Document,
+}
+
+#[derive(Debug)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: String,
+    pub slug: Slug,
+    pub url: UrlPath,
+    pub settings: CategorySettings,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+#[derive(Debug)]
+pub struct Tag {
+    pub id: TagId,
+    /// As first written (in the newest article using it).
+    pub name: String,
+    pub slug: Slug,
+    pub url: UrlPath,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
+    /// Tags seen most often on the same articles, most frequent first.
+    pub related: Vec<(TagId, usize)>,
+}
+
+#[derive(Debug)]
+pub struct Author {
+    pub id: AuthorId,
+    pub name: String,
+    pub slug: Slug,
+    pub url: UrlPath,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+/// Everything a build renders, fixed once assembled.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first; ties by URL.
+    pub articles: Vec<Article>,
+    pub categories: Vec<Category>,
+    pub tags: Vec<Tag>,
+    pub authors: Vec<Author>,
+    /// One per article, same order.
+    pub see_also: Vec<SeeAlso>,
+    /// Files under `content/` copied as they are, relative to the site root.
+    pub assets: Vec<PathBuf>,
+    /// When the build runs: "now" for the news sitemap.
+    pub now: jiff::Timestamp,
+    by_url: HashMap<UrlPath, ArticleId>,
+}
+
+/// How many related topics a tag page lists.
+const RELATED_TAGS: usize = 8;
+
+impl Site {
+    /// Puts parsed documents in order and links them together. Reports every problem
+    /// (duplicate URLs, reserved names) at once.
+    pub fn assemble(
+        config: Config,
+        documents: Vec<Document>,
+        assets: Vec<PathBuf>,
+        now: jiff::Timestamp,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut documents: Vec<(UrlPath, Document)> = documents
+            .into_iter()
+            .map(|doc| {
+                let category = Slug::new(&doc.category);
+                let url = UrlPath::from_slugs([&category, &doc.slug]);
+                (url, doc)
+            })
+            .collect();
+        // Newest first; the URL breaks ties so every build orders alike.
+        documents.sort_by(|(ua, a), (ub, b)| b.date.cmp(&a.date).then_with(|| ua.cmp(ub)));
+
+        let mut by_url: HashMap<&UrlPath, &Document> = HashMap::with_capacity(documents.len());
+        for (url, doc) in &documents {
+            if let Some(first) = by_url.insert(url, doc) {
+                let (first, second) =
+                    if first.source < doc.source { (first, doc) } else { (doc, first) };
+                problems.push(
+                    Diagnostic::error(
+                        Location::new(&second.source, second.lines.title.max(1)),
+                        format!(
+                            "this article has the URL `{url}`, like `{}`",
+                            crate::error::display_path(&first.source)
+                        ),
+                    )
+                    .with_hint("give one of them another `slug:` or `category:`"),
+                );
+            }
+            if doc.tags.len() > MAX_TAGS_PER_ARTICLE {
+                problems.push(
+                    Diagnostic::error(
+                        Location::new(&doc.source, 1),
+                        format!(
+                            "{} tags: an article may have at most {MAX_TAGS_PER_ARTICLE}",
+                            doc.tags.len()
+                        ),
+                    )
+                    .with_hint("keep the few tags a reader would follow"),
+                );
+            }
+        }
+
+        // Categories: those named in site.yaml first, in its order, then by size and name.
+        let mut category_index: HashMap<Slug, usize> = HashMap::new();
+        let mut categories: Vec<Category> = Vec::new();
+        let mut category_of = Vec::with_capacity(documents.len());
+        for (_, doc) in &documents {
+            let slug = Slug::new(&doc.category);
+            let index = *category_index.entry(slug.clone()).or_insert_with(|| {
+                categories.push(Category {
+                    id: CategoryId(0),
+                    name: doc.category.clone(),
+                    url: UrlPath::from_slugs([&slug]),
+                    slug,
+                    settings: CategorySettings::default(),
+                    articles: Vec::new(),
+                });
+                categories.len() - 1
+            });
+            category_of.push(index);
+            if RESERVED_TOP_LEVEL.contains(&categories[index].slug.as_str())
+                && categories[index].articles.is_empty()
+            {
+                problems.push(
+                    Diagnostic::error(
+                        Location::new(&doc.source, 1),
+                        format!("the category `{}` would take the URL `/{}/`, which gazette uses itself", doc.category, categories[index].slug),
+                    )
+                    .with_hint("choose another category name"),
+                );
+            }
+            categories[index].articles.push(ArticleId(0)); // counted now, filled below
+        }
+        let configured: Vec<Slug> = config.categories.keys().map(|name| Slug::new(name)).collect();
+        let mut order: Vec<usize> = (0..categories.len()).collect();
+        order.sort_by_key(|&i| {
+            let c = &categories[i];
+            let rank = configured.iter().position(|s| *s == c.slug).unwrap_or(usize::MAX);
+            (rank, std::cmp::Reverse(c.articles.len()), c.slug.clone())
+        });
+        let mut new_position = vec![0; categories.len()];
+        for (position, &old) in order.iter().enumerate() {
+            new_position[old] = position;
+        }
+        let mut slots: Vec<Option<Category>> = categories.into_iter().map(Some).collect();
+        let mut categories: Vec<Category> = order
+            .iter()
+            .enumerate()
+            .map(|(position, &old)| {
+                let mut c = slots[old].take().expect("each category moved once");
+                c.id = CategoryId::from_index(position);
+                c.articles.clear();
+                c.settings = config
+                    .categories
+                    .iter()
+                    .find(|(name, _)| Slug::new(name) == c.slug)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default();
+                c
+            })
+            .collect();
+
+        // Tags and authors: ordered by slug, named as the newest article writes them.
+        let mut tag_slugs: Vec<Slug> =
+            documents.iter().flat_map(|(_, d)| d.tags.iter().map(|t| t.slug.clone())).collect();
+        tag_slugs.sort_unstable();
+        tag_slugs.dedup();
+        let tag_index: HashMap<Slug, usize> =
+            tag_slugs.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
+        let mut tags: Vec<Tag> = tag_slugs
+            .iter()
+            .enumerate()
+            .map(|(i, slug)| Tag {
+                id: TagId::from_index(i),
+                name: String::new(),
+                url: UrlPath::fixed(&["tags"]).join(slug),
+                slug: slug.clone(),
+                articles: Vec::new(),
+                related: Vec::new(),
+            })
+            .collect();
+        let mut author_slugs: Vec<Slug> =
+            documents.iter().flat_map(|(_, d)| d.authors.iter().map(|a| Slug::new(a))).collect();
+        author_slugs.sort();
+        author_slugs.dedup();
+        let author_index: HashMap<Slug, usize> =
+            author_slugs.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
+        let mut authors: Vec<Author> = author_slugs
+            .iter()
+            .enumerate()
+            .map(|(i, slug)| Author {
+                id: AuthorId::from_index(i),
+                name: String::new(),
+                url: UrlPath::fixed(&["authors"]).join(slug),
+                slug: slug.clone(),
+                articles: Vec::new(),
+            })
+            .collect();
+
+        let mut articles = Vec::with_capacity(documents.len());
+        for (index, ((url, doc), old_category)) in
+            documents.into_iter().zip(category_of).enumerate()
+        {
+            let id = ArticleId::from_index(index);
+            let category = &mut categories[new_position[old_category]];
+            category.articles.push(id);
+            let mut tag_ids: Vec<TagId> =
+                doc.tags.iter().map(|t| TagId::from_index(tag_index[&t.slug])).collect();
+            for (tag_name, tag_id) in doc.tags.iter().zip(&tag_ids) {
+                let tag = &mut tags[tag_id.index()];
+                if tag.name.is_empty() {
+                    tag.name = tag_name.name.clone();
+                }
+                tag.articles.push(id);
+            }
+            tag_ids.sort_unstable();
+            let mut author_ids: Vec<AuthorId> = Vec::with_capacity(doc.authors.len());
+            for name in &doc.authors {
+                let author_id = AuthorId::from_index(author_index[&Slug::new(name)]);
+                let author = &mut authors[author_id.index()];
+                if author.name.is_empty() {
+                    author.name = name.clone();
+                }
+                if !author_ids.contains(&author_id) {
+                    author.articles.push(id);
+                    author_ids.push(author_id);
+                }
+            }
+            articles.push(Article {
+                id,
+                url,
+                category: category.id,
+                tags: tag_ids,
+                authors: author_ids,
+                doc,
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        related_tags(&articles, &mut tags);
+        let see_also = see_also::compute(&articles, tags.len(), &config.see_also);
+        let by_url = articles.iter().map(|a| (a.url.clone(), a.id)).collect();
+        Ok(Site { config, articles, categories, tags, authors, see_also, assets, now, by_url })
+    }
+
+    pub fn article(&self, id: ArticleId) -> &Article {
+        &self.articles[id.index()]
+    }
+
+    pub fn category(&self, id: CategoryId) -> &Category {
+        &self.categories[id.index()]
+    }
+
+    pub fn tag(&self, id: TagId) -> &Tag {
+        &self.tags[id.index()]
+    }
+
+    pub fn author(&self, id: AuthorId) -> &Author {
+        &self.authors[id.index()]
+    }
+
+    /// The article at `url`, if any.
+    pub fn find(&self, url: &UrlPath) -> Option<&Article> {
+        self.by_url.get(url).map(|&id| self.article(id))
+    }
+
+    /// Articles that appear in listings and feeds: all of them (drafts are in the
+    /// site only when the build asked for them).
+    pub fn listed(&self) -> impl Iterator<Item = &Article> {
+        self.articles.iter()
+    }
+}
+
+/// For each tag, the tags that share the most articles with it.
+fn related_tags(articles: &[Article], tags: &mut [Tag]) {
+    let mut counts: HashMap<(TagId, TagId), usize> = HashMap::new();
+    for article in articles {
+        for (i, &a) in article.tags.iter().enumerate() {
+            for &b in &article.tags[i + 1..] {
+                *counts.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let mut per_tag: Vec<Vec<(TagId, usize)>> = vec![Vec::new(); tags.len()];
+    for ((a, b), n) in counts {
+        per_tag[a.index()].push((b, n));
+        per_tag[b.index()].push((a, n));
+    }
+    for (tag, mut related) in tags.iter_mut().zip(per_tag) {
+        related.sort_by(|(ta, na), (tb, nb)| nb.cmp(na).then(ta.cmp(tb)));
+        related.truncate(RELATED_TAGS);
+        tag.related = related;
+    }
+}

@@ -1,0 +1,136 @@
+use proptest::prelude::*;
+
+use super::*;
+
+/// The all-pairs reference: every article scored against every other, exactly.
+fn brute_force(corpus: &Corpus, want: &[usize]) -> Vec<Vec<u32>> {
+    let n = corpus.tags.len();
+    let mut df = vec![0u32; corpus.tag_count];
+    for tags in &corpus.tags {
+        for &t in tags {
+            df[t as usize] += 1;
+        }
+    }
+    (0..n)
+        .map(|a| {
+            let mut candidates: Vec<(Vec<u32>, u32)> = (0..n)
+                .filter(|&b| {
+                    b != a && !corpus.draft[b] && !corpus.excluded[a].contains(&(b as u32))
+                })
+                .map(|b| {
+                    let mut dfs: Vec<u32> = corpus.tags[a]
+                        .iter()
+                        .filter(|t| corpus.tags[b].contains(t))
+                        .map(|&t| df[t as usize])
+                        .collect();
+                    dfs.sort_unstable();
+                    (dfs, b as u32)
+                })
+                // score > 0: some shared tag is not on every article
+                .filter(|(dfs, _)| dfs.iter().any(|&d| (d as usize) < n))
+                .collect();
+            candidates.sort_by(|x, y| exact_compare(&x.0, &y.0, n).reverse().then(x.1.cmp(&y.1)));
+            candidates.into_iter().take(want[a]).map(|(_, b)| b).collect()
+        })
+        .collect()
+}
+
+fn corpus_strategy() -> impl Strategy<Value = (Corpus, Vec<usize>)> {
+    (1usize..40, 1usize..10).prop_flat_map(|(n, tag_count)| {
+        let article = (
+            proptest::collection::btree_set(0..tag_count as u32, 0..6),
+            proptest::bool::weighted(0.15),
+            proptest::collection::btree_set(0..n as u32, 0..3),
+            0usize..10,
+        );
+        proptest::collection::vec(article, n).prop_map(move |articles| {
+            let mut corpus = Corpus { tags: vec![], draft: vec![], excluded: vec![], tag_count };
+            let mut want = vec![];
+            for (tags, draft, excluded, w) in articles {
+                corpus.tags.push(tags.into_iter().collect());
+                corpus.draft.push(draft);
+                corpus.excluded.push(excluded.into_iter().collect());
+                want.push(w);
+            }
+            (corpus, want)
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn inverted_index_matches_all_pairs((corpus, want) in corpus_strategy()) {
+        prop_assert_eq!(rank_all(&corpus, &want), brute_force(&corpus, &want));
+    }
+}
+
+#[test]
+fn exact_ties_are_ties_whatever_the_float_sums() {
+    // ln(N/1) + ln(N/6) and ln(N/2) + ln(N/3) are equal: 1·6 = 2·3.
+    assert_eq!(exact_compare(&[1, 6], &[2, 3], 12), Ordering::Equal);
+    assert_eq!(exact_compare(&[1], &[2], 12), Ordering::Greater);
+    assert_eq!(exact_compare(&[2, 2], &[1], 4), Ordering::Equal); // ln 2 + ln 2 = ln 4
+    assert_eq!(exact_compare(&[3], &[2, 2], 4), Ordering::Less);
+}
+
+#[test]
+fn a_tie_built_from_different_tags_falls_to_the_newer_article() {
+    // N = 12. Article 0 shares tags of df 2 and 6 with article 9, and tags of df 3 and 4
+    // with article 5: ln 6 + ln 2 = ln 4 + ln 3, a tie however the float sums round, so
+    // the newer article (smaller id) comes first.
+    let n = 12;
+    let mut tags: Vec<Vec<u32>> = vec![vec![]; n];
+    let mut put = |tag: u32, articles: &[usize]| {
+        for &a in articles {
+            tags[a].push(tag);
+        }
+    };
+    put(0, &[0, 9]); // df 2
+    put(1, &[0, 9, 1, 2, 3, 4]); // df 6
+    put(2, &[0, 5, 6]); // df 3
+    put(3, &[0, 5, 7, 8]); // df 4
+    for t in &mut tags {
+        t.sort_unstable();
+    }
+    let corpus = Corpus { tags, draft: vec![false; n], excluded: vec![vec![]; n], tag_count: 4 };
+    let ranked = rank_all(&corpus, &vec![2; n]);
+    assert_eq!(ranked[0], vec![5, 9]);
+    assert_eq!(ranked, brute_force(&corpus, &vec![2; n]));
+}
+
+#[test]
+fn a_tag_on_every_article_links_nothing() {
+    let corpus = Corpus {
+        tags: vec![vec![0]; 4],
+        draft: vec![false; 4],
+        excluded: vec![vec![]; 4],
+        tag_count: 1,
+    };
+    assert!(rank_all(&corpus, &[3; 4]).iter().all(Vec::is_empty));
+}
+
+#[test]
+fn placement_follows_the_rounding_rule() {
+    // S = 6, k = 3: 6/4·i = 1.5, 3, 4.5 -> 2, 3, 5.
+    assert_eq!(inline_positions(6, 3), [2, 3, 5]);
+    // S = 2, k = 3: 0.5, 1, 1.5 -> 1, 1, 2: repeats and the last section dropped.
+    assert_eq!(inline_positions(2, 3), [1]);
+    // S = 1: nothing goes after the last (only) section.
+    assert!(inline_positions(1, 3).is_empty());
+    assert!(inline_positions(0, 3).is_empty());
+    // S = 5, k = 3: 1.25, 2.5, 3.75 -> 1, 3, 4.
+    assert_eq!(inline_positions(5, 3), [1, 3, 4]);
+    assert!(inline_positions(8, 0).is_empty());
+}
+
+#[test]
+fn place_fills_inline_first_then_related() {
+    let s = place(&[7, 8, 9, 10], &[2, 4], 5);
+    assert_eq!(s.inline, vec![(1, ArticleId(7)), (3, ArticleId(8))]);
+    assert_eq!(s.related, vec![ArticleId(9), ArticleId(10)]);
+    let short = place(&[7], &[2, 4], 5);
+    assert_eq!(short.inline, vec![(1, ArticleId(7))]);
+    assert!(short.related.is_empty());
+}

@@ -1,0 +1,277 @@
+//! Templates and assets from `themes/<name>/`, over the default theme embedded in the binary.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::{Error, Result, display_path};
+use crate::markdown;
+use crate::url::Slug;
+
+/// The default theme, compiled in from the same files as `themes/default/`.
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A file a theme ships under `static/`.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Where it is written in the output, relative: `style.3f2a1c9b0d.css`.
+    pub output_path: String,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+/// A loaded theme: parsed templates plus the assets to copy.
+#[derive(Debug)]
+pub struct Theme {
+    pub tera: Tera,
+    pub assets: Vec<Asset>,
+    /// Asset name as the theme writes it (`style.css`) -> output path with its hash.
+    pub asset_paths: BTreeMap<String, String>,
+    /// Template name -> the file it came from, for messages.
+    pub origins: BTreeMap<String, String>,
+}
+
+/// Files ending like this get a content hash in their name, so browsers may cache them forever.
+const HASHED: &[&str] = &[".css", ".js"];
+
+/// Loads the site's theme. A file in `themes/<theme>/` replaces the default theme's file of
+/// the same name; the rest comes from the embedded default theme.
+pub fn load_theme(config: &Config) -> Result<Theme> {
+    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut statics: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+    for (name, bytes) in embedded_files("templates") {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        templates.insert(name.clone(), (format!("{name} (built-in default theme)"), text));
+    }
+    for (name, bytes) in embedded_files("static") {
+        statics.insert(name, Cow::Borrowed(bytes));
+    }
+
+    let theme_dir = config.theme_dir();
+    if theme_dir.is_dir() {
+        for (name, path) in walk_files(&theme_dir.join("templates"))? {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::io(relative(config, &path), e))?;
+            templates.insert(name, (display_path(&relative(config, &path)), text));
+        }
+        for (name, path) in walk_files(&theme_dir.join("static"))? {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(relative(config, &path), e))?;
+            statics.insert(name, Cow::Owned(bytes));
+        }
+    } else if config.theme != "default" {
+        return Err(Error::Usage(format!(
+            "the theme `{}` named in site.yaml has no folder `themes/{}/`",
+            config.theme, config.theme
+        )));
+    }
+
+    let mut tera = Tera::new();
+    register_filters(&mut tera, config);
+    let origins: BTreeMap<String, String> =
+        templates.iter().map(|(name, (origin, _))| (name.clone(), origin.clone())).collect();
+    tera.add_raw_templates(
+        templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())),
+    )
+    .map_err(|source| template_error(&origins, source))?;
+
+    let mut assets = Vec::with_capacity(statics.len());
+    let mut asset_paths = BTreeMap::new();
+    for (name, bytes) in statics {
+        let output_path = if HASHED.iter().any(|ext| name.ends_with(ext)) {
+            hashed_name(&name, &bytes)
+        } else {
+            name.clone()
+        };
+        asset_paths.insert(name, output_path.clone());
+        assets.push(Asset { output_path, bytes });
+    }
+    Ok(Theme { tera, assets, asset_paths, origins })
+}
+
+impl Theme {
+    /// Adds a generated asset (the code highlighting stylesheet), hashed like the theme's own.
+    pub fn add_generated_asset(&mut self, name: &str, bytes: Vec<u8>) {
+        let output_path = hashed_name(name, &bytes);
+        self.asset_paths.insert(name.to_owned(), output_path.clone());
+        self.assets.push(Asset { output_path, bytes: Cow::Owned(bytes) });
+    }
+
+    /// Where the template `name` came from, for messages.
+    pub fn origin(&self, name: &str) -> String {
+        self.origins.get(name).cloned().unwrap_or_else(|| name.to_owned())
+    }
+}
+
+/// `css/style.css` -> `css/style.<10 hex>.css`.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes).to_hex();
+    match name.rfind('.') {
+        Some(dot) => format!("{}.{}{}", &name[..dot], &hash[..10], &name[dot..]),
+        None => format!("{name}.{}", &hash[..10]),
+    }
+}
+
+fn template_error(origins: &BTreeMap<String, String>, source: tera::Error) -> Error {
+    let template = match source.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            origins.get(report.filename()).cloned().unwrap_or_else(|| report.filename().to_owned())
+        }
+        _ => "theme".to_owned(),
+    };
+    Error::Template { template, article: None, source: Box::new(source) }
+}
+
+fn relative(config: &Config, path: &Path) -> PathBuf {
+    path.strip_prefix(&config.root).unwrap_or(path).to_owned()
+}
+
+/// Files of a folder of the embedded theme, named relative to it with `/`.
+fn embedded_files(folder: &str) -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&'static Dir<'static>> = DEFAULT_THEME.get_dir(folder).into_iter().collect();
+    while let Some(dir) = stack.pop() {
+        for file in dir.files() {
+            let rel = file.path().strip_prefix(folder).unwrap_or(file.path());
+            if !is_hidden(rel) {
+                out.push((display_path(rel), file.contents()));
+            }
+        }
+        stack.extend(dir.dirs());
+    }
+    out.sort();
+    out
+}
+
+/// Files under `dir` (which may be missing), named relative to it with `/`.
+fn walk_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Error::io(
+                dir,
+                e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
+            )
+        })?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).expect("walkdir stays inside its root");
+            if !is_hidden(rel) {
+                out.push((display_path(rel), entry.path().to_owned()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_hidden(rel: &Path) -> bool {
+    rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+/// The filters themes may use on top of Tera's own: `date`, `slug`, `markdown`,
+/// `urlencode`, `json`.
+fn register_filters(tera: &mut Tera, config: &Config) {
+    tera.register_filter("date", date_filter);
+    tera.register_filter("slug", |s: &str, _: Kwargs, _: &State| Slug::new(s).as_str().to_owned());
+    tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urlencode(s));
+    tera.register_filter("json", json_filter);
+    let unsafe_html = config.markdown.unsafe_html;
+    let base_path = config.base_url.path().to_owned();
+    tera.register_filter(
+        "markdown",
+        move |s: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let options = markdown::Options { unsafe_html, base_path: &base_path };
+            let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
+            let html = if inline {
+                markdown::render_inline(s, &options)
+            } else {
+                markdown::render_fragment(s, &options)
+            };
+            Ok(Value::safe_string(&html))
+        },
+    );
+}
+
+/// `{{ page.date | date(format="%B %-d, %Y") }}`: formats a `YYYY-MM-DD` or RFC 3339 date.
+fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let format: &str = kwargs.get("format")?.unwrap_or("%B %-d, %Y");
+    let date = Date::parse(value)
+        .map_err(|reason| tera::Error::message(format!("date filter: {reason}")))?;
+    let zoned = date.timestamp().to_zoned(jiff::tz::TimeZone::UTC);
+    let text = if date.is_date_only() {
+        jiff::fmt::strtime::format(format, date.day())
+    } else {
+        // Show the time as written, in the writer's offset.
+        let parsed = jiff::fmt::temporal::Pieces::parse(value.trim())
+            .ok()
+            .and_then(|p| p.time().map(|t| p.date().to_datetime(t)));
+        match parsed {
+            Some(datetime) => jiff::fmt::strtime::format(format, datetime),
+            None => jiff::fmt::strtime::format(format, &zoned),
+        }
+    };
+    text.map_err(|e| tera::Error::message(format!("date filter: bad format `{format}`: {e}")))
+}
+
+/// Percent-encodes everything but unreserved characters, for share links.
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// JSON for a `<script>` element: nothing in it can close the element or start a comment.
+pub fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+fn json_filter(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let pretty = kwargs.get::<bool>("pretty")?.unwrap_or(false);
+    let json =
+        if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
+            .map_err(|e| tera::Error::message(format!("json filter: {e}")))?;
+    Ok(Value::safe_string(&script_safe_json(&json)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_keep_folder_and_extension() {
+        let name = hashed_name("css/style.css", b"body{}");
+        assert!(
+            name.starts_with("css/style.")
+                && name.ends_with(".css")
+                && name.len() == "css/style..css".len() + 10
+        );
+        assert_ne!(name, hashed_name("css/style.css", b"body{ }"));
+    }
+
+    #[test]
+    fn json_cannot_close_a_script() {
+        let json = script_safe_json(r#"{"t":"</script><!--"}"#);
+        assert!(!json.contains('<') && !json.contains('>'));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["t"], "</script><!--");
+    }
+
+    #[test]
+    fn urlencode_escapes_reserved_characters() {
+        assert_eq!(urlencode("a b&c/é"), "a%20b%26c%2F%C3%A9");
+    }
+}

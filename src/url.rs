@@ -1,0 +1,248 @@
+//! `Slug` and `UrlPath`: the only places where URL pieces are made.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A URL segment: lowercase ASCII letters, digits and single dashes, never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+/// Longest slug gazette makes; longer names are cut at a dash.
+const MAX_SLUG_LEN: usize = 80;
+
+impl Slug {
+    /// Makes a slug from any text. Text with no letters or digits (only punctuation,
+    /// for instance) gets a short stable hash so it still has a distinct, safe URL.
+    pub fn new(text: &str) -> Slug {
+        let mut slug = slug::slugify(text);
+        if slug.len() > MAX_SLUG_LEN {
+            let cut = slug[..MAX_SLUG_LEN].rfind('-').filter(|&i| i > 0).unwrap_or(MAX_SLUG_LEN);
+            slug.truncate(cut);
+        }
+        if slug.is_empty() {
+            let hash = blake3::hash(text.as_bytes());
+            slug = format!("x-{}", &hash.to_hex()[..8]);
+        }
+        Slug(slug)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The path of a page inside the site: starts and ends with `/`, made only of slugs
+/// and page numbers, so it can never point outside the output folder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct UrlPath(String);
+
+impl UrlPath {
+    pub fn root() -> UrlPath {
+        UrlPath("/".to_owned())
+    }
+
+    /// `/<a>/<b>/` from slugs.
+    pub fn from_slugs<'a>(slugs: impl IntoIterator<Item = &'a Slug>) -> UrlPath {
+        let mut path = String::from("/");
+        for slug in slugs {
+            path.push_str(slug.as_str());
+            path.push('/');
+        }
+        UrlPath(path)
+    }
+
+    /// A fixed path such as `/tags/` or `/search/`; `segments` must be slug-like.
+    pub fn fixed(segments: &[&str]) -> UrlPath {
+        let mut path = String::from("/");
+        for segment in segments {
+            debug_assert!(
+                !segment.is_empty()
+                    && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+                "fixed URL segment `{segment}` must be slug-like"
+            );
+            path.push_str(segment);
+            path.push('/');
+        }
+        UrlPath(path)
+    }
+
+    /// This path with a further segment: `/tags/` + `rates` is `/tags/rates/`.
+    pub fn join(&self, slug: &Slug) -> UrlPath {
+        UrlPath(format!("{}{}/", self.0, slug.as_str()))
+    }
+
+    /// Listing page `n` (1-based) of this path: page 1 is the path itself, page N is
+    /// `<path>page/N/`.
+    pub fn page(&self, n: usize) -> UrlPath {
+        if n <= 1 { self.clone() } else { UrlPath(format!("{}page/{n}/", self.0)) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The relative file this page is written to: `a/b/index.html`.
+    pub fn index_file(&self) -> std::path::PathBuf {
+        let mut path = std::path::PathBuf::new();
+        for segment in self.0.split('/').filter(|s| !s.is_empty()) {
+            path.push(segment);
+        }
+        path.push("index.html");
+        path
+    }
+
+    /// Parses a site-internal page path written by a user (`/economy/rates/`), keeping
+    /// only its path part; `None` unless it is a clean slug path.
+    pub fn parse_internal(url: &str) -> Option<UrlPath> {
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        if !path.starts_with('/') || path.starts_with("//") {
+            return None;
+        }
+        let mut normalised = String::from("/");
+        for segment in path.split('/').filter(|s| !s.is_empty()) {
+            if segment == "." || segment == ".." || segment.contains('\\') {
+                return None;
+            }
+            normalised.push_str(segment);
+            normalised.push('/');
+        }
+        Some(UrlPath(normalised))
+    }
+}
+
+impl fmt::Display for UrlPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where the site lives: `https://example.com/news/` gives the prefix `/news/` that every
+/// link in the output carries, so the site works under a sub-path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Always ends with `/`.
+    full: String,
+    /// The path part, starting and ending with `/`.
+    path: String,
+}
+
+impl BaseUrl {
+    /// Accepts `http(s)://host[:port][/path]`; adds the final `/`.
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let text = text.trim();
+        let rest =
+            text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).ok_or_else(
+                || format!("expected a URL starting with `https://` or `http://`, found `{text}`"),
+            )?;
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains([' ', '?', '#', '@']) {
+            return Err(format!("`{text}` has no valid host name"));
+        }
+        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+            return Err(format!(
+                "`{text}` must be a plain folder URL, without `?`, `#`, `..` or spaces"
+            ));
+        }
+        let mut path = path.to_owned();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        let full = format!("{}{}{}", &text[..text.len() - rest.len()], host, path);
+        Ok(BaseUrl { full, path })
+    }
+
+    /// `https://example.com/news/`
+    pub fn as_str(&self) -> &str {
+        &self.full
+    }
+
+    /// `/news/`
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The root-relative link to a page: `/news/economy/rates/`. Links in pages use this
+    /// form so the output works on any host that serves it under the same path.
+    pub fn link(&self, url: &UrlPath) -> String {
+        self.link_str(url.as_str())
+    }
+
+    /// Like [`BaseUrl::link`] for any site path starting with `/` (an asset, for instance).
+    pub fn link_str(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path: `https://example.com/news/economy/rates/`.
+    pub fn absolute_str(&self, site_path: &str) -> String {
+        format!("{}{}", self.full, site_path.trim_start_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_for_hostile_text() {
+        for text in ["../etc/passwd", "a/b\\c", "nul\0byte", "\u{202e}rtl", "🚀🚀", "...", ""] {
+            let slug = Slug::new(text);
+            assert!(!slug.as_str().is_empty());
+            assert!(
+                slug.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{slug}"
+            );
+        }
+        assert_eq!(Slug::new("International News").as_str(), "international-news");
+        assert!(Slug::new(&"word ".repeat(300)).as_str().len() <= MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn punctuation_only_names_get_distinct_slugs() {
+        assert_ne!(Slug::new("!!!"), Slug::new("???"));
+    }
+
+    #[test]
+    fn pages_and_files() {
+        let tags = UrlPath::fixed(&["tags"]).join(&Slug::new("Rates"));
+        assert_eq!(tags.as_str(), "/tags/rates/");
+        assert_eq!(tags.page(1).as_str(), "/tags/rates/");
+        assert_eq!(tags.page(3).as_str(), "/tags/rates/page/3/");
+        assert_eq!(tags.page(3).index_file(), std::path::Path::new("tags/rates/page/3/index.html"));
+        assert_eq!(UrlPath::root().index_file(), std::path::Path::new("index.html"));
+    }
+
+    #[test]
+    fn internal_urls_are_normalised() {
+        assert_eq!(UrlPath::parse_internal("/a/b#x").unwrap().as_str(), "/a/b/");
+        assert_eq!(UrlPath::parse_internal("/a//b/").unwrap().as_str(), "/a/b/");
+        assert!(UrlPath::parse_internal("//evil.com/").is_none());
+        assert!(UrlPath::parse_internal("/a/../b/").is_none());
+        assert!(UrlPath::parse_internal("a/b/").is_none());
+    }
+
+    #[test]
+    fn base_url_keeps_its_sub_path() {
+        let base = BaseUrl::parse("https://example.com/news").unwrap();
+        assert_eq!(base.as_str(), "https://example.com/news/");
+        assert_eq!(base.path(), "/news/");
+        assert_eq!(base.link(&UrlPath::fixed(&["tags"])), "/news/tags/");
+        assert_eq!(base.absolute_str("/feed.xml"), "https://example.com/news/feed.xml");
+        assert_eq!(BaseUrl::parse("http://localhost:1111").unwrap().path(), "/");
+        assert!(BaseUrl::parse("example.com").is_err());
+        assert!(BaseUrl::parse("https://example.com/a/../b").is_err());
+    }
+}
