@@ -168,6 +168,11 @@ impl BaseUrl {
         &self.full
     }
 
+    /// `https://example.com`: scheme and host, no path.
+    pub fn origin(&self) -> &str {
+        &self.full[..self.full.len() - self.path.len()]
+    }
+
     /// `/news/`
     pub fn path(&self) -> &str {
         &self.path
@@ -239,6 +244,7 @@ mod tests {
         let base = BaseUrl::parse("https://example.com/news").unwrap();
         assert_eq!(base.as_str(), "https://example.com/news/");
         assert_eq!(base.path(), "/news/");
+        assert_eq!(base.origin(), "https://example.com");
         assert_eq!(base.link(&UrlPath::fixed(&["tags"])), "/news/tags/");
         assert_eq!(base.absolute_str("/feed.xml"), "https://example.com/news/feed.xml");
         assert_eq!(BaseUrl::parse("http://localhost:1111").unwrap().path(), "/");

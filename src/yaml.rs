@@ -27,18 +27,28 @@ fn to_diagnostic(
     text: &str,
 ) -> Diagnostic {
     let message = err.to_string();
-    // serde_yaml ends messages with "at line N column M", counted inside the block. It
-    // only says so when it knows; otherwise `location()` is a meaningless 1:1.
-    let (reason, placed) = match message.rfind(" at line ") {
-        Some(i) => (&message[..i], true),
-        None => (message.as_str(), false),
-    };
-    let (field_path, reason) = split_field_path(reason);
+    // libyaml's syntax errors say "..., while scanning X at line N column M"; serde's
+    // errors end with "at line N column M" only when they know where they are.
+    let syntax =
+        message.contains(", while ") || !message.contains(' ') || is_scanner_error(&message);
+    let placed = syntax || message.contains(" at line ");
     let mut at = Location::new(path, fallback_line);
+    let mut location = None;
     if placed && let Some(l) = err.location() {
+        location = Some((l.line(), l.column()));
         at = Location::new(path, first_line + l.line() - 1).with_column(l.column());
     }
-
+    let message = rewrite_positions(&message, location, first_line);
+    let reason = message.as_str();
+    let (field_path, reason) = split_field_path(reason);
+    if syntax {
+        let source_line = location.and_then(|(line, _)| text.lines().nth(line - 1)).unwrap_or("");
+        let mut d = Diagnostic::error(at, format!("invalid YAML: {reason}"));
+        if let Some(hint) = syntax_hint(reason, source_line) {
+            d = d.with_hint(hint);
+        }
+        return d;
+    }
     if let Some(rest) = reason.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = backticked(expected);
@@ -78,6 +88,72 @@ fn to_diagnostic(
 }
 
 /// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`.
+/// libyaml scanner messages that carry no "while ..." context.
+fn is_scanner_error(message: &str) -> bool {
+    [
+        "mapping values are not allowed",
+        "found character that cannot start",
+        "did not find expected",
+        "found unexpected end of stream",
+        "block sequence entries are not allowed",
+        "could not find expected",
+    ]
+    .iter()
+    .any(|m| message.starts_with(m))
+}
+
+/// Drops the "at line N column M" that repeats the error's own position and turns the
+/// others (where a quote or list began) into lines of the whole file.
+fn rewrite_positions(message: &str, location: Option<(usize, usize)>, first_line: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let line_end = tail.find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len());
+        let line: usize = tail[..line_end].parse().unwrap_or(0);
+        let after_line = &tail[line_end..];
+        let (column, consumed) = match after_line.strip_prefix(" column ") {
+            Some(c) => {
+                let end = c.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(c.len());
+                (c[..end].parse().unwrap_or(0), line_end + " column ".len() + end)
+            }
+            None => (0, line_end),
+        };
+        if location != Some((line, column)) && line > 0 {
+            out.push_str(&format!(" that starts on line {}", first_line + line - 1));
+        }
+        rest = &tail[consumed..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What usually causes a YAML syntax error, judging by the message and the line.
+fn syntax_hint(reason: &str, line: &str) -> Option<&'static str> {
+    if line.contains('\t') {
+        return Some("YAML indents with spaces only: replace the tabs on this line");
+    }
+    if reason.starts_with("mapping values are not allowed") {
+        return Some(
+            "a value containing `: ` must be quoted, as in `title: \"Rates: what comes next\"`",
+        );
+    }
+    if reason.contains("quoted scalar") {
+        return Some("close the quote, or escape a quote inside the text (`\\\"` or `''`)");
+    }
+    if reason.contains("flow sequence") {
+        return Some("close the list with `]`, and quote items containing `,` or `:`");
+    }
+    if reason.starts_with("found character that cannot start any token") {
+        return Some("quote values that start with `@`, `` ` ``, `%` or `|`");
+    }
+    if reason.contains("block collection") || reason.contains("did not find expected key") {
+        return Some("check the indentation: items of one list or mapping line up");
+    }
+    None
+}
+
 fn split_field_path(reason: &str) -> (&str, &str) {
     match reason.split_once(": ") {
         Some((head, tail))
@@ -199,6 +275,21 @@ mod tests {
     fn duplicate_key_points_at_the_second_one() {
         let d = err("title: x\ntags: []\ntitle: y\n");
         assert_eq!(d.to_string(), "a.md:4:1: key `title` appears twice");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file_line_and_the_usual_cause() {
+        let d = err("title: Rates: what next\n");
+        assert_eq!(
+            d.to_string(),
+            "a.md:2:13: invalid YAML: mapping values are not allowed in this context"
+        );
+        assert!(d.hint.unwrap().contains("must be quoted"));
+        let d = err("title: \"open\ntags: []\n");
+        assert_eq!(
+            d.to_string(),
+            "a.md:4:1: invalid YAML: found unexpected end of stream, while scanning a quoted scalar that starts on line 2"
+        );
     }
 
     #[test]

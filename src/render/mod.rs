@@ -1,6 +1,10 @@
-//! Site model + theme -> every output file: pages, listings, theme assets.
+//! Site model + theme -> every output file: pages, listings, feeds, sitemaps, search index.
 
+mod feeds;
+mod search;
+mod sitemaps;
 mod views;
+mod xml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
@@ -18,20 +23,40 @@ use views::{PagerView, article_view, card, site_view};
 /// Where rendered files go: called with a path relative to the output folder.
 pub type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 
-/// One file to produce.
-#[derive(Debug, Clone)]
+/// Articles shown per category block on the front page.
+const HOME_BLOCK_SIZE: usize = 4;
+
+/// One output file (or listing page) to produce.
+#[derive(Debug, Clone, Copy)]
 enum Job {
     Article(ArticleId),
     Home { page: usize },
     Category { index: usize, page: usize },
     Tag { index: usize, page: usize },
     Author { index: usize, page: usize },
+    ArchiveMonth { index: usize, page: usize },
+    ArchiveIndex,
     TagsIndex,
+    Search,
     NotFound,
+    SiteFeed,
+    CategoryFeed { index: usize },
+    Sitemaps,
+    NewsSitemap,
+    Robots,
+    SearchIndex,
 }
 
-/// Renders every page and theme asset into `sink`; returns how many files were written.
-/// Reports every failing page, not only the first.
+/// The articles of one calendar month, newest first.
+struct Month {
+    year: i16,
+    month: i8,
+    url: UrlPath,
+    articles: Vec<ArticleId>,
+}
+
+/// Renders every page, feed and theme asset into `sink`; returns how many files were
+/// written. Reports every failing page, not only the first.
 pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
     let globals = site_view(site);
     let assets: BTreeMap<&str, String> = theme
@@ -47,11 +72,10 @@ pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usi
 
     let cards: Vec<Value> =
         site.articles.par_iter().map(|a| Value::from_serializable(&card(site, a))).collect();
-    let renderer = Renderer { site, theme, cards, sink };
-
-    let jobs = jobs(site);
-    let errors: Vec<Error> = jobs.par_iter().filter_map(|job| renderer.render(job).err()).collect();
-    let mut errors = errors;
+    let renderer = Renderer { site, theme, cards, months: months(site), sink };
+    let jobs = renderer.jobs();
+    let mut errors: Vec<Error> =
+        jobs.par_iter().filter_map(|job| renderer.render(*job).err()).collect();
     for asset in &theme.assets {
         if let Err(e) = sink(Path::new(&asset.output_path), &asset.bytes) {
             errors.push(e);
@@ -61,22 +85,28 @@ pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usi
     Ok(jobs.len() + theme.assets.len())
 }
 
-fn jobs(site: &Site) -> Vec<Job> {
-    let pages = |n: usize| n.div_ceil(site.config.paginate).max(1);
-    let mut jobs: Vec<Job> = site.articles.iter().map(|a| Job::Article(a.id)).collect();
-    jobs.extend((1..=pages(site.articles.len())).map(|page| Job::Home { page }));
-    for (index, c) in site.categories.iter().enumerate() {
-        jobs.extend((1..=pages(c.articles.len())).map(|page| Job::Category { index, page }));
+fn months(site: &Site) -> Vec<Month> {
+    let mut months: Vec<Month> = Vec::new();
+    // Articles are newest first, so months come out newest first too.
+    for article in &site.articles {
+        let day = article.doc.date.day();
+        match months.last_mut() {
+            Some(m) if m.year == day.year() && m.month == day.month() => {
+                m.articles.push(article.id)
+            }
+            _ => months.push(Month {
+                year: day.year(),
+                month: day.month(),
+                url: UrlPath::fixed(&[
+                    "archive",
+                    &day.year().to_string(),
+                    &format!("{:02}", day.month()),
+                ]),
+                articles: vec![article.id],
+            }),
+        }
     }
-    for (index, t) in site.tags.iter().enumerate() {
-        jobs.extend((1..=pages(t.articles.len())).map(|page| Job::Tag { index, page }));
-    }
-    for (index, a) in site.authors.iter().enumerate() {
-        jobs.extend((1..=pages(a.articles.len())).map(|page| Job::Author { index, page }));
-    }
-    jobs.push(Job::TagsIndex);
-    jobs.push(Job::NotFound);
-    jobs
+    months
 }
 
 struct Renderer<'a> {
@@ -84,6 +114,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     /// Each article's card, built once and shared by every listing that shows it.
     cards: Vec<Value>,
+    months: Vec<Month>,
     sink: Sink<'a>,
 }
 
@@ -106,12 +137,75 @@ struct TagSummary<'a> {
     count: usize,
 }
 
-impl Renderer<'_> {
-    fn render(&self, job: &Job) -> Result<()> {
+#[derive(Serialize)]
+struct HomeBlock<'a> {
+    name: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    articles: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct ArchiveYear {
+    year: i16,
+    count: usize,
+    months: Vec<ArchiveMonthLink>,
+}
+
+#[derive(Serialize)]
+struct ArchiveMonthLink {
+    name: String,
+    number: i8,
+    url: String,
+    count: usize,
+}
+
+impl<'a> Renderer<'a> {
+    fn pages(&self, n: usize) -> usize {
+        n.div_ceil(self.site.config.paginate).max(1)
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs: Vec<Job> = site.articles.iter().map(|a| Job::Article(a.id)).collect();
+        jobs.extend((1..=self.pages(site.articles.len())).map(|page| Job::Home { page }));
+        for (index, c) in site.categories.iter().enumerate() {
+            jobs.extend(
+                (1..=self.pages(c.articles.len())).map(|page| Job::Category { index, page }),
+            );
+            jobs.push(Job::CategoryFeed { index });
+        }
+        for (index, t) in site.tags.iter().enumerate() {
+            jobs.extend((1..=self.pages(t.articles.len())).map(|page| Job::Tag { index, page }));
+        }
+        for (index, a) in site.authors.iter().enumerate() {
+            jobs.extend((1..=self.pages(a.articles.len())).map(|page| Job::Author { index, page }));
+        }
+        for (index, m) in self.months.iter().enumerate() {
+            jobs.extend(
+                (1..=self.pages(m.articles.len())).map(|page| Job::ArchiveMonth { index, page }),
+            );
+        }
+        jobs.extend([
+            Job::ArchiveIndex,
+            Job::TagsIndex,
+            Job::Search,
+            Job::NotFound,
+            Job::SiteFeed,
+            Job::Sitemaps,
+            Job::NewsSitemap,
+            Job::Robots,
+            Job::SearchIndex,
+        ]);
+        jobs
+    }
+
+    fn render(&self, job: Job) -> Result<()> {
         let site = self.site;
         let base = &site.config.base_url;
         let mut context = Context::new();
-        let (template, url, article) = match *job {
+        let published = || site.articles.iter().filter(|a| !a.doc.draft);
+        let (template, url, article) = match job {
             Job::Article(id) => {
                 let article = site.article(id);
                 context.insert("page", &article_view(site, article));
@@ -120,7 +214,7 @@ impl Renderer<'_> {
             Job::Home { page } => {
                 let url = UrlPath::root();
                 let ids: Vec<ArticleId> = site.articles.iter().map(|a| a.id).collect();
-                self.listing(
+                let shown = self.listing(
                     &mut context,
                     "home",
                     &site.config.title,
@@ -129,27 +223,24 @@ impl Renderer<'_> {
                     &ids,
                     page,
                 );
+                if page == 1 {
+                    context.insert("blocks", &self.home_blocks(&shown));
+                }
                 ("index.html", url.page(page), None)
             }
             Job::Category { index, page } => {
                 let category = &site.categories[index];
+                let description = category.settings.description.as_deref();
                 self.listing(
                     &mut context,
                     "category",
                     &category.name,
-                    category.settings.description.as_deref(),
+                    description,
                     &category.url,
                     &category.articles,
                     page,
                 );
-                context.insert(
-                    "category",
-                    &views::LinkView {
-                        name: &category.name,
-                        url: base.link(&category.url),
-                        slug: category.slug.as_str(),
-                    },
-                );
+                context.insert("category", &views::category_link(site, category));
                 ("category.html", category.url.page(page), None)
             }
             Job::Tag { index, page } => {
@@ -183,15 +274,26 @@ impl Renderer<'_> {
                     &author.articles,
                     page,
                 );
-                context.insert(
-                    "author",
-                    &views::LinkView {
-                        name: &author.name,
-                        url: base.link(&author.url),
-                        slug: author.slug.as_str(),
-                    },
-                );
+                context.insert("author", &views::author_link(site, author));
                 ("author.html", author.url.page(page), None)
+            }
+            Job::ArchiveMonth { index, page } => {
+                let month = &self.months[index];
+                let title = format!("{} {}", month_name(month.month), month.year);
+                self.listing(
+                    &mut context,
+                    "archive",
+                    &title,
+                    None,
+                    &month.url,
+                    &month.articles,
+                    page,
+                );
+                ("archive_month.html", month.url.page(page), None)
+            }
+            Job::ArchiveIndex => {
+                context.insert("years", &self.archive_years());
+                ("archive.html", UrlPath::fixed(&["archive"]), None)
             }
             Job::TagsIndex => {
                 let tags: Vec<TagSummary<'_>> = site
@@ -207,16 +309,67 @@ impl Renderer<'_> {
                 context.insert("tags", &tags);
                 ("tags.html", UrlPath::fixed(&["tags"]), None)
             }
+            Job::Search => {
+                context.insert("search_index_url", &base.link_str("/search/index.json"));
+                ("search.html", UrlPath::fixed(&["search"]), None)
+            }
             Job::NotFound => {
                 context.insert("canonical", &base.absolute_str("/404.html"));
-                return self.write(&mut context, "404.html", Path::new("404.html"), None);
+                return self.write_template(&mut context, "404.html", Path::new("404.html"), None);
+            }
+            Job::SiteFeed => {
+                let xml = feeds::render_feed(
+                    site,
+                    &site.config.title,
+                    "/feed.xml",
+                    &UrlPath::root(),
+                    published(),
+                );
+                return (self.sink)(Path::new("feed.xml"), xml.as_bytes());
+            }
+            Job::CategoryFeed { index } => {
+                let category = &site.categories[index];
+                let title = format!("{} | {}", category.name, site.config.title);
+                let path = format!("{}feed.xml", category.url);
+                let articles =
+                    category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
+                let xml = feeds::render_feed(site, &title, &path, &category.url, articles);
+                return (self.sink)(
+                    &Path::new(category.url.as_str().trim_matches('/')).join("feed.xml"),
+                    xml.as_bytes(),
+                );
+            }
+            Job::Sitemaps => {
+                for (name, xml) in sitemaps::render_sitemaps(site, &self.sitemap_entries()) {
+                    (self.sink)(Path::new(&name), xml.as_bytes())?;
+                }
+                return Ok(());
+            }
+            Job::NewsSitemap => {
+                return (self.sink)(
+                    Path::new("news-sitemap.xml"),
+                    sitemaps::render_news_sitemap(site).as_bytes(),
+                );
+            }
+            Job::Robots => {
+                return (self.sink)(
+                    Path::new("robots.txt"),
+                    sitemaps::render_robots(site).as_bytes(),
+                );
+            }
+            Job::SearchIndex => {
+                return (self.sink)(
+                    Path::new("search/index.json"),
+                    search::render_search_index(site).as_bytes(),
+                );
             }
         };
         context.insert("canonical", &base.absolute_str(url.as_str()));
         context.insert("current_url", &base.link(&url));
-        self.write(&mut context, template, &url.index_file(), article)
+        self.write_template(&mut context, template, &url.index_file(), article)
     }
 
+    /// Puts `listing` in the context; returns the articles the page shows.
     #[allow(clippy::too_many_arguments)]
     fn listing(
         &self,
@@ -225,28 +378,116 @@ impl Renderer<'_> {
         title: &str,
         description: Option<&str>,
         url: &UrlPath,
-        ids: &[ArticleId],
+        ids: &'a [ArticleId],
         page: usize,
-    ) {
+    ) -> &'a [ArticleId] {
         let per_page = self.site.config.paginate;
-        let total = ids.len().div_ceil(per_page).max(1);
-        let start = (page - 1) * per_page;
-        let articles = ids[start.min(ids.len())..(start + per_page).min(ids.len())]
-            .iter()
-            .map(|id| self.cards[id.index()].clone())
-            .collect();
+        let total = self.pages(ids.len());
+        let start = ((page - 1) * per_page).min(ids.len());
+        let shown = &ids[start..(start + per_page).min(ids.len())];
         let view = ListingView {
             kind,
             title,
             description: description.filter(|d| !d.is_empty()),
             url: self.site.config.base_url.link(url),
-            articles,
+            articles: shown.iter().map(|id| self.cards[id.index()].clone()).collect(),
             pager: PagerView::new(self.site, url, page, total),
         };
         context.insert("listing", &view);
+        shown
     }
 
-    fn write(
+    /// The front page's block per category: its newest articles not already in the list.
+    fn home_blocks(&self, shown: &[ArticleId]) -> Vec<HomeBlock<'_>> {
+        let base = &self.site.config.base_url;
+        self.site
+            .categories
+            .iter()
+            .map(|c| HomeBlock {
+                name: &c.name,
+                url: base.link(&c.url),
+                description: c.settings.description.as_deref(),
+                articles: c
+                    .articles
+                    .iter()
+                    .filter(|id| !shown.contains(id))
+                    .take(HOME_BLOCK_SIZE)
+                    .map(|id| self.cards[id.index()].clone())
+                    .collect(),
+            })
+            .filter(|b| !b.articles.is_empty())
+            .collect()
+    }
+
+    fn archive_years(&self) -> Vec<ArchiveYear> {
+        let base = &self.site.config.base_url;
+        let mut years: Vec<ArchiveYear> = Vec::new();
+        for month in &self.months {
+            let link = ArchiveMonthLink {
+                name: month_name(month.month).to_owned(),
+                number: month.month,
+                url: base.link(&month.url),
+                count: month.articles.len(),
+            };
+            match years.last_mut() {
+                Some(y) if y.year == month.year => {
+                    y.count += link.count;
+                    y.months.push(link);
+                }
+                _ => years.push(ArchiveYear {
+                    year: month.year,
+                    count: link.count,
+                    months: vec![link],
+                }),
+            }
+        }
+        years
+    }
+
+    /// Every page worth indexing, with when it last changed.
+    fn sitemap_entries(&self) -> Vec<sitemaps::Entry> {
+        let site = self.site;
+        let lastmod = |ids: &[ArticleId]| {
+            ids.iter().filter(|id| !site.article(**id).doc.draft).map(|&id| changed(site, id)).max()
+        };
+        let per_page = site.config.paginate;
+        let mut entries = Vec::new();
+        let mut listing = |url: &UrlPath, ids: &[ArticleId]| {
+            for (i, chunk) in ids.chunks(per_page).enumerate() {
+                entries.push(sitemaps::Entry {
+                    path: url.page(i + 1).as_str().to_owned(),
+                    lastmod: lastmod(chunk),
+                });
+            }
+            if ids.is_empty() {
+                entries.push(sitemaps::Entry { path: url.as_str().to_owned(), lastmod: None });
+            }
+        };
+        let all: Vec<ArticleId> =
+            site.articles.iter().filter(|a| !a.doc.draft).map(|a| a.id).collect();
+        listing(&UrlPath::root(), &all);
+        for c in &site.categories {
+            listing(&c.url, &c.articles);
+        }
+        for t in &site.tags {
+            listing(&t.url, &t.articles);
+        }
+        for a in &site.authors {
+            listing(&a.url, &a.articles);
+        }
+        for m in &self.months {
+            listing(&m.url, &m.articles);
+        }
+        entries.push(sitemaps::Entry { path: "/tags/".to_owned(), lastmod: lastmod(&all) });
+        entries.push(sitemaps::Entry { path: "/archive/".to_owned(), lastmod: lastmod(&all) });
+        entries.extend(site.articles.iter().filter(|a| !a.doc.draft).map(|a| sitemaps::Entry {
+            path: a.url.as_str().to_owned(),
+            lastmod: Some(changed(site, a.id)),
+        }));
+        entries
+    }
+
+    fn write_template(
         &self,
         context: &mut Context,
         template: &str,
@@ -260,4 +501,27 @@ impl Renderer<'_> {
         })?;
         (self.sink)(path, html.as_bytes())
     }
+}
+
+fn changed(site: &Site, id: ArticleId) -> Date {
+    let doc = &site.article(id).doc;
+    doc.updated.unwrap_or(doc.date)
+}
+
+fn month_name(month: i8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[(month.clamp(1, 12) - 1) as usize]
 }

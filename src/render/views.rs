@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::site::{Article, ArticleId, Site, Tag};
+use serde_json::json;
+
+use crate::site::{Article, ArticleId, Author, Category, Site, Tag};
 use crate::url::UrlPath;
 
 /// A link with a label: a tag, an author, a category.
@@ -122,7 +124,14 @@ pub(crate) struct ArticleView<'a> {
     #[serde(flatten)]
     pub(crate) card: CardView<'a>,
     pub(crate) permalink: String,
+    /// Absolute URL of the lead image, for Open Graph and cards.
+    pub(crate) image_permalink: Option<String>,
+    /// RFC 3339, for `article:published_time` and `article:modified_time`.
+    pub(crate) published_time: String,
+    pub(crate) modified_time: String,
     pub(crate) updated_long: Option<String>,
+    /// Structured data (NewsArticle, BreadcrumbList, FAQPage), safe to put in a `<script>`.
+    pub(crate) json_ld: String,
     pub(crate) intro_html: &'a str,
     pub(crate) sections: Vec<SectionView<'a>>,
     pub(crate) toc: &'a [crate::markdown::TocEntry],
@@ -213,6 +222,22 @@ pub(crate) fn asset_link(site: &Site, path: &str) -> String {
         site.config.base_url.link_str(path)
     } else {
         path.to_owned()
+    }
+}
+
+pub(crate) fn category_link<'a>(site: &'a Site, category: &'a Category) -> LinkView<'a> {
+    LinkView {
+        name: &category.name,
+        url: site.config.base_url.link(&category.url),
+        slug: category.slug.as_str(),
+    }
+}
+
+pub(crate) fn author_link<'a>(site: &'a Site, author: &'a Author) -> LinkView<'a> {
+    LinkView {
+        name: &author.name,
+        url: site.config.base_url.link(&author.url),
+        slug: author.slug.as_str(),
     }
 }
 
@@ -334,9 +359,15 @@ pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleV
             article: Some(view),
         }
     }));
+    let permalink = base.absolute_str(article.url.as_str());
+    let image_permalink = doc.image.as_deref().map(|i| absolute(site, i));
     ArticleView {
         card: card(site, article),
-        permalink: base.absolute_str(article.url.as_str()),
+        json_ld: json_ld(site, article, &permalink, image_permalink.as_deref()),
+        permalink,
+        image_permalink,
+        published_time: doc.date.rfc3339(),
+        modified_time: doc.updated.unwrap_or(doc.date).rfc3339(),
         updated_long: doc.updated.map(|u| u.long()),
         intro_html: &doc.body.intro_html,
         sections,
@@ -357,4 +388,83 @@ pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleV
         source: crate::error::display_path(&doc.source),
         extra: &doc.extra,
     }
+}
+
+/// An absolute URL for a site path or URL from content.
+pub(crate) fn absolute(site: &Site, path: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") {
+        site.config.base_url.absolute_str(path)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The article's schema.org graph: NewsArticle, its BreadcrumbList and, with questions,
+/// an FAQPage whose answers are the ones shown on the page.
+fn json_ld(site: &Site, article: &Article, permalink: &str, image: Option<&str>) -> String {
+    let config = &site.config;
+    let base = &config.base_url;
+    let doc = &article.doc;
+    let category = site.category(article.category);
+    let authors: Vec<serde_json::Value> = if article.authors.is_empty() {
+        config
+            .author
+            .iter()
+            .map(|name| json!({"@type": "Organization", "name": name, "url": base.as_str()}))
+            .collect()
+    } else {
+        article
+            .authors
+            .iter()
+            .map(|&id| {
+                let author = site.author(id);
+                json!({"@type": "Person", "name": author.name, "url": base.absolute_str(author.url.as_str())})
+            })
+            .collect()
+    };
+    let mut publisher =
+        json!({"@type": "Organization", "name": config.title, "url": base.as_str()});
+    if let Some(logo) = &config.logo {
+        publisher["logo"] = json!({"@type": "ImageObject", "url": absolute(site, logo)});
+    }
+    let mut news = json!({
+        "@type": "NewsArticle",
+        "@id": format!("{permalink}#article"),
+        "headline": doc.title,
+        "description": doc.summary,
+        "datePublished": doc.date.rfc3339(),
+        "dateModified": doc.updated.unwrap_or(doc.date).rfc3339(),
+        "author": authors,
+        "publisher": publisher,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": permalink},
+        "url": permalink,
+        "articleSection": category.name,
+        "keywords": article.tags.iter().map(|&t| site.tag(t).name.as_str()).collect::<Vec<_>>(),
+        "wordCount": doc.body.word_count,
+        "inLanguage": config.language,
+    });
+    if let Some(image) = image {
+        news["image"] = json!([image]);
+    }
+    let breadcrumbs = json!({
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": "Home", "item": base.as_str()},
+            {"@type": "ListItem", "position": 2, "name": category.name, "item": base.absolute_str(category.url.as_str())},
+            {"@type": "ListItem", "position": 3, "name": doc.title, "item": permalink},
+        ],
+    });
+    let mut graph = vec![news, breadcrumbs];
+    if !doc.faq.is_empty() {
+        graph.push(json!({
+            "@type": "FAQPage",
+            "mainEntity": doc.faq.iter().map(|f| json!({
+                "@type": "Question",
+                "name": f.question,
+                "acceptedAnswer": {"@type": "Answer", "text": f.answer_text},
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    let value = json!({"@context": "https://schema.org", "@graph": graph});
+    crate::theme::script_safe_json(&serde_json::to_string(&value).expect("JSON values serialise"))
 }

@@ -1,0 +1,151 @@
+//! Atom 1.0 feeds for the whole site and each category, with absolute URLs.
+
+use std::fmt::Write;
+
+use super::xml::escape;
+use crate::site::{Article, Site};
+use crate::url::UrlPath;
+
+/// The feed of `articles` (newest first, drafts already left out), served at `self_path`.
+pub(crate) fn render_feed<'a>(
+    site: &Site,
+    title: &str,
+    self_path: &str,
+    alternate: &UrlPath,
+    articles: impl Iterator<Item = &'a Article>,
+) -> String {
+    let config = &site.config;
+    let base = &config.base_url;
+    let entries: Vec<&Article> = articles.take(config.feed.limit).collect();
+    let updated = entries
+        .iter()
+        .map(|a| a.doc.updated.unwrap_or(a.doc.date))
+        .max()
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let mut xml = String::with_capacity(1024 + entries.len() * 1024);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(&config.language)
+    );
+    let _ = writeln!(xml, "  <title>{}</title>", escape(title));
+    if !config.description.is_empty() {
+        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(&config.description));
+    }
+    let _ = writeln!(
+        xml,
+        "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        escape(&base.absolute_str(self_path))
+    );
+    let home = base.absolute_str(alternate.as_str());
+    let _ =
+        writeln!(xml, "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", escape(&home));
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&base.absolute_str(self_path)));
+    let _ = writeln!(xml, "  <updated>{updated}</updated>");
+    if let Some(author) = &config.author {
+        let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(author));
+    }
+    let _ =
+        writeln!(xml, "  <generator version=\"{}\">gazette</generator>", env!("CARGO_PKG_VERSION"));
+    for article in entries {
+        entry(&mut xml, site, article);
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn entry(xml: &mut String, site: &Site, article: &Article) {
+    let base = &site.config.base_url;
+    let doc = &article.doc;
+    let url = base.absolute_str(article.url.as_str());
+    xml.push_str("  <entry>\n");
+    let _ = writeln!(xml, "    <title>{}</title>", escape(&doc.title));
+    let _ =
+        writeln!(xml, "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", escape(&url));
+    let _ = writeln!(xml, "    <id>{}</id>", escape(&url));
+    let _ = writeln!(xml, "    <published>{}</published>", doc.date.rfc3339());
+    let _ = writeln!(xml, "    <updated>{}</updated>", doc.updated.unwrap_or(doc.date).rfc3339());
+    let authors: Vec<&str> = if article.authors.is_empty() {
+        site.config.author.as_deref().into_iter().collect()
+    } else {
+        article.authors.iter().map(|&id| site.author(id).name.as_str()).collect()
+    };
+    for name in authors {
+        let _ = writeln!(xml, "    <author><name>{}</name></author>", escape(name));
+    }
+    let category = site.category(article.category);
+    let _ = writeln!(
+        xml,
+        "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
+        escape(category.slug.as_str()),
+        escape(&category.name),
+        escape(&base.absolute_str(category.url.as_str()))
+    );
+    for &tag in &article.tags {
+        let tag = site.tag(tag);
+        let _ = writeln!(
+            xml,
+            "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
+            escape(tag.slug.as_str()),
+            escape(&tag.name),
+            escape(&base.absolute_str("/tags/"))
+        );
+    }
+    if !doc.summary.is_empty() {
+        let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape(&doc.summary));
+    }
+    if site.config.feed.full_content {
+        let html = absolute_links(&full_html(article), base.origin());
+        let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape(&html));
+    }
+    xml.push_str("  </entry>\n");
+}
+
+/// The article body as one piece of HTML: intro, then each section with its heading.
+fn full_html(article: &Article) -> String {
+    let body = &article.doc.body;
+    let mut html = body.intro_html.clone();
+    for section in &body.sections {
+        let _ = write!(
+            html,
+            "<h2 id=\"{}\">{}</h2>\n{}",
+            section.id, section.heading_html, section.html
+        );
+    }
+    html
+}
+
+/// Root-relative `href` and `src` values (`/news/a/`) become absolute (`https://e.com/news/a/`):
+/// feed readers show entries away from the site.
+pub(crate) fn absolute_links(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find("=\"/") {
+        let attr_start = rest[..i].rfind(|c: char| c.is_whitespace()).map_or(0, |s| s + 1);
+        let attr = &rest[attr_start..i];
+        out.push_str(&rest[..i + 2]);
+        let after = &rest[i + 2..];
+        if (attr == "href" || attr == "src") && !after.starts_with("//") {
+            out.push_str(origin);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_relative_links_become_absolute() {
+        let html = r#"<a href="/news/a/">x</a> <img src="/i.png"> <a href="//cdn.org/x">c</a> <a href="https://o.org/">o</a> <p data-x="/keep">"#;
+        assert_eq!(
+            absolute_links(html, "https://e.com"),
+            r#"<a href="https://e.com/news/a/">x</a> <img src="https://e.com/i.png"> <a href="//cdn.org/x">c</a> <a href="https://o.org/">o</a> <p data-x="/keep">"#
+        );
+    }
+}

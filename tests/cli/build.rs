@@ -1,0 +1,617 @@
+//! `gazette build`: the command line, the pages it writes, and what it does on errors.
+
+use crate::support::{Site, broken_links, stderr, stdout, text, tree_hashes};
+
+const MINIMAL_SITE: &str = "title: Min\nbase_url: https://example.com/\n";
+
+fn article(title: &str, date: &str, extra: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\n{extra}---\n\n## Introduction\n\nBody of {title}.\n"
+    )
+}
+
+// ---- command line ----------------------------------------------------------------
+
+#[test]
+fn version_and_help_read_well() {
+    let site = Site::empty(MINIMAL_SITE);
+    let version = site.run(&["--version"]);
+    assert!(version.status.success());
+    assert_eq!(stdout(&version).trim(), format!("gazette {}", env!("CARGO_PKG_VERSION")));
+    let help = site.run(&["build", "--help"]);
+    assert!(help.status.success());
+    let help = stdout(&help);
+    for flag in ["--root <DIR>", "--output <DIR>", "--base-url <URL>", "--drafts", "--quiet"] {
+        assert!(help.contains(flag), "help lacks {flag}:\n{help}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = Site::empty(MINIMAL_SITE);
+    assert_eq!(site.run(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(site.run(&["frobnicate"]).status.code(), Some(2));
+    let no_site = tempfile::tempdir().unwrap();
+    let out = crate::support::gazette(no_site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no `site.yaml`"), "{}", stderr(&out));
+}
+
+#[test]
+fn build_prints_a_one_line_summary_unless_quiet() {
+    let site = Site::fixture("build/basic");
+    let out = site.build(&[]);
+    let summary = stdout(&out);
+    assert_eq!(summary.lines().count(), 1, "{summary}");
+    assert!(summary.starts_with("built 5 article(s) into "), "{summary}");
+    assert!(
+        summary.contains(" in `./output` in ") && summary.contains(" s, 1 draft(s) skipped"),
+        "{summary}"
+    );
+    let quiet = site.build(&["--quiet"]);
+    assert_eq!(stdout(&quiet), "");
+}
+
+#[test]
+fn root_and_output_flags_choose_the_folders() {
+    let site = Site::fixture("build/basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out_dir = elsewhere.path().join("public");
+    let out = crate::support::gazette(
+        elsewhere.path(),
+        &["build", "--root", site.path().to_str().unwrap(), "--output", out_dir.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out_dir.join("world/alpha/index.html").is_file());
+    assert!(!site.out().exists());
+}
+
+// ---- configuration ---------------------------------------------------------------
+
+#[test]
+fn unknown_config_key_names_line_and_nearest_key() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\npaginte: 5\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: site.yaml:3:1: unknown key `paginte`\n  help: did you mean `paginate`? (custom data goes under `extra`)\n"
+    );
+}
+
+#[test]
+fn config_defaults_apply() {
+    let site = Site::empty(MINIMAL_SITE);
+    for i in 0..12 {
+        site.write(&format!("content/a{i:02}.md"), &article(&format!("A{i}"), "2026-01-01", ""));
+    }
+    site.build(&[]);
+    // paginate defaults to 10, language to en, category to News.
+    assert!(site.out().join("page/2/index.html").is_file());
+    assert!(!site.out().join("page/3/index.html").exists());
+    assert_eq!(site.page("/").one("html").value().attr("lang"), Some("en"));
+    assert!(site.out().join("news/a00/index.html").is_file());
+}
+
+// ---- content errors: asserted whole ----------------------------------------------
+
+fn build_error(file: &str, text: &str) -> String {
+    let site = Site::empty(MINIMAL_SITE);
+    site.write(file, text);
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!site.out().exists(), "a failed first build writes no output");
+    stderr(&out)
+}
+
+#[test]
+fn unknown_front_matter_key_names_file_line_and_nearest_key() {
+    let err =
+        build_error("content/a.md", "---\ntitle: A\ndate: 2026-01-02\ntgas: [x]\n---\nbody\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:4:1: unknown key `tgas`\n  help: did you mean `tags`? (custom data goes under `extra`)\n"
+    );
+}
+
+#[test]
+fn bad_yaml_names_file_and_line_and_the_usual_cause() {
+    let err =
+        build_error("content/a.md", "---\ntitle: Rates: what next\ndate: 2026-01-02\n---\nbody\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:2:13: invalid YAML: mapping values are not allowed in this context\n  help: a value containing `: ` must be quoted, as in `title: \"Rates: what comes next\"`\n"
+    );
+}
+
+#[test]
+fn missing_title_names_the_file() {
+    let err = build_error("content/a.md", "---\ndate: 2026-01-02\n---\nbody\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:1: missing required key `title`\n  help: add a line `title: ...`\n"
+    );
+}
+
+#[test]
+fn invalid_date_points_at_the_value() {
+    let err = build_error("content/a.md", "---\ntitle: A\ndate: 2024-02-30\n---\nbody\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:3:7: date: `2024-02-30` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`\n"
+    );
+    let err = build_error("content/a.md", "---\ntitle: A\ndate: yesterday\n---\nbody\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:3:7: date: `yesterday` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`\n"
+    );
+}
+
+#[test]
+fn missing_closing_fence_is_named() {
+    let err = build_error("content/a.md", "---\ntitle: A\ndate: 2026-01-02\n\nbody\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:1:1: the front matter opened here is never closed\n  help: add a line `---` after the last front matter key\n"
+    );
+}
+
+#[test]
+fn missing_opening_fence_is_named() {
+    let err = build_error("content/a.md", "# Just Markdown\n");
+    assert_eq!(
+        err,
+        "error: content/a.md:1:1: expected `---` on the first line, to open the front matter\n  help: an article starts with `---`, then `title:` and `date:`, then `---` and the body\n"
+    );
+}
+
+#[test]
+fn template_syntax_error_names_the_template_and_position() {
+    let site = Site::fixture("build/basic");
+    site.write(
+        "themes/default/templates/tags.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: template `themes/default/templates/tags.html` failed\n  error: Found `%}` but expected one of: integer, float, string, bool, ident, `-`, `not`, `<`, `{`, `[` or `(`\n   --> tags.html:3:7\n    |\n  3 | {% if %}\n    |       ^^\n"
+    );
+}
+
+#[test]
+fn template_render_error_names_template_and_article() {
+    let site = Site::fixture("build/basic");
+    site.write(
+        "themes/default/templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    // Every article fails; each is named with the template.
+    for file in [
+        "world/alpha.md",
+        "world/beta.md",
+        "economy/gamma.md",
+        "economy/delta.md",
+        "misc/epsilon.md",
+    ] {
+        assert!(
+            err.contains(&format!(
+                "error: content/{file}: template `themes/default/templates/article.html` failed to render this article\n"
+            )),
+            "{file} not named:\n{err}"
+        );
+    }
+    assert!(err.contains("Field `no_such_field` is not defined"), "{err}");
+    assert!(err.ends_with("5 problems found\n"), "{err}");
+}
+
+#[test]
+fn all_content_errors_of_a_build_are_reported_together() {
+    let site = Site::empty(MINIMAL_SITE);
+    site.write("content/one.md", "---\ntitle: A\ndate: nope\n---\n")
+        .write("content/two.md", "---\ntitle: B\ndate: 2026-01-01\nsumary: x\n---\n")
+        .write("content/three.md", &article("Fine", "2026-01-01", ""))
+        .write("content/sub/four.md", "no front matter\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        errors,
+        [
+            "error: content/one.md:3:7: date: `nope` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`",
+            "error: content/sub/four.md:1:1: expected `---` on the first line, to open the front matter",
+            "error: content/two.md:4:1: unknown key `sumary`",
+        ]
+    );
+    assert!(err.ends_with("3 problems found\n"), "{err}");
+}
+
+#[test]
+fn several_problems_in_one_file_are_all_reported() {
+    let err = build_error(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2026-13-01\nupdated: soon\nrelated:\n  - title: X\n    url: javascript:alert(1)\n---\n",
+    );
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 3, "{err}");
+    assert!(
+        errors[2]
+            .starts_with("error: content/a.md:7: related: `javascript:alert(1)` is not allowed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_urls_name_both_files() {
+    let site = Site::empty(MINIMAL_SITE);
+    site.write("content/a/same.md", &article("One", "2026-01-01", ""))
+        .write("content/b/same.md", &article("Two", "2026-01-02", ""));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: content/b/same.md:2: this article has the URL `/news/same/`, like `content/a/same.md`\n  help: give one of them another `slug:` or `category:`\n"
+    );
+}
+
+#[test]
+fn non_utf8_article_is_a_clear_error() {
+    let site = Site::empty(MINIMAL_SITE);
+    std::fs::create_dir_all(site.path().join("content")).unwrap();
+    std::fs::write(
+        site.path().join("content/latin1.md"),
+        b"---\ntitle: Caf\xe9\ndate: 2026-01-01\n---\n",
+    )
+    .unwrap();
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: content/latin1.md:2:11: this file is not UTF-8 text\n  help: save it as UTF-8 in your editor\n"
+    );
+}
+
+// ---- pages -----------------------------------------------------------------------
+
+#[test]
+fn article_page_has_every_part() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/world/alpha/");
+    assert_eq!(page.texts(".breadcrumb li"), ["Home", "World"]);
+    assert_eq!(page.attrs(".breadcrumb a", "href"), ["/", "/world/"]);
+    assert_eq!(page.texts("h1"), ["Alpha: talks resume in the capital"]);
+    assert_eq!(page.attrs(".byline time", "datetime"), ["2026-03-01", "2026-03-04T08:00:00Z"]);
+    assert_eq!(page.texts(".byline time"), ["March 1, 2026", "March 4, 2026"]);
+    assert_eq!(page.texts(".byline .authors a"), ["Ann Writer"]);
+    assert_eq!(page.texts(".standfirst"), ["Delegations meet again after a month of silence."]);
+    assert_eq!(
+        page.texts(".key-points ol > li"),
+        [
+            "Event: Talks between two delegations.",
+            "Date: Sunday, March 1, 2026.",
+            "A point without a label."
+        ]
+    );
+    assert_eq!(page.texts(".key-points li strong"), ["Event:", "Date:"]);
+    assert_eq!(
+        page.texts(".body-section > h2"),
+        ["Introduction", "Background", "Background", "Analysis", "Conclusion"]
+    );
+    assert_eq!(
+        page.attrs(".body-section > h2", "id"),
+        ["introduction", "background", "background-1", "custom-analysis", "conclusion"]
+    );
+    assert_eq!(page.texts(".faq summary"), ["Why now?", "Who mediates?"]);
+    assert_eq!(page.texts(".faq .answer"), ["Because the deadline is near.", "A neutral envoy."]);
+    assert_eq!(page.texts(".faq .answer strong"), ["deadline"]);
+    let related = page.select(".related a");
+    assert_eq!(
+        related.iter().map(|a| text(*a)).take(2).collect::<Vec<_>>(),
+        ["Gamma background", "Full statement (external)"]
+    );
+    assert_eq!(related[0].value().attr("href"), Some("/economy/gamma/"));
+    // A tag is named as the newest article using it spells it (beta writes `diplomacy`).
+    assert_eq!(page.texts(".tags a"), ["diplomacy", "trade", "ceasefire"]);
+    assert_eq!(
+        page.attrs(".tags a", "href"),
+        ["/tags/diplomacy/", "/tags/trade/", "/tags/ceasefire/"]
+    );
+    assert_eq!(page.attrs(".lead-image img", "src"), ["/images/pic.svg"]);
+    assert_eq!(page.attrs(".lead-image img", "alt"), ["Two flags on a table"]);
+    assert_eq!(
+        page.one("title").inner_html(),
+        "Alpha: talks resume in the capital | Fixture Times"
+    );
+}
+
+#[test]
+fn theme_class_names_are_the_contract() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/world/alpha/");
+    assert_eq!(page.select("ol.key-points, .key-points ol").len(), 1);
+    assert_eq!(page.select(".faq").len(), 1);
+    assert_eq!(page.select(".related").len(), 1);
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/world/alpha/");
+    assert_eq!(page.texts(".article-body table th"), ["Year", "Event"]);
+    assert_eq!(page.texts(".article-body del"), ["silence"]);
+    assert_eq!(page.select(".article-body input[type=checkbox][checked]").len(), 1);
+    assert_eq!(page.select(".article-body input[type=checkbox]").len(), 2);
+    let intro = page.texts("#introduction + p")[0].clone();
+    assert!(intro.contains("“resumed”") && intro.contains("–"), "smart punctuation: {intro}");
+    assert_eq!(page.texts(".footnote-ref a"), ["1"]);
+    assert_eq!(page.attrs(".footnote-ref a", "href"), ["#fn-1"]);
+    assert_eq!(page.select(".footnotes li#fn-1").len(), 1);
+    // Internal Markdown links are checked page-wide below; here they keep their target.
+    assert!(page.attrs(".article-body a", "href").contains(&"/economy/gamma/".to_owned()));
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_both_stylesheets_exist() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/world/alpha/");
+    let code = page.one("pre.code[data-lang=python] code");
+    assert!(code.select(&scraper::Selector::parse("span[class^=hl-]").unwrap()).count() > 3);
+    assert!(!code.html().contains("style="));
+    let css_links = page.attrs("link[rel=stylesheet]", "href");
+    let highlight =
+        css_links.iter().find(|h| h.starts_with("/highlight.")).expect("highlight css linked");
+    let css = site.read(highlight.trim_start_matches('/'));
+    assert!(css.contains(".hl-") && css.contains("@media (prefers-color-scheme: dark)"));
+    // Pages without code do not load it.
+    assert!(
+        site.page("/world/beta/")
+            .attrs("link[rel=stylesheet]", "href")
+            .iter()
+            .all(|h| !h.starts_with("/highlight."))
+    );
+}
+
+#[test]
+fn summary_comes_from_the_first_paragraph_when_missing() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/economy/gamma/");
+    assert_eq!(
+        page.texts(".standfirst"),
+        ["This first paragraph becomes the summary because the front matter has none."]
+    );
+    assert_eq!(
+        page.attrs("meta[name=description]", "content"),
+        ["This first paragraph becomes the summary because the front matter has none."]
+    );
+    assert_eq!(page.texts(".reading-time"), ["1 min read"]);
+}
+
+#[test]
+fn reading_time_follows_word_count() {
+    let site = Site::empty(MINIMAL_SITE);
+    let words = "word ".repeat(1000);
+    site.write("content/long.md", &format!("---\ntitle: Long\ndate: 2026-01-01\n---\n\n{words}\n"));
+    site.build(&[]);
+    // 1,000 words at 220 a minute: 5 minutes.
+    assert_eq!(site.page("/news/long/").texts(".reading-time"), ["5 min read"]);
+}
+
+#[test]
+fn listings_are_newest_first_and_paginated() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    // 5 published articles, 2 a page: home has 3 pages.
+    let titles = |url: &str| site.page(url).texts(".card-title");
+    let home = site.page("/");
+    assert_eq!(home.texts(".lead-story-title"), ["Gamma and the rates"]);
+    assert_eq!(home.texts(".latest .card-title"), ["Beta explainer"]);
+    // Category blocks show each category's newest articles not already listed above.
+    assert_eq!(home.texts(".category-block h2"), ["Economy", "World", "News"]);
+    assert_eq!(
+        home.texts(".category-block .card-title"),
+        ["Delta, older", "Alpha: talks resume in the capital", "Epsilon without a category"]
+    );
+    assert_eq!(titles("/page/2/"), ["Alpha: talks resume in the capital", "Delta, older"]);
+    assert_eq!(titles("/page/3/"), ["Epsilon without a category"]);
+    assert!(!site.out().join("page/4").exists());
+    assert!(!site.out().join("page/1").exists(), "page 1 is the listing itself");
+    assert_eq!(site.page("/page/2/").attrs(".pager a[rel=prev]", "href"), ["/"]);
+    assert_eq!(site.page("/page/2/").attrs(".pager a[rel=next]", "href"), ["/page/3/"]);
+    assert_eq!(titles("/world/"), ["Beta explainer", "Alpha: talks resume in the capital"]);
+    assert_eq!(titles("/economy/"), ["Gamma and the rates", "Delta, older"]);
+    assert_eq!(titles("/news/"), ["Epsilon without a category"]);
+    assert_eq!(site.page("/economy/").texts(".listing-header .standfirst"), ["Money matters."]);
+    assert_eq!(
+        titles("/tags/trade/"),
+        ["Gamma and the rates", "Alpha: talks resume in the capital"]
+    );
+    assert_eq!(titles("/tags/trade/page/2/"), ["Epsilon without a category"]);
+    assert_eq!(
+        titles("/tags/diplomacy/"),
+        ["Beta explainer", "Alpha: talks resume in the capital"]
+    );
+}
+
+#[test]
+fn tags_index_counts_articles() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/tags/");
+    let entries: Vec<String> = page.texts(".tag-index li");
+    assert_eq!(entries, ["ceasefire 1", "diplomacy 2", "rates 2", "trade 3"]);
+}
+
+#[test]
+fn not_found_page_and_copied_files() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let not_found = site.read("404.html");
+    assert!(not_found.contains("Page not found"));
+    assert_eq!(site.read("files/data.csv"), "year,value\n2025,1\n");
+    assert!(site.read("images/pic.svg").starts_with("<svg"));
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    assert!(!site.out().join("world/zeta").exists());
+    assert!(site.page("/tags/diplomacy/").texts(".card-title").iter().all(|t| t != "Zeta draft"));
+    site.build(&["--drafts"]);
+    assert!(site.out().join("world/zeta/index.html").is_file());
+    assert_eq!(site.page("/world/zeta/").texts(".badge"), ["Draft"]);
+}
+
+#[test]
+fn no_internal_link_is_broken() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    assert_eq!(broken_links(&site.out(), "/"), Vec::<String>::new());
+}
+
+#[test]
+fn demo_site_builds_with_no_broken_links() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let result =
+        crate::support::gazette(repo, &["build", "--quiet", "--output", target.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let articles = walkdir::WalkDir::new(&target)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| {
+            e.file_name() == "index.html" && e.path().parent().unwrap().parent().unwrap() != target
+        })
+        .count();
+    assert!(articles >= 10, "only {articles} pages");
+    assert_eq!(broken_links(&target, "/"), Vec::<String>::new());
+}
+
+// ---- themes ----------------------------------------------------------------------
+
+#[test]
+fn a_site_without_themes_uses_the_embedded_default() {
+    let site = Site::fixture("build/basic");
+    assert!(!site.path().join("themes").exists());
+    site.build(&[]);
+    let css = site.page("/").attrs("link[rel=stylesheet]", "href");
+    assert_eq!(css.len(), 1);
+    assert!(css[0].starts_with("/style.") && css[0].ends_with(".css"));
+    assert!(site.out().join(css[0].trim_start_matches('/')).is_file());
+}
+
+#[test]
+fn one_template_can_be_overridden() {
+    let site = Site::fixture("build/basic");
+    site.write(
+        "themes/default/templates/tags.html",
+        "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">{{ tags | length }} topics</p>{% endblock main %}",
+    );
+    site.write("themes/default/static/extra.txt", "theme file");
+    site.build(&[]);
+    assert_eq!(site.page("/tags/").texts("#custom"), ["4 topics"]);
+    // Everything else still comes from the embedded theme.
+    assert_eq!(site.page("/world/alpha/").select(".key-points").len(), 1);
+    assert_eq!(site.read("extra.txt"), "theme file");
+}
+
+#[test]
+fn a_named_theme_falls_back_to_the_default_for_missing_templates() {
+    let site = Site::fixture("build/basic");
+    let yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}theme: paper\n"));
+    site.write(
+        "themes/paper/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost</h1>{% endblock main %}",
+    );
+    site.build(&[]);
+    assert!(site.read("404.html").contains("<h1>Lost</h1>"));
+    assert_eq!(site.page("/world/alpha/").select(".faq").len(), 1);
+}
+
+#[test]
+fn a_missing_named_theme_is_an_error() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\ntheme: nope\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: the theme `nope` named in site.yaml has no folder `themes/nope/`\n"
+    );
+}
+
+// ---- output ----------------------------------------------------------------------
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_identical() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let before = tree_hashes(&site.out());
+    site.write("content/world/broken.md", "---\ntitle: Broken\n---\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(tree_hashes(&site.out()), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn files_the_site_no_longer_has_are_removed() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    assert!(site.out().join("misc/epsilon").exists() || site.out().join("news/epsilon").exists());
+    site.remove("content/misc/epsilon.md");
+    std::fs::write(site.out().join("stray.html"), "left by hand").unwrap();
+    site.build(&[]);
+    assert!(!site.out().join("news/epsilon").exists());
+    assert!(!site.out().join("news").exists());
+    assert!(!site.out().join("stray.html").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let first = tree_hashes(&site.out());
+    site.build(&[]);
+    assert_eq!(tree_hashes(&site.out()), first);
+    let other = Site::fixture("build/basic");
+    other.build(&[]);
+    assert_eq!(tree_hashes(&other.out()), first, "another folder, same bytes");
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let site = Site::fixture("build/basic");
+    std::fs::create_dir_all(site.path().join("themes/default")).unwrap();
+    for bad in [".", "content", "content/out", "themes/default/out", "/", ".."] {
+        let out = site.run(&["build", "--output", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(
+            stderr(&out)
+                .starts_with(&format!("error: refusing to use `{bad}` as the output folder: ")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let holder = tempfile::tempdir().unwrap();
+    std::fs::write(holder.path().join("site.yaml"), "x").unwrap();
+    let out = site.run(&["build", "--output", holder.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(holder.path().join("site.yaml").exists());
+}

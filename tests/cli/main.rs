@@ -1,0 +1,5 @@
+//! The one integration-test binary: drives the real `gazette` executable against
+//! fixture sites copied to temporary folders, and parses what it writes.
+
+mod build;
+mod support;
