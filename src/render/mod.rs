@@ -224,7 +224,7 @@ impl<'a> Renderer<'a> {
                     page,
                 );
                 if page == 1 {
-                    context.insert("blocks", &self.home_blocks(&shown));
+                    context.insert("blocks", &self.home_blocks(shown));
                 }
                 ("index.html", url.page(page), None)
             }

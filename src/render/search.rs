@@ -11,8 +11,11 @@ struct Index<'a> {
     version: u32,
     categories: Vec<&'a str>,
     tags: Vec<&'a str>,
-    articles: Vec<(&'a str, &'a str, usize, Vec<usize>, String, String)>,
+    articles: Vec<Entry<'a>>,
 }
+
+/// `(title, summary, category, tags, url, date)`: an array in JSON, smaller than an object.
+type Entry<'a> = (&'a str, &'a str, usize, Vec<usize>, String, String);
 
 pub(crate) fn render_search_index(site: &Site) -> String {
     let base = &site.config.base_url;

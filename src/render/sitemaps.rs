@@ -73,9 +73,9 @@ pub(crate) fn render_news_sitemap(site: &Site) -> String {
         })
         .take(NEWS_LIMIT);
     for article in recent {
-        let _ = write!(
+        let _ = writeln!(
             xml,
-            "  <url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>\n",
+            "  <url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
             escape(&config.base_url.absolute_str(article.url.as_str())),
             escape(&config.title),
             escape(&config.language),
