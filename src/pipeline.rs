@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::content;
 use crate::error::{Diagnostic, Error, Result};
+use crate::front_matter::{self, Parsed};
 use crate::highlight;
 use crate::output::{self, Staging};
 use crate::render;
@@ -104,32 +105,35 @@ fn load_site_with(
         .collect();
     timer.stage("load");
 
-    let results: Vec<Result<Document>> = texts
-        .into_par_iter()
-        .map(|loaded| {
-            let (rel, text) = loaded?;
-            site::parse_document(&rel, &text, &config)
-                .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))
-        })
-        .collect();
-    timer.stage("parse");
-
-    let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for result in results {
+    let texts: Vec<(PathBuf, String)> = texts
+        .into_iter()
+        .filter_map(|loaded| loaded.map_err(|e| errors.push(e)).ok())
+        .collect();
+    let parsed: Vec<Result<(&PathBuf, Parsed<'_>), Vec<Diagnostic>>> = texts
+        .par_iter()
+        .map(|(rel, text)| front_matter::parse_article(rel, text).map(|p| (rel, p)))
+        .collect();
+    timer.stage("front matter");
+    let mut to_render = Vec::with_capacity(parsed.len());
+    for result in parsed {
         match result {
-            Ok(doc) if doc.draft && !options.drafts => report.drafts_skipped += 1,
-            Ok(doc) => documents.push(doc),
-            Err(e) => errors.push(e),
+            Ok((_, p)) if p.front.draft && !options.drafts => report.drafts_skipped += 1,
+            Ok(ok) => to_render.push(ok),
+            Err(problems) => errors.extend(problems.into_iter().map(Error::content)),
         }
     }
     if !errors.is_empty() {
         return Err(Error::Many(errors.into_iter().flat_map(flatten).collect()));
     }
+    let documents: Vec<Document> =
+        to_render.into_par_iter().map(|(rel, parsed)| site::render_document(rel, parsed, &config)).collect();
+    drop(texts);
+    timer.stage("markdown");
+
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let site = Site::assemble(config, documents, files.assets, now)
+    let site = Site::assemble(config, documents, files.assets, now, &mut |name| timer.stage(name))
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
-    timer.stage("see-also");
     report.articles = site.articles.len();
     Ok((site, report))
 }

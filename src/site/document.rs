@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::Diagnostic;
-use crate::front_matter::{self, KeyLines, TagName};
+use crate::front_matter::{self, KeyLines, Parsed, TagName};
 use crate::markdown::{self, Body};
 use crate::url::{Slug, UrlPath};
 
@@ -76,6 +76,12 @@ pub fn parse_document(
     config: &Config,
 ) -> Result<Document, Vec<Diagnostic>> {
     let parsed = front_matter::parse_article(source, text)?;
+    Ok(render_document(source, parsed, config))
+}
+
+/// The Markdown half of [`parse_document`]: renders the body, key points and answers of
+/// an article whose front matter is already parsed.
+pub fn render_document(source: &Path, parsed: Parsed<'_>, config: &Config) -> Document {
     let front = parsed.front;
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
@@ -114,7 +120,7 @@ pub fn parse_document(
         })
         .collect();
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
-    Ok(Document {
+    Document {
         source: source.to_owned(),
         slug,
         title: front.title,
@@ -135,7 +141,7 @@ pub fn parse_document(
         body,
         reading_minutes,
         lines: front.lines,
-    })
+    }
 }
 
 /// "Label: text" puts the label in bold; a point without a short plain label is all text.

@@ -6,7 +6,7 @@ pub mod see_also;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use document::{Document, Faq, KeyPoint, RelatedLink, parse_document, shorten};
+pub use document::{Document, Faq, KeyPoint, RelatedLink, parse_document, render_document, shorten};
 pub use see_also::SeeAlso;
 
 use crate::config::{CategorySettings, Config};
@@ -113,11 +113,15 @@ const RELATED_TAGS: usize = 8;
 impl Site {
     /// Puts parsed documents in order and links them together. Reports every problem
     /// (duplicate URLs, reserved names) at once.
+    ///
+    /// `stage` is called with `"site"` once the model stands and `"see-also"` once the
+    /// links are computed, so callers can time the two.
     pub fn assemble(
         config: Config,
         documents: Vec<Document>,
         assets: Vec<PathBuf>,
         now: jiff::Timestamp,
+        stage: &mut dyn FnMut(&'static str),
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut documents: Vec<(UrlPath, Document)> = documents
@@ -300,7 +304,9 @@ impl Site {
             return Err(problems);
         }
         related_tags(&articles, &mut tags);
+        stage("site");
         let see_also = see_also::compute(&articles, tags.len(), &config.see_also);
+        stage("see-also");
         let by_url = articles.iter().map(|a| (a.url.clone(), a.id)).collect();
         Ok(Site { config, articles, categories, tags, authors, see_also, assets, now, by_url })
     }
