@@ -106,10 +106,8 @@ fn load_site_with(
     timer.stage("load");
 
     let mut errors = Vec::new();
-    let texts: Vec<(PathBuf, String)> = texts
-        .into_iter()
-        .filter_map(|loaded| loaded.map_err(|e| errors.push(e)).ok())
-        .collect();
+    let texts: Vec<(PathBuf, String)> =
+        texts.into_iter().filter_map(|loaded| loaded.map_err(|e| errors.push(e)).ok()).collect();
     let parsed: Vec<Result<(&PathBuf, Parsed<'_>), Vec<Diagnostic>>> = texts
         .par_iter()
         .map(|(rel, text)| front_matter::parse_article(rel, text).map(|p| (rel, p)))
@@ -126,8 +124,10 @@ fn load_site_with(
     if !errors.is_empty() {
         return Err(Error::Many(errors.into_iter().flat_map(flatten).collect()));
     }
-    let documents: Vec<Document> =
-        to_render.into_par_iter().map(|(rel, parsed)| site::render_document(rel, parsed, &config)).collect();
+    let documents: Vec<Document> = to_render
+        .into_par_iter()
+        .map(|(rel, parsed)| site::render_document(rel, parsed, &config))
+        .collect();
     drop(texts);
     timer.stage("markdown");
 

@@ -6,7 +6,9 @@ pub mod see_also;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use document::{Document, Faq, KeyPoint, RelatedLink, parse_document, render_document, shorten};
+pub use document::{
+    Document, Faq, KeyPoint, RelatedLink, parse_document, render_document, shorten,
+};
 pub use see_also::SeeAlso;
 
 use crate::config::{CategorySettings, Config};
