@@ -9,8 +9,9 @@ use serde::Serialize;
 #[serde(transparent)]
 pub struct Slug(String);
 
-/// Longest slug gazette makes; longer names are cut at a dash.
-const MAX_SLUG_LEN: usize = 80;
+/// Longest slug gazette makes (file systems allow 255 bytes a name); longer names are
+/// cut at a dash.
+const MAX_SLUG_LEN: usize = 200;
 
 impl Slug {
     /// Makes a slug from any text. Text with no letters or digits (only punctuation,

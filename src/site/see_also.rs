@@ -113,19 +113,26 @@ pub fn rank_all(corpus: &Corpus, want: &[usize]) -> Vec<Vec<u32>> {
     }
     let weight: Vec<f64> =
         df.iter().map(|&d| if d == 0 { 0.0 } else { (n as f64 / d as f64).ln() }).collect();
-    // Postings hold only articles that may be linked: drafts never are.
-    let mut postings: Vec<Vec<u32>> = df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+    // Postings hold only articles that may be linked (drafts never are), each entry with
+    // the article's own tags inline: `[b, k, t1 .. tk]`. Scanning a list then reads
+    // memory in order instead of jumping to every candidate's tag list.
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); corpus.tag_count];
     for (id, tags) in corpus.tags.iter().enumerate() {
-        if !corpus.draft[id] {
-            for &t in tags {
-                postings[t as usize].push(id as u32);
-            }
+        if corpus.draft[id] {
+            continue;
+        }
+        let k = u32::try_from(tags.len()).expect("few tags per article");
+        for &t in tags {
+            let list = &mut postings[t as usize];
+            list.push(id as u32);
+            list.push(k);
+            list.extend_from_slice(tags);
         }
     }
     let index = Index { corpus, n, df: &df, weight: &weight, postings: &postings };
     (0..n)
         .into_par_iter()
-        .map_init(|| Scratch::new(n), |scratch, a| index.rank(a, want[a], scratch))
+        .map_init(|| Scratch::new(corpus.tag_count), |scratch, a| index.rank(a, want[a], scratch))
         .collect()
 }
 
@@ -137,18 +144,28 @@ struct Index<'a> {
     postings: &'a [Vec<u32>],
 }
 
-/// Per-thread accumulators, reused across articles so memory stays O(N) per thread.
+/// Per-thread tables indexed by tag, reset after each article: memory O(tags) per thread.
 struct Scratch {
-    score: Vec<f64>,
-    /// `epoch` marks the candidates of the article being ranked.
-    mark: Vec<u32>,
-    epoch: u32,
-    touched: Vec<u32>,
+    /// The weight of each tag of the article being ranked; 0 for every other tag.
+    weight: Vec<f64>,
+    /// The tags whose postings were already visited for the article being ranked.
+    visited: Vec<bool>,
+    /// 1 + the position of each tag of the article being ranked in its tag list; 0 for
+    /// every other tag. Says which tags a candidate shares, as a bit mask.
+    position: Vec<u8>,
 }
 
 impl Scratch {
-    fn new(n: usize) -> Self {
-        Scratch { score: vec![0.0; n], mark: vec![0; n], epoch: 0, touched: Vec::new() }
+    fn new(tags: usize) -> Self {
+        Scratch { weight: vec![0.0; tags], visited: vec![false; tags], position: vec![0; tags] }
+    }
+
+    /// The tags `theirs` shares with the article being ranked, as bits of its positions.
+    fn shared(&self, theirs: &[u32]) -> u128 {
+        theirs.iter().fold(0, |mask, &t| match self.position[t as usize] {
+            0 => mask,
+            p => mask | 1 << (p - 1),
+        })
     }
 }
 
@@ -169,107 +186,128 @@ impl Index<'_> {
         tags.sort_by(|&x, &y| {
             self.weight[y as usize].total_cmp(&self.weight[x as usize]).then(x.cmp(&y))
         });
-        // bound[j]: the most that tags j.. can still add.
+        // bound[j]: the most that tags j.. can add.
         let mut bound = vec![0.0; tags.len() + 1];
         for j in (0..tags.len()).rev() {
             bound[j] = bound[j + 1] + self.weight[tags[j] as usize];
         }
-
-        scratch.epoch = scratch.epoch.wrapping_add(1);
-        if scratch.epoch == 0 {
-            scratch.mark.fill(0);
-            scratch.epoch = 1;
+        // Shared tags are told apart by bit masks; an article has at most
+        // MAX_TAGS_PER_ARTICLE (100) tags, and the masks hold 128.
+        assert!(tags.len() <= 128, "at most 128 tags per article");
+        for (i, &t) in tags.iter().enumerate() {
+            scratch.weight[t as usize] = self.weight[t as usize];
+            scratch.position[t as usize] = i as u8 + 1;
         }
-        let epoch = scratch.epoch;
-        scratch.touched.clear();
         let excluded = &self.corpus.excluded[a];
-        let mut kth = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        // The `want` best scores so far, ascending: `best[0]` is the bar to clear.
+        let mut best: Vec<f64> = Vec::with_capacity(want + 1);
 
-        // Scan postings while an unseen article could still reach the top `want`
-        // (MaxScore): once what is left to add cannot lift a newcomer to the current
-        // `want`-th score, the remaining tags only update known candidates.
-        let mut scanned = tags.len();
+        // Visit postings rarest tag first, scoring each article met in full (all the
+        // tags it shares), so the bar rises fast. An article carrying a tag visited
+        // earlier was met then; one not met yet has none of those tags, so it scores at
+        // most `bound[j]`: once that is below the bar, no unseen article can make the
+        // list and the scan stops (MaxScore, with exact scores).
         for (j, &t) in tags.iter().enumerate() {
-            if scratch.touched.len() >= want && j > 0 {
-                kth.clear();
-                kth.extend(scratch.touched.iter().map(|&b| scratch.score[b as usize]));
-                let (_, &mut threshold, _) =
-                    kth.select_nth_unstable_by(want - 1, |x: &f64, y| y.total_cmp(x));
-                if bound[j] < threshold - NEAR {
-                    scanned = j;
-                    break;
-                }
+            if best.len() == want && bound[j] < best[0] - NEAR {
+                break;
             }
-            let w = self.weight[t as usize];
-            for &b in &self.postings[t as usize] {
-                let bi = b as usize;
-                if scratch.mark[bi] != epoch {
-                    if bi == a || excluded.binary_search(&b).is_ok() {
-                        continue;
+            let list = &self.postings[t as usize];
+            let mut i = 0;
+            while i < list.len() {
+                let b = list[i];
+                let theirs = &list[i + 2..i + 2 + list[i + 1] as usize];
+                i += 2 + theirs.len();
+                let mut score = 0.0;
+                let mut met = false;
+                for &x in theirs {
+                    score += scratch.weight[x as usize];
+                    met |= scratch.visited[x as usize];
+                }
+                // Below the bar now means below it at the end: the bar only rises.
+                let hopeless = best.len() == want && score < best[0] - NEAR;
+                if met || hopeless || b as usize == a || excluded.binary_search(&b).is_ok() {
+                    continue;
+                }
+                candidates.push(Candidate { score, shared: scratch.shared(theirs), id: b });
+                if best.len() < want || score > best[0] {
+                    let at = best.partition_point(|&x| x < score);
+                    best.insert(at, score);
+                    if best.len() > want {
+                        best.remove(0);
                     }
-                    scratch.mark[bi] = epoch;
-                    scratch.score[bi] = 0.0;
-                    scratch.touched.push(b);
                 }
-                scratch.score[bi] += w;
             }
+            scratch.visited[t as usize] = true;
         }
-        for &t in &tags[scanned..] {
-            let w = self.weight[t as usize];
-            for &b in &scratch.touched {
-                if self.corpus.tags[b as usize].binary_search(&t).is_ok() {
-                    scratch.score[b as usize] += w;
-                }
-            }
+        for &t in &tags {
+            scratch.weight[t as usize] = 0.0;
+            scratch.visited[t as usize] = false;
+            scratch.position[t as usize] = 0;
         }
 
-        // Keep every candidate within NEAR of the `want`-th score, then order them exactly.
-        let mut candidates: Vec<(f64, u32)> =
-            scratch.touched.iter().map(|&b| (scratch.score[b as usize], b)).collect();
+        self.order(&tags, candidates, want)
+    }
+
+    /// The first `want` candidates in exact order: score, then id.
+    fn order(&self, tags: &[u32], mut candidates: Vec<Candidate>, want: usize) -> Vec<u32> {
+        // Only candidates within NEAR of the `want`-th float score can make the list.
         if candidates.len() > want {
-            let (_, &mut (threshold, _), _) =
-                candidates.select_nth_unstable_by(want - 1, |x, y| y.0.total_cmp(&x.0));
-            candidates.retain(|(s, _)| *s >= threshold - NEAR);
+            let (_, threshold, _) =
+                candidates.select_nth_unstable_by(want - 1, |x, y| y.score.total_cmp(&x.score));
+            let threshold = threshold.score;
+            candidates.retain(|c| c.score >= threshold - NEAR);
         }
-        let own = &self.corpus.tags[a];
-        let mut keyed: Vec<(f64, Vec<u32>, u32)> = candidates
-            .into_iter()
-            .map(|(s, b)| (s, shared_dfs(own, &self.corpus.tags[b as usize], self.df), b))
-            .collect();
-        keyed.sort_by(|x, y| {
-            compare_scores(x.0, &x.1, y.0, &y.1, self.n).reverse().then(x.2.cmp(&y.2))
-        });
-        keyed.truncate(want);
-        keyed.into_iter().map(|(_, _, b)| b).collect()
-    }
-}
-
-/// The df of each tag `a` and `b` share, sorted.
-fn shared_dfs(a: &[u32], b: &[u32], df: &[u32]) -> Vec<u32> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                out.push(df[a[i] as usize]);
-                i += 1;
-                j += 1;
+        candidates.sort_unstable_by(|x, y| y.score.total_cmp(&x.score).then(x.id.cmp(&y.id)));
+        // Float sums order the candidates exactly except within runs of near-equal sums
+        // made of different tags; those runs are re-sorted with exact arithmetic.
+        let mut start = 0;
+        while start < candidates.len().min(want) {
+            let mut end = start + 1;
+            while end < candidates.len()
+                && candidates[end - 1].score - candidates[end].score <= NEAR
+            {
+                end += 1;
             }
+            let run = &mut candidates[start..end];
+            if run.iter().any(|c| c.shared != run[0].shared) {
+                let dfs = |mask: u128| -> Vec<u32> {
+                    let mut dfs: Vec<u32> = (0..tags.len())
+                        .filter(|i| mask & (1 << i) != 0)
+                        .map(|i| self.df[tags[i] as usize])
+                        .collect();
+                    dfs.sort_unstable();
+                    dfs
+                };
+                let mut keys: Vec<(u128, Vec<u32>)> = Vec::new();
+                for c in run.iter() {
+                    if !keys.iter().any(|(m, _)| *m == c.shared) {
+                        keys.push((c.shared, dfs(c.shared)));
+                    }
+                }
+                let key = |mask: u128| {
+                    &keys.iter().find(|(m, _)| *m == mask).expect("every mask keyed").1
+                };
+                run.sort_by(|x, y| {
+                    exact_compare(key(x.shared), key(y.shared), self.n)
+                        .reverse()
+                        .then(x.id.cmp(&y.id))
+                });
+            }
+            start = end;
         }
+        candidates.truncate(want);
+        candidates.into_iter().map(|c| c.id).collect()
     }
-    out.sort_unstable();
-    out
 }
 
-/// Compares two scores: by their float sums when those are clearly apart, otherwise
-/// exactly, from the dfs of the shared tags.
-fn compare_scores(x: f64, x_dfs: &[u32], y: f64, y_dfs: &[u32], n: usize) -> Ordering {
-    if (x - y).abs() > NEAR {
-        return x.total_cmp(&y);
-    }
-    exact_compare(x_dfs, y_dfs, n)
+/// An article that may be linked, with its score and which tags it shares.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    score: f64,
+    /// Bit i: shares the ranked article's i-th scoring tag.
+    shared: u128,
+    id: u32,
 }
 
 /// Σ ln(N/dᵢ) over `x` against the same over `y`, exactly: compares

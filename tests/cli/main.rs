@@ -2,4 +2,5 @@
 //! fixture sites copied to temporary folders, and parses what it writes.
 
 mod build;
+mod see_also;
 mod support;
