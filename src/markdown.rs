@@ -133,7 +133,7 @@ pub fn plain_text(text: &str) -> String {
             _ => {}
         }
     }
-    out.trim().to_owned()
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Ids handed out on one page: each is unique, and none is one of the theme's.

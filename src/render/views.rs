@@ -262,12 +262,7 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
             slug: category.slug.as_str(),
         },
         // Tags in the order the writer gave them.
-        tags: doc
-            .tags
-            .iter()
-            .filter_map(|t| site.tags.binary_search_by(|x| x.slug.cmp(&t.slug)).ok())
-            .map(|i| tag_link(site, &site.tags[i]))
-            .collect(),
+        tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
         authors: article
             .authors
             .iter()
@@ -298,7 +293,7 @@ pub(crate) fn see_also_view<'a>(
     let shared = article
         .tags
         .iter()
-        .filter(|t| from.tags.binary_search(t).is_ok())
+        .filter(|t| from.tags.contains(t))
         .map(|&t| tag_link(site, site.tag(t)))
         .collect();
     SeeAlsoView {

@@ -51,7 +51,7 @@ pub struct Article {
     pub id: ArticleId,
     pub url: UrlPath,
     pub category: CategoryId,
-    /// Sorted by id, unique.
+    /// In the order the writer gave them, unique.
     pub tags: Vec<TagId>,
     pub authors: Vec<AuthorId>,
     pub doc: Document,
@@ -271,7 +271,7 @@ impl Site {
             let id = ArticleId::from_index(index);
             let category = &mut categories[new_position[old_category]];
             category.articles.push(id);
-            let mut tag_ids: Vec<TagId> =
+            let tag_ids: Vec<TagId> =
                 doc.tags.iter().map(|t| TagId::from_index(tag_index[&t.slug])).collect();
             for (tag_name, tag_id) in doc.tags.iter().zip(&tag_ids) {
                 let tag = &mut tags[tag_id.index()];
@@ -280,7 +280,6 @@ impl Site {
                 }
                 tag.articles.push(id);
             }
-            tag_ids.sort_unstable();
             let mut author_ids: Vec<AuthorId> = Vec::with_capacity(doc.authors.len());
             for name in &doc.authors {
                 let author_id = AuthorId::from_index(author_index[&Slug::new(name)]);
@@ -347,7 +346,7 @@ fn related_tags(articles: &[Article], tags: &mut [Tag]) {
     for article in articles {
         for (i, &a) in article.tags.iter().enumerate() {
             for &b in &article.tags[i + 1..] {
-                *counts.entry((a, b)).or_default() += 1;
+                *counts.entry((a.min(b), a.max(b))).or_default() += 1;
             }
         }
     }

@@ -42,7 +42,14 @@ pub fn compute(articles: &[Article], tag_count: usize, settings: &Settings) -> V
     let by_url: std::collections::HashMap<&str, u32> =
         articles.iter().map(|a| (a.url.as_str(), a.id.0)).collect();
     let corpus = Corpus {
-        tags: articles.iter().map(|a| a.tags.iter().map(|t| t.0).collect()).collect(),
+        tags: articles
+            .iter()
+            .map(|a| {
+                let mut tags: Vec<u32> = a.tags.iter().map(|t| t.0).collect();
+                tags.sort_unstable();
+                tags
+            })
+            .collect(),
         draft: articles.iter().map(|a| a.doc.draft).collect(),
         excluded: articles
             .iter()

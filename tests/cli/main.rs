@@ -2,5 +2,6 @@
 //! fixture sites copied to temporary folders, and parses what it writes.
 
 mod build;
+mod news;
 mod see_also;
 mod support;
