@@ -359,6 +359,23 @@ fn markdown_extensions_render() {
 }
 
 #[test]
+fn long_articles_get_a_table_of_contents() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let page = site.page("/world/alpha/");
+    assert_eq!(
+        page.attrs(".toc a", "href"),
+        ["#introduction", "#background", "#background-1", "#custom-analysis", "#conclusion", "#faq"]
+    );
+    // Every entry points at an element of the page.
+    for href in page.attrs(".toc a", "href") {
+        assert_eq!(page.select(&format!("[id='{}']", &href[1..])).len(), 1, "{href}");
+    }
+    // A one-section article has none.
+    assert!(site.page("/world/beta/").select(".toc").is_empty());
+}
+
+#[test]
 fn code_is_highlighted_with_classes_and_both_stylesheets_exist() {
     let site = Site::fixture("build/basic");
     site.build(&[]);
