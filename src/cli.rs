@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
-use crate::error::{Diagnostic, Error, Severity};
+use crate::error::{Diagnostic, Error};
 
 /// gazette builds news explainer sites from Markdown articles with YAML front matter.
 #[derive(Debug, Parser)]
@@ -33,37 +33,18 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// Prints an error: each problem with its location, hint and causes, then a count.
-pub fn report(err: &Error) {
-    let problems = err.problems();
-    for problem in &problems {
-        match problem {
-            Error::Content(diagnostic) => print_diagnostic(diagnostic),
-            other => {
-                eprintln!("error: {other}");
-                let mut cause = std::error::Error::source(other);
-                while let Some(c) = cause {
-                    for line in c.to_string().lines() {
-                        eprintln!("  {line}");
-                    }
-                    cause = c.source();
-                }
-            }
-        }
-    }
-    if problems.len() > 1 {
-        eprintln!("{} problems found", problems.len());
-    }
+/// Whether stderr shows colours: a terminal, and `NO_COLOR` unset.
+pub fn color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
 
-/// Prints one content problem as `error: path:line:col: message` and its hint.
+/// Prints an error: each problem with its location, source line and hint, then a count.
+pub fn report(err: &Error) {
+    eprint!("{}", err.render(color()));
+}
+
+/// Prints one content problem (usually a warning) the same way.
 pub fn print_diagnostic(diagnostic: &Diagnostic) {
-    let label = match diagnostic.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    eprintln!("{label}: {diagnostic}");
-    if let Some(hint) = &diagnostic.hint {
-        eprintln!("  help: {hint}");
-    }
+    eprintln!("{}", diagnostic.render(color()));
 }

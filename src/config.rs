@@ -138,31 +138,26 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Diagnostic> {
         let (line, column) = yaml::value_position(text, key).unwrap_or((1, 1));
         Location::new(path, line).with_column(column)
     };
+    // Problems found here point at the value, shown under the message.
+    let problem = |key: &str, message: String| {
+        Diagnostic::error(at(key), message).with_excerpt_from(text, 1, None)
+    };
     let base_url = BaseUrl::parse(&raw.base_url)
-        .map_err(|reason| Diagnostic::error(at("base_url"), format!("base_url: {reason}")))?;
+        .map_err(|reason| problem("base_url", format!("base_url: {reason}")))?;
     let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        return Err(Diagnostic::error(
-            at("theme"),
-            format!("theme: `{theme}` is not a folder name"),
-        )
-        .with_hint("name a folder inside `themes/`, such as `default`"));
+        return Err(problem("theme", format!("theme: `{theme}` is not a folder name"))
+            .with_hint("name a folder inside `themes/`, such as `default`"));
     }
     let paginate = raw.paginate.unwrap_or(10);
     if paginate == 0 {
-        return Err(Diagnostic::error(
-            at("paginate"),
-            "paginate: expected at least 1 article per page",
-        ));
+        return Err(problem("paginate", "paginate: expected at least 1 article per page".into()));
     }
     if raw.title.trim().is_empty() {
-        return Err(Diagnostic::error(
-            at("title"),
-            "title: expected the site's name, found nothing",
-        ));
+        return Err(problem("title", "title: expected the site's name, found nothing".into()));
     }
     if raw.feed.limit == 0 {
-        return Err(Diagnostic::error(at("feed"), "feed.limit: expected at least 1 entry"));
+        return Err(problem("feed", "feed.limit: expected at least 1 entry".into()));
     }
     let extra = match raw.extra {
         None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),

@@ -48,6 +48,15 @@ pub enum Severity {
     Error,
 }
 
+/// The source line a problem is on, with the part to underline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The whole line, without its line break.
+    pub line: String,
+    /// Byte range of the culprit within `line`; never empty.
+    pub span: std::ops::Range<usize>,
+}
+
 /// One problem in a content or configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -56,15 +65,62 @@ pub struct Diagnostic {
     /// What to do about it, such as `did you mean `title`?`.
     pub hint: Option<String>,
     pub severity: Severity,
+    /// The line and the culprit on it, drawn under the message.
+    pub excerpt: Option<Excerpt>,
 }
 
 impl Diagnostic {
     pub fn error(at: Location, message: impl Into<String>) -> Self {
-        Diagnostic { at, message: message.into(), hint: None, severity: Severity::Error }
+        Diagnostic {
+            at,
+            message: message.into(),
+            hint: None,
+            severity: Severity::Error,
+            excerpt: None,
+        }
     }
 
     pub fn warning(at: Location, message: impl Into<String>) -> Self {
-        Diagnostic { at, message: message.into(), hint: None, severity: Severity::Warning }
+        Diagnostic {
+            at,
+            message: message.into(),
+            hint: None,
+            severity: Severity::Warning,
+            excerpt: None,
+        }
+    }
+
+    /// Shows `line` under the message, underlining `width` characters from the
+    /// location's column (or to the end of the line when `width` is `None`).
+    pub fn with_excerpt(mut self, line: &str, width: Option<usize>) -> Self {
+        let line = line.trim_end_matches(['\r', '\n']);
+        let column = self.at.column.unwrap_or(1).max(1);
+        let start = line.char_indices().nth(column - 1).map_or(line.len(), |(i, _)| i);
+        let end = match width {
+            Some(w) => {
+                line[start..].char_indices().nth(w.max(1)).map_or(line.len(), |(i, _)| start + i)
+            }
+            None => start + line[start..].trim_end().len(),
+        };
+        // An empty culprit (the end of a line) still gets one caret.
+        let end = if end > start {
+            end
+        } else {
+            start + line[start..].chars().next().map_or(0, char::len_utf8)
+        };
+        self.excerpt = Some(Excerpt { line: line.to_owned(), span: start..end });
+        self
+    }
+
+    /// Like [`Diagnostic::with_excerpt`], taking the line from the text the location counts in.
+    pub fn with_excerpt_from(self, text: &str, first_line: usize, width: Option<usize>) -> Self {
+        match self.at.line.checked_sub(first_line).and_then(|i| text.lines().nth(i)) {
+            Some(line) => {
+                let line = line.to_owned();
+                self.with_excerpt(&line, width)
+            }
+            None => self,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -180,5 +236,71 @@ impl std::error::Error for Error {
 impl From<Diagnostic> for Error {
     fn from(diagnostic: Diagnostic) -> Self {
         Error::content(diagnostic)
+    }
+}
+
+impl Diagnostic {
+    /// The compiler-style report: message, `--> path:line:col`, the source line with the
+    /// culprit underlined, and the hint. `color` adds terminal colours.
+    pub fn render(&self, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = display_path(&self.at.path);
+        let title = level.primary_title(self.message.as_str());
+        let group = match &self.excerpt {
+            Some(excerpt) => title.element(
+                Snippet::source(excerpt.line.as_str())
+                    .line_start(self.at.line)
+                    .path(path.as_str())
+                    .annotation(AnnotationKind::Primary.span(excerpt.span.clone())),
+            ),
+            None => {
+                let mut origin = Origin::path(path.as_str()).line(self.at.line);
+                if let Some(column) = self.at.column {
+                    origin = origin.char_column(column);
+                }
+                title.element(origin)
+            }
+        };
+        let group = match &self.hint {
+            Some(hint) => group.element(Level::HELP.message(hint.as_str())),
+            None => group,
+        };
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&[group])
+    }
+}
+
+impl Error {
+    /// Every problem, rendered for a terminal, then a count when there are several.
+    pub fn render(&self, color: bool) -> String {
+        let problems = self.problems();
+        let mut out = String::new();
+        for (i, problem) in problems.iter().enumerate() {
+            if i > 0 {
+                out.push('\n'); // a blank line between problems, as compilers do
+            }
+            match problem {
+                Error::Content(diagnostic) => out.push_str(&diagnostic.render(color)),
+                other => {
+                    out.push_str(&format!("error: {other}"));
+                    let mut cause = std::error::Error::source(other);
+                    while let Some(c) = cause {
+                        for line in c.to_string().lines() {
+                            out.push_str(&format!("\n  {line}"));
+                        }
+                        cause = c.source();
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        if problems.len() > 1 {
+            out.push_str(&format!("{} problems found\n", problems.len()));
+        }
+        out
     }
 }

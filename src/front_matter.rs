@@ -120,7 +120,8 @@ enum Authors {
 /// Splits `text` (the file at `path`) and parses its front matter. Returns every problem
 /// found in the front matter, not only the first.
 pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<Diagnostic>> {
-    let (yaml_text, yaml_line, body, body_line) = split(path, text).map_err(|d| vec![d])?;
+    let (yaml_text, yaml_line, body, body_line) = split(path, text)
+        .map_err(|d| vec![d.with_excerpt(text.lines().next().unwrap_or(""), None)])?;
     let raw: Raw =
         yaml::from_str(path, yaml_line, 1, yaml_text).map_err(|d| vec![fix_untagged(d)])?;
     let mut problems = Vec::new();
@@ -172,11 +173,11 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         authors.into_iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
 
     let related_lines = item_lines(yaml_text, yaml_line, "related", "url", raw.related.len());
-    for (link, &line) in raw.related.iter().zip(&related_lines) {
+    for (link, &(line, column)) in raw.related.iter().zip(&related_lines) {
         if let Err(reason) = check_link_url(&link.url) {
             problems.push(
                 Diagnostic::error(
-                    Location::new(path, line),
+                    Location::new(path, line).with_column(column),
                     format!("related: `{}` {reason}", link.url),
                 )
                 .with_hint("use a site path such as `/economy/rates/` or an `https://` address"),
@@ -190,7 +191,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         }
     }
     let faq_lines = item_lines(yaml_text, yaml_line, "faq", "question", raw.faq.len());
-    for (entry, &line) in raw.faq.iter().zip(&faq_lines) {
+    for (entry, &(line, _)) in raw.faq.iter().zip(&faq_lines) {
         if entry.question.trim().is_empty() {
             problems.push(Diagnostic::error(
                 Location::new(path, line),
@@ -216,18 +217,20 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         }
     };
 
-    let Some(date) = date else { return Err(problems) };
-    if !problems.is_empty() {
-        return Err(problems);
+    if date.is_none() || !problems.is_empty() {
+        // Each problem is shown with its line of front matter.
+        let shown = |d: Diagnostic| d.with_excerpt_from(yaml_text, yaml_line, None);
+        return Err(problems.into_iter().map(shown).collect());
     }
+    let date = date.expect("checked above");
     let lines = KeyLines {
         title: line_of("title"),
         date: line_of("date"),
         updated: line_of("updated"),
         summary: line_of("summary"),
         image: line_of("image"),
-        related: related_lines,
-        faq: faq_lines,
+        related: related_lines.iter().map(|&(line, _)| line).collect(),
+        faq: faq_lines.iter().map(|&(line, _)| line).collect(),
     };
     let summary = raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -314,7 +317,7 @@ fn item_lines(
     key: &str,
     field: &str,
     count: usize,
-) -> Vec<usize> {
+) -> Vec<(usize, usize)> {
     let mut lines = Vec::with_capacity(count);
     let start = yaml::top_level_keys(yaml_text).find(|(k, ..)| *k == key).map(|(_, l, _)| l);
     if let Some(start) = start {
@@ -324,13 +327,16 @@ fn item_lines(
             }
             let item = text.trim_start().trim_start_matches('-').trim_start();
             if item.starts_with(field) && item[field.len()..].trim_start().starts_with(':') {
-                lines.push(yaml_line + i);
+                // The value starts after `field:` and its spaces.
+                let colon = text.len() - item.len() + item.find(':').expect("checked above") + 1;
+                let value = colon + (text[colon..].len() - text[colon..].trim_start().len());
+                lines.push((yaml_line + i, text[..value].chars().count() + 1));
             }
         }
     }
     // Flow-style lists (`[{...}]`) hide the items: point at the key for all of them.
     let fallback = start.map_or(yaml_line, |l| yaml_line + l - 1);
-    lines.resize(count, fallback);
+    lines.resize(count, (fallback, 1));
     lines.truncate(count);
     lines
 }

@@ -26,6 +26,29 @@ fn to_diagnostic(
     fallback_line: usize,
     text: &str,
 ) -> Diagnostic {
+    let (diagnostic, underline) = describe(err, path, first_line, fallback_line, text);
+    match underline {
+        Underline::Nothing => diagnostic,
+        Underline::Chars(n) => diagnostic.with_excerpt_from(text, first_line, Some(n)),
+        Underline::Value => diagnostic.with_excerpt_from(text, first_line, None),
+    }
+}
+
+/// What to underline on the line of a YAML error.
+enum Underline {
+    Nothing,
+    Chars(usize),
+    /// From the column to the end of the line.
+    Value,
+}
+
+fn describe(
+    err: &serde_yaml::Error,
+    path: &Path,
+    first_line: usize,
+    fallback_line: usize,
+    text: &str,
+) -> (Diagnostic, Underline) {
     let message = err.to_string();
     // libyaml's syntax errors say "..., while scanning X at line N column M"; serde's
     // errors end with "at line N column M" only when they know where they are.
@@ -42,12 +65,23 @@ fn to_diagnostic(
     let reason = message.as_str();
     let (field_path, reason) = split_field_path(reason);
     if syntax {
+        // A quote never closed is found at the end of the block; point at its opening.
+        if reason.starts_with("found unexpected end of stream, while scanning a quoted scalar")
+            && let Some((line, column)) = context_position(&err.to_string(), location)
+        {
+            let d = Diagnostic::error(
+                Location::new(path, first_line + line - 1).with_column(column),
+                "invalid YAML: this quoted text is never closed",
+            )
+            .with_hint("close the quote; write a quote inside the text as `\\\"` (or `''` between single quotes)");
+            return (d, Underline::Value);
+        }
         let source_line = location.and_then(|(line, _)| text.lines().nth(line - 1)).unwrap_or("");
         let mut d = Diagnostic::error(at, format!("invalid YAML: {reason}"));
         if let Some(hint) = syntax_hint(reason, source_line) {
             d = d.with_hint(hint);
         }
-        return d;
+        return (d, Underline::Chars(1));
     }
     if let Some(rest) = reason.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -60,15 +94,14 @@ fn to_diagnostic(
             (None, Some(custom)) => d.with_hint(custom),
             (None, None) => d.with_hint(format!("expected one of {}", quote_list(&known))),
         };
-        return d;
+        return (d, Underline::Chars(key.chars().count()));
     }
     if let Some(rest) = reason.strip_prefix("missing field `") {
         let key = rest.trim_end_matches('`');
-        return Diagnostic::error(
-            at,
-            format!("{}missing required key `{key}`", prefix(field_path)),
-        )
-        .with_hint(format!("add a line `{key}: ...`"));
+        let d =
+            Diagnostic::error(at, format!("{}missing required key `{key}`", prefix(field_path)))
+                .with_hint(format!("add a line `{key}: ...`"));
+        return (d, Underline::Nothing);
     }
     if let Some(rest) = reason.strip_prefix("duplicate field `") {
         let key = rest.trim_end_matches('`');
@@ -79,12 +112,16 @@ fn to_diagnostic(
                 at = Location::new(path, first_line + line - 1).with_column(column);
             }
         }
-        return Diagnostic::error(at, format!("{}key `{key}` appears twice", prefix(field_path)))
+        let d = Diagnostic::error(at, format!("{}key `{key}` appears twice", prefix(field_path)))
             .with_hint("keep one of them");
+        return (d, Underline::Chars(key.chars().count()));
     }
     let message =
         format!("{}{}", prefix(field_path), reason.replace("invalid type: ", "expected "));
-    Diagnostic::error(at, fix_expected_wording(&message))
+    (
+        Diagnostic::error(at, fix_expected_wording(&message)),
+        if placed { Underline::Value } else { Underline::Nothing },
+    )
 }
 
 /// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`.
@@ -127,6 +164,17 @@ fn rewrite_positions(message: &str, location: Option<(usize, usize)>, first_line
     }
     out.push_str(rest);
     out
+}
+
+/// The first "at line N column M" of `message` that is not the error's own position.
+fn context_position(message: &str, location: Option<(usize, usize)>) -> Option<(usize, usize)> {
+    message.match_indices(" at line ").find_map(|(i, m)| {
+        let tail = &message[i + m.len()..];
+        let (line, rest) = tail.split_once(" column ")?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let position = (line.parse().ok()?, column.parse().ok()?);
+        (Some(position) != location).then_some(position)
+    })
 }
 
 /// What usually causes a YAML syntax error, judging by the message and the line.
@@ -286,10 +334,7 @@ mod tests {
         );
         assert!(d.hint.unwrap().contains("must be quoted"));
         let d = err("title: \"open\ntags: []\n");
-        assert_eq!(
-            d.to_string(),
-            "a.md:4:1: invalid YAML: found unexpected end of stream, while scanning a quoted scalar that starts on line 2"
-        );
+        assert_eq!(d.to_string(), "a.md:2:8: invalid YAML: this quoted text is never closed");
     }
 
     #[test]

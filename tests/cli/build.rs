@@ -73,10 +73,15 @@ fn unknown_config_key_names_line_and_nearest_key() {
     let site = Site::empty("title: T\nbase_url: https://example.com/\npaginte: 5\n");
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: site.yaml:3:1: unknown key `paginte`\n  help: did you mean `paginate`? (custom data goes under `extra`)\n"
-    );
+    insta::assert_snapshot!(stderr(&out), @"
+    error: unknown key `paginte`
+     --> site.yaml:3:1
+      |
+    3 | paginte: 5
+      | ^^^^^^^
+      |
+      = help: did you mean `paginate`? (custom data goes under `extra`)
+    ");
 }
 
 #[test]
@@ -108,61 +113,98 @@ fn build_error(file: &str, text: &str) -> String {
 fn unknown_front_matter_key_names_file_line_and_nearest_key() {
     let err =
         build_error("content/a.md", "---\ntitle: A\ndate: 2026-01-02\ntgas: [x]\n---\nbody\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:4:1: unknown key `tgas`\n  help: did you mean `tags`? (custom data goes under `extra`)\n"
-    );
+    insta::assert_snapshot!(err, @"
+    error: unknown key `tgas`
+     --> content/a.md:4:1
+      |
+    4 | tgas: [x]
+      | ^^^^
+      |
+      = help: did you mean `tags`? (custom data goes under `extra`)
+    ");
 }
 
 #[test]
 fn bad_yaml_names_file_and_line_and_the_usual_cause() {
     let err =
         build_error("content/a.md", "---\ntitle: Rates: what next\ndate: 2026-01-02\n---\nbody\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:2:13: invalid YAML: mapping values are not allowed in this context\n  help: a value containing `: ` must be quoted, as in `title: \"Rates: what comes next\"`\n"
-    );
+    insta::assert_snapshot!(err, @r#"
+    error: invalid YAML: mapping values are not allowed in this context
+     --> content/a.md:2:13
+      |
+    2 | title: Rates: what next
+      |             ^
+      |
+      = help: a value containing `: ` must be quoted, as in `title: "Rates: what comes next"`
+    "#);
+    let err = build_error("content/a.md", "---\ntitle: \"Rates\ndate: 2026-01-02\n---\nbody\n");
+    insta::assert_snapshot!(err, @r#"
+    error: invalid YAML: this quoted text is never closed
+     --> content/a.md:2:8
+      |
+    2 | title: "Rates
+      |        ^^^^^^
+      |
+      = help: close the quote; write a quote inside the text as `\"` (or `''` between single quotes)
+    "#);
 }
 
 #[test]
 fn missing_title_names_the_file() {
     let err = build_error("content/a.md", "---\ndate: 2026-01-02\n---\nbody\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:1: missing required key `title`\n  help: add a line `title: ...`\n"
-    );
+    insta::assert_snapshot!(err, @"
+    error: missing required key `title`
+     --> content/a.md:1
+      = help: add a line `title: ...`
+    ");
 }
 
 #[test]
 fn invalid_date_points_at_the_value() {
     let err = build_error("content/a.md", "---\ntitle: A\ndate: 2024-02-30\n---\nbody\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:3:7: date: `2024-02-30` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`\n"
-    );
+    insta::assert_snapshot!(err, @"
+    error: date: `2024-02-30` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+     --> content/a.md:3:7
+      |
+    3 | date: 2024-02-30
+      |       ^^^^^^^^^^
+    ");
     let err = build_error("content/a.md", "---\ntitle: A\ndate: yesterday\n---\nbody\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:3:7: date: `yesterday` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`\n"
-    );
+    insta::assert_snapshot!(err, @"
+    error: date: `yesterday` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+     --> content/a.md:3:7
+      |
+    3 | date: yesterday
+      |       ^^^^^^^^^
+    ");
 }
 
 #[test]
 fn missing_closing_fence_is_named() {
     let err = build_error("content/a.md", "---\ntitle: A\ndate: 2026-01-02\n\nbody\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:1:1: the front matter opened here is never closed\n  help: add a line `---` after the last front matter key\n"
-    );
+    insta::assert_snapshot!(err, @"
+    error: the front matter opened here is never closed
+     --> content/a.md:1:1
+      |
+    1 | ---
+      | ^^^
+      |
+      = help: add a line `---` after the last front matter key
+    ");
 }
 
 #[test]
 fn missing_opening_fence_is_named() {
     let err = build_error("content/a.md", "# Just Markdown\n");
-    assert_eq!(
-        err,
-        "error: content/a.md:1:1: expected `---` on the first line, to open the front matter\n  help: an article starts with `---`, then `title:` and `date:`, then `---` and the body\n"
-    );
+    insta::assert_snapshot!(err, @"
+    error: expected `---` on the first line, to open the front matter
+     --> content/a.md:1:1
+      |
+    1 | # Just Markdown
+      | ^^^^^^^^^^^^^^^
+      |
+      = help: an article starts with `---`, then `title:` and `date:`, then `---` and the body
+    ");
 }
 
 #[test]
@@ -218,17 +260,30 @@ fn all_content_errors_of_a_build_are_reported_together() {
         .write("content/sub/four.md", "no front matter\n");
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
-    assert_eq!(
-        errors,
-        [
-            "error: content/one.md:3:7: date: `nope` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`",
-            "error: content/sub/four.md:1:1: expected `---` on the first line, to open the front matter",
-            "error: content/two.md:4:1: unknown key `sumary`",
-        ]
-    );
-    assert!(err.ends_with("3 problems found\n"), "{err}");
+    insta::assert_snapshot!(stderr(&out), @"
+    error: date: `nope` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+     --> content/one.md:3:7
+      |
+    3 | date: nope
+      |       ^^^^
+
+    error: expected `---` on the first line, to open the front matter
+     --> content/sub/four.md:1:1
+      |
+    1 | no front matter
+      | ^^^^^^^^^^^^^^^
+      |
+      = help: an article starts with `---`, then `title:` and `date:`, then `---` and the body
+
+    error: unknown key `sumary`
+     --> content/two.md:4:1
+      |
+    4 | sumary: x
+      | ^^^^^^
+      |
+      = help: did you mean `summary`? (custom data goes under `extra`)
+    3 problems found
+    ");
 }
 
 #[test]
@@ -237,13 +292,28 @@ fn several_problems_in_one_file_are_all_reported() {
         "content/a.md",
         "---\ntitle: A\ndate: 2026-13-01\nupdated: soon\nrelated:\n  - title: X\n    url: javascript:alert(1)\n---\n",
     );
-    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
-    assert_eq!(errors.len(), 3, "{err}");
-    assert!(
-        errors[2]
-            .starts_with("error: content/a.md:7: related: `javascript:alert(1)` is not allowed"),
-        "{err}"
-    );
+    insta::assert_snapshot!(err, @"
+    error: date: `2026-13-01` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+     --> content/a.md:3:7
+      |
+    3 | date: 2026-13-01
+      |       ^^^^^^^^^^
+
+    error: updated: `soon` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+     --> content/a.md:4:10
+      |
+    4 | updated: soon
+      |          ^^^^
+
+    error: related: `javascript:alert(1)` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are
+     --> content/a.md:7:10
+      |
+    7 |     url: javascript:alert(1)
+      |          ^^^^^^^^^^^^^^^^^^^
+      |
+      = help: use a site path such as `/economy/rates/` or an `https://` address
+    3 problems found
+    ");
 }
 
 #[test]
@@ -253,10 +323,11 @@ fn duplicate_urls_name_both_files() {
         .write("content/b/same.md", &article("Two", "2026-01-02", ""));
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: content/b/same.md:2: this article has the URL `/news/same/`, like `content/a/same.md`\n  help: give one of them another `slug:` or `category:`\n"
-    );
+    insta::assert_snapshot!(stderr(&out), @"
+    error: this article has the URL `/news/same/`, like `content/a/same.md`
+     --> content/b/same.md:2
+      = help: give one of them another `slug:` or `category:`
+    ");
 }
 
 #[test]
@@ -270,10 +341,11 @@ fn non_utf8_article_is_a_clear_error() {
     .unwrap();
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: content/latin1.md:2:11: this file is not UTF-8 text\n  help: save it as UTF-8 in your editor\n"
-    );
+    insta::assert_snapshot!(stderr(&out), @"
+    error: this file is not UTF-8 text
+     --> content/latin1.md:2:11
+      = help: save it as UTF-8 in your editor
+    ");
 }
 
 // ---- pages -----------------------------------------------------------------------
@@ -365,7 +437,14 @@ fn long_articles_get_a_table_of_contents() {
     let page = site.page("/world/alpha/");
     assert_eq!(
         page.attrs(".toc a", "href"),
-        ["#introduction", "#background", "#background-1", "#custom-analysis", "#conclusion", "#faq"]
+        [
+            "#introduction",
+            "#background",
+            "#background-1",
+            "#custom-analysis",
+            "#conclusion",
+            "#faq"
+        ]
     );
     // Every entry points at an element of the page.
     for href in page.attrs(".toc a", "href") {
