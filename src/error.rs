@@ -66,7 +66,7 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     pub severity: Severity,
     /// The line and the culprit on it, drawn under the message.
-    pub excerpt: Option<Excerpt>,
+    pub excerpt: Option<Box<Excerpt>>,
 }
 
 impl Diagnostic {
@@ -108,7 +108,7 @@ impl Diagnostic {
         } else {
             start + line[start..].chars().next().map_or(0, char::len_utf8)
         };
-        self.excerpt = Some(Excerpt { line: line.to_owned(), span: start..end });
+        self.excerpt = Some(Box::new(Excerpt { line: line.to_owned(), span: start..end }));
         self
     }
 

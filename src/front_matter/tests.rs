@@ -95,7 +95,7 @@ fn script_urls_in_related_links_are_errors_on_their_line() {
     assert_eq!(
         e,
         [
-            "content/a.md:8: related: `javascript:alert(1)` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are"
+            "content/a.md:8:10: related: `javascript:alert(1)` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are"
         ]
     );
 }
