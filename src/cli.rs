@@ -17,12 +17,21 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder
     Build(cmd::build::BuildArgs),
+    /// Check every article, link and template without writing anything
+    Check(cmd::check::CheckArgs),
+    /// Start a new article with its front matter filled in
+    New(cmd::new::NewArgs),
+    /// Create a new site
+    Init(cmd::init::InitArgs),
 }
 
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => return cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Init(args) => cmd::init::run(args),
     };
     match result {
         Ok(()) => 0,

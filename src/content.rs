@@ -97,3 +97,21 @@ pub fn load_article(root: &Path, rel: &Path) -> Result<String> {
         )
     })
 }
+
+/// Adds the source line to each diagnostic that has none, reading each file once.
+pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
+    let mut files: std::collections::HashMap<PathBuf, Option<String>> =
+        std::collections::HashMap::new();
+    for d in diagnostics.iter_mut().filter(|d| d.excerpt.is_none() && d.at.line > 0) {
+        let text = files.entry(d.at.path.clone()).or_insert_with(|| {
+            std::fs::read(root.join(&d.at.path))
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        });
+        if let Some(text) = text {
+            let width = d.width.map(|w| w as usize);
+            *d = std::mem::replace(d, crate::error::Diagnostic::error(d.at.clone(), ""))
+                .with_excerpt_from(text, 1, width);
+        }
+    }
+}

@@ -67,6 +67,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The line and the culprit on it, drawn under the message.
     pub excerpt: Option<Box<Excerpt>>,
+    /// How many characters the culprit spans, for an excerpt added later (by
+    /// `content::add_excerpts`); `None` underlines to the end of the line.
+    pub width: Option<u32>,
 }
 
 impl Diagnostic {
@@ -77,6 +80,7 @@ impl Diagnostic {
             hint: None,
             severity: Severity::Error,
             excerpt: None,
+            width: None,
         }
     }
 
@@ -87,6 +91,7 @@ impl Diagnostic {
             hint: None,
             severity: Severity::Warning,
             excerpt: None,
+            width: None,
         }
     }
 
@@ -121,6 +126,12 @@ impl Diagnostic {
             }
             None => self,
         }
+    }
+
+    /// Sets how many characters the culprit spans (see [`Diagnostic::width`]).
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = Some(u32::try_from(width).unwrap_or(u32::MAX));
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

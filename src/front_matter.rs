@@ -54,18 +54,22 @@ pub struct RelatedLink {
     pub url: String,
 }
 
-/// Where some values sit in the file, for errors found after parsing.
+/// A value's place in the file: 1-based line and column (0 when the key is absent).
+pub type Pos = (usize, usize);
+
+/// Where some values sit in the file, for problems found after parsing.
 #[derive(Debug, Clone, Default)]
 pub struct KeyLines {
-    pub title: usize,
-    pub date: usize,
-    pub updated: usize,
-    pub summary: usize,
-    pub image: usize,
-    /// One per `related` entry: the line of its `url`.
-    pub related: Vec<usize>,
-    /// One per `faq` entry: the line of its `question`.
-    pub faq: Vec<usize>,
+    pub title: Pos,
+    pub date: Pos,
+    pub updated: Pos,
+    pub summary: Pos,
+    pub image: Pos,
+    pub tags: Pos,
+    /// One per `related` entry: where its `url` is.
+    pub related: Vec<Pos>,
+    /// One per `faq` entry: where its `question` is.
+    pub faq: Vec<Pos>,
 }
 
 /// An article split into checked front matter and its Markdown body.
@@ -129,7 +133,10 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         let (line, column) = yaml::value_position(yaml_text, key).unwrap_or((0, 1));
         Location::new(path, yaml_line + line.max(1) - 1).with_column(column)
     };
-    let line_of = |key: &str| at(key).line;
+    let pos_of = |key: &str| match yaml::value_position(yaml_text, key) {
+        Some((line, column)) => (yaml_line + line - 1, column),
+        None => (0, 0),
+    };
 
     let title = raw.title.trim().to_owned();
     if title.is_empty() {
@@ -224,13 +231,14 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
     }
     let date = date.expect("checked above");
     let lines = KeyLines {
-        title: line_of("title"),
-        date: line_of("date"),
-        updated: line_of("updated"),
-        summary: line_of("summary"),
-        image: line_of("image"),
-        related: related_lines.iter().map(|&(line, _)| line).collect(),
-        faq: faq_lines.iter().map(|&(line, _)| line).collect(),
+        title: pos_of("title"),
+        date: pos_of("date"),
+        updated: pos_of("updated"),
+        summary: pos_of("summary"),
+        image: pos_of("image"),
+        tags: pos_of("tags"),
+        related: related_lines,
+        faq: faq_lines,
     };
     let summary = raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());

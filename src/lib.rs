@@ -2,6 +2,7 @@
 //!
 //! The stages flow one way; each module uses only those listed above it.
 
+pub mod checks;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -80,6 +80,8 @@ pub struct BodyLink {
     /// 1-based line and column in the whole file.
     pub line: usize,
     pub column: usize,
+    /// How many characters of the line the link's Markdown spans.
+    pub width: usize,
     pub is_image: bool,
     /// For images: the alt text is empty.
     pub missing_alt: bool,
@@ -232,7 +234,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
     fn run(&mut self) {
         let parser = Parser::new_ext(self.text, parser_options()).into_offset_iter();
         for (event, range) in parser {
-            self.event(event, range.start);
+            self.event(event, range);
         }
     }
 
@@ -247,7 +249,10 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
     }
 
-    fn event(&mut self, event: Event<'a>, offset: usize) {
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        let offset = range.start;
+        // A link spanning lines is underlined to the end of its first line.
+        let width = self.text[range].lines().next().map_or(1, |l| l.chars().count());
         // Inside a code block or image, only text matters.
         if let Some((_, code)) = &mut self.code {
             match event {
@@ -292,6 +297,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     target: dest_url.to_string(),
                     line,
                     column,
+                    width,
                     is_image: true,
                     missing_alt: false,
                 });
@@ -306,6 +312,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                         target: dest_url.to_string(),
                         line,
                         column,
+                        width,
                         is_image: false,
                         missing_alt: false,
                     });

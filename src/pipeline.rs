@@ -2,13 +2,15 @@
 //! theme, render, output.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, Severity};
 use crate::front_matter::{self, Parsed};
 use crate::highlight;
 use crate::output::{self, Staging};
@@ -157,28 +159,98 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, mut report) = load_site_with(config, options, &mut timer)?;
 
     let staging = Staging::create(&output)?;
-    theme.add_generated_asset("highlight.css", highlight::theme_css().into_bytes());
-    let sink = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
-    let mut files = render::render_site(&site, &mut theme, &sink)?;
-    timer.stage("render");
-    files += copy_assets(&site, &staging)?;
+    let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
+    let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer)?;
+    let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
+    let files = files + copy_assets(&site, &copy)?;
+    let warnings = split_problems(&options.root, problems)?;
     staging.commit()?;
     timer.stage("write");
 
+    report.warnings.extend(warnings);
     report.files = files;
     report.elapsed = timer.start.elapsed();
     report.timings = timer.stages;
     Ok(report)
 }
 
+/// What `check` found once the site could be assembled: errors and warnings, in file
+/// order, each with its source line.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub articles: usize,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// The whole pipeline without writing anything: every page is rendered and checked,
+/// then dropped. Files that cannot be parsed come back as `Err`, all of them.
+pub fn check(options: &BuildOptions) -> Result<CheckReport> {
+    let mut timer = Timer::new();
+    let config = load_config(options)?;
+    let mut theme = theme::load_theme(&config)?;
+    let (site, report) = load_site_with(config, options, &mut timer)?;
+    let discard = |_: &Path, _: &[u8]| Ok(());
+    let (_, found) = render_and_check(&site, &mut theme, &discard, &mut timer)?;
+    let mut problems = report.warnings;
+    problems.extend(found);
+    content::add_excerpts(&options.root, &mut problems);
+    Ok(CheckReport { articles: site.articles.len(), problems })
+}
+
+/// Renders the site into `write`, recording what was written, then runs the content
+/// checks. Returns the number of files and the checks' findings.
+fn render_and_check(
+    site: &Site,
+    theme: &mut theme::Theme,
+    write: render::Sink<'_>,
+    timer: &mut Timer,
+) -> Result<(usize, Vec<Diagnostic>)> {
+    theme.add_generated_asset("highlight.css", highlight::theme_css().into_bytes());
+    let anchored = checks::anchored_pages(site);
+    let outputs = Mutex::new(checks::Outputs::default());
+    let record = |rel: &Path, bytes: &[u8]| {
+        let key = crate::error::display_path(rel);
+        let ids = anchored.contains(&key).then(|| checks::collect_ids(bytes));
+        let mut outputs = outputs.lock().expect("no thread panics while holding the lock");
+        if let Some(ids) = ids {
+            outputs.ids.insert(key.clone(), ids);
+        }
+        outputs.files.insert(key);
+        drop(outputs);
+        write(rel, bytes)
+    };
+    let files = render::render_site(site, theme, &record)?;
+    timer.stage("render");
+    let mut outputs = outputs.into_inner().expect("no thread panicked");
+    for rel in &site.assets {
+        let target = rel.strip_prefix("content").unwrap_or(rel);
+        outputs.files.insert(crate::error::display_path(target));
+    }
+    let problems = checks::check_site(site, &outputs);
+    timer.stage("checks");
+    Ok((files, problems))
+}
+
+/// Shows each finding with its source line; errors fail, warnings are returned.
+fn split_problems(root: &Path, mut problems: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
+    content::add_excerpts(root, &mut problems);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        problems.into_iter().partition(|d| d.severity == Severity::Error);
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(Error::Many(errors.into_iter().map(Error::content).collect()))
+    }
+}
+
 /// Copies the non-Markdown files of `content/` to the same place in the output.
-fn copy_assets(site: &Site, staging: &Staging) -> Result<usize> {
+fn copy_assets(site: &Site, copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync)) -> Result<usize> {
     let errors: Vec<Error> = site
         .assets
         .par_iter()
         .filter_map(|rel| {
             let target = rel.strip_prefix("content").unwrap_or(rel);
-            staging.copy(target, &site.config.root.join(rel)).err()
+            copy(target, &site.config.root.join(rel)).err()
         })
         .collect();
     Error::collect(errors)?;

@@ -129,6 +129,21 @@ fn relative(config: &Config, path: &Path) -> PathBuf {
     path.strip_prefix(&config.root).unwrap_or(path).to_owned()
 }
 
+/// Every file of the embedded default theme, named relative to its folder
+/// (`templates/article.html`), for `gazette init --with-theme`.
+pub fn default_theme_files() -> Vec<(String, &'static [u8])> {
+    let mut files: Vec<(String, &'static [u8])> = ["templates", "static"]
+        .iter()
+        .flat_map(|folder| {
+            embedded_files(folder)
+                .into_iter()
+                .map(move |(name, bytes)| (format!("{folder}/{name}"), bytes))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// Files of a folder of the embedded theme, named relative to it with `/`.
 fn embedded_files(folder: &str) -> Vec<(String, &'static [u8])> {
     let mut out = Vec::new();

@@ -1,3 +1,6 @@
 //! The commands: each turns parsed arguments into calls on the pipeline.
 
 pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;

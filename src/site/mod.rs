@@ -144,7 +144,7 @@ impl Site {
                     if first.source < doc.source { (first, doc) } else { (doc, first) };
                 problems.push(
                     Diagnostic::error(
-                        Location::new(&second.source, second.lines.title.max(1)),
+                        Location::new(&second.source, second.lines.title.0.max(1)),
                         format!(
                             "this article has the URL `{url}`, like `{}`",
                             crate::error::display_path(&first.source)

@@ -2,6 +2,9 @@
 //! fixture sites copied to temporary folders, and parses what it writes.
 
 mod build;
+mod check;
+mod init;
+mod new;
 mod news;
 mod see_also;
 mod support;

@@ -1,0 +1,236 @@
+//! Content checks run on the assembled site and its rendered pages: links and anchors
+//! that lead nowhere, images without alt text, empty answers, dates out of order,
+//! overlong summaries; and, as warnings, untagged articles and one-off tags.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::{Diagnostic, Location};
+use crate::site::{Article, Site};
+
+/// Longest summary a listing, feed or search result shows well, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 300;
+
+/// What the build produced, as far as the checks need it.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// Every file written, relative to the output folder, with `/` separators.
+    pub files: HashSet<String>,
+    /// The `id`s of the pages that links point into (`#anchor`), by file.
+    pub ids: HashMap<String, HashSet<String>>,
+}
+
+/// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
+pub fn anchored_pages(site: &Site) -> HashSet<String> {
+    let mut pages = HashSet::new();
+    for article in &site.articles {
+        for target in link_targets(article) {
+            if let Some((path, fragment)) = target.0.split_once('#')
+                && !fragment.is_empty()
+                && let Some(file) = resolve(article, path)
+            {
+                pages.insert(file);
+            }
+        }
+    }
+    pages
+}
+
+/// Runs every check; returns errors and warnings, in file order.
+pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for article in &site.articles {
+        check_article(site, article, outputs, &mut found);
+    }
+    check_tags(site, &mut found);
+    found.sort_by(|a, b| {
+        (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
+    });
+    found
+}
+
+/// A link an article makes: the URL as written, and where.
+struct Target<'a>(&'a str, Location, usize);
+
+fn link_targets(article: &Article) -> Vec<Target<'_>> {
+    let doc = &article.doc;
+    let mut targets: Vec<Target<'_>> = doc
+        .body
+        .links
+        .iter()
+        .map(|l| {
+            Target(&l.target, Location::new(&doc.source, l.line).with_column(l.column), l.width)
+        })
+        .collect();
+    for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
+        targets.push(Target(
+            &link.url,
+            Location::new(&doc.source, line).with_column(column.max(1)),
+            link.url.chars().count(),
+        ));
+    }
+    if let Some(image) = &doc.image {
+        let (line, column) = doc.lines.image;
+        targets.push(Target(
+            image,
+            Location::new(&doc.source, line).with_column(column.max(1)),
+            image.chars().count(),
+        ));
+    }
+    targets
+}
+
+/// The output file a link from `article` reaches, if it stays inside the site:
+/// `/a/b/` is `a/b/index.html`, `/x.png` is `x.png`, `` (the page itself) its own file.
+fn resolve(article: &Article, path: &str) -> Option<String> {
+    let path = path.split('?').next().unwrap_or("");
+    if path.contains(':') || path.starts_with("//") {
+        return None; // another site, or a scheme such as mailto:
+    }
+    let absolute = if path.is_empty() {
+        article.url.as_str().to_owned()
+    } else if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("{}{path}", article.url.as_str())
+    };
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in absolute.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let joined = segments.join("/");
+    Some(if absolute.ends_with('/') || segments.is_empty() {
+        if joined.is_empty() { "index.html".to_owned() } else { format!("{joined}/index.html") }
+    } else {
+        joined
+    })
+}
+
+fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
+    let doc = &article.doc;
+    let source = &doc.source;
+    for Target(target, at, width) in link_targets(article) {
+        let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+        let Some(file) = resolve(article, path) else { continue };
+        let exists = outputs.files.contains(&file)
+            // `/about` is served as `/about/` by static hosts.
+            || (!file.ends_with(".html") && outputs.files.contains(&format!("{file}/index.html")));
+        if !exists {
+            found.push(
+                Diagnostic::error(
+                    at,
+                    format!("link to `{target}` matches no page or file of the site"),
+                )
+                .with_width(width)
+                .with_hint("check the address; site paths look like `/category/slug/`"),
+            );
+            continue;
+        }
+        if !fragment.is_empty()
+            && let Some(ids) = outputs.ids.get(&file)
+            && !ids.contains(fragment)
+        {
+            let page = if path.is_empty() { "this page".to_owned() } else { format!("`{path}`") };
+            found.push(
+                Diagnostic::error(at, format!("`#{fragment}` matches no heading or anchor on {page}"))
+                    .with_width(width)
+                    .with_hint("heading ids are their text in lowercase with dashes: `## What next` is `#what-next`"),
+            );
+        }
+    }
+    for link in doc.body.links.iter().filter(|l| l.is_image && l.missing_alt) {
+        found.push(
+            Diagnostic::error(
+                Location::new(source, link.line).with_column(link.column),
+                "image without alt text",
+            )
+            .with_width(link.width)
+            .with_hint("describe the image between the brackets: `![A flooded street](...)`"),
+        );
+    }
+    if doc.image.is_some() && doc.image_alt.is_none() {
+        let (line, column) = doc.lines.image;
+        found.push(
+            Diagnostic::error(
+                Location::new(source, line).with_column(column.max(1)),
+                "lead image without alt text",
+            )
+            .with_hint("describe it for readers who cannot see it: `image_alt: \"...\"`"),
+        );
+    }
+    for (faq, &(line, column)) in doc.faq.iter().zip(&doc.lines.faq) {
+        if faq.answer_text.is_empty() {
+            found.push(
+                Diagnostic::error(
+                    Location::new(source, line).with_column(column.max(1)),
+                    format!("the question `{}` has no answer", faq.question),
+                )
+                .with_hint("write its `answer:`, or remove the question"),
+            );
+        }
+    }
+    if let Some(updated) = doc.updated
+        && updated < doc.date
+    {
+        let (line, column) = doc.lines.updated;
+        found.push(
+            Diagnostic::error(
+                Location::new(source, line).with_column(column.max(1)),
+                format!("updated `{}` is before the publication date `{}`", updated, doc.date),
+            )
+            .with_hint("an update comes after publication: check both dates"),
+        );
+    }
+    let summary_chars = doc.summary.chars().count();
+    if doc.summary_is_explicit && summary_chars > MAX_SUMMARY_CHARS {
+        let (line, column) = doc.lines.summary;
+        found.push(
+            Diagnostic::error(
+                Location::new(source, line).with_column(column.max(1)),
+                format!("summary is {summary_chars} characters; at most {MAX_SUMMARY_CHARS} read well in listings"),
+            )
+            .with_hint("keep it to one or two sentences"),
+        );
+    }
+    if article.tags.is_empty() {
+        found.push(
+            Diagnostic::warning(Location::new(source, 1), "article without tags")
+                .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),
+        );
+    }
+    let _ = site;
+}
+
+fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {
+    for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {
+        let article = site.article(tag.articles[0]);
+        let (line, column) = article.doc.lines.tags;
+        found.push(
+            Diagnostic::warning(
+                Location::new(&article.doc.source, line.max(1)).with_column(column.max(1)),
+                format!("the tag `{}` is used by this article only", tag.name),
+            )
+            .with_hint("a tag links explainers together; reuse an existing tag or drop it"),
+        );
+    }
+}
+
+/// The values of every `id="..."` attribute in an HTML page.
+pub fn collect_ids(html: &[u8]) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let needle = b" id=\"";
+    let mut rest = html;
+    while let Some(i) = rest.windows(needle.len()).position(|w| w == needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.iter().position(|&b| b == b'"') {
+            ids.insert(String::from_utf8_lossy(&rest[..end]).into_owned());
+            rest = &rest[end..];
+        }
+    }
+    ids
+}

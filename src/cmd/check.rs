@@ -1,0 +1,137 @@
+//! `gazette check`: the whole pipeline without writing output, every problem reported.
+
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Error, Severity, display_path};
+use crate::pipeline;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// The site folder (holding site.yaml and content/)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: std::path::PathBuf,
+    /// Check articles marked `draft: true` too
+    #[arg(long)]
+    pub drafts: bool,
+    /// Fail on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print the problems
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Compiler-style messages on stderr
+    Text,
+    /// One JSON document on stdout, for CI tools and editors
+    Json,
+}
+
+/// One problem in the JSON report.
+#[derive(Debug, Serialize)]
+struct JsonProblem<'a> {
+    severity: Severity,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    hint: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    articles: Option<usize>,
+    errors: usize,
+    warnings: usize,
+    problems: Vec<JsonProblem<'a>>,
+}
+
+/// Runs the checks, prints what they found, and returns the exit code: 1 with errors (or
+/// with warnings under `--strict`), 0 otherwise, 2 for usage errors.
+pub fn run(args: &CheckArgs) -> i32 {
+    let options = pipeline::BuildOptions {
+        root: args.root.clone(),
+        drafts: args.drafts,
+        ..Default::default()
+    };
+    let (articles, diagnostics, others) = match pipeline::check(&options) {
+        Ok(report) => (Some(report.articles), report.problems, Vec::new()),
+        Err(err) if err.exit_code() == 2 => {
+            crate::cli::report(&err);
+            return 2;
+        }
+        Err(err) => split(err),
+    };
+    let errors =
+        others.len() + diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() + others.len() - errors;
+    match args.format {
+        Format::Text => {
+            // Each problem, then a blank line, as compilers print them.
+            for other in &others {
+                eprintln!("{}", other.render(crate::cli::color()));
+            }
+            for diagnostic in &diagnostics {
+                eprintln!("{}\n", diagnostic.render(crate::cli::color()));
+            }
+            let checked = articles.map_or(String::new(), |n| format!("checked {n} article(s): "));
+            eprintln!("{checked}{errors} error(s), {warnings} warning(s)");
+        }
+        Format::Json => {
+            let mut problems: Vec<JsonProblem<'_>> = others
+                .iter()
+                .map(|e| JsonProblem {
+                    severity: Severity::Error,
+                    file: match e {
+                        Error::Template { article: Some(a), .. } => display_path(a),
+                        Error::Template { template, .. } => template.clone(),
+                        Error::Io { path, .. } => display_path(path),
+                        _ => String::new(),
+                    },
+                    line: None,
+                    column: None,
+                    message: e.render(false).trim_end().to_owned(),
+                    hint: None,
+                })
+                .collect();
+            problems.extend(diagnostics.iter().map(json_problem));
+            let report = JsonReport { version: 1, articles, errors, warnings, problems };
+            println!("{}", serde_json::to_string_pretty(&report).expect("the report serialises"));
+        }
+    }
+    i32::from(errors > 0 || (args.strict && warnings > 0))
+}
+
+fn json_problem(d: &Diagnostic) -> JsonProblem<'_> {
+    JsonProblem {
+        severity: d.severity,
+        file: display_path(&d.at.path),
+        line: (d.at.line > 0).then_some(d.at.line),
+        column: d.at.column,
+        message: d.message.clone(),
+        hint: d.hint.as_deref(),
+    }
+}
+
+/// Content problems become diagnostics; anything else (templates, files) stays an error.
+fn split(err: Error) -> (Option<usize>, Vec<Diagnostic>, Vec<Error>) {
+    let mut diagnostics = Vec::new();
+    let mut others = Vec::new();
+    let errors = match err {
+        Error::Many(errors) => errors,
+        other => vec![other],
+    };
+    for e in errors.into_iter().flat_map(|e| match e {
+        Error::Many(inner) => inner,
+        single => vec![single],
+    }) {
+        match e {
+            Error::Content(d) => diagnostics.push(*d),
+            other => others.push(other),
+        }
+    }
+    (None, diagnostics, others)
+}

@@ -1,0 +1,152 @@
+//! `gazette init [DIR]`: a new site that builds at once with the embedded default theme.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result, display_path};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct InitArgs {
+    /// Where to create the site [default: the current folder]
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Also copy the default theme into themes/default/ for editing
+    #[arg(long)]
+    pub with_theme: bool,
+}
+
+/// Creates `site.yaml`, `content/` with a sample article, and `.gitignore`; refuses to
+/// touch a folder that already holds a site.
+pub fn run(args: &InitArgs) -> Result<()> {
+    let dir = &args.dir;
+    for existing in ["site.yaml", "content"] {
+        if dir.join(existing).exists() {
+            return Err(Error::Usage(format!(
+                "`{}` already holds `{existing}`: gazette init only creates new sites",
+                display_path(dir)
+            )));
+        }
+    }
+    let today = jiff::Zoned::now().date().to_string();
+    write(dir, "site.yaml", SITE_YAML)?;
+    write(
+        dir,
+        "content/explainers/welcome-to-gazette.md",
+        &SAMPLE_ARTICLE.replace("{date}", &today),
+    )?;
+    write(
+        dir,
+        "content/explainers/how-see-also-works.md",
+        &SECOND_ARTICLE.replace("{date}", &today),
+    )?;
+    if !dir.join(".gitignore").exists() {
+        write(dir, ".gitignore", "/output/\n")?;
+    }
+    if args.with_theme {
+        for (name, bytes) in crate::theme::default_theme_files() {
+            write_bytes(dir, &format!("themes/default/{name}"), bytes)?;
+        }
+    }
+    println!("created a site in `{}`", display_path(dir));
+    println!("next: cd {} && gazette build   (or gazette serve to preview)", display_path(dir));
+    Ok(())
+}
+
+fn write(dir: &Path, rel: &str, text: &str) -> Result<()> {
+    write_bytes(dir, rel, text.as_bytes())
+}
+
+fn write_bytes(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(&path, e))
+}
+
+const SITE_YAML: &str = r#"# The site's settings. Only title and base_url are required.
+title: My Explainer Desk
+base_url: https://example.com/   # where the site will live; may carry a sub-path
+language: en
+description: Plain-language explainers on the news.
+author: The Newsroom
+paginate: 10
+default_category: News
+see_also:
+  inline: 3     # "See also" links between sections
+  related: 5    # links in the end "Related" block
+"#;
+
+const SAMPLE_ARTICLE: &str = r#"---
+title: "Welcome to gazette: how an explainer is put together"
+date: {date}
+category: Explainers
+tags: [gazette, writing]
+summary: "A sample article that shows every part of an explainer: key points, sections, questions and related links."
+key_points:
+  - "Front matter: The lines between the two `---` hold the title, date, tags and the rest."
+  - "Sections: Each `##` heading starts a section of the body."
+  - "See also: Links to related articles are chosen from shared tags."
+faq:
+  - question: "Where do I write a new article?"
+    answer: "Run `gazette new \"Your title\"`, or add a Markdown file anywhere under `content/`."
+  - question: "How do I preview the site?"
+    answer: "Run `gazette serve`: the page reloads by itself when you save."
+  - question: "What does a build produce?"
+    answer: "A folder, `output/`, that any static host can serve."
+related:
+  - title: "How See also works"
+    url: /explainers/how-see-also-works/
+---
+
+## Introduction
+
+This article is a sample. Replace it with your own, or keep it as a model: it has every
+part a gazette explainer can have.
+
+## Writing the body
+
+Write in Markdown. Tables, footnotes[^1] and code blocks work:
+
+| Part | Where it comes from |
+|------|---------------------|
+| Key points | `key_points` in the front matter |
+| Questions | `faq` in the front matter |
+
+## Publishing
+
+Run `gazette build`, then copy `output/` to your host.
+
+## Conclusion
+
+Delete this file when your first real explainer is ready.
+
+[^1]: Like this one.
+"#;
+
+const SECOND_ARTICLE: &str = r#"---
+title: "How See also works"
+date: {date}
+category: Explainers
+tags: [gazette, writing]
+summary: "Every article links to its closest relatives, chosen from the tags it shares with them."
+key_points:
+  - "Tags: Articles that share rare tags are the closest relatives."
+faq:
+  - question: "Can I pick links by hand?"
+    answer: "Yes: list them under `related:` in the front matter; they come first."
+---
+
+## Introduction
+
+gazette scores every pair of articles by the tags they share, counting rare tags more
+than common ones, and places the best matches between sections and at the end.
+
+## Conclusion
+
+Choose tags a reader would follow, and use each on more than one article.
+"#;

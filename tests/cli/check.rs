@@ -1,0 +1,273 @@
+//! `gazette check`: every problem reported at once, nothing written.
+
+use crate::support::{Site, stderr, stdout};
+
+/// Runs `gazette check` on a fixture; returns (exit code, stderr).
+fn check(case: &str, args: &[&str]) -> (i32, String) {
+    let site = Site::fixture(&format!("check/{case}"));
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    let out = site.run(&all);
+    assert!(!site.out().exists(), "check writes nothing");
+    (out.status.code().unwrap(), stderr(&out))
+}
+
+#[test]
+fn a_clean_site_passes() {
+    let (code, err) = check("clean", &[]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(err, @"checked 2 article(s): 0 error(s), 0 warning(s)");
+}
+
+#[test]
+fn links_that_match_no_page_are_errors() {
+    let (code, err) = check("broken_links", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @"
+    error: link to `/world/gone/` matches no page or file of the site
+     --> content/world/alpha.md:9:10
+      |
+    9 |     url: /world/gone/
+      |          ^^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: link to `/world/missing/` matches no page or file of the site
+      --> content/world/alpha.md:14:5
+       |
+    14 | See [the missing page](/world/missing/) and [a missing file](/files/report.pdf).
+       |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: check the address; site paths look like `/category/slug/`
+
+    error: link to `/files/report.pdf` matches no page or file of the site
+      --> content/world/alpha.md:14:45
+       |
+    14 | See [the missing page](/world/missing/) and [a missing file](/files/report.pdf).
+       |                                             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: check the address; site paths look like `/category/slug/`
+
+    checked 2 article(s): 3 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn anchors_that_match_no_heading_are_errors() {
+    let (code, err) = check("anchors", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @"
+    error: `#nowhere` matches no heading or anchor on `/world/beta/`
+      --> content/world/alpha.md:11:51
+       |
+    11 | See [beta's background](/world/beta/#background), [a wrong one](/world/beta/#nowhere)
+       |                                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: heading ids are their text in lowercase with dashes: `## What next` is `#what-next`
+
+    error: `#not-here` matches no heading or anchor on this page
+      --> content/world/alpha.md:12:5
+       |
+    12 | and [this page's](#not-here) missing anchor. [Key points](#introduction) are fine.
+       |     ^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: heading ids are their text in lowercase with dashes: `## What next` is `#what-next`
+
+    checked 2 article(s): 2 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn two_articles_with_one_url_are_an_error() {
+    let (code, err) = check("duplicate_urls", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @"
+    error: this article has the URL `/world/same/`, like `content/a/same.md`
+     --> content/b/same.md:2
+      = help: give one of them another `slug:` or `category:`
+
+    1 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn images_without_alt_text_are_errors() {
+    let (code, err) = check("missing_alt", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    error: lead image without alt text
+     --> content/world/alpha.md:7:8
+      |
+    7 | image: /images/pic.svg
+      |        ^^^^^^^^^^^^^^^
+      |
+      = help: describe it for readers who cannot see it: `image_alt: "..."`
+
+    error: image without alt text
+      --> content/world/alpha.md:12:1
+       |
+    12 | ![](/images/pic.svg)
+       | ^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: describe the image between the brackets: `![A flooded street](...)`
+
+    checked 2 article(s): 2 error(s), 0 warning(s)
+    "#);
+}
+
+#[test]
+fn questions_without_answers_are_errors() {
+    let (code, err) = check("empty_answer", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    error: the question `Unanswered?` has no answer
+      --> content/world/alpha.md:10:15
+       |
+    10 |   - question: "Unanswered?"
+       |               ^^^^^^^^^^^^^
+       |
+       = help: write its `answer:`, or remove the question
+
+    checked 2 article(s): 1 error(s), 0 warning(s)
+    "#);
+}
+
+#[test]
+fn updates_before_publication_are_errors() {
+    let (code, err) = check("updated_before_date", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @"
+    error: updated `2026-02-01` is before the publication date `2026-02-10`
+     --> content/world/alpha.md:4:10
+      |
+    4 | updated: 2026-02-01
+      |          ^^^^^^^^^^
+      |
+      = help: an update comes after publication: check both dates
+
+    checked 2 article(s): 1 error(s), 0 warning(s)
+    ");
+}
+
+#[test]
+fn overlong_summaries_are_errors() {
+    let (code, err) = check("long_summary", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    error: summary is 349 characters; at most 300 read well in listings
+     --> content/world/alpha.md:6:10
+      |
+    6 | ...y: "Word Word Word Word Word Word Word Word Word...Word Word Word Word Word Word Word Word Word"
+      |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^...^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: keep it to one or two sentences
+
+    checked 2 article(s): 1 error(s), 0 warning(s)
+    "#);
+}
+
+#[test]
+fn untagged_articles_and_one_off_tags_are_warnings() {
+    let (code, err) = check("warnings", &[]);
+    assert_eq!(code, 0, "warnings alone pass");
+    insta::assert_snapshot!(err, @"
+    warning: article without tags
+     --> content/world/alpha.md:1:1
+      |
+    1 | ---
+      | ^^^
+      |
+      = help: tags link it to related explainers: `tags: [topic-one, topic-two]`
+
+    warning: the tag `lonely` is used by this article only
+     --> content/world/beta.md:5:7
+      |
+    5 | tags: [lonely]
+      |       ^^^^^^^^
+      |
+      = help: a tag links explainers together; reuse an existing tag or drop it
+
+    checked 2 article(s): 0 error(s), 2 warning(s)
+    ");
+    let (strict, _) = check("warnings", &["--strict"]);
+    assert_eq!(strict, 1, "--strict fails on warnings");
+}
+
+#[test]
+fn front_matter_errors_of_every_file_are_reported() {
+    let (code, err) = check("front_matter", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    error: invalid YAML: this quoted text is never closed
+     --> content/world/alpha.md:2:8
+      |
+    2 | title: "Alpha
+      |        ^^^^^^
+      |
+      = help: close the quote; write a quote inside the text as `\"` (or `''` between single quotes)
+
+    error: unknown key `tgas`
+     --> content/world/beta.md:4:1
+      |
+    4 | tgas: [x]
+      | ^^^^
+      |
+      = help: did you mean `tags`? (custom data goes under `extra`)
+
+    2 error(s), 0 warning(s)
+    "#);
+}
+
+#[test]
+fn json_output_lists_every_problem() {
+    let site = Site::fixture("check/broken_links");
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    assert_eq!(report["errors"], 3);
+    assert_eq!(report["warnings"], 0);
+    assert_eq!(report["articles"], 2);
+    let problems = report["problems"].as_array().unwrap();
+    let first = &problems[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "content/world/alpha.md");
+    assert_eq!(first["line"], 9);
+    assert_eq!(first["column"], 10);
+    assert_eq!(first["message"], "link to `/world/gone/` matches no page or file of the site");
+    assert_eq!(first["hint"], "check the address; site paths look like `/category/slug/`");
+    let lines: Vec<u64> = problems.iter().map(|p| p["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [9, 14, 14]);
+    // Warnings come through JSON too.
+    let warnings = Site::fixture("check/warnings").run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&warnings)).unwrap();
+    assert_eq!(report["warnings"], 2);
+    assert_eq!(report["problems"][0]["severity"], "warning");
+}
+
+#[test]
+fn build_fails_on_the_same_errors_and_keeps_the_old_output() {
+    let site = Site::fixture("check/clean");
+    site.build(&[]);
+    let before = crate::support::tree_hashes(&site.out());
+    site.write(
+        "content/world/alpha.md",
+        &std::fs::read_to_string(site.path().join("content/world/alpha.md"))
+            .unwrap()
+            .replace("#background", "#nowhere"),
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("`#nowhere` matches no heading or anchor on `/world/beta/`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(crate::support::tree_hashes(&site.out()), before);
+}
+
+#[test]
+fn the_demo_site_passes_strictly() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = crate::support::gazette(repo, &["check", "--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

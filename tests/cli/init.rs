@@ -1,0 +1,50 @@
+//! `gazette init`: a new site that builds at once.
+
+use crate::support::{gazette, stderr, stdout, tree_hashes};
+
+#[test]
+fn init_creates_a_site_that_checks_and_builds_with_the_embedded_theme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gazette(tmp.path(), &["init", "news"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("created a site in `news`"));
+    let site = tmp.path().join("news");
+    assert!(site.join("site.yaml").is_file());
+    assert!(!site.join("themes").exists());
+    let check = gazette(&site, &["check", "--strict"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let build = gazette(&site, &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(site.join("output/explainers/welcome-to-gazette/index.html").is_file());
+    assert_eq!(crate::support::broken_links(&site.join("output"), "/"), Vec::<String>::new());
+}
+
+#[test]
+fn init_with_theme_copies_the_theme_that_builds_the_same_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(gazette(tmp.path(), &["init", "plain"]).status.success());
+    assert!(gazette(tmp.path(), &["init", "themed", "--with-theme"]).status.success());
+    let themed = tmp.path().join("themed");
+    for file in ["themes/default/templates/article.html", "themes/default/static/style.css"] {
+        assert!(themed.join(file).is_file(), "{file}");
+    }
+    // Same sample articles, same dates: the copied theme renders exactly like the embedded one.
+    let plain = tmp.path().join("plain");
+    for dir in [&plain, &themed] {
+        assert!(gazette(dir, &["build", "--now", "2026-01-01T00:00:00Z"]).status.success());
+    }
+    assert_eq!(tree_hashes(&plain.join("output")), tree_hashes(&themed.join("output")));
+}
+
+#[test]
+fn init_refuses_an_existing_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("site.yaml"), "title: Mine\n").unwrap();
+    let out = gazette(tmp.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: `.` already holds `site.yaml`: gazette init only creates new sites\n"
+    );
+    assert_eq!(std::fs::read_to_string(tmp.path().join("site.yaml")).unwrap(), "title: Mine\n");
+}

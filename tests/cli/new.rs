@@ -1,0 +1,54 @@
+//! `gazette new`: a new article with filled front matter, never overwriting.
+
+use crate::support::{Site, stderr, stdout};
+
+#[test]
+fn new_writes_an_article_that_checks_and_builds() {
+    let site = Site::fixture("check/clean");
+    let out = site.run(&[
+        "new",
+        "Rates: what the cut means",
+        "--category",
+        "Economy",
+        "--tags",
+        "shared,rates",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "content/economy/rates-what-the-cut-means.md\n");
+    let text =
+        std::fs::read_to_string(site.path().join("content/economy/rates-what-the-cut-means.md"))
+            .unwrap();
+    let today = jiff::Zoned::now().date().to_string();
+    assert!(text.starts_with(&format!(
+        "---\ntitle: \"Rates: what the cut means\"\ndate: {today}\ncategory: \"Economy\"\ntags: [\"shared\", \"rates\"]\n"
+    )), "{text}");
+    for part in
+        ["key_points:", "faq:", "## Introduction", "## Background", "## Conclusion", "draft: true"]
+    {
+        assert!(text.contains(part), "{part} missing:\n{text}");
+    }
+    // It is a draft: check and build pass, and with --drafts it is built and checked too.
+    let check = site.run(&["check", "--drafts"]);
+    assert!(stderr(&check).contains("0 error(s)"), "{}", stderr(&check));
+    site.build(&["--drafts"]);
+    let page = site.page("/economy/rates-what-the-cut-means/");
+    assert_eq!(page.texts("h1"), ["Rates: what the cut means"]);
+    assert_eq!(page.select(".key-points li").len(), 3);
+    assert_eq!(page.select(".faq details").len(), 2);
+}
+
+#[test]
+fn new_uses_the_default_category_and_never_overwrites() {
+    let site = Site::fixture("check/clean");
+    let first = site.run(&["new", "Second look"]);
+    assert_eq!(stdout(&first), "content/news/second-look.md\n");
+    let path = site.path().join("content/news/second-look.md");
+    std::fs::write(&path, "edited by hand").unwrap();
+    let again = site.run(&["new", "Second look"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again),
+        "error: `content/news/second-look.md` already exists; gazette never overwrites an article (choose another title, or edit that file)\n"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited by hand");
+}
