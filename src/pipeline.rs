@@ -2,7 +2,7 @@
 //! theme, render, output.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -126,9 +126,9 @@ fn load_site_with(
     if !errors.is_empty() {
         return Err(Error::Many(errors.into_iter().flat_map(flatten).collect()));
     }
-    let documents: Vec<Document> = to_render
+    let documents: Vec<Arc<Document>> = to_render
         .into_par_iter()
-        .map(|(rel, parsed)| site::render_document(rel, parsed, &config))
+        .map(|(rel, parsed)| Arc::new(site::render_document(rel, parsed, &config)))
         .collect();
     drop(texts);
     timer.stage("markdown");

@@ -27,8 +27,8 @@ pub type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 const HOME_BLOCK_SIZE: usize = 4;
 
 /// One output file (or listing page) to produce.
-#[derive(Debug, Clone, Copy)]
-enum Job {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Article(ArticleId),
     Home { page: usize },
     Category { index: usize, page: usize },
@@ -58,31 +58,41 @@ struct Month {
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
 /// written. Reports every failing page, not only the first.
 pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
+    set_globals(site, theme);
+    let pages = Pages::new(site, theme);
+    let jobs = pages.jobs();
+    let mut written = pages.render(&jobs, sink)?;
+    written += write_assets(theme, sink)?;
+    Ok(written)
+}
+
+/// Puts the site-wide values (`site`, `config`, `assets`) in every template's context.
+/// Returns them as JSON: when they stay the same between two builds, pages that show
+/// nothing else of an edit need no re-rendering.
+pub fn set_globals(site: &Site, theme: &mut Theme) -> String {
     let globals = site_view(site);
     let assets: BTreeMap<&str, String> = theme
         .asset_paths
         .iter()
         .map(|(name, path)| (name.as_str(), site.config.base_url.link_str(path)))
         .collect();
+    let key = serde_json::to_string(&(&globals, &assets)).expect("views serialise");
     let context = theme.tera.global_context();
     context.insert("site", &globals);
     context.insert("config", &globals);
     context.insert("assets", &assets);
-    let theme = &*theme;
+    key
+}
 
-    let cards: Vec<Value> =
-        site.articles.par_iter().map(|a| Value::from_serializable(&card(site, a))).collect();
-    let renderer = Renderer { site, theme, cards, months: months(site), sink };
-    let jobs = renderer.jobs();
-    let mut errors: Vec<Error> =
-        jobs.par_iter().filter_map(|job| renderer.render(*job).err()).collect();
-    for asset in &theme.assets {
-        if let Err(e) = sink(Path::new(&asset.output_path), &asset.bytes) {
-            errors.push(e);
-        }
-    }
+/// Writes the theme's static files.
+pub fn write_assets(theme: &Theme, sink: Sink<'_>) -> Result<usize> {
+    let errors: Vec<Error> = theme
+        .assets
+        .iter()
+        .filter_map(|asset| sink(Path::new(&asset.output_path), &asset.bytes).err())
+        .collect();
     Error::collect(errors)?;
-    Ok(jobs.len() + theme.assets.len())
+    Ok(theme.assets.len())
 }
 
 fn months(site: &Site) -> Vec<Month> {
@@ -109,13 +119,13 @@ fn months(site: &Site) -> Vec<Month> {
     months
 }
 
-struct Renderer<'a> {
+/// The pages of one site, ready to render through a theme whose globals are set.
+pub struct Pages<'a> {
     site: &'a Site,
     theme: &'a Theme,
     /// Each article's card, built once and shared by every listing that shows it.
     cards: Vec<Value>,
     months: Vec<Month>,
-    sink: Sink<'a>,
 }
 
 /// A listing page as templates see it: `listing`.
@@ -160,12 +170,39 @@ struct ArchiveMonthLink {
     count: usize,
 }
 
-impl<'a> Renderer<'a> {
+impl<'a> Pages<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Pages<'a> {
+        let cards =
+            site.articles.par_iter().map(|a| Value::from_serializable(&card(site, a))).collect();
+        Pages { site, theme, cards, months: months(site) }
+    }
+
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// Renders `jobs` into `sink`; returns how many files were written, or every failure.
+    pub fn render(&self, jobs: &[Job], sink: Sink<'_>) -> Result<usize> {
+        let results: Vec<Result<usize>> =
+            jobs.par_iter().map(|job| self.render_job(*job, sink)).collect();
+        let mut written = 0;
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(n) => written += n,
+                Err(e) => errors.push(e),
+            }
+        }
+        Error::collect(errors)?;
+        Ok(written)
+    }
+
     fn pages(&self, n: usize) -> usize {
         n.div_ceil(self.site.config.paginate).max(1)
     }
 
-    fn jobs(&self) -> Vec<Job> {
+    /// Every job of the site.
+    pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
         let mut jobs: Vec<Job> = site.articles.iter().map(|a| Job::Article(a.id)).collect();
         jobs.extend((1..=self.pages(site.articles.len())).map(|page| Job::Home { page }));
@@ -200,7 +237,7 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    fn render(&self, job: Job) -> Result<()> {
+    fn render_job(&self, job: Job, sink: Sink<'_>) -> Result<usize> {
         let site = self.site;
         let base = &site.config.base_url;
         let mut context = Context::new();
@@ -315,17 +352,14 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound => {
                 context.insert("canonical", &base.absolute_str("/404.html"));
-                return self.write_template(&mut context, "404.html", Path::new("404.html"), None);
+                let path = Path::new("404.html");
+                return self.write_template(&mut context, "404.html", path, None, sink);
             }
             Job::SiteFeed => {
-                let xml = feeds::render_feed(
-                    site,
-                    &site.config.title,
-                    "/feed.xml",
-                    &UrlPath::root(),
-                    published(),
-                );
-                return (self.sink)(Path::new("feed.xml"), xml.as_bytes());
+                let title = &site.config.title;
+                let xml =
+                    feeds::render_feed(site, title, "/feed.xml", &UrlPath::root(), published());
+                return write_one(sink, Path::new("feed.xml"), &xml);
             }
             Job::CategoryFeed { index } => {
                 let category = &site.categories[index];
@@ -334,39 +368,31 @@ impl<'a> Renderer<'a> {
                 let articles =
                     category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
                 let xml = feeds::render_feed(site, &title, &path, &category.url, articles);
-                return (self.sink)(
-                    &Path::new(category.url.as_str().trim_matches('/')).join("feed.xml"),
-                    xml.as_bytes(),
-                );
+                let file = Path::new(category.url.as_str().trim_matches('/')).join("feed.xml");
+                return write_one(sink, &file, &xml);
             }
             Job::Sitemaps => {
-                for (name, xml) in sitemaps::render_sitemaps(site, &self.sitemap_entries()) {
-                    (self.sink)(Path::new(&name), xml.as_bytes())?;
+                let files = sitemaps::render_sitemaps(site, &self.sitemap_entries());
+                for (name, xml) in &files {
+                    sink(Path::new(name), xml.as_bytes())?;
                 }
-                return Ok(());
+                return Ok(files.len());
             }
             Job::NewsSitemap => {
-                return (self.sink)(
-                    Path::new("news-sitemap.xml"),
-                    sitemaps::render_news_sitemap(site).as_bytes(),
-                );
+                let xml = sitemaps::render_news_sitemap(site);
+                return write_one(sink, Path::new("news-sitemap.xml"), &xml);
             }
             Job::Robots => {
-                return (self.sink)(
-                    Path::new("robots.txt"),
-                    sitemaps::render_robots(site).as_bytes(),
-                );
+                return write_one(sink, Path::new("robots.txt"), &sitemaps::render_robots(site));
             }
             Job::SearchIndex => {
-                return (self.sink)(
-                    Path::new("search/index.json"),
-                    search::render_search_index(site).as_bytes(),
-                );
+                let json = search::render_search_index(site);
+                return write_one(sink, Path::new("search/index.json"), &json);
             }
         };
         context.insert("canonical", &base.absolute_str(url.as_str()));
         context.insert("current_url", &base.link(&url));
-        self.write_template(&mut context, template, &url.index_file(), article)
+        self.write_template(&mut context, template, &url.index_file(), article, sink)
     }
 
     /// Puts `listing` in the context; returns the articles the page shows.
@@ -493,14 +519,19 @@ impl<'a> Renderer<'a> {
         template: &str,
         path: &Path,
         article: Option<&Path>,
-    ) -> Result<()> {
+        sink: Sink<'_>,
+    ) -> Result<usize> {
         let html = self.theme.tera.render(template, context).map_err(|source| Error::Template {
             template: self.theme.origin(template),
             article: article.map(PathBuf::from),
             source: Box::new(source),
         })?;
-        (self.sink)(path, html.as_bytes())
+        write_one(sink, path, &html)
     }
+}
+
+fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {
+    sink(path, text.as_bytes()).map(|()| 1)
 }
 
 fn changed(site: &Site, id: ArticleId) -> Date {

@@ -16,7 +16,8 @@ pub(crate) struct LinkView<'a> {
 }
 
 /// Site-wide values, in every template as `site` (and `config`, as CONTENT.md promises
-/// `config.extra`).
+/// `config.extra`). Only values that change with the configuration belong here: a
+/// rebuild that leaves them unchanged re-renders only the pages an edit touches.
 #[derive(Debug, Serialize)]
 pub(crate) struct SiteView<'a> {
     pub(crate) title: &'a str,
@@ -36,7 +37,6 @@ pub(crate) struct SiteView<'a> {
     pub(crate) feed_permalink: String,
     pub(crate) logo: Option<String>,
     pub(crate) categories: Vec<NavCategory<'a>>,
-    pub(crate) article_count: usize,
     pub(crate) generator: &'static str,
     pub(crate) extra: &'a serde_json::Value,
 }
@@ -47,7 +47,6 @@ pub(crate) struct NavCategory<'a> {
     pub(crate) slug: &'a str,
     pub(crate) url: String,
     pub(crate) feed_url: String,
-    pub(crate) count: usize,
     pub(crate) description: Option<&'a str>,
 }
 
@@ -206,11 +205,9 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
                 slug: c.slug.as_str(),
                 url: base.link(&c.url),
                 feed_url: base.link_str(&format!("{}feed.xml", c.url)),
-                count: c.articles.len(),
                 description: c.settings.description.as_deref(),
             })
             .collect(),
-        article_count: site.articles.len(),
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
         extra: &config.extra,
     }

@@ -5,6 +5,7 @@ pub mod see_also;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use document::{
     Document, Faq, KeyPoint, RelatedLink, parse_document, render_document, shorten,
@@ -54,7 +55,8 @@ pub struct Article {
     /// In the order the writer gave them, unique.
     pub tags: Vec<TagId>,
     pub authors: Vec<AuthorId>,
-    pub doc: Document,
+    /// Shared, so a rebuild reuses the documents of unchanged files.
+    pub doc: Arc<Document>,
 }
 
 #[derive(Debug)]
@@ -120,13 +122,13 @@ impl Site {
     /// links are computed, so callers can time the two.
     pub fn assemble(
         config: Config,
-        documents: Vec<Document>,
+        documents: Vec<Arc<Document>>,
         assets: Vec<PathBuf>,
         now: jiff::Timestamp,
         stage: &mut dyn FnMut(&'static str),
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut problems = Vec::new();
-        let mut documents: Vec<(UrlPath, Document)> = documents
+        let mut documents: Vec<(UrlPath, Arc<Document>)> = documents
             .into_iter()
             .map(|doc| {
                 let category = Slug::new(&doc.category);
@@ -137,7 +139,7 @@ impl Site {
         // Newest first; the URL breaks ties so every build orders alike.
         documents.sort_by(|(ua, a), (ub, b)| b.date.cmp(&a.date).then_with(|| ua.cmp(ub)));
 
-        let mut by_url: HashMap<&UrlPath, &Document> = HashMap::with_capacity(documents.len());
+        let mut by_url: HashMap<&UrlPath, &Arc<Document>> = HashMap::with_capacity(documents.len());
         for (url, doc) in &documents {
             if let Some(first) = by_url.insert(url, doc) {
                 let (first, second) =
