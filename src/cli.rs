@@ -19,6 +19,8 @@ pub enum Command {
     Build(cmd::build::BuildArgs),
     /// Check every article, link and template without writing anything
     Check(cmd::check::CheckArgs),
+    /// Build, serve the site locally, and rebuild and reload on every save
+    Serve(cmd::serve::ServeArgs),
     /// Start a new article with its front matter filled in
     New(cmd::new::NewArgs),
     /// Create a new site
@@ -30,6 +32,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => return cmd::check::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
     };

@@ -91,6 +91,55 @@ impl Drop for Staging {
     }
 }
 
+/// Replaces one file of a built output folder (during `serve`): written beside it, then
+/// renamed over it, so a reader sees the old file or the new one, never half of one.
+pub fn replace_file(output: &Path, rel: &Path, bytes: &[u8]) -> Result<()> {
+    let path = inside(output, rel)?;
+    let parent = path.parent().expect("a file inside the output folder has a parent");
+    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = path.file_name().expect("a file name").to_string_lossy();
+    let temporary = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    fs::rename(&temporary, &path).map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        Error::io(&path, e)
+    })
+}
+
+/// Like [`replace_file`], copying the file at `from`.
+pub fn replace_with_copy(output: &Path, rel: &Path, from: &Path) -> Result<()> {
+    let bytes = fs::read(from).map_err(|e| Error::io(from, e))?;
+    replace_file(output, rel, &bytes)
+}
+
+/// Deletes a file the site no longer has, and the folders it leaves empty.
+pub fn remove_file(output: &Path, rel: &Path) -> Result<()> {
+    let path = inside(output, rel)?;
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&path, e)),
+    }
+    let mut folder = path.parent();
+    while let Some(dir) = folder {
+        if dir == output || fs::remove_dir(dir).is_err() {
+            break; // the output root, or a folder that still holds something
+        }
+        folder = dir.parent();
+    }
+    Ok(())
+}
+
+fn inside(output: &Path, rel: &Path) -> Result<PathBuf> {
+    if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(Error::Usage(format!(
+            "refusing to write `{}`: not a plain relative path",
+            display_path(rel)
+        )));
+    }
+    Ok(output.join(rel))
+}
+
 fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),

@@ -25,7 +25,7 @@ pub struct Asset {
 }
 
 /// A loaded theme: parsed templates plus the assets to copy.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Theme {
     pub tera: Tera,
     pub assets: Vec<Asset>,
@@ -89,7 +89,9 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
         asset_paths.insert(name, output_path.clone());
         assets.push(Asset { output_path, bytes });
     }
-    Ok(Theme { tera, assets, asset_paths, origins })
+    let mut theme = Theme { tera, assets, asset_paths, origins };
+    theme.add_generated_asset("highlight.css", crate::highlight::theme_css().into_bytes());
+    Ok(theme)
 }
 
 impl Theme {

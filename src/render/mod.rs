@@ -1,6 +1,7 @@
 //! Site model + theme -> every output file: pages, listings, feeds, sitemaps, search index.
 
 mod feeds;
+pub mod plan;
 mod search;
 mod sitemaps;
 mod views;
@@ -22,6 +23,38 @@ use views::{PagerView, article_view, card, site_view};
 
 /// Where rendered files go: called with a path relative to the output folder.
 pub type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
+
+/// The templates that render whole pages; the others (layouts, partials, components)
+/// are pieces of them.
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "article.html",
+    "index.html",
+    "category.html",
+    "tag.html",
+    "author.html",
+    "archive.html",
+    "archive_month.html",
+    "tags.html",
+    "search.html",
+    "404.html",
+];
+
+/// The template a job renders, if it renders one.
+pub fn job_template(job: Job) -> Option<&'static str> {
+    Some(match job {
+        Job::Article(_) => "article.html",
+        Job::Home { .. } => "index.html",
+        Job::Category { .. } => "category.html",
+        Job::Tag { .. } => "tag.html",
+        Job::Author { .. } => "author.html",
+        Job::ArchiveMonth { .. } => "archive_month.html",
+        Job::ArchiveIndex => "archive.html",
+        Job::TagsIndex => "tags.html",
+        Job::Search => "search.html",
+        Job::NotFound => "404.html",
+        _ => return None,
+    })
+}
 
 /// Articles shown per category block on the front page.
 const HOME_BLOCK_SIZE: usize = 4;
@@ -177,6 +210,17 @@ impl<'a> Pages<'a> {
         Pages { site, theme, cards, months: months(site) }
     }
 
+    /// Pages whose cards were computed before, for the same articles in the same order.
+    pub fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
+        debug_assert_eq!(cards.len(), site.articles.len());
+        Pages { site, theme, cards, months: months(site) }
+    }
+
+    /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
+    pub fn into_cards(self) -> Vec<Value> {
+        self.cards
+    }
+
     pub fn site(&self) -> &'a Site {
         self.site
     }
@@ -199,6 +243,36 @@ impl<'a> Pages<'a> {
 
     fn pages(&self, n: usize) -> usize {
         n.div_ceil(self.site.config.paginate).max(1)
+    }
+
+    /// The file a job writes, relative to the output folder; `None` for the sitemaps,
+    /// whose number of files depends on the site's size.
+    pub fn job_file(&self, job: Job) -> Option<String> {
+        let site = self.site;
+        let page = |url: &UrlPath, page: usize| {
+            Some(crate::error::display_path(&url.page(page).index_file()))
+        };
+        match job {
+            Job::Article(id) => page(&site.article(id).url, 1),
+            Job::Home { page: n } => page(&UrlPath::root(), n),
+            Job::Category { index, page: n } => page(&site.categories[index].url, n),
+            Job::Tag { index, page: n } => page(&site.tags[index].url, n),
+            Job::Author { index, page: n } => page(&site.authors[index].url, n),
+            Job::ArchiveMonth { index, page: n } => page(&self.months[index].url, n),
+            Job::ArchiveIndex => page(&UrlPath::fixed(&["archive"]), 1),
+            Job::TagsIndex => page(&UrlPath::fixed(&["tags"]), 1),
+            Job::Search => page(&UrlPath::fixed(&["search"]), 1),
+            Job::NotFound => Some("404.html".to_owned()),
+            Job::SiteFeed => Some("feed.xml".to_owned()),
+            Job::CategoryFeed { index } => Some(format!(
+                "{}feed.xml",
+                site.categories[index].url.as_str().trim_start_matches('/')
+            )),
+            Job::Sitemaps => None,
+            Job::NewsSitemap => Some("news-sitemap.xml".to_owned()),
+            Job::Robots => Some("robots.txt".to_owned()),
+            Job::SearchIndex => Some("search/index.json".to_owned()),
+        }
     }
 
     /// Every job of the site.

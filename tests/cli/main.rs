@@ -7,4 +7,5 @@ mod init;
 mod new;
 mod news;
 mod see_also;
+mod serve;
 mod support;

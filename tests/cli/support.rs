@@ -199,3 +199,209 @@ pub(crate) fn broken_links(out: &Path, prefix: &str) -> Vec<String> {
     }
     broken
 }
+
+/// A running `gazette serve`, stopped when dropped.
+pub(crate) struct Server {
+    child: std::process::Child,
+    pub(crate) port: u16,
+    /// Every line it printed, stdout and stderr together.
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// How long a test waits for the server to react before failing.
+pub(crate) const DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Server {
+    /// Starts `gazette serve` in `dir` on a free port; returns once it serves.
+    pub(crate) fn start(dir: &Path, args: &[&str]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        Server::start_on(dir, port, args)
+    }
+
+    pub(crate) fn start_on(dir: &Path, port: u16, args: &[&str]) -> Server {
+        use std::io::BufRead;
+        let port_text = port.to_string();
+        let mut all = vec!["serve", "--port", port_text.as_str()];
+        all.extend_from_slice(args);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .args(&all)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("gazette serve starts");
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        let mut server = Server { child, port, lines };
+        let line = server
+            .wait_for_line(" (Ctrl-C to stop)")
+            .unwrap_or_else(|| panic!("server did not start:\n{}", server.output()));
+        let url = line.split(" at ").nth(1).unwrap().split(' ').next().unwrap();
+        server.port = url.trim_end_matches('/').rsplit(':').next().unwrap().parse().unwrap();
+        server
+    }
+
+    /// Waits for a printed line containing `needle`; returns it.
+    pub(crate) fn wait_for_line(&self, needle: &str) -> Option<String> {
+        let end = std::time::Instant::now() + DEADLINE;
+        while std::time::Instant::now() < end {
+            if let Some(line) = self.lines.lock().unwrap().iter().find(|l| l.contains(needle)) {
+                return Some(line.clone());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// How many printed lines contain `needle`.
+    pub(crate) fn count_lines(&self, needle: &str) -> usize {
+        self.lines.lock().unwrap().iter().filter(|l| l.contains(needle)).count()
+    }
+
+    pub(crate) fn output(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    pub(crate) fn get(&self, path: &str) -> HttpResponse {
+        self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        ))
+    }
+
+    /// Sends `raw` as it is, so tests can send what no well-behaved client would.
+    pub(crate) fn request(&self, raw: &str) -> HttpResponse {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        HttpResponse::parse(&bytes)
+    }
+
+    /// Opens the live-reload event stream.
+    pub(crate) fn events(&self) -> Events {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_millis(200))).unwrap();
+        write!(stream, "GET /__gazette/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n", self.port).unwrap();
+        Events { stream, buffer: String::new() }
+    }
+
+    /// Sends Ctrl-C and waits for the process to end; returns its exit code.
+    pub(crate) fn interrupt(mut self) -> Option<i32> {
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let end = std::time::Instant::now() + DEADLINE;
+        while std::time::Instant::now() < end {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("serve did not stop on Ctrl-C");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The live-reload stream of a server.
+pub(crate) struct Events {
+    stream: std::net::TcpStream,
+    buffer: String,
+}
+
+impl Events {
+    /// The next build number announced, waiting up to the deadline.
+    pub(crate) fn next_build(&mut self) -> Option<u64> {
+        use std::io::Read;
+        let end = std::time::Instant::now() + DEADLINE;
+        loop {
+            if let Some(at) = self.buffer.find("event: build\ndata: ") {
+                let rest = &self.buffer[at + "event: build\ndata: ".len()..];
+                if let Some(newline) = rest.find('\n') {
+                    let number = rest[..newline].trim().parse().ok();
+                    self.buffer = rest[newline..].to_owned();
+                    return number;
+                }
+            }
+            if std::time::Instant::now() > end {
+                return None;
+            }
+            let mut chunk = [0u8; 4096];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return None,
+                Ok(n) => self
+                    .buffer
+                    .push_str(&String::from_utf8_lossy(&chunk[..n]).replace("\r\n", "\n")),
+                Err(_) => {} // read timeout: look again until the deadline
+            }
+        }
+    }
+}
+
+/// A parsed HTTP response.
+#[derive(Debug)]
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl HttpResponse {
+    fn parse(bytes: &[u8]) -> HttpResponse {
+        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response");
+        let head = String::from_utf8_lossy(&bytes[..split]);
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect::<Vec<_>>();
+        let mut body = bytes[split + 4..].to_vec();
+        if headers.iter().any(|(k, v)| k == "transfer-encoding" && v == "chunked") {
+            body = dechunk(&body);
+        }
+        HttpResponse { status, headers, body }
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line_end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&body[..line_end]).trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
+        body = &body[line_end + 2 + size + 2..];
+    }
+    out
+}

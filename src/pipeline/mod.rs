@@ -1,5 +1,9 @@
 //! The only code that calls the stages in order: config, content, documents, site,
-//! theme, render, output.
+//! theme, render, output. `session` keeps a site in memory for rebuilds.
+
+mod session;
+
+pub use session::{Changes, Session, UpdateReport};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -12,7 +16,6 @@ use crate::config::{self, Config};
 use crate::content;
 use crate::error::{Diagnostic, Error, Result, Severity};
 use crate::front_matter::{self, Parsed};
-use crate::highlight;
 use crate::output::{self, Staging};
 use crate::render;
 use crate::site::{self, Document, Site};
@@ -97,6 +100,21 @@ fn load_site_with(
     options: &BuildOptions,
     timer: &mut Timer,
 ) -> Result<(Site, BuildReport)> {
+    let (documents, assets, mut report) = load_documents(&config, options, timer)?;
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let site = Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name))
+        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
+    report.articles = site.articles.len();
+    Ok((site, report))
+}
+
+/// Reads, parses and renders every article (drafts only when asked); lists the files to
+/// copy. Every problem of every file is reported at once.
+fn load_documents(
+    config: &Config,
+    options: &BuildOptions,
+    timer: &mut Timer,
+) -> Result<(Vec<Arc<Document>>, Vec<PathBuf>, BuildReport)> {
     let root = &options.root;
     let files = content::walk_content(root)?;
     let mut report = BuildReport { warnings: files.warnings, ..BuildReport::default() };
@@ -128,16 +146,26 @@ fn load_site_with(
     }
     let documents: Vec<Arc<Document>> = to_render
         .into_par_iter()
-        .map(|(rel, parsed)| Arc::new(site::render_document(rel, parsed, &config)))
+        .map(|(rel, parsed)| Arc::new(site::render_document(rel, parsed, config)))
         .collect();
     drop(texts);
     timer.stage("markdown");
+    Ok((documents, files.assets, report))
+}
 
-    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let site = Site::assemble(config, documents, files.assets, now, &mut |name| timer.stage(name))
+/// Parses one article file for a rebuild: `Ok(None)` for a draft left out of the build.
+fn load_document(
+    config: &Config,
+    options: &BuildOptions,
+    rel: &Path,
+) -> Result<Option<Arc<Document>>> {
+    let text = content::load_article(&options.root, rel)?;
+    let parsed = front_matter::parse_article(rel, &text)
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
-    report.articles = site.articles.len();
-    Ok((site, report))
+    if parsed.front.draft && !options.drafts {
+        return Ok(None);
+    }
+    Ok(Some(Arc::new(site::render_document(rel, parsed, config))))
 }
 
 fn flatten(error: Error) -> Vec<Error> {
@@ -205,7 +233,6 @@ fn render_and_check(
     write: render::Sink<'_>,
     timer: &mut Timer,
 ) -> Result<(usize, Vec<Diagnostic>)> {
-    theme.add_generated_asset("highlight.css", highlight::theme_css().into_bytes());
     let anchored = checks::anchored_pages(site);
     let outputs = Mutex::new(checks::Outputs::default());
     let record = |rel: &Path, bytes: &[u8]| {

@@ -1,0 +1,142 @@
+//! Which pages an edit changes: compares the pages of the previous site with those of
+//! the new one, so a rebuild re-renders only what readers would see differ.
+//!
+//! Valid only when the two sites share their global template values (configuration,
+//! category navigation, asset names); callers render everything otherwise.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{Job, Pages};
+use crate::site::{ArticleId, Site};
+use crate::url::UrlPath;
+
+/// The jobs to run after an edit: the pages whose content changed, and the site-wide
+/// files (feeds, sitemaps, indexes) that are cheap to write again.
+pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<PathBuf>) -> Vec<Job> {
+    let (old_site, new_site) = (old.site(), new.site());
+    let old_ids: HashMap<&UrlPath, ArticleId> =
+        old_site.articles.iter().map(|a| (&a.url, a.id)).collect();
+    // Articles whose card (what listings and links show of them) is new, gone or different.
+    let mut card_changed: HashSet<&UrlPath> = HashSet::new();
+    for article in &new_site.articles {
+        match old_ids.get(&article.url) {
+            Some(&old_id) if old.cards[old_id.index()] == new.cards[article.id.index()] => {}
+            _ => {
+                card_changed.insert(&article.url);
+            }
+        }
+    }
+    let new_urls: HashSet<&UrlPath> = new_site.articles.iter().map(|a| &a.url).collect();
+    card_changed.extend(old_site.articles.iter().map(|a| &a.url).filter(|u| !new_urls.contains(u)));
+
+    let mut jobs = Vec::new();
+    for article in &new_site.articles {
+        let render = changed.contains(&article.doc.source)
+            || card_changed.contains(&article.url)
+            || match old_ids.get(&article.url) {
+                None => true,
+                Some(&old_id) => {
+                    links(old_site, old_id) != links(new_site, article.id)
+                        || links(new_site, article.id).iter().any(|(_, u)| card_changed.contains(u))
+                        || related_urls(new_site, article.id).any(|u| card_changed.contains(u))
+                }
+            };
+        if render {
+            jobs.push(Job::Article(article.id));
+        }
+    }
+
+    let per_page = new_site.config.paginate;
+    let mut listing = |old_list: Option<&[ArticleId]>,
+                       new_list: &[ArticleId],
+                       make: &dyn Fn(usize) -> Job,
+                       force: bool| {
+        let new_urls: Vec<&UrlPath> =
+            new_list.iter().map(|&id| &new_site.article(id).url).collect();
+        let old_urls: Vec<&UrlPath> =
+            old_list.unwrap_or(&[]).iter().map(|&id| &old_site.article(id).url).collect();
+        let pages = new_urls.len().div_ceil(per_page).max(1);
+        let old_pages = old_urls.len().div_ceil(per_page).max(1);
+        for page in 1..=pages {
+            let range = |len: usize| ((page - 1) * per_page).min(len)..(page * per_page).min(len);
+            let new_slice = &new_urls[range(new_urls.len())];
+            let differs = force
+                || old_list.is_none()
+                || pages != old_pages
+                || new_slice != &old_urls[range(old_urls.len())]
+                || new_slice.iter().any(|u| card_changed.contains(u));
+            if differs {
+                jobs.push(make(page));
+            }
+        }
+    };
+
+    let all_new: Vec<ArticleId> = new_site.articles.iter().map(|a| a.id).collect();
+    let all_old: Vec<ArticleId> = old_site.articles.iter().map(|a| a.id).collect();
+    listing(Some(&all_old), &all_new, &|page| Job::Home { page }, false);
+    for (index, c) in new_site.categories.iter().enumerate() {
+        let old =
+            old_site.categories.iter().find(|o| o.slug == c.slug).map(|o| o.articles.as_slice());
+        listing(old, &c.articles, &|page| Job::Category { index, page }, false);
+    }
+    for (index, t) in new_site.tags.iter().enumerate() {
+        let old = old_site.tags.iter().position(|o| o.slug == t.slug);
+        let topics_changed =
+            old.is_none_or(|o| related_topics(old_site, o) != related_topics(new_site, index));
+        let old = old.map(|o| old_site.tags[o].articles.as_slice());
+        listing(old, &t.articles, &|page| Job::Tag { index, page }, topics_changed);
+    }
+    for (index, a) in new_site.authors.iter().enumerate() {
+        let old = old_site.authors.iter().find(|o| o.slug == a.slug).map(|o| o.articles.as_slice());
+        listing(old, &a.articles, &|page| Job::Author { index, page }, false);
+    }
+    for (index, m) in new.months.iter().enumerate() {
+        let old = old.months.iter().find(|o| o.url == m.url).map(|o| o.articles.as_slice());
+        listing(old, &m.articles, &|page| Job::ArchiveMonth { index, page }, false);
+    }
+    // The front page's category blocks follow every category's newest articles.
+    if !jobs.contains(&Job::Home { page: 1 }) {
+        jobs.push(Job::Home { page: 1 });
+    }
+    jobs.extend([
+        Job::ArchiveIndex,
+        Job::TagsIndex,
+        Job::SiteFeed,
+        Job::Sitemaps,
+        Job::NewsSitemap,
+        Job::SearchIndex,
+    ]);
+    jobs.extend((0..new_site.categories.len()).map(|index| Job::CategoryFeed { index }));
+    jobs
+}
+
+/// Where an article's "See also" links go and what they point at: the section each
+/// inline link follows (`None` for the end list) and the target's URL.
+fn links(site: &Site, id: ArticleId) -> Vec<(Option<usize>, &UrlPath)> {
+    let see_also = &site.see_also[id.index()];
+    let inline =
+        see_also.inline.iter().map(|&(section, target)| (Some(section), &site.article(target).url));
+    let related = see_also.related.iter().map(|&target| (None, &site.article(target).url));
+    inline.chain(related).collect()
+}
+
+/// The site pages an article's front matter `related:` links point at.
+fn related_urls(site: &Site, id: ArticleId) -> impl Iterator<Item = &UrlPath> {
+    site.article(id).doc.related.iter().filter_map(|r| r.internal.as_ref())
+}
+
+fn related_topics(site: &Site, index: usize) -> Vec<(&str, usize)> {
+    site.tags[index].related.iter().map(|&(t, n)| (site.tag(t).slug.as_str(), n)).collect()
+}
+
+/// Every file the pages of `pages` write, without rendering them; with `extra` (assets).
+pub fn page_files(pages: &Pages<'_>) -> HashSet<String> {
+    let mut files = HashSet::new();
+    for job in pages.jobs() {
+        if let Some(path) = pages.job_file(job) {
+            files.insert(crate::error::display_path(Path::new(&path)));
+        }
+    }
+    files
+}

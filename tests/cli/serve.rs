@@ -1,0 +1,328 @@
+//! `gazette serve`: the real server on a free port, spoken to over HTTP.
+
+use scraper::Html;
+
+use crate::support::{Page, Server, Site, gazette, tree_hashes};
+
+fn site_and_server(args: &[&str]) -> (Site, Server) {
+    let site = Site::fixture("serve/basic");
+    let server = Server::start(site.path(), args);
+    (site, server)
+}
+
+fn page(server: &Server, path: &str) -> Page {
+    let response = server.get(path);
+    assert_eq!(response.status, 200, "{path}: {}", response.text());
+    Page(Html::parse_document(&response.text()))
+}
+
+#[test]
+fn serves_the_built_site_with_the_right_types() {
+    let (_site, server) = site_and_server(&[]);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), Some("text/html"));
+    assert!(home.text().contains("Fixture Times"));
+    let css_link =
+        Page(Html::parse_document(&home.text())).attrs("link[rel=stylesheet]", "href")[0].clone();
+    for (path, kind) in [
+        (css_link.as_str(), "text/css"),
+        ("/feed.xml", "text/xml"),
+        ("/search/index.json", "application/json"),
+        ("/images/pic.svg", "image/svg+xml"),
+        ("/media/pixel.png", "image/png"),
+        ("/media/photo.jpg", "image/jpeg"),
+        ("/media/pic.webp", "image/webp"),
+        ("/media/font.woff2", "font/woff2"),
+        ("/media/data.json", "application/json"),
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.header("content-type"), Some(kind), "{path}");
+    }
+    let search = Page(Html::parse_document(&server.get("/search/").text()));
+    let script = search.attrs("script[src^='/search.']", "src")[0].clone();
+    assert!(server.get(&script).header("content-type").unwrap().starts_with("text/javascript"));
+}
+
+#[test]
+fn folders_serve_their_index_and_lack_of_slash_redirects() {
+    let (_site, server) = site_and_server(&[]);
+    let folder = server.get("/world/alpha/");
+    assert_eq!(folder.status, 200);
+    assert!(folder.text().contains("Alpha: talks resume in the capital"));
+    let bare = server.get("/world/alpha");
+    assert!(matches!(bare.status, 301 | 307 | 308), "{}", bare.status);
+    assert_eq!(bare.header("location").map(|l| l.ends_with("/world/alpha/")), Some(true));
+}
+
+#[test]
+fn missing_pages_get_the_site_404_with_status_404() {
+    let (_site, server) = site_and_server(&[]);
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Page not found"));
+}
+
+#[test]
+fn head_no_store_and_no_open_cors() {
+    let (_site, server) = site_and_server(&[]);
+    let head = server.request(&format!(
+        "HEAD /world/beta/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    for path in ["/", "/feed.xml", "/no/such/"] {
+        let response = server.get(path);
+        assert_eq!(response.header("cache-control"), Some("no-store"), "{path}");
+        assert_eq!(response.header("access-control-allow-origin"), None, "{path}");
+    }
+}
+
+#[test]
+fn other_host_names_are_refused() {
+    let (_site, server) = site_and_server(&[]);
+    for host in ["evil.example", "evil.example:80", "attacker.test:{port}", "127.0.0.1:1"] {
+        let host = host.replace("{port}", &server.port.to_string());
+        let response =
+            server.request(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(response.status, 403, "{host}");
+        assert!(!response.text().contains("Fixture Times"), "{host}");
+    }
+    let no_host = server.request("GET / HTTP/1.0\r\n\r\n");
+    assert!(no_host.status >= 400, "no Host header");
+    for host in ["localhost", "127.0.0.1"] {
+        let response = server.request(&format!(
+            "GET / HTTP/1.1\r\nHost: {host}:{}\r\nConnection: close\r\n\r\n",
+            server.port
+        ));
+        assert_eq!(response.status, 200, "{host}");
+    }
+}
+
+#[test]
+fn no_request_reaches_outside_the_site() {
+    let (site, server) = site_and_server(&[]);
+    std::fs::write(site.path().join("secret.txt"), "do not serve").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path().join("secret.txt"), site.out().join("leak.txt"))
+        .unwrap();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/world/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/world%5c..%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/leak.txt",
+        "/%00",
+    ] {
+        let response = server.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            server.port
+        ));
+        assert!(response.status >= 400, "{path} answered {}", response.status);
+        assert!(
+            !response.text().contains("do not serve") && !response.text().contains("root:"),
+            "{path} leaked"
+        );
+    }
+    let absolute = server.request(&format!("GET http://127.0.0.1:{0}/../secret.txt HTTP/1.1\r\nHost: 127.0.0.1:{0}\r\nConnection: close\r\n\r\n", server.port));
+    assert!(!absolute.text().contains("do not serve"));
+}
+
+#[test]
+fn editing_an_article_rebuilds_it_and_reloads_open_pages() {
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    let first = events.next_build().expect("the current build number at once");
+    let unrelated = site.out().join("economy/delta/index.html");
+    let before = std::fs::metadata(&unrelated).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &text.replace("Beta body.", "Beta body, now edited."));
+    let next = events.next_build().expect("a reload event after the save");
+    assert!(next > first);
+    let beta = page(&server, "/world/beta/");
+    assert!(beta.texts(".article-body").concat().contains("Beta body, now edited."));
+    // Only what the edit changed was written.
+    assert!(server.wait_for_line("rebuilt changed pages").is_some(), "{}", server.output());
+    assert_eq!(
+        std::fs::metadata(&unrelated).unwrap().modified().unwrap(),
+        before,
+        "an unrelated page was rewritten"
+    );
+}
+
+#[test]
+fn the_reload_script_is_injected_only_when_serving() {
+    let (site, server) = site_and_server(&[]);
+    let served = page(&server, "/world/alpha/");
+    assert_eq!(served.attrs("script[src='/__gazette/live.js']", "src").len(), 1);
+    let js = server.get("/__gazette/live.js");
+    assert!(js.header("content-type").unwrap().starts_with("text/javascript"));
+    assert!(js.text().contains("EventSource"));
+    // The files on disk never hold it.
+    for entry in walkdir::WalkDir::new(site.out())
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+    {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__gazette"),
+            "{}",
+            entry.path().display()
+        );
+    }
+}
+
+#[test]
+fn errors_keep_the_last_good_site_and_show_on_every_page_until_fixed() {
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    let good = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &good.replace("date: 2026-03-02", "date: 2026-02-30"));
+    events.next_build().expect("pages reload to show the error");
+    for path in ["/world/beta/", "/", "/no/such/"] {
+        let response = server.get(path);
+        let page = Page(Html::parse_document(&response.text()));
+        let overlay = page.texts("#gazette-error pre").concat();
+        assert!(overlay.contains("content/world/beta.md:3:7"), "{path}: {overlay}");
+        assert!(overlay.contains("`2026-02-30` is not a valid date"), "{path}: {overlay}");
+    }
+    // The last good page is still what is served under the overlay.
+    assert!(page(&server, "/world/beta/").texts("h1").contains(&"Beta explainer".to_owned()));
+    assert!(
+        server.wait_for_line("--> content/world/beta.md:3:7").is_some(),
+        "the terminal shows it too"
+    );
+    site.write("content/world/beta.md", &good);
+    events.next_build().expect("fixing reloads");
+    assert!(page(&server, "/world/beta/").select("#gazette-error").is_empty());
+}
+
+#[test]
+fn new_deleted_and_renamed_articles_are_handled() {
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    site.write(
+        "content/world/omega.md",
+        "---\ntitle: Omega arrives\ndate: 2026-03-10\ncategory: World\ntags: [diplomacy]\nsummary: Omega.\n---\n\n## Introduction\n\nNew.\n",
+    );
+    events.next_build().unwrap();
+    assert_eq!(page(&server, "/world/omega/").texts("h1"), ["Omega arrives"]);
+    assert_eq!(page(&server, "/").texts(".lead-story-title"), ["Omega arrives"]);
+    assert!(
+        page(&server, "/tags/diplomacy/")
+            .texts(".card-title")
+            .contains(&"Omega arrives".to_owned())
+    );
+
+    std::fs::rename(
+        site.path().join("content/world/omega.md"),
+        site.path().join("content/world/omega-renamed.md"),
+    )
+    .unwrap();
+    events.next_build().unwrap();
+    assert_eq!(server.get("/world/omega/").status, 404);
+    assert_eq!(page(&server, "/world/omega-renamed/").texts("h1"), ["Omega arrives"]);
+
+    site.remove("content/world/omega-renamed.md");
+    events.next_build().unwrap();
+    assert_eq!(server.get("/world/omega-renamed/").status, 404);
+    assert!(
+        !page(&server, "/tags/diplomacy/")
+            .texts(".card-title")
+            .contains(&"Omega arrives".to_owned())
+    );
+    assert_eq!(page(&server, "/").texts(".lead-story-title"), ["Gamma and the rates"]);
+}
+
+#[test]
+fn a_template_change_rerenders_the_pages_that_use_it() {
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    site.write(
+        "themes/default/templates/tags.html",
+        "{% extends \"base.html\" %}{% block main %}<p id=\"custom\">{{ tags | length }} topics</p>{% endblock main %}",
+    );
+    events.next_build().unwrap();
+    assert_eq!(page(&server, "/tags/").texts("#custom"), ["4 topics"]);
+    // A broken template is an error shown on the page, and the old pages stay.
+    site.write(
+        "themes/default/templates/tags.html",
+        "{% extends \"base.html\" %}{% block main %}{% if %}{% endblock main %}",
+    );
+    events.next_build().unwrap();
+    let overlay = page(&server, "/tags/").texts("#gazette-error pre").concat();
+    assert!(overlay.contains("themes/default/templates/tags.html"), "{overlay}");
+    assert_eq!(page(&server, "/tags/").texts("#custom"), ["4 topics"]);
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = Site::fixture("serve/basic");
+    let server = Server::start_on(site.path(), port, &[]);
+    assert_ne!(server.port, port);
+    assert!(
+        server
+            .wait_for_line(&format!("port {port} is taken; serving on port {}", server.port))
+            .is_some()
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn another_address_needs_bind_and_warns() {
+    let site = Site::fixture("serve/basic");
+    let server = Server::start(site.path(), &["--bind", "0.0.0.0"]);
+    assert!(server.wait_for_line("warning: listening on 0.0.0.0").is_some(), "{}", server.output());
+    let local = Server::start(Site::fixture("serve/basic").path(), &[]);
+    assert_eq!(local.count_lines("warning: listening on"), 0);
+}
+
+#[test]
+fn links_point_at_the_local_server() {
+    let (_site, server) = site_and_server(&[]);
+    let alpha = page(&server, "/world/alpha/");
+    assert_eq!(
+        alpha.attrs("link[rel=canonical]", "href"),
+        [format!("http://127.0.0.1:{}/world/alpha/", server.port)]
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_leaves_a_complete_build() {
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    let text = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write("content/economy/gamma.md", &text.replace("Gamma body", "Gamma body, revised"));
+    events.next_build().unwrap();
+    let port = server.port;
+    assert_eq!(server.interrupt(), Some(0));
+    // What the incremental rebuilds left equals a fresh full build of the same content.
+    let fresh = tempfile::tempdir().unwrap();
+    let target = fresh.path().join("out");
+    let base = format!("http://127.0.0.1:{port}/");
+    let out = gazette(
+        site.path(),
+        &["build", "--quiet", "--base-url", &base, "--output", target.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let served = tree_hashes(&site.out());
+    let built = tree_hashes(&target);
+    let differing: Vec<_> = built
+        .keys()
+        .filter(|k| served.get(*k) != built.get(*k) && !k.ends_with("news-sitemap.xml"))
+        .collect();
+    assert!(differing.is_empty(), "differs from a fresh build: {differing:?}");
+    assert_eq!(served.len(), built.len());
+}
