@@ -21,31 +21,65 @@ pub struct Outputs {
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
 pub fn anchored_pages(site: &Site) -> HashSet<String> {
-    let mut pages = HashSet::new();
-    for article in &site.articles {
-        for target in link_targets(article) {
-            if let Some((path, fragment)) = target.0.split_once('#')
-                && !fragment.is_empty()
-                && let Some(file) = resolve(article, path)
-            {
-                pages.insert(file);
+    site.articles.iter().flat_map(anchors_of).collect()
+}
+
+/// The pages `article` links into with a `#fragment`, as output files.
+pub fn anchors_of(article: &Article) -> Vec<String> {
+    links_of(article).anchored
+}
+
+/// The files of the site an article links to, as output paths.
+#[derive(Debug, Clone, Default)]
+pub struct LinkFiles {
+    /// Every file linked, fragments dropped.
+    pub all: Vec<String>,
+    /// The pages linked with a `#fragment`.
+    pub anchored: Vec<String>,
+}
+
+pub fn links_of(article: &Article) -> LinkFiles {
+    let mut files = LinkFiles::default();
+    for target in link_targets(article) {
+        let (path, fragment) = target.0.split_once('#').unwrap_or((target.0, ""));
+        if let Some(file) = resolve(article, path) {
+            if !fragment.is_empty() {
+                files.anchored.push(file.clone());
             }
+            files.all.push(file);
         }
     }
-    pages
+    files
 }
 
 /// Runs every check; returns errors and warnings, in file order.
 pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> =
+        site.articles.iter().flat_map(|article| check_article_alone(article, outputs)).collect();
+    found.extend(check_tags_alone(site));
+    sort(&mut found);
+    found
+}
+
+/// The checks of one article (links, anchors, alt text, answers, dates, summary, tags).
+pub fn check_article_alone(article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for article in &site.articles {
-        check_article(site, article, outputs, &mut found);
-    }
+    check_article(article, outputs, &mut found);
+    found
+}
+
+/// The site-wide checks: tags used by one article only.
+pub fn check_tags_alone(site: &Site) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     check_tags(site, &mut found);
+    found
+}
+
+/// Puts findings in file order.
+pub fn sort(found: &mut [Diagnostic]) {
     found.sort_by(|a, b| {
         (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
     });
-    found
 }
 
 /// A link an article makes: the URL as written, and where.
@@ -111,7 +145,7 @@ fn resolve(article: &Article, path: &str) -> Option<String> {
     })
 }
 
-fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
+fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
     let doc = &article.doc;
     let source = &doc.source;
     for Target(target, at, width) in link_targets(article) {
@@ -175,7 +209,7 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
         }
     }
     if let Some(updated) = doc.updated
-        && updated < doc.date
+        && doc.updated_before_date()
     {
         let (line, column) = doc.lines.updated;
         found.push(
@@ -203,7 +237,6 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
                 .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),
         );
     }
-    let _ = site;
 }
 
 fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {

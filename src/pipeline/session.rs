@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{BuildOptions, Timer, load_config, load_document, load_documents};
+use super::{BuildOptions, Timer, as_warnings, load_config, load_document, load_documents};
 use crate::checks;
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result, Severity, display_path};
+use crate::error::{Diagnostic, Error, Result, display_path};
 use crate::output::{self, Staging};
 use crate::render::{self, Job, Pages, plan};
 use crate::site::{Document, Site};
@@ -49,6 +50,8 @@ pub struct UpdateReport {
     /// Every page was rendered, not only the changed ones.
     pub full: bool,
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
 }
 
@@ -68,6 +71,13 @@ pub struct Session {
     files: HashSet<String>,
     /// The `id`s of the pages that links point into.
     ids: HashMap<String, HashSet<String>>,
+    /// Per article (by id in `site`): the files it links to, and the pages it links into
+    /// with an `#anchor`.
+    links: Vec<checks::LinkFiles>,
+    /// Per article (by id in `site`): what the content checks found in it.
+    findings: Vec<Vec<Diagnostic>>,
+    /// What the site-wide checks found (tags used once).
+    tag_findings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -80,7 +90,8 @@ impl Session {
         output::check_output_dir(&options.root, &output)?;
         let mut theme = theme::load_theme(&config)?;
         let (documents, assets, report) = load_documents(&config, options, &mut timer)?;
-        let site = assemble(&config, options, documents.clone(), assets)?;
+        let site =
+            assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
         let globals = render::set_globals(&site, &mut theme);
 
         let staging = Staging::create(&output)?;
@@ -102,14 +113,20 @@ impl Session {
                 written += 1;
             }
             let (files, ids) = recorder.finish();
-            let outputs = checks::Outputs { files: files.clone(), ids: ids.clone() };
-            let warnings = split(&options.root, checks::check_site(&site, &outputs))?;
-            (written, files, ids, warnings, pages.into_cards())
+            let outputs = checks::Outputs { files, ids };
+            let findings: Vec<Vec<Diagnostic>> = site
+                .articles
+                .par_iter()
+                .map(|a| checks::check_article_alone(a, &outputs))
+                .collect();
+            (written, outputs, findings, pages.into_cards())
         };
         staging.commit()?;
-        let (written, files, ids, mut warnings, cards) = rendered;
-        warnings.extend(report.warnings);
+        let (written, outputs, findings, cards) = rendered;
+        let links = site.articles.par_iter().map(checks::links_of).collect();
+        let tag_findings = checks::check_tags_alone(&site);
         let documents = documents.into_iter().map(|d| (d.source.clone(), d)).collect();
+        let (files, ids) = (outputs.files, outputs.ids);
         let session = Session {
             options: options.clone(),
             output,
@@ -121,11 +138,15 @@ impl Session {
             cards,
             files,
             ids,
+            links,
+            findings,
+            tag_findings,
         };
-        Ok((
-            session,
-            UpdateReport { written, removed: 0, full: true, warnings, elapsed: start.elapsed() },
-        ))
+        let mut warnings = session.warnings_from(&session.findings);
+        warnings.extend(report.warnings);
+        let timings = timer.stages;
+        let elapsed = start.elapsed();
+        Ok((session, UpdateReport { written, removed: 0, full: true, warnings, timings, elapsed }))
     }
 
     pub fn site(&self) -> &Site {
@@ -145,6 +166,122 @@ impl Session {
             return Ok(report);
         }
         let start = Instant::now();
+        let mut timer = Timer::new();
+        let mut report = match self.edit_in_place(changes, &mut timer) {
+            Some(result) => result?,
+            None => self.rebuild(changes, &mut timer)?,
+        };
+        report.timings = timer.stages;
+        report.elapsed = start.elapsed();
+        Ok(report)
+    }
+
+    /// The common case: articles edited without touching what the site's structure
+    /// depends on (see `Site::with_edits`). Nothing is reassembled; only the edited pages
+    /// and those that show them are rendered and checked. `None` when this does not apply.
+    fn edit_in_place(
+        &mut self,
+        changes: &Changes,
+        timer: &mut Timer,
+    ) -> Option<Result<UpdateReport>> {
+        let only_articles =
+            changes.templates.is_empty() && !changes.theme_static && changes.assets.is_empty();
+        let edited_in_place = |rel: &PathBuf| {
+            self.documents.contains_key(rel) && self.options.root.join(rel).is_file()
+        };
+        if !only_articles || !changes.articles.iter().all(edited_in_place) {
+            return None; // an article came or went
+        }
+        let mut edits = Vec::with_capacity(changes.articles.len());
+        for rel in &changes.articles {
+            let doc = match load_document(&self.config, &self.options, rel) {
+                Ok(Some(doc)) => doc,
+                Ok(None) => return None, // became a draft: the site's structure changes
+                Err(e) => return Some(Err(e)),
+            };
+            edits.push((self.site.by_source(rel)?.id, doc));
+        }
+        timer.stage("parse (in place)");
+        let site = self.site.with_edits(&edits)?;
+        let mut cards = self.cards.clone();
+        for (id, _) in &edits {
+            cards[id.index()] = render::card_value(&site, site.article(*id));
+        }
+        timer.stage("site");
+
+        let changed: FxHashSet<usize> =
+            edits.iter().map(|(_, doc)| Arc::as_ptr(doc) as usize).collect();
+        let (jobs, cards) = {
+            let old = Pages::with_cards(&self.site, &self.theme, std::mem::take(&mut self.cards));
+            let new = Pages::with_cards(&site, &self.theme, cards);
+            let jobs = plan::plan_update(&old, &new, &changed);
+            self.cards = old.into_cards();
+            (jobs, new.into_cards())
+        };
+        let mut links = self.links.clone();
+        for (id, _) in &edits {
+            links[id.index()] = checks::links_of(site.article(*id));
+        }
+        let anchored: HashSet<String> =
+            links.iter().flat_map(|l| l.anchored.iter().cloned()).collect();
+        timer.stage("plan");
+
+        let pages = Pages::with_cards(&site, &self.theme, cards);
+        let (rendered, (_, new_ids)) = match render_in_memory(&pages, &jobs, &anchored, None) {
+            Ok(done) => done,
+            Err(e) => return Some(Err(e)),
+        };
+        timer.stage("render");
+
+        // Re-check the edited articles, and those whose anchors point into a page whose
+        // ids just changed.
+        let moved: HashSet<&String> = new_ids
+            .iter()
+            .filter(|(file, ids)| self.ids.get(*file) != Some(ids))
+            .map(|(file, _)| file)
+            .collect();
+        let mut ids = self.ids.clone();
+        ids.extend(new_ids.clone());
+        let outputs = checks::Outputs { files: std::mem::take(&mut self.files), ids };
+        let mut findings = self.findings.clone();
+        for article in &site.articles {
+            let edited = changed.contains(&(Arc::as_ptr(&article.doc) as usize));
+            let affected = links[article.id.index()].anchored.iter().any(|f| moved.contains(f));
+            if edited || affected {
+                findings[article.id.index()] = checks::check_article_alone(article, &outputs);
+            }
+        }
+        self.files = outputs.files;
+        let warnings = self.warnings_from(&findings);
+        timer.stage("checks");
+
+        let written = match self.write(&rendered, changes, &self.files.clone()) {
+            Ok(written) => written,
+            Err(e) => return Some(Err(e)),
+        };
+        timer.stage("write");
+        let cards = pages.into_cards();
+        self.ids = outputs.ids;
+        self.cards = cards;
+        self.site = site;
+        for (id, doc) in edits {
+            self.documents.insert(self.site.article(id).doc.source.clone(), doc);
+        }
+        self.links = links;
+        self.findings = findings;
+        Some(Ok(UpdateReport {
+            written: written.0,
+            removed: written.1,
+            full: false,
+            warnings,
+            ..Default::default()
+        }))
+    }
+
+    /// Any other change: the site is reassembled from the kept documents and the changed
+    /// files; pages are rendered where they differ, or all of them when the navigation,
+    /// the theme's assets or the templates they share changed.
+    fn rebuild(&mut self, changes: &Changes, timer: &mut Timer) -> Result<UpdateReport> {
         let mut documents = self.documents.clone();
         let mut errors = Vec::new();
         for rel in &changes.articles {
@@ -160,6 +297,14 @@ impl Session {
             }
         }
         Error::collect(errors)?;
+        // The documents read again for this rebuild, by address: the others are shared
+        // with the last build, unchanged.
+        let fresh: FxHashSet<usize> = changes
+            .articles
+            .iter()
+            .filter_map(|rel| documents.get(rel))
+            .map(|doc| Arc::as_ptr(doc) as usize)
+            .collect();
         let mut assets: BTreeSet<PathBuf> = self.site.assets.iter().cloned().collect();
         for rel in &changes.assets {
             if self.options.root.join(rel).is_file() {
@@ -168,25 +313,26 @@ impl Session {
                 assets.remove(rel);
             }
         }
+        timer.stage("parse");
         let theme_changed = !changes.templates.is_empty() || changes.theme_static;
         let mut theme =
             if theme_changed { theme::load_theme(&self.config)? } else { self.theme.clone() };
-        let site = assemble(
-            &self.config,
-            &self.options,
-            documents.values().cloned().collect(),
-            assets.into_iter().collect(),
-        )?;
+        let documents_now: Vec<Arc<Document>> = documents.values().cloned().collect();
+        let assets_now = assets.into_iter().collect();
+        let site = assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
+            timer.stage(name)
+        })?;
         let globals = render::set_globals(&site, &mut theme);
+        timer.stage("site");
 
-        let changed_sources: HashSet<PathBuf> = changes.articles.iter().cloned().collect();
-        let pages = Pages::new(&site, &theme);
+        let old_ids = self.old_ids(&site, &fresh);
+        let pages = Pages::with_cards(&site, &theme, self.reuse_cards(&site, &old_ids));
         let full = changes.theme_static || globals != self.globals;
         let mut jobs: Vec<Job> = if full {
             pages.jobs()
         } else {
             let old = Pages::with_cards(&self.site, &self.theme, std::mem::take(&mut self.cards));
-            let mut jobs = plan::plan_update(&old, &pages, &changed_sources);
+            let mut jobs = plan::plan_update(&old, &pages, &fresh);
             self.cards = old.into_cards();
             if !changes.templates.is_empty() {
                 let mut set: HashSet<Job> = jobs.iter().copied().collect();
@@ -195,39 +341,37 @@ impl Session {
             }
             jobs
         };
-
         // Pages linked with an `#anchor` whose ids are unknown are rendered too.
-        let by_file: HashMap<String, Job> = pages
-            .jobs()
-            .into_iter()
-            .filter_map(|job| pages.job_file(job).map(|f| (f, job)))
+        // Each article's links are known from the last build unless it was read again.
+        let links: Vec<checks::LinkFiles> = site
+            .articles
+            .par_iter()
+            .zip(&old_ids)
+            .map(|(a, old)| {
+                old.map_or_else(|| checks::links_of(a), |old| self.links[old.index()].clone())
+            })
             .collect();
-        let anchored = checks::anchored_pages(&site);
-        let planned: HashSet<Job> = jobs.iter().copied().collect();
-        for file in &anchored {
-            if let Some(&job) = by_file.get(file)
-                && !self.ids.contains_key(file)
-                && !planned.contains(&job)
-            {
-                jobs.push(job);
-            }
+        let anchored: HashSet<String> =
+            links.iter().flat_map(|l| l.anchored.iter().cloned()).collect();
+        let unknown: Vec<&String> =
+            anchored.iter().filter(|f| !self.ids.contains_key(*f)).collect();
+        if !unknown.is_empty() {
+            let by_file: HashMap<String, Job> = pages
+                .jobs()
+                .into_iter()
+                .filter_map(|job| pages.job_file(job).map(|f| (f, job)))
+                .collect();
+            let planned: HashSet<Job> = jobs.iter().copied().collect();
+            jobs.extend(
+                unknown.iter().filter_map(|f| by_file.get(*f)).filter(|job| !planned.contains(job)),
+            );
         }
+        timer.stage("plan");
 
-        let recorder = Recorder::new(&anchored);
-        let rendered: Mutex<Vec<(PathBuf, Vec<u8>)>> = Mutex::new(Vec::new());
-        let keep = |rel: &Path, bytes: &[u8]| {
-            recorder.record(rel, bytes);
-            rendered
-                .lock()
-                .expect("no thread panics holding the lock")
-                .push((rel.to_owned(), bytes.to_vec()));
-            Ok(())
-        };
-        pages.render(&jobs, &keep)?;
-        if theme_changed {
-            render::write_assets(&theme, &keep)?;
-        }
-        let (written_files, new_ids) = recorder.finish();
+        let with_assets = theme_changed.then_some(&theme);
+        let (rendered, (written_files, new_ids)) =
+            render_in_memory(&pages, &jobs, &anchored, with_assets)?;
+        timer.stage("render");
 
         // The files the new site has: every page, the sitemaps just written, assets.
         let mut expected: HashSet<String> = plan::page_files(&pages);
@@ -239,12 +383,126 @@ impl Session {
         let mut ids = self.ids.clone();
         ids.retain(|file, _| anchored.contains(file));
         ids.extend(new_ids);
-        let outputs = checks::Outputs { files: expected.clone(), ids };
-        let warnings = split(&self.options.root, checks::check_site(&site, &outputs))?;
+        // An unchanged article keeps its findings unless a file it links to came or went,
+        // or the ids of a page it links into changed.
+        let came_or_went: HashSet<String> =
+            expected.symmetric_difference(&self.files).cloned().collect();
+        let moved: HashSet<String> = ids
+            .iter()
+            .filter(|(file, page_ids)| self.ids.get(*file) != Some(*page_ids))
+            .map(|(file, _)| file.clone())
+            .collect();
+        let outputs_unchanged = |l: &checks::LinkFiles| {
+            // `/a/b` is served as `/a/b/`: both files count.
+            let touched = |f: &String| {
+                came_or_went.contains(f) || came_or_went.contains(&format!("{f}/index.html"))
+            };
+            !l.all.iter().any(touched) && !l.anchored.iter().any(|f| moved.contains(f))
+        };
+        let outputs = checks::Outputs { files: expected, ids };
+        let findings: Vec<Vec<Diagnostic>> = site
+            .articles
+            .par_iter()
+            .zip(&old_ids)
+            .zip(&links)
+            .map(|((a, old), l)| match old {
+                Some(old) if outputs_unchanged(l) => self.findings[old.index()].clone(),
+                _ => checks::check_article_alone(a, &outputs),
+            })
+            .collect();
+        let tag_findings = checks::check_tags_alone(&site);
+        timer.stage("checks");
 
-        // Everything succeeded: now the output folder changes.
-        let rendered = rendered.into_inner().expect("no thread panicked");
-        let written = rendered.len();
+        let (written, removed) = self.write(&rendered, changes, &outputs.files)?;
+        timer.stage("write");
+        let cards = pages.into_cards();
+        self.files = outputs.files;
+        self.ids = outputs.ids;
+        self.cards = cards;
+        self.site = site;
+        self.documents = documents;
+        self.theme = theme;
+        self.globals = globals;
+        self.links = links;
+        self.findings = findings;
+        self.tag_findings = tag_findings;
+        let warnings = self.warnings_from(&self.findings);
+        Ok(UpdateReport { written, removed, full, warnings, ..Default::default() })
+    }
+
+    /// For each article of `site`, its id in the last build when it is there and its
+    /// document was not read again (`fresh` holds the addresses of those that were).
+    fn old_ids(
+        &self,
+        site: &Site,
+        fresh: &FxHashSet<usize>,
+    ) -> Vec<Option<crate::site::ArticleId>> {
+        let by_source: FxHashMap<&[u8], crate::site::ArticleId> = self
+            .site
+            .articles
+            .iter()
+            .map(|a| (a.doc.source.as_os_str().as_encoded_bytes(), a.id))
+            .collect();
+        site.articles
+            .iter()
+            .map(|a| {
+                if fresh.contains(&(Arc::as_ptr(&a.doc) as usize)) {
+                    return None;
+                }
+                by_source.get(a.doc.source.as_os_str().as_encoded_bytes()).copied()
+            })
+            .collect()
+    }
+
+    /// The cards of `site`'s articles, reusing the last build's where an article, its
+    /// category, tags and authors read the same.
+    fn reuse_cards(
+        &self,
+        site: &Site,
+        old_ids: &[Option<crate::site::ArticleId>],
+    ) -> Vec<tera::Value> {
+        let same_names = |old: &crate::site::Article, new: &crate::site::Article| {
+            self.site.category(old.category).name == site.category(new.category).name
+                && old
+                    .tags
+                    .iter()
+                    .map(|&t| &self.site.tag(t).name)
+                    .eq(new.tags.iter().map(|&t| &site.tag(t).name))
+                && old
+                    .authors
+                    .iter()
+                    .map(|&x| &self.site.author(x).name)
+                    .eq(new.authors.iter().map(|&x| &site.author(x).name))
+        };
+        site.articles
+            .par_iter()
+            .zip(old_ids)
+            .map(|(a, old)| match old {
+                Some(old) if same_names(self.site.article(*old), a) => {
+                    self.cards[old.index()].clone()
+                }
+                _ => render::card_value(site, a),
+            })
+            .collect()
+    }
+
+    /// Every finding, the site-wide ones included, shown as warnings in file order.
+    fn warnings_from(&self, findings: &[Vec<Diagnostic>]) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = findings.iter().flatten().cloned().collect();
+        all.extend(self.tag_findings.iter().cloned());
+        checks::sort(&mut all);
+        as_warnings(&self.options.root, all)
+    }
+
+    /// Puts rendered files in the output folder, copies changed content files, and
+    /// deletes what the site no longer has (anything not in `expected`). Returns how many
+    /// files were written and removed.
+    fn write(
+        &self,
+        rendered: &[(PathBuf, Vec<u8>)],
+        changes: &Changes,
+        expected: &HashSet<String>,
+    ) -> Result<(usize, usize)> {
         let results: Vec<Result<()>> = rendered
             .par_iter()
             .map(|(rel, bytes)| output::replace_file(&self.output, rel, bytes))
@@ -260,18 +518,33 @@ impl Session {
         for file in &stale {
             output::remove_file(&self.output, Path::new(file))?;
         }
-        let removed = stale.len();
-
-        let cards = pages.into_cards();
-        self.files = expected;
-        self.ids = outputs.ids;
-        self.cards = cards;
-        self.site = site;
-        self.documents = documents;
-        self.theme = theme;
-        self.globals = globals;
-        Ok(UpdateReport { written, removed, full, warnings, elapsed: start.elapsed() })
+        Ok((rendered.len(), stale.len()))
     }
+}
+
+/// Renders `jobs` (and the theme's assets, when given) into memory, noting the ids of
+/// the pages in `anchored`. Nothing is written until everything rendered.
+fn render_in_memory(
+    pages: &Pages<'_>,
+    jobs: &[Job],
+    anchored: &HashSet<String>,
+    assets: Option<&Theme>,
+) -> Result<(Rendered, Written)> {
+    let recorder = Recorder::new(anchored);
+    let rendered: Mutex<Rendered> = Mutex::new(Vec::new());
+    let keep = |rel: &Path, bytes: &[u8]| {
+        recorder.record(rel, bytes);
+        rendered
+            .lock()
+            .expect("no thread panics holding the lock")
+            .push((rel.to_owned(), bytes.to_vec()));
+        Ok(())
+    };
+    pages.render(jobs, &keep)?;
+    if let Some(theme) = assets {
+        render::write_assets(theme, &keep)?;
+    }
+    Ok((rendered.into_inner().expect("no thread panicked"), recorder.finish()))
 }
 
 fn assemble(
@@ -279,22 +552,11 @@ fn assemble(
     options: &BuildOptions,
     documents: Vec<Arc<Document>>,
     assets: Vec<PathBuf>,
+    stage: &mut dyn FnMut(&'static str),
 ) -> Result<Site> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    Site::assemble(config.clone(), documents, assets, now, &mut |_| {})
+    Site::assemble(config.clone(), documents, assets, now, stage)
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))
-}
-
-/// Shows each finding with its source line; errors fail, warnings are returned.
-fn split(root: &Path, mut problems: Vec<Diagnostic>) -> Result<Vec<Diagnostic>> {
-    crate::content::add_excerpts(root, &mut problems);
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        problems.into_iter().partition(|d| d.severity == Severity::Error);
-    if errors.is_empty() {
-        Ok(warnings)
-    } else {
-        Err(Error::Many(errors.into_iter().map(Error::content).collect()))
-    }
 }
 
 /// The jobs whose page template is one of `templates`; every page when a shared piece
@@ -309,6 +571,9 @@ fn template_jobs(pages: &Pages<'_>, templates: &BTreeSet<String>) -> Vec<Job> {
         all.into_iter().filter(|job| render::job_template(*job).is_some()).collect()
     }
 }
+
+/// Rendered files, relative to the output folder, not yet written.
+type Rendered = Vec<(PathBuf, Vec<u8>)>;
 
 /// The files a render wrote, and the `id`s of the pages links point into, by file.
 type Written = (HashSet<String>, HashMap<String, HashSet<String>>);

@@ -19,7 +19,7 @@ pub(crate) fn render_feed<'a>(
     let entries: Vec<&Article> = articles.take(config.feed.limit).collect();
     let updated = entries
         .iter()
-        .map(|a| a.doc.updated.unwrap_or(a.doc.date))
+        .map(|a| a.doc.modified())
         .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
@@ -66,7 +66,7 @@ fn entry(xml: &mut String, site: &Site, article: &Article) {
         writeln!(xml, "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", escape(&url));
     let _ = writeln!(xml, "    <id>{}</id>", escape(&url));
     let _ = writeln!(xml, "    <published>{}</published>", doc.date.rfc3339());
-    let _ = writeln!(xml, "    <updated>{}</updated>", doc.updated.unwrap_or(doc.date).rfc3339());
+    let _ = writeln!(xml, "    <updated>{}</updated>", doc.modified().rfc3339());
     let authors: Vec<&str> = if article.authors.is_empty() {
         site.config.author.as_deref().into_iter().collect()
     } else {

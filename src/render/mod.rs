@@ -117,6 +117,11 @@ pub fn set_globals(site: &Site, theme: &mut Theme) -> String {
     key
 }
 
+/// An article's card as templates see it in listings (see `Pages`).
+pub fn card_value(site: &Site, article: &crate::site::Article) -> Value {
+    Value::from_serializable(&card(site, article))
+}
+
 /// Writes the theme's static files.
 pub fn write_assets(theme: &Theme, sink: Sink<'_>) -> Result<usize> {
     let errors: Vec<Error> = theme
@@ -250,7 +255,7 @@ impl<'a> Pages<'a> {
     pub fn job_file(&self, job: Job) -> Option<String> {
         let site = self.site;
         let page = |url: &UrlPath, page: usize| {
-            Some(crate::error::display_path(&url.page(page).index_file()))
+            Some(format!("{}index.html", url.page(page).as_str().trim_start_matches('/')))
         };
         match job {
             Job::Article(id) => page(&site.article(id).url, 1),
@@ -610,7 +615,7 @@ fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {
 
 fn changed(site: &Site, id: ArticleId) -> Date {
     let doc = &site.article(id).doc;
-    doc.updated.unwrap_or(doc.date)
+    doc.modified()
 }
 
 fn month_name(month: i8) -> &'static str {

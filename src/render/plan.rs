@@ -4,21 +4,21 @@
 //! Valid only when the two sites share their global template values (configuration,
 //! category navigation, asset names); callers render everything otherwise.
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Job, Pages};
 use crate::site::{ArticleId, Site};
 use crate::url::UrlPath;
 
 /// The jobs to run after an edit: the pages whose content changed, and the site-wide
-/// files (feeds, sitemaps, indexes) that are cheap to write again.
-pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<PathBuf>) -> Vec<Job> {
+/// files (feeds, sitemaps, indexes) that are cheap to write again. `changed` holds the
+/// documents read again for this edit (their addresses: unchanged ones are shared).
+pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -> Vec<Job> {
     let (old_site, new_site) = (old.site(), new.site());
     let old_ids: HashMap<&UrlPath, ArticleId> =
         old_site.articles.iter().map(|a| (&a.url, a.id)).collect();
     // Articles whose card (what listings and links show of them) is new, gone or different.
-    let mut card_changed: HashSet<&UrlPath> = HashSet::new();
+    let mut card_changed: HashSet<&UrlPath> = HashSet::default();
     for article in &new_site.articles {
         match old_ids.get(&article.url) {
             Some(&old_id) if old.cards[old_id.index()] == new.cards[article.id.index()] => {}
@@ -32,7 +32,7 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<PathBuf>)
 
     let mut jobs = Vec::new();
     for article in &new_site.articles {
-        let render = changed.contains(&article.doc.source)
+        let render = changed.contains(&(std::sync::Arc::as_ptr(&article.doc) as usize))
             || card_changed.contains(&article.url)
             || match old_ids.get(&article.url) {
                 None => true,
@@ -131,11 +131,11 @@ fn related_topics(site: &Site, index: usize) -> Vec<(&str, usize)> {
 }
 
 /// Every file the pages of `pages` write, without rendering them; with `extra` (assets).
-pub fn page_files(pages: &Pages<'_>) -> HashSet<String> {
-    let mut files = HashSet::new();
+pub fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
+    let mut files = std::collections::HashSet::new();
     for job in pages.jobs() {
         if let Some(path) = pages.job_file(job) {
-            files.insert(crate::error::display_path(Path::new(&path)));
+            files.insert(path);
         }
     }
     files

@@ -26,11 +26,15 @@ pub struct Document {
     pub updated: Option<Date>,
     /// The display name; `default_category` when the file has none.
     pub category: String,
+    /// The category's URL segment, made once here rather than at every rebuild.
+    pub category_slug: Slug,
     pub tags: Vec<TagName>,
     /// From front matter, or the first paragraph when it has none.
     pub summary: String,
     pub summary_is_explicit: bool,
     pub authors: Vec<String>,
+    /// One per author, for their pages' URLs.
+    pub author_slugs: Vec<Slug>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub draft: bool,
@@ -120,16 +124,19 @@ pub fn render_document(source: &Path, parsed: Parsed<'_>, config: &Config) -> Do
         })
         .collect();
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    let category = front.category.unwrap_or_else(|| config.default_category.clone());
     Document {
         source: source.to_owned(),
         slug,
         title: front.title,
         date: front.date,
         updated: front.updated,
-        category: front.category.unwrap_or_else(|| config.default_category.clone()),
+        category_slug: Slug::new(&category),
+        category,
         tags: front.tags,
         summary,
         summary_is_explicit,
+        author_slugs: front.authors.iter().map(|a| Slug::new(a)).collect(),
         authors: front.authors,
         image: front.image,
         image_alt: front.image_alt,
@@ -141,6 +148,24 @@ pub fn render_document(source: &Path, parsed: Parsed<'_>, config: &Config) -> Do
         body,
         reading_minutes,
         lines: front.lines,
+    }
+}
+
+impl Document {
+    /// When the article last changed: `updated`, but never before publication (an
+    /// `updated` day given without a time means that day, even if published later in it).
+    pub fn modified(&self) -> Date {
+        self.updated.map_or(self.date, |u| u.max(self.date))
+    }
+
+    /// `updated` is before publication: on an earlier day, or earlier the same day when
+    /// both have a time.
+    pub fn updated_before_date(&self) -> bool {
+        match self.updated {
+            Some(u) if u.is_date_only() || self.date.is_date_only() => u.day() < self.date.day(),
+            Some(u) => u < self.date,
+            None => false,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 mod document;
 pub mod see_also;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -47,7 +47,7 @@ id_type!(CategoryId, "A category's position in `Site::categories` (navigation or
 id_type!(TagId, "A tag's position in `Site::tags` (by slug).");
 id_type!(AuthorId, "An author's position in `Site::authors` (by slug).");
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Article {
     pub id: ArticleId,
     pub url: UrlPath,
@@ -59,7 +59,7 @@ pub struct Article {
     pub doc: Arc<Document>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Category {
     pub id: CategoryId,
     pub name: String,
@@ -70,7 +70,7 @@ pub struct Category {
     pub articles: Vec<ArticleId>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Tag {
     pub id: TagId,
     /// As first written (in the newest article using it).
@@ -83,7 +83,7 @@ pub struct Tag {
     pub related: Vec<(TagId, usize)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Author {
     pub id: AuthorId,
     pub name: String,
@@ -94,7 +94,7 @@ pub struct Author {
 }
 
 /// Everything a build renders, fixed once assembled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     /// Newest first; ties by URL.
@@ -131,15 +131,15 @@ impl Site {
         let mut documents: Vec<(UrlPath, Arc<Document>)> = documents
             .into_iter()
             .map(|doc| {
-                let category = Slug::new(&doc.category);
-                let url = UrlPath::from_slugs([&category, &doc.slug]);
+                let url = UrlPath::from_slugs([&doc.category_slug, &doc.slug]);
                 (url, doc)
             })
             .collect();
         // Newest first; the URL breaks ties so every build orders alike.
         documents.sort_by(|(ua, a), (ub, b)| b.date.cmp(&a.date).then_with(|| ua.cmp(ub)));
 
-        let mut by_url: HashMap<&UrlPath, &Arc<Document>> = HashMap::with_capacity(documents.len());
+        let mut by_url: HashMap<&UrlPath, &Arc<Document>> =
+            HashMap::with_capacity_and_hasher(documents.len(), Default::default());
         for (url, doc) in &documents {
             if let Some(first) = by_url.insert(url, doc) {
                 let (first, second) =
@@ -170,11 +170,11 @@ impl Site {
         }
 
         // Categories: those named in site.yaml first, in its order, then by size and name.
-        let mut category_index: HashMap<Slug, usize> = HashMap::new();
+        let mut category_index: HashMap<Slug, usize> = HashMap::default();
         let mut categories: Vec<Category> = Vec::new();
         let mut category_of = Vec::with_capacity(documents.len());
         for (_, doc) in &documents {
-            let slug = Slug::new(&doc.category);
+            let slug = doc.category_slug.clone();
             let index = *category_index.entry(slug.clone()).or_insert_with(|| {
                 categories.push(Category {
                     id: CategoryId(0),
@@ -249,7 +249,7 @@ impl Site {
             })
             .collect();
         let mut author_slugs: Vec<Slug> =
-            documents.iter().flat_map(|(_, d)| d.authors.iter().map(|a| Slug::new(a))).collect();
+            documents.iter().flat_map(|(_, d)| d.author_slugs.iter().cloned()).collect();
         author_slugs.sort();
         author_slugs.dedup();
         let author_index: HashMap<Slug, usize> =
@@ -283,8 +283,8 @@ impl Site {
                 tag.articles.push(id);
             }
             let mut author_ids: Vec<AuthorId> = Vec::with_capacity(doc.authors.len());
-            for name in &doc.authors {
-                let author_id = AuthorId::from_index(author_index[&Slug::new(name)]);
+            for (name, slug) in doc.authors.iter().zip(&doc.author_slugs) {
+                let author_id = AuthorId::from_index(author_index[slug]);
                 let author = &mut authors[author_id.index()];
                 if author.name.is_empty() {
                     author.name = name.clone();
@@ -312,6 +312,40 @@ impl Site {
         stage("see-also");
         let by_url = articles.iter().map(|a| (a.url.clone(), a.id)).collect();
         Ok(Site { config, articles, categories, tags, authors, see_also, assets, now, by_url })
+    }
+
+    /// The same site with the documents of some articles replaced, when the new
+    /// documents keep everything the site's structure depends on (URL, date, category,
+    /// tags, authors, draft state, hand-picked links): then no listing, tag, author or
+    /// "See also" list changes, and nothing is recomputed. `None` otherwise.
+    pub fn with_edits(&self, edits: &[(ArticleId, Arc<Document>)]) -> Option<Site> {
+        let keeps_structure = edits.iter().all(|(id, doc)| {
+            let old = &self.article(*id).doc;
+            old.slug == doc.slug
+                && old.category == doc.category
+                && old.date == doc.date
+                && old.draft == doc.draft
+                && old.tags == doc.tags
+                && old.authors == doc.authors
+                && old
+                    .related
+                    .iter()
+                    .map(|r| &r.internal)
+                    .eq(doc.related.iter().map(|r| &r.internal))
+        });
+        if !keeps_structure {
+            return None;
+        }
+        let mut site = self.clone();
+        for (id, doc) in edits {
+            site.articles[id.index()].doc = doc.clone();
+        }
+        Some(site)
+    }
+
+    /// The article written in the file `source`, if the site has it.
+    pub fn by_source(&self, source: &std::path::Path) -> Option<&Article> {
+        self.articles.iter().find(|a| a.doc.source == source)
     }
 
     pub fn article(&self, id: ArticleId) -> &Article {
@@ -344,20 +378,23 @@ impl Site {
 
 /// For each tag, the tags that share the most articles with it.
 fn related_tags(articles: &[Article], tags: &mut [Tag]) {
-    let mut counts: HashMap<(TagId, TagId), usize> = HashMap::new();
+    // Each tag's co-tags, one entry per article they share, then counted by sorting:
+    // no hash map, so this stays quick at 100,000 articles.
+    let mut seen: Vec<Vec<TagId>> = vec![Vec::new(); tags.len()];
     for article in articles {
-        for (i, &a) in article.tags.iter().enumerate() {
-            for &b in &article.tags[i + 1..] {
-                *counts.entry((a.min(b), a.max(b))).or_default() += 1;
-            }
+        for &a in &article.tags {
+            seen[a.index()].extend(article.tags.iter().copied().filter(|&b| b != a));
         }
     }
-    let mut per_tag: Vec<Vec<(TagId, usize)>> = vec![Vec::new(); tags.len()];
-    for ((a, b), n) in counts {
-        per_tag[a.index()].push((b, n));
-        per_tag[b.index()].push((a, n));
-    }
-    for (tag, mut related) in tags.iter_mut().zip(per_tag) {
+    for (tag, mut co) in tags.iter_mut().zip(seen) {
+        co.sort_unstable();
+        let mut related: Vec<(TagId, usize)> = Vec::new();
+        for id in co {
+            match related.last_mut() {
+                Some((last, n)) if *last == id => *n += 1,
+                _ => related.push((id, 1)),
+            }
+        }
         related.sort_by(|(ta, na), (tb, nb)| nb.cmp(na).then(ta.cmp(tb)));
         related.truncate(RELATED_TAGS);
         tag.related = related;

@@ -37,6 +37,9 @@ pub struct ServeArgs {
     /// Include articles marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Print how long each stage of every rebuild took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// How long file events are gathered before a rebuild: one save often makes several.
@@ -72,18 +75,6 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     let shared = Arc::new(http::Shared::new(output.clone(), port, args.bind.is_loopback()));
     let mut shown = Vec::new();
 
-    let mut session = match Session::start(&options) {
-        Ok((session, report)) => {
-            print_report(&report, "built", &mut shown);
-            Some(session)
-        }
-        Err(err) => {
-            crate::cli::report(&err);
-            shared.failed(err.render(false));
-            None
-        }
-    };
-
     let config = crate::config::load_config(&args.root)?;
     let watched = Watched::new(&args.root, &config.theme);
     let (tx, rx) = mpsc::channel();
@@ -101,6 +92,19 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             })?;
         }
     }
+
+    // Watching starts before the first build: a save made during it is not missed.
+    let mut session = match Session::start(&options) {
+        Ok((session, report)) => {
+            print_report(&report, "built", &mut shown, args.timings);
+            Some(session)
+        }
+        Err(err) => {
+            crate::cli::report(&err);
+            shared.failed(err.render(false));
+            None
+        }
+    };
 
     println!("serving {} at {url} (Ctrl-C to stop)", display_path(&output));
     if args.open
@@ -166,7 +170,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         if changes.is_empty() {
             continue;
         }
-        rebuild(&mut session, &options, &changes, &shared, &mut shown);
+        rebuild(&mut session, &options, &changes, &shared, &mut shown, args.timings);
     }
 
     let _ = stop_tx.send(());
@@ -193,6 +197,7 @@ fn rebuild(
     changes: &Changes,
     shared: &http::Shared,
     shown: &mut Vec<String>,
+    timings: bool,
 ) {
     let result = match session {
         Some(session) => session.update(changes),
@@ -203,7 +208,7 @@ fn rebuild(
     };
     match result {
         Ok(report) => {
-            print_report(&report, "rebuilt", shown);
+            print_report(&report, "rebuilt", shown, timings);
             shared.built();
         }
         Err(err) => {
@@ -213,7 +218,7 @@ fn rebuild(
     }
 }
 
-fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>) {
+fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>, timings: bool) {
     // Warnings are shown once, not again after every save.
     let warnings: Vec<String> =
         report.warnings.iter().map(|w| w.render(crate::cli::color())).collect();
@@ -231,6 +236,11 @@ fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>) {
         report.written,
         report.elapsed.as_millis()
     );
+    if timings {
+        for (stage, time) in &report.timings {
+            println!("  {stage:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
 }
 
 /// Binds `port`, or the next free port after it.
