@@ -49,8 +49,6 @@ pub struct Body {
     pub word_count: usize,
     /// Every link and image target, with the line it is on, for `check`.
     pub links: Vec<BodyLink>,
-    /// Every `id` the body puts on the page.
-    pub ids: Vec<String>,
     /// The body has highlighted code, so the page needs the code stylesheet.
     pub has_code: bool,
 }
@@ -404,8 +402,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
     }
 
     fn count_words(&mut self, text: &str) {
-        self.body.word_count +=
-            text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        self.body.word_count += count_words(text);
     }
 
     /// Root-relative links get the site's base path, so they work under a sub-path.
@@ -463,7 +460,6 @@ impl<'a, 'o> Renderer<'a, 'o> {
             _ => Slug::new(&text).as_str().to_owned(),
         };
         let id = self.ids.unique(&base);
-        self.body.ids.push(id.clone());
         let mut inner = String::new();
         pulldown_cmark::html::push_html(&mut inner, heading.events.into_iter());
         // One `h1` per page: the theme's title. A `#` in the body counts as a `##`.
@@ -547,6 +543,12 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
         let mut body = self.body;
         body.first_paragraph = self.summary.filter(|_| self.summary_done);
+        // A site keeps every body in memory until its pages are written: no slack.
+        body.intro_html.shrink_to_fit();
+        for section in &mut body.sections {
+            section.html.shrink_to_fit();
+        }
+        body.links.shrink_to_fit();
         body
     }
 
@@ -560,7 +562,6 @@ impl<'a, 'o> Renderer<'a, 'o> {
         for footnote in footnotes {
             let slug = Slug::new(&footnote.label);
             let id = self.ids.unique(&format!("fn-{slug}"));
-            self.body.ids.push(id.clone());
             html.push_str(&format!("<li id=\"{id}\">"));
             pulldown_cmark::html::push_html(&mut html, footnote.events.into_iter());
             if self.footnote_refs.iter().any(|(l, _)| *l == footnote.label) {
@@ -573,6 +574,40 @@ impl<'a, 'o> Renderer<'a, 'o> {
         html.push_str("</ol>\n</section>\n");
         html
     }
+}
+
+/// Words in `text`: runs of non-space characters holding a letter or digit (a lone dash
+/// is not a word). One pass over the bytes; most text is ASCII.
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    let mut counted = false;
+    for (i, byte) in text.bytes().enumerate() {
+        if byte.is_ascii_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            in_word = true;
+            counted = false;
+        }
+        if counted {
+            continue;
+        }
+        let word_char = if byte.is_ascii() {
+            byte.is_ascii_alphanumeric()
+        } else if byte >= 0xC0 {
+            // The first byte of a multi-byte character: decode that character.
+            text[i..].chars().next().is_some_and(char::is_alphanumeric)
+        } else {
+            false
+        };
+        if word_char {
+            words += 1;
+            counted = true;
+        }
+    }
+    words
 }
 
 fn is_container(tag: &Tag<'_>) -> bool {

@@ -55,7 +55,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     }
     if args.timings {
         for (stage, time) in &report.timings {
-            eprintln!("  {stage:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+            eprintln!("  {stage:<20} {:>9.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
     if !args.quiet {

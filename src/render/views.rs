@@ -60,8 +60,6 @@ pub(crate) struct CardView<'a> {
     pub(crate) date_long: String,
     pub(crate) updated: Option<String>,
     pub(crate) category: LinkView<'a>,
-    pub(crate) tags: Vec<LinkView<'a>>,
-    pub(crate) authors: Vec<LinkView<'a>>,
     pub(crate) image: Option<String>,
     pub(crate) image_alt: Option<&'a str>,
     pub(crate) reading_minutes: usize,
@@ -122,6 +120,9 @@ pub(crate) struct FaqView<'a> {
 pub(crate) struct ArticleView<'a> {
     #[serde(flatten)]
     pub(crate) card: CardView<'a>,
+    /// In the order the writer gave them.
+    pub(crate) tags: Vec<LinkView<'a>>,
+    pub(crate) authors: Vec<LinkView<'a>>,
     pub(crate) permalink: String,
     /// Absolute URL of the lead image, for Open Graph and cards.
     pub(crate) image_permalink: Option<String>,
@@ -253,25 +254,7 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         date: doc.date.as_written(),
         date_long: doc.date.long(),
         updated: doc.updated.map(|u| u.as_written()),
-        category: LinkView {
-            name: &category.name,
-            url: base.link(&category.url),
-            slug: category.slug.as_str(),
-        },
-        // Tags in the order the writer gave them.
-        tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
-        authors: article
-            .authors
-            .iter()
-            .map(|&id| {
-                let author = site.author(id);
-                LinkView {
-                    name: &author.name,
-                    url: base.link(&author.url),
-                    slug: author.slug.as_str(),
-                }
-            })
-            .collect(),
+        category: category_link(site, category),
         image: doc.image.as_deref().map(|i| asset_link(site, i)),
         image_alt: doc.image_alt.as_deref(),
         reading_minutes: doc.reading_minutes,
@@ -355,6 +338,8 @@ pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleV
     let image_permalink = doc.image.as_deref().map(|i| absolute(site, i));
     ArticleView {
         card: card(site, article),
+        tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
+        authors: article.authors.iter().map(|&id| author_link(site, site.author(id))).collect(),
         json_ld: json_ld(site, article, &permalink, image_permalink.as_deref()),
         permalink,
         image_permalink,

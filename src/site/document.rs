@@ -91,15 +91,16 @@ pub fn render_document(source: &Path, parsed: Parsed<'_>, config: &Config) -> Do
         unsafe_html: config.markdown.unsafe_html,
         base_path: config.base_url.path(),
     };
-    let body = markdown::render_body(parsed.body, parsed.body_line, &options);
+    let mut body = markdown::render_body(parsed.body, parsed.body_line, &options);
 
     let slug = match front.slug {
         Some(slug) => slug,
         None => Slug::new(&source.file_stem().unwrap_or_default().to_string_lossy()),
     };
+    let first_paragraph = body.first_paragraph.take();
     let (summary, summary_is_explicit) = match front.summary {
         Some(summary) => (summary, true),
-        None => (shorten(body.first_paragraph.as_deref().unwrap_or(""), AUTO_SUMMARY_CHARS), false),
+        None => (shorten(first_paragraph.as_deref().unwrap_or(""), AUTO_SUMMARY_CHARS), false),
     };
     let key_points = front.key_points.iter().map(|point| key_point(point, &options)).collect();
     let faq = front

@@ -1,0 +1,103 @@
+//! Where a build's memory goes: bytes held after each stage, on a real corpus.
+//!
+//!     cargo bench --bench memory -- /tmp/bench/100000-gazette
+//!
+//! Counts live heap bytes with a counting allocator: after loading (documents), after
+//! assembling the site, and with the listing cards built for rendering.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gazette::pipeline::{BuildOptions, load_site};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates to the system allocator; only counts bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn mb(bytes: usize) -> String {
+    format!("{:.0} MB", bytes as f64 / 1_048_576.0)
+}
+
+fn main() {
+    for dir in std::env::args().skip(1).filter(|a| !a.starts_with("--")) {
+        let options = BuildOptions { root: dir.clone().into(), ..BuildOptions::default() };
+        let (site, _) = load_site(&options).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        let loaded = CURRENT.load(Ordering::Relaxed);
+        let peak_load = PEAK.load(Ordering::Relaxed);
+        let n = site.articles.len();
+        let body: usize = site
+            .articles
+            .iter()
+            .map(|a| {
+                a.doc.body.intro_html.packed_len()
+                    + a.doc
+                        .body
+                        .sections
+                        .iter()
+                        .map(|s| s.html.packed_len() + s.heading_html.len())
+                        .sum::<usize>()
+            })
+            .sum();
+        let sum = |f: &dyn Fn(&gazette::site::Document) -> usize| {
+            site.articles.iter().map(|a| f(&a.doc)).sum::<usize>() / n
+        };
+        println!(
+            "  per article: key points {} faq {} links {} toc {} summary {} related {} headings {}",
+            sum(&|d| d
+                .key_points
+                .iter()
+                .map(|k| k.text_html.len() + k.label.as_ref().map_or(0, |l| l.len()))
+                .sum()),
+            sum(&|d| d
+                .faq
+                .iter()
+                .map(|f| f.question.len() + f.answer_html.len() + f.answer_text.len())
+                .sum()),
+            sum(&|d| d.body.links.iter().map(|l| l.target.len() + 48).sum()),
+            sum(&|d| d.body.toc.iter().map(|t| t.text.len() + t.id.len() + 56).sum()),
+            sum(&|d| d.summary.len()),
+            sum(&|d| d.related.iter().map(|r| r.title.len() + r.url.len() * 2 + 80).sum()),
+            sum(&|d| d
+                .body
+                .sections
+                .iter()
+                .map(|s| s.heading.len() + s.heading_html.len() + s.id.len() + 96)
+                .sum()),
+        );
+        let mut theme = gazette::theme::load_theme(&site.config).unwrap();
+        gazette::render::set_globals(&site, &mut theme);
+        let before_cards = CURRENT.load(Ordering::Relaxed);
+        let pages = gazette::render::Pages::new(&site, &theme);
+        let cards = CURRENT.load(Ordering::Relaxed) - before_cards;
+        println!("{dir}: {n} articles");
+        println!(
+            "  site in memory      {} ({} per article), peak while loading {}",
+            mb(loaded),
+            loaded / n,
+            mb(peak_load)
+        );
+        println!("  of which body HTML (packed) {} ({} per article)", mb(body), body / n);
+        println!("  listing cards       {} ({} per article)", mb(cards), cards / n);
+        drop(pages);
+    }
+}
