@@ -49,12 +49,12 @@ fn main() {
             .articles
             .iter()
             .map(|a| {
-                a.doc.body.intro_html.packed_len()
+                a.doc.body.intro_html.len()
                     + a.doc
                         .body
                         .sections
                         .iter()
-                        .map(|s| s.html.packed_len() + s.heading_html.len())
+                        .map(|s| s.html.len() + s.heading_html.len())
                         .sum::<usize>()
             })
             .sum();
@@ -96,7 +96,7 @@ fn main() {
             loaded / n,
             mb(peak_load)
         );
-        println!("  of which body HTML (packed) {} ({} per article)", mb(body), body / n);
+        println!("  of which body HTML  {} ({} per article)", mb(body), body / n);
         println!("  listing cards       {} ({} per article)", mb(cards), cards / n);
         drop(pages);
     }
