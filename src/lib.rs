@@ -16,6 +16,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod site;
+pub mod spill;
 pub mod theme;
 pub mod url;
 pub mod yaml;

@@ -7,6 +7,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parse
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::highlight;
+use crate::spill::Html;
 use crate::url::Slug;
 
 /// Ids the default theme gives its own blocks; body headings never take them.
@@ -39,7 +40,7 @@ pub struct Options<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     /// Whatever comes before the first `##` heading.
-    pub intro_html: String,
+    pub intro_html: Html,
     /// One per `##` heading, in order.
     pub sections: Vec<Section>,
     /// `##` and `###` headings, for a table of contents.
@@ -61,7 +62,7 @@ pub struct Section {
     pub heading: String,
     pub id: String,
     /// The section's content after its heading.
-    pub html: String,
+    pub html: Html,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -95,18 +96,34 @@ fn parser_options() -> pulldown_cmark::Options {
         | O::ENABLE_HEADING_ATTRIBUTES
 }
 
+impl Body {
+    /// Parks the body's HTML in `spill` until its page is rendered.
+    pub fn spill_to(&mut self, spill: &std::sync::Arc<crate::spill::Spill>) -> std::io::Result<()> {
+        self.intro_html.spill_to(spill)?;
+        for section in &mut self.sections {
+            section.html.spill_to(spill)?;
+        }
+        Ok(())
+    }
+}
+
 /// Renders an article body that starts on line `first_line` of its file.
 pub fn render_body(text: &str, first_line: usize, options: &Options<'_>) -> Body {
     let mut renderer = Renderer::new(text, first_line, options, true);
     renderer.run();
-    renderer.finish()
+    let (mut body, intro, sections) = renderer.finish();
+    body.intro_html = Html::from(intro);
+    for (section, html) in body.sections.iter_mut().zip(sections) {
+        section.html = Html::from(html);
+    }
+    body
 }
 
 /// Renders a Markdown fragment (an FAQ answer) as block HTML, without sections.
 pub fn render_fragment(text: &str, options: &Options<'_>) -> String {
     let mut renderer = Renderer::new(text, 1, options, false);
     renderer.run();
-    renderer.finish().intro_html
+    renderer.finish().1
 }
 
 /// Renders one line of inline Markdown (a key point) without the paragraph around it.
@@ -183,6 +200,9 @@ struct Renderer<'a, 'o> {
     ids: IdSet,
     /// Events of the current section, rendered when the next one starts.
     pending: Vec<Event<'a>>,
+    /// The HTML before the first section, and of each section so far.
+    intro: String,
+    section_html: Vec<String>,
     /// Nesting of block containers (lists, quotes, footnotes): only top-level `##` split.
     depth: usize,
     heading: Option<Heading<'a>>,
@@ -210,6 +230,8 @@ impl<'a, 'o> Renderer<'a, 'o> {
             body: Body::default(),
             ids: IdSet::new(),
             pending: Vec::new(),
+            intro: String::new(),
+            section_html: Vec::new(),
             depth: 0,
             heading: None,
             code: None,
@@ -481,8 +503,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 heading_html: inner,
                 heading: text,
                 id,
-                html: String::new(),
+                html: Html::default(),
             });
+            self.section_html.push(String::new());
             return;
         }
         let mut html = format!("<{level} id=\"");
@@ -525,31 +548,21 @@ impl<'a, 'o> Renderer<'a, 'o> {
         if self.pending.is_empty() {
             return;
         }
-        let target = match self.body.sections.last_mut() {
-            Some(section) => &mut section.html,
-            None => &mut self.body.intro_html,
-        };
+        let target = self.section_html.last_mut().unwrap_or(&mut self.intro);
         pulldown_cmark::html::push_html(target, self.pending.drain(..));
     }
 
-    fn finish(mut self) -> Body {
+    /// The body's facts, the HTML before the first section, and each section's HTML.
+    fn finish(mut self) -> (Body, String, Vec<String>) {
         self.flush();
         if !self.footnotes.is_empty() {
             let html = self.render_footnotes();
-            match self.body.sections.last_mut() {
-                Some(section) => section.html.push_str(&html),
-                None => self.body.intro_html.push_str(&html),
-            }
+            self.section_html.last_mut().unwrap_or(&mut self.intro).push_str(&html);
         }
         let mut body = self.body;
         body.first_paragraph = self.summary.filter(|_| self.summary_done);
-        // A site keeps every body in memory until its pages are written: no slack.
-        body.intro_html.shrink_to_fit();
-        for section in &mut body.sections {
-            section.html.shrink_to_fit();
-        }
         body.links.shrink_to_fit();
-        body
+        (body, self.intro, self.section_html)
     }
 
     /// The notes list: referenced footnotes in order of first reference, then the rest.

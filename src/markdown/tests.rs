@@ -9,10 +9,13 @@ fn body(text: &str) -> Body {
 #[test]
 fn splits_sections_at_each_h2() {
     let b = body("Lead para.\n\n## One\n\nFirst.\n\n### Sub\n\nMore.\n\n## Two\n\nSecond.\n");
-    assert_eq!(b.intro_html, "<p>Lead para.</p>\n");
+    assert_eq!(b.intro_html.to_text(), "<p>Lead para.</p>\n");
     let headings: Vec<_> = b.sections.iter().map(|s| (s.heading.as_str(), s.id.as_str())).collect();
     assert_eq!(headings, [("One", "one"), ("Two", "two")]);
-    assert_eq!(b.sections[0].html, "<p>First.</p>\n<h3 id=\"sub\">Sub</h3>\n<p>More.</p>\n");
+    assert_eq!(
+        b.sections[0].html.to_text(),
+        "<p>First.</p>\n<h3 id=\"sub\">Sub</h3>\n<p>More.</p>\n"
+    );
     let toc: Vec<_> = b.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
     assert_eq!(toc, [(2, "one"), (3, "sub"), (2, "two")]);
 }
@@ -35,7 +38,11 @@ fn body_h1_is_demoted_so_the_page_keeps_one_h1() {
 fn headings_inside_quotes_do_not_split() {
     let b = body("## A\n\n> ## Quoted\n\n## B\n");
     assert_eq!(b.sections.len(), 2);
-    assert!(b.sections[0].html.contains("<h2 id=\"quoted\">Quoted</h2>"), "{}", b.sections[0].html);
+    assert!(
+        b.sections[0].html.to_text().contains("<h2 id=\"quoted\">Quoted</h2>"),
+        "{}",
+        b.sections[0].html.to_text()
+    );
 }
 
 #[test]
@@ -44,32 +51,37 @@ fn code_is_highlighted_with_classes() {
     assert!(b.has_code);
     assert!(
         b.intro_html
+            .to_text()
             .starts_with("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-"),
         "{}",
-        b.intro_html
+        b.intro_html.to_text()
     );
-    assert!(!b.intro_html.contains("style="));
+    assert!(!b.intro_html.to_text().contains("style="));
 }
 
 #[test]
 fn extensions_are_on() {
     let b = body("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"\n\n- [x] done\n");
-    assert!(b.intro_html.contains("<div class=\"table-wrap\"><table>"), "{}", b.intro_html);
-    assert!(b.intro_html.contains("<del>gone</del>"));
-    assert!(b.intro_html.contains("“quoted”"));
-    assert!(b.intro_html.contains("type=\"checkbox\""));
+    assert!(
+        b.intro_html.to_text().contains("<div class=\"table-wrap\"><table>"),
+        "{}",
+        b.intro_html.to_text()
+    );
+    assert!(b.intro_html.to_text().contains("<del>gone</del>"));
+    assert!(b.intro_html.to_text().contains("“quoted”"));
+    assert!(b.intro_html.to_text().contains("type=\"checkbox\""));
 }
 
 #[test]
 fn footnotes_are_numbered_by_first_reference_and_listed_at_the_end() {
     let b = body("## A\n\nOne[^b] two[^a].\n\n[^a]: Note A.\n[^b]: Note B.\n\n## B\n\nEnd.\n");
-    let a = &b.sections[0].html;
+    let a = &b.sections[0].html.to_text();
     assert!(
         a.contains("<sup class=\"footnote-ref\" id=\"fnref-b\"><a href=\"#fn-b\">1</a></sup>"),
         "{a}"
     );
     assert!(a.contains("<a href=\"#fn-a\">2</a>"), "{a}");
-    let last = &b.sections[1].html;
+    let last = &b.sections[1].html.to_text();
     let (pos_b, pos_a) = (last.find("id=\"fn-b\"").unwrap(), last.find("id=\"fn-a\"").unwrap());
     assert!(pos_b < pos_a, "{last}");
 }
@@ -79,13 +91,17 @@ fn root_relative_links_get_the_base_path() {
     let opts = Options { unsafe_html: true, base_path: "/news/" };
     let b =
         render_body("[a](/economy/x/) [b](https://e.org/) [c](#top) ![i](/img/x.png)", 1, &opts);
-    assert!(b.intro_html.contains("href=\"/news/economy/x/\""), "{}", b.intro_html);
-    assert!(b.intro_html.contains("href=\"https://e.org/\""));
-    assert!(b.intro_html.contains("href=\"#top\""));
     assert!(
-        b.intro_html.contains("<img src=\"/news/img/x.png\" alt=\"i\" loading=\"lazy\""),
+        b.intro_html.to_text().contains("href=\"/news/economy/x/\""),
         "{}",
-        b.intro_html
+        b.intro_html.to_text()
+    );
+    assert!(b.intro_html.to_text().contains("href=\"https://e.org/\""));
+    assert!(b.intro_html.to_text().contains("href=\"#top\""));
+    assert!(
+        b.intro_html.to_text().contains("<img src=\"/news/img/x.png\" alt=\"i\" loading=\"lazy\""),
+        "{}",
+        b.intro_html.to_text()
     );
     let targets: Vec<_> = b.links.iter().map(|l| l.target.as_str()).collect();
     assert_eq!(targets, ["/economy/x/", "https://e.org/", "#top", "/img/x.png"]);
@@ -103,11 +119,14 @@ fn links_know_their_file_line() {
 #[test]
 fn raw_html_is_kept_or_stripped() {
     let text = "<div class=\"x\">hi</div>\n\ntext <b>bold</b> <script>alert(1)</script>\n";
-    assert!(body(text).intro_html.contains("<script>"));
+    assert!(body(text).intro_html.to_text().contains("<script>"));
     let stripped = render_body(text, 1, &Options { unsafe_html: false, base_path: "/" });
-    assert!(!stripped.intro_html.contains('<') || !stripped.intro_html.contains("<script>"));
-    assert!(!stripped.intro_html.contains("<div"), "{}", stripped.intro_html);
-    assert!(!stripped.intro_html.contains("<b>"), "{}", stripped.intro_html);
+    assert!(
+        !stripped.intro_html.to_text().contains('<')
+            || !stripped.intro_html.to_text().contains("<script>")
+    );
+    assert!(!stripped.intro_html.to_text().contains("<div"), "{}", stripped.intro_html.to_text());
+    assert!(!stripped.intro_html.to_text().contains("<b>"), "{}", stripped.intro_html.to_text());
 }
 
 #[test]

@@ -20,6 +20,7 @@ use crate::front_matter;
 use crate::output::{self, Staging};
 use crate::render;
 use crate::site::{self, Document, Site};
+use crate::spill::Spill;
 use crate::theme;
 use crate::url::BaseUrl;
 
@@ -106,7 +107,8 @@ fn load_site_with(
     options: &BuildOptions,
     timer: &mut Timer,
 ) -> Result<(Site, BuildReport)> {
-    let (documents, assets, mut report) = load_documents(&config, options, timer)?;
+    let spill = spill_for(options)?;
+    let (documents, assets, mut report) = load_documents(&config, options, timer, Some(&spill))?;
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let site = Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name))
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
@@ -120,6 +122,7 @@ fn load_documents(
     config: &Config,
     options: &BuildOptions,
     timer: &mut Timer,
+    spill: Option<&Arc<Spill>>,
 ) -> Result<(Vec<Arc<Document>>, Vec<PathBuf>, BuildReport)> {
     let root = &options.root;
     let files = content::walk_content(root)?;
@@ -149,9 +152,14 @@ fn load_documents(
                 Err(problems) => Loaded::Failed(problems.into_iter().map(Error::content).collect()),
                 Ok(p) if p.front.draft && !options.drafts => Loaded::Draft,
                 Ok(p) => {
-                    let doc = Arc::new(site::render_document(rel, p, config));
+                    let mut doc = site::render_document(rel, p, config);
                     add(2, parsed_at);
-                    Loaded::Document(doc)
+                    if let Some(spill) = spill
+                        && let Err(e) = doc.body.spill_to(spill)
+                    {
+                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)]);
+                    }
+                    Loaded::Document(Arc::new(doc))
                 }
             }
         })
@@ -175,6 +183,20 @@ fn load_documents(
         return Err(Error::Many(errors.into_iter().flat_map(flatten).collect()));
     }
     Ok((documents, files.assets, report))
+}
+
+/// How the body store is named in messages (it has no name on disk).
+const SPILL_NAME: &str = "(temporary store of article bodies)";
+
+/// The body store for a build: beside the output folder, on the same disk.
+fn spill_for(options: &BuildOptions) -> Result<Arc<Spill>> {
+    let output = options.output_dir();
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let dir = if dir.is_dir() { dir } else { std::env::temp_dir() };
+    Spill::new_in(&dir).map_err(|e| Error::io(&dir, e))
 }
 
 /// One article file after reading, parsing and rendering.

@@ -89,7 +89,9 @@ impl Session {
         let output = options.output_dir();
         output::check_output_dir(&options.root, &output)?;
         let mut theme = theme::load_theme(&config)?;
-        let (documents, assets, report) = load_documents(&config, options, &mut timer)?;
+        let spill = super::spill_for(options)?;
+        let (documents, assets, report) =
+            load_documents(&config, options, &mut timer, Some(&spill))?;
         let site =
             assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
         let globals = render::set_globals(&site, &mut theme);

@@ -106,12 +106,14 @@ fn entry(xml: &mut String, site: &Site, article: &Article) {
 /// The article body as one piece of HTML: intro, then each section with its heading.
 fn full_html(article: &Article) -> String {
     let body = &article.doc.body;
-    let mut html = body.intro_html.clone();
+    let mut html = body.intro_html.to_text();
     for section in &body.sections {
         let _ = write!(
             html,
             "<h2 id=\"{}\">{}</h2>\n{}",
-            section.id, section.heading_html, section.html
+            section.id,
+            section.heading_html,
+            section.html.to_text()
         );
     }
     html

@@ -324,7 +324,9 @@ impl<'a> Pages<'a> {
         let (template, url, article) = match job {
             Job::Article(id) => {
                 let article = site.article(id);
-                context.insert("page", &article_view(site, article));
+                let view = article_view(site, article)
+                    .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
+                context.insert("page", &view);
                 ("article.html", article.url.clone(), Some(article.doc.source.as_path()))
             }
             Job::Home { page } => {

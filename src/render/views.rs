@@ -98,7 +98,8 @@ pub(crate) struct SectionView<'a> {
     pub(crate) heading: &'a str,
     pub(crate) heading_html: &'a str,
     pub(crate) id: &'a str,
-    pub(crate) html: &'a str,
+    /// Read back for this page only (see `spill`).
+    pub(crate) html: String,
     /// The "See also" line that follows this section, if any.
     pub(crate) see_also: Option<SeeAlsoView<'a>>,
 }
@@ -132,7 +133,7 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) updated_long: Option<String>,
     /// Structured data (NewsArticle, BreadcrumbList, FAQPage), safe to put in a `<script>`.
     pub(crate) json_ld: String,
-    pub(crate) intro_html: &'a str,
+    pub(crate) intro_html: String,
     pub(crate) sections: Vec<SectionView<'a>>,
     pub(crate) toc: &'a [crate::markdown::TocEntry],
     pub(crate) key_points: Vec<KeyPointView<'a>>,
@@ -289,20 +290,30 @@ pub(crate) fn see_also_view<'a>(
     }
 }
 
-pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleView<'a> {
+/// What `article.html` gets. Fails only if a parked body cannot be read back.
+pub(crate) fn article_view<'a>(
+    site: &'a Site,
+    article: &'a Article,
+) -> std::io::Result<ArticleView<'a>> {
     let doc = &article.doc;
+    let mut section_html = Vec::with_capacity(doc.body.sections.len());
+    for section in &doc.body.sections {
+        section_html.push(section.html.text()?.into_owned());
+    }
+    let intro_html = doc.body.intro_html.text()?.into_owned();
     let base = &site.config.base_url;
     let see_also = &site.see_also[article.id.index()];
     let sections = doc
         .body
         .sections
         .iter()
+        .zip(section_html)
         .enumerate()
-        .map(|(i, s)| SectionView {
+        .map(|(i, (s, html))| SectionView {
             heading: &s.heading,
             heading_html: &s.heading_html,
             id: &s.id,
-            html: &s.html,
+            html,
             see_also: see_also
                 .inline
                 .iter()
@@ -336,7 +347,7 @@ pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleV
     }));
     let permalink = base.absolute_str(article.url.as_str());
     let image_permalink = doc.image.as_deref().map(|i| absolute(site, i));
-    ArticleView {
+    Ok(ArticleView {
         card: card(site, article),
         tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
         authors: article.authors.iter().map(|&id| author_link(site, site.author(id))).collect(),
@@ -346,7 +357,7 @@ pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleV
         published_time: doc.date.rfc3339(),
         modified_time: doc.modified().rfc3339(),
         updated_long: doc.updated.map(|u| u.long()),
-        intro_html: &doc.body.intro_html,
+        intro_html,
         sections,
         toc: &doc.body.toc,
         key_points: doc
@@ -364,7 +375,7 @@ pub(crate) fn article_view<'a>(site: &'a Site, article: &'a Article) -> ArticleV
         has_code: doc.body.has_code,
         source: crate::error::display_path(&doc.source),
         extra: &doc.extra,
-    }
+    })
 }
 
 /// An absolute URL for a site path or URL from content.
