@@ -93,6 +93,19 @@ impl Html {
         Ok(())
     }
 
+    /// Length in bytes, wherever the HTML is.
+    pub fn len(&self) -> usize {
+        match self {
+            Html::Memory(text) => text.len(),
+            Html::Spilled { len, .. } => *len as usize,
+        }
+    }
+
+    /// Held in memory rather than parked.
+    pub fn in_memory(&self) -> bool {
+        matches!(self, Html::Memory(_))
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Html::Memory(text) => text.is_empty(),
