@@ -9,6 +9,10 @@ use crate::error::{Diagnostic, Location};
 use crate::url::Slug;
 use crate::yaml;
 
+/// Most tags one article may carry: more is almost surely a mistake, and would make
+/// tag statistics slow.
+pub const MAX_TAGS: usize = 100;
+
 /// An article's front matter, checked and normalised.
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
@@ -155,8 +159,16 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
     let date = date_of("date", &raw.date);
     let updated = raw.updated.as_deref().and_then(|u| date_of("updated", u));
 
-    let mut tags: Vec<TagName> = Vec::with_capacity(raw.tags.len());
-    for name in raw.tags {
+    if raw.tags.len() > MAX_TAGS {
+        problems.push(
+            Diagnostic::error(at("tags"), format!("tags: {} tags, at most {MAX_TAGS} are allowed", raw.tags.len()))
+                .with_width(4)
+                .with_hint("keep the few tags a reader would follow"),
+        );
+    }
+    let mut tags: Vec<TagName> = Vec::with_capacity(raw.tags.len().min(MAX_TAGS));
+    let mut seen = std::collections::HashSet::new();
+    for name in raw.tags.into_iter().take(MAX_TAGS + 1) {
         let name = name.trim().to_owned();
         if name.is_empty() {
             problems.push(Diagnostic::error(
@@ -166,7 +178,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
             continue;
         }
         let slug = Slug::new(&name);
-        if !tags.iter().any(|t| t.slug == slug) {
+        if seen.insert(slug.clone()) {
             tags.push(TagName { name, slug });
         }
     }

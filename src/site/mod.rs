@@ -16,9 +16,7 @@ use crate::config::{CategorySettings, Config};
 use crate::error::{Diagnostic, Location};
 use crate::url::{Slug, UrlPath};
 
-/// Most tags one article may carry; more is almost surely a mistake, and would make
-/// tag statistics quadratic.
-pub const MAX_TAGS_PER_ARTICLE: usize = 100;
+pub use crate::front_matter::MAX_TAGS as MAX_TAGS_PER_ARTICLE;
 
 /// Top-level paths the site itself uses; no category may take them.
 const RESERVED_TOP_LEVEL: &[&str] =
@@ -153,18 +151,6 @@ impl Site {
                         ),
                     )
                     .with_hint("give one of them another `slug:` or `category:`"),
-                );
-            }
-            if doc.tags.len() > MAX_TAGS_PER_ARTICLE {
-                problems.push(
-                    Diagnostic::error(
-                        Location::new(&doc.source, 1),
-                        format!(
-                            "{} tags: an article may have at most {MAX_TAGS_PER_ARTICLE}",
-                            doc.tags.len()
-                        ),
-                    )
-                    .with_hint("keep the few tags a reader would follow"),
                 );
             }
         }
