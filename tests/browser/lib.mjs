@@ -10,7 +10,9 @@ import { chromium } from "playwright-core";
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, "..", "..");
-export const GAZETTE = process.env.GAZETTE_BIN || join(REPO, "target", "release", "gazette");
+// Relative to the folder the checks are started from (`GAZETTE_BIN=../../target/release/gazette`);
+// resolved now, since servers run in scratch folders.
+export const GAZETTE = resolve(process.env.GAZETTE_BIN || join(REPO, "target", "release", "gazette"));
 export const CHROMIUM = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 export const DEADLINE_MS = 20000;
 
@@ -41,6 +43,10 @@ export async function serve(site, extraArgs = []) {
   child.stderr.on("data", (d) => (output += d));
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("serve did not start:\n" + output)), 60000);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      fail(new Error(`cannot run ${GAZETTE}: ${err.message}`));
+    });
     const look = () => {
       const m = output.match(/serving .* at (http:\/\/\S+) \(Ctrl-C to stop\)/);
       if (m) {
@@ -69,6 +75,7 @@ export async function build(site, args = []) {
   const out = mkdtempSync(join(tmpdir(), "gazette-build-"));
   await new Promise((ok, fail) => {
     const child = spawn(GAZETTE, ["build", "--quiet", "--root", site, "--output", out, ...args]);
+    child.once("error", (e) => fail(new Error(`cannot run ${GAZETTE}: ${e.message}`)));
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     child.on("exit", (code) => (code === 0 ? ok() : fail(new Error("build failed:\n" + err))));
@@ -89,4 +96,47 @@ export async function launch() {
       "--disable-quic",
     ],
   });
+}
+
+/** The demo site's pages that the theme checks visit, by kind. */
+export const DEMO_PAGES = {
+  home: "",
+  article: "economy/how-central-banks-set-rates/",
+  "article with code": "technology/post-quantum-encryption-switch/",
+  tag: "tags/interest-rates/",
+  search: "search/",
+  "404": "no-such-page/",
+};
+
+/** The other page types, checked by axe-core at one width in both color schemes. */
+export const OTHER_PAGES = {
+  "home page 2": "page/2/",
+  category: "economy/",
+  "tags index": "tags/",
+  author: "authors/priya-raman/",
+  archive: "archive/",
+  "archive month": "archive/2026/03/",
+};
+
+/** The article the search check must find, and screenshots show. */
+export const CENTRAL_BANKS = "How central banks set interest rates, and why they sometimes wait";
+
+/** Types a query into the search page and waits for results (no Enter: results follow typing). */
+export async function searchFor(page, query) {
+  await page.locator("#search-input").pressSequentially(query, { delay: 20 });
+  await page.waitForSelector("#search-results .search-result", { timeout: DEADLINE_MS });
+}
+
+/** Runs axe-core on the page as it is; returns its violations. */
+export async function axe(page) {
+  await page.addScriptTag({ path: join(HERE, "node_modules", "axe-core", "axe.min.js") });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations;
+}
+
+/** One line per failing node: rule, impact, selector and axe's summary. */
+export function describeViolations(violations) {
+  return violations.flatMap((v) =>
+    v.nodes.map((n) => `  [${v.impact}] ${v.id}: ${n.target.join(" ")}\n      ${n.failureSummary.replace(/\n/g, "\n      ")}\n      (${v.helpUrl})`),
+  );
 }

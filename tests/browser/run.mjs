@@ -1,7 +1,18 @@
-// Runs every browser check; exits non-zero if one fails.
+// Runs every browser check; exits non-zero if one fails. Each check is also a script of its
+// own (`node a11y.mjs`); README.md says what each one verifies.
+import { a11y } from "./a11y.mjs";
 import { liveReload } from "./live_reload.mjs";
+import { screenshots } from "./screenshots.mjs";
+import { size } from "./size.mjs";
+import { validate } from "./validate.mjs";
 
-const checks = [["live reload", liveReload]];
+const checks = [
+  ["HTML validation", validate],
+  ["size", size],
+  ["accessibility", a11y],
+  ["screenshots", screenshots],
+  ["live reload", liveReload],
+];
 let failed = 0;
 for (const [name, check] of checks) {
   try {
@@ -11,4 +22,5 @@ for (const [name, check] of checks) {
     console.error(`not ok - ${name}\n${err.stack || err}`);
   }
 }
+console.log(`${checks.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -601,10 +601,14 @@ fn a_site_without_themes_uses_the_embedded_default() {
     let site = Site::fixture("build/basic");
     assert!(!site.path().join("themes").exists());
     site.build(&[]);
+    // Listing pages load the theme's base stylesheet and its listing one; both are written.
     let css = site.page("/").attrs("link[rel=stylesheet]", "href");
-    assert_eq!(css.len(), 1);
-    assert!(css[0].starts_with("/style.") && css[0].ends_with(".css"));
-    assert!(site.out().join(css[0].trim_start_matches('/')).is_file());
+    let names: Vec<&str> = css.iter().map(|h| h.split('.').next().unwrap()).collect();
+    assert_eq!(names, ["/style", "/listing"]);
+    for href in &css {
+        assert!(href.ends_with(".css"), "{href}");
+        assert!(site.out().join(href.trim_start_matches('/')).is_file(), "{href}");
+    }
 }
 
 #[test]

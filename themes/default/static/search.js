@@ -9,6 +9,18 @@
   if (!script || !input || !list || !status) return;
   var MAX_RESULTS = 50;
   var entries = null;
+  // Index dates are days (YYYY-MM-DD); shown like the pages show them, in the page's language.
+  var longDate = (function () {
+    try {
+      var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long", timeZone: "UTC" });
+      return function (day) {
+        var d = new Date(day + "T00:00:00Z");
+        return isNaN(d) ? day : format.format(d);
+      };
+    } catch (e) {
+      return function (day) { return day; };
+    }
+  })();
 
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -103,7 +115,7 @@
       meta.className = "meta";
       var time = document.createElement("time");
       time.dateTime = e.date;
-      time.textContent = e.date;
+      time.textContent = longDate(e.date);
       meta.appendChild(time);
       li.append(kicker, h, p, meta);
       list.appendChild(li);

@@ -1,0 +1,64 @@
+// Every HTML page of the built demo site is valid HTML, by html-validate with
+// .htmlvalidate.json (html-validate:recommended, two stylistic rules relaxed; README.md says why).
+// Every page type must be present, so a template that stops rendering cannot pass unnoticed.
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { HtmlValidate, formatterFactory } from "html-validate";
+import { HERE, REPO, build } from "./lib.mjs";
+
+/** Page types and how to recognise their files (paths relative to the output folder). */
+const TYPES = {
+  home: (p) => p === "index.html",
+  "home page 2": (p) => p === "page/2/index.html",
+  category: (p, html) => html.includes('class="listing"') && /^[^/]+\/index\.html$/.test(p) && !/^(tags|archive|search|authors)\//.test(p),
+  tag: (p) => /^tags\/[^/]+\/index\.html$/.test(p),
+  "tags index": (p) => p === "tags/index.html",
+  author: (p) => /^authors\/[^/]+\/index\.html$/.test(p),
+  archive: (p) => p === "archive/index.html",
+  "archive month": (p) => /^archive\/\d{4}\/\d{2}\/index\.html$/.test(p),
+  search: (p) => p === "search/index.html",
+  404: (p) => p === "404.html",
+  article: (p, html) => html.includes('<meta property="og:type" content="article">'),
+};
+
+export async function validate() {
+  const out = await build(REPO);
+  try {
+    const files = walk(out).filter((f) => f.endsWith(".html"));
+    const validator = new HtmlValidate(JSON.parse(readFileSync(join(HERE, ".htmlvalidate.json"), "utf8")));
+    const seen = Object.fromEntries(Object.keys(TYPES).map((t) => [t, 0]));
+    const reports = [];
+    let errors = 0;
+    let warnings = 0;
+    for (const file of files) {
+      const path = relative(out, file);
+      const html = readFileSync(file, "utf8");
+      for (const [type, test] of Object.entries(TYPES)) if (test(path, html)) seen[type]++;
+      const report = await validator.validateString(html, path);
+      errors += report.errorCount;
+      warnings += report.warningCount;
+      if (!report.valid || report.warningCount) reports.push(...report.results);
+    }
+    const missing = Object.entries(seen).filter(([, n]) => n === 0).map(([t]) => t);
+    if (missing.length) throw new Error(`the demo build has no page of type: ${missing.join(", ")}`);
+    if (reports.length) console.log(formatterFactory("stylish")(reports));
+    if (errors) throw new Error(`html-validate: ${errors} error(s), ${warnings} warning(s) in ${files.length} pages`);
+    const counts = Object.entries(seen).map(([t, n]) => `${n} ${t}`).join(", ");
+    console.log(`ok - HTML validation: ${files.length} pages valid (${counts})${warnings ? `, ${warnings} warning(s)` : ""}`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  validate().catch((err) => {
+    console.error(`not ok - HTML validation\n${err.stack || err}`);
+    process.exit(1);
+  });
+}
