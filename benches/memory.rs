@@ -96,7 +96,8 @@ fn main() {
             loaded / n,
             mb(peak_load)
         );
-        let parked = site.articles.iter().all(|a| a.doc.body.sections.iter().all(|s| !s.html.in_memory()));
+        let parked =
+            site.articles.iter().all(|a| a.doc.body.sections.iter().all(|s| !s.html.in_memory()));
         let place = if parked { "parked on disk, not counted above" } else { "in memory" };
         println!("  body HTML           {} ({} per article), {place}", mb(body), body / n);
         println!("  listing cards       {} ({} per article)", mb(cards), cards / n);

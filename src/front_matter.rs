@@ -161,9 +161,12 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
 
     if raw.tags.len() > MAX_TAGS {
         problems.push(
-            Diagnostic::error(at("tags"), format!("tags: {} tags, at most {MAX_TAGS} are allowed", raw.tags.len()))
-                .with_width(4)
-                .with_hint("keep the few tags a reader would follow"),
+            Diagnostic::error(
+                at("tags"),
+                format!("tags: {} tags, at most {MAX_TAGS} are allowed", raw.tags.len()),
+            )
+            .with_width(4)
+            .with_hint("keep the few tags a reader would follow"),
         );
     }
     let mut tags: Vec<TagName> = Vec::with_capacity(raw.tags.len().min(MAX_TAGS));
