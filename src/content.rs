@@ -115,3 +115,49 @@ pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
         }
     }
 }
+
+/// Width and height of an image of the site, from its file's header: `site_path` is
+/// the address written in content (`/images/chart.png`), served from `content/`. `None`
+/// for other sites' images and files that cannot be read or measured.
+pub fn image_size(root: &Path, site_path: &str) -> Option<(u32, u32)> {
+    let rel = site_path.strip_prefix('/')?;
+    let rel = rel.split(['?', '#']).next()?;
+    let path = Path::new(rel);
+    if rel.is_empty()
+        || rel.starts_with('/')
+        || !path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return None;
+    }
+    let file = root.join("content").join(path);
+    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+        return svg_size(&std::fs::read(&file).ok()?);
+    }
+    let size = imagesize::size(&file).ok()?;
+    Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
+}
+
+/// An SVG's size from the `width` and `height` of its root element, else its `viewBox`.
+fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+    let start = head.find("<svg")?;
+    let tag = &head[start..start + head[start..].find('>')?];
+    let attr = |name: &str| -> Option<f64> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        value.trim_end_matches("px").trim().parse().ok()
+    };
+    let (width, height) = match (attr("width"), attr("height")) {
+        (Some(w), Some(h)) => (w, h),
+        _ => {
+            let at = tag.find(" viewBox=\"")? + " viewBox=\"".len();
+            let values: Vec<f64> = tag[at..at + tag[at..].find('"')?]
+                .split([' ', ','])
+                .filter(|v| !v.is_empty())
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            (*values.get(2)?, *values.get(3)?)
+        }
+    };
+    (width >= 1.0 && height >= 1.0).then(|| (width.round() as u32, height.round() as u32))
+}

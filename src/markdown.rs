@@ -27,13 +27,27 @@ pub const RESERVED_IDS: &[&str] = &[
     "comments",
 ];
 
+/// Looks up an image's width and height by the address written in Markdown.
+pub type ImageSizes<'a> = &'a (dyn Fn(&str) -> Option<(u32, u32)> + Sync);
+
 /// How Markdown is turned into HTML for one site.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Options<'a> {
     /// Keep raw HTML written inside Markdown; `false` drops it.
     pub unsafe_html: bool,
     /// The site's path prefix (`/` or `/news/`), put in front of root-relative links.
     pub base_path: &'a str,
+    /// Sizes of the site's own images, for `width` and `height` on `<img>`.
+    pub image_sizes: Option<ImageSizes<'a>>,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("unsafe_html", &self.unsafe_html)
+            .field("base_path", &self.base_path)
+            .finish()
+    }
 }
 
 /// A rendered article body.
@@ -52,6 +66,9 @@ pub struct Body {
     pub links: Vec<BodyLink>,
     /// The body has highlighted code, so the page needs the code stylesheet.
     pub has_code: bool,
+    /// The highlighting classes its code uses, sorted: the site's code stylesheet holds
+    /// only the rules these need.
+    pub code_classes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,7 +370,8 @@ impl<'a, 'o> Renderer<'a, 'o> {
             }
             Event::Start(Tag::Table(alignments)) => {
                 self.depth += 1;
-                self.emit(Event::Html("<div class=\"table-wrap\">".into()));
+                // Wide tables scroll sideways: the region is reachable by keyboard.
+                self.emit(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
                 self.emit(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
@@ -439,6 +457,14 @@ impl<'a, 'o> Renderer<'a, 'o> {
         let (lang, code) = self.code.take().expect("inside a code block");
         let (inner, highlighted) = highlight::render_code(&code, &lang);
         self.body.has_code |= highlighted;
+        if highlighted {
+            for class in highlight::classes_in(&inner) {
+                if let Err(at) = self.body.code_classes.binary_search_by(|c| c.as_str().cmp(class))
+                {
+                    self.body.code_classes.insert(at, class.to_owned());
+                }
+            }
+        }
         let mut html = String::with_capacity(inner.len() + 64);
         html.push_str("<pre class=\"code\"");
         if !lang.is_empty() {
@@ -454,6 +480,8 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn end_image(&mut self) {
         let (src, alt, title) = self.image.take().expect("inside an image");
+        let written = self.body.links.iter().rev().find(|l| l.is_image).map(|l| l.target.clone());
+        let size = written.and_then(|w| self.options.image_sizes.and_then(|sizes| sizes(&w)));
         let alt = alt.trim();
         if alt.is_empty()
             && let Some(link) = self.body.links.iter_mut().rev().find(|l| l.is_image)
@@ -469,6 +497,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
             html.push_str(" title=\"");
             escape_html(&mut html, &title).expect("String writes cannot fail");
             html.push('"');
+        }
+        if let Some((width, height)) = size {
+            html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
         }
         html.push_str(" loading=\"lazy\" decoding=\"async\">");
         self.emit(Event::InlineHtml(html.into()));

@@ -89,17 +89,28 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
         asset_paths.insert(name, output_path.clone());
         assets.push(Asset { output_path, bytes });
     }
-    let mut theme = Theme { tera, assets, asset_paths, origins };
-    theme.add_generated_asset("highlight.css", crate::highlight::theme_css().into_bytes());
-    Ok(theme)
+    Ok(Theme { tera, assets, asset_paths, origins })
 }
 
 impl Theme {
-    /// Adds a generated asset (the code highlighting stylesheet), hashed like the theme's own.
+    /// Adds (or replaces) a generated asset, hashed like the theme's own.
     pub fn add_generated_asset(&mut self, name: &str, bytes: Vec<u8>) {
         let output_path = hashed_name(name, &bytes);
-        self.asset_paths.insert(name.to_owned(), output_path.clone());
+        if let Some(old) = self.asset_paths.insert(name.to_owned(), output_path.clone()) {
+            self.assets.retain(|a| a.output_path != old);
+        }
         self.assets.push(Asset { output_path, bytes: Cow::Owned(bytes) });
+    }
+
+    /// Adds the stylesheet for the highlighted code of `site`: `assets['highlight.css']`.
+    pub fn add_highlight_css(&mut self, site: &crate::site::Site) {
+        let used: std::collections::BTreeSet<&str> = site
+            .articles
+            .iter()
+            .flat_map(|a| a.doc.body.code_classes.iter().map(String::as_str))
+            .collect();
+        let css = crate::highlight::theme_css(used);
+        self.add_generated_asset("highlight.css", css.into_bytes());
     }
 
     /// Where the template `name` came from, for messages.
@@ -202,7 +213,8 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter(
         "markdown",
         move |s: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let options = markdown::Options { unsafe_html, base_path: &base_path };
+            let options =
+                markdown::Options { unsafe_html, base_path: &base_path, image_sizes: None };
             let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
             let html = if inline {
                 markdown::render_inline(s, &options)

@@ -152,7 +152,8 @@ fn load_documents(
                 Err(problems) => Loaded::Failed(problems.into_iter().map(Error::content).collect()),
                 Ok(p) if p.front.draft && !options.drafts => Loaded::Draft,
                 Ok(p) => {
-                    let mut doc = site::render_document(rel, p, config);
+                    let sizes = |address: &str| content::image_size(root, address);
+                    let mut doc = site::render_document(rel, p, config, Some(&sizes));
                     add(2, parsed_at);
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
@@ -218,7 +219,8 @@ fn load_document(
     if parsed.front.draft && !options.drafts {
         return Ok(None);
     }
-    Ok(Some(Arc::new(site::render_document(rel, parsed, config))))
+    let sizes = |address: &str| content::image_size(&options.root, address);
+    Ok(Some(Arc::new(site::render_document(rel, parsed, config, Some(&sizes)))))
 }
 
 fn flatten(error: Error) -> Vec<Error> {

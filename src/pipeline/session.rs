@@ -94,6 +94,7 @@ impl Session {
             load_documents(&config, options, &mut timer, Some(&spill))?;
         let site =
             assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
+        theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
 
         let staging = Staging::create(&output)?;
@@ -204,6 +205,13 @@ impl Session {
             edits.push((self.site.by_source(rel)?.id, doc));
         }
         timer.stage("parse (in place)");
+        // New code classes change the code stylesheet, an asset every page links.
+        if edits
+            .iter()
+            .any(|(id, doc)| self.site.article(*id).doc.body.code_classes != doc.body.code_classes)
+        {
+            return None;
+        }
         let site = self.site.with_edits(&edits)?;
         let mut cards = self.cards.clone();
         for (id, _) in &edits {
@@ -324,6 +332,7 @@ impl Session {
         let site = assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
             timer.stage(name)
         })?;
+        theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
         timer.stage("site");
 

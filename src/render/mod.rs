@@ -91,6 +91,7 @@ struct Month {
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
 /// written. Reports every failing page, not only the first.
 pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
+    theme.add_highlight_css(site);
     set_globals(site, theme);
     let pages = Pages::new(site, theme);
     let jobs = pages.jobs();

@@ -62,6 +62,9 @@ pub(crate) struct CardView<'a> {
     pub(crate) category: LinkView<'a>,
     pub(crate) image: Option<String>,
     pub(crate) image_alt: Option<&'a str>,
+    /// The image's size in pixels, when it is a file of the site.
+    pub(crate) image_width: Option<u32>,
+    pub(crate) image_height: Option<u32>,
     pub(crate) reading_minutes: usize,
     pub(crate) draft: bool,
 }
@@ -79,6 +82,8 @@ pub(crate) struct SeeAlsoView<'a> {
     pub(crate) shared_tags: Vec<LinkView<'a>>,
     pub(crate) image: Option<String>,
     pub(crate) image_alt: Option<&'a str>,
+    pub(crate) image_width: Option<u32>,
+    pub(crate) image_height: Option<u32>,
 }
 
 /// An entry of the end "Related" block: hand-picked first, then computed.
@@ -258,6 +263,8 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         category: category_link(site, category),
         image: doc.image.as_deref().map(|i| asset_link(site, i)),
         image_alt: doc.image_alt.as_deref(),
+        image_width: doc.image_size.map(|(w, _)| w),
+        image_height: doc.image_size.map(|(_, h)| h),
         reading_minutes: doc.reading_minutes,
         draft: doc.draft,
     }
@@ -287,6 +294,8 @@ pub(crate) fn see_also_view<'a>(
         shared_tags: shared,
         image: card.image,
         image_alt: card.image_alt,
+        image_width: card.image_width,
+        image_height: card.image_height,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::error::Diagnostic;
 use crate::front_matter::{self, KeyLines, Parsed, TagName};
-use crate::markdown::{self, Body};
+use crate::markdown::{self, Body, ImageSizes};
 use crate::url::{Slug, UrlPath};
 
 /// Reading speed used for "N min read".
@@ -36,6 +36,8 @@ pub struct Document {
     /// One per author, for their pages' URLs.
     pub author_slugs: Vec<Slug>,
     pub image: Option<String>,
+    /// The lead image's width and height, when it is a file of the site.
+    pub image_size: Option<(u32, u32)>,
     pub image_alt: Option<String>,
     pub draft: bool,
     pub key_points: Vec<KeyPoint>,
@@ -78,18 +80,27 @@ pub fn parse_document(
     source: &Path,
     text: &str,
     config: &Config,
+    images: Option<ImageSizes<'_>>,
 ) -> Result<Document, Vec<Diagnostic>> {
     let parsed = front_matter::parse_article(source, text)?;
-    Ok(render_document(source, parsed, config))
+    Ok(render_document(source, parsed, config, images))
 }
 
 /// The Markdown half of [`parse_document`]: renders the body, key points and answers of
 /// an article whose front matter is already parsed.
-pub fn render_document(source: &Path, parsed: Parsed<'_>, config: &Config) -> Document {
+///
+/// `images` gives the width and height of the site's own images, when known.
+pub fn render_document(
+    source: &Path,
+    parsed: Parsed<'_>,
+    config: &Config,
+    images: Option<ImageSizes<'_>>,
+) -> Document {
     let front = parsed.front;
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         base_path: config.base_url.path(),
+        image_sizes: images,
     };
     let mut body = markdown::render_body(parsed.body, parsed.body_line, &options);
 
@@ -139,6 +150,7 @@ pub fn render_document(source: &Path, parsed: Parsed<'_>, config: &Config) -> Do
         summary_is_explicit,
         author_slugs: front.authors.iter().map(|a| Slug::new(a)).collect(),
         authors: front.authors,
+        image_size: front.image.as_deref().and_then(|i| images.and_then(|sizes| sizes(i))),
         image: front.image,
         image_alt: front.image_alt,
         draft: front.draft,
@@ -212,7 +224,7 @@ mod tests {
 
     #[test]
     fn key_point_labels_are_split_off() {
-        let opts = markdown::Options { unsafe_html: true, base_path: "/" };
+        let opts = markdown::Options { unsafe_html: true, base_path: "/", image_sizes: None };
         let p = key_point("Why it matters: rates **rise**", &opts);
         assert_eq!(p.label.as_deref(), Some("Why it matters"));
         assert_eq!(p.text_html, "rates <strong>rise</strong>");
@@ -223,7 +235,8 @@ mod tests {
     #[test]
     fn document_defaults() {
         let text = "---\ntitle: T\ndate: 2026-01-02\nrelated:\n  - title: R\n    url: /economy/x/\n---\n\nFirst paragraph here.\n\n## A\n\nBody.\n";
-        let d = parse_document(Path::new("content/econ/My File.md"), text, &config()).unwrap();
+        let d =
+            parse_document(Path::new("content/econ/My File.md"), text, &config(), None).unwrap();
         assert_eq!(d.slug.as_str(), "my-file");
         assert_eq!(d.category, "News");
         assert_eq!(d.summary, "First paragraph here.");

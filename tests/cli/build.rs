@@ -395,6 +395,9 @@ fn article_page_has_every_part() {
         ["/tags/diplomacy/", "/tags/trade/", "/tags/ceasefire/"]
     );
     assert_eq!(page.attrs(".lead-image img", "src"), ["/images/pic.svg"]);
+    // Width and height come from the image file (its viewBox is 16 by 9).
+    assert_eq!(page.attrs(".lead-image img", "width"), ["16"]);
+    assert_eq!(page.attrs(".lead-image img", "height"), ["9"]);
     assert_eq!(page.attrs(".lead-image img", "alt"), ["Two flags on a table"]);
     assert_eq!(
         page.one("title").inner_html(),
@@ -466,7 +469,8 @@ fn code_is_highlighted_with_classes_and_both_stylesheets_exist() {
     let highlight =
         css_links.iter().find(|h| h.starts_with("/highlight.")).expect("highlight css linked");
     let css = site.read(highlight.trim_start_matches('/'));
-    assert!(css.contains(".hl-") && css.contains("@media (prefers-color-scheme: dark)"));
+    assert!(css.contains(".hl-") && css.contains("@media screen and (prefers-color-scheme: dark)"));
+    assert!(css.len() < 8_000, "only the rules this site uses: {} bytes", css.len());
     // Pages without code do not load it.
     assert!(
         site.page("/world/beta/")
