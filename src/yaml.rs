@@ -16,7 +16,71 @@ pub fn from_str<T: DeserializeOwned>(
     fallback_line: usize,
     text: &str,
 ) -> Result<T, Diagnostic> {
+    if let Some((line, column)) = too_deep(text) {
+        let at = Location::new(path, first_line + line - 1).with_column(column);
+        return Err(Diagnostic::error(
+            at,
+            format!("invalid YAML: lists and maps nest more than {MAX_FLOW_DEPTH} deep here"),
+        )
+        .with_hint("flatten this value: front matter needs only a few levels")
+        .with_excerpt_from(text, first_line, Some(1)));
+    }
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, path, first_line, fallback_line, text))
+}
+
+/// How deep `[` and `{` may nest. serde_yaml refuses more than 128 levels anyway, but only
+/// after libyaml has scanned the whole block, in time that grows with the square of the
+/// depth: a few hundred kilobytes of `[` would take minutes.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where `[`/`{` first nest deeper than [`MAX_FLOW_DEPTH`], as a 1-based line and column
+/// of `text`. Brackets inside quoted text and comments do not count; a quote opens quoted
+/// text only where YAML allows one (after a space, a bracket, a comma or a colon).
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut line_start) = (0usize, 1, 0);
+    let mut quote: Option<u8> = None;
+    let mut previous = b'\n';
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == b'\n' {
+            line += 1;
+            line_start = i + 1;
+        }
+        match quote {
+            Some(b'"') if byte == b'\\' => i += 1,
+            Some(q) if byte == q => {
+                // '' inside single quotes is an escaped quote.
+                if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match byte {
+                // A comment runs to the end of the line.
+                b'#' if b" \t\n".contains(&previous) => {
+                    while i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'"' | b'\'' if b" \t\n[{,:".contains(&previous) => quote = Some(byte),
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, text[line_start..i].chars().count() + 1));
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = byte;
+        i += 1;
+    }
+    None
 }
 
 fn to_diagnostic(
@@ -62,6 +126,16 @@ fn describe(
         at = Location::new(path, first_line + l.line() - 1).with_column(l.column());
     }
     let message = rewrite_positions(&message, location, first_line);
+    if message.starts_with("recursion limit exceeded") {
+        let d = Diagnostic::error(at, "invalid YAML: values nest too deep here")
+            .with_hint("flatten this value: front matter needs only a few levels");
+        return (d, Underline::Chars(1));
+    }
+    if message.starts_with("repetition limit exceeded") {
+        let d = Diagnostic::error(at, "invalid YAML: aliases (`*name`) repeat too much data")
+            .with_hint("write the values out instead of repeating anchors inside anchors");
+        return (d, Underline::Nothing);
+    }
     let reason = message.as_str();
     let (field_path, reason) = split_field_path(reason);
     if syntax {
@@ -335,6 +409,53 @@ mod tests {
         assert!(d.hint.unwrap().contains("must be quoted"));
         let d = err("title: \"open\ntags: []\n");
         assert_eq!(d.to_string(), "a.md:2:8: invalid YAML: this quoted text is never closed");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_libyaml_sees_it() {
+        let deep =
+            format!("title: x\nextra: {{ a: {}{} }}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let d = err(&deep);
+        // Line 3 of the file: the 64th `[` after the `{` at column 8 is the 65th level.
+        assert_eq!(
+            d.to_string(),
+            "a.md:3:76: invalid YAML: lists and maps nest more than 64 deep here"
+        );
+    }
+
+    #[test]
+    fn brackets_in_quotes_and_comments_do_not_count() {
+        let many = "[".repeat(200);
+        assert_eq!(too_deep(&format!("title: \"{many}\"\n")), None);
+        assert_eq!(too_deep(&format!("title: '{many} it''s'\n")), None);
+        assert_eq!(too_deep(&format!("title: x # '{many}\n")), None);
+        assert_eq!(too_deep(&format!("title: \"a \\\" {many}\"\n")), None);
+        // A quote inside a word opens nothing.
+        assert_eq!(too_deep(&format!("title: it's {many}\n")), Some((1, 77)));
+        assert_eq!(too_deep(&format!("tags: {}{}\n", "[".repeat(64), "]".repeat(64))), None);
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_blocks_are_clear_errors() {
+        let mut bomb = String::from("title: x\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8u8 {
+            let (name, prev) = ((b'b' + i) as char, (b'a' + i) as char);
+            bomb.push_str(&format!(
+                "  {name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 10].join(", ")
+            ));
+        }
+        let d = err(&bomb);
+        assert!(
+            d.to_string().ends_with("invalid YAML: aliases (`*name`) repeat too much data"),
+            "{d}"
+        );
+        let mut deep = String::from("title: x\nextra:\n");
+        for i in 1..200 {
+            deep.push_str(&format!("{}k{i}:\n", "  ".repeat(i)));
+        }
+        let d = err(&deep);
+        assert!(d.to_string().ends_with("invalid YAML: values nest too deep here"), "{d}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
-use crate::error::{Diagnostic, Error, Result, Severity};
+use crate::error::{Diagnostic, Error, Result, Severity, display_path};
 use crate::front_matter;
 use crate::output::{self, Staging};
 use crate::render;
@@ -255,6 +255,56 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     report.elapsed = timer.start.elapsed();
     report.timings = timer.stages;
     Ok(report)
+}
+
+/// Every output file of an in-memory build by path, and the content checks' findings.
+pub type InMemoryBuild = (std::collections::BTreeMap<String, Vec<u8>>, Vec<Diagnostic>);
+
+/// Builds a site entirely in memory, from the text of its `site.yaml` and articles
+/// (paths relative to the site root), with the embedded default theme: every output
+/// file by path, plus the content checks' findings. For fuzzing and tools; nothing is
+/// read from or written to disk.
+pub fn build_in_memory(
+    site_yaml: &str,
+    articles: &[(PathBuf, String)],
+    now: jiff::Timestamp,
+) -> Result<InMemoryBuild> {
+    // A root that does not exist: no theme folder, so the embedded theme is used.
+    let root = Path::new("/nonexistent/gazette-in-memory");
+    let config = config::parse_config(root, site_yaml).map_err(Error::content)?;
+    let mut documents = Vec::with_capacity(articles.len());
+    let mut errors = Vec::new();
+    for (rel, text) in articles {
+        match site::parse_document(rel, text, &config, None) {
+            Ok(doc) if doc.draft => {}
+            Ok(doc) => documents.push(Arc::new(doc)),
+            Err(problems) => errors.extend(problems.into_iter().map(Error::content)),
+        }
+    }
+    Error::collect(errors)?;
+    let mut theme = theme::load_theme(&config)?;
+    let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
+        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
+    let files = Mutex::new(std::collections::BTreeMap::new());
+    let keep = |rel: &Path, bytes: &[u8]| {
+        files
+            .lock()
+            .expect("no thread panics holding the lock")
+            .insert(display_path(rel), bytes.to_vec());
+        Ok(())
+    };
+    render::render_site(&site, &mut theme, &keep)?;
+    let files = files.into_inner().expect("no thread panicked");
+    let outputs = checks::Outputs {
+        files: files.keys().cloned().collect(),
+        ids: files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".html"))
+            .map(|(name, bytes)| (name.clone(), checks::collect_ids(bytes)))
+            .collect(),
+    };
+    let findings = checks::check_site(&site, &outputs);
+    Ok((files, findings))
 }
 
 /// What `check` found once the site could be assembled: errors and warnings, in file
