@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs each fuzz target for a while (default 600 s each), one after the other, and prints
+# how many inputs each tried. Crashes land in fuzz/artifacts/<target>/: turn each into a
+# regression test. The corpus (fuzz/corpus/<target>) is kept between runs and minimised
+# at the end of each one.
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz`). It builds with the stable toolchain:
+# RUSTC_BOOTSTRAP lets cargo-fuzz use the sanitizer flags it needs.
+set -euo pipefail
+cd "$(dirname "$0")"
+SECONDS_EACH=${1:-600}
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(front_matter markdown build_one)
+export RUSTC_BOOTSTRAP=1
+
+# Seeds: every article of the demo site and the test fixtures.
+for target in "${TARGETS[@]}"; do
+  mkdir -p "corpus/$target" "artifacts/$target"
+  find ../content ../tests/fixtures -name '*.md' -print0 | while IFS= read -r -d '' file; do
+    cp -n "$file" "corpus/$target/seed-$(sha1sum "$file" | cut -c1-12)" 2>/dev/null || true
+  done
+done
+
+for target in "${TARGETS[@]}"; do
+  echo "== $target: ${SECONDS_EACH} s"
+  cargo fuzz run "$target" "corpus/$target" -- \
+    -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -timeout=10 \
+    -artifact_prefix="artifacts/$target/" 2>&1 | tee "/tmp/fuzz-$target.log" | grep -E "^#[0-9]+ +(INITED|DONE)|^Done|crash|panicked|ERROR" || true
+  # Keep a minimal corpus that covers the same ground.
+  mkdir -p "corpus/$target.min"
+  cargo fuzz run "$target" "corpus/$target.min" "corpus/$target" -- -merge=1 >/dev/null 2>&1 || true
+  rm -rf "corpus/$target" && mv "corpus/$target.min" "corpus/$target"
+  echo "   crashes kept: $(find "artifacts/$target" -type f | wc -l)"
+done
