@@ -114,13 +114,13 @@ fn parser_options() -> pulldown_cmark::Options {
 }
 
 impl Body {
-    /// Parks the body's HTML in `spill` until its page is rendered.
+    /// Parks the body's HTML in `spill` (once its memory budget is spent) until its page
+    /// is rendered.
     pub fn spill_to(&mut self, spill: &std::sync::Arc<crate::spill::Spill>) -> std::io::Result<()> {
-        self.intro_html.spill_to(spill)?;
-        for section in &mut self.sections {
-            section.html.spill_to(spill)?;
-        }
-        Ok(())
+        let mut pieces: Vec<&mut Html> = Vec::with_capacity(self.sections.len() + 1);
+        pieces.push(&mut self.intro_html);
+        pieces.extend(self.sections.iter_mut().map(|s| &mut s.html));
+        spill.park(&mut pieces)
     }
 }
 
@@ -268,6 +268,11 @@ impl<'a, 'o> Renderer<'a, 'o> {
         (self.first_line + index, column)
     }
 
+    /// How much of a link to underline in a message: to the end of its first line.
+    fn underline_width(&self, range: &std::ops::Range<usize>) -> usize {
+        self.text[range.clone()].lines().next().map_or(1, |l| l.chars().count())
+    }
+
     fn run(&mut self) {
         let parser = Parser::new_ext(self.text, parser_options()).into_offset_iter();
         for (event, range) in parser {
@@ -288,8 +293,6 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         let offset = range.start;
-        // A link spanning lines is underlined to the end of its first line.
-        let width = self.text[range].lines().next().map_or(1, |l| l.chars().count());
         // Inside a code block or image, only text matters.
         if let Some((_, code)) = &mut self.code {
             match event {
@@ -334,7 +337,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     target: dest_url.to_string(),
                     line,
                     column,
-                    width,
+                    width: self.underline_width(&range),
                     is_image: true,
                     missing_alt: false,
                 });
@@ -349,7 +352,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                         target: dest_url.to_string(),
                         line,
                         column,
-                        width,
+                        width: self.underline_width(&range),
                         is_image: false,
                         missing_alt: false,
                     });
@@ -621,34 +624,23 @@ impl<'a, 'o> Renderer<'a, 'o> {
 }
 
 /// Words in `text`: runs of non-space characters holding a letter or digit (a lone dash
-/// is not a word). One pass over the bytes; most text is ASCII.
+/// is not a word). Most words show it in their first byte.
 fn count_words(text: &str) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    let mut counted = false;
-    for (i, byte) in text.bytes().enumerate() {
-        if byte.is_ascii_whitespace() {
-            in_word = false;
-            continue;
+    let bytes = text.as_bytes();
+    let (mut words, mut i) = (0, 0);
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
         }
-        if !in_word {
-            in_word = true;
-            counted = false;
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
         }
-        if counted {
-            continue;
-        }
-        let word_char = if byte.is_ascii() {
-            byte.is_ascii_alphanumeric()
-        } else if byte >= 0xC0 {
-            // The first byte of a multi-byte character: decode that character.
-            text[i..].chars().next().is_some_and(char::is_alphanumeric)
-        } else {
-            false
-        };
-        if word_char {
+        let word = &bytes[start..i];
+        if word.iter().any(u8::is_ascii_alphanumeric)
+            || (!word.is_ascii() && text[start..i].chars().any(char::is_alphanumeric))
+        {
             words += 1;
-            counted = true;
         }
     }
     words

@@ -2,8 +2,10 @@
 //!
 //! A build must parse every article before it can render any page ("See also" needs
 //! them all), so every body would otherwise sit in memory at once: about a gigabyte at
-//! 100,000 articles. Bodies are written to an unlinked temporary file instead and read
-//! back when their page is rendered; the operating system keeps what it can cached.
+//! 100,000 articles. The first bodies stay in memory, up to a budget (the bodies of a
+//! site of 10,000 articles fit); the rest are written to an unlinked temporary file and
+//! read back when their page is rendered, and the operating system keeps what it can
+//! cached.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,38 +15,90 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// How much HTML stays in memory before the rest is parked on disk.
+pub const MEMORY_BUDGET: u64 = 128 << 20;
+
 /// An append-only store of text, removed by the operating system when the last handle
 /// closes (even if the process is killed).
 pub struct Spill {
     file: File,
     /// Where the next text goes.
     end: AtomicU64,
+    /// Bytes that may stay in memory, and bytes kept so far.
+    budget: u64,
+    held: AtomicU64,
 }
 
 impl Spill {
     /// A new store in `dir` (which should be on the disk the site is built on).
     pub fn new_in(dir: &Path) -> io::Result<Arc<Spill>> {
-        let file = tempfile::tempfile_in(dir)?;
-        Ok(Arc::new(Spill { file, end: AtomicU64::new(0) }))
+        Self::with_budget(dir, MEMORY_BUDGET)
     }
 
-    /// Parks `text` in the store. Threads may store at the same time.
+    /// A new store that keeps up to `budget` bytes in memory.
+    pub fn with_budget(dir: &Path, budget: u64) -> io::Result<Arc<Spill>> {
+        let file = tempfile::tempfile_in(dir)?;
+        Ok(Arc::new(Spill { file, end: AtomicU64::new(0), budget, held: AtomicU64::new(0) }))
+    }
+
+    /// Parks `text` in the store, whatever the budget. Threads may store at the same time.
     #[cfg(unix)]
     pub fn store(self: &Arc<Self>, text: &str) -> io::Result<Html> {
-        use std::os::unix::fs::FileExt;
-        if text.is_empty() {
-            return Ok(Html::Memory(Box::from("")));
-        }
-        let len = u32::try_from(text.len()).map_err(|_| io::Error::other("text over 4 GB"))?;
-        let offset = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
-        self.file.write_all_at(text.as_bytes(), offset)?;
-        Ok(Html::Spilled { spill: self.clone(), offset, len })
+        let mut html = Html::from(text.to_owned());
+        self.write(&mut [&mut html])?;
+        Ok(html)
     }
 
     /// Without positioned writes the text stays in memory.
     #[cfg(not(unix))]
     pub fn store(self: &Arc<Self>, text: &str) -> io::Result<Html> {
         Ok(Html::Memory(Box::from(text)))
+    }
+
+    /// Keeps `pieces` (the parts of one body) in memory while the budget lasts, and
+    /// otherwise parks them together, in one write.
+    pub fn park(self: &Arc<Self>, pieces: &mut [&mut Html]) -> io::Result<()> {
+        let total: u64 = pieces.iter().filter(|p| p.in_memory()).map(|p| p.len() as u64).sum();
+        if total == 0 {
+            return Ok(());
+        }
+        let held = self.held.fetch_add(total, Ordering::Relaxed) + total;
+        if held <= self.budget || cfg!(not(unix)) {
+            return Ok(());
+        }
+        self.held.fetch_sub(total, Ordering::Relaxed);
+        self.write(pieces)
+    }
+
+    #[cfg(unix)]
+    fn write(self: &Arc<Self>, pieces: &mut [&mut Html]) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let mut joined = String::new();
+        let mut spans = Vec::with_capacity(pieces.len());
+        for piece in pieces.iter() {
+            match piece {
+                Html::Memory(text) if !text.is_empty() => {
+                    let len = u32::try_from(text.len())
+                        .map_err(|_| io::Error::other("text over 4 GB"))?;
+                    spans.push(Some((joined.len() as u64, len)));
+                    joined.push_str(text);
+                }
+                _ => spans.push(None),
+            }
+        }
+        let offset = self.end.fetch_add(joined.len() as u64, Ordering::Relaxed);
+        self.file.write_all_at(joined.as_bytes(), offset)?;
+        for (piece, span) in pieces.iter_mut().zip(spans) {
+            if let Some((start, len)) = span {
+                **piece = Html::Spilled { spill: self.clone(), offset: offset + start, len };
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn write(self: &Arc<Self>, _pieces: &mut [&mut Html]) -> io::Result<()> {
+        Ok(())
     }
 
     #[cfg(unix)]
@@ -83,14 +137,9 @@ impl Html {
         self.text().expect("the body store is readable").into_owned()
     }
 
-    /// Parks this HTML in `spill` if it is in memory.
+    /// Parks this HTML in `spill` if it is in memory and the store's budget is spent.
     pub fn spill_to(&mut self, spill: &Arc<Spill>) -> io::Result<()> {
-        if let Html::Memory(text) = self
-            && !text.is_empty()
-        {
-            *self = spill.store(text)?;
-        }
-        Ok(())
+        spill.park(&mut [self])
     }
 
     /// Length in bytes, wherever the HTML is.
@@ -179,9 +228,38 @@ mod tests {
     }
 
     #[test]
+    fn bodies_stay_in_memory_until_the_budget_is_spent_then_park_in_one_piece() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::with_budget(dir.path(), 10).unwrap();
+        let mut first = [Html::from("12345".to_owned()), Html::from("678".to_owned())];
+        spill.park(&mut first.iter_mut().collect::<Vec<_>>()).unwrap();
+        assert!(first.iter().all(Html::in_memory), "8 bytes fit the budget of 10");
+        let mut second =
+            [Html::from("abc".to_owned()), Html::default(), Html::from("défg".to_owned())];
+        spill.park(&mut second.iter_mut().collect::<Vec<_>>()).unwrap();
+        if cfg!(unix) {
+            assert!(!second[0].in_memory() && !second[2].in_memory(), "over budget: parked");
+            assert!(second[1].is_empty());
+            // One write, the pieces side by side.
+            match (&second[0], &second[2]) {
+                (Html::Spilled { offset: a, len: 3, .. }, Html::Spilled { offset: b, .. }) => {
+                    assert_eq!(*b, a + 3)
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let texts: Vec<String> = second.iter().map(Html::to_text).collect();
+        assert_eq!(texts, ["abc", "", "défg"]);
+        // A small body still fits what is left of the budget.
+        let mut third = [Html::from("xy".to_owned())];
+        spill.park(&mut third.iter_mut().collect::<Vec<_>>()).unwrap();
+        assert!(third[0].in_memory());
+    }
+
+    #[test]
     fn spilling_keeps_the_text() {
         let dir = tempfile::tempdir().unwrap();
-        let spill = Spill::new_in(dir.path()).unwrap();
+        let spill = Spill::with_budget(dir.path(), 0).unwrap();
         let mut html = Html::from("<h2>Hi</h2>".to_owned());
         html.spill_to(&spill).unwrap();
         assert!(matches!(html, Html::Spilled { .. }) || cfg!(not(unix)));

@@ -165,3 +165,13 @@ fn words_are_counted_like_split_whitespace_with_a_letter() {
         assert_eq!(count_words(text), expected, "{text:?}");
     }
 }
+
+proptest::proptest! {
+    /// Any text whose spaces are ASCII: the same count as the plain definition.
+    #[test]
+    fn word_count_matches_its_definition(text in "[a-zé1 \t\n—.,-]{0,40}") {
+        let expected =
+            text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        proptest::prop_assert_eq!(count_words(&text), expected);
+    }
+}
