@@ -18,6 +18,9 @@ pub struct Config {
     pub root: PathBuf,
     pub title: String,
     pub base_url: BaseUrl,
+    /// The `base_url` of site.yaml, kept when `--base-url` replaces `base_url` for a
+    /// preview: full URLs that start with it still point at this site.
+    pub published_url: BaseUrl,
     pub language: String,
     pub description: String,
     pub author: Option<String>,
@@ -127,37 +130,64 @@ pub fn load_config(root: &Path) -> Result<Config> {
         }
         Err(e) => return Err(Error::io(file, e)),
     };
-    parse_config(root, &text).map_err(Error::content)
+    parse_config(root, &text).map_err(Error::contents)
 }
 
-/// Parses the text of `site.yaml`; `root` is recorded, not read.
-pub fn parse_config(root: &Path, text: &str) -> Result<Config, Diagnostic> {
+/// Parses the text of `site.yaml`; `root` is recorded, not read. Returns every problem
+/// found, not only the first.
+pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let path = Path::new(CONFIG_FILE);
-    let raw: RawConfig = yaml::from_str(path, 1, 1, text)?;
+    let stand_in = |key: &str| match key {
+        "title" => Some("stand-in"),
+        "base_url" => Some("https://example.com/"),
+        _ => None,
+    };
+    let (raw, mut problems, skipped): (RawConfig, _, _) =
+        match yaml::from_str_all(path, 1, 1, text, stand_in) {
+            Ok(raw) => (raw, Vec::new(), Vec::new()),
+            Err(yaml::Partial { problems, value: Some(raw), skipped }) => (raw, problems, skipped),
+            Err(yaml::Partial { problems, value: None, .. }) => return Err(problems),
+        };
     let at = |key: &str| {
         let (line, column) = yaml::value_position(text, key).unwrap_or((1, 1));
         Location::new(path, line).with_column(column)
     };
-    // Problems found here point at the value, shown under the message.
-    let problem = |key: &str, message: String| {
-        Diagnostic::error(at(key), message).with_excerpt_from(text, 1, None)
+    // Problems found here point at the value, shown under the message; keys already
+    // reported hold stand-in values and are not checked again.
+    let mut problem = |key: &str, message: String, hint: Option<&str>| {
+        if !skipped.iter().any(|k| k == key) {
+            let d = Diagnostic::error(at(key), message).with_excerpt_from(text, 1, None);
+            problems.push(match hint {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            });
+        }
     };
-    let base_url = BaseUrl::parse(&raw.base_url)
-        .map_err(|reason| problem("base_url", format!("base_url: {reason}")))?;
+    let base_url = BaseUrl::parse(&raw.base_url).unwrap_or_else(|reason| {
+        problem("base_url", format!("base_url: {reason}"), None);
+        BaseUrl::parse("https://example.com/").expect("a valid URL")
+    });
     let theme = raw.theme.unwrap_or_else(|| "default".to_owned());
     if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-        return Err(problem("theme", format!("theme: `{theme}` is not a folder name"))
-            .with_hint("name a folder inside `themes/`, such as `default`"));
+        problem(
+            "theme",
+            format!("theme: `{theme}` is not a folder name"),
+            Some("name a folder inside `themes/`, such as `default`"),
+        );
     }
     let paginate = raw.paginate.unwrap_or(10);
     if paginate == 0 {
-        return Err(problem("paginate", "paginate: expected at least 1 article per page".into()));
+        problem("paginate", "paginate: expected at least 1 article per page".into(), None);
     }
     if raw.title.trim().is_empty() {
-        return Err(problem("title", "title: expected the site's name, found nothing".into()));
+        problem("title", "title: expected the site's name, found nothing".into(), None);
     }
     if raw.feed.limit == 0 {
-        return Err(problem("feed", "feed.limit: expected at least 1 entry".into()));
+        problem("feed", "feed.limit: expected at least 1 entry".into(), None);
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|d| d.at.line);
+        return Err(problems);
     }
     let extra = match raw.extra {
         None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
@@ -166,6 +196,7 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Diagnostic> {
     Ok(Config {
         root: root.to_owned(),
         title: raw.title,
+        published_url: base_url.clone(),
         base_url,
         language: raw.language.unwrap_or_else(|| "en".to_owned()),
         description: raw.description.unwrap_or_default(),
@@ -211,7 +242,8 @@ mod tests {
     #[test]
     fn unknown_key_names_line_and_nearest_key() {
         let d = parse_config(Path::new("."), "title: T\nbase_url: https://e.com/\npaginte: 3\n")
-            .unwrap_err();
+            .unwrap_err()
+            .remove(0);
         assert_eq!(d.to_string(), "site.yaml:3:1: unknown key `paginte`");
         assert_eq!(
             d.hint.as_deref(),
@@ -225,17 +257,37 @@ mod tests {
             Path::new("."),
             "title: T\nbase_url: https://e.com/\nsee_also:\n  inlne: 2\n",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .remove(0);
         assert_eq!(d.to_string(), "site.yaml:4:3: see_also: unknown key `inlne`");
         assert_eq!(d.hint.as_deref(), Some("did you mean `inline`?"));
     }
 
     #[test]
     fn bad_base_url_points_at_its_value() {
-        let d = parse_config(Path::new("."), "title: T\nbase_url: example.com\n").unwrap_err();
+        let d = parse_config(Path::new("."), "title: T\nbase_url: example.com\n")
+            .unwrap_err()
+            .remove(0);
         assert_eq!(
             d.to_string(),
             "site.yaml:2:11: base_url: expected a URL starting with `https://` or `http://`, found `example.com`"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = "titel: T\nbase_url: example.com\npaginate: 0\nsee_also:\n  inlin: 2\n";
+        let problems = parse_config(Path::new("."), text).unwrap_err();
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "site.yaml:1:1: unknown key `titel`",
+                "site.yaml:1: missing required key `title`",
+                "site.yaml:2:11: base_url: expected a URL starting with `https://` or `http://`, found `example.com`",
+                "site.yaml:3:11: paginate: expected at least 1 article per page",
+                "site.yaml:5:3: see_also: unknown key `inlin`",
+            ]
         );
     }
 }

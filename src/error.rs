@@ -176,6 +176,12 @@ impl Error {
         Error::Content(Box::new(diagnostic))
     }
 
+    /// Several content problems as one error (one stays itself).
+    pub fn contents(diagnostics: Vec<Diagnostic>) -> Self {
+        let errors = diagnostics.into_iter().map(Error::content).collect();
+        Error::collect(errors).expect_err("at least one problem")
+    }
+
     /// Joins the errors of one run: one error stays itself, several become `Many`.
     pub fn collect(mut errors: Vec<Error>) -> Result<()> {
         match errors.len() {

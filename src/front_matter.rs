@@ -130,9 +130,23 @@ enum Authors {
 pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<Diagnostic>> {
     let (yaml_text, yaml_line, body, body_line) = split(path, text)
         .map_err(|d| vec![d.with_excerpt(text.lines().next().unwrap_or(""), None)])?;
-    let raw: Raw =
-        yaml::from_str(path, yaml_line, 1, yaml_text).map_err(|d| vec![fix_untagged(d)])?;
-    let mut problems = Vec::new();
+    let stand_in = |key: &str| match key {
+        "title" => Some("stand-in"),
+        "date" => Some("2000-01-01"),
+        _ => None,
+    };
+    let (raw, mut problems, skipped): (Raw, _, _) =
+        match yaml::from_str_all(path, yaml_line, 1, yaml_text, stand_in) {
+            Ok(raw) => (raw, Vec::new(), Vec::new()),
+            Err(yaml::Partial { problems, value: Some(raw), skipped }) => {
+                (raw, problems.into_iter().map(fix_untagged).collect(), skipped)
+            }
+            Err(yaml::Partial { problems, value: None, .. }) => {
+                return Err(problems.into_iter().map(fix_untagged).collect());
+            }
+        };
+    // Keys already reported hold stand-in values: check only the others.
+    let reported = |key: &str| skipped.iter().any(|k| k == key);
     let at = |key: &str| -> Location {
         let (line, column) = yaml::value_position(yaml_text, key).unwrap_or((0, 1));
         Location::new(path, yaml_line + line.max(1) - 1).with_column(column)
@@ -143,7 +157,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
     };
 
     let title = raw.title.trim().to_owned();
-    if title.is_empty() {
+    if title.is_empty() && !reported("title") {
         problems.push(
             Diagnostic::error(at("title"), "title: expected the article's headline, found nothing")
                 .with_hint("write `title: \"...\"`"),
@@ -152,11 +166,24 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
     let mut date_of = |key: &str, value: &str| match Date::parse(value) {
         Ok(date) => Some(date),
         Err(reason) => {
-            problems.push(Diagnostic::error(at(key), format!("{key}: {reason}")));
+            // "`x` is not a valid date: expected a date like ...": the part after the value
+            // says what to do.
+            let value_end = reason.get(1..).and_then(|r| r.find('`')).map_or(0, |i| i + 2);
+            let (what, todo) = match reason[value_end..].split_once(": ") {
+                Some((rest, todo)) => (format!("{}{rest}", &reason[..value_end]), todo),
+                None => (reason.clone(), ""),
+            };
+            let mut d = Diagnostic::error(at(key), format!("{key}: {what}"));
+            if let Some(expected) = todo.strip_prefix("expected ") {
+                d = d.with_hint(format!("write {expected}"));
+            } else if !todo.is_empty() {
+                d = d.with_hint(todo);
+            }
+            problems.push(d);
             None
         }
     };
-    let date = date_of("date", &raw.date);
+    let date = if reported("date") { None } else { date_of("date", &raw.date) };
     let updated = raw.updated.as_deref().and_then(|u| date_of("updated", u));
 
     if raw.tags.len() > MAX_TAGS {
@@ -241,7 +268,11 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
 
     if date.is_none() || !problems.is_empty() {
         // Each problem is shown with its line of front matter.
-        let shown = |d: Diagnostic| d.with_excerpt_from(yaml_text, yaml_line, None);
+        let shown = |d: Diagnostic| match d.excerpt {
+            Some(_) => d,
+            None => d.with_excerpt_from(yaml_text, yaml_line, None),
+        };
+        problems.sort_by_key(|d| d.at.line);
         return Err(problems.into_iter().map(shown).collect());
     }
     let date = date.expect("checked above");

@@ -1,5 +1,6 @@
 //! The only serde_yaml caller: parses YAML and maps its errors to lines of the whole file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -25,7 +26,184 @@ pub fn from_str<T: DeserializeOwned>(
         .with_hint("flatten this value: front matter needs only a few levels")
         .with_excerpt_from(text, first_line, Some(1)));
     }
+    if let Some((line, column)) = aliases_too_big(text) {
+        let at = Location::new(path, first_line + line - 1).with_column(column);
+        return Err(Diagnostic::error(at, "invalid YAML: aliases (`*name`) repeat too much data")
+            .with_hint(format!(
+                "aliases may repeat up to {} MB in all: write the values out instead",
+                MAX_ALIASED_BYTES >> 20
+            ))
+            .with_excerpt_from(text, first_line, Some(1)));
+    }
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, path, first_line, fallback_line, text))
+}
+
+/// How much data aliases may repeat. libyaml limits how many times they repeat, not
+/// how much: a 500 KB anchor named 2,000 times would become a gigabyte in memory.
+const MAX_ALIASED_BYTES: usize = 16 << 20;
+
+/// Where the aliases of `text` first repeat more than [`MAX_ALIASED_BYTES`], as a 1-based
+/// line and column, by an estimate that errs on the large side: an anchored value spans
+/// the rest of its line and the more indented lines below, and an alias inside it
+/// repeats its own anchor's size each time.
+fn aliases_too_big(text: &str) -> Option<(usize, usize)> {
+    if !text.contains('&') || !text.contains('*') {
+        return None;
+    }
+    // (is_anchor, name, byte offset, end of the anchored value)
+    let mut marks: Vec<(bool, &str, usize, usize)> = Vec::new();
+    let mut offset = 0;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    for (i, line) in lines.iter().enumerate() {
+        let bytes = line.as_bytes();
+        for (j, &b) in bytes.iter().enumerate() {
+            if (b != b'&' && b != b'*') || (j > 0 && !b" \t[{,".contains(&bytes[j - 1])) {
+                continue;
+            }
+            let name_len = line[j + 1..]
+                .find(|c: char| c.is_whitespace() || ",[]{}".contains(c))
+                .unwrap_or(line.len() - j - 1);
+            if name_len == 0 {
+                continue;
+            }
+            let name = &line[j + 1..j + 1 + name_len];
+            let mut end = offset + line.len();
+            if b == b'&' {
+                let own = indent(line);
+                for next in &lines[i + 1..] {
+                    if !next.trim().is_empty() && indent(next) <= own {
+                        break;
+                    }
+                    end += next.len();
+                }
+            }
+            marks.push((b == b'&', name, offset + j, end));
+        }
+        offset += line.len();
+    }
+    // Anchors nest: an alias inside an open anchor makes it bigger by what it repeats.
+    // Each open anchor keeps what its aliases added until it closes, then passes it on.
+    let mut sizes: HashMap<&str, usize> = HashMap::new();
+    let mut open: Vec<(&str, usize, usize)> = Vec::new(); // (name, end, added)
+    let mut total: usize = 0;
+    for (is_anchor, name, at, end) in marks {
+        while let Some(&(_, closes, _)) = open.last()
+            && closes <= at
+        {
+            let (done, _, added) = open.pop().expect("checked above");
+            *sizes.entry(done).or_default() += added;
+            if let Some(parent) = open.last_mut() {
+                parent.2 = parent.2.saturating_add(added);
+            }
+        }
+        if is_anchor {
+            sizes.insert(name, end - at);
+            open.push((name, end, 0));
+            continue;
+        }
+        let Some(&repeated) = sizes.get(name) else { continue };
+        if let Some(parent) = open.last_mut() {
+            parent.2 = parent.2.saturating_add(repeated);
+        }
+        total = total.saturating_add(repeated);
+        if total > MAX_ALIASED_BYTES {
+            let line = text[..at].matches('\n').count() + 1;
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            return Some((line, text[line_start..at].chars().count() + 1));
+        }
+    }
+    None
+}
+
+/// What [`from_str_all`] recovered from a block with errors.
+pub struct Partial<T> {
+    /// Every problem found, in the order found.
+    pub problems: Vec<Diagnostic>,
+    /// The block parsed with the faulty top-level keys left out (and required ones stood
+    /// in for), so later checks can still look at the rest; `None` when nothing parses.
+    pub value: Option<T>,
+    /// The top-level keys left out or stood in for: their values in `value` mean nothing.
+    pub skipped: Vec<String>,
+}
+
+/// Like [`from_str`], but goes on after an error to report the problems of the other
+/// keys too. serde stops at the first problem, so each faulty top-level key is blanked
+/// out (line numbers kept) and the block parsed again; a required key that is missing
+/// or blanked out gets the value `stand_in` gives it, or the search stops there.
+/// Syntax errors stop it at once: after one, libyaml cannot say what the rest means.
+pub fn from_str_all<T: DeserializeOwned>(
+    path: &Path,
+    first_line: usize,
+    fallback_line: usize,
+    text: &str,
+    stand_in: impl Fn(&str) -> Option<&'static str>,
+) -> Result<T, Partial<T>> {
+    /// Enough for any real block; each round parses the block once more.
+    const MAX_ROUNDS: usize = 32;
+    let first = match from_str(path, first_line, fallback_line, text) {
+        Ok(value) => return Ok(value),
+        Err(d) => d,
+    };
+    let mut partial = Partial { problems: Vec::new(), value: None, skipped: Vec::new() };
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut next = Some(first);
+    for _ in 0..MAX_ROUNDS {
+        let Some(problem) = next.take() else { break };
+        let missing = problem
+            .message
+            .strip_prefix("missing required key `")
+            .and_then(|rest| rest.strip_suffix('`'))
+            .map(str::to_owned);
+        let key = if let Some(key) = missing {
+            let Some(value) = stand_in(&key) else {
+                partial.problems.push(problem);
+                break;
+            };
+            // A key blanked out for its own problem is not also missing.
+            if !partial.skipped.contains(&key) {
+                partial.problems.push(problem);
+            }
+            lines.push(format!("{key}: {value}"));
+            key
+        } else {
+            let syntax = problem.message.starts_with("invalid YAML");
+            let line = problem.at.line.checked_sub(first_line).map(|i| i + 1);
+            partial.problems.push(problem);
+            let block = line.filter(|_| !syntax).and_then(|l| blank_block(&mut lines, l));
+            match block {
+                Some(key) => key,
+                None => break,
+            }
+        };
+        partial.skipped.push(key);
+        match from_str(path, first_line, fallback_line, &lines.join("\n")) {
+            Ok(value) => {
+                partial.value = Some(value);
+                break;
+            }
+            Err(d) if partial.problems.iter().any(|p| p.at == d.at && p.message == d.message) => {
+                break;
+            }
+            Err(d) => next = Some(d),
+        }
+    }
+    Err(partial)
+}
+
+/// Blanks out the top-level key whose block holds `line` (1-based), the key's own line
+/// and its indented lines; returns the key, or `None` when no such key holds the line.
+fn blank_block(lines: &mut [String], line: usize) -> Option<String> {
+    let is_key = |text: &str| {
+        !text.starts_with([' ', '\t', '#', '-']) && !text.trim().is_empty() && text.contains(':')
+    };
+    let start = (0..line.min(lines.len())).rev().find(|&i| is_key(&lines[i]))?;
+    let key = lines[start].split_once(':')?.0.trim().trim_matches(['"', '\'']).to_owned();
+    let end = (start + 1..lines.len()).find(|&i| is_key(&lines[i])).unwrap_or(lines.len());
+    for text in &mut lines[start..end] {
+        text.clear();
+    }
+    Some(key)
 }
 
 /// How deep `[` and `{` may nest. serde_yaml refuses more than 128 levels anyway, but only
@@ -118,7 +296,8 @@ fn describe(
     // errors end with "at line N column M" only when they know where they are.
     let syntax =
         message.contains(", while ") || !message.contains(' ') || is_scanner_error(&message);
-    let placed = syntax || message.contains(" at line ");
+    // serde_yaml leaves out "at line 1 column 1", but an unknown key there is still placed.
+    let placed = syntax || message.contains(" at line ") || message.contains("unknown field `");
     let mut at = Location::new(path, fallback_line);
     let mut location = None;
     if placed && let Some(l) = err.location() {
@@ -172,6 +351,9 @@ fn describe(
     }
     if let Some(rest) = reason.strip_prefix("missing field `") {
         let key = rest.trim_end_matches('`');
+        // serde places a missing top-level key where the mapping starts, wherever that
+        // is: point at the block instead.
+        let at = if field_path.is_empty() { Location::new(path, fallback_line) } else { at };
         let d =
             Diagnostic::error(at, format!("{}missing required key `{key}`", prefix(field_path)))
                 .with_hint(format!("add a line `{key}: ...`"));
@@ -456,6 +638,22 @@ mod tests {
         }
         let d = err(&deep);
         assert!(d.to_string().ends_with("invalid YAML: values nest too deep here"), "{d}");
+    }
+
+    #[test]
+    fn large_anchors_repeated_often_are_refused_early() {
+        let big = "x".repeat(500_000);
+        let aliases = "*big, ".repeat(2_000);
+        let text = format!("title: x\nextra:\n  a: &big \"{big}\"\n  b: [{aliases}]\n");
+        assert_eq!(aliases_too_big(&text), Some((4, 205)));
+        // Nested: ten copies of a 200 KB anchor, repeated 10 times.
+        let mid = format!("  m: &mid [{}]\n", "*big, ".repeat(10));
+        let big = "y".repeat(200_000);
+        let nested = format!("extra:\n  a: &big {big}\n{mid}  n: [{}]\n", "*mid, ".repeat(10));
+        assert!(aliases_too_big(&nested).is_some());
+        // Small anchors repeated, and emphasis that only looks like aliases, are fine.
+        let fine = format!("a: &n 1\nb: [{}]\nsummary: a *word* & more\n", "*n, ".repeat(5_000));
+        assert_eq!(aliases_too_big(&fine), None);
     }
 
     #[test]

@@ -52,10 +52,21 @@ fn bad_dates_point_at_their_value() {
     assert_eq!(
         errors("---\ntitle: T\ndate: 2024-02-30\nupdated: yesterday\n---\n"),
         [
-            "content/a.md:3:7: date: `2024-02-30` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`",
-            "content/a.md:4:10: updated: `yesterday` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`",
+            "content/a.md:3:7: date: `2024-02-30` is not a valid date",
+            "content/a.md:4:10: updated: `yesterday` is not a date",
         ]
     );
+    let problems = parse("---\ntitle: T\ndate: 2024-02-30\n---\n").unwrap_err();
+    assert_eq!(
+        problems[0].hint.as_deref(),
+        Some("write a date like `2026-01-22` or `2026-01-22T21:30:00Z`")
+    );
+    let problems = parse("---\ntitle: T\ndate: 2026-01-02T10:00:00\n---\n").unwrap_err();
+    assert_eq!(
+        problems[0].to_string(),
+        "content/a.md:3:7: date: `2026-01-02T10:00:00` has a time but no time zone"
+    );
+    assert_eq!(problems[0].hint.as_deref(), Some("add `Z` for UTC or an offset such as `+02:00`"));
 }
 
 #[test]
@@ -113,4 +124,26 @@ fn link_urls() {
 fn every_problem_of_a_file_is_reported() {
     let e = errors("---\ntitle: \"\"\ndate: nope\nimage: javascript:x\n---\n");
     assert_eq!(e.len(), 3, "{e:?}");
+}
+
+#[test]
+fn every_problem_of_one_file_is_reported_at_once() {
+    let text = "---\ntgas: [a]\ndate: 2024-02-30\nfaq:\n  - question: Q\n    anser: A\n\
+                related:\n  - titel: R\n    url: /x/\nupdated: yesterday\n---\nBody\n";
+    assert_eq!(
+        errors(text),
+        [
+            "content/a.md:1: missing required key `title`",
+            "content/a.md:2:1: unknown key `tgas`",
+            "content/a.md:3:7: date: `2024-02-30` is not a valid date",
+            "content/a.md:6:5: faq[0]: unknown key `anser`",
+            "content/a.md:8:5: related[0]: unknown key `titel`",
+            "content/a.md:10:10: updated: `yesterday` is not a date",
+        ]
+    );
+}
+
+#[test]
+fn a_syntax_error_stops_at_itself() {
+    assert_eq!(errors("---\ntitle: \"T\ndate: 2026-01-02\n---\n").len(), 1);
 }

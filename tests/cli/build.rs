@@ -163,19 +163,23 @@ fn missing_title_names_the_file() {
 fn invalid_date_points_at_the_value() {
     let err = build_error("content/a.md", "---\ntitle: A\ndate: 2024-02-30\n---\nbody\n");
     insta::assert_snapshot!(err, @"
-    error: date: `2024-02-30` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+    error: date: `2024-02-30` is not a valid date
      --> content/a.md:3:7
       |
     3 | date: 2024-02-30
       |       ^^^^^^^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
     ");
     let err = build_error("content/a.md", "---\ntitle: A\ndate: yesterday\n---\nbody\n");
     insta::assert_snapshot!(err, @"
-    error: date: `yesterday` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+    error: date: `yesterday` is not a date
      --> content/a.md:3:7
       |
     3 | date: yesterday
       |       ^^^^^^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
     ");
 }
 
@@ -261,11 +265,13 @@ fn all_content_errors_of_a_build_are_reported_together() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(stderr(&out), @"
-    error: date: `nope` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+    error: date: `nope` is not a date
      --> content/one.md:3:7
       |
     3 | date: nope
       |       ^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
 
     error: expected `---` on the first line, to open the front matter
      --> content/sub/four.md:1:1
@@ -293,17 +299,21 @@ fn several_problems_in_one_file_are_all_reported() {
         "---\ntitle: A\ndate: 2026-13-01\nupdated: soon\nrelated:\n  - title: X\n    url: javascript:alert(1)\n---\n",
     );
     insta::assert_snapshot!(err, @"
-    error: date: `2026-13-01` is not a valid date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+    error: date: `2026-13-01` is not a valid date
      --> content/a.md:3:7
       |
     3 | date: 2026-13-01
       |       ^^^^^^^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
 
-    error: updated: `soon` is not a date: expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+    error: updated: `soon` is not a date
      --> content/a.md:4:10
       |
     4 | updated: soon
       |          ^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
 
     error: related: `javascript:alert(1)` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are
      --> content/a.md:7:10
@@ -455,6 +465,18 @@ fn long_articles_get_a_table_of_contents() {
     }
     // A one-section article has none.
     assert!(site.page("/world/beta/").select(".toc").is_empty());
+    // Key points or not, a long article gets one.
+    let sections: String = (1..=6).map(|i| format!("## Part {i}\n\nText {i}.\n\n")).collect();
+    site.write(
+        "content/world/long.md",
+        &format!(
+            "---\ntitle: Long\ndate: 2026-03-02\ncategory: World\ntags: [trade]\n---\n{sections}"
+        ),
+    );
+    site.build(&[]);
+    let long = site.page("/world/long/");
+    assert_eq!(long.attrs(".toc a", "href").len(), 6);
+    assert!(long.select(".key-points").is_empty());
 }
 
 #[test]
