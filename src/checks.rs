@@ -96,8 +96,13 @@ fn link_targets(article: &Article) -> Vec<Target<'_>> {
         })
         .collect();
     for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
+        // A full URL of this site is checked as the site path it stands for.
+        let url = match &link.internal {
+            Some(path) if !link.url.starts_with('/') => path.as_str(),
+            _ => &link.url,
+        };
         targets.push(Target(
-            &link.url,
+            url,
             Location::new(&doc.source, line).with_column(column.max(1)),
             link.url.chars().count(),
         ));
@@ -148,7 +153,27 @@ fn resolve(article: &Article, path: &str) -> Option<String> {
 fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
     let doc = &article.doc;
     let source = &doc.source;
+    for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
+        if link.internal.as_ref() == Some(&article.url) {
+            found.push(
+                Diagnostic::error(
+                    Location::new(source, line).with_column(column.max(1)),
+                    "this related link points at the article itself",
+                )
+                .with_width(link.url.chars().count())
+                .with_hint("remove it, or point it at another article"),
+            );
+        }
+    }
     for Target(target, at, width) in link_targets(article) {
+        if crate::markdown::runs_code(target) {
+            found.push(
+                Diagnostic::error(at, format!("link to `{}` would run code", short(target)))
+                    .with_width(width)
+                    .with_hint("gazette renders it as a dead link: link to a page (`/...`) or an `https://` address"),
+            );
+            continue;
+        }
         let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
         let Some(file) = resolve(article, path) else { continue };
         let exists = outputs.files.contains(&file)
@@ -266,4 +291,12 @@ pub fn collect_ids(html: &[u8]) -> HashSet<String> {
         }
     }
     ids
+}
+
+/// The start of a long address, for messages.
+fn short(target: &str) -> String {
+    match target.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &target[..i]),
+        None => target.to_owned(),
+    }
 }

@@ -103,6 +103,23 @@ pub struct BodyLink {
     pub missing_alt: bool,
 }
 
+/// Whether a link to `url` could run code when followed or loaded: `javascript:`,
+/// `vbscript:` and `data:` addresses other than bitmap images (browsers ignore tabs,
+/// line breaks and case in the scheme).
+pub fn runs_code(url: &str) -> bool {
+    let start: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if start.starts_with("javascript:") || start.starts_with("vbscript:") {
+        return true;
+    }
+    let bitmaps = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+    start.starts_with("data:") && !bitmaps.iter().any(|b| start.starts_with(b))
+}
+
 fn parser_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options as O;
     O::ENABLE_TABLES
@@ -450,6 +467,10 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     /// Root-relative links get the site's base path, so they work under a sub-path.
     fn rewrite(&self, url: &str) -> String {
+        if runs_code(url) {
+            // Never a live link, whoever wrote it; `gazette check` reports it.
+            return "#".to_owned();
+        }
         match url.strip_prefix('/') {
             Some(rest) if !rest.starts_with('/') => format!("{}{rest}", self.options.base_path),
             _ => url.to_owned(),

@@ -190,6 +190,32 @@ impl BaseUrl {
         format!("{}{}", self.path, site_path.trim_start_matches('/'))
     }
 
+    /// The site path of an absolute URL of this site, either scheme:
+    /// `https://example.com/news/economy/rates/` gives `/economy/rates/`.
+    pub fn site_path(&self, url: &str) -> Option<String> {
+        let without_scheme = |u: &str| {
+            let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+            let skip = if lower.starts_with("https://") {
+                8
+            } else if lower.starts_with("http://") {
+                7
+            } else {
+                return None;
+            };
+            Some(u[skip..].to_owned())
+        };
+        let ours = without_scheme(&self.full)?;
+        let theirs = without_scheme(url.trim())?;
+        let (host, path) = ours.split_at(ours.find('/').unwrap_or(ours.len()));
+        let rest = theirs.get(host.len()..)?;
+        if !theirs[..host.len()].eq_ignore_ascii_case(host) {
+            return None;
+        }
+        // `https://example.com/news` is the home page too.
+        let rest = if rest.len() + 1 == path.len() && path.starts_with(rest) { path } else { rest };
+        rest.strip_prefix(path).map(|site| format!("/{site}"))
+    }
+
     /// The absolute URL of a site path: `https://example.com/news/economy/rates/`.
     pub fn absolute_str(&self, site_path: &str) -> String {
         format!("{}{}", self.full, site_path.trim_start_matches('/'))
@@ -251,5 +277,22 @@ mod tests {
         assert_eq!(BaseUrl::parse("http://localhost:1111").unwrap().path(), "/");
         assert!(BaseUrl::parse("example.com").is_err());
         assert!(BaseUrl::parse("https://example.com/a/../b").is_err());
+    }
+
+    #[test]
+    fn absolute_urls_of_the_site_give_site_paths() {
+        let base = BaseUrl::parse("https://example.com/news").unwrap();
+        let path = |u: &str| base.site_path(u);
+        assert_eq!(
+            path("https://example.com/news/economy/rates/").as_deref(),
+            Some("/economy/rates/")
+        );
+        assert_eq!(path("http://EXAMPLE.com/news/a/?x#y").as_deref(), Some("/a/?x#y"));
+        assert_eq!(path("https://example.com/news").as_deref(), Some("/"));
+        assert_eq!(path("https://example.com/newsroom/a/"), None);
+        assert_eq!(path("https://example.com/a/"), None);
+        assert_eq!(path("https://example.org/news/a/"), None);
+        assert_eq!(path("https://example.com.evil/news/a/"), None);
+        assert_eq!(path("/news/a/"), None);
     }
 }

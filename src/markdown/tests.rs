@@ -175,3 +175,23 @@ proptest::proptest! {
         proptest::prop_assert_eq!(count_words(&text), expected);
     }
 }
+
+#[test]
+fn links_that_run_code_are_dead() {
+    let html = render_fragment(
+        "[a](javascript:alert(1)) [b](JavaScript:x) [d](vbscript:x) [e](data:text/html,x) \
+         ![f](data:image/svg+xml,x) ![g](data:image/png;base64,AA) \
+         [h](https://example.com/javascript:x)\n",
+        &OPTS,
+    );
+    for bad in ["javascript:", "JavaScript:", "vbscript:", "data:text", "data:image/svg"] {
+        assert!(!html.contains(&format!("=\"{bad}")), "{bad} in {html}");
+    }
+    assert_eq!(html.matches("href=\"#\"").count(), 4, "{html}");
+    assert_eq!(html.matches("src=\"#\"").count(), 1, "{html}");
+    assert!(html.contains("src=\"data:image/png;base64,AA\""), "{html}");
+    assert!(html.contains("href=\"https://example.com/javascript:x\""), "{html}");
+    // Browsers drop tabs and line breaks inside a scheme.
+    assert!(runs_code(" java\tscript:x") && runs_code("java\nscript:x"));
+    assert!(!runs_code("/notes/javascript:intro/") && !runs_code("#data:x"));
+}

@@ -108,7 +108,11 @@ fn load_site_with(
     timer: &mut Timer,
 ) -> Result<(Site, BuildReport)> {
     let spill = spill_for(options)?;
-    let (documents, assets, mut report) = load_documents(&config, options, timer, Some(&spill))?;
+    let Documents { documents, assets, mut report, failed } =
+        load_documents(&config, options, timer, Some(&spill))?;
+    if !failed.is_empty() {
+        return Err(Error::Many(failed));
+    }
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let site = Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name))
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
@@ -117,13 +121,13 @@ fn load_site_with(
 }
 
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
-/// copy. Every problem of every file is reported at once.
+/// copy. Returns the documents that loaded and every problem of the files that did not.
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
     timer: &mut Timer,
     spill: Option<&Arc<Spill>>,
-) -> Result<(Vec<Arc<Document>>, Vec<PathBuf>, BuildReport)> {
+) -> Result<Documents> {
     let root = &options.root;
     let files = content::walk_content(root)?;
     let mut report = BuildReport { warnings: files.warnings, ..BuildReport::default() };
@@ -180,10 +184,18 @@ fn load_documents(
             Loaded::Failed(problems) => errors.extend(problems),
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Many(errors.into_iter().flat_map(flatten).collect()));
-    }
-    Ok((documents, files.assets, report))
+    let failed = errors.into_iter().flat_map(flatten).collect();
+    Ok(Documents { documents, assets: files.assets, report, failed })
+}
+
+/// What [`load_documents`] read.
+struct Documents {
+    documents: Vec<Arc<Document>>,
+    /// The other files of `content/`, to copy.
+    assets: Vec<PathBuf>,
+    report: BuildReport,
+    /// Every problem of the files that did not load.
+    failed: Vec<Error>,
 }
 
 /// How the body store is named in messages (it has no name on disk).
@@ -271,7 +283,7 @@ pub fn build_in_memory(
 ) -> Result<InMemoryBuild> {
     // A root that does not exist: no theme folder, so the embedded theme is used.
     let root = Path::new("/nonexistent/gazette-in-memory");
-    let config = config::parse_config(root, site_yaml).map_err(Error::content)?;
+    let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
     let mut documents = Vec::with_capacity(articles.len());
     let mut errors = Vec::new();
     for (rel, text) in articles {
@@ -316,18 +328,74 @@ pub struct CheckReport {
 }
 
 /// The whole pipeline without writing anything: every page is rendered and checked,
-/// then dropped. Files that cannot be parsed come back as `Err`, all of them.
+/// then dropped. Every problem comes back at once: a broken theme does not hide the
+/// content's problems, nor one broken article the findings on the others. Only what
+/// stops the checks themselves (an unreadable folder, a page that fails to render)
+/// comes back as `Err`, with the content problems found before it.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut timer = Timer::new();
     let config = load_config(options)?;
-    let mut theme = theme::load_theme(&config)?;
-    let (site, report) = load_site_with(config, options, &mut timer)?;
+    let theme = theme::load_theme(&config);
+    let spill = spill_for(options)?;
+    let Documents { documents, assets, report, mut failed } =
+        load_documents(&config, options, &mut timer, Some(&spill))?;
+    let fail = |mut errors: Vec<Error>, first: Option<Error>| {
+        errors.splice(0..0, first.into_iter().flat_map(flatten));
+        Err(Error::Many(errors))
+    };
+    let mut theme = match theme {
+        Ok(theme) => theme,
+        Err(e) => return fail(failed, Some(e)),
+    };
+    if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
+        return fail(failed, None);
+    }
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let site = match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
+        Ok(site) => site,
+        Err(problems) => {
+            failed.extend(problems.into_iter().map(Error::content));
+            return fail(failed, None);
+        }
+    };
     let discard = |_: &Path, _: &[u8]| Ok(());
-    let (_, found) = render_and_check(&site, &mut theme, &discard, &mut timer)?;
+    let mut found = match render_and_check(&site, &mut theme, &discard, &mut timer) {
+        Ok((_, found)) => found,
+        Err(e) => return fail(failed, Some(e)),
+    };
+    let unparsed: std::collections::BTreeSet<PathBuf> = failed
+        .iter()
+        .filter_map(|e| match e {
+            Error::Content(d) => Some(d.at.path.clone()),
+            _ => None,
+        })
+        .collect();
+    // A link may point at an article that failed to parse: a link ending in the slug of
+    // such a file's name is checked once that file parses.
+    let unparsed_slugs: std::collections::HashSet<String> = unparsed
+        .iter()
+        .filter_map(|p| p.file_stem())
+        .map(|stem| crate::url::Slug::new(&stem.to_string_lossy()).as_str().to_owned())
+        .collect();
+    found.retain(|d| {
+        let Some(target) = d.message.strip_prefix("link to `").and_then(|m| m.split('`').next())
+        else {
+            return true;
+        };
+        let path = target.split(['#', '?']).next().unwrap_or("");
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        !(d.message.ends_with("matches no page or file of the site")
+            && unparsed_slugs.contains(last))
+    });
     let mut problems = report.warnings;
+    problems.extend(failed.into_iter().filter_map(|e| match e {
+        Error::Content(d) => Some(*d),
+        _ => None,
+    }));
     problems.extend(found);
     content::add_excerpts(&options.root, &mut problems);
-    Ok(CheckReport { articles: site.articles.len(), problems })
+    problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
+    Ok(CheckReport { articles: site.articles.len() + unparsed.len(), problems })
 }
 
 /// Renders the site into `write`, recording what was written, then runs the content

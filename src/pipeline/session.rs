@@ -90,8 +90,11 @@ impl Session {
         output::check_output_dir(&options.root, &output)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
-        let (documents, assets, report) =
+        let super::Documents { documents, assets, report, failed } =
             load_documents(&config, options, &mut timer, Some(&spill))?;
+        if !failed.is_empty() {
+            return Err(Error::Many(failed));
+        }
         let site =
             assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
         theme.add_highlight_css(&site);

@@ -130,7 +130,13 @@ pub fn render_document(
             let url = link.url.trim().to_owned();
             RelatedLink {
                 title: link.title.trim().to_owned(),
-                internal: UrlPath::parse_internal(&url),
+                internal: UrlPath::parse_internal(&url).or_else(|| {
+                    // A full URL of this very site is a link to one of its pages.
+                    [&config.base_url, &config.published_url]
+                        .iter()
+                        .find_map(|base| base.site_path(&url))
+                        .and_then(|path| UrlPath::parse_internal(&path))
+                }),
                 url,
             }
         })

@@ -206,6 +206,14 @@ fn front_matter_errors_of_every_file_are_reported() {
       |
       = help: close the quote; write a quote inside the text as `\"` (or `''` between single quotes)
 
+    error: date: `2026-02-30` is not a valid date
+     --> content/world/beta.md:3:7
+      |
+    3 | date: 2026-02-30
+      |       ^^^^^^^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+
     error: unknown key `tgas`
      --> content/world/beta.md:4:1
       |
@@ -214,8 +222,59 @@ fn front_matter_errors_of_every_file_are_reported() {
       |
       = help: did you mean `tags`? (custom data goes under `extra`)
 
-    2 error(s), 0 warning(s)
+    checked 2 article(s): 3 error(s), 0 warning(s)
     "#);
+}
+
+#[test]
+fn one_broken_file_hides_nothing_else() {
+    // beta.md's front matter has two problems; alpha.md's links are still checked, its
+    // link to the unparsed beta is not called broken, and both of beta's problems show.
+    let (code, err) = check("everything_at_once", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @"
+    error: link to `/world/nowhere/` matches no page or file of the site
+     --> content/world/alpha.md:9:10
+      |
+    9 |     url: https://example.com/world/nowhere/
+      |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: this related link points at the article itself
+      --> content/world/alpha.md:11:10
+       |
+    11 |     url: /world/alpha/
+       |          ^^^^^^^^^^^^^
+       |
+       = help: remove it, or point it at another article
+
+    error: link to `javascript:alert(1)` would run code
+      --> content/world/alpha.md:16:3
+       |
+    16 | A [link that runs code](javascript:alert(1)) and one to [Beta](/world/beta/), whose front
+       |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: gazette renders it as a dead link: link to a page (`/...`) or an `https://` address
+
+    error: date: `2024-02-30` is not a valid date
+     --> content/world/beta.md:3:7
+      |
+    3 | date: 2024-02-30
+      |       ^^^^^^^^^^
+      |
+      = help: write a date like `2026-01-22` or `2026-01-22T21:30:00Z`
+
+    error: unknown key `tgas`
+     --> content/world/beta.md:4:1
+      |
+    4 | tgas: [shared]
+      | ^^^^
+      |
+      = help: did you mean `tags`? (custom data goes under `extra`)
+
+    checked 3 article(s): 5 error(s), 0 warning(s)
+    ");
 }
 
 #[test]
