@@ -133,7 +133,24 @@ fn template_error(origins: &BTreeMap<String, String>, source: tera::Error) -> Er
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             origins.get(report.filename()).cloned().unwrap_or_else(|| report.filename().to_owned())
         }
-        _ => "theme".to_owned(),
+        tera::ErrorKind::MissingParent { current: name, .. }
+        | tera::ErrorKind::CircularExtend { tpl: name, .. }
+        | tera::ErrorKind::CircularInclude { tpl: name, .. } => {
+            origins.get(name).cloned().unwrap_or_else(|| name.clone())
+        }
+        // Checks over all templates (unknown filters, blocks without a parent) report as
+        // plain text that points at `--> name:line:column`: name the first template there.
+        _ => {
+            let message = source.to_string();
+            message
+                .match_indices("--> ")
+                .find_map(|(i, arrow)| {
+                    let rest = &message[i + arrow.len()..];
+                    let name = &rest[..rest.find(':')?];
+                    origins.get(name).cloned()
+                })
+                .unwrap_or_else(|| "theme".to_owned())
+        }
     };
     Error::Template { template, article: None, source: Box::new(source) }
 }

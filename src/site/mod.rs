@@ -302,7 +302,7 @@ impl Site {
 
     /// The same site with the documents of some articles replaced, when the new
     /// documents keep everything the site's structure depends on (URL, date, category,
-    /// tags, authors, draft state, hand-picked links): then no listing, tag, author or
+    /// tags, authors, draft state, hand-picked links, number of sections): then no listing, tag, author or
     /// "See also" list changes, and nothing is recomputed. `None` otherwise.
     pub fn with_edits(&self, edits: &[(ArticleId, Arc<Document>)]) -> Option<Site> {
         let keeps_structure = edits.iter().all(|(id, doc)| {
@@ -313,6 +313,8 @@ impl Site {
                 && old.draft == doc.draft
                 && old.tags == doc.tags
                 && old.authors == doc.authors
+                // Inline "See also" links sit between sections.
+                && old.body.sections.len() == doc.body.sections.len()
                 && old
                     .related
                     .iter()

@@ -73,6 +73,11 @@ fn head_no_store_and_no_open_cors() {
     ));
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty(), "HEAD has no body");
+    // GET adds the reload script: HEAD must not promise the file's shorter length.
+    let get = server.get("/world/beta/");
+    if let Some(length) = head.header("content-length") {
+        assert_eq!(length.parse::<usize>().unwrap(), get.body.len());
+    }
     for path in ["/", "/feed.xml", "/no/such/"] {
         let response = server.get(path);
         assert_eq!(response.header("cache-control"), Some("no-store"), "{path}");
@@ -205,6 +210,24 @@ fn errors_keep_the_last_good_site_and_show_on_every_page_until_fixed() {
 }
 
 #[test]
+fn a_first_build_that_fails_shows_its_error_until_fixed() {
+    let site = Site::fixture("serve/basic");
+    let good = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &good.replace("date: 2026-03-02", "date: tomorrow"));
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    let response = server.get("/");
+    assert_eq!(response.status, 404);
+    let shown = Page(Html::parse_document(&response.text()));
+    let overlay = shown.texts("#gazette-error pre").concat();
+    assert!(overlay.contains("content/world/beta.md:3:7"), "{overlay}");
+    site.write("content/world/beta.md", &good);
+    events.next_build().expect("fixing reloads");
+    assert!(page(&server, "/world/beta/").select("#gazette-error").is_empty());
+}
+
+#[test]
 fn new_deleted_and_renamed_articles_are_handled() {
     let (site, server) = site_and_server(&[]);
     let mut events = server.events();
@@ -305,6 +328,11 @@ fn ctrl_c_stops_cleanly_and_leaves_a_complete_build() {
     events.next_build().unwrap();
     let text = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
     site.write("content/economy/gamma.md", &text.replace("Gamma body", "Gamma body, revised"));
+    events.next_build().unwrap();
+    // Fewer sections move the inline "See also" links.
+    let text = std::fs::read_to_string(site.path().join("content/world/alpha.md")).unwrap();
+    let fourth = text.match_indices("\n## ").nth(3).expect("alpha has five sections").0;
+    site.write("content/world/alpha.md", &text[..fourth + 1]);
     events.next_build().unwrap();
     let port = server.port;
     assert_eq!(server.interrupt(), Some(0));

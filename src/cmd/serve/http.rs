@@ -24,6 +24,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The script that reloads pages; served at `/__gazette/live.js`.
 const LIVE_JS: &str = include_str!("live.js");
 
+/// The page served while no build has succeeded yet; the error is drawn over it.
+const NO_SITE_YET: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>gazette serve: no site yet</title></head><body><p>No build has succeeded yet.</p></body></html>";
+
 /// What the server and the rebuild loop share.
 pub(super) struct Shared {
     /// The output folder being served.
@@ -215,13 +219,33 @@ fn percent_decode(text: &str) -> Option<String> {
 /// Adds the reload script, and the current error, to every HTML page served.
 async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let is_head = request.method() == Method::HEAD;
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    let error = shared.error.read().expect("no thread panics holding the lock").clone();
+    if response.status() == StatusCode::NOT_FOUND
+        && error.is_some()
+        && !shared.output.join("404.html").is_file()
+    {
+        // No site yet (the first build failed): an empty page to show the error on.
+        response = (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            NO_SITE_YET,
+        )
+            .into_response();
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html || is_head {
+    if !is_html {
+        return response;
+    }
+    if is_head {
+        // GET serves more than the file holds: no length rather than a wrong one.
+        for name in [header::CONTENT_LENGTH, header::ETAG, header::LAST_MODIFIED] {
+            response.headers_mut().remove(name);
+        }
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -231,7 +255,6 @@ async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next)
     };
     let html = String::from_utf8_lossy(&collected.to_bytes()).into_owned();
     let build = shared.build.load(Ordering::SeqCst);
-    let error = shared.error.read().expect("no thread panics holding the lock").clone();
     let mut addition =
         format!("<script src=\"/__gazette/live.js\" data-build=\"{build}\"></script>");
     if let Some(error) = error {
