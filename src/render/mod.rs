@@ -48,7 +48,7 @@ pub fn job_template(job: Job) -> Option<&'static str> {
         Job::Tag { .. } => "tag.html",
         Job::Author { .. } => "author.html",
         Job::ArchiveMonth { .. } => "archive_month.html",
-        Job::ArchiveIndex => "archive.html",
+        Job::ArchiveIndex | Job::ArchiveYear { .. } => "archive.html",
         Job::TagsIndex => "tags.html",
         Job::Search => "search.html",
         Job::NotFound => "404.html",
@@ -63,17 +63,37 @@ const HOME_BLOCK_SIZE: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Job {
     Article(ArticleId),
-    Home { page: usize },
-    Category { index: usize, page: usize },
-    Tag { index: usize, page: usize },
-    Author { index: usize, page: usize },
-    ArchiveMonth { index: usize, page: usize },
+    Home {
+        page: usize,
+    },
+    Category {
+        index: usize,
+        page: usize,
+    },
+    Tag {
+        index: usize,
+        page: usize,
+    },
+    Author {
+        index: usize,
+        page: usize,
+    },
+    ArchiveMonth {
+        index: usize,
+        page: usize,
+    },
     ArchiveIndex,
+    /// One year of the archive: its months, as on the archive index.
+    ArchiveYear {
+        index: usize,
+    },
     TagsIndex,
     Search,
     NotFound,
     SiteFeed,
-    CategoryFeed { index: usize },
+    CategoryFeed {
+        index: usize,
+    },
     Sitemaps,
     NewsSitemap,
     Robots,
@@ -197,6 +217,7 @@ struct HomeBlock<'a> {
 #[derive(Serialize)]
 struct ArchiveYear {
     year: i16,
+    url: String,
     count: usize,
     months: Vec<ArchiveMonthLink>,
 }
@@ -266,6 +287,7 @@ impl<'a> Pages<'a> {
             Job::Author { index, page: n } => page(&site.authors[index].url, n),
             Job::ArchiveMonth { index, page: n } => page(&self.months[index].url, n),
             Job::ArchiveIndex => page(&UrlPath::fixed(&["archive"]), 1),
+            Job::ArchiveYear { index } => page(&self.year_url(index), 1),
             Job::TagsIndex => page(&UrlPath::fixed(&["tags"]), 1),
             Job::Search => page(&UrlPath::fixed(&["search"]), 1),
             Job::NotFound => Some("404.html".to_owned()),
@@ -303,6 +325,7 @@ impl<'a> Pages<'a> {
                 (1..=self.pages(m.articles.len())).map(|page| Job::ArchiveMonth { index, page }),
             );
         }
+        jobs.extend(self.archive_year_jobs());
         jobs.extend([
             Job::ArchiveIndex,
             Job::TagsIndex,
@@ -412,7 +435,15 @@ impl<'a> Pages<'a> {
             }
             Job::ArchiveIndex => {
                 context.insert("years", &self.archive_years());
+                context.insert("archive_year", &None::<i16>);
                 ("archive.html", UrlPath::fixed(&["archive"]), None)
+            }
+            Job::ArchiveYear { index } => {
+                let mut years = self.archive_years();
+                let year = years.swap_remove(index);
+                context.insert("archive_year", &Some(year.year));
+                context.insert("years", &[year]);
+                ("archive.html", self.year_url(index), None)
             }
             Job::TagsIndex => {
                 let tags: Vec<TagSummary<'_>> = site
@@ -527,6 +558,23 @@ impl<'a> Pages<'a> {
             .collect()
     }
 
+    /// `/archive/2026/`: the page of the `index`th year of the archive, newest first.
+    fn year_url(&self, index: usize) -> UrlPath {
+        UrlPath::fixed(&["archive", &self.years()[index].to_string()])
+    }
+
+    /// The pages of the archive's years.
+    pub fn archive_year_jobs(&self) -> impl Iterator<Item = Job> + use<> {
+        (0..self.years().len()).map(|index| Job::ArchiveYear { index })
+    }
+
+    /// The years that have articles, newest first.
+    fn years(&self) -> Vec<i16> {
+        let mut years: Vec<i16> = self.months.iter().map(|m| m.year).collect();
+        years.dedup();
+        years
+    }
+
     fn archive_years(&self) -> Vec<ArchiveYear> {
         let base = &self.site.config.base_url;
         let mut years: Vec<ArchiveYear> = Vec::new();
@@ -544,6 +592,7 @@ impl<'a> Pages<'a> {
                 }
                 _ => years.push(ArchiveYear {
                     year: month.year,
+                    url: base.link(&UrlPath::fixed(&["archive", &month.year.to_string()])),
                     count: link.count,
                     months: vec![link],
                 }),
@@ -588,6 +637,18 @@ impl<'a> Pages<'a> {
         }
         entries.push(sitemaps::Entry { path: "/tags/".to_owned(), lastmod: lastmod(&all) });
         entries.push(sitemaps::Entry { path: "/archive/".to_owned(), lastmod: lastmod(&all) });
+        for (index, year) in self.years().into_iter().enumerate() {
+            let ids: Vec<ArticleId> = self
+                .months
+                .iter()
+                .filter(|m| m.year == year)
+                .flat_map(|m| m.articles.iter().copied())
+                .collect();
+            entries.push(sitemaps::Entry {
+                path: self.year_url(index).as_str().to_owned(),
+                lastmod: lastmod(&ids),
+            });
+        }
         entries.extend(site.articles.iter().filter(|a| !a.doc.draft).map(|a| sitemaps::Entry {
             path: a.url.as_str().to_owned(),
             lastmod: Some(changed(site, a.id)),

@@ -99,6 +99,7 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
     if !jobs.contains(&Job::Home { page: 1 }) {
         jobs.push(Job::Home { page: 1 });
     }
+    jobs.extend(new.archive_year_jobs());
     jobs.extend([
         Job::ArchiveIndex,
         Job::TagsIndex,

@@ -338,6 +338,7 @@ fn structured_data_matches_the_front_matter() {
     let questions = faq["mainEntity"].as_array().unwrap();
     let visible_answers = page.texts(".faq .answer");
     assert_eq!(questions.len(), 2);
+    assert_eq!(visible_answers.len(), questions.len());
     for (q, visible) in questions.iter().zip(&visible_answers) {
         assert_eq!(q["@type"], "Question");
         assert_eq!(
@@ -438,6 +439,11 @@ fn author_and_archive_pages_list_their_articles() {
     assert_eq!(site.page("/authors/bo-reporter/").texts(".card-title"), ["Beta explainer"]);
     let archive = site.page("/archive/");
     assert_eq!(archive.texts(".archive-year h2"), ["2026 5"]);
+    assert_eq!(archive.attrs(".archive-year h2 a", "href"), ["/archive/2026/"]);
+    let year = site.page("/archive/2026/");
+    assert_eq!(year.texts("h1"), ["2026"]);
+    assert_eq!(year.texts(".archive-months li"), ["March 3", "February 1", "January 1"]);
+    assert!(site.read("sitemap.xml").contains("https://example.com/archive/2026/</loc>"));
     assert_eq!(archive.texts(".archive-months li"), ["March 3", "February 1", "January 1"]);
     assert_eq!(
         archive.attrs(".archive-months a", "href"),
