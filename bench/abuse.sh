@@ -5,7 +5,8 @@
 #   bench/abuse.sh [GAZETTE_BIN]
 #
 # Prints one line per case: the wall time, the peak memory, the exit code and the first
-# line gazette printed.
+# line gazette printed. Exits 1 when a case takes 10 s or more, or ends other than built
+# (exit 0) or refused with an error (exit 1): a crash, a stack overflow, a kill. CI runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/release/gazette}
@@ -35,6 +36,8 @@ elif case == "flow YAML 100,000 deep":
 elif case == "block YAML 1,400 deep":
     lines = ["extra:"] + ["  " * i + f"k{i}:" for i in range(1, 1400)] + ["  " * 1400 + "v: 1"]
     print(head + "\n".join(lines) + "\n---\nBody.")
+elif case == "500 KB anchor aliased 2,000 times":
+    print(head + "extra:\n  a: &big \"" + "x" * 500000 + "\"\n  b: [" + ", ".join(["*big"] * 2000) + "]\n---\nBody.")
 elif case == "YAML alias bomb":
     lines = ["extra:", "  a: &a [" + ", ".join(["x"] * 10) + "]"]
     for i in range(9):
@@ -44,9 +47,11 @@ elif case == "YAML alias bomb":
 EOF
 }
 
-printf '%-26s %8s %9s %5s  %s\n' case "wall s" "peak MB" exit "first line"
+failed=0
+printf '%-34s %8s %9s %5s  %s\n' case "wall s" "peak MB" exit "first line"
 for name in "20 MB article" "50,000 tags" "block quotes 10,000 deep" "lists 10,000 deep" \
-  "1 MB of front matter" "flow YAML 100,000 deep" "block YAML 1,400 deep" "YAML alias bomb"; do
+  "1 MB of front matter" "flow YAML 100,000 deep" "block YAML 1,400 deep" "YAML alias bomb" \
+  "500 KB anchor aliased 2,000 times"; do
   site="$WORK/site"
   rm -rf "$site" && mkdir -p "$site/content"
   printf 'title: Abuse\nbase_url: https://example.com/\n' > "$site/site.yaml"
@@ -57,5 +62,10 @@ for name in "20 MB article" "50,000 tags" "block quotes 10,000 deep" "lists 10,0
   set -e
   read -r wall kb < <(tail -n 1 "$WORK/time")
   first=$(head -c 300 "$WORK/err" | head -n 1 | cut -c1-70)
-  printf '%-26s %8s %9d %5s  %s\n' "$name" "$wall" $((kb / 1024)) "$code" "${first:-(built)}"
+  printf '%-34s %8s %9d %5s  %s\n' "$name" "$wall" $((kb / 1024)) "$code" "${first:-(built)}"
+  if [ "$code" -gt 1 ] || awk "BEGIN{exit !($wall >= 10)}"; then
+    echo "  FAILED: must end built or refused (exit 0 or 1) within 10 s" >&2
+    failed=1
+  fi
 done
+exit $failed

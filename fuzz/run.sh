@@ -7,7 +7,8 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). It builds with the stable toolchain:
-# RUSTC_BOOTSTRAP lets cargo-fuzz use the sanitizer flags it needs.
+# RUSTC_BOOTSTRAP lets cargo-fuzz use the sanitizer flags it needs. It builds the working
+# tree as it is: do not edit the sources while it runs.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_EACH=${1:-600}
@@ -29,9 +30,14 @@ for target in "${TARGETS[@]}"; do
   cargo fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -timeout=10 \
     -artifact_prefix="artifacts/$target/" 2>&1 | tee "/tmp/fuzz-$target.log" | grep -E "^#[0-9]+ +(INITED|DONE)|^Done|crash|panicked|ERROR" || true
-  # Keep a minimal corpus that covers the same ground.
-  mkdir -p "corpus/$target.min"
-  cargo fuzz run "$target" "corpus/$target.min" "corpus/$target" -- -merge=1 >/dev/null 2>&1 || true
-  rm -rf "corpus/$target" && mv "corpus/$target.min" "corpus/$target"
+  # Keep a minimal corpus that covers the same ground; the full one stays if that fails.
+  rm -rf "corpus/$target.min" && mkdir -p "corpus/$target.min"
+  if cargo fuzz run "$target" "corpus/$target.min" "corpus/$target" -- -merge=1 >"/tmp/fuzz-merge-$target.log" 2>&1 &&
+    [ -n "$(ls -A "corpus/$target.min")" ]; then
+    rm -rf "corpus/$target" && mv "corpus/$target.min" "corpus/$target"
+  else
+    echo "   (corpus not minimised: see /tmp/fuzz-merge-$target.log)"
+    rm -rf "corpus/$target.min"
+  fi
   echo "   crashes kept: $(find "artifacts/$target" -type f | wc -l)"
 done

@@ -42,6 +42,10 @@ tags: ["../..", "/", "\\", "a/b"]"#,
         ),
         ("emoji", "title: \"🚀🔥\"\nslug: \"🚀\"\ncategory: \"🌍\"\ntags: [\"🔥\", \"💧\"]"),
         (
+            "slashes",
+            "title: \"Slashes\"\nslug: \"/etc/evil\\\\..\\\\x\\0y\"\ncategory: \"..\\\\..\\\\evil\"\ntags: [\"/\"]",
+        ),
+        (
             "long",
             &format!(
                 "title: \"{long}\"\nslug: \"{long}\"\ncategory: \"{long}\"\ntags: [\"{long}\"]"
@@ -83,6 +87,13 @@ tags: ["../..", "/", "\\", "a/b"]"#,
         .collect();
     assert!(titles.contains(&"../../etc/passwd".to_owned()), "{titles:?}");
     assert!(titles.contains(&"🚀🔥".to_owned()), "{titles:?}");
+    assert!(titles.contains(&"Slashes".to_owned()), "{titles:?}");
+    assert_eq!(titles.len(), cases.len(), "one page per article: {titles:?}");
+    // The paths the names spell, taken literally from the output folder, hold nothing.
+    for escape in ["../../../tmp/evil", "../../outside", "../../etc/passwd", "/etc/evil"] {
+        let target = site.out().join(escape.trim_start_matches('/'));
+        assert!(!target.exists(), "{escape}");
+    }
 }
 
 #[test]
@@ -485,13 +496,26 @@ fn a_megabyte_of_front_matter_builds_and_deep_yaml_is_refused() {
             vec![format!("*{prev}"); 10].join(", ")
         ));
     }
+    let big_anchor = format!(
+        "extra:\n  a: &big \"{}\"\n  b: [{}]",
+        "x".repeat(500_000),
+        vec!["*big"; 2_000].join(", ")
+    );
     for (yaml, expected) in [
         (
             flow,
             "error: invalid YAML: lists and maps nest more than 64 deep here\n --> content/a.md:4:76",
         ),
         (block, "error: invalid YAML: values nest too deep here\n   --> content/a.md:"),
-        (bomb, "error: invalid YAML: aliases (`*name`) repeat too much data\n --> content/a.md:"),
+        (
+            bomb,
+            "error: invalid YAML: aliases (`*name`) repeat too much data\n  --> content/a.md:11:22",
+        ),
+        // Few repeats of a large anchor: refused by size before any is expanded.
+        (
+            big_anchor,
+            "error: invalid YAML: aliases (`*name`) repeat too much data\n --> content/a.md:6:205",
+        ),
     ] {
         let (out, _, _) =
             build_one(&format!("---\ntitle: Deep\ndate: 2026-01-01\n{yaml}\n---\nBody.\n"));
