@@ -39,7 +39,8 @@ if [ "${1:-}" = "--scale" ]; then
     walls=""; peak=0
     for i in $(seq 1 "$RUNS"); do
       rm -rf "$site/output"; sync
-      /usr/bin/time -f '%e %M' -o "$BENCH/time.scale.$n" "$BIN" build --root "$site" --quiet
+      /usr/bin/time -f '%e %M' -o "$BENCH/time.scale.$n" "$BIN" build --root "$site" --quiet \
+        2> "$BENCH/build.scale.$n.log"
       read -r wall rss < "$BENCH/time.scale.$n"
       echo "  $n articles, run $i: $wall s, $((rss / 1024)) MB" >&2
       walls+="$wall "; [ "$rss" -gt "$peak" ] && peak=$rss

@@ -46,12 +46,18 @@ impl BuildArgs {
     }
 }
 
+/// A build shows this many warnings; `check` shows them all.
+const MAX_WARNINGS_SHOWN: usize = 20;
+
 /// Runs the build and prints its summary and warnings.
 pub fn run(args: &BuildArgs) -> Result<()> {
     let options = args.options();
     let report = pipeline::build(&options)?;
-    for warning in &report.warnings {
+    for warning in report.warnings.iter().take(MAX_WARNINGS_SHOWN) {
         crate::cli::print_diagnostic(warning);
+    }
+    if let Some(more) = report.warnings.len().checked_sub(MAX_WARNINGS_SHOWN).filter(|&n| n > 0) {
+        eprintln!("... and {more} more warning(s): `gazette check` lists them all");
     }
     if args.timings {
         for (stage, time) in &report.timings {

@@ -741,3 +741,24 @@ fn dangerous_output_folders_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(holder.path().join("site.yaml").exists());
 }
+
+#[test]
+fn a_build_shows_twenty_warnings_and_counts_the_rest() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    for i in 0..25 {
+        site.write(
+            &format!("content/a{i:02}.md"),
+            &format!("---\ntitle: A{i}\ndate: 2026-01-01\ntags: [only-{i}]\n---\nBody.\n"),
+        );
+    }
+    let out = site.run(&["build", "--quiet"]);
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning: the tag `only-").count(), 20, "{err}");
+    assert!(
+        err.trim_end().ends_with("... and 5 more warning(s): `gazette check` lists them all"),
+        "{err}"
+    );
+    let check = site.run(&["check"]);
+    assert_eq!(stderr(&check).matches("warning: the tag `only-").count(), 25);
+}
