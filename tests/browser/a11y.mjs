@@ -45,6 +45,16 @@ export async function a11y() {
     }
     console.log(`  axe-core: ${runs} runs (${Object.keys(DEMO_PAGES).length} pages × ${SCHEMES.length} schemes × ${WIDTHS.length} widths, ${Object.keys(OTHER_PAGES).length} more page types × ${SCHEMES.length} schemes at 375 px)`);
 
+    // Nothing overflows at the widest supported width either.
+    const wide = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const widePage = await wide.newPage();
+    for (const [kind, path] of Object.entries({ ...DEMO_PAGES, ...OTHER_PAGES })) {
+      await open(widePage, server.url, kind, path);
+      const scroll = await widePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (scroll > 0) fail(`${kind} /${path}`, `overflows sideways at 1440 px by ${scroll} px`);
+    }
+    await wide.close();
+
     // Structure, overflow and keyboard, at the narrowest supported width.
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
@@ -164,7 +174,7 @@ export async function a11y() {
     await server.stop();
   }
   if (problems.length) throw new Error(`${problems.length} accessibility or layout problem(s):\n\n${problems.join("\n\n")}`);
-  console.log("ok - accessibility: axe-core clean light and dark at 375 and 1280 px; no overflow at 360 px; headings, landmarks, skip link, focus, search, FAQ without JS, print");
+  console.log("ok - accessibility: axe-core clean light and dark at 375 and 1280 px; no overflow at 360 or 1440 px; headings, landmarks, skip link, focus, search, FAQ without JS, print");
 }
 
 /** Opens one of the demo pages; the search page gets a query typed so results show. */

@@ -115,6 +115,7 @@ export const OTHER_PAGES = {
   "tags index": "tags/",
   author: "authors/priya-raman/",
   archive: "archive/",
+  "archive year": "archive/2026/",
   "archive month": "archive/2026/03/",
 };
 

@@ -1,6 +1,7 @@
 // Every HTML page of the built demo site is valid HTML, by html-validate with
 // .htmlvalidate.json (html-validate:recommended, two stylistic rules relaxed; README.md says why).
 // Every page type must be present, so a template that stops rendering cannot pass unnoticed.
+// No page but /search/ runs a script: reading needs no JavaScript.
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { HtmlValidate, formatterFactory } from "html-validate";
@@ -15,6 +16,7 @@ const TYPES = {
   "tags index": (p) => p === "tags/index.html",
   author: (p) => /^authors\/[^/]+\/index\.html$/.test(p),
   archive: (p) => p === "archive/index.html",
+  "archive year": (p) => /^archive\/\d{4}\/index\.html$/.test(p),
   "archive month": (p) => /^archive\/\d{4}\/\d{2}\/index\.html$/.test(p),
   search: (p) => p === "search/index.html",
   404: (p) => p === "404.html",
@@ -34,6 +36,12 @@ export async function validate() {
       const path = relative(out, file);
       const html = readFileSync(file, "utf8");
       for (const [type, test] of Object.entries(TYPES)) if (test(path, html)) seen[type]++;
+      // Reading needs no JavaScript: only the search page runs a script; others carry data.
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      const running = scripts.filter((tag) => !tag.includes('type="application/ld+json"'));
+      if (running.length && path !== "search/index.html") {
+        throw new Error(`${path} runs a script (${running.join(" ")}): only /search/ may`);
+      }
       const report = await validator.validateString(html, path);
       errors += report.errorCount;
       warnings += report.warningCount;
