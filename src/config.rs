@@ -120,15 +120,15 @@ struct RawConfig {
 /// Reads `<root>/site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config> {
     let file = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&file) {
+    let text = match crate::content::read_text(&file, Path::new(CONFIG_FILE)) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
                 "no `{CONFIG_FILE}` in `{}`: run gazette inside a site folder, pass `--root DIR`, or create a site with `gazette init`",
                 crate::error::display_path(root)
             )));
         }
-        Err(e) => return Err(Error::io(file, e)),
+        Err(e) => return Err(e),
     };
     parse_config(root, &text).map_err(Error::contents)
 }

@@ -358,6 +358,28 @@ fn non_utf8_article_is_a_clear_error() {
     ");
 }
 
+#[test]
+fn non_utf8_config_and_templates_are_clear_errors() {
+    let site = Site::empty("title: T\n");
+    std::fs::write(site.path().join("site.yaml"), b"title: Caf\xe9\nbase_url: https://e.com/\n")
+        .unwrap();
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: this file is not UTF-8 text\n --> site.yaml:1:11"));
+    std::fs::write(site.path().join("site.yaml"), MINIMAL_SITE).unwrap();
+    site.write("themes/default/templates/404.html", "ok");
+    std::fs::write(site.path().join("themes/default/templates/404.html"), b"\xff").unwrap();
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(
+            "error: this file is not UTF-8 text\n --> themes/default/templates/404.html:1:1"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
 // ---- pages -----------------------------------------------------------------------
 
 #[test]
@@ -562,6 +584,16 @@ fn listings_are_newest_first_and_paginated() {
         titles("/tags/diplomacy/"),
         ["Beta explainer", "Alpha: talks resume in the capital"]
     );
+    // Categories paginate like the rest.
+    site.write(
+        "content/world/omega.md",
+        "---\ntitle: Omega, newest\ndate: 2026-04-01\ncategory: World\ntags: [trade]\n---\nBody.\n",
+    );
+    site.build(&[]);
+    let titles = |url: &str| site.page(url).texts(".card-title");
+    assert_eq!(titles("/world/"), ["Omega, newest", "Beta explainer"]);
+    assert_eq!(titles("/world/page/2/"), ["Alpha: talks resume in the capital"]);
+    assert!(!site.out().join("world/page/3").exists());
 }
 
 #[test]
@@ -618,6 +650,51 @@ fn demo_site_builds_with_no_broken_links() {
         .count();
     assert!(articles >= 10, "only {articles} pages");
     assert_eq!(broken_links(&target, "/"), Vec::<String>::new());
+}
+
+#[test]
+fn demo_articles_meet_the_brief() {
+    // Ten or more published explainers in varied categories, each 600+ words with key
+    // points, 3+ FAQ entries, related links and 3-6 tags shared with other articles; one
+    // with a code block.
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut articles = Vec::new();
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let (front, body) = text[4..].split_once("\n---\n").expect("front matter");
+        let front: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+        if front["draft"].as_bool() == Some(true) {
+            continue;
+        }
+        articles.push((entry.path().to_owned(), front, body.to_owned()));
+    }
+    assert!(articles.len() >= 10, "{} published articles", articles.len());
+    let mut tag_uses = std::collections::HashMap::new();
+    for (_, front, _) in &articles {
+        for tag in front["tags"].as_sequence().unwrap() {
+            *tag_uses.entry(tag.as_str().unwrap().to_lowercase()).or_insert(0) += 1;
+        }
+    }
+    let mut categories = std::collections::HashSet::new();
+    for (path, front, body) in &articles {
+        let name = path.display();
+        categories.insert(front["category"].as_str().unwrap().to_owned());
+        let words = body.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric));
+        assert!(words.count() >= 600, "{name}: under 600 words");
+        assert!(!front["key_points"].as_sequence().unwrap().is_empty(), "{name}: key points");
+        assert!(front["faq"].as_sequence().unwrap().len() >= 3, "{name}: FAQ");
+        assert!(!front["related"].as_sequence().unwrap().is_empty(), "{name}: related");
+        let tags = front["tags"].as_sequence().unwrap();
+        assert!((3..=6).contains(&tags.len()), "{name}: {} tags", tags.len());
+        let shared = tags.iter().filter(|t| tag_uses[&t.as_str().unwrap().to_lowercase()] > 1);
+        assert!(shared.count() >= 1, "{name}: no tag shared with another article");
+    }
+    assert!(categories.len() >= 6, "{categories:?}");
+    assert!(articles.iter().any(|(_, _, body)| body.contains("\n```")), "no code block");
 }
 
 // ---- themes ----------------------------------------------------------------------
@@ -740,6 +817,20 @@ fn dangerous_output_folders_are_refused() {
     let out = site.run(&["build", "--output", holder.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(holder.path().join("site.yaml").exists());
+    // The home folder, even empty of sites.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("notes.txt"), "mine").unwrap();
+    let out = assert_cmd::Command::cargo_bin("gazette")
+        .unwrap()
+        .current_dir(site.path())
+        .env("NO_COLOR", "1")
+        .env("HOME", home.path())
+        .args(["build", "--output", home.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("it is your home folder"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(home.path().join("notes.txt")).unwrap(), "mine");
 }
 
 #[test]
