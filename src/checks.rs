@@ -267,14 +267,25 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
 fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {
     for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {
         let article = site.article(tag.articles[0]);
-        let (line, column) = article.doc.lines.tags;
-        found.push(
-            Diagnostic::warning(
-                Location::new(&article.doc.source, line.max(1)).with_column(column.max(1)),
-                format!("the tag `{}` is used by this article only", tag.name),
-            )
-            .with_hint("a tag links explainers together; reuse an existing tag or drop it"),
-        );
+        let doc = &article.doc;
+        // The caret goes under the tag's name, or under the list when it is not found.
+        let written = doc.tags.iter().position(|t| t.slug == tag.slug);
+        let (line, column, width) = match written.and_then(|i| doc.lines.tag_names.get(i)) {
+            Some(&(line, column)) if line > 0 => {
+                let name = &doc.tags[written.expect("found above")].name;
+                (line, column, Some(name.chars().count()))
+            }
+            _ => (doc.lines.tags.0, doc.lines.tags.1, None),
+        };
+        let mut d = Diagnostic::warning(
+            Location::new(&doc.source, line.max(1)).with_column(column.max(1)),
+            format!("the tag `{}` is used by this article only", tag.name),
+        )
+        .with_hint("a tag links explainers together; reuse an existing tag or drop it");
+        if let Some(width) = width {
+            d = d.with_width(width);
+        }
+        found.push(d);
     }
 }
 

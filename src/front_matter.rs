@@ -70,6 +70,8 @@ pub struct KeyLines {
     pub summary: Pos,
     pub image: Pos,
     pub tags: Pos,
+    /// One per tag (as in [`FrontMatter::tags`]): where its name is written.
+    pub tag_names: Vec<Pos>,
     /// One per `related` entry: where its `url` is.
     pub related: Vec<Pos>,
     /// One per `faq` entry: where its `question` is.
@@ -283,6 +285,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         summary: pos_of("summary"),
         image: pos_of("image"),
         tags: pos_of("tags"),
+        tag_names: name_positions(yaml_text, yaml_line, &tags),
         related: related_lines,
         faq: faq_lines,
     };
@@ -362,6 +365,36 @@ pub fn check_link_url(url: &str) -> Result<(), &'static str> {
         None if url.starts_with('/') || url.starts_with('#') => Ok(()),
         None => Err("is not a link: start it with `/` for a page of this site or `https://`"),
     }
+}
+
+/// Where each tag's name is written, searching the `tags` block in order: `(line,
+/// column)` in the whole file, or `(0, 0)` for a name not found as written.
+fn name_positions(yaml_text: &str, yaml_line: usize, tags: &[TagName]) -> Vec<Pos> {
+    let Some((_, start, _)) = yaml::top_level_keys(yaml_text).find(|(k, ..)| *k == "tags") else {
+        return vec![(0, 0); tags.len()];
+    };
+    // The block: the key's line and the indented lines after it.
+    let lines: Vec<&str> = yaml_text
+        .lines()
+        .enumerate()
+        .skip(start - 1)
+        .take_while(|(i, text)| *i == start - 1 || text.starts_with([' ', '\t', '-', '#']))
+        .map(|(_, text)| text)
+        .collect();
+    let mut from = (0, "tags:".len());
+    tags.iter()
+        .map(|tag| {
+            for (i, text) in lines.iter().enumerate().skip(from.0) {
+                let skip = if i == from.0 { from.1.min(text.len()) } else { 0 };
+                if let Some(at) = text.get(skip..).and_then(|t| t.find(tag.name.as_str())) {
+                    let byte = skip + at;
+                    from = (i, byte + tag.name.len());
+                    return (yaml_line + start - 1 + i, text[..byte].chars().count() + 1);
+                }
+            }
+            (0, 0)
+        })
+        .collect()
 }
 
 /// Lines (in the whole file) of `field` in each item of the top-level list `key`.

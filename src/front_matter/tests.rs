@@ -147,3 +147,13 @@ fn every_problem_of_one_file_is_reported_at_once() {
 fn a_syntax_error_stops_at_itself() {
     assert_eq!(errors("---\ntitle: \"T\ndate: 2026-01-02\n---\n").len(), 1);
 }
+
+#[test]
+fn each_tag_name_has_its_position() {
+    let p = parse("---\ntitle: T\ndate: 2026-01-02\ntags: [interest-rates, \"rate\", RATE]\n---\n")
+        .unwrap();
+    // `RATE` is the same tag as `rate` (by slug) and is dropped.
+    assert_eq!(p.front.lines.tag_names, [(4, 8), (4, 25)]);
+    let p = parse("---\ntitle: T\ntags:\n  - alpha\n  - beta\ndate: 2026-01-02\n---\n").unwrap();
+    assert_eq!(p.front.lines.tag_names, [(4, 5), (5, 5)]);
+}

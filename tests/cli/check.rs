@@ -180,10 +180,10 @@ fn untagged_articles_and_one_off_tags_are_warnings() {
       = help: tags link it to related explainers: `tags: [topic-one, topic-two]`
 
     warning: the tag `lonely` is used by this article only
-     --> content/world/beta.md:5:7
+     --> content/world/beta.md:5:8
       |
     5 | tags: [lonely]
-      |       ^^^^^^^^
+      |        ^^^^^^
       |
       = help: a tag links explainers together; reuse an existing tag or drop it
 
