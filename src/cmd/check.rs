@@ -83,18 +83,25 @@ pub fn run(args: &CheckArgs) -> i32 {
         Format::Json => {
             let mut problems: Vec<JsonProblem<'_>> = others
                 .iter()
-                .map(|e| JsonProblem {
-                    severity: Severity::Error,
-                    file: match e {
-                        Error::Template { article: Some(a), .. } => display_path(a),
-                        Error::Template { template, .. } => template.clone(),
-                        Error::Io { path, .. } => display_path(path),
-                        _ => String::new(),
-                    },
-                    line: None,
-                    column: None,
-                    message: e.render(false).trim_end().to_owned(),
-                    hint: None,
+                .map(|e| {
+                    let message = e.render(false).trim_end().to_owned();
+                    let (file, line, column) = match e {
+                        Error::Template { article: Some(a), .. } => (display_path(a), None, None),
+                        Error::Template { template, .. } => {
+                            let (line, column) = template_position(&message).unzip();
+                            (template.clone(), line, column)
+                        }
+                        Error::Io { path, .. } => (display_path(path), None, None),
+                        _ => (String::new(), None, None),
+                    };
+                    JsonProblem {
+                        severity: Severity::Error,
+                        file,
+                        line,
+                        column,
+                        message,
+                        hint: None,
+                    }
                 })
                 .collect();
             problems.extend(diagnostics.iter().map(json_problem));
@@ -103,6 +110,16 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     }
     i32::from(errors > 0 || (args.strict && warnings > 0))
+}
+
+/// The line and column of Tera's `--> name:line:column` pointer, if its report has one.
+fn template_position(report: &str) -> Option<(usize, usize)> {
+    let (_, rest) = report.split_once("--> ")?;
+    let pointer = rest.lines().next()?;
+    let mut numbers = pointer.rsplitn(3, ':');
+    let column = numbers.next()?.trim().parse().ok()?;
+    let line = numbers.next()?.parse().ok()?;
+    Some((line, column))
 }
 
 fn json_problem(d: &Diagnostic) -> JsonProblem<'_> {

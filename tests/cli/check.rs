@@ -296,6 +296,16 @@ fn json_output_lists_every_problem() {
     assert_eq!(first["hint"], "check the address; site paths look like `/category/slug/`");
     let lines: Vec<u64> = problems.iter().map(|p| p["line"].as_u64().unwrap()).collect();
     assert_eq!(lines, [9, 14, 14]);
+    // Template errors carry their file, line and column.
+    let site = Site::fixture("check/clean");
+    site.write("themes/default/templates/404.html", "line one\n{{ page.title | nofilter }}\n");
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let problem = &report["problems"][0];
+    assert_eq!(problem["file"], "themes/default/templates/404.html");
+    assert_eq!((problem["line"].as_u64(), problem["column"].as_u64()), (Some(2), Some(17)));
+    assert!(problem["message"].as_str().unwrap().contains("Unknown filter `nofilter`"));
     // Warnings come through JSON too.
     let warnings = Site::fixture("check/warnings").run(&["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&warnings)).unwrap();
