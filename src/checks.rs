@@ -209,7 +209,11 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
                 "image without alt text",
             )
             .with_width(link.width)
-            .with_hint("describe the image between the brackets: `![A flooded street](...)`"),
+            .with_hint(if link.raw_html {
+                "describe the image in an `alt` attribute: `<img alt=\"A flooded street\" ...>` (`alt=\"\"` if it only decorates)"
+            } else {
+                "describe the image between the brackets: `![A flooded street](...)`"
+            }),
         );
     }
     if doc.image.is_some() && doc.image_alt.is_none() {

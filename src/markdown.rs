@@ -101,6 +101,8 @@ pub struct BodyLink {
     pub is_image: bool,
     /// For images: the alt text is empty.
     pub missing_alt: bool,
+    /// Written as an HTML tag, not in Markdown.
+    pub raw_html: bool,
 }
 
 /// Whether a link to `url` could run code when followed or loaded: `javascript:`,
@@ -357,6 +359,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     width: self.underline_width(&range),
                     is_image: true,
                     missing_alt: false,
+                    raw_html: false,
                 });
                 self.image = Some((self.rewrite(&dest_url), String::new(), title.to_string()));
             }
@@ -372,12 +375,17 @@ impl<'a, 'o> Renderer<'a, 'o> {
                         width: self.underline_width(&range),
                         is_image: false,
                         missing_alt: false,
+                        raw_html: false,
                     });
                     CowStr::from(self.rewrite(&dest_url))
                 };
                 self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Html(_) | Event::InlineHtml(_) if !self.options.unsafe_html => {}
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                self.note_raw_images(html, offset);
+                self.emit(event);
+            }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
             Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -500,6 +508,36 @@ impl<'a, 'o> Renderer<'a, 'o> {
         html.push_str(&inner);
         html.push_str("</code></pre>\n");
         self.emit(Event::Html(html.into()));
+    }
+
+    /// Records the `<img>` tags of raw HTML, for `check`: an image without `alt` text is
+    /// as much a problem in HTML as in Markdown.
+    fn note_raw_images(&mut self, html: &str, offset: usize) {
+        let lower = html.to_ascii_lowercase();
+        for (at, _) in lower.match_indices("<img") {
+            let tag = &lower[at..lower[at..].find('>').map_or(lower.len(), |end| at + end + 1)];
+            let attribute = |name: &str| {
+                let start = tag.find(&format!(" {name}="))? + name.len() + 2;
+                let value = &html[at + start..at + tag.len()];
+                let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'');
+                let value = value.trim_start_matches(['"', '\'']);
+                let end = value
+                    .find(|c: char| quote.map_or(c.is_whitespace() || c == '>', |q| c == q))
+                    .unwrap_or(value.len());
+                Some(value[..end].to_owned())
+            };
+            let (line, column) = self.position(offset + at);
+            self.body.links.push(BodyLink {
+                target: attribute("src").unwrap_or_default(),
+                line,
+                column,
+                width: tag.lines().next().map_or(1, |l| l.chars().count()),
+                is_image: true,
+                // `alt=""` marks a decorative image on purpose.
+                missing_alt: attribute("alt").is_none(),
+                raw_html: true,
+            });
+        }
     }
 
     fn end_image(&mut self) {

@@ -195,3 +195,18 @@ fn links_that_run_code_are_dead() {
     assert!(runs_code(" java\tscript:x") && runs_code("java\nscript:x"));
     assert!(!runs_code("/notes/javascript:intro/") && !runs_code("#data:x"));
 }
+
+#[test]
+fn raw_html_images_are_recorded_for_the_alt_check() {
+    let b = body(
+        "Text <img src=\"/a.png\"> and <img src=\"/b.png\" alt=\"B\">.\n\n<IMG SRC='/c.png' ALT=''>\n",
+    );
+    let images: Vec<(&str, bool, usize)> = b
+        .links
+        .iter()
+        .filter(|l| l.is_image)
+        .map(|l| (l.target.as_str(), l.missing_alt, l.line))
+        .collect();
+    assert_eq!(images, [("/a.png", true, 1), ("/b.png", false, 1), ("/c.png", false, 3)]);
+    assert_eq!(b.links[0].column, 6);
+}

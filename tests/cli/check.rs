@@ -111,7 +111,15 @@ fn images_without_alt_text_are_errors() {
        |
        = help: describe the image between the brackets: `![A flooded street](...)`
 
-    checked 2 article(s): 2 error(s), 0 warning(s)
+    error: image without alt text
+      --> content/world/alpha.md:14:9
+       |
+    14 | <figure><img src="/images/pic.svg" width="10"></figure>
+       |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: describe the image in an `alt` attribute: `<img alt="A flooded street" ...>` (`alt=""` if it only decorates)
+
+    checked 2 article(s): 3 error(s), 0 warning(s)
     "#);
 }
 
