@@ -115,7 +115,7 @@ fn load_site_with(
     }
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let site = Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name))
-        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
+        .map_err(|problems| site_problems(&options.root, problems))?;
     report.articles = site.articles.len();
     Ok((site, report))
 }
@@ -196,6 +196,13 @@ struct Documents {
     report: BuildReport,
     /// Every problem of the files that did not load.
     failed: Vec<Error>,
+}
+
+/// The problems found when assembling the site (two articles at one URL, for instance),
+/// each with its source line.
+fn site_problems(root: &Path, mut problems: Vec<Diagnostic>) -> Error {
+    content::add_excerpts(root, &mut problems);
+    Error::Many(problems.into_iter().map(Error::content).collect())
 }
 
 /// How the body store is named in messages (it has no name on disk).
@@ -337,7 +344,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let config = load_config(options)?;
     let theme = theme::load_theme(&config);
     let spill = spill_for(options)?;
-    let Documents { documents, assets, report, mut failed } =
+    let Documents { documents, assets, report, failed } =
         load_documents(&config, options, &mut timer, Some(&spill))?;
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
         errors.splice(0..0, first.into_iter().flat_map(flatten));
@@ -353,10 +360,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let site = match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(site) => site,
-        Err(problems) => {
-            failed.extend(problems.into_iter().map(Error::content));
-            return fail(failed, None);
-        }
+        Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
     };
     let discard = |_: &Path, _: &[u8]| Ok(());
     let mut found = match render_and_check(&site, &mut theme, &discard, &mut timer) {

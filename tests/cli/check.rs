@@ -81,13 +81,17 @@ fn anchors_that_match_no_heading_are_errors() {
 fn two_articles_with_one_url_are_an_error() {
     let (code, err) = check("duplicate_urls", &[]);
     assert_eq!(code, 1);
-    insta::assert_snapshot!(err, @"
+    insta::assert_snapshot!(err, @r#"
     error: this article has the URL `/world/same/`, like `content/a/same.md`
-     --> content/b/same.md:2
+     --> content/b/same.md:2:1
+      |
+    2 | title: "Two"
+      | ^^^^^^^^^^^^
+      |
       = help: give one of them another `slug:` or `category:`
 
     1 error(s), 0 warning(s)
-    ");
+    "#);
 }
 
 #[test]
