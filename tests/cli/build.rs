@@ -333,11 +333,15 @@ fn duplicate_urls_name_both_files() {
         .write("content/b/same.md", &article("Two", "2026-01-02", ""));
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!(stderr(&out), @"
+    insta::assert_snapshot!(stderr(&out), @r#"
     error: this article has the URL `/news/same/`, like `content/a/same.md`
-     --> content/b/same.md:2
+     --> content/b/same.md:2:1
+      |
+    2 | title: "Two"
+      | ^^^^^^^^^^^^
+      |
       = help: give one of them another `slug:` or `category:`
-    ");
+    "#);
 }
 
 #[test]
