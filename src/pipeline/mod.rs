@@ -262,7 +262,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
-    let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer)?;
+    let (files, problems) =
+        render_and_check(&site, &mut theme, &write, &mut timer, Default::default())?;
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
@@ -321,6 +322,7 @@ pub fn build_in_memory(
             .filter(|(name, _)| name.ends_with(".html"))
             .map(|(name, bytes)| (name.clone(), checks::collect_ids(bytes)))
             .collect(),
+        ..Default::default()
     };
     let findings = checks::check_site(&site, &outputs);
     Ok((files, findings))
@@ -362,11 +364,6 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         Ok(site) => site,
         Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
     };
-    let discard = |_: &Path, _: &[u8]| Ok(());
-    let mut found = match render_and_check(&site, &mut theme, &discard, &mut timer) {
-        Ok((_, found)) => found,
-        Err(e) => return fail(failed, Some(e)),
-    };
     let unparsed: std::collections::BTreeSet<PathBuf> = failed
         .iter()
         .filter_map(|e| match e {
@@ -374,23 +371,16 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
             _ => None,
         })
         .collect();
-    // A link may point at an article that failed to parse: a link ending in the slug of
-    // such a file's name is checked once that file parses.
-    let unparsed_slugs: std::collections::HashSet<String> = unparsed
+    let unparsed_slugs = unparsed
         .iter()
-        .filter_map(|p| p.file_stem())
+        .filter_map(|path| path.file_stem())
         .map(|stem| crate::url::Slug::new(&stem.to_string_lossy()).as_str().to_owned())
         .collect();
-    found.retain(|d| {
-        let Some(target) = d.message.strip_prefix("link to `").and_then(|m| m.split('`').next())
-        else {
-            return true;
-        };
-        let path = target.split(['#', '?']).next().unwrap_or("");
-        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        !(d.message.ends_with("matches no page or file of the site")
-            && unparsed_slugs.contains(last))
-    });
+    let discard = |_: &Path, _: &[u8]| Ok(());
+    let found = match render_and_check(&site, &mut theme, &discard, &mut timer, unparsed_slugs) {
+        Ok((_, found)) => found,
+        Err(e) => return fail(failed, Some(e)),
+    };
     let mut problems = report.warnings;
     problems.extend(failed.into_iter().filter_map(|e| match e {
         Error::Content(d) => Some(*d),
@@ -403,15 +393,17 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
 }
 
 /// Renders the site into `write`, recording what was written, then runs the content
-/// checks. Returns the number of files and the checks' findings.
+/// checks (see [`checks::Outputs::unparsed`]). Returns the number of files and the
+/// checks' findings.
 fn render_and_check(
     site: &Site,
     theme: &mut theme::Theme,
     write: render::Sink<'_>,
     timer: &mut Timer,
+    unparsed: std::collections::HashSet<String>,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let anchored = checks::anchored_pages(site);
-    let outputs = Mutex::new(checks::Outputs::default());
+    let outputs = Mutex::new(checks::Outputs { unparsed, ..Default::default() });
     let record = |rel: &Path, bytes: &[u8]| {
         let key = crate::error::display_path(rel);
         let ids = anchored.contains(&key).then(|| checks::collect_ids(bytes));

@@ -119,7 +119,7 @@ impl Session {
                 written += 1;
             }
             let (files, ids) = recorder.finish();
-            let outputs = checks::Outputs { files, ids };
+            let outputs = checks::Outputs { files, ids, ..Default::default() };
             let findings: Vec<Vec<Diagnostic>> = site
                 .articles
                 .par_iter()
@@ -255,7 +255,8 @@ impl Session {
             .collect();
         let mut ids = self.ids.clone();
         ids.extend(new_ids.clone());
-        let outputs = checks::Outputs { files: std::mem::take(&mut self.files), ids };
+        let outputs =
+            checks::Outputs { files: std::mem::take(&mut self.files), ids, ..Default::default() };
         let mut findings = self.findings.clone();
         for article in &site.articles {
             let edited = changed.contains(&(Arc::as_ptr(&article.doc) as usize));
@@ -413,7 +414,7 @@ impl Session {
             };
             !l.all.iter().any(touched) && !l.anchored.iter().any(|f| moved.contains(f))
         };
-        let outputs = checks::Outputs { files: expected, ids };
+        let outputs = checks::Outputs { files: expected, ids, ..Default::default() };
         let findings: Vec<Vec<Diagnostic>> = site
             .articles
             .par_iter()
