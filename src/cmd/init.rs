@@ -57,15 +57,7 @@ fn write(dir: &Path, rel: &str, text: &str) -> Result<()> {
 
 fn write_bytes(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(&path, e))
+    super::write_new_file(&path, &path, bytes)
 }
 
 const SITE_YAML: &str = r#"# The site's settings. Only title and base_url are required.

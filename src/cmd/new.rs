@@ -46,15 +46,7 @@ pub fn run(args: &NewArgs) -> Result<()> {
         args.tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     let today = jiff::Zoned::now().date();
     let text = article_text(title, &today.to_string(), &category, &tags, config.author.as_deref());
-    let parent = path.parent().expect("content/<category>/ has a parent");
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    // `create_new` fails if the file appeared meanwhile: never overwrite.
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| Error::io(&rel, e))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&rel, e))?;
+    super::write_new_file(&path, &rel, text.as_bytes())?;
     println!("{}", display_path(&rel));
     Ok(())
 }
