@@ -194,12 +194,11 @@ pub fn from_str_all<T: DeserializeOwned>(
 /// Blanks out the top-level key whose block holds `line` (1-based), the key's own line
 /// and its indented lines; returns the key, or `None` when no such key holds the line.
 fn blank_block(lines: &mut [String], line: usize) -> Option<String> {
-    let is_key = |text: &str| {
-        !text.starts_with([' ', '\t', '#', '-']) && !text.trim().is_empty() && text.contains(':')
-    };
-    let start = (0..line.min(lines.len())).rev().find(|&i| is_key(&lines[i]))?;
-    let key = lines[start].split_once(':')?.0.trim().trim_matches(['"', '\'']).to_owned();
-    let end = (start + 1..lines.len()).find(|&i| is_key(&lines[i])).unwrap_or(lines.len());
+    let start = (0..line.min(lines.len())).rev().find(|&i| top_level_key(&lines[i]).is_some())?;
+    let key = top_level_key(&lines[start])?.to_owned();
+    let end = (start + 1..lines.len())
+        .find(|&i| top_level_key(&lines[i]).is_some())
+        .unwrap_or(lines.len());
     for text in &mut lines[start..end] {
         text.clear();
     }
@@ -509,14 +508,17 @@ pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 ///
 /// Used to point at a key when serde_yaml cannot say where a problem is.
 pub fn top_level_keys(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
-    text.lines().enumerate().filter_map(|(i, line)| {
-        if line.starts_with([' ', '\t', '#', '-']) {
-            return None;
-        }
-        let (key, _) = line.split_once(':')?;
-        let key = key.trim().trim_matches(['"', '\'']);
-        (!key.is_empty()).then_some((key, i + 1, 1))
-    })
+    text.lines().enumerate().filter_map(|(i, line)| top_level_key(line).map(|key| (key, i + 1, 1)))
+}
+
+/// The key a line of a block-style mapping starts at the top level, if it does.
+fn top_level_key(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '#', '-']) {
+        return None;
+    }
+    let (key, _) = line.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    (!key.is_empty()).then_some(key)
 }
 
 /// Where the value of top-level `key` starts: `(line, column)` inside `text`, 1-based.
