@@ -175,39 +175,68 @@ pub fn render_inline(text: &str, options: &Options<'_>) -> String {
     html
 }
 
+/// Renders an FAQ answer as block HTML, and gives its plain text too (for structured
+/// data), from one parse.
+pub fn render_answer(text: &str, options: &Options<'_>) -> (String, String) {
+    let mut renderer = Renderer::new(text, 1, options, false);
+    renderer.plain = Some(String::new());
+    renderer.run();
+    let plain = renderer.plain.take().unwrap_or_default();
+    (renderer.finish().1, squeeze_spaces(&plain))
+}
+
 /// Plain text of inline Markdown: `**Rates** _rise_` gives `Rates rise`.
 pub fn plain_text(text: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(text, parser_options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph) => out.push(' '),
-            _ => {}
-        }
+        push_plain(&mut out, &event);
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    squeeze_spaces(&out)
+}
+
+/// What `event` adds to the plain text of a fragment.
+fn push_plain(out: &mut String, event: &Event<'_>) {
+    match event {
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
+        Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+        _ => {}
+    }
+}
+
+/// `text` with each run of spaces made one space, and none at either end.
+fn squeeze_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Ids handed out on one page: each is unique, and none is one of the theme's.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct IdSet {
+    /// The ids handed out so far (the theme's own are checked apart: most fragments
+    /// hand out no id at all, and should not pay for copying the list).
     used: HashSet<String>,
 }
 
 impl IdSet {
-    fn new() -> Self {
-        IdSet { used: RESERVED_IDS.iter().map(|s| (*s).to_owned()).collect() }
+    fn is_free(&self, id: &str) -> bool {
+        !RESERVED_IDS.contains(&id) && !self.used.contains(id)
     }
 
     fn unique(&mut self, base: &str) -> String {
-        if self.used.insert(base.to_owned()) {
-            return base.to_owned();
-        }
-        let id = (1..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| !self.used.contains(candidate))
-            .expect("an unused suffix exists");
+        let id = if self.is_free(base) {
+            base.to_owned()
+        } else {
+            (1..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|candidate| self.is_free(candidate))
+                .expect("an unused suffix exists")
+        };
         self.used.insert(id.clone());
         id
     }
@@ -230,7 +259,8 @@ struct Renderer<'a, 'o> {
     text: &'a str,
     options: &'o Options<'o>,
     sectioned: bool,
-    line_starts: Vec<usize>,
+    /// Where each line of `text` starts; worked out on the first link that needs it.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
     first_line: usize,
     body: Body,
     ids: IdSet,
@@ -251,20 +281,20 @@ struct Renderer<'a, 'o> {
     summary: Option<String>,
     summary_done: bool,
     in_summary: bool,
+    /// The fragment's plain text, when asked for (see [`render_answer`]).
+    plain: Option<String>,
 }
 
 impl<'a, 'o> Renderer<'a, 'o> {
     fn new(text: &'a str, first_line: usize, options: &'o Options<'o>, sectioned: bool) -> Self {
-        let line_starts =
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Renderer {
             text,
             options,
             sectioned,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
             first_line,
             body: Body::default(),
-            ids: IdSet::new(),
+            ids: IdSet::default(),
             pending: Vec::new(),
             intro: String::new(),
             section_html: Vec::new(),
@@ -278,12 +308,16 @@ impl<'a, 'o> Renderer<'a, 'o> {
             summary: None,
             summary_done: false,
             in_summary: false,
+            plain: None,
         }
     }
 
     fn position(&self, offset: usize) -> (usize, usize) {
-        let index = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.text[self.line_starts[index]..offset].chars().count() + 1;
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        });
+        let index = line_starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[line_starts[index]..offset].chars().count() + 1;
         (self.first_line + index, column)
     }
 
@@ -312,6 +346,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         let offset = range.start;
+        if let Some(plain) = &mut self.plain {
+            push_plain(plain, &event);
+        }
         // Inside a code block or image, only text matters.
         if let Some((_, code)) = &mut self.code {
             match event {
@@ -421,7 +458,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 if self.in_summary {
                     self.in_summary = false;
                     let text = self.summary.take().unwrap_or_default();
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = squeeze_spaces(&text);
                     if !text.is_empty() {
                         self.summary = Some(text);
                         self.summary_done = true;
@@ -569,7 +606,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn end_heading(&mut self) {
         let heading = self.heading.take().expect("inside a heading");
-        let text = heading.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = squeeze_spaces(&heading.text);
         let base = match &heading.explicit_id {
             Some(id) if !id.is_empty() => id.to_string(),
             _ => Slug::new(&text).as_str().to_owned(),

@@ -278,11 +278,21 @@ pub fn urlencode(text: &str) -> String {
 
 /// JSON for a `<script>` element: nothing in it can close the element or start a comment.
 pub fn script_safe_json(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut out = String::with_capacity(json.len());
+    let mut copied = 0;
+    for (at, c) in json.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        out.push_str(&json[copied..at]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            "&" => "\\u0026",
+            "\u{2028}" => "\\u2028",
+            _ => "\\u2029",
+        });
+        copied = at + c.len();
+    }
+    out.push_str(&json[copied..]);
+    out
 }
 
 fn json_filter(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -310,9 +320,11 @@ mod tests {
 
     #[test]
     fn json_cannot_close_a_script() {
-        let json = script_safe_json(r#"{"t":"</script><!--"}"#);
-        assert!(!json.contains('<') && !json.contains('>'));
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["t"], "</script><!--");
+        let text = "</script><!-- a&b \u{2028}\u{2029} é";
+        let json =
+            script_safe_json(&serde_json::to_string(&serde_json::json!({ "t": text })).unwrap());
+        assert_eq!(json, r#"{"t":"\u003c/script\u003e\u003c!-- a\u0026b \u2028\u2029 é"}"#);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["t"], text);
     }
 
     #[test]

@@ -210,3 +210,15 @@ fn raw_html_images_are_recorded_for_the_alt_check() {
     assert_eq!(images, [("/a.png", true, 1), ("/b.png", false, 1), ("/c.png", false, 3)]);
     assert_eq!(b.links[0].column, 6);
 }
+
+proptest::proptest! {
+    /// One parse gives an FAQ answer's HTML and its plain text, the same as two would.
+    #[test]
+    fn an_answer_renders_like_a_fragment_and_its_plain_text(
+        text in "([a-z]{1,6}|[ \n*_`>#\\[\\]()!-]|\\.|\"|'|[0-9]\\.|\\[x\\]\\(/y/\\)|!\\[a\\]\\(i.png\\)|\\[\\^n\\]|\n\n|\n    code\n){0,30}"
+    ) {
+        let (html, plain) = render_answer(&text, &OPTS);
+        proptest::prop_assert_eq!(html, render_fragment(&text, &OPTS));
+        proptest::prop_assert_eq!(plain, plain_text(&text));
+    }
+}

@@ -1,6 +1,7 @@
 //! Site model + theme -> every output file: pages, listings, feeds, sitemaps, search index.
 
 mod feeds;
+mod json_ld;
 pub mod plan;
 mod search;
 mod sitemaps;

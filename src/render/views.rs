@@ -2,8 +2,6 @@
 
 use serde::Serialize;
 
-use serde_json::json;
-
 use crate::site::{Article, ArticleId, Author, Category, Site, Tag};
 use crate::url::UrlPath;
 
@@ -360,7 +358,7 @@ pub(crate) fn article_view<'a>(
         card: card(site, article),
         tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
         authors: article.authors.iter().map(|&id| author_link(site, site.author(id))).collect(),
-        json_ld: json_ld(site, article, &permalink, image_permalink.as_deref()),
+        json_ld: super::json_ld::json_ld(site, article, &permalink, image_permalink.as_deref()),
         permalink,
         image_permalink,
         published_time: doc.date.rfc3339(),
@@ -394,74 +392,4 @@ pub(crate) fn absolute(site: &Site, path: &str) -> String {
     } else {
         path.to_owned()
     }
-}
-
-/// The article's schema.org graph: NewsArticle, its BreadcrumbList and, with questions,
-/// an FAQPage whose answers are the ones shown on the page.
-fn json_ld(site: &Site, article: &Article, permalink: &str, image: Option<&str>) -> String {
-    let config = &site.config;
-    let base = &config.base_url;
-    let doc = &article.doc;
-    let category = site.category(article.category);
-    let authors: Vec<serde_json::Value> = if article.authors.is_empty() {
-        config
-            .author
-            .iter()
-            .map(|name| json!({"@type": "Organization", "name": name, "url": base.as_str()}))
-            .collect()
-    } else {
-        article
-            .authors
-            .iter()
-            .map(|&id| {
-                let author = site.author(id);
-                json!({"@type": "Person", "name": author.name, "url": base.absolute_str(author.url.as_str())})
-            })
-            .collect()
-    };
-    let mut publisher =
-        json!({"@type": "Organization", "name": config.title, "url": base.as_str()});
-    if let Some(logo) = &config.logo {
-        publisher["logo"] = json!({"@type": "ImageObject", "url": absolute(site, logo)});
-    }
-    let mut news = json!({
-        "@type": "NewsArticle",
-        "@id": format!("{permalink}#article"),
-        "headline": doc.title,
-        "description": doc.summary,
-        "datePublished": doc.date.rfc3339(),
-        "dateModified": doc.modified().rfc3339(),
-        "author": authors,
-        "publisher": publisher,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": permalink},
-        "url": permalink,
-        "articleSection": category.name,
-        "keywords": article.tags.iter().map(|&t| site.tag(t).name.as_str()).collect::<Vec<_>>(),
-        "wordCount": doc.body.word_count,
-        "inLanguage": config.language,
-    });
-    if let Some(image) = image {
-        news["image"] = json!([image]);
-    }
-    let breadcrumbs = json!({
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": base.as_str()},
-            {"@type": "ListItem", "position": 2, "name": category.name, "item": base.absolute_str(category.url.as_str())},
-            {"@type": "ListItem", "position": 3, "name": doc.title, "item": permalink},
-        ],
-    });
-    let mut graph = vec![news, breadcrumbs];
-    if !doc.faq.is_empty() {
-        graph.push(json!({
-            "@type": "FAQPage",
-            "mainEntity": doc.faq.iter().map(|f| json!({
-                "@type": "Question",
-                "name": f.question,
-                "acceptedAnswer": {"@type": "Answer", "text": f.answer_text},
-            })).collect::<Vec<_>>(),
-        }));
-    }
-    let value = json!({"@context": "https://schema.org", "@graph": graph});
-    crate::theme::script_safe_json(&serde_json::to_string(&value).expect("JSON values serialise"))
 }

@@ -117,10 +117,9 @@ pub fn render_document(
     let faq = front
         .faq
         .into_iter()
-        .map(|entry| Faq {
-            question: entry.question.trim().to_owned(),
-            answer_html: markdown::render_fragment(&entry.answer, &options),
-            answer_text: markdown::plain_text(&entry.answer),
+        .map(|entry| {
+            let (answer_html, answer_text) = markdown::render_answer(&entry.answer, &options);
+            Faq { question: entry.question.trim().to_owned(), answer_html, answer_text }
         })
         .collect();
     let related = front

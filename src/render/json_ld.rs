@@ -1,0 +1,200 @@
+//! The schema.org graph of an article page, written straight from typed structs (no
+//! intermediate JSON tree: one of these is made for every article of a build).
+
+use serde::Serialize;
+
+use crate::site::{Article, Site};
+
+/// The article's schema.org graph: NewsArticle, its BreadcrumbList and, with questions,
+/// an FAQPage whose answers are the ones shown on the page. Safe inside `<script>`.
+pub(crate) fn json_ld(
+    site: &Site,
+    article: &Article,
+    permalink: &str,
+    image: Option<&str>,
+) -> String {
+    let config = &site.config;
+    let base = &config.base_url;
+    let doc = &article.doc;
+    let category = site.category(article.category);
+    let authors = if article.authors.is_empty() {
+        config
+            .author
+            .iter()
+            .map(|name| Party { kind: "Organization", name, url: base.as_str().into(), logo: None })
+            .collect()
+    } else {
+        article
+            .authors
+            .iter()
+            .map(|&id| {
+                let author = site.author(id);
+                Party {
+                    kind: "Person",
+                    name: &author.name,
+                    url: base.absolute_str(author.url.as_str()).into(),
+                    logo: None,
+                }
+            })
+            .collect()
+    };
+    let logo = config
+        .logo
+        .as_deref()
+        .map(|logo| ImageObject { kind: "ImageObject", url: super::views::absolute(site, logo) });
+    let news = NewsArticle {
+        kind: "NewsArticle",
+        id: format!("{permalink}#article"),
+        headline: &doc.title,
+        description: &doc.summary,
+        date_published: doc.date.rfc3339(),
+        date_modified: doc.modified().rfc3339(),
+        author: authors,
+        publisher: Party {
+            kind: "Organization",
+            name: &config.title,
+            url: base.as_str().into(),
+            logo,
+        },
+        main_entity_of_page: WebPage { kind: "WebPage", id: permalink },
+        url: permalink,
+        article_section: &category.name,
+        keywords: article.tags.iter().map(|&t| site.tag(t).name.as_str()).collect(),
+        word_count: doc.body.word_count,
+        in_language: &config.language,
+        image: image.map(|i| [i]),
+    };
+    let category_url = base.absolute_str(category.url.as_str());
+    let crumb = |position, name, item| ListItem { kind: "ListItem", position, name, item };
+    let breadcrumbs = BreadcrumbList {
+        kind: "BreadcrumbList",
+        item_list_element: [
+            crumb(1, "Home", base.as_str()),
+            crumb(2, &category.name, &category_url),
+            crumb(3, &doc.title, permalink),
+        ],
+    };
+    let mut graph = vec![Node::News(Box::new(news)), Node::Breadcrumbs(breadcrumbs)];
+    if !doc.faq.is_empty() {
+        graph.push(Node::Faq(FaqPage {
+            kind: "FAQPage",
+            main_entity: doc
+                .faq
+                .iter()
+                .map(|f| Question {
+                    kind: "Question",
+                    name: &f.question,
+                    accepted_answer: Answer { kind: "Answer", text: &f.answer_text },
+                })
+                .collect(),
+        }));
+    }
+    let graph = Graph { context: "https://schema.org", graph };
+    crate::theme::script_safe_json(&serde_json::to_string(&graph).expect("JSON-LD serialises"))
+}
+
+#[derive(Serialize)]
+struct Graph<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    News(Box<NewsArticle<'a>>),
+    Breadcrumbs(BreadcrumbList<'a>),
+    Faq(FaqPage<'a>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    headline: &'a str,
+    description: &'a str,
+    date_published: String,
+    date_modified: String,
+    author: Vec<Party<'a>>,
+    publisher: Party<'a>,
+    main_entity_of_page: WebPage<'a>,
+    url: &'a str,
+    article_section: &'a str,
+    keywords: Vec<&'a str>,
+    word_count: usize,
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[&'a str; 1]>,
+}
+
+/// A person or an organisation.
+#[derive(Serialize)]
+struct Party<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<ImageObject>,
+}
+
+#[derive(Serialize)]
+struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: [ListItem<'a>; 3],
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: u8,
+    name: &'a str,
+    item: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FaqPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    main_entity: Vec<Question<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Question<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    accepted_answer: Answer<'a>,
+}
+
+#[derive(Serialize)]
+struct Answer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: &'a str,
+}
