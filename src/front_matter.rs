@@ -149,11 +149,12 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         };
     // Keys already reported hold stand-in values: check only the others.
     let reported = |key: &str| skipped.iter().any(|k| k == key);
+    let keys = yaml::Keys::of(yaml_text);
     let at = |key: &str| -> Location {
-        let (line, column) = yaml::value_position(yaml_text, key).unwrap_or((0, 1));
+        let (line, column) = keys.value_position(key).unwrap_or((0, 1));
         Location::new(path, yaml_line + line.max(1) - 1).with_column(column)
     };
-    let pos_of = |key: &str| match yaml::value_position(yaml_text, key) {
+    let pos_of = |key: &str| match keys.value_position(key) {
         Some((line, column)) => (yaml_line + line - 1, column),
         None => (0, 0),
     };
@@ -223,7 +224,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
     let authors: Vec<String> =
         authors.into_iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
 
-    let related_lines = item_lines(yaml_text, yaml_line, "related", "url", raw.related.len());
+    let related_lines = item_lines(&keys, yaml_line, "related", "url", raw.related.len());
     for (link, &(line, column)) in raw.related.iter().zip(&related_lines) {
         if let Err(reason) = check_link_url(&link.url) {
             problems.push(
@@ -241,7 +242,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
             ));
         }
     }
-    let faq_lines = item_lines(yaml_text, yaml_line, "faq", "question", raw.faq.len());
+    let faq_lines = item_lines(&keys, yaml_line, "faq", "question", raw.faq.len());
     for (entry, &(line, _)) in raw.faq.iter().zip(&faq_lines) {
         if entry.question.trim().is_empty() {
             problems.push(Diagnostic::error(
@@ -285,7 +286,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         summary: pos_of("summary"),
         image: pos_of("image"),
         tags: pos_of("tags"),
-        tag_names: name_positions(yaml_text, yaml_line, &tags),
+        tag_names: name_positions(&keys, yaml_line, &tags),
         related: related_lines,
         faq: faq_lines,
     };
@@ -369,16 +370,14 @@ pub fn check_link_url(url: &str) -> Result<(), &'static str> {
 
 /// Where each tag's name is written, searching the `tags` block in order: `(line,
 /// column)` in the whole file, or `(0, 0)` for a name not found as written.
-fn name_positions(yaml_text: &str, yaml_line: usize, tags: &[TagName]) -> Vec<Pos> {
-    let Some((_, start, _)) = yaml::top_level_keys(yaml_text).find(|(k, ..)| *k == "tags") else {
+fn name_positions(keys: &yaml::Keys<'_>, yaml_line: usize, tags: &[TagName]) -> Vec<Pos> {
+    let Some((start, block)) = keys.block("tags") else {
         return vec![(0, 0); tags.len()];
     };
     // The block: the key's line and the indented lines after it.
-    let lines: Vec<&str> = yaml_text
-        .lines()
+    let lines: Vec<&str> = block
         .enumerate()
-        .skip(start - 1)
-        .take_while(|(i, text)| *i == start - 1 || text.starts_with([' ', '\t', '-', '#']))
+        .take_while(|(i, text)| *i == 0 || text.starts_with([' ', '\t', '-', '#']))
         .map(|(_, text)| text)
         .collect();
     let mut from = (0, "tags:".len());
@@ -399,16 +398,18 @@ fn name_positions(yaml_text: &str, yaml_line: usize, tags: &[TagName]) -> Vec<Po
 
 /// Lines (in the whole file) of `field` in each item of the top-level list `key`.
 fn item_lines(
-    yaml_text: &str,
+    keys: &yaml::Keys<'_>,
     yaml_line: usize,
     key: &str,
     field: &str,
     count: usize,
 ) -> Vec<(usize, usize)> {
     let mut lines = Vec::with_capacity(count);
-    let start = yaml::top_level_keys(yaml_text).find(|(k, ..)| *k == key).map(|(_, l, _)| l);
-    if let Some(start) = start {
-        for (i, text) in yaml_text.lines().enumerate().skip(start) {
+    let block = keys.block(key);
+    let start = block.as_ref().map(|(line, _)| *line);
+    if let Some((start, block)) = block {
+        // `i`: the 0-based index, in the whole block of front matter, of each line under the key.
+        for (i, text) in block.enumerate().skip(1).map(|(j, text)| (start - 1 + j, text)) {
             if !text.starts_with([' ', '-', '\t', '#']) && !text.trim().is_empty() {
                 break; // the next top-level key
             }

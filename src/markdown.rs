@@ -109,17 +109,20 @@ pub struct BodyLink {
 /// `vbscript:` and `data:` addresses other than bitmap images (browsers ignore tabs,
 /// line breaks and case in the scheme).
 pub fn runs_code(url: &str) -> bool {
-    let start: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if start.starts_with("javascript:") || start.starts_with("vbscript:") {
+    // The first 16 characters that count, lower-cased; any other than ASCII stands as
+    // 0xFF, which no scheme holds.
+    let mut start = [0u8; 16];
+    let mut len = 0;
+    for c in url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).take(16) {
+        start[len] = if c.is_ascii() { (c as u8).to_ascii_lowercase() } else { 0xFF };
+        len += 1;
+    }
+    let start = &start[..len];
+    if start.starts_with(b"javascript:") || start.starts_with(b"vbscript:") {
         return true;
     }
     let bitmaps = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
-    start.starts_with("data:") && !bitmaps.iter().any(|b| start.starts_with(b))
+    start.starts_with(b"data:") && !bitmaps.iter().any(|b| start.starts_with(b.as_bytes()))
 }
 
 fn parser_options() -> pulldown_cmark::Options {
@@ -445,7 +448,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 self.emit(Event::Html("</div>".into()));
             }
             Event::Start(Tag::Paragraph) => {
-                if self.depth == 0
+                // Only an article body has a summary to find.
+                if self.sectioned
+                    && self.depth == 0
                     && !self.summary_done
                     && self.heading.is_none()
                     && self.footnote.is_none()

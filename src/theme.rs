@@ -265,12 +265,15 @@ fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// Percent-encodes everything but unreserved characters, for share links.
 pub fn urlencode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len() * 3);
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xF)] as char);
         }
     }
     out
@@ -280,16 +283,20 @@ pub fn urlencode(text: &str) -> String {
 pub fn script_safe_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let mut copied = 0;
-    for (at, c) in json.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+    let bytes = json.as_bytes();
+    for (at, &byte) in bytes.iter().enumerate() {
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        let (escape, len) = match byte {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA8]) => ("\\u2028", 3),
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA9]) => ("\\u2029", 3),
+            _ => continue,
+        };
         out.push_str(&json[copied..at]);
-        out.push_str(match c {
-            "<" => "\\u003c",
-            ">" => "\\u003e",
-            "&" => "\\u0026",
-            "\u{2028}" => "\\u2028",
-            _ => "\\u2029",
-        });
-        copied = at + c.len();
+        out.push_str(escape);
+        copied = at + len;
     }
     out.push_str(&json[copied..]);
     out

@@ -214,6 +214,10 @@ const MAX_FLOW_DEPTH: usize = 64;
 /// of `text`. Brackets inside quoted text and comments do not count; a quote opens quoted
 /// text only where YAML allows one (after a space, a bracket, a comma or a colon).
 fn too_deep(text: &str) -> Option<(usize, usize)> {
+    // Real front matter opens a handful of brackets: too few to nest that deep.
+    if text.bytes().filter(|&b| b == b'[' || b == b'{').count() <= MAX_FLOW_DEPTH {
+        return None;
+    }
     let (mut depth, mut line, mut line_start) = (0usize, 1, 0);
     let mut quote: Option<u8> = None;
     let mut previous = b'\n';
@@ -523,11 +527,44 @@ fn top_level_key(line: &str) -> Option<&str> {
 
 /// Where the value of top-level `key` starts: `(line, column)` inside `text`, 1-based.
 pub fn value_position(text: &str, key: &str) -> Option<(usize, usize)> {
-    let (_, line, _) = top_level_keys(text).find(|(k, ..)| *k == key)?;
-    let source = text.lines().nth(line - 1)?;
-    let after_colon = source.find(':')? + 1;
-    let skipped = source[after_colon..].len() - source[after_colon..].trim_start().len();
-    Some((line, source[..after_colon + skipped].chars().count() + 1))
+    Keys::of(text).value_position(key)
+}
+
+/// The top-level keys of a block-style mapping, found in one pass over its lines: an
+/// article asks where several of its keys are, and each question should not read the
+/// block again.
+pub struct Keys<'a> {
+    /// Each key, the 1-based number of its line, and the text from that line on.
+    found: Vec<(&'a str, usize, &'a str)>,
+}
+
+impl<'a> Keys<'a> {
+    pub fn of(text: &'a str) -> Keys<'a> {
+        let mut found = Vec::new();
+        let mut offset = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let bare = line.strip_suffix('\n').unwrap_or(line);
+            if let Some(key) = top_level_key(bare.strip_suffix('\r').unwrap_or(bare)) {
+                found.push((key, i + 1, &text[offset..]));
+            }
+            offset += line.len();
+        }
+        Keys { found }
+    }
+
+    /// The 1-based line of `key`, and the lines from it to the end of the block.
+    pub fn block(&self, key: &str) -> Option<(usize, std::str::Lines<'a>)> {
+        self.found.iter().find(|(k, ..)| *k == key).map(|&(_, line, rest)| (line, rest.lines()))
+    }
+
+    /// Where the value of `key` starts: `(line, column)`, 1-based.
+    pub fn value_position(&self, key: &str) -> Option<(usize, usize)> {
+        let (line, mut lines) = self.block(key)?;
+        let source = lines.next()?;
+        let after_colon = source.find(':')? + 1;
+        let skipped = source[after_colon..].len() - source[after_colon..].trim_start().len();
+        Some((line, source[..after_colon + skipped].chars().count() + 1))
+    }
 }
 
 #[cfg(test)]
@@ -656,6 +693,20 @@ mod tests {
         // Small anchors repeated, and emphasis that only looks like aliases, are fine.
         let fine = format!("a: &n 1\nb: [{}]\nsummary: a *word* & more\n", "*n, ".repeat(5_000));
         assert_eq!(aliases_too_big(&fine), None);
+    }
+
+    #[test]
+    fn keys_are_found_in_one_pass_whatever_the_line_endings() {
+        let text = "title: x\r\ntags:\r\n  - a\r\n# note\r\ndate:   2024\r\n";
+        let keys = Keys::of(text);
+        assert_eq!(keys.value_position("date"), Some((5, 9)));
+        assert_eq!(keys.value_position("title"), value_position(text, "title"));
+        let (line, block) = keys.block("tags").unwrap();
+        assert_eq!(line, 2);
+        assert_eq!(block.collect::<Vec<_>>(), ["tags:", "  - a", "# note", "date:   2024"]);
+        assert!(keys.block("image").is_none());
+        let found: Vec<_> = keys.found.iter().map(|(k, l, _)| (*k, *l, 1)).collect();
+        assert_eq!(found, top_level_keys(text).collect::<Vec<_>>());
     }
 
     #[test]
