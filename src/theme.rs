@@ -281,22 +281,39 @@ pub fn urlencode(text: &str) -> String {
 
 /// JSON for a `<script>` element: nothing in it can close the element or start a comment.
 pub fn script_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    let mut copied = 0;
+    // The bytes that may start something to escape: `<`, `>`, `&`, and 0xE2, the first
+    // byte of U+2028 and U+2029 (E2 80 A8, E2 80 A9) in UTF-8.
+    static SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'<' as usize] = true;
+        table[b'>' as usize] = true;
+        table[b'&' as usize] = true;
+        table[0xE2] = true;
+        table
+    };
     let bytes = json.as_bytes();
-    for (at, &byte) in bytes.iter().enumerate() {
-        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-        let (escape, len) = match byte {
-            b'<' => ("\\u003c", 1),
-            b'>' => ("\\u003e", 1),
-            b'&' => ("\\u0026", 1),
-            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA8]) => ("\\u2028", 3),
-            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA9]) => ("\\u2029", 3),
-            _ => continue,
+    let mut out = String::with_capacity(json.len());
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if !SPECIAL[usize::from(bytes[at])] {
+            at += 1;
+            continue;
+        }
+        let (escape, len) = match &bytes[at..] {
+            [b'<', ..] => ("\\u003c", 1),
+            [b'>', ..] => ("\\u003e", 1),
+            [b'&', ..] => ("\\u0026", 1),
+            [0xE2, 0x80, 0xA8, ..] => ("\\u2028", 3),
+            [0xE2, 0x80, 0xA9, ..] => ("\\u2029", 3),
+            _ => {
+                at += 1;
+                continue;
+            }
         };
         out.push_str(&json[copied..at]);
         out.push_str(escape);
-        copied = at + len;
+        at += len;
+        copied = at;
     }
     out.push_str(&json[copied..]);
     out

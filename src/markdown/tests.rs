@@ -222,3 +222,13 @@ proptest::proptest! {
         proptest::prop_assert_eq!(plain, plain_text(&text));
     }
 }
+
+proptest::proptest! {
+    /// Squeezing spaces keeps the words of `split_whitespace`, one space apart, whatever
+    /// spaces the text holds (ASCII, vertical tab, no-break, ideographic).
+    #[test]
+    fn spaces_squeeze_like_split_whitespace(text in "[a-c \t\n\r\u{0B}\u{0C}\u{A0}\u{3000}é]{0,30}") {
+        let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        proptest::prop_assert_eq!(squeeze_spaces(&text), expected);
+    }
+}
