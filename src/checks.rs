@@ -58,8 +58,12 @@ pub fn links_of(article: &Article) -> LinkFiles {
 
 /// Runs every check; returns errors and warnings, in file order.
 pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> =
-        site.articles.iter().flat_map(|article| check_article_alone(article, outputs)).collect();
+    use rayon::prelude::*;
+    let mut found: Vec<Diagnostic> = site
+        .articles
+        .par_iter()
+        .flat_map_iter(|article| check_article_alone(article, outputs))
+        .collect();
     found.extend(check_tags_alone(site));
     sort(&mut found);
     found

@@ -665,12 +665,29 @@ impl<'a> Pages<'a> {
         article: Option<&Path>,
         sink: Sink<'_>,
     ) -> Result<usize> {
-        let html = self.theme.tera.render(template, context).map_err(|source| Error::Template {
-            template: self.theme.origin(template),
-            article: article.map(PathBuf::from),
-            source: Box::new(source),
-        })?;
-        write_one(sink, path, &html)
+        thread_local! {
+            /// Each rendering thread's page buffer, reused from page to page: an article
+            /// page would otherwise grow a fresh string a dozen times.
+            static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        /// Past this, a buffer is dropped after its page rather than kept for the next.
+        const KEEP: usize = 1 << 20;
+        PAGE.with_borrow_mut(|page| {
+            page.clear();
+            page.reserve(64 << 10);
+            let rendered = self.theme.tera.render_to(template, context, &mut *page);
+            let written = rendered
+                .map_err(|source| Error::Template {
+                    template: self.theme.origin(template),
+                    article: article.map(PathBuf::from),
+                    source: Box::new(source),
+                })
+                .and_then(|()| sink(path, page).map(|()| 1));
+            if page.capacity() > KEEP {
+                *page = Vec::new();
+            }
+            written
+        })
     }
 }
 
