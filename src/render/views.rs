@@ -101,8 +101,8 @@ pub(crate) struct SectionView<'a> {
     pub(crate) heading: &'a str,
     pub(crate) heading_html: &'a str,
     pub(crate) id: &'a str,
-    /// Read back for this page only (see `spill`).
-    pub(crate) html: String,
+    /// Borrowed, or read back for this page only (see `spill`).
+    pub(crate) html: std::borrow::Cow<'a, str>,
     /// The "See also" line that follows this section, if any.
     pub(crate) see_also: Option<SeeAlsoView<'a>>,
 }
@@ -136,7 +136,7 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) updated_long: Option<String>,
     /// Structured data (NewsArticle, BreadcrumbList, FAQPage), safe to put in a `<script>`.
     pub(crate) json_ld: String,
-    pub(crate) intro_html: String,
+    pub(crate) intro_html: std::borrow::Cow<'a, str>,
     pub(crate) sections: Vec<SectionView<'a>>,
     pub(crate) toc: &'a [crate::markdown::TocEntry],
     pub(crate) key_points: Vec<KeyPointView<'a>>,
@@ -305,9 +305,9 @@ pub(crate) fn article_view<'a>(
     let doc = &article.doc;
     let mut section_html = Vec::with_capacity(doc.body.sections.len());
     for section in &doc.body.sections {
-        section_html.push(section.html.text()?.into_owned());
+        section_html.push(section.html.text()?);
     }
-    let intro_html = doc.body.intro_html.text()?.into_owned();
+    let intro_html = doc.body.intro_html.text()?;
     let base = &site.config.base_url;
     let see_also = &site.see_also[article.id.index()];
     let sections = doc
