@@ -185,6 +185,8 @@ pub struct Pages<'a> {
     theme: &'a Theme,
     /// Each article's card, built once and shared by every listing that shows it.
     cards: Vec<Value>,
+    /// Every article, newest first: what the front page lists.
+    all: Vec<ArticleId>,
     months: Vec<Month>,
 }
 
@@ -235,13 +237,14 @@ impl<'a> Pages<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Pages<'a> {
         let cards =
             site.articles.par_iter().map(|a| Value::from_serializable(&card(site, a))).collect();
-        Pages { site, theme, cards, months: months(site) }
+        Pages::with_cards(site, theme, cards)
     }
 
     /// Pages whose cards were computed before, for the same articles in the same order.
     pub fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
-        Pages { site, theme, cards, months: months(site) }
+        let all = site.articles.iter().map(|a| a.id).collect();
+        Pages { site, theme, cards, all, months: months(site) }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
@@ -356,14 +359,13 @@ impl<'a> Pages<'a> {
             }
             Job::Home { page } => {
                 let url = UrlPath::root();
-                let ids: Vec<ArticleId> = site.articles.iter().map(|a| a.id).collect();
                 let shown = self.listing(
                     &mut context,
                     "home",
                     &site.config.title,
                     Some(&site.config.description),
                     &url,
-                    &ids,
+                    &self.all,
                     page,
                 );
                 if page == 1 {

@@ -169,9 +169,8 @@ pub(crate) struct PagerLink {
 impl PagerView {
     pub(crate) fn new(site: &Site, base: &UrlPath, current: usize, total: usize) -> PagerView {
         let link = |n: usize| site.config.base_url.link(&base.page(n));
-        // The first, the last, and two either side of the current page.
-        let pages = (1..=total)
-            .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
+        let pages = pager_numbers(current, total)
+            .into_iter()
             .map(|n| PagerLink { number: n, url: link(n), current: n == current })
             .collect();
         PagerView {
@@ -183,6 +182,18 @@ impl PagerView {
             pages,
         }
     }
+}
+
+/// The page numbers a pager links: the first, the last, and two either side of the
+/// current page, ascending. Touches only those, whatever the number of pages.
+fn pager_numbers(current: usize, total: usize) -> Vec<usize> {
+    let mut numbers = vec![1];
+    numbers.extend(current.saturating_sub(2).max(2)..=(current + 2).min(total));
+    if total > 1 {
+        numbers.push(total);
+    }
+    numbers.dedup();
+    numbers
 }
 
 pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
@@ -391,5 +402,28 @@ pub(crate) fn absolute(site: &Site, path: &str) -> String {
         site.config.base_url.absolute_str(path)
     } else {
         path.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_numbers;
+
+    #[test]
+    fn pagers_link_the_ends_and_two_pages_either_side() {
+        assert_eq!(pager_numbers(1, 1), [1]);
+        assert_eq!(pager_numbers(1, 2), [1, 2]);
+        assert_eq!(pager_numbers(1, 20), [1, 2, 3, 20]);
+        assert_eq!(pager_numbers(10, 20), [1, 8, 9, 10, 11, 12, 20]);
+        assert_eq!(pager_numbers(20, 20), [1, 18, 19, 20]);
+        // Against the definition, page by page.
+        for total in 1..=12usize {
+            for current in 1..=total {
+                let expected: Vec<usize> = (1..=total)
+                    .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
+                    .collect();
+                assert_eq!(pager_numbers(current, total), expected, "page {current} of {total}");
+            }
+        }
     }
 }
