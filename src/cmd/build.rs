@@ -61,7 +61,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     }
     if args.timings {
         for (stage, time) in &report.timings {
-            eprintln!("  {stage:<20} {:>9.1} ms", time.as_secs_f64() * 1000.0);
+            eprintln!("  {stage:<20} {:>10.2} ms", time.as_secs_f64() * 1000.0);
         }
     }
     if !args.quiet {

@@ -268,7 +268,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
-    timer.stage("write");
+    // Content assets copied, the new output swapped in, the previous one deleted.
+    timer.stage("commit");
 
     report.warnings.extend(warnings);
     report.files = files;
@@ -408,6 +409,9 @@ fn render_and_check(
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let anchored = checks::anchored_pages(site);
     let outputs = Mutex::new(checks::Outputs { unparsed, ..Default::default() });
+    // Pages are written as they are rendered, on every thread: the time spent writing
+    // is summed over threads, like the parsing stages'.
+    let writing = AtomicU64::new(0);
     let record = |rel: &Path, bytes: &[u8]| {
         let key = crate::error::display_path(rel);
         let ids = anchored.contains(&key).then(|| checks::collect_ids(bytes));
@@ -417,9 +421,13 @@ fn render_and_check(
         }
         outputs.files.insert(key);
         drop(outputs);
-        write(rel, bytes)
+        let start = Instant::now();
+        let written = write(rel, bytes);
+        writing.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        written
     };
     let files = render::render_site(site, theme, &record)?;
+    timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
     timer.stage("render");
     let mut outputs = outputs.into_inner().expect("no thread panicked");
     for rel in &site.assets {

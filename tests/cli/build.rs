@@ -53,6 +53,45 @@ fn build_prints_a_one_line_summary_unless_quiet() {
 }
 
 #[test]
+fn timings_show_every_stage_of_a_build() {
+    let site = Site::fixture("build/basic");
+    let out = site.build(&["--timings", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let stages: Vec<(String, f64)> = err
+        .lines()
+        .filter_map(|line| {
+            let (name, ms) = line.trim().strip_suffix(" ms")?.rsplit_once(' ')?;
+            Some((name.trim().to_owned(), ms.parse().ok()?))
+        })
+        .collect();
+    let names: Vec<&str> = stages.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "theme",
+            "load (cpu)",
+            "front matter (cpu)",
+            "markdown (cpu)",
+            "parse",
+            "site",
+            "see-also",
+            "write (cpu)",
+            "render",
+            "checks",
+            "commit"
+        ],
+        "{err}"
+    );
+    assert!(stages.iter().all(|(_, ms)| ms.is_finite() && *ms >= 0.0), "{err}");
+    // Five articles are parsed and some twenty files written: not in under 5 µs.
+    for busy in ["front matter (cpu)", "markdown (cpu)", "write (cpu)"] {
+        let ms = stages.iter().find(|(name, _)| name == busy).unwrap().1;
+        assert!(ms > 0.0, "{busy} took {ms} ms:\n{err}");
+    }
+}
+
+#[test]
 fn root_and_output_flags_choose_the_folders() {
     let site = Site::fixture("build/basic");
     let elsewhere = tempfile::tempdir().unwrap();
