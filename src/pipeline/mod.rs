@@ -442,7 +442,7 @@ fn render_and_check(
 /// Shows each finding of the content checks with its source line, as a warning.
 fn as_warnings(root: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     content::add_excerpts(root, &mut problems);
-    // Content that CONTENT.md allows always builds: what the checks find (a broken link,
+    // Content that docs/content.md allows always builds: what the checks find (a broken link,
     // a long summary) is shown, and `gazette check` fails on it; `build` does not.
     for problem in &mut problems {
         problem.severity = Severity::Warning;

@@ -13,7 +13,7 @@ pub(crate) struct LinkView<'a> {
     pub(crate) slug: &'a str,
 }
 
-/// Site-wide values, in every template as `site` (and `config`, as CONTENT.md promises
+/// Site-wide values, in every template as `site` (and `config`, as docs/content.md promises
 /// `config.extra`). Only values that change with the configuration belong here: a
 /// rebuild that leaves them unchanged re-renders only the pages an edit touches.
 #[derive(Debug, Serialize)]

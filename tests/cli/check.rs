@@ -327,7 +327,7 @@ fn json_output_lists_every_problem() {
 
 #[test]
 fn build_shows_the_same_findings_as_warnings_and_still_builds() {
-    // CONTENT.md allows a broken anchor or a long summary, so a build succeeds; it shows
+    // docs/content.md allows a broken anchor or a long summary, so a build succeeds; it shows
     // what `check` would fail on.
     let site = Site::fixture("check/clean");
     site.write(
