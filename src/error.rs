@@ -161,6 +161,9 @@ pub enum Error {
     },
     /// The command line asks for something gazette refuses to do.
     Usage(String),
+    /// A folder gazette would fill or replace may hold something it did not write: the
+    /// message says why, the help what to do instead.
+    Refused { message: String, help: String },
     /// Several problems found in one run, reported together.
     Many(Vec<Error>),
 }
@@ -199,7 +202,8 @@ impl Error {
         }
     }
 
-    /// Process exit code: 2 for usage errors, 1 for everything else.
+    /// Process exit code: 2 for usage errors (the command line itself is wrong), 1 for
+    /// everything else, a refused folder included.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
@@ -224,7 +228,7 @@ impl fmt::Display for Error {
             Error::Template { template, article: None, .. } => {
                 write!(f, "template `{template}` failed")
             }
-            Error::Usage(message) => f.write_str(message),
+            Error::Usage(message) | Error::Refused { message, .. } => f.write_str(message),
             Error::Many(errors) => write!(f, "{} problems found", errors.len()),
         }
     }
@@ -291,6 +295,14 @@ impl Diagnostic {
     }
 }
 
+/// An error without a source line, then its help, drawn the way diagnostics are.
+fn render_with_help(message: &str, help: &str, color: bool) -> String {
+    use annotate_snippets::{Level, Renderer};
+    let group = Level::ERROR.primary_title(message).element(Level::HELP.message(help));
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    renderer.render(&[group])
+}
+
 impl Error {
     /// Every problem, rendered for a terminal, then a count when there are several.
     pub fn render(&self, color: bool) -> String {
@@ -302,6 +314,9 @@ impl Error {
             }
             match problem {
                 Error::Content(diagnostic) => out.push_str(&diagnostic.render(color)),
+                Error::Refused { message, help } => {
+                    out.push_str(&render_with_help(message, help, color))
+                }
                 other => {
                     out.push_str(&format!("error: {other}"));
                     let mut cause = std::error::Error::source(other);

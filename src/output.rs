@@ -1,9 +1,11 @@
 //! Writes a build into a staging folder beside the output, then swaps it in whole.
 //!
-//! A build that fails, or is killed, leaves the previous output exactly as it was.
+//! A build that fails, or is killed, leaves the previous output exactly as it was. A build
+//! replaces only a folder that is empty or that gazette built: every build leaves a marker
+//! file in it ([`Owned::marker`]), and [`check_folder`] refuses anything else.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result, display_path};
@@ -28,11 +30,25 @@ impl Staging {
             .unwrap_or_else(|| "output".into());
         remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        if fs::symlink_metadata(&dir).is_ok() {
+            // Left by an earlier build of this process; a folder of that name that gazette
+            // did not make is left alone.
+            if !Owned::Output.marks(&dir) {
+                return Err(Error::Refused {
+                    message: format!(
+                        "`{}` is where the build would stage its files, and gazette did not make it",
+                        display_path(&dir)
+                    ),
+                    help: "move or delete it yourself".to_owned(),
+                });
+            }
+            remove_owned(Owned::Output, &dir)?;
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Staging { dir, output: output.to_owned(), committed: false })
+        // Marked first: even a staging folder left by a killed build is provably gazette's.
+        let staging = Staging { dir, output: output.to_owned(), committed: false };
+        Owned::Output.write_marker(&staging.dir)?;
+        Ok(staging)
     }
 
     /// The folder being written.
@@ -54,17 +70,7 @@ impl Staging {
     }
 
     fn target(&self, rel: &Path) -> Result<PathBuf> {
-        // Every path is made from slugs or the site's own file names; this is the last
-        // line of defence against one that would leave the output folder.
-        if rel.as_os_str().is_empty()
-            || !rel.components().all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(Error::Usage(format!(
-                "refusing to write `{}`: not a plain relative path",
-                display_path(rel)
-            )));
-        }
-        let path = self.dir.join(rel);
+        let path = inside(&self.dir, rel)?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
@@ -74,10 +80,17 @@ impl Staging {
     /// Puts the staged build in place of the output folder in one step, then deletes the
     /// previous build.
     pub fn commit(mut self) -> Result<()> {
+        // Checked again: the folder may have changed while the build ran.
+        check_contents(Owned::Output, &self.output)?;
         let old = swap_in(&self.dir, &self.output)?;
         self.committed = true;
         if let Some(old) = old {
-            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            // Checked above; marked now (if it was empty or an older build) so that a build
+            // killed while deleting it leaves a folder the next build knows to remove.
+            if !Owned::Output.marks(&old) {
+                Owned::Output.write_marker(&old)?;
+            }
+            remove_owned(Owned::Output, &old)?;
         }
         Ok(())
     }
@@ -86,9 +99,30 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_owned(Owned::Output, &self.dir);
         }
     }
+}
+
+/// Deletes a folder carrying `kind`'s marker, the marker last: interrupted at any point,
+/// what is left still carries it.
+fn remove_owned(kind: Owned, dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if entry.file_name() == kind.marker() {
+            continue;
+        }
+        let path = entry.path();
+        let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
+        let removed = if is_folder { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+        removed.map_err(|e| Error::io(&path, e))?;
+    }
+    let marker = dir.join(kind.marker());
+    match fs::remove_file(&marker) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&marker, e)),
+        _ => {}
+    }
+    fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Replaces one file of a built output folder (during `serve`): written beside it, then
@@ -130,10 +164,19 @@ pub fn remove_file(output: &Path, rel: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `output` joined with `rel`, if that stays inside `output` and is not the marker.
 fn inside(output: &Path, rel: &Path) -> Result<PathBuf> {
+    // Every path is made from slugs or the site's own file names; this is the last line
+    // of defence against one that would leave the output folder.
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Err(Error::Usage(format!(
             "refusing to write `{}`: not a plain relative path",
+            display_path(rel)
+        )));
+    }
+    if rel == Path::new(Owned::Output.marker()) {
+        return Err(Error::Usage(format!(
+            "refusing to write `{}`: gazette's marker of its output folder has that name",
             display_path(rel)
         )));
     }
@@ -156,10 +199,8 @@ fn swap_in(staged: &Path, output: &Path) -> Result<Option<PathBuf>> {
         }
         Err(e) => return Err(Error::io(output, e)),
         Ok(meta) if !meta.is_dir() => {
-            return Err(Error::Usage(format!(
-                "`{}` exists and is not a folder: gazette will not replace it",
-                display_path(output)
-            )));
+            let help = "choose an empty or new folder".to_owned();
+            return Err(refusal(Owned::Output, output, "it is not a folder", help));
         }
         Ok(_) => {}
     }
@@ -181,7 +222,9 @@ fn swap_in(staged: &Path, output: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(aside))
 }
 
-/// Removes `.<name>.staging-<pid>` folders whose process is gone (a killed build).
+/// Removes `.<name>.staging-<pid>` folders whose process is gone (a killed build), and
+/// only those that carry gazette's marker, or are empty: a folder that merely has such a
+/// name stays.
 fn remove_stale(parent: &Path, name: &str) {
     let prefix = format!(".{name}.staging-");
     let Ok(entries) = fs::read_dir(parent) else { return };
@@ -189,9 +232,15 @@ fn remove_stale(parent: &Path, name: &str) {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
-        let pid = rest.trim_end_matches(".old");
-        if pid.parse::<u32>().is_ok() && !process_alive(pid) {
-            let _ = fs::remove_dir_all(entry.path());
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
+        if pid.parse::<u32>().is_ok() && is_folder && !process_alive(pid) {
+            if Owned::Output.marks(&entry.path()) {
+                let _ = remove_owned(Owned::Output, &entry.path());
+            } else {
+                // Killed before its marker was written: only an empty folder goes.
+                let _ = fs::remove_dir(entry.path());
+            }
         }
     }
 }
@@ -205,10 +254,120 @@ fn process_alive(pid: &str) -> bool {
     !proc.is_dir() || proc.join(pid).exists()
 }
 
-/// Refuses output folders that a swap would destroy something precious with: `/`, the
-/// home folder, the site itself or a folder holding it, and folders inside `content/` or
-/// `themes/`.
+/// A folder gazette fills or replaces whole, and so must prove is its own first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owned {
+    /// The built site: `output/`, or the folder given with `--output`.
+    Output,
+}
+
+/// Entries that do not make a folder worth keeping: file managers' leftovers.
+const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
+
+/// Version control folders: a folder holding one is a working copy, never replaced.
+const REPOSITORIES: [&str; 3] = [".git", ".hg", ".svn"];
+
+impl Owned {
+    /// The marker file at the folder's root. Hidden, so listings, Jekyll and most upload
+    /// tools pass over it; harmless if a host publishes it.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Owned::Output => ".gazette-output",
+        }
+    }
+
+    /// What the marker holds: one line saying who wrote the folder and what that means.
+    fn marker_text(self) -> &'static str {
+        match self {
+            Owned::Output => {
+                "gazette output folder: every build replaces it whole, with what it adds deleted\n"
+            }
+        }
+    }
+
+    /// How messages name the folder.
+    fn what(self) -> &'static str {
+        match self {
+            Owned::Output => "output folder",
+        }
+    }
+
+    /// Writes the marker into `dir`.
+    pub fn write_marker(self, dir: &Path) -> Result<()> {
+        let path = dir.join(self.marker());
+        fs::write(&path, self.marker_text()).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Whether `dir` is a real folder (not a link) holding this marker as a regular file
+    /// that starts as gazette writes it.
+    fn marks(self, dir: &Path) -> bool {
+        let path = dir.join(self.marker());
+        let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        let signature = self.marker_text().split(':').next().expect("split yields one part");
+        regular && starts_with(&path, signature.as_bytes())
+    }
+
+    /// Whether `dir` looks like what gazette built before it wrote markers: a home page,
+    /// a sitemap and a feed that names gazette as its generator.
+    fn built_before_markers(self, dir: &Path) -> bool {
+        match self {
+            Owned::Output => {
+                let file =
+                    |name: &str| fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file());
+                file("index.html")
+                    && file("sitemap.xml")
+                    && file("feed.xml")
+                    && head_holds(&dir.join("feed.xml"), b">gazette</generator>")
+            }
+        }
+    }
+}
+
+/// Whether the file at `path` starts with `prefix`.
+fn starts_with(path: &Path, prefix: &[u8]) -> bool {
+    let mut head = Vec::with_capacity(prefix.len());
+    fs::File::open(path)
+        .and_then(|f| f.take(prefix.len() as u64).read_to_end(&mut head))
+        .is_ok_and(|_| head == prefix)
+}
+
+/// Whether the first few kilobytes of the file at `path` hold `needle`.
+fn head_holds(path: &Path, needle: &[u8]) -> bool {
+    let mut head = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok_and(|_| head.windows(needle.len()).any(|w| w == needle))
+}
+
+/// The error for a folder gazette will not use; `shown` is the path as the user gave it.
+fn refusal(kind: Owned, shown: &Path, why: &str, help: String) -> Error {
+    Error::Refused {
+        message: format!("refusing to use `{}` as the {}: {why}", display_path(shown), kind.what()),
+        help,
+    }
+}
+
+/// Refuses the output folder `output` of the site at `root` unless a build may replace
+/// it whole. See [`check_folder`].
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+    check_folder(Owned::Output, root, output)
+}
+
+/// Refuses `dir` as the folder `kind` of the site at `root` unless gazette may fill or
+/// replace it whole. Where it is: never `/`, the home folder or a folder holding it, the
+/// site folder or a folder holding it, or a folder inside `content/` or `themes/`. What it
+/// holds: it must be missing, empty, marked as gazette's (or, for the output, built by
+/// gazette before markers), and never a version control working copy.
+///
+/// Called before any work, and the contents part again right before the swap.
+pub fn check_folder(kind: Owned, root: &Path, dir: &Path) -> Result<()> {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    check_place(kind, root, dir, home.as_deref())?;
+    check_contents(kind, dir)
+}
+
+/// The part of [`check_folder`] about where `dir` is, given the home folder.
+fn check_place(kind: Owned, root: &Path, dir: &Path, home: Option<&Path>) -> Result<()> {
     let absolute = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_owned()
@@ -218,24 +377,27 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
         normalise(&p)
     };
     let root = absolute(root);
-    let out = absolute(output);
-    let refuse = |why: &str| {
-        Err(Error::Usage(format!(
-            "refusing to use `{}` as the output folder: {why}; pick a dedicated folder such as `output/`",
-            display_path(output)
-        )))
-    };
+    let out = absolute(dir);
+    let elsewhere =
+        || "choose a folder of its own for the site, such as `output/` in the site folder";
+    let refuse = |why: &str| Err(refusal(kind, dir, why, elsewhere().to_owned()));
     if out.parent().is_none() {
         return refuse("it is the file system root");
     }
-    if std::env::var_os("HOME").is_some_and(|home| normalise(Path::new(&home)) == out) {
-        return refuse("it is your home folder");
+    if let Some(home) = home {
+        let home = absolute(home);
+        if home == out {
+            return refuse("it is your home folder");
+        }
+        if home.starts_with(&out) {
+            return refuse("it holds your home folder");
+        }
+    }
+    if root == out {
+        return refuse("it is the site folder itself");
     }
     if root.starts_with(&out) {
-        return refuse("it holds the site itself");
-    }
-    if out.join("content").exists() || out.join(crate::config::CONFIG_FILE).exists() {
-        return refuse("it holds a `content/` folder or a `site.yaml`");
+        return refuse("it holds the site folder");
     }
     for source in ["content", "themes"] {
         if out.starts_with(root.join(source)) {
@@ -243,6 +405,67 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses `dir` unless it is missing, empty, or gazette's own (see [`check_folder`]).
+fn check_contents(kind: Owned, dir: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+        Ok(meta) => meta,
+    };
+    let empty_or_new = "choose an empty or new folder";
+    if meta.file_type().is_symlink() {
+        return Err(refusal(
+            kind,
+            dir,
+            "it is a symbolic link",
+            format!("name the folder it points to instead, or {empty_or_new}"),
+        ));
+    }
+    if !meta.is_dir() {
+        return Err(refusal(kind, dir, "it is a file, not a folder", empty_or_new.to_owned()));
+    }
+    for repository in REPOSITORIES {
+        if fs::symlink_metadata(dir.join(repository)).is_ok() {
+            return Err(refusal(
+                kind,
+                dir,
+                &format!("it holds `{repository}`, a repository that a build would delete"),
+                format!(
+                    "{empty_or_new} outside the repository; to publish through it, build elsewhere and copy the files in"
+                ),
+            ));
+        }
+    }
+    if kind.marks(dir) {
+        return Ok(());
+    }
+    let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let name = entry.map_err(|e| Error::io(dir, e))?.file_name();
+        if !LITTER.iter().any(|litter| name == *litter) {
+            names.push(name);
+        }
+    }
+    let Some(first) = names.iter().min() else { return Ok(()) };
+    if kind.built_before_markers(dir) {
+        return Ok(());
+    }
+    Err(refusal(
+        kind,
+        dir,
+        &format!(
+            "it holds files gazette did not write, such as `{}`",
+            display_path(Path::new(first))
+        ),
+        format!(
+            "gazette replaces only empty folders and folders it built (they hold a `{}` file): {empty_or_new}, or delete `{}` yourself",
+            kind.marker(),
+            display_path(dir)
+        ),
+    ))
 }
 
 /// Resolves `.` and `..` without touching the disk, and symlinks where the path exists.
@@ -277,6 +500,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
         fs::create_dir(&out).unwrap();
+        Owned::Output.write_marker(&out).unwrap(); // an earlier build
         fs::write(out.join("stale.html"), "old").unwrap();
         let staging = Staging::create(&out).unwrap();
         staging.write(Path::new("a/index.html"), b"new").unwrap();
@@ -330,5 +554,222 @@ mod tests {
             assert!(check_output_dir(&root, &bad).is_err(), "{}", bad.display());
         }
         assert!(check_output_dir(&root, &root.join("content/../output")).is_ok());
+    }
+
+    /// Every file under `dir` with its bytes, to show a refusal changed nothing.
+    fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut all = Vec::new();
+        let mut folders = vec![dir.to_owned()];
+        while let Some(folder) = folders.pop() {
+            for entry in fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path.clone());
+                    all.push((path.strip_prefix(dir).unwrap().to_owned(), Vec::new()));
+                } else {
+                    all.push((
+                        path.strip_prefix(dir).unwrap().to_owned(),
+                        fs::read(&path).unwrap(),
+                    ));
+                }
+            }
+        }
+        all.sort();
+        all
+    }
+
+    fn refusal_text(result: Result<()>) -> String {
+        match result {
+            Err(Error::Refused { message, help }) => format!("{message}\nhelp: {help}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_empty_marked_and_litter_only_folders_are_accepted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        let out = root.join("output");
+        assert!(check_folder(Owned::Output, &root, &out).is_ok(), "missing");
+        fs::create_dir(&out).unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_ok(), "empty");
+        fs::write(out.join(".DS_Store"), "x").unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_ok(), "file manager litter");
+        fs::write(out.join("index.html"), "x").unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_err(), "a file of someone else's");
+        Owned::Output.write_marker(&out).unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_ok(), "marked");
+    }
+
+    #[test]
+    fn folders_gazette_did_not_write_are_refused_and_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        let precious = tmp.path().join("precious");
+        fs::create_dir_all(precious.join("sub")).unwrap();
+        fs::write(precious.join("notes.txt"), "mine").unwrap();
+        fs::write(precious.join("sub/b.txt"), "also mine").unwrap();
+        let before = snapshot(&precious);
+        assert_eq!(
+            refusal_text(check_folder(Owned::Output, &root, &precious)),
+            format!(
+                "refusing to use `{0}` as the output folder: it holds files gazette did not \
+                 write, such as `notes.txt`\nhelp: gazette replaces only empty folders and \
+                 folders it built (they hold a `.gazette-output` file): choose an empty or new \
+                 folder, or delete `{0}` yourself",
+                precious.display()
+            )
+        );
+        // A marker that is not gazette's text, or not a file, proves nothing.
+        fs::write(precious.join(".gazette-output"), "made up").unwrap();
+        assert!(check_folder(Owned::Output, &root, &precious).is_err());
+        fs::remove_file(precious.join(".gazette-output")).unwrap();
+        fs::create_dir(precious.join(".gazette-output")).unwrap();
+        assert!(check_folder(Owned::Output, &root, &precious).is_err());
+        fs::remove_dir(precious.join(".gazette-output")).unwrap();
+        assert_eq!(snapshot(&precious), before);
+    }
+
+    #[test]
+    fn repositories_are_refused_even_when_marked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        for repository in [".git", ".hg", ".svn"] {
+            let out = tmp.path().join(format!("out{repository}"));
+            fs::create_dir_all(&out).unwrap();
+            Owned::Output.write_marker(&out).unwrap();
+            if repository == ".git" {
+                fs::write(out.join(".git"), "gitdir: ../elsewhere").unwrap(); // a worktree
+            } else {
+                fs::create_dir(out.join(repository)).unwrap();
+            }
+            let text = refusal_text(check_folder(Owned::Output, &root, &out));
+            assert!(
+                text.contains(&format!(
+                    "it holds `{repository}`, a repository that a build would delete"
+                )),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_and_files_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let real = tmp.path().join("real");
+        fs::create_dir_all(&real).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let text = refusal_text(check_folder(Owned::Output, &root, &link));
+        assert!(text.contains(": it is a symbolic link\n"), "{text}");
+        let file = tmp.path().join("file");
+        fs::write(&file, "x").unwrap();
+        let text = refusal_text(check_folder(Owned::Output, &root, &file));
+        assert!(text.contains(": it is a file, not a folder\n"), "{text}");
+    }
+
+    #[test]
+    fn outputs_of_builds_before_markers_are_recognised_by_their_feed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let out = root.join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "<!doctype html>").unwrap();
+        fs::write(out.join("sitemap.xml"), "<urlset/>").unwrap();
+        let feed = |generator: &str| {
+            format!("<feed>\n  <generator version=\"0.1.0\">{generator}</generator>\n</feed>\n")
+        };
+        fs::write(out.join("feed.xml"), feed("Hugo")).unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_err(), "another generator");
+        fs::write(out.join("feed.xml"), feed("gazette")).unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_ok());
+        fs::remove_file(out.join("sitemap.xml")).unwrap();
+        assert!(check_folder(Owned::Output, &root, &out).is_err(), "not a whole build");
+    }
+
+    #[test]
+    fn the_home_folder_and_every_folder_holding_it_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("work/site");
+        let home = tmp.path().join("users/ana");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&home).unwrap();
+        let refused = |dir: &Path| check_place(Owned::Output, &root, dir, Some(&home));
+        let text = |dir: &Path| refusal_text(refused(dir));
+        assert!(text(&home).ends_with(": it is your home folder\nhelp: choose a folder of its own for the site, such as `output/` in the site folder"));
+        assert!(text(&tmp.path().join("users")).contains(": it holds your home folder\n"));
+        assert!(text(tmp.path()).contains(": it holds your home folder\n"));
+        assert!(text(&tmp.path().join("users/./ana/..")).contains(": it holds your home folder\n"));
+        assert!(refused(&home.join("site-output")).is_ok(), "a folder inside home is fine");
+        assert!(refused(&tmp.path().join("users/bob")).is_ok());
+    }
+
+    #[test]
+    fn a_staging_folder_carries_the_marker_and_cannot_lose_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let staging = Staging::create(&out).unwrap();
+        assert!(Owned::Output.marks(&staging.dir));
+        assert!(staging.write(Path::new(".gazette-output"), b"mine").is_err());
+        staging.commit().unwrap();
+        assert!(Owned::Output.marks(&out));
+        assert!(replace_file(&out, Path::new(".gazette-output"), b"mine").is_err());
+    }
+
+    #[test]
+    fn the_swap_checks_the_folder_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let staging = Staging::create(&out).unwrap();
+        staging.write(Path::new("index.html"), b"new").unwrap();
+        // Someone fills the folder while the build runs.
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(matches!(staging.commit(), Err(Error::Refused { .. })));
+        assert_eq!(snapshot(&out), [(PathBuf::from("notes.txt"), b"mine".to_vec())]);
+        let left: Vec<_> =
+            fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["output"], "the staging folder is gone");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")] // elsewhere, without /proc, no staging folder is judged dead
+    fn only_marked_staging_folders_of_dead_builds_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        // No process has this id: pids stop at 2^22 on Linux.
+        let dead = tmp.path().join(".output.staging-999999999");
+        let dead_old = tmp.path().join(".output.staging-999999998.old");
+        let impostor = tmp.path().join(".output.staging-999999997");
+        let impostor_link = tmp.path().join(".output.staging-999999996");
+        let empty = tmp.path().join(".output.staging-999999995");
+        fs::create_dir(&empty).unwrap();
+        for dir in [&dead, &dead_old, &impostor] {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join("page.html"), "x").unwrap();
+        }
+        Owned::Output.write_marker(&dead).unwrap();
+        Owned::Output.write_marker(&dead_old).unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        Owned::Output.write_marker(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &impostor_link).unwrap();
+        let before = snapshot(&impostor);
+        remove_stale(tmp.path(), "output");
+        assert!(!dead.exists() && !dead_old.exists() && !empty.exists());
+        assert_eq!(snapshot(&impostor), before, "unmarked: not gazette's");
+        assert!(
+            impostor_link.exists() && Owned::Output.marks(&elsewhere),
+            "links are not followed"
+        );
+        // Nor does a new build of this process remove an unmarked folder in its way.
+        let own = tmp.path().join(format!(".output.staging-{}", std::process::id()));
+        fs::create_dir(&own).unwrap();
+        fs::write(own.join("notes.txt"), "mine").unwrap();
+        assert!(matches!(Staging::create(&tmp.path().join("output")), Err(Error::Refused { .. })));
+        assert_eq!(fs::read_to_string(own.join("notes.txt")).unwrap(), "mine");
     }
 }

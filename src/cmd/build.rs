@@ -10,7 +10,8 @@ pub struct BuildArgs {
     /// The site folder (holding site.yaml and content/)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site [default: output/ inside the site folder]
+    /// Where to write the site: a new or empty folder, or one gazette built (it is replaced
+    /// whole) [default: output/ inside the site folder]
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Use this base URL instead of site.yaml's (for previews and staging hosts)

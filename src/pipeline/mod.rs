@@ -252,9 +252,10 @@ fn flatten(error: Error) -> Vec<Error> {
 /// Builds the site into its output folder. On any error the previous output is untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::new();
-    let config = load_config(options)?;
+    // Before any work: a folder gazette may not replace is refused at once.
     let output = options.output_dir();
     output::check_output_dir(&options.root, &output)?;
+    let config = load_config(options)?;
     // Templates are checked before content is parsed: a broken theme fails fast.
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");

@@ -845,9 +845,10 @@ fn two_builds_are_byte_identical() {
 fn dangerous_output_folders_are_refused() {
     let site = Site::fixture("build/basic");
     std::fs::create_dir_all(site.path().join("themes/default")).unwrap();
+    // Exit status 1, no longer 2: a refused folder is not a mistake on the command line.
     for bad in [".", "content", "content/out", "themes/default/out", "/", ".."] {
         let out = site.run(&["build", "--output", bad]);
-        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{bad}: {}", stderr(&out));
         assert!(
             stderr(&out)
                 .starts_with(&format!("error: refusing to use `{bad}` as the output folder: ")),
@@ -858,7 +859,12 @@ fn dangerous_output_folders_are_refused() {
     let holder = tempfile::tempdir().unwrap();
     std::fs::write(holder.path().join("site.yaml"), "x").unwrap();
     let out = site.run(&["build", "--output", holder.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("it holds files gazette did not write, such as `site.yaml`"),
+        "{}",
+        stderr(&out)
+    );
     assert!(holder.path().join("site.yaml").exists());
     // The home folder, even empty of sites.
     let home = tempfile::tempdir().unwrap();
@@ -871,7 +877,7 @@ fn dangerous_output_folders_are_refused() {
         .args(["build", "--output", home.path().to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("it is your home folder"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(home.path().join("notes.txt")).unwrap(), "mine");
 }

@@ -1,7 +1,7 @@
 //! Hostile input and faults: nothing written outside the output, nothing injected,
 //! nothing lost, no crash.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::support::{Site, stderr, text, tree_hashes};
@@ -20,9 +20,35 @@ fn listing(dir: &Path) -> Vec<String> {
     all
 }
 
+/// Resolves `.` and `..` in `path` by its text alone.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[test]
 fn hostile_names_give_safe_slugs_and_stay_inside_the_output() {
-    let site = Site::empty(SITE);
+    // The site lies a few folders deep in a temp folder of the test's own, so every path
+    // a hostile name spells from the output (`output/../../outside`) lies inside it too:
+    // nothing else on the machine decides whether the test passes.
+    let holder = tempfile::tempdir().unwrap();
+    let root = holder.path().join("a/b/c/site");
+    let out_dir = root.join("output");
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("site.yaml", SITE);
     let long = "x".repeat(1000);
     let cases = [
         (
@@ -53,18 +79,21 @@ tags: ["../..", "/", "\\", "a/b"]"#,
         ),
     ];
     for (file, front) in cases {
-        site.write(
+        write(
             &format!("content/{file}.md"),
             &format!("---\n{front}\ndate: 2026-01-01\n---\n\nBody.\n"),
         );
     }
-    let before: Vec<String> = listing(site.path());
-    site.build(&[]);
-    // Nothing new anywhere but under output/.
-    let after: Vec<String> =
-        listing(site.path()).into_iter().filter(|p| !p.starts_with("output")).collect();
+    let before: Vec<String> = listing(holder.path());
+    let out = crate::support::gazette(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Nothing new anywhere in the test's folder but under the output.
+    let after: Vec<String> = listing(holder.path())
+        .into_iter()
+        .filter(|p| !p.starts_with("a/b/c/site/output"))
+        .collect();
     assert_eq!(after, before);
-    for path in listing(&site.out()) {
+    for path in listing(&out_dir) {
         for segment in path.split('/') {
             assert!(segment.len() <= 255, "{path}");
             assert!(!segment.is_empty() && segment != ".." && segment != ".", "{path}");
@@ -78,20 +107,23 @@ tags: ["../..", "/", "\\", "a/b"]"#,
     }
     // Each article has a page, and its title is shown as written.
     let pages: Vec<String> =
-        listing(&site.out()).into_iter().filter(|p| p.ends_with("/index.html")).collect();
+        listing(&out_dir).into_iter().filter(|p| p.ends_with("/index.html")).collect();
     let titles: Vec<String> = pages
         .iter()
         .flat_map(|p| {
-            crate::support::Page(scraper::Html::parse_document(&site.read(p))).texts("article h1")
+            let html = std::fs::read_to_string(out_dir.join(p)).unwrap();
+            crate::support::Page(scraper::Html::parse_document(&html)).texts("article h1")
         })
         .collect();
     assert!(titles.contains(&"../../etc/passwd".to_owned()), "{titles:?}");
     assert!(titles.contains(&"🚀🔥".to_owned()), "{titles:?}");
     assert!(titles.contains(&"Slashes".to_owned()), "{titles:?}");
     assert_eq!(titles.len(), cases.len(), "one page per article: {titles:?}");
-    // The paths the names spell, taken literally from the output folder, hold nothing.
+    // The paths the names spell, taken literally from the output folder, hold nothing;
+    // each lies inside the test's folder, so the listing above covers it as well.
     for escape in ["../../../tmp/evil", "../../outside", "../../etc/passwd", "/etc/evil"] {
-        let target = site.out().join(escape.trim_start_matches('/'));
+        let target = out_dir.join(escape.trim_start_matches('/'));
+        assert!(lexical(&target).starts_with(holder.path()), "{escape}");
         assert!(!target.exists(), "{escape}");
     }
 }
@@ -409,6 +441,12 @@ fn an_unwritable_output_folder_is_a_clear_error_and_keeps_the_old_output() {
     } else {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&disk, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root ignores permissions: where it cannot mount either, this machine cannot
+        // make a folder unwritable, and the build would rightly succeed.
+        if std::fs::write(disk.join("probe"), "x").is_ok() {
+            eprintln!("skipped: no way to make a folder unwritable here (root without mount)");
+            return;
+        }
     }
     let out = site.run(&["build", "--output", &out_arg]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -523,5 +561,251 @@ fn a_megabyte_of_front_matter_builds_and_deep_yaml_is_refused() {
         let err = stderr(&out);
         assert!(err.starts_with(expected), "{}", &err[..err.len().min(400)]);
         assert!(err.contains("= help: "), "{}", &err[..err.len().min(400)]);
+    }
+}
+
+// ---- output folders: gazette replaces only what it wrote (issue 22) ----------------
+
+/// Every file and folder under `dir`, with the hash of each file's bytes.
+fn everything(dir: &Path) -> (Vec<String>, std::collections::BTreeMap<PathBuf, String>) {
+    (listing(dir), tree_hashes(dir))
+}
+
+/// A site at `<holder>/site`: one article, so a build has work to do.
+fn site_in(holder: &Path) -> PathBuf {
+    let root = holder.join("site");
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("site.yaml"), SITE).unwrap();
+    std::fs::write(
+        root.join("content/a.md"),
+        "---\ntitle: A\ndate: 2026-01-01\ntags: [a]\n---\n\nBody.\n",
+    )
+    .unwrap();
+    root
+}
+
+/// Writes `files` (path, text) under `dir`.
+fn fill(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+const MARKER: &str =
+    "gazette output folder: every build replaces it whole, with what it adds deleted\n";
+
+#[test]
+fn an_output_folder_holding_a_repository_is_refused_and_left_byte_identical() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = site_in(holder.path());
+    let deploy = holder.path().join("deploy");
+    fill(
+        &deploy,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (".git/config", "[core]\n\tbare = false\n"),
+            (".git/objects/ab/cdef", "blob"),
+            ("index.html", "<p>published by hand</p>"),
+            // Even a folder gazette once built: the repository in it is not gazette's.
+            (".gazette-output", MARKER),
+        ],
+    );
+    let before = everything(holder.path());
+    let out = crate::support::gazette(&root, &["build", "--output", "../deploy"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: refusing to use `../deploy` as the output folder: it holds `.git`, a repository that a build would delete
+  |
+  = help: choose an empty or new folder outside the repository; to publish through it, build elsewhere and copy the files in
+"
+    );
+    assert_eq!(everything(holder.path()), before, "nothing written, nothing deleted");
+    // `.hg` and `.svn` likewise, and `.git` as a file (a worktree or submodule).
+    for (repository, is_file) in [(".hg", false), (".svn", false), (".git", true)] {
+        let other = holder.path().join(format!("other{repository}"));
+        if is_file {
+            fill(&other, &[(".git", "gitdir: ../deploy/.git\n")]);
+        } else {
+            fill(&other, &[(&format!("{repository}/store"), "x")]);
+        }
+        let before = everything(holder.path());
+        let arg = format!("../other{repository}");
+        let out = crate::support::gazette(&root, &["build", "--output", &arg]);
+        assert_eq!(out.status.code(), Some(1), "{repository}");
+        assert!(
+            stderr(&out).contains(&format!(
+                "it holds `{repository}`, a repository that a build would delete"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(everything(holder.path()), before, "{repository}");
+    }
+}
+
+#[test]
+fn an_output_folder_of_unrelated_files_is_refused_and_left_byte_identical() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = site_in(holder.path());
+    let precious = holder.path().join("precious");
+    fill(
+        &precious,
+        &[("notes.txt", "mine"), ("photos/cat.jpg", "\u{1}\u{2}"), (".hidden", "also mine")],
+    );
+    let before = everything(holder.path());
+    let out = crate::support::gazette(&root, &["build", "--output", "../precious"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: refusing to use `../precious` as the output folder: it holds files gazette did not write, such as `.hidden`
+  |
+  = help: gazette replaces only empty folders and folders it built (they hold a `.gazette-output` file): choose an empty or new folder, or delete `../precious` yourself
+"
+    );
+    assert_eq!(everything(holder.path()), before);
+    // The site's parent and the site itself, as before.
+    for (bad, why) in [("..", "it holds the site folder"), (".", "it is the site folder itself")] {
+        let out = crate::support::gazette(&root, &["build", "--output", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(
+            stderr(&out).starts_with(&format!(
+                "error: refusing to use `{bad}` as the output folder: {why}\n"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(everything(holder.path()), before, "{bad}");
+    }
+}
+
+#[test]
+fn a_folder_holding_the_home_folder_is_refused() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = site_in(holder.path());
+    let home = holder.path().join("users/ana");
+    fill(&home, &[("notes.txt", "mine"), (".gazette-output", MARKER)]);
+    let before = everything(holder.path());
+    for (target, why) in [
+        (holder.path().join("users"), "it holds your home folder"),
+        (home.clone(), "it is your home folder"),
+    ] {
+        let arg = target.to_str().unwrap();
+        let out = assert_cmd::Command::cargo_bin("gazette")
+            .unwrap()
+            .current_dir(&root)
+            .env("NO_COLOR", "1")
+            .env("HOME", &home)
+            .args(["build", "--output", arg])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{arg}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: refusing to use `{arg}` as the output folder: {why}
+  |
+  = help: choose a folder of its own for the site, such as `output/` in the site folder
+"
+            )
+        );
+        assert_eq!(everything(holder.path()), before, "{arg}");
+    }
+}
+
+#[test]
+fn empty_new_and_gazette_built_folders_are_used_and_marked() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = site_in(holder.path());
+    let empty = holder.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for (arg, dir) in
+        [("../empty", empty.clone()), ("../new/public", holder.path().join("new/public"))]
+    {
+        let out = crate::support::gazette(&root, &["build", "--quiet", "--output", arg]);
+        assert!(out.status.success(), "{arg}: {}", stderr(&out));
+        assert_eq!(std::fs::read_to_string(dir.join(".gazette-output")).unwrap(), MARKER);
+        assert!(dir.join("news/a/index.html").is_file(), "{arg}");
+    }
+    // A folder gazette built is rebuilt: what was added to it goes, the marker stays.
+    std::fs::write(empty.join("stray.html"), "added by hand").unwrap();
+    let out = crate::support::gazette(&root, &["build", "--quiet", "--output", "../empty"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!empty.join("stray.html").exists());
+    assert_eq!(std::fs::read_to_string(empty.join(".gazette-output")).unwrap(), MARKER);
+    // The default `output/`, built twice in a row, as the README's first step does.
+    for _ in 0..2 {
+        let out = crate::support::gazette(&root, &["build", "--quiet"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(std::fs::read_to_string(root.join("output/.gazette-output")).unwrap(), MARKER);
+    // A build by a gazette that wrote no marker is recognised by its feed, once.
+    std::fs::remove_file(root.join("output/.gazette-output")).unwrap();
+    let out = crate::support::gazette(&root, &["build", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(root.join("output/.gazette-output")).unwrap(), MARKER);
+}
+
+#[test]
+fn only_marked_staging_folders_of_killed_builds_are_cleaned_up() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = site_in(holder.path());
+    // No process has these ids: Linux pids stop at 2^22.
+    let killed = root.join(".output.staging-4194400");
+    let impostor = root.join(".output.staging-4194401");
+    fill(&killed, &[("index.html", "half a build"), (".gazette-output", MARKER)]);
+    fill(&impostor, &[("notes.txt", "mine, named oddly")]);
+    let out = crate::support::gazette(&root, &["build", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!killed.exists(), "gazette's own leftover is cleaned");
+    assert_eq!(std::fs::read_to_string(impostor.join("notes.txt")).unwrap(), "mine, named oddly");
+}
+
+#[test]
+fn serve_refuses_the_same_folders_before_writing_anything() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = site_in(holder.path());
+    fill(&holder.path().join("precious"), &[("notes.txt", "mine")]);
+    fill(&holder.path().join("deploy"), &[(".git/HEAD", "ref: refs/heads/main\n")]);
+    for (arg, why) in [
+        ("../precious", "it holds files gazette did not write, such as `notes.txt`"),
+        ("../deploy", "it holds `.git`, a repository that a build would delete"),
+    ] {
+        let before = everything(holder.path());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+            .to_string();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+            .current_dir(&root)
+            .env("NO_COLOR", "1")
+            .args(["serve", "--port", &port, "--output", arg])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let end = Instant::now() + crate::support::DEADLINE;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > end {
+                let _ = child.kill();
+                panic!("serve --output {arg} kept running");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert_eq!(status.code(), Some(1), "{arg}: {err}");
+        assert!(
+            err.contains(&format!("error: refusing to use `{arg}` as the output folder: {why}\n")),
+            "{err}"
+        );
+        assert_eq!(everything(holder.path()), before, "{arg}");
     }
 }

@@ -71,6 +71,8 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         now: None,
     };
     let output = options.output_dir();
+    // The same rule as `build`, before anything is written: serving fails at once.
+    crate::output::check_output_dir(&args.root, &output)?;
     std::fs::create_dir_all(&output).map_err(|e| Error::io(&output, e))?;
     let shared = Arc::new(http::Shared::new(output.clone(), port, args.bind.is_loopback()));
     let mut shown = Vec::new();
