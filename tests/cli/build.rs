@@ -384,6 +384,37 @@ fn duplicate_urls_name_both_files() {
 }
 
 #[test]
+fn issue_22_categories_differing_in_accents_case_or_punctuation_warn() {
+    let site = Site::empty(MINIMAL_SITE);
+    let with = |category: &str| format!("category: {category}\ntags: [economy]\n");
+    site.write("content/a.md", &article("A", "2026-01-04", &with("Économie")))
+        .write("content/b.md", &article("B", "2026-01-03", &with("Economie")))
+        .write("content/c.md", &article("C", "2026-01-02", &with("\"ECONOMIE!\"")))
+        .write("content/d.md", &article("D", "2026-01-01", &with("Economie")));
+    let out = site.build(&[]);
+    insta::assert_snapshot!(stderr(&out), @r#"
+    warning: the category `Economie` is shown as `Économie`, as `content/a.md` writes it
+     --> content/b.md:4:11
+      |
+    4 | category: Economie
+      |           ^^^^^^^^
+      |
+      = help: categories that differ only in accents, case or punctuation are one category; write `category: Économie` here and in `content/d.md`
+    warning: the category `ECONOMIE!` is shown as `Économie`, as `content/a.md` writes it
+     --> content/c.md:4:11
+      |
+    4 | category: "ECONOMIE!"
+      |           ^^^^^^^^^^^
+      |
+      = help: categories that differ only in accents, case or punctuation are one category; write `category: Économie` here
+    "#);
+    // One category, named as the newest article writes it.
+    let home = site.page("/economie/");
+    assert_eq!(home.texts("h1"), ["Économie"]);
+    assert_eq!(home.select(".card-title").len(), 4);
+}
+
+#[test]
 fn non_utf8_article_is_a_clear_error() {
     let site = Site::empty(MINIMAL_SITE);
     std::fs::create_dir_all(site.path().join("content")).unwrap();
