@@ -150,7 +150,14 @@ impl Site {
                             crate::error::display_path(&first.source)
                         ),
                     )
-                    .with_hint("give one of them another `slug:` or `category:`"),
+                    .with_hint(
+                        if same_name_but_normalization(&first.source, &second.source) {
+                            "the two file names differ only in Unicode normalization (NFC vs NFD): \
+                         rename or delete one"
+                        } else {
+                            "give one of them another `slug:` or `category:`"
+                        },
+                    ),
                 );
             }
         }
@@ -416,6 +423,14 @@ impl Site {
     pub fn listed(&self) -> impl Iterator<Item = &Article> {
         self.articles.iter()
     }
+}
+
+/// Whether two different paths are the same text in another Unicode normalization
+/// (`café` written with `é`, or with `e` and a combining accent): they look identical.
+fn same_name_but_normalization(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
+    a != b && a.nfc().eq(b.nfc())
 }
 
 /// For each tag, the tags that share the most articles with it.

@@ -384,6 +384,30 @@ fn duplicate_urls_name_both_files() {
 }
 
 #[test]
+fn issue_22_duplicate_urls_of_names_differing_in_normalization_say_so() {
+    let site = Site::empty(MINIMAL_SITE);
+    // The same name twice: `é` as one character (NFC), and as `e` and an accent (NFD).
+    let (nfc, nfd) = ("caf\u{e9}", "cafe\u{301}");
+    site.write(&format!("content/{nfc}.md"), &article("One", "2026-01-01", ""))
+        .write(&format!("content/{nfd}.md"), &article("Two", "2026-01-02", ""));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: this article has the URL `/news/cafe/`, like `content/{nfd}.md`
+ --> content/{nfc}.md:2:1
+  |
+2 | title: \"One\"
+  | ^^^^^^^^^^^^
+  |
+  = help: the two file names differ only in Unicode normalization (NFC vs NFD): rename or delete one
+"
+        )
+    );
+}
+
+#[test]
 fn issue_22_categories_differing_in_accents_case_or_punctuation_warn() {
     let site = Site::empty(MINIMAL_SITE);
     let with = |category: &str| format!("category: {category}\ntags: [economy]\n");
