@@ -76,9 +76,9 @@ pub fn check_article_alone(article: &Article, outputs: &Outputs) -> Vec<Diagnost
     found
 }
 
-/// The site-wide checks: tags used by one article only.
+/// The site-wide checks: tags used by one article only, categories written several ways.
 pub fn check_tags_alone(site: &Site) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
+    let mut found = site.category_spellings();
     check_tags(site, &mut found);
     found
 }

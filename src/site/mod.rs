@@ -150,7 +150,14 @@ impl Site {
                             crate::error::display_path(&first.source)
                         ),
                     )
-                    .with_hint("give one of them another `slug:` or `category:`"),
+                    .with_hint(
+                        if same_name_but_normalization(&first.source, &second.source) {
+                            "the two file names differ only in Unicode normalization (NFC vs NFD): \
+                         rename or delete one"
+                        } else {
+                            "give one of them another `slug:` or `category:`"
+                        },
+                    ),
                 );
             }
         }
@@ -331,6 +338,60 @@ impl Site {
         Some(site)
     }
 
+    /// Warnings for categories written in several ways that make one URL ("Économie",
+    /// "Economie", "ECONOMIE!"): they are one category, shown as the newest article writes
+    /// it. One warning per other spelling, at the first file (by path) writing it.
+    pub fn category_spellings(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for category in &self.categories {
+            let shown_by = &self.article(category.articles[0]).doc;
+            let mut others: Vec<&Document> = category
+                .articles
+                .iter()
+                .map(|&id| &*self.article(id).doc)
+                .filter(|doc| doc.category != category.name)
+                .collect();
+            others.sort_by(|a, b| (&a.category, &a.source).cmp(&(&b.category, &b.source)));
+            for group in others.chunk_by(|a, b| a.category == b.category) {
+                let doc = group[0];
+                let (line, column) = doc.lines.category;
+                let mut at = Location::new(&doc.source, line.max(1));
+                if column > 0 {
+                    at = at.with_column(column);
+                }
+                let mut also: Vec<String> = group[1..]
+                    .iter()
+                    .take(3)
+                    .map(|d| format!("`{}`", crate::error::display_path(&d.source)))
+                    .collect();
+                if group.len() > 4 {
+                    also.push(format!("{} more", group.len() - 4));
+                }
+                let also = match also.len() {
+                    0 => String::new(),
+                    _ => format!(" and in {}", also.join(", ")),
+                };
+                found.push(
+                    Diagnostic::warning(
+                        at,
+                        format!(
+                            "the category `{}` is shown as `{}`, as `{}` writes it",
+                            doc.category,
+                            category.name,
+                            crate::error::display_path(&shown_by.source)
+                        ),
+                    )
+                    .with_hint(format!(
+                        "categories that differ only in accents, case or punctuation are one \
+                         category; write `category: {}` here{also}",
+                        category.name
+                    )),
+                );
+            }
+        }
+        found
+    }
+
     /// The article written in the file `source`, if the site has it.
     pub fn by_source(&self, source: &std::path::Path) -> Option<&Article> {
         self.articles.iter().find(|a| a.doc.source == source)
@@ -362,6 +423,14 @@ impl Site {
     pub fn listed(&self) -> impl Iterator<Item = &Article> {
         self.articles.iter()
     }
+}
+
+/// Whether two different paths are the same text in another Unicode normalization
+/// (`café` written with `é`, or with `e` and a combining accent): they look identical.
+fn same_name_but_normalization(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
+    a != b && a.nfc().eq(b.nfc())
 }
 
 /// For each tag, the tags that share the most articles with it.

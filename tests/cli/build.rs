@@ -384,6 +384,61 @@ fn duplicate_urls_name_both_files() {
 }
 
 #[test]
+fn issue_22_duplicate_urls_of_names_differing_in_normalization_say_so() {
+    let site = Site::empty(MINIMAL_SITE);
+    // The same name twice: `é` as one character (NFC), and as `e` and an accent (NFD).
+    let (nfc, nfd) = ("caf\u{e9}", "cafe\u{301}");
+    site.write(&format!("content/{nfc}.md"), &article("One", "2026-01-01", ""))
+        .write(&format!("content/{nfd}.md"), &article("Two", "2026-01-02", ""));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: this article has the URL `/news/cafe/`, like `content/{nfd}.md`
+ --> content/{nfc}.md:2:1
+  |
+2 | title: \"One\"
+  | ^^^^^^^^^^^^
+  |
+  = help: the two file names differ only in Unicode normalization (NFC vs NFD): rename or delete one
+"
+        )
+    );
+}
+
+#[test]
+fn issue_22_categories_differing_in_accents_case_or_punctuation_warn() {
+    let site = Site::empty(MINIMAL_SITE);
+    let with = |category: &str| format!("category: {category}\ntags: [economy]\n");
+    site.write("content/a.md", &article("A", "2026-01-04", &with("Économie")))
+        .write("content/b.md", &article("B", "2026-01-03", &with("Economie")))
+        .write("content/c.md", &article("C", "2026-01-02", &with("\"ECONOMIE!\"")))
+        .write("content/d.md", &article("D", "2026-01-01", &with("Economie")));
+    let out = site.build(&[]);
+    insta::assert_snapshot!(stderr(&out), @r#"
+    warning: the category `Economie` is shown as `Économie`, as `content/a.md` writes it
+     --> content/b.md:4:11
+      |
+    4 | category: Economie
+      |           ^^^^^^^^
+      |
+      = help: categories that differ only in accents, case or punctuation are one category; write `category: Économie` here and in `content/d.md`
+    warning: the category `ECONOMIE!` is shown as `Économie`, as `content/a.md` writes it
+     --> content/c.md:4:11
+      |
+    4 | category: "ECONOMIE!"
+      |           ^^^^^^^^^^^
+      |
+      = help: categories that differ only in accents, case or punctuation are one category; write `category: Économie` here
+    "#);
+    // One category, named as the newest article writes it.
+    let home = site.page("/economie/");
+    assert_eq!(home.texts("h1"), ["Économie"]);
+    assert_eq!(home.select(".card-title").len(), 4);
+}
+
+#[test]
 fn non_utf8_article_is_a_clear_error() {
     let site = Site::empty(MINIMAL_SITE);
     std::fs::create_dir_all(site.path().join("content")).unwrap();

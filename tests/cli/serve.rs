@@ -354,3 +354,131 @@ fn ctrl_c_stops_cleanly_and_leaves_a_complete_build() {
     assert!(differing.is_empty(), "differs from a fresh build: {differing:?}");
     assert_eq!(served.len(), built.len());
 }
+
+#[test]
+fn issue_22_port_0_serves_on_a_free_port_and_prints_it() {
+    let site = Site::fixture("serve/basic");
+    let server = Server::start_on(site.path(), 0, &[]);
+    assert_ne!(server.port, 0, "{}", server.output());
+    assert!(
+        server
+            .wait_for_line(&format!("at http://127.0.0.1:{}/ (Ctrl-C to stop)", server.port))
+            .is_some()
+    );
+    assert_eq!(server.count_lines("is taken"), 0, "{}", server.output());
+    assert_eq!(server.get("/").status, 200);
+    assert_eq!(
+        page(&server, "/world/alpha/").attrs("link[rel=canonical]", "href"),
+        [format!("http://127.0.0.1:{}/world/alpha/", server.port)]
+    );
+}
+
+/// Opens a connection that sends the start of a request and then nothing more.
+fn half_sent(port: u16) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: slow").unwrap();
+    stream
+}
+
+#[cfg(target_os = "linux")]
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count()
+}
+
+#[test]
+fn issue_22_half_sent_requests_time_out_and_connections_are_capped() {
+    use std::io::Read;
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    let first = events.next_build().unwrap();
+    #[cfg(target_os = "linux")]
+    let before = open_fds(server.pid());
+    let mut stalled: Vec<_> = (0..300).map(|_| half_sent(server.port)).collect();
+    // Served once the server has closed stalled connections (after 5 s without headers).
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Fixture Times"));
+    // At most 256 connections are open at once (the event stream counted before is one):
+    // the rest wait, holding no descriptor. A few more for files being closed.
+    #[cfg(target_os = "linux")]
+    {
+        let during = open_fds(server.pid());
+        assert!(during <= before + 260, "{before} descriptors before, {during} during");
+    }
+    // The first stalled connection was closed by the server, without an answer.
+    let oldest = &mut stalled[0];
+    oldest.set_read_timeout(Some(crate::support::DEADLINE)).unwrap();
+    let mut answer = Vec::new();
+    oldest.read_to_end(&mut answer).expect("closed by the server before the deadline");
+    assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 408"), "{answer:?}");
+    // Rebuilds still work, and the event stream opened before is still served.
+    let text = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &text.replace("Beta body.", "Beta body, after the flood."));
+    assert!(events.next_build().expect("a reload event after the save") > first);
+    assert!(
+        page(&server, "/world/beta/")
+            .texts(".article-body")
+            .concat()
+            .contains("Beta body, after the flood.")
+    );
+    drop(stalled);
+}
+
+#[test]
+fn issue_22_a_range_of_a_page_gets_the_whole_page_with_the_reload_script() {
+    let (site, server) = site_and_server(&[]);
+    let whole = server.get("/world/alpha/");
+    let ranged = server.request(&format!(
+        "GET /world/alpha/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nRange: bytes=0-99\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    // Pages are always sent whole: a range of the file would miss the injected script.
+    assert_eq!(ranged.status, 200);
+    assert_eq!(ranged.header("content-range"), None);
+    assert_eq!(ranged.header("accept-ranges"), None);
+    assert_eq!(ranged.body, whole.body);
+    if let Some(length) = ranged.header("content-length") {
+        assert_eq!(length.parse::<usize>().unwrap(), ranged.body.len());
+    }
+    let served = Page(Html::parse_document(&ranged.text()));
+    assert_eq!(served.attrs("script[src='/__gazette/live.js']", "src").len(), 1);
+    assert!(ranged.body.len() > site.read("world/alpha/index.html").len());
+    // A range the file cannot satisfy still gets the page.
+    let beyond = server.request(&format!(
+        "GET /world/alpha/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nRange: bytes=9999999-\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(beyond.status, 200);
+    assert_eq!(beyond.body, whole.body);
+}
+
+#[test]
+fn issue_22_a_range_of_another_file_is_served_as_asked() {
+    let (site, server) = site_and_server(&[]);
+    let feed = std::fs::read(site.out().join("feed.xml")).unwrap();
+    let ranged = server.request(&format!(
+        "GET /feed.xml HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nRange: bytes=5-14\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(ranged.status, 206);
+    assert_eq!(ranged.body, feed[5..15]);
+    assert_eq!(ranged.header("content-range"), Some(format!("bytes 5-14/{}", feed.len()).as_str()));
+    let beyond = server.request(&format!(
+        "GET /feed.xml HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nRange: bytes=9999999-\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(beyond.status, 416);
+}
+
+#[test]
+fn issue_22_overlong_paths_get_414_or_404_not_an_error() {
+    let (_site, server) = site_and_server(&[]);
+    let deep = server.get(&"/a".repeat(5000));
+    assert_eq!(deep.status, 414, "{}", deep.text());
+    let long_name = server.get(&format!("/{}/", "a".repeat(300)));
+    assert_eq!(long_name.status, 404, "{}", long_name.text());
+    let encoded = server.get(&format!("/world/{}", "%61".repeat(300)));
+    assert_eq!(encoded.status, 404, "{}", encoded.text());
+    assert_eq!(server.get("/world/alpha/").status, 200);
+}

@@ -273,6 +273,11 @@ impl Server {
         self.lines.lock().unwrap().join("\n")
     }
 
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub(crate) fn get(&self, path: &str) -> HttpResponse {
         self.request(&format!(
             "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,9 +18,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::{Stream, StreamExt};
 use http_body_util::BodyExt;
-use tokio::sync::broadcast;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::{Semaphore, broadcast, oneshot, watch};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::set_status::SetStatus;
 
 /// The script that reloads pages; served at `/__gazette/live.js`.
 const LIVE_JS: &str = include_str!("live.js");
@@ -71,6 +76,77 @@ impl Shared {
     }
 }
 
+/// How long a client may take to send a request's headers, and how long an idle
+/// connection stays open: a request that never ends must not hold a connection forever.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// The most connections served at once; more wait to be accepted. Each holds a file
+/// descriptor, and rebuilds need some too.
+const MAX_CONNECTIONS: usize = 256;
+
+/// Serves `shared.output` on `listener` until `stop` fires, then lets the requests in
+/// progress finish (the caller decides how long to wait for them).
+pub(super) async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    stop: oneshot::Receiver<()>,
+) {
+    let app = router(shared);
+    let max = max_connections();
+    let slots = Arc::new(Semaphore::new(max));
+    let (closing, closed) = watch::channel(());
+    tokio::pin!(stop);
+    loop {
+        // Past the cap, connections wait in the system's queue, holding no descriptor here.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            _ = &mut stop => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of descriptors, or the client gave up: try again shortly.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut closed = closed.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut builder = http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = closed.changed() => connection.as_mut().graceful_shutdown(),
+            }
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    drop(closed);
+    let _ = closing.send(());
+    // Every connection gives its slot back when it ends.
+    let _ = slots.acquire_many(u32::try_from(max).expect("at most MAX_CONNECTIONS")).await;
+}
+
+/// [`MAX_CONNECTIONS`], or fewer when the process may open few files (macOS allows 256
+/// by default): half the limit, so rebuilds always have descriptors left.
+fn max_connections() -> usize {
+    #[cfg(unix)]
+    {
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+        let half = limit.map_or(MAX_CONNECTIONS, |n| usize::try_from(n / 2).unwrap_or(usize::MAX));
+        half.clamp(8, MAX_CONNECTIONS)
+    }
+    #[cfg(not(unix))]
+    MAX_CONNECTIONS
+}
+
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     let files = ServeDir::new(&shared.output)
         .append_index_html_on_directories(true)
@@ -78,7 +154,10 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/__gazette/events", get(events))
         .route("/__gazette/live.js", get(live_js))
-        .fallback_service(files)
+        .fallback_service(tower::service_fn(move |request: Request| {
+            let files = files.clone();
+            async move { Ok::<_, Infallible>(serve_file(files, request).await) }
+        }))
         .layer(middleware::from_fn_with_state(shared.clone(), inject))
         .layer(middleware::from_fn_with_state(shared.clone(), guard))
         // Previews must never be cached: every reload shows the latest build.
@@ -87,6 +166,47 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(shared)
+}
+
+/// The output folder, with the site's 404 page for what it lacks.
+type Files = ServeDir<SetStatus<ServeFile>>;
+
+/// Serves a file of the output folder. A range of an HTML page would count the bytes of
+/// the file, not those of the page `inject` makes of it, so pages are always sent whole
+/// (200); other files are served in ranges as asked.
+async fn serve_file(files: Files, request: Request) -> Response {
+    use tower::ServiceExt;
+    let whole = request.headers().contains_key(header::RANGE).then(|| without_range(&request));
+    let Ok(response) = files.clone().oneshot(request).await;
+    match whole {
+        // An HTML file's part (206) or its refusal (416): the whole page instead.
+        Some(whole) if is_html(&response) => {
+            let Ok(response) = files.oneshot(whole).await;
+            response.map(Body::new)
+        }
+        _ => response.map(Body::new),
+    }
+}
+
+/// A body-less copy of `request` (files are asked for with GET or HEAD) without its
+/// `Range` and `If-Range` headers.
+fn without_range(request: &Request) -> Request {
+    let mut copy = Request::new(Body::empty());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy.headers_mut().remove(header::RANGE);
+    copy.headers_mut().remove(header::IF_RANGE);
+    copy
+}
+
+fn is_html<B>(response: &Response<B>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 async fn live_js() -> impl IntoResponse {
@@ -131,6 +251,12 @@ async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
         PathCheck::Outside => {
             (StatusCode::FORBIDDEN, "gazette serve: outside the site\n").into_response()
         }
+        PathCheck::TooLong => {
+            (StatusCode::URI_TOO_LONG, "gazette serve: path too long\n").into_response()
+        }
+        PathCheck::NoSuchName => {
+            (StatusCode::NOT_FOUND, "gazette serve: no file has so long a name\n").into_response()
+        }
     }
 }
 
@@ -166,7 +292,18 @@ enum PathCheck {
     Ok,
     Malformed,
     Outside,
+    /// Longer than any path the output folder holds (the system would refuse it).
+    TooLong,
+    /// A segment longer than a file name can be.
+    NoSuchName,
 }
+
+/// The longest path served, in bytes once decoded: far more than gazette writes, and
+/// short enough that the output folder's path plus this stays under the system's limit
+/// (4096 bytes on Linux), which would otherwise fail the request with an error (500).
+const MAX_PATH: usize = 2048;
+/// The longest file name most file systems allow, in bytes.
+const MAX_NAME: usize = 255;
 
 fn safe_path(output: &Path, raw: &str) -> PathCheck {
     if raw.contains('\\') || raw.to_ascii_lowercase().contains("%5c") || raw.starts_with("//") {
@@ -184,6 +321,12 @@ fn safe_path(output: &Path, raw: &str) -> PathCheck {
     }
     if raw.starts_with("/__gazette/") {
         return PathCheck::Ok;
+    }
+    if decoded.len() > MAX_PATH {
+        return PathCheck::TooLong;
+    }
+    if decoded.split('/').any(|s| s.len() > MAX_NAME) {
+        return PathCheck::NoSuchName;
     }
     let rel = Path::new(decoded.trim_start_matches('/'));
     if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
@@ -216,6 +359,11 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Headers that describe the file on disk, not the page made of it: not sent with pages.
+/// Pages are sent whole, so they offer no ranges either.
+const PER_FILE_HEADERS: [header::HeaderName; 4] =
+    [header::CONTENT_LENGTH, header::ETAG, header::LAST_MODIFIED, header::ACCEPT_RANGES];
+
 /// Adds the reload script, and the current error, to every HTML page served.
 async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let is_head = request.method() == Method::HEAD;
@@ -233,17 +381,12 @@ async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next)
         )
             .into_response();
     }
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html {
+    if !is_html(&response) {
         return response;
     }
     if is_head {
         // GET serves more than the file holds: no length rather than a wrong one.
-        for name in [header::CONTENT_LENGTH, header::ETAG, header::LAST_MODIFIED] {
+        for name in PER_FILE_HEADERS {
             response.headers_mut().remove(name);
         }
         return response;
@@ -264,9 +407,9 @@ async fn inject(State(shared): State<Arc<Shared>>, request: Request, next: Next)
         Some(i) => format!("{}{addition}{}", &html[..i], &html[i..]),
         None => format!("{html}{addition}"),
     };
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.remove(header::ETAG);
-    parts.headers.remove(header::LAST_MODIFIED);
+    for name in PER_FILE_HEADERS {
+        parts.headers.remove(name);
+    }
     Response::from_parts(parts, Body::from(html))
 }
 
@@ -315,6 +458,9 @@ mod tests {
         assert_eq!(safe_path(out, "/a%5c..%5cb"), PathCheck::Malformed);
         assert_eq!(safe_path(out, "/a%00b"), PathCheck::Malformed);
         assert_eq!(safe_path(out, "//etc/passwd"), PathCheck::Malformed);
+        assert_eq!(safe_path(out, &"/a".repeat(5000)), PathCheck::TooLong);
+        assert_eq!(safe_path(out, &format!("/{}", "%41".repeat(256))), PathCheck::NoSuchName);
+        assert_eq!(safe_path(out, &format!("/{}/", "a".repeat(255))), PathCheck::Ok);
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink("/etc", out.join("link")).unwrap();

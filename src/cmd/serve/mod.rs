@@ -24,7 +24,8 @@ pub struct ServeArgs {
     /// Where to write the site [default: output/ inside the site folder]
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// The port to serve on; the next free one is used when it is taken
+    /// The port to serve on; the next free one is used when it is taken, and 0 lets the
+    /// system choose a free one
     #[arg(long, short, default_value_t = 1111)]
     pub port: u16,
     /// The address to listen on. Anything but a loopback address exposes the preview to
@@ -55,7 +56,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         );
     }
     let (listener, port) = bind(args.bind, args.port)?;
-    if port != args.port {
+    if args.port != 0 && port != args.port {
         eprintln!("port {} is taken; serving on port {port} instead", args.port);
     }
     let host = if args.bind.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { args.bind };
@@ -125,12 +126,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     let server = runtime.spawn(async move {
         listener.set_nonblocking(true).expect("a bound socket can be non-blocking");
         let listener = tokio::net::TcpListener::from_std(listener).expect("inside the runtime");
-        let app = http::router(server_shared);
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            })
-            .await;
+        http::serve(listener, server_shared, stop_rx).await;
     });
     // Ctrl-C ends the rebuild loop between rebuilds, so output/ is always a whole build.
     let (quit_tx, quit_rx) = mpsc::channel::<()>();
@@ -245,12 +241,15 @@ fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>, timi
     }
 }
 
-/// Binds `port`, or the next free port after it.
+/// Binds `port`, or the next free port after it; port 0 lets the system choose one.
+/// Returns the port bound.
 fn bind(address: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
     let mut last = None;
     for candidate in port..port.saturating_add(PORT_TRIES) {
-        match TcpListener::bind(SocketAddr::new(address, candidate)) {
-            Ok(listener) => return Ok((listener, candidate)),
+        let bound = TcpListener::bind(SocketAddr::new(address, candidate))
+            .and_then(|listener| Ok((listener.local_addr()?.port(), listener)));
+        match bound {
+            Ok((port, listener)) => return Ok((listener, port)),
             Err(e) => last = Some(e),
         }
     }
