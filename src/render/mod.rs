@@ -1,5 +1,6 @@
 //! Site model + theme -> every output file: pages, listings, feeds, sitemaps, search index.
 
+mod failures;
 mod feeds;
 mod json_ld;
 pub mod plan;
@@ -268,7 +269,7 @@ impl<'a> Pages<'a> {
                 Err(e) => errors.push(e),
             }
         }
-        Error::collect(errors)?;
+        Error::collect(failures::merge(errors))?;
         Ok(written)
     }
 
@@ -679,10 +680,12 @@ impl<'a> Pages<'a> {
             page.reserve(64 << 10);
             let rendered = self.theme.tera.render_to(template, context, &mut *page);
             let written = rendered
-                .map_err(|source| Error::Template {
-                    template: self.theme.origin(template),
-                    article: article.map(PathBuf::from),
-                    source: Box::new(source),
+                .map_err(|source| {
+                    failures::template_error(
+                        self.theme.origin(template),
+                        article.map(PathBuf::from),
+                        source,
+                    )
                 })
                 .and_then(|()| sink(path, page).map(|()| 1));
             if page.capacity() > KEEP {

@@ -265,6 +265,57 @@ fn template_syntax_error_names_the_template_and_position() {
     );
 }
 
+/// A site of six articles whose article template prints `page.extra.sponsor`, which only
+/// the oldest sets.
+fn sponsor_site() -> Site {
+    let site = Site::empty(MINIMAL_SITE);
+    for day in 1..=6 {
+        let extra = if day == 1 { "extra:\n  sponsor: Acme\n" } else { "" };
+        site.write(
+            &format!("content/a{day}.md"),
+            &article(&format!("A{day}"), &format!("2026-01-0{day}"), extra),
+        );
+    }
+    site.write(
+        "themes/default/templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}\n<p>{{ page.extra.sponsor }}</p>\n{% endblock main %}",
+    );
+    site
+}
+
+const SPONSOR_ERROR: &str = r#"error: template `themes/default/templates/article.html` failed to render 5 articles: content/a6.md, content/a5.md, content/a4.md and 2 more
+  error: Field `sponsor` is not defined.
+   --> article.html:2:18
+    |
+  2 | <p>{{ page.extra.sponsor }}</p>
+    |                  ^^^^^^^
+  = help: print `page.extra.sponsor` only where it is set, with `{% if page.extra.sponsor %}…{% endif %}`, or give it a default: `{{ page.extra.sponsor | default(value="") }}`
+"#;
+
+#[test]
+fn issue_23_a_template_error_on_many_articles_is_reported_once() {
+    let site = sponsor_site();
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), SPONSOR_ERROR);
+
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("{SPONSOR_ERROR}\n1 error(s), 0 warning(s)\n"));
+
+    // Both fixes the hint offers work.
+    for fixed in [
+        "{% if page.extra.sponsor %}<p>{{ page.extra.sponsor }}</p>{% endif %}",
+        "<p>{{ page.extra.sponsor | default(value=\"\") }}</p>",
+    ] {
+        site.write(
+            "themes/default/templates/article.html",
+            &format!("{{% extends \"base.html\" %}}{{% block main %}}{fixed}{{% endblock main %}}"),
+        );
+        site.build(&["--quiet"]);
+    }
+}
+
 #[test]
 fn template_render_error_names_template_and_article() {
     let site = Site::fixture("build/basic");
@@ -275,23 +326,29 @@ fn template_render_error_names_template_and_article() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    // Every article fails; each is named with the template.
-    for file in [
-        "world/alpha.md",
-        "world/beta.md",
-        "economy/gamma.md",
-        "economy/delta.md",
-        "misc/epsilon.md",
-    ] {
-        assert!(
-            err.contains(&format!(
-                "error: content/{file}: template `themes/default/templates/article.html` failed to render this article\n"
-            )),
-            "{file} not named:\n{err}"
-        );
-    }
+    // Every article fails the same way: one error names them all (issue 23).
+    assert!(
+        err.starts_with(
+            "error: template `themes/default/templates/article.html` failed to render 5 articles: \
+             content/economy/gamma.md, content/world/beta.md, content/world/alpha.md and 2 more\n"
+        ),
+        "{err}"
+    );
     assert!(err.contains("Field `no_such_field` is not defined"), "{err}");
-    assert!(err.ends_with("5 problems found\n"), "{err}");
+    assert!(!err.contains("problems found"), "{err}");
+    // One article failing is named before the template, as a location.
+    let site = sponsor_site();
+    for day in 2..=5 {
+        site.remove(&format!("content/a{day}.md"));
+    }
+    let out = site.run(&["build"]);
+    assert!(
+        stderr(&out).starts_with(
+            "error: content/a6.md: template `themes/default/templates/article.html` failed to render this article\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
