@@ -101,6 +101,8 @@ pub(crate) struct SectionView<'a> {
     pub(crate) heading: &'a str,
     pub(crate) heading_html: &'a str,
     pub(crate) id: &'a str,
+    /// The heading's `{.class}` attributes, space-separated, for its `class` (issue 23).
+    pub(crate) class: &'a str,
     /// Borrowed, or read back for this page only (see `spill`).
     pub(crate) html: std::borrow::Cow<'a, str>,
     /// The "See also" line that follows this section, if any.
@@ -331,6 +333,7 @@ pub(crate) fn article_view<'a>(
             heading: &s.heading,
             heading_html: &s.heading_html,
             id: &s.id,
+            class: &s.classes,
             html,
             see_also: see_also
                 .inline

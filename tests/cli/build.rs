@@ -566,6 +566,28 @@ fn markdown_extensions_render() {
 }
 
 #[test]
+fn issue_23_heading_classes_are_kept_at_every_level() {
+    let site = Site::empty(&format!("{MINIMAL_SITE}feed:\n  full_content: true\n"));
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2026-01-02\n---\n\n## The numbers {#numbers .highlight .wide}\n\n\
+         Text.\n\n### Detail {#detail .highlight}\n\nMore.\n\n## Plain\n\nEnd.\n",
+    );
+    site.build(&["--quiet"]);
+    let page = site.page("/news/a/");
+    assert_eq!(page.attrs(".article-body h2#numbers", "class"), ["highlight wide"]);
+    assert_eq!(page.attrs(".article-body h3#detail", "class"), ["highlight"]);
+    // A heading without classes gets no empty `class` attribute.
+    assert_eq!(page.attrs(".article-body h2#plain", "class"), Vec::<String>::new());
+    // The full-content feed carries the body with the same headings.
+    let feed = site.read("feed.xml");
+    assert!(
+        feed.contains("&lt;h2 id=&quot;numbers&quot; class=&quot;highlight wide&quot;&gt;"),
+        "{feed}"
+    );
+}
+
+#[test]
 fn long_articles_get_a_table_of_contents() {
     let site = Site::fixture("build/basic");
     site.build(&[]);
