@@ -132,6 +132,10 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) permalink: String,
     /// Absolute URL of the lead image, for Open Graph and cards.
     pub(crate) image_permalink: Option<String>,
+    /// The lead image's caption and credit, for everyone (the alt text is for those who
+    /// cannot see the image, so it is never repeated as a caption: issue 23).
+    pub(crate) image_caption: Option<&'a str>,
+    pub(crate) image_credit: Option<&'a str>,
     /// RFC 3339, for `article:published_time` and `article:modified_time`.
     pub(crate) published_time: String,
     pub(crate) modified_time: String,
@@ -375,6 +379,8 @@ pub(crate) fn article_view<'a>(
         json_ld: super::json_ld::json_ld(site, article, &permalink, image_permalink.as_deref()),
         permalink,
         image_permalink,
+        image_caption: doc.image_caption.as_deref(),
+        image_credit: doc.image_credit.as_deref(),
         published_time: doc.date.rfc3339(),
         modified_time: doc.modified().rfc3339(),
         updated_long: doc.updated.map(|u| u.long()),

@@ -538,6 +538,52 @@ fn article_page_has_every_part() {
 }
 
 #[test]
+fn issue_23_the_lead_image_caption_comes_from_image_caption_never_the_alt() {
+    let site = Site::empty(MINIMAL_SITE);
+    let image = "image: https://example.org/flags.jpg\nimage_alt: \"Two flags on a table\"\n";
+    site.write("content/alt-only.md", &article("Alt only", "2026-01-01", image));
+    site.write(
+        "content/captioned.md",
+        &article(
+            "Captioned",
+            "2026-01-02",
+            &format!("{image}image_caption: \"Delegates before the talks.\"\nimage_credit: \"Photo: Ann Writer\"\n"),
+        ),
+    );
+    site.write(
+        "content/credit-only.md",
+        &article("Credit only", "2026-01-03", &format!("{image}image_credit: \"Agency\"\n")),
+    );
+    site.build(&["--quiet"]);
+    // Alt text is for those who cannot see the image: it is never shown again as a caption.
+    let page = site.page("/news/alt-only/");
+    assert_eq!(page.attrs(".lead-image img", "alt"), ["Two flags on a table"]);
+    assert!(page.select(".lead-image figcaption").is_empty());
+    let page = site.page("/news/captioned/");
+    assert_eq!(
+        page.texts(".lead-image > figcaption"),
+        ["Delegates before the talks. Photo: Ann Writer"]
+    );
+    assert_eq!(page.texts(".lead-image figcaption .credit"), ["Photo: Ann Writer"]);
+    let page = site.page("/news/credit-only/");
+    assert_eq!(page.texts(".lead-image > figcaption"), ["Agency"]);
+
+    // The new keys are known keys, with the usual did-you-mean for a typo.
+    let site = Site::empty(MINIMAL_SITE);
+    site.write("content/a.md", &article("A", "2026-01-01", "image_captoin: \"x\"\n"));
+    let out = site.run(&["build"]);
+    insta::assert_snapshot!(stderr(&out), @"
+    error: unknown key `image_captoin`
+     --> content/a.md:4:1
+      |
+    4 | image_captoin: \"x\"
+      | ^^^^^^^^^^^^^
+      |
+      = help: did you mean `image_caption`? (custom data goes under `extra`)
+    ");
+}
+
+#[test]
 fn theme_class_names_are_the_contract() {
     let site = Site::fixture("build/basic");
     site.build(&[]);
