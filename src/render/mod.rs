@@ -465,6 +465,7 @@ impl<'a> Pages<'a> {
             }
             Job::Search => {
                 context.insert("search_index_url", &base.link_str("/search/index.json"));
+                context.insert("search_examples", &search_examples(site));
                 ("search.html", UrlPath::fixed(&["search"]), None)
             }
             Job::NotFound => {
@@ -694,6 +695,15 @@ impl<'a> Pages<'a> {
             written
         })
     }
+}
+
+/// What the search box suggests typing: the site's two most used tags (ties in the order of
+/// `Site::tags`, by slug), as a reader would type them. Issue 23: the default theme's
+/// placeholder named the demo's topics on every site.
+pub fn search_examples(site: &Site) -> Vec<String> {
+    let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
+    tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
+    tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
 }
 
 fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {

@@ -584,6 +584,36 @@ fn issue_23_the_lead_image_caption_comes_from_image_caption_never_the_alt() {
 }
 
 #[test]
+fn issue_23_the_search_box_suggests_the_sites_own_most_used_tags() {
+    let site = Site::empty(MINIMAL_SITE);
+    site.build(&["--quiet"]);
+    // A site without tags suggests nothing (and never the demo's topics).
+    assert_eq!(site.page("/search/").attrs("#search-input", "placeholder"), Vec::<String>::new());
+
+    site.write(
+        "content/a.md",
+        &article("A", "2026-01-01", "tags: [harbour-festival, Ferries, schools]\n"),
+    );
+    site.write("content/b.md", &article("B", "2026-01-02", "tags: [harbour-festival, Ferries]\n"));
+    site.write(
+        "content/c.md",
+        &article("C", "2026-01-03", "tags: [harbour-festival, \"a\\\"b\"]\n"),
+    );
+    site.build(&["--quiet"]);
+    assert_eq!(
+        site.page("/search/").attrs("#search-input", "placeholder"),
+        ["Try “harbour festival” or “Ferries”"]
+    );
+    // Ties go to the first tag by its URL form; names are escaped in the attribute.
+    site.remove("content/a.md").remove("content/b.md");
+    site.build(&["--quiet"]);
+    assert_eq!(
+        site.page("/search/").attrs("#search-input", "placeholder"),
+        ["Try “a\"b” or “harbour festival”"]
+    );
+}
+
+#[test]
 fn theme_class_names_are_the_contract() {
     let site = Site::fixture("build/basic");
     site.build(&[]);
