@@ -303,6 +303,15 @@ fn issue_23_a_template_error_on_many_articles_is_reported_once() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), format!("{SPONSOR_ERROR}\n1 error(s), 0 warning(s)\n"));
 
+    // The JSON report points at the template, where the fix goes, and carries the hint.
+    let out = site.run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problem = &report["problems"][0];
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1);
+    assert_eq!(problem["file"], "themes/default/templates/article.html");
+    assert_eq!((problem["line"].as_u64(), problem["column"].as_u64()), (Some(2), Some(18)));
+    assert!(problem["hint"].as_str().unwrap().starts_with("print `page.extra.sponsor` only"));
+
     // Both fixes the hint offers work.
     for fixed in [
         "{% if page.extra.sponsor %}<p>{{ page.extra.sponsor }}</p>{% endif %}",
