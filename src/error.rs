@@ -159,6 +159,8 @@ pub enum Error {
         /// the template failed to parse or on a page of no article (issue 23: one error
         /// for all of them, not one per article).
         articles: Vec<PathBuf>,
+        /// How many pages of no article (listings, search, 404) failed with this error.
+        other_pages: usize,
         source: Box<tera::Error>,
         /// What to do about it, such as how to print a field only some articles set.
         hint: Option<String>,
@@ -220,20 +222,38 @@ impl fmt::Display for Error {
                 write!(f, "cannot access `{}`: {}", display_path(path), io_reason(source))
             }
             Error::Content(diagnostic) => diagnostic.fmt(f),
-            Error::Template { template, articles, .. } => match articles.as_slice() {
-                [] => write!(f, "template `{template}` failed"),
-                [article] => write!(
-                    f,
-                    "{}: template `{template}` failed to render this article",
-                    display_path(article)
-                ),
-                several => write!(
-                    f,
-                    "template `{template}` failed to render {} articles: {}",
-                    several.len(),
-                    list_paths(several)
-                ),
-            },
+            Error::Template { template, articles, other_pages, .. } => {
+                match (articles.as_slice(), *other_pages) {
+                    ([], 0 | 1) => write!(f, "template `{template}` failed"),
+                    ([], pages) => {
+                        write!(f, "template `{template}` failed to render {pages} pages")
+                    }
+                    ([article], 0) => write!(
+                        f,
+                        "{}: template `{template}` failed to render this article",
+                        display_path(article)
+                    ),
+                    ([article], others) => write!(
+                        f,
+                        "template `{template}` failed to render {} pages, among them the article {}",
+                        others + 1,
+                        display_path(article)
+                    ),
+                    (several, 0) => write!(
+                        f,
+                        "template `{template}` failed to render {} articles: {}",
+                        several.len(),
+                        list_paths(several)
+                    ),
+                    (several, others) => write!(
+                        f,
+                        "template `{template}` failed to render {} pages, {} of them articles: {}",
+                        several.len() + others,
+                        several.len(),
+                        list_paths(several)
+                    ),
+                }
+            }
             Error::Usage(message) => f.write_str(message),
             Error::Many(errors) => write!(f, "{} problems found", errors.len()),
         }

@@ -86,7 +86,7 @@ pub fn run(args: &CheckArgs) -> i32 {
                 .map(|e| {
                     let message = e.render(false).trim_end().to_owned();
                     let (file, line, column) = match e {
-                        Error::Template { articles, .. } if articles.len() == 1 => {
+                        Error::Template { articles, other_pages: 0, .. } if articles.len() == 1 => {
                             (display_path(&articles[0]), None, None)
                         }
                         Error::Template { template, .. } => {

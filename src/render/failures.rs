@@ -5,44 +5,55 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 
-/// The error of a template that failed on a page (of `article`, if the page is one's).
+/// The error of the template `page_template` that failed on a page (of `article`, if the
+/// page is one's). It names the template the error is in, which may be another one
+/// (`base.html`, a partial) than the page's, by its `origin` (the file it came from).
 pub(super) fn template_error(
-    template: String,
+    origin: impl Fn(&str) -> String,
+    page_template: &str,
     article: Option<PathBuf>,
     source: tera::Error,
 ) -> Error {
+    let template = match source.kind() {
+        tera::ErrorKind::RenderingError(report) if !report.filename().is_empty() => {
+            origin(report.filename())
+        }
+        _ => origin(page_template),
+    };
     let hint = hint(&source);
+    let other_pages = usize::from(article.is_none());
     Error::Template {
         template,
         articles: article.into_iter().collect(),
+        other_pages,
         source: Box::new(source),
         hint,
     }
 }
 
-/// Joins template errors that differ only in the article they hit: a field that five
-/// articles lack is one problem to fix in the template, not five (issue 23). The first
-/// error of each kind keeps its place; the others are kept as they are.
+/// Joins template errors that differ only in the page they hit: a field that five
+/// articles lack, or a mistake in `base.html` that every page shows, is one problem to fix
+/// in the template, not one per page (issue 23). Each error keeps the place of its first
+/// page; other errors are kept as they are.
 pub(super) fn merge(errors: Vec<Error>) -> Vec<Error> {
     let mut merged: Vec<Error> = Vec::with_capacity(errors.len());
     // For each error kept so far, the text that identifies a template failure.
     let mut keys: Vec<Option<(String, String)>> = Vec::with_capacity(errors.len());
     for error in errors {
-        let Error::Template { template, articles, source, hint } = error else {
+        let Error::Template { template, articles, other_pages, source, hint } = error else {
             merged.push(error);
             keys.push(None);
             continue;
         };
         let key = (template, source.to_string());
-        let earlier = keys.iter().position(|k| k.as_ref() == Some(&key));
-        match earlier.map(|i| &mut merged[i]) {
-            Some(Error::Template { articles: into, .. })
-                if !articles.is_empty() && !into.is_empty() =>
-            {
+        match keys.iter().position(|k| k.as_ref() == Some(&key)).map(|i| &mut merged[i]) {
+            Some(Error::Template { articles: into, other_pages: pages, .. }) => {
                 into.extend(articles);
+                *pages += other_pages;
             }
             _ => {
-                merged.push(Error::Template { template: key.0.clone(), articles, source, hint });
+                let template = key.0.clone();
+                merged.push(Error::Template { template, articles, other_pages, source, hint });
                 keys.push(Some(key));
             }
         }
@@ -155,22 +166,36 @@ mod tests {
     }
 
     #[test]
-    fn the_same_failure_on_several_articles_is_one_error() {
-        let fail = |article: &str| {
+    fn the_same_failure_on_several_pages_is_one_error() {
+        let origin = |name: &str| format!("themes/x/{name}");
+        let fail = |article: Option<&str>, template: &str| {
             template_error(
-                "article.html".to_owned(),
-                Some(PathBuf::from(article)),
-                render_error("<p>{{ page.extra.sponsor }}</p>"),
+                origin,
+                "article.html",
+                article.map(PathBuf::from),
+                render_error(template),
             )
         };
-        let other = template_error("tag.html".to_owned(), None, render_error("{{ nope }}"));
-        let merged = merge(vec![fail("a.md"), other, fail("b.md"), fail("c.md")]);
+        let sponsor = "<p>{{ page.extra.sponsor }}</p>";
+        let merged = merge(vec![
+            fail(Some("a.md"), sponsor),
+            fail(None, "{{ nope }}"),
+            fail(Some("b.md"), sponsor),
+            fail(None, sponsor),
+            fail(Some("c.md"), sponsor),
+        ]);
         assert_eq!(merged.len(), 2);
-        let Error::Template { articles, .. } = &merged[0] else { panic!("a template error") };
+        // Named by the template the error is in (`t.html`), not the page's.
         assert_eq!(
-            articles,
-            &[PathBuf::from("a.md"), PathBuf::from("b.md"), PathBuf::from("c.md")]
+            merged[0].to_string(),
+            "template `themes/x/t.html` failed to render 4 pages, 3 of them articles: \
+             a.md, b.md, c.md"
         );
-        assert!(matches!(&merged[1], Error::Template { articles, .. } if articles.is_empty()));
+        assert_eq!(merged[1].to_string(), "template `themes/x/t.html` failed");
+        let one = merge(vec![fail(Some("a.md"), sponsor)]);
+        assert_eq!(
+            one[0].to_string(),
+            "a.md: template `themes/x/t.html` failed to render this article"
+        );
     }
 }

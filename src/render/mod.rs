@@ -682,11 +682,8 @@ impl<'a> Pages<'a> {
             let rendered = self.theme.tera.render_to(template, context, &mut *page);
             let written = rendered
                 .map_err(|source| {
-                    failures::template_error(
-                        self.theme.origin(template),
-                        article.map(PathBuf::from),
-                        source,
-                    )
+                    let origin = |name: &str| self.theme.origin(name);
+                    failures::template_error(origin, template, article.map(PathBuf::from), source)
                 })
                 .and_then(|()| sink(path, page).map(|()| 1));
             if page.capacity() > KEEP {

@@ -326,6 +326,30 @@ fn issue_23_a_template_error_on_many_articles_is_reported_once() {
 }
 
 #[test]
+fn issue_23_a_mistake_in_base_html_is_one_error_naming_base_html() {
+    let site = sponsor_site();
+    site.remove("themes/default/templates/article.html");
+    let base = include_str!("../../themes/default/templates/base.html");
+    site.write(
+        "themes/default/templates/base.html",
+        &base.replace("<main", "{{ site.sponsr }}<main"),
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let first = err.lines().next().unwrap();
+    assert!(
+        first.starts_with("error: template `themes/default/templates/base.html` failed to render ")
+            && first.ends_with(
+                " pages, 6 of them articles: content/a6.md, content/a5.md, content/a4.md and 3 more"
+            ),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: template").count(), 1, "{err}");
+    assert!(err.contains("Field `sponsr` is not defined."), "{err}");
+}
+
+#[test]
 fn template_render_error_names_template_and_article() {
     let site = Site::fixture("build/basic");
     site.write(
