@@ -155,9 +155,15 @@ pub enum Error {
     /// A template failed to parse, or to render a page.
     Template {
         template: String,
-        /// The article whose page was being rendered, if any.
-        article: Option<PathBuf>,
+        /// The articles whose pages failed with this same error, in build order: none when
+        /// the template failed to parse or on a page of no article (issue 23: one error
+        /// for all of them, not one per article).
+        articles: Vec<PathBuf>,
+        /// How many pages of no article (listings, search, 404) failed with this error.
+        other_pages: usize,
         source: Box<tera::Error>,
+        /// What to do about it, such as how to print a field only some articles set.
+        hint: Option<String>,
     },
     /// The command line asks for something gazette refuses to do.
     Usage(String),
@@ -220,18 +226,55 @@ impl fmt::Display for Error {
                 write!(f, "cannot access `{}`: {}", display_path(path), io_reason(source))
             }
             Error::Content(diagnostic) => diagnostic.fmt(f),
-            Error::Template { template, article: Some(article), .. } => write!(
-                f,
-                "{}: template `{template}` failed to render this article",
-                display_path(article)
-            ),
-            Error::Template { template, article: None, .. } => {
-                write!(f, "template `{template}` failed")
+            Error::Template { template, articles, other_pages, .. } => {
+                match (articles.as_slice(), *other_pages) {
+                    ([], 0 | 1) => write!(f, "template `{template}` failed"),
+                    ([], pages) => {
+                        write!(f, "template `{template}` failed to render {pages} pages")
+                    }
+                    ([article], 0) => write!(
+                        f,
+                        "{}: template `{template}` failed to render this article",
+                        display_path(article)
+                    ),
+                    ([article], others) => write!(
+                        f,
+                        "template `{template}` failed to render {} pages, among them the article {}",
+                        others + 1,
+                        display_path(article)
+                    ),
+                    (several, 0) => write!(
+                        f,
+                        "template `{template}` failed to render {} articles: {}",
+                        several.len(),
+                        list_paths(several)
+                    ),
+                    (several, others) => write!(
+                        f,
+                        "template `{template}` failed to render {} pages, {} of them articles: {}",
+                        several.len() + others,
+                        several.len(),
+                        list_paths(several)
+                    ),
+                }
             }
             Error::Usage(message) | Error::Refused { message, .. } => f.write_str(message),
             Error::Many(errors) => write!(f, "{} problems found", errors.len()),
         }
     }
+}
+
+/// Articles this many or fewer are all named in a message; past it, the first few and a count.
+const PATHS_NAMED: usize = 4;
+
+/// `a.md, b.md, c.md and 5 more`: a few paths, then how many were left out.
+fn list_paths(paths: &[PathBuf]) -> String {
+    let shown = if paths.len() <= PATHS_NAMED { paths.len() } else { PATHS_NAMED - 1 };
+    let mut out = paths[..shown].iter().map(|p| display_path(p)).collect::<Vec<_>>().join(", ");
+    if shown < paths.len() {
+        out.push_str(&format!(" and {} more", paths.len() - shown));
+    }
+    out
 }
 
 /// The I/O error's reason without the "(os error N)" tail, which means nothing to a writer.
@@ -325,6 +368,9 @@ impl Error {
                             out.push_str(&format!("\n  {line}"));
                         }
                         cause = c.source();
+                    }
+                    if let Error::Template { hint: Some(hint), .. } = other {
+                        out.push_str(&format!("\n  = help: {hint}"));
                     }
                 }
             }

@@ -26,6 +26,10 @@ pub struct FrontMatter {
     pub authors: Vec<String>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// Shown under the lead image for everyone; never taken from `image_alt`.
+    pub image_caption: Option<String>,
+    /// Who made the lead image (`Photo: Jane Doe / Agency`), shown with the caption.
+    pub image_credit: Option<String>,
     pub slug: Option<Slug>,
     pub draft: bool,
     pub key_points: Vec<String>,
@@ -107,6 +111,10 @@ struct Raw {
     image: Option<String>,
     #[serde(default)]
     image_alt: Option<String>,
+    #[serde(default)]
+    image_caption: Option<String>,
+    #[serde(default)]
+    image_credit: Option<String>,
     #[serde(default)]
     slug: Option<String>,
     #[serde(default)]
@@ -304,6 +312,8 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         authors,
         image: non_empty(raw.image),
         image_alt: non_empty(raw.image_alt),
+        image_caption: non_empty(raw.image_caption),
+        image_credit: non_empty(raw.image_credit),
         slug: non_empty(raw.slug).map(|s| Slug::new(&s)),
         draft: raw.draft,
         key_points: raw.key_points,

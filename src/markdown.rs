@@ -78,6 +78,8 @@ pub struct Section {
     /// The heading as plain text.
     pub heading: String,
     pub id: String,
+    /// The heading's classes from `{.name}` attributes, space-separated; empty without.
+    pub classes: String,
     /// The section's content after its heading.
     pub html: Html,
 }
@@ -647,6 +649,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 heading_html: inner,
                 heading: text,
                 id,
+                classes: heading.classes.join(" "),
                 html: Html::default(),
             });
             self.section_html.push(String::new());

@@ -151,7 +151,13 @@ fn template_error(origins: &BTreeMap<String, String>, source: tera::Error) -> Er
                 .unwrap_or_else(|| "theme".to_owned())
         }
     };
-    Error::Template { template, article: None, source: Box::new(source) }
+    Error::Template {
+        template,
+        articles: Vec::new(),
+        other_pages: 0,
+        source: Box::new(source),
+        hint: None,
+    }
 }
 
 fn relative(config: &Config, path: &Path) -> PathBuf {

@@ -334,7 +334,8 @@ fn describe(
         }
         let source_line = location.and_then(|(line, _)| text.lines().nth(line - 1)).unwrap_or("");
         let mut d = Diagnostic::error(at, format!("invalid YAML: {reason}"));
-        if let Some(hint) = syntax_hint(reason, source_line) {
+        let column = location.map_or(0, |(_, column)| column);
+        if let Some(hint) = syntax_hint(reason, source_line, column) {
             d = d.with_hint(hint);
         }
         return (d, Underline::Chars(1));
@@ -436,10 +437,18 @@ fn context_position(message: &str, location: Option<(usize, usize)>) -> Option<(
     })
 }
 
-/// What usually causes a YAML syntax error, judging by the message and the line.
-fn syntax_hint(reason: &str, line: &str) -> Option<&'static str> {
+/// What usually causes a YAML syntax error, judging by the message, the line and the
+/// error's 1-based column on it (0 when unknown).
+fn syntax_hint(reason: &str, line: &str, column: usize) -> Option<&'static str> {
     if line.contains('\t') {
         return Some("YAML indents with spaces only: replace the tabs on this line");
+    }
+    if ends_single_quoted_early(line, column) {
+        // Issue 23: `title: 'The bank's decision'` was told to check its indentation.
+        return Some(
+            "an apostrophe ended this single-quoted text: inside single quotes, double it \
+             (`'The bank''s view'`), or use double quotes (`\"The bank's view\"`)",
+        );
     }
     if reason.starts_with("mapping values are not allowed") {
         return Some(
@@ -459,6 +468,44 @@ fn syntax_hint(reason: &str, line: &str) -> Option<&'static str> {
         return Some("check the indentation: items of one list or mapping line up");
     }
     None
+}
+
+/// Whether the error at `column` (1-based, in characters) of `line` is text right after
+/// the `'` that closed a single-quoted value: an apostrophe that ended it too early.
+fn ends_single_quoted_early(line: &str, column: usize) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let Some(error) = column.checked_sub(1).filter(|&i| i >= 2 && i < chars.len()) else {
+        return false;
+    };
+    if chars[error - 1] != '\'' || !chars[error].is_alphanumeric() {
+        return false;
+    }
+    // Read each single-quoted value that opens before the error; `''` stays inside one.
+    let mut i = 0;
+    while i < error - 1 {
+        let before = chars[..i].iter().rev().find(|c| **c != ' ');
+        let opens = chars[i] == '\'' && matches!(before, None | Some(':' | '-' | '[' | ',' | '{'));
+        if !opens {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() {
+            if chars[j] == '\'' {
+                if chars.get(j + 1) == Some(&'\'') {
+                    j += 2;
+                    continue;
+                }
+                break;
+            }
+            j += 1;
+        }
+        if j == error - 1 {
+            return true;
+        }
+        i = j + 1;
+    }
+    false
 }
 
 fn split_field_path(reason: &str) -> (&str, &str) {
@@ -570,6 +617,19 @@ impl<'a> Keys<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_apostrophe_that_ends_single_quoted_text_is_recognised() {
+        // The error sits on the letter after the `'` that closed the value (1-based).
+        assert!(ends_single_quoted_early("title: 'The bank's view'", 18));
+        assert!(ends_single_quoted_early("tags: ['it's', b]", 12));
+        assert!(ends_single_quoted_early("  - question: 'What''s the bank's view?'", 33));
+        // Not after a closing quote, or a quote that opened no value.
+        assert!(!ends_single_quoted_early("title: 'The bank's view'", 17));
+        assert!(!ends_single_quoted_early("title: Rate's rise", 13));
+        assert!(!ends_single_quoted_early("title: 'Rates' rise", 16));
+        assert!(!ends_single_quoted_early("", 0));
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]

@@ -86,7 +86,9 @@ pub fn run(args: &CheckArgs) -> i32 {
                 .map(|e| {
                     let message = e.render(false).trim_end().to_owned();
                     let (file, line, column) = match e {
-                        Error::Template { article: Some(a), .. } => (display_path(a), None, None),
+                        Error::Template { articles, other_pages: 0, .. } if articles.len() == 1 => {
+                            (display_path(&articles[0]), None, None)
+                        }
                         Error::Template { template, .. } => {
                             let (line, column) = template_position(&message).unzip();
                             (template.clone(), line, column)
@@ -100,7 +102,10 @@ pub fn run(args: &CheckArgs) -> i32 {
                         line,
                         column,
                         message,
-                        hint: None,
+                        hint: match e {
+                            Error::Template { hint, .. } => hint.as_deref(),
+                            _ => None,
+                        },
                     }
                 })
                 .collect();

@@ -7,7 +7,8 @@ use crate::error::{Error, Result, display_path};
 #[derive(Debug, Clone, clap::Args)]
 pub struct InitArgs {
     /// Where to create the site [default: the current folder]
-    #[arg(default_value = ".")]
+    // The help says the default in words; clap's own `[default: .]` would repeat it.
+    #[arg(default_value = ".", hide_default_value = true)]
     pub dir: PathBuf,
     /// Also copy the default theme into themes/default/ for editing
     #[arg(long)]

@@ -108,13 +108,11 @@ fn full_html(article: &Article) -> String {
     let body = &article.doc.body;
     let mut html = body.intro_html.to_text();
     for section in &body.sections {
-        let _ = write!(
-            html,
-            "<h2 id=\"{}\">{}</h2>\n{}",
-            section.id,
-            section.heading_html,
-            section.html.to_text()
-        );
+        let _ = write!(html, "<h2 id=\"{}\"", section.id);
+        if !section.classes.is_empty() {
+            let _ = write!(html, " class=\"{}\"", escape(&section.classes));
+        }
+        let _ = write!(html, ">{}</h2>\n{}", section.heading_html, section.html.to_text());
     }
     html
 }

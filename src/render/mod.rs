@@ -1,5 +1,6 @@
 //! Site model + theme -> every output file: pages, listings, feeds, sitemaps, search index.
 
+mod failures;
 mod feeds;
 mod json_ld;
 pub mod plan;
@@ -268,7 +269,7 @@ impl<'a> Pages<'a> {
                 Err(e) => errors.push(e),
             }
         }
-        Error::collect(errors)?;
+        Error::collect(failures::merge(errors))?;
         Ok(written)
     }
 
@@ -464,6 +465,7 @@ impl<'a> Pages<'a> {
             }
             Job::Search => {
                 context.insert("search_index_url", &base.link_str("/search/index.json"));
+                context.insert("search_examples", &search_examples(site));
                 ("search.html", UrlPath::fixed(&["search"]), None)
             }
             Job::NotFound => {
@@ -679,10 +681,9 @@ impl<'a> Pages<'a> {
             page.reserve(64 << 10);
             let rendered = self.theme.tera.render_to(template, context, &mut *page);
             let written = rendered
-                .map_err(|source| Error::Template {
-                    template: self.theme.origin(template),
-                    article: article.map(PathBuf::from),
-                    source: Box::new(source),
+                .map_err(|source| {
+                    let origin = |name: &str| self.theme.origin(name);
+                    failures::template_error(origin, template, article.map(PathBuf::from), source)
                 })
                 .and_then(|()| sink(path, page).map(|()| 1));
             if page.capacity() > KEEP {
@@ -691,6 +692,15 @@ impl<'a> Pages<'a> {
             written
         })
     }
+}
+
+/// What the search box suggests typing: the site's two most used tags (ties in the order of
+/// `Site::tags`, by slug), as a reader would type them. Issue 23: the default theme's
+/// placeholder named the demo's topics on every site.
+pub fn search_examples(site: &Site) -> Vec<String> {
+    let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
+    tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
+    tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
 }
 
 fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {

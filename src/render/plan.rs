@@ -99,6 +99,9 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
     if !jobs.contains(&Job::Home { page: 1 }) {
         jobs.push(Job::Home { page: 1 });
     }
+    if super::search_examples(old_site) != super::search_examples(new_site) {
+        jobs.push(Job::Search);
+    }
     jobs.extend(new.archive_year_jobs());
     jobs.extend([
         Job::ArchiveIndex,

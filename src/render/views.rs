@@ -101,6 +101,8 @@ pub(crate) struct SectionView<'a> {
     pub(crate) heading: &'a str,
     pub(crate) heading_html: &'a str,
     pub(crate) id: &'a str,
+    /// The heading's `{.class}` attributes, space-separated, for its `class` (issue 23).
+    pub(crate) class: &'a str,
     /// Borrowed, or read back for this page only (see `spill`).
     pub(crate) html: std::borrow::Cow<'a, str>,
     /// The "See also" line that follows this section, if any.
@@ -130,6 +132,10 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) permalink: String,
     /// Absolute URL of the lead image, for Open Graph and cards.
     pub(crate) image_permalink: Option<String>,
+    /// The lead image's caption and credit, for everyone (the alt text is for those who
+    /// cannot see the image, so it is never repeated as a caption: issue 23).
+    pub(crate) image_caption: Option<&'a str>,
+    pub(crate) image_credit: Option<&'a str>,
     /// RFC 3339, for `article:published_time` and `article:modified_time`.
     pub(crate) published_time: String,
     pub(crate) modified_time: String,
@@ -331,6 +337,7 @@ pub(crate) fn article_view<'a>(
             heading: &s.heading,
             heading_html: &s.heading_html,
             id: &s.id,
+            class: &s.classes,
             html,
             see_also: see_also
                 .inline
@@ -372,6 +379,8 @@ pub(crate) fn article_view<'a>(
         json_ld: super::json_ld::json_ld(site, article, &permalink, image_permalink.as_deref()),
         permalink,
         image_permalink,
+        image_caption: doc.image_caption.as_deref(),
+        image_credit: doc.image_credit.as_deref(),
         published_time: doc.date.rfc3339(),
         modified_time: doc.modified().rfc3339(),
         updated_long: doc.updated.map(|u| u.long()),

@@ -39,6 +39,8 @@ pub struct Document {
     /// The lead image's width and height, when it is a file of the site.
     pub image_size: Option<(u32, u32)>,
     pub image_alt: Option<String>,
+    pub image_caption: Option<String>,
+    pub image_credit: Option<String>,
     pub draft: bool,
     pub key_points: Vec<KeyPoint>,
     pub faq: Vec<Faq>,
@@ -158,6 +160,8 @@ pub fn render_document(
         image_size: front.image.as_deref().and_then(|i| images.and_then(|sizes| sizes(i))),
         image: front.image,
         image_alt: front.image_alt,
+        image_caption: front.image_caption,
+        image_credit: front.image_credit,
         draft: front.draft,
         key_points,
         faq,

@@ -265,6 +265,90 @@ fn template_syntax_error_names_the_template_and_position() {
     );
 }
 
+/// A site of six articles whose article template prints `page.extra.sponsor`, which only
+/// the oldest sets.
+fn sponsor_site() -> Site {
+    let site = Site::empty(MINIMAL_SITE);
+    for day in 1..=6 {
+        let extra = if day == 1 { "extra:\n  sponsor: Acme\n" } else { "" };
+        site.write(
+            &format!("content/a{day}.md"),
+            &article(&format!("A{day}"), &format!("2026-01-0{day}"), extra),
+        );
+    }
+    site.write(
+        "themes/default/templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}\n<p>{{ page.extra.sponsor }}</p>\n{% endblock main %}",
+    );
+    site
+}
+
+const SPONSOR_ERROR: &str = r#"error: template `themes/default/templates/article.html` failed to render 5 articles: content/a6.md, content/a5.md, content/a4.md and 2 more
+  error: Field `sponsor` is not defined.
+   --> article.html:2:18
+    |
+  2 | <p>{{ page.extra.sponsor }}</p>
+    |                  ^^^^^^^
+  = help: print `page.extra.sponsor` only where it is set, with `{% if page.extra.sponsor %}…{% endif %}`, or give it a default: `{{ page.extra.sponsor | default(value="") }}`
+"#;
+
+#[test]
+fn issue_23_a_template_error_on_many_articles_is_reported_once() {
+    let site = sponsor_site();
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), SPONSOR_ERROR);
+
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("{SPONSOR_ERROR}\n1 error(s), 0 warning(s)\n"));
+
+    // The JSON report points at the template, where the fix goes, and carries the hint.
+    let out = site.run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problem = &report["problems"][0];
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1);
+    assert_eq!(problem["file"], "themes/default/templates/article.html");
+    assert_eq!((problem["line"].as_u64(), problem["column"].as_u64()), (Some(2), Some(18)));
+    assert!(problem["hint"].as_str().unwrap().starts_with("print `page.extra.sponsor` only"));
+
+    // Both fixes the hint offers work.
+    for fixed in [
+        "{% if page.extra.sponsor %}<p>{{ page.extra.sponsor }}</p>{% endif %}",
+        "<p>{{ page.extra.sponsor | default(value=\"\") }}</p>",
+    ] {
+        site.write(
+            "themes/default/templates/article.html",
+            &format!("{{% extends \"base.html\" %}}{{% block main %}}{fixed}{{% endblock main %}}"),
+        );
+        site.build(&["--quiet"]);
+    }
+}
+
+#[test]
+fn issue_23_a_mistake_in_base_html_is_one_error_naming_base_html() {
+    let site = sponsor_site();
+    site.remove("themes/default/templates/article.html");
+    let base = include_str!("../../themes/default/templates/base.html");
+    site.write(
+        "themes/default/templates/base.html",
+        &base.replace("<main", "{{ site.sponsr }}<main"),
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let first = err.lines().next().unwrap();
+    assert!(
+        first.starts_with("error: template `themes/default/templates/base.html` failed to render ")
+            && first.ends_with(
+                " pages, 6 of them articles: content/a6.md, content/a5.md, content/a4.md and 3 more"
+            ),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: template").count(), 1, "{err}");
+    assert!(err.contains("Field `sponsr` is not defined."), "{err}");
+}
+
 #[test]
 fn template_render_error_names_template_and_article() {
     let site = Site::fixture("build/basic");
@@ -275,23 +359,29 @@ fn template_render_error_names_template_and_article() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    // Every article fails; each is named with the template.
-    for file in [
-        "world/alpha.md",
-        "world/beta.md",
-        "economy/gamma.md",
-        "economy/delta.md",
-        "misc/epsilon.md",
-    ] {
-        assert!(
-            err.contains(&format!(
-                "error: content/{file}: template `themes/default/templates/article.html` failed to render this article\n"
-            )),
-            "{file} not named:\n{err}"
-        );
-    }
+    // Every article fails the same way: one error names them all (issue 23).
+    assert!(
+        err.starts_with(
+            "error: template `themes/default/templates/article.html` failed to render 5 articles: \
+             content/economy/gamma.md, content/world/beta.md, content/world/alpha.md and 2 more\n"
+        ),
+        "{err}"
+    );
     assert!(err.contains("Field `no_such_field` is not defined"), "{err}");
-    assert!(err.ends_with("5 problems found\n"), "{err}");
+    assert!(!err.contains("problems found"), "{err}");
+    // One article failing is named before the template, as a location.
+    let site = sponsor_site();
+    for day in 2..=5 {
+        site.remove(&format!("content/a{day}.md"));
+    }
+    let out = site.run(&["build"]);
+    assert!(
+        stderr(&out).starts_with(
+            "error: content/a6.md: template `themes/default/templates/article.html` failed to render this article\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -536,6 +626,82 @@ fn article_page_has_every_part() {
 }
 
 #[test]
+fn issue_23_the_lead_image_caption_comes_from_image_caption_never_the_alt() {
+    let site = Site::empty(MINIMAL_SITE);
+    let image = "image: https://example.org/flags.jpg\nimage_alt: \"Two flags on a table\"\n";
+    site.write("content/alt-only.md", &article("Alt only", "2026-01-01", image));
+    site.write(
+        "content/captioned.md",
+        &article(
+            "Captioned",
+            "2026-01-02",
+            &format!("{image}image_caption: \"Delegates before the talks.\"\nimage_credit: \"Photo: Ann Writer\"\n"),
+        ),
+    );
+    site.write(
+        "content/credit-only.md",
+        &article("Credit only", "2026-01-03", &format!("{image}image_credit: \"Agency\"\n")),
+    );
+    site.build(&["--quiet"]);
+    // Alt text is for those who cannot see the image: it is never shown again as a caption.
+    let page = site.page("/news/alt-only/");
+    assert_eq!(page.attrs(".lead-image img", "alt"), ["Two flags on a table"]);
+    assert!(page.select(".lead-image figcaption").is_empty());
+    let page = site.page("/news/captioned/");
+    assert_eq!(
+        page.texts(".lead-image > figcaption"),
+        ["Delegates before the talks. Photo: Ann Writer"]
+    );
+    assert_eq!(page.texts(".lead-image figcaption .credit"), ["Photo: Ann Writer"]);
+    let page = site.page("/news/credit-only/");
+    assert_eq!(page.texts(".lead-image > figcaption"), ["Agency"]);
+
+    // The new keys are known keys, with the usual did-you-mean for a typo.
+    let site = Site::empty(MINIMAL_SITE);
+    site.write("content/a.md", &article("A", "2026-01-01", "image_captoin: \"x\"\n"));
+    let out = site.run(&["build"]);
+    insta::assert_snapshot!(stderr(&out), @"
+    error: unknown key `image_captoin`
+     --> content/a.md:4:1
+      |
+    4 | image_captoin: \"x\"
+      | ^^^^^^^^^^^^^
+      |
+      = help: did you mean `image_caption`? (custom data goes under `extra`)
+    ");
+}
+
+#[test]
+fn issue_23_the_search_box_suggests_the_sites_own_most_used_tags() {
+    let site = Site::empty(MINIMAL_SITE);
+    site.build(&["--quiet"]);
+    // A site without tags suggests nothing (and never the demo's topics).
+    assert_eq!(site.page("/search/").attrs("#search-input", "placeholder"), Vec::<String>::new());
+
+    site.write(
+        "content/a.md",
+        &article("A", "2026-01-01", "tags: [harbour-festival, Ferries, schools]\n"),
+    );
+    site.write("content/b.md", &article("B", "2026-01-02", "tags: [harbour-festival, Ferries]\n"));
+    site.write(
+        "content/c.md",
+        &article("C", "2026-01-03", "tags: [harbour-festival, \"a\\\"b\"]\n"),
+    );
+    site.build(&["--quiet"]);
+    assert_eq!(
+        site.page("/search/").attrs("#search-input", "placeholder"),
+        ["Try “harbour festival” or “Ferries”"]
+    );
+    // Ties go to the first tag by its URL form; names are escaped in the attribute.
+    site.remove("content/a.md").remove("content/b.md");
+    site.build(&["--quiet"]);
+    assert_eq!(
+        site.page("/search/").attrs("#search-input", "placeholder"),
+        ["Try “a\"b” or “harbour festival”"]
+    );
+}
+
+#[test]
 fn theme_class_names_are_the_contract() {
     let site = Site::fixture("build/basic");
     site.build(&[]);
@@ -561,6 +727,28 @@ fn markdown_extensions_render() {
     assert_eq!(page.select(".footnotes li#fn-1").len(), 1);
     // Internal Markdown links are checked page-wide below; here they keep their target.
     assert!(page.attrs(".article-body a", "href").contains(&"/economy/gamma/".to_owned()));
+}
+
+#[test]
+fn issue_23_heading_classes_are_kept_at_every_level() {
+    let site = Site::empty(&format!("{MINIMAL_SITE}feed:\n  full_content: true\n"));
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2026-01-02\n---\n\n## The numbers {#numbers .highlight .wide}\n\n\
+         Text.\n\n### Detail {#detail .highlight}\n\nMore.\n\n## Plain\n\nEnd.\n",
+    );
+    site.build(&["--quiet"]);
+    let page = site.page("/news/a/");
+    assert_eq!(page.attrs(".article-body h2#numbers", "class"), ["highlight wide"]);
+    assert_eq!(page.attrs(".article-body h3#detail", "class"), ["highlight"]);
+    // A heading without classes gets no empty `class` attribute.
+    assert_eq!(page.attrs(".article-body h2#plain", "class"), Vec::<String>::new());
+    // The full-content feed carries the body with the same headings.
+    let feed = site.read("feed.xml");
+    assert!(
+        feed.contains("&lt;h2 id=&quot;numbers&quot; class=&quot;highlight wide&quot;&gt;"),
+        "{feed}"
+    );
 }
 
 #[test]

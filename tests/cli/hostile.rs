@@ -172,7 +172,7 @@ fn front_matter_is_escaped_in_every_html_context() {
     site.write(
         "content/evil.md",
         &format!(
-            "---\ntitle: '{e}'\ndate: 2026-01-01\ncategory: '{e}'\ntags: ['{e}', plain]\nsummary: '{e}'\nauthor: '{e}'\nimage: /x.png\nimage_alt: '{e}'\nfaq:\n  - question: '{e}'\n    answer: 'Fine.'\nrelated:\n  - title: '{e}'\n    url: /elsewhere/\n---\n\n## Introduction\n\nBody.\n",
+            "---\ntitle: '{e}'\ndate: 2026-01-01\ncategory: '{e}'\ntags: ['{e}', plain]\nsummary: '{e}'\nauthor: '{e}'\nimage: /x.png\nimage_alt: '{e}'\nimage_caption: '{e}'\nimage_credit: '{e}'\nfaq:\n  - question: '{e}'\n    answer: 'Fine.'\nrelated:\n  - title: '{e}'\n    url: /elsewhere/\n---\n\n## Introduction\n\nBody.\n",
             e = evil.replace('\'', "''")
         ),
     );
@@ -214,6 +214,7 @@ fn front_matter_is_escaped_in_every_html_context() {
     );
     assert_eq!(page.attrs("meta[name=description]", "content"), [evil]);
     assert_eq!(page.attrs(".lead-image img", "alt"), [evil]);
+    assert_eq!(page.texts(".lead-image .credit"), [evil]);
     assert!(page.texts(".tags a").contains(&evil.to_owned()));
     assert!(page.texts(".faq summary").contains(&evil.to_owned()));
     assert!(page.texts(".related a").contains(&evil.to_owned()));

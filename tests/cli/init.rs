@@ -48,3 +48,13 @@ fn init_refuses_an_existing_site() {
     );
     assert_eq!(std::fs::read_to_string(tmp.path().join("site.yaml")).unwrap(), "title: Mine\n");
 }
+
+#[test]
+fn issue_23_init_help_states_the_default_folder_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gazette(tmp.path(), &["init", "--help"]);
+    assert!(out.status.success());
+    let help = stdout(&out);
+    let line = help.lines().find(|l| l.trim_start().starts_with("[DIR]")).expect("a DIR line");
+    assert_eq!(line.trim(), "[DIR]  Where to create the site [default: the current folder]");
+}

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod docs;
 mod hostile;
 mod init;
 mod new;
