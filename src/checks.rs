@@ -21,6 +21,9 @@ pub struct Outputs {
     /// them): a link to a missing page ending in one of them may be to that article, so it
     /// is checked once the file parses.
     pub unparsed: HashSet<String>,
+    /// Articles whose front matter has problems, checked with what could be read of it:
+    /// checks of the front matter itself would only repeat those problems.
+    pub broken: HashSet<std::path::PathBuf>,
 }
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
@@ -272,7 +275,7 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
             .with_hint("keep it to one or two sentences"),
         );
     }
-    if article.tags.is_empty() {
+    if article.tags.is_empty() && !outputs.broken.contains(source) {
         found.push(
             Diagnostic::warning(Location::new(source, 1), "article without tags")
                 .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),

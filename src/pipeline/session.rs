@@ -90,7 +90,7 @@ impl Session {
         output::check_output_dir(&options.root, &output)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
-        let super::Documents { documents, assets, report, failed } =
+        let super::Documents { documents, assets, report, failed, .. } =
             load_documents(&config, options, &mut timer, Some(&spill))?;
         if !failed.is_empty() {
             return Err(Error::Many(failed));

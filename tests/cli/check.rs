@@ -356,3 +356,63 @@ fn the_demo_site_passes_strictly() {
     let out = crate::support::gazette(repo, &["check", "--strict"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Issue 23: a file whose front matter has errors still counts, with what could be read,
+/// for the site-wide checks, and its body is still checked.
+#[test]
+fn issue_23_a_broken_front_matter_hides_nothing() {
+    // budget.md (`autor:`) still counts for the tag `schools`, so schools.md's tag is not
+    // called one-off; ferry.md's missing answer hides none of its other problems.
+    let (code, err) = check("broken_front_matter_counts", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    error: unknown key `autor`
+     --> content/local/budget.md:5:1
+      |
+    5 | autor: Jane Doe
+      | ^^^^^
+      |
+      = help: did you mean `author`? (custom data goes under `extra`)
+
+    error: updated `2026-02-01` is before the publication date `2026-02-10`
+     --> content/local/ferry.md:4:10
+      |
+    4 | updated: 2026-02-01
+      |          ^^^^^^^^^^
+      |
+      = help: an update comes after publication: check both dates
+
+    error: faq[0]: missing required key `answer`
+     --> content/local/ferry.md:8:5
+      |
+    8 |   - question: "When?"
+      |     ^^^^^^^^^^^^^^^^^
+      |
+      = help: add a line `answer: ...`
+
+    error: image without alt text
+      --> content/local/ferry.md:11:1
+       |
+    11 | ![](/images/ferry.svg)
+       | ^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: describe the image between the brackets: `![A flooded street](...)`
+
+    error: link to `/images/fares.png` matches no page or file of the site
+      --> content/local/ferry.md:13:5
+       |
+    13 | The [fare table](/images/fares.png) is missing.
+       |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: check the address; site paths look like `/category/slug/`
+
+    checked 3 article(s): 5 error(s), 0 warning(s)
+    "#);
+    // The build still refuses both broken files and publishes nothing.
+    let site = Site::fixture("check/broken_front_matter_counts");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown key `autor`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("missing required key `answer`"), "{}", stderr(&out));
+    assert!(!site.out().exists());
+}
