@@ -4,8 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Location, display_path};
 use crate::site::{Article, Site};
+use crate::url::Slug;
 
 /// Longest summary a listing, feed or search result shows well, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 300;
@@ -65,17 +66,18 @@ pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = site
         .articles
         .par_iter()
-        .flat_map_iter(|article| check_article_alone(article, outputs))
+        .flat_map_iter(|article| check_article_alone(site, article, outputs))
         .collect();
     found.extend(check_tags_alone(site));
     sort(&mut found);
     found
 }
 
-/// The checks of one article (links, anchors, alt text, answers, dates, summary, tags).
-pub fn check_article_alone(article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
+/// The checks of one article (links, anchors, alt text, answers, dates, summary, tags,
+/// category). `site` only names the pages a dead link may have meant.
+pub fn check_article_alone(site: &Site, article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_article(article, outputs, &mut found);
+    check_article(site, article, outputs, &mut found);
     found
 }
 
@@ -161,7 +163,7 @@ fn resolve(article: &Article, path: &str) -> Option<String> {
     })
 }
 
-fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
+fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
     let doc = &article.doc;
     let source = &doc.source;
     for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
@@ -201,7 +203,7 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
                     format!("link to `{target}` matches no page or file of the site"),
                 )
                 .with_width(width)
-                .with_hint("check the address; site paths look like `/category/slug/`"),
+                .with_hint(dead_link_hint(site, outputs, &file)),
             );
             continue;
         }
@@ -211,12 +213,16 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
         {
             let page = if path.is_empty() { "this page".to_owned() } else { format!("`{path}`") };
             found.push(
-                Diagnostic::error(at, format!("`#{fragment}` matches no heading or anchor on {page}"))
-                    .with_width(width)
-                    .with_hint("heading ids are their text in lowercase with dashes: `## What next` is `#what-next`"),
+                Diagnostic::error(
+                    at,
+                    format!("`#{fragment}` matches no heading or anchor on {page}"),
+                )
+                .with_width(width)
+                .with_hint(anchor_hint(fragment, ids, &page)),
             );
         }
     }
+    check_category(site, article, found);
     for link in doc.body.links.iter().filter(|l| l.is_image && l.missing_alt) {
         found.push(
             Diagnostic::error(
@@ -281,6 +287,111 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
                 .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),
         );
     }
+}
+
+/// What a link to the missing output `file` may have meant: an article whose file name
+/// it uses though the article sets `slug:`, or the nearest address of the site (issue 23).
+fn dead_link_hint(site: &Site, outputs: &Outputs, file: &str) -> String {
+    let wanted = site_path(file);
+    let last = wanted.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let renamed = site.articles.iter().find(|a| {
+        let stem = a.doc.source.file_stem().unwrap_or_default().to_string_lossy();
+        let by_name = Slug::new(&stem);
+        by_name != a.doc.slug && by_name.as_str() == last
+    });
+    if let Some(article) = renamed {
+        return format!(
+            "`{}` sets `slug: {}`: its address is `{}`",
+            display_path(&article.doc.source),
+            article.doc.slug,
+            article.url
+        );
+    }
+    let is_page = wanted.ends_with('/');
+    let most = (wanted.chars().count() / 5).max(2);
+    let nearest = outputs
+        .files
+        .iter()
+        .map(|f| site_path(f))
+        .filter(|candidate| candidate.ends_with('/') == is_page)
+        .filter(|candidate| candidate.len().abs_diff(wanted.len()) <= most)
+        .map(|candidate| (strsim::levenshtein(&wanted, &candidate), candidate))
+        .filter(|(distance, _)| *distance <= most)
+        .min();
+    match nearest {
+        Some((_, candidate)) => format!("did you mean `{candidate}`?"),
+        None => "check the address; site paths look like `/category/slug/`".to_owned(),
+    }
+}
+
+/// The site path of an output file: `a/b/index.html` is `/a/b/`, `x.png` is `/x.png`.
+fn site_path(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{file}"),
+    }
+}
+
+/// Names the ids of the linked page nearest to the missing `fragment`: heading ids may
+/// be set by hand (`## Numbers {#figures}`), so no rule can say what the right one is.
+fn anchor_hint(fragment: &str, ids: &HashSet<String>, page: &str) -> String {
+    // An id inside the fragment (`#winter` for `#winter-sailings`), or the other way
+    // round, comes first: a heading's own id is often a word of its text.
+    let mut nearest: Vec<(bool, usize, &str)> = ids
+        .iter()
+        .map(|id| {
+            let apart = !fragment.contains(id.as_str()) && !id.contains(fragment);
+            (apart, strsim::levenshtein(fragment, id), id.as_str())
+        })
+        .collect();
+    nearest.sort_unstable();
+    let shown: Vec<String> = nearest.iter().take(3).map(|(.., id)| format!("`#{id}`")).collect();
+    match shown.len() {
+        0 => format!("{page} has no headings or anchors to link to"),
+        1 => format!("the only id on {page} is {}", shown[0]),
+        _ => format!("the ids on {page} nearest to it: {}", shown.join(", ")),
+    }
+}
+
+/// With `categories:` in site.yaml, an article's category should be one of them: a typo
+/// would otherwise add a section to the navigation (issue 23).
+fn check_category(site: &Site, article: &Article, found: &mut Vec<Diagnostic>) {
+    let doc = &article.doc;
+    let listed = &site.config.categories;
+    let (line, column) = doc.lines.category;
+    if listed.is_empty()
+        || line == 0
+        || listed.keys().any(|name| Slug::new(name) == doc.category_slug)
+    {
+        return;
+    }
+    let written = doc.category.to_lowercase();
+    let nearest = listed
+        .keys()
+        .map(|name| (strsim::damerau_levenshtein(&written, &name.to_lowercase()), name))
+        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance);
+    let hint = match nearest {
+        Some((_, name)) => {
+            format!("did you mean `{name}`? A new category goes under `categories:` in site.yaml")
+        }
+        None => format!(
+            "site.yaml lists {}; add `{}` under `categories:` there to make it a new one",
+            listed.keys().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            doc.category
+        ),
+    };
+    found.push(
+        Diagnostic::warning(
+            Location::new(&doc.source, line).with_column(column.max(1)),
+            format!(
+                "the category `{}` is not listed under `categories:` in site.yaml",
+                doc.category
+            ),
+        )
+        .with_width(doc.category.chars().count())
+        .with_hint(hint),
+    );
 }
 
 fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {

@@ -63,7 +63,7 @@ fn anchors_that_match_no_heading_are_errors() {
     11 | See [beta's background](/world/beta/#background), [a wrong one](/world/beta/#nowhere)
        |                                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        |
-       = help: heading ids are their text in lowercase with dashes: `## What next` is `#what-next`
+       = help: the ids on `/world/beta/` nearest to it: `#main`, `#tags`, `#background`
 
     error: `#not-here` matches no heading or anchor on this page
       --> content/world/alpha.md:12:5
@@ -71,7 +71,7 @@ fn anchors_that_match_no_heading_are_errors() {
     12 | and [this page's](#not-here) missing anchor. [Key points](#introduction) are fine.
        |     ^^^^^^^^^^^^^^^^^^^^^^^^
        |
-       = help: heading ids are their text in lowercase with dashes: `## What next` is `#what-next`
+       = help: the ids on this page nearest to it: `#tags`, `#main`, `#introduction`
 
     checked 2 article(s): 2 error(s), 0 warning(s)
     ");
@@ -415,4 +415,57 @@ fn issue_23_a_broken_front_matter_hides_nothing() {
     assert!(stderr(&out).contains("unknown key `autor`"), "{}", stderr(&out));
     assert!(stderr(&out).contains("missing required key `answer`"), "{}", stderr(&out));
     assert!(!site.out().exists());
+}
+
+/// Issue 23: a dead link names the page it probably meant (the nearest address, or the
+/// article whose file name it uses though the article sets `slug:`); a missing anchor
+/// lists the nearest ids of its page, since headings may set their own. With
+/// `categories:` in site.yaml, an unlisted category is a warning naming the nearest.
+#[test]
+fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
+    let (code, err) = check("suggestions", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r"
+    error: link to `/local/ferry-timetables/` matches no page or file of the site
+     --> content/local/fares-2026.md:9:10
+      |
+    9 |     url: /local/ferry-timetables/
+      |          ^^^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: did you mean `/local/ferry-timetable/`?
+    
+    error: link to `/local/fares-2026/` matches no page or file of the site
+      --> content/local/fares-2026.md:14:5
+       |
+    14 | See [the fares](/local/fares-2026/) and [winter sailings](/local/ferry-timetable/#winter-sailings).
+       |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: `content/local/fares-2026.md` sets `slug: ferry-fares`: its address is `/local/ferry-fares/`
+    
+    error: `#winter-sailings` matches no heading or anchor on `/local/ferry-timetable/`
+      --> content/local/fares-2026.md:14:41
+       |
+    14 | See [the fares](/local/fares-2026/) and [winter sailings](/local/ferry-timetable/#winter-sailings).
+       |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: the ids on `/local/ferry-timetable/` nearest to it: `#winter`, `#summer-sailings`, `#tags`
+    
+    warning: the category `Harbour` is not listed under `categories:` in site.yaml
+     --> content/politics/budget.md:4:11
+      |
+    4 | category: Harbour
+      |           ^^^^^^^
+      |
+      = help: site.yaml lists `Politics`, `Local`, `Economy`; add `Harbour` under `categories:` there to make it a new one
+    
+    warning: the category `Politcs` is not listed under `categories:` in site.yaml
+     --> content/politics/vote.md:4:11
+      |
+    4 | category: Politcs
+      |           ^^^^^^^
+      |
+      = help: did you mean `Politics`? A new category goes under `categories:` in site.yaml
+    
+    checked 4 article(s): 3 error(s), 2 warning(s)
+    ");
 }
