@@ -223,6 +223,15 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
         }
     }
     check_category(site, article, found);
+    for (i, tag) in doc.tags.iter().enumerate() {
+        if tag.slug.is_hash_of(&tag.name) {
+            let message = format!("the tag `{}` has no letters or digits", tag.name);
+            found.push(at_tag(doc, Some(i), Diagnostic::error, message).with_hint(format!(
+                "its page would get the made-up address `/tags/{}/`: name the topic in words",
+                tag.slug
+            )));
+        }
+    }
     for link in doc.body.links.iter().filter(|l| l.is_image && l.missing_alt) {
         found.push(
             Diagnostic::error(
@@ -395,27 +404,72 @@ fn check_category(site: &Site, article: &Article, found: &mut Vec<Diagnostic>) {
 }
 
 fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {
-    for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {
-        let article = site.article(tag.articles[0]);
-        let doc = &article.doc;
-        // The caret goes under the tag's name, or under the list when it is not found.
+    // A tag without letters or digits is an error of its own (see `check_article`).
+    for tag in site.tags.iter().filter(|t| t.articles.len() == 1 && !t.slug.is_hash_of(&t.name)) {
+        let doc = &site.article(tag.articles[0]).doc;
         let written = doc.tags.iter().position(|t| t.slug == tag.slug);
-        let (line, column, width) = match written.and_then(|i| doc.lines.tag_names.get(i)) {
-            Some(&(line, column)) if line > 0 => {
-                let name = &doc.tags[written.expect("found above")].name;
-                (line, column, Some(name.chars().count()))
-            }
-            _ => (doc.lines.tags.0, doc.lines.tags.1, None),
+        found.push(
+            at_tag(
+                doc,
+                written,
+                Diagnostic::warning,
+                format!("the tag `{}` is used by this article only", tag.name),
+            )
+            .with_hint("a tag links explainers together; reuse an existing tag or drop it"),
+        );
+    }
+    // One tag, one spelling: the tag's pages show one of them (see `Tag::name`).
+    for tag in &site.tags {
+        let spelled = |id: &crate::site::ArticleId| {
+            let doc = &site.article(*id).doc;
+            let i = doc.tags.iter().position(|t| t.slug == tag.slug).expect("tagged with it");
+            (doc, i)
         };
-        let mut d = Diagnostic::warning(
-            Location::new(&doc.source, line.max(1)).with_column(column.max(1)),
-            format!("the tag `{}` is used by this article only", tag.name),
-        )
-        .with_hint("a tag links explainers together; reuse an existing tag or drop it");
-        if let Some(width) = width {
-            d = d.with_width(width);
+        // Articles are newest first: the last one seen is the earliest.
+        let (mut shown_by, mut count) = (None, 0);
+        let mut others = Vec::new();
+        for (doc, i) in tag.articles.iter().map(spelled) {
+            if doc.tags[i].name == tag.name {
+                shown_by = Some(doc);
+                count += 1;
+            } else {
+                others.push((doc, i));
+            }
         }
-        found.push(d);
+        let Some(shown_by) = shown_by else { continue };
+        let example = match count {
+            1 => format!("as in `{}`", display_path(&shown_by.source)),
+            n => format!("as in {n} articles, such as `{}`", display_path(&shown_by.source)),
+        };
+        for (doc, i) in others {
+            let message =
+                format!("the tag `{}` is spelled `{}` elsewhere", doc.tags[i].name, tag.name);
+            found.push(at_tag(doc, Some(i), Diagnostic::warning, message).with_hint(format!(
+                "write `{}`, the spelling its pages show ({example})",
+                tag.name
+            )));
+        }
+    }
+}
+
+/// A problem with the `i`th tag of `doc`: the caret goes under the tag's name, or under
+/// the list when the name is not found as written.
+fn at_tag(
+    doc: &crate::site::Document,
+    i: Option<usize>,
+    new: fn(Location, String) -> Diagnostic,
+    message: String,
+) -> Diagnostic {
+    let (line, column, width) = match i.and_then(|i| Some((i, doc.lines.tag_names.get(i)?))) {
+        Some((i, &(line, column))) if line > 0 => {
+            (line, column, Some(doc.tags[i].name.chars().count()))
+        }
+        _ => (doc.lines.tags.0, doc.lines.tags.1, None),
+    };
+    let d = new(Location::new(&doc.source, line.max(1)).with_column(column.max(1)), message);
+    match width {
+        Some(width) => d.with_width(width),
+        None => d,
     }
 }
 

@@ -32,6 +32,11 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether this is the hash [`Slug::new`] gives `text` for having no letters or digits.
+    pub fn is_hash_of(&self, text: &str) -> bool {
+        self.0.len() == 10 && self.0.starts_with("x-") && slug::slugify(text).is_empty()
+    }
 }
 
 impl fmt::Display for Slug {

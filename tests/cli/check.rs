@@ -469,3 +469,57 @@ fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
     checked 4 article(s): 3 error(s), 2 warning(s)
     ");
 }
+
+/// Issue 23: one tag written two ways shows its most used spelling (ties: the earliest
+/// article's), `check` warns at every other spelling, and a tag of only punctuation is
+/// an error instead of a made-up address.
+#[test]
+fn issue_23_tag_spellings_are_one_rule_and_punctuation_tags_are_errors() {
+    let (code, err) = check("tag_spellings", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    warning: the tag `harbour festival` is spelled `Harbour Festival` elsewhere
+     --> content/local/b-boats.md:5:8
+      |
+    5 | tags: [harbour festival, ferry strike]
+      |        ^^^^^^^^^^^^^^^^
+      |
+      = help: write `Harbour Festival`, the spelling its pages show (as in 3 articles, such as `content/local/a-parade.md`)
+    
+    warning: the tag `ferry strike` is spelled `Ferry Strike` elsewhere
+     --> content/local/b-boats.md:5:26
+      |
+    5 | tags: [harbour festival, ferry strike]
+      |                          ^^^^^^^^^^^^
+      |
+      = help: write `Ferry Strike`, the spelling its pages show (as in `content/local/a-parade.md`)
+    
+    warning: the tag `harbour festival` is spelled `Harbour Festival` elsewhere
+     --> content/local/c-music.md:5:8
+      |
+    5 | tags: [harbour festival]
+      |        ^^^^^^^^^^^^^^^^
+      |
+      = help: write `Harbour Festival`, the spelling its pages show (as in 3 articles, such as `content/local/a-parade.md`)
+    
+    error: the tag `!!!` has no letters or digits
+     --> content/local/e-shout.md:5:27
+      |
+    5 | tags: [Harbour Festival, "!!!"]
+      |                           ^^^
+      |
+      = help: its page would get the made-up address `/tags/x-c5a90b6c/`: name the topic in words
+    
+    checked 5 article(s): 1 error(s), 3 warning(s)
+    "#);
+    // `Harbour Festival` is used 3 times, `harbour festival` twice; `Ferry Strike` and
+    // `ferry strike` once each, and `Ferry Strike` is in the earlier article.
+    let site = Site::fixture("check/tag_spellings");
+    site.build(&[]);
+    let h1 = |url: &str| site.page(url).texts("h1");
+    assert_eq!(h1("/tags/harbour-festival/"), ["Harbour Festival"]);
+    assert_eq!(h1("/tags/ferry-strike/"), ["Ferry Strike"]);
+    let topics = site.page("/tags/").texts("main a");
+    assert!(topics.iter().any(|t| t.starts_with("Harbour Festival")), "{topics:?}");
+    assert!(!topics.iter().any(|t| t.contains("harbour festival")), "{topics:?}");
+}
