@@ -10,3 +10,4 @@ mod news;
 mod see_also;
 mod serve;
 mod support;
+mod theme;
