@@ -235,9 +235,6 @@ impl Site {
                 related: Vec::new(),
             })
             .collect();
-        for (tag, name) in tags.iter_mut().zip(tag_names(&documents, &tag_index)) {
-            tag.name = name.to_owned();
-        }
         let mut author_slugs: Vec<Slug> =
             documents.iter().flat_map(|(_, d)| d.author_slugs.iter().cloned()).collect();
         author_slugs.sort();
@@ -291,6 +288,10 @@ impl Site {
         }
         if !problems.is_empty() {
             return Err(problems);
+        }
+        let names = tag_names(&articles, tags.len());
+        for (tag, name) in tags.iter_mut().zip(names) {
+            tag.name = name;
         }
         related_tags(&articles, &mut tags);
         stage("site");
@@ -366,17 +367,15 @@ impl Site {
 
 /// Each tag's name, by index: the spelling most articles use, ties going to the earliest
 /// article (by date, then file), so the name never depends on the order files are read.
-fn tag_names<'a>(
-    documents: &'a [(UrlPath, Arc<Document>)],
-    tag_index: &HashMap<Slug, usize>,
-) -> Vec<&'a str> {
+fn tag_names(articles: &[Article], count: usize) -> Vec<String> {
     // Per tag, each spelling with its count and earliest use: a tag has few spellings.
     type Spelling<'a> = (&'a str, usize, (&'a crate::date::Date, &'a std::path::Path));
-    let mut spellings: Vec<Vec<Spelling<'a>>> = vec![Vec::new(); tag_index.len()];
-    for (_, doc) in documents {
+    let mut spellings: Vec<Vec<Spelling<'_>>> = vec![Vec::new(); count];
+    for article in articles {
+        let doc = &article.doc;
         let first = (&doc.date, doc.source.as_path());
-        for tag in &doc.tags {
-            let seen = &mut spellings[tag_index[&tag.slug]];
+        for (tag, id) in doc.tags.iter().zip(&article.tags) {
+            let seen = &mut spellings[id.index()];
             match seen.iter_mut().find(|(name, ..)| *name == tag.name) {
                 Some((_, count, earliest)) => {
                     *count += 1;
@@ -391,7 +390,7 @@ fn tag_names<'a>(
         .map(|seen| {
             seen.into_iter()
                 .max_by(|(_, ca, ea), (_, cb, eb)| ca.cmp(cb).then(eb.cmp(ea)))
-                .map_or("", |(name, ..)| name)
+                .map_or_else(String::new, |(name, ..)| name.to_owned())
         })
         .collect()
 }
