@@ -177,6 +177,14 @@ pub fn parse_article_best_effort<'a>(
         None => (0, 0),
     };
 
+    // Where a value's text starts, inside its quotes if it has them.
+    let unquoted_pos_of = |key: &str| match (pos_of(key), keys.block(key)) {
+        ((line, column), Some((_, mut lines))) if line > 0 => {
+            let first = lines.next().and_then(|l| l.chars().nth(column - 1));
+            (line, column + usize::from(matches!(first, Some('"' | '\''))))
+        }
+        (pos, _) => pos,
+    };
     let title = raw.title.trim().to_owned();
     if title.is_empty() && !reported("title") {
         problems.push(
@@ -311,7 +319,7 @@ pub fn parse_article_best_effort<'a>(
         title: pos_of("title"),
         date: pos_of("date"),
         updated: pos_of("updated"),
-        category: pos_of("category"),
+        category: unquoted_pos_of("category"),
         summary: pos_of("summary"),
         image: pos_of("image"),
         tags: pos_of("tags"),

@@ -419,10 +419,9 @@ fn issue_23_a_broken_front_matter_hides_nothing() {
 
 /// Issue 23: a dead link names the page it probably meant (the nearest address, or the
 /// article whose file name it uses though the article sets `slug:`); a missing anchor
-/// lists the nearest ids of its page, since headings may set their own. With
-/// `categories:` in site.yaml, an unlisted category is a warning naming the nearest.
+/// lists the nearest ids of its page, since headings may set their own.
 #[test]
-fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
+fn issue_23_dead_links_and_anchors_get_suggestions() {
     let (code, err) = check("suggestions", &[]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(err, @r"
@@ -433,7 +432,7 @@ fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
       |          ^^^^^^^^^^^^^^^^^^^^^^^^
       |
       = help: did you mean `/local/ferry-timetable/`?
-    
+
     error: link to `/local/fares-2026/` matches no page or file of the site
       --> content/local/fares-2026.md:14:5
        |
@@ -441,7 +440,7 @@ fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
        |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        |
        = help: `content/local/fares-2026.md` sets `slug: ferry-fares`: its address is `/local/ferry-fares/`
-    
+
     error: `#winter-sailings` matches no heading or anchor on `/local/ferry-timetable/`
       --> content/local/fares-2026.md:14:41
        |
@@ -449,7 +448,18 @@ fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
        |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        |
        = help: the ids on `/local/ferry-timetable/` nearest to it: `#winter`, `#summer-sailings`, `#tags`
-    
+
+    checked 2 article(s): 3 error(s), 0 warning(s)
+    ");
+}
+
+/// Issue 23: with `categories:` in site.yaml, a category it does not list (a typo would
+/// add a section to the navigation) is a warning at the article's `category:`.
+#[test]
+fn issue_23_unlisted_categories_are_warnings_with_the_nearest_listed() {
+    let (code, err) = check("unlisted_category", &[]);
+    assert_eq!(code, 0, "warnings alone pass");
+    insta::assert_snapshot!(err, @r#"
     warning: the category `Harbour` is not listed under `categories:` in site.yaml
      --> content/politics/budget.md:4:11
       |
@@ -457,17 +467,17 @@ fn issue_23_dead_links_anchors_and_categories_get_suggestions() {
       |           ^^^^^^^
       |
       = help: site.yaml lists `Politics`, `Local`, `Economy`; add `Harbour` under `categories:` there to make it a new one
-    
+
     warning: the category `Politcs` is not listed under `categories:` in site.yaml
-     --> content/politics/vote.md:4:11
+     --> content/politics/vote.md:4:12
       |
-    4 | category: Politcs
-      |           ^^^^^^^
+    4 | category: "Politcs"   # a typo
+      |            ^^^^^^^
       |
       = help: did you mean `Politics`? A new category goes under `categories:` in site.yaml
-    
-    checked 4 article(s): 3 error(s), 2 warning(s)
-    ");
+
+    checked 2 article(s): 0 error(s), 2 warning(s)
+    "#);
 }
 
 /// Issue 23: one tag written two ways shows its most used spelling (ties: the earliest
