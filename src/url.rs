@@ -248,6 +248,13 @@ mod tests {
     }
 
     #[test]
+    fn only_text_without_letters_or_digits_gets_a_hash() {
+        assert!(Slug::new("!!!").is_hash_of("!!!"));
+        assert!(!Slug::new("x-c5a90b6c").is_hash_of("x-c5a90b6c"));
+        assert!(!Slug::new("Ölpreis").is_hash_of("Ölpreis"));
+    }
+
+    #[test]
     fn punctuation_only_names_get_distinct_slugs() {
         assert_ne!(Slug::new("!!!"), Slug::new("???"));
     }
