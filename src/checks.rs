@@ -305,8 +305,10 @@ fn dead_link_hint(site: &Site, outputs: &Outputs, file: &str) -> String {
     let last = wanted.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let renamed = site.articles.iter().find(|a| {
         let stem = a.doc.source.file_stem().unwrap_or_default().to_string_lossy();
-        let by_name = Slug::new(&stem);
-        by_name != a.doc.slug && by_name.as_str() == last
+        // Most file names are slugs already: no need to make one.
+        let plain = stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        a.doc.slug.as_str() != last
+            && if plain { stem == last } else { Slug::new(&stem).as_str() == last }
     });
     if let Some(article) = renamed {
         return format!(
@@ -321,9 +323,13 @@ fn dead_link_hint(site: &Site, outputs: &Outputs, file: &str) -> String {
     let nearest = outputs
         .files
         .iter()
-        .map(|f| site_path(f))
-        .filter(|candidate| candidate.ends_with('/') == is_page)
-        .filter(|candidate| candidate.len().abs_diff(wanted.len()) <= most)
+        .filter(|file| {
+            // Only addresses of about the right length are compared (and made).
+            let page = file.ends_with("/index.html") || *file == "index.html";
+            let len = if page { file.len() - "index.html".len() + 1 } else { file.len() + 1 };
+            page == is_page && len.abs_diff(wanted.len()) <= most
+        })
+        .map(|file| site_path(file))
         .map(|candidate| (strsim::levenshtein(&wanted, &candidate), candidate))
         .filter(|(distance, _)| *distance <= most)
         .min();
