@@ -381,6 +381,11 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     }
     // A file with front-matter problems still counts, with what could be read: its tags,
     // its URL as a link target, its body's checks (issue 23).
+    // One whose URL another file has (its `slug:` may be what is broken) is left out
+    // rather than stop the checks of the whole site.
+    let url = |doc: &Document| crate::url::UrlPath::from_slugs([&doc.category_slug, &doc.slug]);
+    let mut taken: std::collections::HashSet<_> = documents.iter().map(|d| url(d)).collect();
+    let broken: Vec<Arc<Document>> = broken.into_iter().filter(|d| taken.insert(url(d))).collect();
     let broken_sources: std::collections::HashSet<PathBuf> =
         broken.iter().map(|doc| doc.source.clone()).collect();
     documents.extend(broken);

@@ -415,6 +415,17 @@ fn issue_23_a_broken_front_matter_hides_nothing() {
     assert!(stderr(&out).contains("unknown key `autor`"), "{}", stderr(&out));
     assert!(stderr(&out).contains("missing required key `answer`"), "{}", stderr(&out));
     assert!(!site.out().exists());
+    // A broken file that would take another's URL (its `slug:` may be what is wrong) is
+    // left out of the site rather than stop the checks of every other file.
+    site.write(
+        "content/local/schools-again.md",
+        "---\ntitle: Again\ndate: 2026-02-03\ncategory: Local\nslug: schools\nautor: x\n---\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert!(!err.contains("has the URL"), "{err}");
+    assert!(err.contains("image without alt text"), "{err}");
+    assert!(err.ends_with("checked 4 article(s): 6 error(s), 0 warning(s)\n"), "{err}");
 }
 
 /// Issue 23: a dead link names the page it probably meant (the nearest address, or the
