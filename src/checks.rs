@@ -4,8 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Location, display_path};
 use crate::site::{Article, Site};
+use crate::url::Slug;
 
 /// Longest summary a listing, feed or search result shows well, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 300;
@@ -21,6 +22,9 @@ pub struct Outputs {
     /// them): a link to a missing page ending in one of them may be to that article, so it
     /// is checked once the file parses.
     pub unparsed: HashSet<String>,
+    /// Articles whose front matter has problems, checked with what could be read of it:
+    /// checks of the front matter itself would only repeat those problems.
+    pub broken: HashSet<std::path::PathBuf>,
 }
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
@@ -62,17 +66,18 @@ pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = site
         .articles
         .par_iter()
-        .flat_map_iter(|article| check_article_alone(article, outputs))
+        .flat_map_iter(|article| check_article_alone(site, article, outputs))
         .collect();
     found.extend(check_tags_alone(site));
     sort(&mut found);
     found
 }
 
-/// The checks of one article (links, anchors, alt text, answers, dates, summary, tags).
-pub fn check_article_alone(article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
+/// The checks of one article (links, anchors, alt text, answers, dates, summary, tags,
+/// category). `site` only names the pages a dead link may have meant.
+pub fn check_article_alone(site: &Site, article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_article(article, outputs, &mut found);
+    check_article(site, article, outputs, &mut found);
     found
 }
 
@@ -158,7 +163,7 @@ fn resolve(article: &Article, path: &str) -> Option<String> {
     })
 }
 
-fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
+fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
     let doc = &article.doc;
     let source = &doc.source;
     for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
@@ -198,7 +203,7 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
                     format!("link to `{target}` matches no page or file of the site"),
                 )
                 .with_width(width)
-                .with_hint("check the address; site paths look like `/category/slug/`"),
+                .with_hint(dead_link_hint(site, outputs, &file)),
             );
             continue;
         }
@@ -208,10 +213,23 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
         {
             let page = if path.is_empty() { "this page".to_owned() } else { format!("`{path}`") };
             found.push(
-                Diagnostic::error(at, format!("`#{fragment}` matches no heading or anchor on {page}"))
-                    .with_width(width)
-                    .with_hint("heading ids are their text in lowercase with dashes: `## What next` is `#what-next`"),
+                Diagnostic::error(
+                    at,
+                    format!("`#{fragment}` matches no heading or anchor on {page}"),
+                )
+                .with_width(width)
+                .with_hint(anchor_hint(fragment, ids, &page)),
             );
+        }
+    }
+    check_category(site, article, found);
+    for (i, tag) in doc.tags.iter().enumerate() {
+        if tag.slug.is_hash_of(&tag.name) {
+            let message = format!("the tag `{}` has no letters or digits", tag.name);
+            found.push(at_tag(doc, Some(i), Diagnostic::error, message).with_hint(format!(
+                "its page would get the made-up address `/tags/{}/`: name the topic in words",
+                tag.slug
+            )));
         }
     }
     for link in doc.body.links.iter().filter(|l| l.is_image && l.missing_alt) {
@@ -272,7 +290,7 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
             .with_hint("keep it to one or two sentences"),
         );
     }
-    if article.tags.is_empty() {
+    if article.tags.is_empty() && !outputs.broken.contains(source) {
         found.push(
             Diagnostic::warning(Location::new(source, 1), "article without tags")
                 .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),
@@ -280,28 +298,184 @@ fn check_article(article: &Article, outputs: &Outputs, found: &mut Vec<Diagnosti
     }
 }
 
-fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {
-    for tag in site.tags.iter().filter(|t| t.articles.len() == 1) {
-        let article = site.article(tag.articles[0]);
-        let doc = &article.doc;
-        // The caret goes under the tag's name, or under the list when it is not found.
-        let written = doc.tags.iter().position(|t| t.slug == tag.slug);
-        let (line, column, width) = match written.and_then(|i| doc.lines.tag_names.get(i)) {
-            Some(&(line, column)) if line > 0 => {
-                let name = &doc.tags[written.expect("found above")].name;
-                (line, column, Some(name.chars().count()))
-            }
-            _ => (doc.lines.tags.0, doc.lines.tags.1, None),
-        };
-        let mut d = Diagnostic::warning(
-            Location::new(&doc.source, line.max(1)).with_column(column.max(1)),
-            format!("the tag `{}` is used by this article only", tag.name),
-        )
-        .with_hint("a tag links explainers together; reuse an existing tag or drop it");
-        if let Some(width) = width {
-            d = d.with_width(width);
+/// What a link to the missing output `file` may have meant: an article whose file name
+/// it uses though the article sets `slug:`, or the nearest address of the site (issue 23).
+fn dead_link_hint(site: &Site, outputs: &Outputs, file: &str) -> String {
+    let wanted = site_path(file);
+    let last = wanted.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let renamed = site.articles.iter().find(|a| {
+        let stem = a.doc.source.file_stem().unwrap_or_default().to_string_lossy();
+        // Most file names are slugs already: no need to make one.
+        let plain = stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        a.doc.slug.as_str() != last
+            && if plain { stem == last } else { Slug::new(&stem).as_str() == last }
+    });
+    if let Some(article) = renamed {
+        return format!(
+            "`{}` sets `slug: {}`: its address is `{}`",
+            display_path(&article.doc.source),
+            article.doc.slug,
+            article.url
+        );
+    }
+    let is_page = wanted.ends_with('/');
+    let most = (wanted.chars().count() / 5).max(2);
+    let nearest = outputs
+        .files
+        .iter()
+        .filter(|file| {
+            // Only addresses of about the right length are compared (and made).
+            let page = file.ends_with("/index.html") || *file == "index.html";
+            let len = if page { file.len() - "index.html".len() + 1 } else { file.len() + 1 };
+            page == is_page && len.abs_diff(wanted.len()) <= most
+        })
+        .map(|file| site_path(file))
+        .map(|candidate| (strsim::levenshtein(&wanted, &candidate), candidate))
+        .filter(|(distance, _)| *distance <= most)
+        .min();
+    match nearest {
+        Some((_, candidate)) => format!("did you mean `{candidate}`?"),
+        None => "check the address; site paths look like `/category/slug/`".to_owned(),
+    }
+}
+
+/// The site path of an output file: `a/b/index.html` is `/a/b/`, `x.png` is `/x.png`.
+fn site_path(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{file}"),
+    }
+}
+
+/// Names the ids of the linked page nearest to the missing `fragment`: heading ids may
+/// be set by hand (`## Numbers {#figures}`), so no rule can say what the right one is.
+fn anchor_hint(fragment: &str, ids: &HashSet<String>, page: &str) -> String {
+    // An id inside the fragment (`#winter` for `#winter-sailings`), or the other way
+    // round, comes first: a heading's own id is often a word of its text.
+    let mut nearest: Vec<(bool, usize, &str)> = ids
+        .iter()
+        .map(|id| {
+            let apart = !fragment.contains(id.as_str()) && !id.contains(fragment);
+            (apart, strsim::levenshtein(fragment, id), id.as_str())
+        })
+        .collect();
+    nearest.sort_unstable();
+    let shown: Vec<String> = nearest.iter().take(3).map(|(.., id)| format!("`#{id}`")).collect();
+    match shown.len() {
+        0 => format!("{page} has no headings or anchors to link to"),
+        1 => format!("the only id on {page} is {}", shown[0]),
+        _ => format!("the ids on {page} nearest to it: {}", shown.join(", ")),
+    }
+}
+
+/// With `categories:` in site.yaml, an article's category should be one of them: a typo
+/// would otherwise add a section to the navigation (issue 23).
+fn check_category(site: &Site, article: &Article, found: &mut Vec<Diagnostic>) {
+    let doc = &article.doc;
+    let listed = &site.config.categories;
+    let (line, column) = doc.lines.category;
+    if listed.is_empty()
+        || line == 0
+        || listed.keys().any(|name| Slug::new(name) == doc.category_slug)
+    {
+        return;
+    }
+    let written = doc.category.to_lowercase();
+    let nearest = listed
+        .keys()
+        .map(|name| (strsim::damerau_levenshtein(&written, &name.to_lowercase()), name))
+        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance);
+    let hint = match nearest {
+        Some((_, name)) => {
+            format!("did you mean `{name}`? A new category goes under `categories:` in site.yaml")
         }
-        found.push(d);
+        None => format!(
+            "site.yaml lists {}; add `{}` under `categories:` there to make it a new one",
+            listed.keys().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            doc.category
+        ),
+    };
+    found.push(
+        Diagnostic::warning(
+            Location::new(&doc.source, line).with_column(column.max(1)),
+            format!(
+                "the category `{}` is not listed under `categories:` in site.yaml",
+                doc.category
+            ),
+        )
+        .with_width(doc.category.chars().count())
+        .with_hint(hint),
+    );
+}
+
+fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {
+    // A tag without letters or digits is an error of its own (see `check_article`).
+    for tag in site.tags.iter().filter(|t| t.articles.len() == 1 && !t.slug.is_hash_of(&t.name)) {
+        let doc = &site.article(tag.articles[0]).doc;
+        let written = doc.tags.iter().position(|t| t.slug == tag.slug);
+        found.push(
+            at_tag(
+                doc,
+                written,
+                Diagnostic::warning,
+                format!("the tag `{}` is used by this article only", tag.name),
+            )
+            .with_hint("a tag links explainers together; reuse an existing tag or drop it"),
+        );
+    }
+    // One tag, one spelling: the tag's pages show one of them (see `Tag::name`).
+    for tag in &site.tags {
+        let spelled = |id: &crate::site::ArticleId| {
+            let doc = &site.article(*id).doc;
+            let i = doc.tags.iter().position(|t| t.slug == tag.slug).expect("tagged with it");
+            (doc, i)
+        };
+        // Articles are newest first: the last one seen is the earliest.
+        let (mut shown_by, mut count) = (None, 0);
+        let mut others = Vec::new();
+        for (doc, i) in tag.articles.iter().map(spelled) {
+            if doc.tags[i].name == tag.name {
+                shown_by = Some(doc);
+                count += 1;
+            } else {
+                others.push((doc, i));
+            }
+        }
+        let Some(shown_by) = shown_by else { continue };
+        let example = match count {
+            1 => format!("as in `{}`", display_path(&shown_by.source)),
+            n => format!("as in {n} articles, such as `{}`", display_path(&shown_by.source)),
+        };
+        for (doc, i) in others {
+            let message =
+                format!("the tag `{}` is spelled `{}` elsewhere", doc.tags[i].name, tag.name);
+            found.push(at_tag(doc, Some(i), Diagnostic::warning, message).with_hint(format!(
+                "write `{}`, the spelling its pages show ({example})",
+                tag.name
+            )));
+        }
+    }
+}
+
+/// A problem with the `i`th tag of `doc`: the caret goes under the tag's name, or under
+/// the list when the name is not found as written.
+fn at_tag(
+    doc: &crate::site::Document,
+    i: Option<usize>,
+    new: fn(Location, String) -> Diagnostic,
+    message: String,
+) -> Diagnostic {
+    let (line, column, width) = match i.and_then(|i| Some((i, doc.lines.tag_names.get(i)?))) {
+        Some((i, &(line, column))) if line > 0 => {
+            (line, column, Some(doc.tags[i].name.chars().count()))
+        }
+        _ => (doc.lines.tags.0, doc.lines.tags.1, None),
+    };
+    let d = new(Location::new(&doc.source, line.max(1)).with_column(column.max(1)), message);
+    match width {
+        Some(width) => d.with_width(width),
+        None => d,
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Command {
     New(cmd::new::NewArgs),
     /// Create a new site
     Init(cmd::init::InitArgs),
+    /// List the built-in default theme's templates, or copy some into the site to edit them
+    Theme(cmd::theme::ThemeArgs),
 }
 
 /// Runs the command; returns the process exit code.
@@ -35,6 +37,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Serve(args) => cmd::serve::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Theme(args) => cmd::theme::run(args),
     };
     match result {
         Ok(()) => 0,

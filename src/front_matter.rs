@@ -71,6 +71,7 @@ pub struct KeyLines {
     pub title: Pos,
     pub date: Pos,
     pub updated: Pos,
+    pub category: Pos,
     pub summary: Pos,
     pub image: Pos,
     pub tags: Pos,
@@ -139,8 +140,25 @@ enum Authors {
 /// Splits `text` (the file at `path`) and parses its front matter. Returns every problem
 /// found in the front matter, not only the first.
 pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<Diagnostic>> {
-    let (yaml_text, yaml_line, body, body_line) = split(path, text)
-        .map_err(|d| vec![d.with_excerpt(text.lines().next().unwrap_or(""), None)])?;
+    match parse_article_best_effort(path, text) {
+        (Some(parsed), problems) if problems.is_empty() => Ok(parsed),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Like [`parse_article`], but a file whose front matter has problems still yields what
+/// could be read, beside its problems: the faulty keys left out (a bad `date` stands in
+/// as 2000-01-01, with no `updated`), so `check` can count its tags, resolve links to it
+/// and check its body (issue 23). `None` when not even that can be read: no fences, or
+/// invalid YAML. Never publish what this returns with problems.
+pub fn parse_article_best_effort<'a>(
+    path: &Path,
+    text: &'a str,
+) -> (Option<Parsed<'a>>, Vec<Diagnostic>) {
+    let (yaml_text, yaml_line, body, body_line) = match split(path, text) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![d.with_excerpt(text.lines().next().unwrap_or(""), None)]),
+    };
     let stand_in = |key: &str| match key {
         "title" => Some("stand-in"),
         "date" => Some("2000-01-01"),
@@ -153,7 +171,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
                 (raw, problems.into_iter().map(fix_untagged).collect(), skipped)
             }
             Err(yaml::Partial { problems, value: None, .. }) => {
-                return Err(problems.into_iter().map(fix_untagged).collect());
+                return (None, problems.into_iter().map(fix_untagged).collect());
             }
         };
     // Keys already reported hold stand-in values: check only the others.
@@ -168,6 +186,14 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         None => (0, 0),
     };
 
+    // Where a value's text starts, inside its quotes if it has them.
+    let unquoted_pos_of = |key: &str| match (pos_of(key), keys.block(key)) {
+        ((line, column), Some((_, mut lines))) if line > 0 => {
+            let first = lines.next().and_then(|l| l.chars().nth(column - 1));
+            (line, column + usize::from(matches!(first, Some('"' | '\''))))
+        }
+        (pos, _) => pos,
+    };
     let title = raw.title.trim().to_owned();
     if title.is_empty() && !reported("title") {
         problems.push(
@@ -278,20 +304,31 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         }
     };
 
-    if date.is_none() || !problems.is_empty() {
-        // Each problem is shown with its line of front matter.
-        let shown = |d: Diagnostic| match d.excerpt {
-            Some(_) => d,
-            None => d.with_excerpt_from(yaml_text, yaml_line, None),
-        };
-        problems.sort_by_key(|d| d.at.line);
-        return Err(problems.into_iter().map(shown).collect());
-    }
-    let date = date.expect("checked above");
+    // Each problem is shown with its line of front matter.
+    let shown = |d: Diagnostic| match d.excerpt {
+        Some(_) => d,
+        None => d.with_excerpt_from(yaml_text, yaml_line, None),
+    };
+    problems.sort_by_key(|d| d.at.line);
+    let problems: Vec<Diagnostic> = problems.into_iter().map(shown).collect();
+    // What a file with problems still says: faulty values are left out.
+    let (date, updated) = match date {
+        Some(date) => (date, updated),
+        None => (Date::parse("2000-01-01").expect("a valid date"), None),
+    };
+    let (related, related_lines): (Vec<RelatedLink>, Vec<Pos>) = raw
+        .related
+        .into_iter()
+        .zip(related_lines)
+        .filter(|(link, _)| check_link_url(&link.url).is_ok())
+        .unzip();
+    let image = raw.image.filter(|i| check_link_url(i).is_ok());
+    let extra = if extra.is_object() { extra } else { serde_json::json!({}) };
     let lines = KeyLines {
         title: pos_of("title"),
         date: pos_of("date"),
         updated: pos_of("updated"),
+        category: unquoted_pos_of("category"),
         summary: pos_of("summary"),
         image: pos_of("image"),
         tags: pos_of("tags"),
@@ -310,7 +347,7 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         tags,
         summary,
         authors,
-        image: non_empty(raw.image),
+        image: non_empty(image),
         image_alt: non_empty(raw.image_alt),
         image_caption: non_empty(raw.image_caption),
         image_credit: non_empty(raw.image_credit),
@@ -318,11 +355,11 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
         draft: raw.draft,
         key_points: raw.key_points,
         faq: raw.faq,
-        related: raw.related,
+        related,
         extra,
         lines,
     };
-    Ok(Parsed { front, body, body_line })
+    (Some(Parsed { front, body, body_line }), problems)
 }
 
 /// Splits at the `---` fences: `(yaml, yaml_first_line, body, body_first_line)`.

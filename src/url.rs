@@ -32,6 +32,11 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether this is the hash [`Slug::new`] gives `text` for having no letters or digits.
+    pub fn is_hash_of(&self, text: &str) -> bool {
+        self.0.len() == 10 && self.0.starts_with("x-") && slug::slugify(text).is_empty()
+    }
 }
 
 impl fmt::Display for Slug {
@@ -240,6 +245,13 @@ mod tests {
         }
         assert_eq!(Slug::new("International News").as_str(), "international-news");
         assert!(Slug::new(&"word ".repeat(300)).as_str().len() <= MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn only_text_without_letters_or_digits_gets_a_hash() {
+        assert!(Slug::new("!!!").is_hash_of("!!!"));
+        assert!(!Slug::new("x-c5a90b6c").is_hash_of("x-c5a90b6c"));
+        assert!(!Slug::new("Ölpreis").is_hash_of("Ölpreis"));
     }
 
     #[test]

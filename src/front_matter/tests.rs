@@ -157,3 +157,28 @@ fn each_tag_name_has_its_position() {
     let p = parse("---\ntitle: T\ntags:\n  - alpha\n  - beta\ndate: 2026-01-02\n---\n").unwrap();
     assert_eq!(p.front.lines.tag_names, [(4, 5), (5, 5)]);
 }
+
+#[test]
+fn a_file_with_problems_still_yields_what_could_be_read() {
+    let text = "---\ntitle: T\ndate: 2024-02-30\nupdated: 2024-01-01\nautor: A\ntags: [a, b]\n\
+                image: javascript:x\nrelated:\n  - title: R\n    url: /a/b/\n  - title: S\n    url: ftp://x\n---\nBody\n";
+    let (parsed, problems) = parse_article_best_effort(Path::new("content/a.md"), text);
+    let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "content/a.md:3:7: date: `2024-02-30` is not a valid date",
+            "content/a.md:5:1: unknown key `autor`",
+            "content/a.md:7:8: image: `javascript:x` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are",
+            "content/a.md:12:10: related: `ftp://x` is not allowed: only site paths, `https://`, `http://` and `mailto:` links are",
+        ]
+    );
+    let front = parsed.expect("the rest reads").front;
+    let tags: Vec<&str> = front.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["a", "b"]);
+    // A bad date stands in with no `updated`, so no check compares them; faulty links go.
+    assert_eq!(front.updated, None);
+    assert_eq!(front.image, None);
+    assert_eq!(front.related.len(), 1);
+    assert_eq!(front.lines.related, [(10, 10)]);
+}

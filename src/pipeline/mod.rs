@@ -108,7 +108,7 @@ fn load_site_with(
     timer: &mut Timer,
 ) -> Result<(Site, BuildReport)> {
     let spill = spill_for(options)?;
-    let Documents { documents, assets, mut report, failed } =
+    let Documents { documents, assets, mut report, failed, .. } =
         load_documents(&config, options, timer, Some(&spill))?;
     if !failed.is_empty() {
         return Err(Error::Many(failed));
@@ -147,24 +147,31 @@ fn load_documents(
             let start = Instant::now();
             let text = match content::load_article(root, rel) {
                 Ok(text) => text,
-                Err(e) => return Loaded::Failed(vec![e]),
+                Err(e) => return Loaded::Failed(vec![e], None),
             };
             let read = add(0, start);
-            let parsed = front_matter::parse_article(rel, &text);
+            let (parsed, problems) = front_matter::parse_article_best_effort(rel, &text);
             let parsed_at = add(1, read);
             match parsed {
-                Err(problems) => Loaded::Failed(problems.into_iter().map(Error::content).collect()),
-                Ok(p) if p.front.draft && !options.drafts => Loaded::Draft,
-                Ok(p) => {
+                Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
+                Some(p) if problems.is_empty() => {
                     let sizes = |address: &str| content::image_size(root, address);
                     let mut doc = site::render_document(rel, p, config, Some(&sizes));
                     add(2, parsed_at);
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
                     {
-                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)]);
+                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)], None);
                     }
                     Loaded::Document(Arc::new(doc))
+                }
+                parsed => {
+                    // What could be read still counts for `check` (issue 23).
+                    let sizes = |address: &str| content::image_size(root, address);
+                    let doc = parsed
+                        .filter(|p| !p.front.draft || options.drafts)
+                        .map(|p| Arc::new(site::render_document(rel, p, config, Some(&sizes))));
+                    Loaded::Failed(problems.into_iter().map(Error::content).collect(), doc)
                 }
             }
         })
@@ -177,15 +184,19 @@ fn load_documents(
 
     let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
+    let mut broken = Vec::new();
     for result in results {
         match result {
             Loaded::Document(doc) => documents.push(doc),
             Loaded::Draft => report.drafts_skipped += 1,
-            Loaded::Failed(problems) => errors.extend(problems),
+            Loaded::Failed(problems, doc) => {
+                errors.extend(problems);
+                broken.extend(doc);
+            }
         }
     }
     let failed = errors.into_iter().flat_map(flatten).collect();
-    Ok(Documents { documents, assets: files.assets, report, failed })
+    Ok(Documents { documents, assets: files.assets, report, failed, broken })
 }
 
 /// What [`load_documents`] read.
@@ -196,6 +207,9 @@ struct Documents {
     report: BuildReport,
     /// Every problem of the files that did not load.
     failed: Vec<Error>,
+    /// What could be read of the files whose front matter has problems: for `check`
+    /// only, never published.
+    broken: Vec<Arc<Document>>,
 }
 
 /// The problems found when assembling the site (two articles at one URL, for instance),
@@ -223,7 +237,8 @@ fn spill_for(options: &BuildOptions) -> Result<Arc<Spill>> {
 enum Loaded {
     Document(Arc<Document>),
     Draft,
-    Failed(Vec<Error>),
+    /// The file's problems, and what could be read of it (see [`Documents::broken`]).
+    Failed(Vec<Error>, Option<Arc<Document>>),
 }
 
 /// Parses one article file for a rebuild: `Ok(None)` for a draft left out of the build.
@@ -264,7 +279,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
     let (files, problems) =
-        render_and_check(&site, &mut theme, &write, &mut timer, Default::default())?;
+        render_and_check(&site, &mut theme, &write, &mut timer, checks::Outputs::default())?;
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
@@ -352,7 +367,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let config = load_config(options)?;
     let theme = theme::load_theme(&config);
     let spill = spill_for(options)?;
-    let Documents { documents, assets, report, failed } =
+    let Documents { mut documents, assets, report, failed, broken } =
         load_documents(&config, options, &mut timer, Some(&spill))?;
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
         errors.splice(0..0, first.into_iter().flat_map(flatten));
@@ -365,6 +380,16 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
         return fail(failed, None);
     }
+    // A file with front-matter problems still counts, with what could be read: its tags,
+    // its URL as a link target, its body's checks (issue 23).
+    // One whose URL another file has (its `slug:` may be what is broken) is left out
+    // rather than stop the checks of the whole site.
+    let url = |doc: &Document| crate::url::UrlPath::from_slugs([&doc.category_slug, &doc.slug]);
+    let mut taken: std::collections::HashSet<_> = documents.iter().map(|d| url(d)).collect();
+    let broken: Vec<Arc<Document>> = broken.into_iter().filter(|d| taken.insert(url(d))).collect();
+    let broken_sources: std::collections::HashSet<PathBuf> =
+        broken.iter().map(|doc| doc.source.clone()).collect();
+    documents.extend(broken);
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let site = match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(site) => site,
@@ -382,8 +407,12 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         .filter_map(|path| path.file_stem())
         .map(|stem| crate::url::Slug::new(&stem.to_string_lossy()).as_str().to_owned())
         .collect();
+    // Files that could not be read at all, or only as drafts left out.
+    let unread = unparsed.iter().filter(|path| !broken_sources.contains(*path)).count();
     let discard = |_: &Path, _: &[u8]| Ok(());
-    let found = match render_and_check(&site, &mut theme, &discard, &mut timer, unparsed_slugs) {
+    let outputs =
+        checks::Outputs { unparsed: unparsed_slugs, broken: broken_sources, ..Default::default() };
+    let found = match render_and_check(&site, &mut theme, &discard, &mut timer, outputs) {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
     };
@@ -395,7 +424,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(found);
     content::add_excerpts(&options.root, &mut problems);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    Ok(CheckReport { articles: site.articles.len() + unparsed.len(), problems })
+    Ok(CheckReport { articles: site.articles.len() + unread, problems })
 }
 
 /// Renders the site into `write`, recording what was written, then runs the content
@@ -406,10 +435,10 @@ fn render_and_check(
     theme: &mut theme::Theme,
     write: render::Sink<'_>,
     timer: &mut Timer,
-    unparsed: std::collections::HashSet<String>,
+    outputs: checks::Outputs,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let anchored = checks::anchored_pages(site);
-    let outputs = Mutex::new(checks::Outputs { unparsed, ..Default::default() });
+    let outputs = Mutex::new(outputs);
     // Pages are written as they are rendered, on every thread: the time spent writing
     // is summed over threads, like the parsing stages'.
     let writing = AtomicU64::new(0);

@@ -90,7 +90,7 @@ impl Session {
         output::check_output_dir(&options.root, &output)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
-        let super::Documents { documents, assets, report, failed } =
+        let super::Documents { documents, assets, report, failed, .. } =
             load_documents(&config, options, &mut timer, Some(&spill))?;
         if !failed.is_empty() {
             return Err(Error::Many(failed));
@@ -123,7 +123,7 @@ impl Session {
             let findings: Vec<Vec<Diagnostic>> = site
                 .articles
                 .par_iter()
-                .map(|a| checks::check_article_alone(a, &outputs))
+                .map(|a| checks::check_article_alone(&site, a, &outputs))
                 .collect();
             (written, outputs, findings, pages.into_cards())
         };
@@ -262,7 +262,8 @@ impl Session {
             let edited = changed.contains(&(Arc::as_ptr(&article.doc) as usize));
             let affected = links[article.id.index()].anchored.iter().any(|f| moved.contains(f));
             if edited || affected {
-                findings[article.id.index()] = checks::check_article_alone(article, &outputs);
+                findings[article.id.index()] =
+                    checks::check_article_alone(&site, article, &outputs);
             }
         }
         self.files = outputs.files;
@@ -422,7 +423,7 @@ impl Session {
             .zip(&links)
             .map(|((a, old), l)| match old {
                 Some(old) if outputs_unchanged(l) => self.findings[old.index()].clone(),
-                _ => checks::check_article_alone(a, &outputs),
+                _ => checks::check_article_alone(&site, a, &outputs),
             })
             .collect();
         let tag_findings = checks::check_tags_alone(&site);

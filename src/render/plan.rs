@@ -15,6 +15,18 @@ use crate::url::UrlPath;
 /// documents read again for this edit (their addresses: unchanged ones are shared).
 pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -> Vec<Job> {
     let (old_site, new_site) = (old.site(), new.site());
+    // A tag's name shows on its pages, on every article carrying it and beside "See
+    // also" links: when an edit changes it (another spelling is now the most used), every
+    // page may show it. Tags are in slug order.
+    let renamed = new_site.tags.iter().any(|t| {
+        old_site
+            .tags
+            .binary_search_by(|o| o.slug.cmp(&t.slug))
+            .is_ok_and(|i| old_site.tags[i].name != t.name)
+    });
+    if renamed {
+        return new.jobs();
+    }
     let old_ids: HashMap<&UrlPath, ArticleId> =
         old_site.articles.iter().map(|a| (&a.url, a.id)).collect();
     // Articles whose card (what listings and links show of them) is new, gone or different.

@@ -71,7 +71,8 @@ pub struct Category {
 #[derive(Debug, Clone)]
 pub struct Tag {
     pub id: TagId,
-    /// As first written (in the newest article using it).
+    /// Its most used spelling; of spellings used equally often, the one of the earliest
+    /// article (by date, then file). `Harbour Festival` and `harbour festival` are one tag.
     pub name: String,
     pub slug: Slug,
     pub url: UrlPath,
@@ -268,12 +269,8 @@ impl Site {
             category.articles.push(id);
             let tag_ids: Vec<TagId> =
                 doc.tags.iter().map(|t| TagId::from_index(tag_index[&t.slug])).collect();
-            for (tag_name, tag_id) in doc.tags.iter().zip(&tag_ids) {
-                let tag = &mut tags[tag_id.index()];
-                if tag.name.is_empty() {
-                    tag.name = tag_name.name.clone();
-                }
-                tag.articles.push(id);
+            for tag_id in &tag_ids {
+                tags[tag_id.index()].articles.push(id);
             }
             let mut author_ids: Vec<AuthorId> = Vec::with_capacity(doc.authors.len());
             for (name, slug) in doc.authors.iter().zip(&doc.author_slugs) {
@@ -298,6 +295,10 @@ impl Site {
         }
         if !problems.is_empty() {
             return Err(problems);
+        }
+        let names = tag_names(&articles, tags.len());
+        for (tag, name) in tags.iter_mut().zip(names) {
+            tag.name = name;
         }
         related_tags(&articles, &mut tags);
         stage("site");
@@ -431,6 +432,36 @@ fn same_name_but_normalization(a: &std::path::Path, b: &std::path::Path) -> bool
     use unicode_normalization::UnicodeNormalization;
     let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
     a != b && a.nfc().eq(b.nfc())
+}
+
+/// Each tag's name, by index: the spelling most articles use, ties going to the earliest
+/// article (by date, then file), so the name never depends on the order files are read.
+fn tag_names(articles: &[Article], count: usize) -> Vec<String> {
+    // Per tag, each spelling with its count and earliest use: a tag has few spellings.
+    type Spelling<'a> = (&'a str, usize, (&'a crate::date::Date, &'a std::path::Path));
+    let mut spellings: Vec<Vec<Spelling<'_>>> = vec![Vec::new(); count];
+    for article in articles {
+        let doc = &article.doc;
+        let first = (&doc.date, doc.source.as_path());
+        for (tag, id) in doc.tags.iter().zip(&article.tags) {
+            let seen = &mut spellings[id.index()];
+            match seen.iter_mut().find(|(name, ..)| *name == tag.name) {
+                Some((_, count, earliest)) => {
+                    *count += 1;
+                    *earliest = (*earliest).min(first);
+                }
+                None => seen.push((&tag.name, 1, first)),
+            }
+        }
+    }
+    spellings
+        .into_iter()
+        .map(|seen| {
+            seen.into_iter()
+                .max_by(|(_, ca, ea), (_, cb, eb)| ca.cmp(cb).then(eb.cmp(ea)))
+                .map_or_else(String::new, |(name, ..)| name.to_owned())
+        })
+        .collect()
 }
 
 /// For each tag, the tags that share the most articles with it.

@@ -63,7 +63,7 @@ fn anchors_that_match_no_heading_are_errors() {
     11 | See [beta's background](/world/beta/#background), [a wrong one](/world/beta/#nowhere)
        |                                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        |
-       = help: heading ids are their text in lowercase with dashes: `## What next` is `#what-next`
+       = help: the ids on `/world/beta/` nearest to it: `#main`, `#tags`, `#background`
 
     error: `#not-here` matches no heading or anchor on this page
       --> content/world/alpha.md:12:5
@@ -71,7 +71,7 @@ fn anchors_that_match_no_heading_are_errors() {
     12 | and [this page's](#not-here) missing anchor. [Key points](#introduction) are fine.
        |     ^^^^^^^^^^^^^^^^^^^^^^^^
        |
-       = help: heading ids are their text in lowercase with dashes: `## What next` is `#what-next`
+       = help: the ids on this page nearest to it: `#tags`, `#main`, `#introduction`
 
     checked 2 article(s): 2 error(s), 0 warning(s)
     ");
@@ -355,4 +355,192 @@ fn the_demo_site_passes_strictly() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = crate::support::gazette(repo, &["check", "--strict"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Issue 23: a file whose front matter has errors still counts, with what could be read,
+/// for the site-wide checks, and its body is still checked.
+#[test]
+fn issue_23_a_broken_front_matter_hides_nothing() {
+    // budget.md (`autor:`) still counts for the tag `schools`, so schools.md's tag is not
+    // called one-off; ferry.md's missing answer hides none of its other problems.
+    let (code, err) = check("broken_front_matter_counts", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    error: unknown key `autor`
+     --> content/local/budget.md:5:1
+      |
+    5 | autor: Jane Doe
+      | ^^^^^
+      |
+      = help: did you mean `author`? (custom data goes under `extra`)
+
+    error: updated `2026-02-01` is before the publication date `2026-02-10`
+     --> content/local/ferry.md:4:10
+      |
+    4 | updated: 2026-02-01
+      |          ^^^^^^^^^^
+      |
+      = help: an update comes after publication: check both dates
+
+    error: faq[0]: missing required key `answer`
+     --> content/local/ferry.md:8:5
+      |
+    8 |   - question: "When?"
+      |     ^^^^^^^^^^^^^^^^^
+      |
+      = help: add a line `answer: ...`
+
+    error: image without alt text
+      --> content/local/ferry.md:11:1
+       |
+    11 | ![](/images/ferry.svg)
+       | ^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: describe the image between the brackets: `![A flooded street](...)`
+
+    error: link to `/images/fares.png` matches no page or file of the site
+      --> content/local/ferry.md:13:5
+       |
+    13 | The [fare table](/images/fares.png) is missing.
+       |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: check the address; site paths look like `/category/slug/`
+
+    checked 3 article(s): 5 error(s), 0 warning(s)
+    "#);
+    // The build still refuses both broken files and publishes nothing.
+    let site = Site::fixture("check/broken_front_matter_counts");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown key `autor`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("missing required key `answer`"), "{}", stderr(&out));
+    assert!(!site.out().exists());
+    // A broken file that would take another's URL (its `slug:` may be what is wrong) is
+    // left out of the site rather than stop the checks of every other file.
+    site.write(
+        "content/local/schools-again.md",
+        "---\ntitle: Again\ndate: 2026-02-03\ncategory: Local\nslug: schools\nautor: x\n---\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert!(!err.contains("has the URL"), "{err}");
+    assert!(err.contains("image without alt text"), "{err}");
+    assert!(err.ends_with("checked 4 article(s): 6 error(s), 0 warning(s)\n"), "{err}");
+}
+
+/// Issue 23: a dead link names the page it probably meant (the nearest address, or the
+/// article whose file name it uses though the article sets `slug:`); a missing anchor
+/// lists the nearest ids of its page, since headings may set their own.
+#[test]
+fn issue_23_dead_links_and_anchors_get_suggestions() {
+    let (code, err) = check("suggestions", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r"
+    error: link to `/local/ferry-timetables/` matches no page or file of the site
+     --> content/local/fares-2026.md:9:10
+      |
+    9 |     url: /local/ferry-timetables/
+      |          ^^^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: did you mean `/local/ferry-timetable/`?
+
+    error: link to `/local/fares-2026/` matches no page or file of the site
+      --> content/local/fares-2026.md:14:5
+       |
+    14 | See [the fares](/local/fares-2026/) and [winter sailings](/local/ferry-timetable/#winter-sailings).
+       |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: `content/local/fares-2026.md` sets `slug: ferry-fares`: its address is `/local/ferry-fares/`
+
+    error: `#winter-sailings` matches no heading or anchor on `/local/ferry-timetable/`
+      --> content/local/fares-2026.md:14:41
+       |
+    14 | See [the fares](/local/fares-2026/) and [winter sailings](/local/ferry-timetable/#winter-sailings).
+       |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       |
+       = help: the ids on `/local/ferry-timetable/` nearest to it: `#winter`, `#summer-sailings`, `#tags`
+
+    checked 2 article(s): 3 error(s), 0 warning(s)
+    ");
+}
+
+/// Issue 23: with `categories:` in site.yaml, a category it does not list (a typo would
+/// add a section to the navigation) is a warning at the article's `category:`.
+#[test]
+fn issue_23_unlisted_categories_are_warnings_with_the_nearest_listed() {
+    let (code, err) = check("unlisted_category", &[]);
+    assert_eq!(code, 0, "warnings alone pass");
+    insta::assert_snapshot!(err, @r#"
+    warning: the category `Harbour` is not listed under `categories:` in site.yaml
+     --> content/politics/budget.md:4:11
+      |
+    4 | category: Harbour
+      |           ^^^^^^^
+      |
+      = help: site.yaml lists `Politics`, `Local`, `Economy`; add `Harbour` under `categories:` there to make it a new one
+
+    warning: the category `Politcs` is not listed under `categories:` in site.yaml
+     --> content/politics/vote.md:4:12
+      |
+    4 | category: "Politcs"   # a typo
+      |            ^^^^^^^
+      |
+      = help: did you mean `Politics`? A new category goes under `categories:` in site.yaml
+
+    checked 2 article(s): 0 error(s), 2 warning(s)
+    "#);
+}
+
+/// Issue 23: one tag written two ways shows its most used spelling (ties: the earliest
+/// article's), `check` warns at every other spelling, and a tag of only punctuation is
+/// an error instead of a made-up address.
+#[test]
+fn issue_23_tag_spellings_are_one_rule_and_punctuation_tags_are_errors() {
+    let (code, err) = check("tag_spellings", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(err, @r#"
+    warning: the tag `harbour festival` is spelled `Harbour Festival` elsewhere
+     --> content/local/b-boats.md:5:8
+      |
+    5 | tags: [harbour festival, ferry strike]
+      |        ^^^^^^^^^^^^^^^^
+      |
+      = help: write `Harbour Festival`, the spelling its pages show (as in 3 articles, such as `content/local/a-parade.md`)
+    
+    warning: the tag `ferry strike` is spelled `Ferry Strike` elsewhere
+     --> content/local/b-boats.md:5:26
+      |
+    5 | tags: [harbour festival, ferry strike]
+      |                          ^^^^^^^^^^^^
+      |
+      = help: write `Ferry Strike`, the spelling its pages show (as in `content/local/a-parade.md`)
+    
+    warning: the tag `harbour festival` is spelled `Harbour Festival` elsewhere
+     --> content/local/c-music.md:5:8
+      |
+    5 | tags: [harbour festival]
+      |        ^^^^^^^^^^^^^^^^
+      |
+      = help: write `Harbour Festival`, the spelling its pages show (as in 3 articles, such as `content/local/a-parade.md`)
+    
+    error: the tag `!!!` has no letters or digits
+     --> content/local/e-shout.md:5:27
+      |
+    5 | tags: [Harbour Festival, "!!!"]
+      |                           ^^^
+      |
+      = help: its page would get the made-up address `/tags/x-c5a90b6c/`: name the topic in words
+    
+    checked 5 article(s): 1 error(s), 3 warning(s)
+    "#);
+    // `Harbour Festival` is used 3 times, `harbour festival` twice; `Ferry Strike` and
+    // `ferry strike` once each, and `Ferry Strike` is in the earlier article.
+    let site = Site::fixture("check/tag_spellings");
+    site.build(&[]);
+    let h1 = |url: &str| site.page(url).texts("h1");
+    assert_eq!(h1("/tags/harbour-festival/"), ["Harbour Festival"]);
+    assert_eq!(h1("/tags/ferry-strike/"), ["Ferry Strike"]);
+    let topics = site.page("/tags/").texts("main a");
+    assert!(topics.iter().any(|t| t.starts_with("Harbour Festival")), "{topics:?}");
+    assert!(!topics.iter().any(|t| t.contains("harbour festival")), "{topics:?}");
 }

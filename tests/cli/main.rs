@@ -11,3 +11,4 @@ mod news;
 mod see_also;
 mod serve;
 mod support;
+mod theme;

@@ -290,7 +290,7 @@ fn article_pages_carry_open_graph_article_tags() {
     assert_eq!(meta(&page, "article:published_time"), ["2026-03-01T00:00:00Z"]);
     assert_eq!(meta(&page, "article:modified_time"), ["2026-03-04T08:00:00Z"]);
     assert_eq!(meta(&page, "article:section"), ["World"]);
-    assert_eq!(meta(&page, "article:tag"), ["diplomacy", "trade", "ceasefire"]);
+    assert_eq!(meta(&page, "article:tag"), ["Diplomacy", "trade", "ceasefire"]);
     assert_eq!(meta(&page, "twitter:card"), ["summary_large_image"]);
     // Without an image, the small card.
     assert_eq!(meta(&site.page("/world/beta/"), "twitter:card"), ["summary"]);
@@ -332,7 +332,7 @@ fn structured_data_matches_the_front_matter() {
     assert_eq!(news["publisher"]["logo"]["url"], "https://example.com/images/pic.svg");
     assert_eq!(news["mainEntityOfPage"]["@id"], "https://example.com/world/alpha/");
     assert_eq!(news["articleSection"], "World");
-    assert_eq!(news["keywords"], serde_json::json!(["diplomacy", "trade", "ceasefire"]));
+    assert_eq!(news["keywords"], serde_json::json!(["Diplomacy", "trade", "ceasefire"]));
 
     let faq = of_type(&ld, "FAQPage");
     let questions = faq["mainEntity"].as_array().unwrap();
@@ -522,7 +522,7 @@ fn search_index_lists_published_articles_with_their_fields() {
     assert_eq!(categories[alpha[2].as_u64().unwrap() as usize], "World");
     let alpha_tags: Vec<&str> =
         alpha[3].as_array().unwrap().iter().map(|t| tags[t.as_u64().unwrap() as usize]).collect();
-    assert_eq!(alpha_tags, ["diplomacy", "trade", "ceasefire"]);
+    assert_eq!(alpha_tags, ["Diplomacy", "trade", "ceasefire"]);
     let page = site.page("/search/");
     assert_eq!(page.attrs("script[src]", "data-index"), ["/search/index.json"]);
     assert_eq!(text(page.one("label[for=search-input]")), "Search the explainers");

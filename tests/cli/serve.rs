@@ -482,3 +482,22 @@ fn issue_22_overlong_paths_get_414_or_404_not_an_error() {
     assert_eq!(encoded.status, 404, "{}", encoded.text());
     assert_eq!(server.get("/world/alpha/").status, 200);
 }
+
+/// Issue 23: a tag shows its most used spelling; when an edit changes which one that is,
+/// every page showing the tag follows, not only the edited article's.
+#[test]
+fn issue_23_a_tag_renamed_by_an_edit_is_renamed_everywhere() {
+    let site = Site::fixture("check/tag_spellings");
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    let first = events.next_build().expect("the current build number at once");
+    assert_eq!(page(&server, "/tags/harbour-festival/").texts("h1"), ["Harbour Festival"]);
+    // `Harbour Festival` 3 to 2: `harbour festival` is now the most used.
+    let text = std::fs::read_to_string(site.path().join("content/local/d-food.md")).unwrap();
+    site.write("content/local/d-food.md", &text.replace("Harbour Festival", "harbour festival"));
+    assert!(events.next_build().expect("a reload event after the save") > first);
+    assert_eq!(page(&server, "/tags/harbour-festival/").texts("h1"), ["harbour festival"]);
+    // An article not edited shows the new name too.
+    let topics = page(&server, "/local/e-shout/").texts("nav.tags a");
+    assert!(topics.contains(&"harbour festival".to_owned()), "{topics:?}");
+}
