@@ -75,7 +75,6 @@ pub struct KeyLines {
     pub summary: Pos,
     pub image: Pos,
     pub tags: Pos,
-    pub category: Pos,
     /// One per tag (as in [`FrontMatter::tags`]): where its name is written.
     pub tag_names: Vec<Pos>,
     /// One per `related` entry: where its `url` is.
@@ -332,7 +331,6 @@ pub fn parse_article_best_effort<'a>(
         summary: pos_of("summary"),
         image: pos_of("image"),
         tags: pos_of("tags"),
-        category: pos_of("category"),
         tag_names: name_positions(&keys, yaml_line, &tags),
         related: related_lines,
         faq: faq_lines,

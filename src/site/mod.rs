@@ -386,7 +386,8 @@ impl Site {
                         "categories that differ only in accents, case or punctuation are one \
                          category; write `category: {}` here{also}",
                         category.name
-                    )),
+                    ))
+                    .with_width(doc.category.chars().count()),
                 );
             }
         }

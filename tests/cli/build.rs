@@ -515,10 +515,10 @@ fn issue_22_categories_differing_in_accents_case_or_punctuation_warn() {
       |
       = help: categories that differ only in accents, case or punctuation are one category; write `category: Économie` here and in `content/d.md`
     warning: the category `ECONOMIE!` is shown as `Économie`, as `content/a.md` writes it
-     --> content/c.md:4:11
+     --> content/c.md:4:12
       |
     4 | category: "ECONOMIE!"
-      |           ^^^^^^^^^^^
+      |            ^^^^^^^^^
       |
       = help: categories that differ only in accents, case or punctuation are one category; write `category: Économie` here
     "#);
