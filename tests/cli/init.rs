@@ -48,3 +48,31 @@ fn init_refuses_an_existing_site() {
     );
     assert_eq!(std::fs::read_to_string(tmp.path().join("site.yaml")).unwrap(), "title: Mine\n");
 }
+
+#[test]
+fn init_git_ignores_the_output_and_gazettes_own_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(gazette(tmp.path(), &["init", "fresh"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("fresh/.gitignore")).unwrap(),
+        "/output/\n/.gazette/\n"
+    );
+    // A repository's own .gitignore gains only the lines it lacks, and keeps the rest.
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::write(repo.join(".gitignore"), "*.log\noutput/").unwrap();
+    let out = gazette(&repo, &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".gitignore")).unwrap(),
+        "*.log\noutput/\n/.gazette/\n"
+    );
+    let complete = tmp.path().join("complete");
+    std::fs::create_dir(&complete).unwrap();
+    std::fs::write(complete.join(".gitignore"), "/.gazette\n/output/\n").unwrap();
+    assert!(gazette(&complete, &["init"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(complete.join(".gitignore")).unwrap(),
+        "/.gazette\n/output/\n"
+    );
+}
