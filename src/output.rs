@@ -13,27 +13,33 @@ use crate::error::{Error, Result, display_path};
 /// A build in progress: files go to a hidden sibling of the output folder.
 #[derive(Debug)]
 pub struct Staging {
+    kind: Owned,
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
 }
 
 impl Staging {
-    /// Prepares `.<output>.staging-<pid>` next to `output`, after removing the staging
-    /// folders of builds that were killed.
+    /// Prepares `.<output>.staging-<pid>` next to the output folder `output`, after
+    /// removing the staging folders of builds that were killed.
     pub fn create(output: &Path) -> Result<Staging> {
+        Staging::create_owned(Owned::Output, output)
+    }
+
+    /// Like [`Staging::create`], for the folder `kind` at `output`.
+    pub fn create_owned(kind: Owned, output: &Path) -> Result<Staging> {
         let parent = parent_of(output);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        remove_stale(&parent, &name);
+        remove_stale(kind, &parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if fs::symlink_metadata(&dir).is_ok() {
             // Left by an earlier build of this process; a folder of that name that gazette
             // did not make is left alone.
-            if !Owned::Output.marks(&dir) {
+            if !kind.marks(&dir) {
                 return Err(Error::Refused {
                     message: format!(
                         "`{}` is where the build would stage its files, and gazette did not make it",
@@ -42,12 +48,12 @@ impl Staging {
                     help: "move or delete it yourself".to_owned(),
                 });
             }
-            remove_owned(Owned::Output, &dir)?;
+            remove_owned(kind, &dir)?;
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         // Marked first: even a staging folder left by a killed build is provably gazette's.
-        let staging = Staging { dir, output: output.to_owned(), committed: false };
-        Owned::Output.write_marker(&staging.dir)?;
+        let staging = Staging { kind, dir, output: output.to_owned(), committed: false };
+        kind.write_marker(&staging.dir)?;
         Ok(staging)
     }
 
@@ -81,16 +87,16 @@ impl Staging {
     /// previous build.
     pub fn commit(mut self) -> Result<()> {
         // Checked again: the folder may have changed while the build ran.
-        check_contents(Owned::Output, &self.output)?;
-        let old = swap_in(&self.dir, &self.output)?;
+        check_contents(self.kind, &self.output)?;
+        let old = swap_in(self.kind, &self.dir, &self.output)?;
         self.committed = true;
         if let Some(old) = old {
             // Checked above; marked now (if it was empty or an older build) so that a build
             // killed while deleting it leaves a folder the next build knows to remove.
-            if !Owned::Output.marks(&old) {
-                Owned::Output.write_marker(&old)?;
+            if !self.kind.marks(&old) {
+                self.kind.write_marker(&old)?;
             }
-            remove_owned(Owned::Output, &old)?;
+            remove_owned(self.kind, &old)?;
         }
         Ok(())
     }
@@ -99,7 +105,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = remove_owned(Owned::Output, &self.dir);
+            let _ = remove_owned(self.kind, &self.dir);
         }
     }
 }
@@ -174,10 +180,11 @@ fn inside(output: &Path, rel: &Path) -> Result<PathBuf> {
             display_path(rel)
         )));
     }
-    if rel == Path::new(Owned::Output.marker()) {
+    if let Some(kind) = Owned::ALL.into_iter().find(|k| rel == Path::new(k.marker())) {
         return Err(Error::Usage(format!(
-            "refusing to write `{}`: gazette's marker of its output folder has that name",
-            display_path(rel)
+            "refusing to write `{}`: gazette's marker of its {} has that name",
+            display_path(rel),
+            kind.what()
         )));
     }
     Ok(output.join(rel))
@@ -191,7 +198,7 @@ fn parent_of(path: &Path) -> PathBuf {
 }
 
 /// Moves `staged` to `output`. Returns where the previous output went, if there was one.
-fn swap_in(staged: &Path, output: &Path) -> Result<Option<PathBuf>> {
+fn swap_in(kind: Owned, staged: &Path, output: &Path) -> Result<Option<PathBuf>> {
     match fs::symlink_metadata(output) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             fs::rename(staged, output).map_err(|e| Error::io(output, e))?;
@@ -199,8 +206,7 @@ fn swap_in(staged: &Path, output: &Path) -> Result<Option<PathBuf>> {
         }
         Err(e) => return Err(Error::io(output, e)),
         Ok(meta) if !meta.is_dir() => {
-            let help = "choose an empty or new folder".to_owned();
-            return Err(refusal(Owned::Output, output, "it is not a folder", help));
+            return Err(refusal(kind, output, "it is not a folder", kind.instead(output)));
         }
         Ok(_) => {}
     }
@@ -225,7 +231,7 @@ fn swap_in(staged: &Path, output: &Path) -> Result<Option<PathBuf>> {
 /// Removes `.<name>.staging-<pid>` folders whose process is gone (a killed build), and
 /// only those that carry gazette's marker, or are empty: a folder that merely has such a
 /// name stays.
-fn remove_stale(parent: &Path, name: &str) {
+fn remove_stale(kind: Owned, parent: &Path, name: &str) {
     let prefix = format!(".{name}.staging-");
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
@@ -235,8 +241,8 @@ fn remove_stale(parent: &Path, name: &str) {
         let pid = rest.strip_suffix(".old").unwrap_or(rest);
         let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
         if pid.parse::<u32>().is_ok() && is_folder && !process_alive(pid) {
-            if Owned::Output.marks(&entry.path()) {
-                let _ = remove_owned(Owned::Output, &entry.path());
+            if kind.marks(&entry.path()) {
+                let _ = remove_owned(kind, &entry.path());
             } else {
                 // Killed before its marker was written: only an empty folder goes.
                 let _ = fs::remove_dir(entry.path());
@@ -259,6 +265,41 @@ fn process_alive(pid: &str) -> bool {
 pub enum Owned {
     /// The built site: `output/`, or the folder given with `--output`.
     Output,
+    /// What `gazette serve` shows: [`preview_dir`], inside gazette's own folder
+    /// [`GAZETTE_DIR`], so that a preview, whose links all point at the local server, is
+    /// never in the folder a site is published from.
+    Preview,
+}
+
+/// gazette's own folder in the site folder, for what it keeps between runs: the preview
+/// of `serve` now, the build cache later. Never published, never committed.
+pub const GAZETTE_DIR: &str = ".gazette";
+
+/// Where `gazette serve` builds the site at `root`: `<root>/.gazette/serve`.
+pub fn preview_dir(root: &Path) -> PathBuf {
+    // Without a `./` in front, for messages, when the site is the current folder.
+    let own =
+        if root == Path::new(".") { PathBuf::from(GAZETTE_DIR) } else { root.join(GAZETTE_DIR) };
+    own.join("serve")
+}
+
+/// What gazette writes into [`GAZETTE_DIR`] when it makes it: git then ignores the folder
+/// even in a repository whose `.gitignore` predates it.
+const GAZETTE_DIR_GITIGNORE: &str =
+    "# gazette's preview and cache: made again as needed, never committed\n*\n";
+
+/// Checks the preview folder of the site at `root` (see [`check_folder`]) and makes
+/// [`GAZETTE_DIR`] if it is missing. Returns the preview folder; nothing in it is changed.
+pub fn prepare_preview(root: &Path) -> Result<PathBuf> {
+    let preview = preview_dir(root);
+    check_folder(Owned::Preview, root, &preview)?;
+    let own = parent_of(&preview);
+    if !own.exists() {
+        fs::create_dir_all(&own).map_err(|e| Error::io(&own, e))?;
+        let ignore = own.join(".gitignore");
+        fs::write(&ignore, GAZETTE_DIR_GITIGNORE).map_err(|e| Error::io(&ignore, e))?;
+    }
+    Ok(preview)
 }
 
 /// Entries that do not make a folder worth keeping: file managers' leftovers.
@@ -268,11 +309,15 @@ const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
 const REPOSITORIES: [&str; 3] = [".git", ".hg", ".svn"];
 
 impl Owned {
+    /// Every kind, for what must hold for all of them.
+    const ALL: [Owned; 2] = [Owned::Output, Owned::Preview];
+
     /// The marker file at the folder's root. Hidden, so listings, Jekyll and most upload
     /// tools pass over it; harmless if a host publishes it.
     pub fn marker(self) -> &'static str {
         match self {
             Owned::Output => ".gazette-output",
+            Owned::Preview => ".gazette-preview",
         }
     }
 
@@ -282,6 +327,9 @@ impl Owned {
             Owned::Output => {
                 "gazette output folder: every build replaces it whole, with what it adds deleted\n"
             }
+            Owned::Preview => {
+                "gazette preview folder: `gazette serve` replaces it whole; never publish it, its links point at the local server\n"
+            }
         }
     }
 
@@ -289,6 +337,19 @@ impl Owned {
     fn what(self) -> &'static str {
         match self {
             Owned::Output => "output folder",
+            Owned::Preview => "preview folder",
+        }
+    }
+
+    /// What to do instead when the folder `shown` is refused because of what it is or
+    /// holds: the output folder can be another one; the preview folder's place is fixed.
+    fn instead(self, shown: &Path) -> String {
+        match self {
+            Owned::Output => "choose an empty or new folder".to_owned(),
+            Owned::Preview => format!(
+                "move `{}` away or delete it yourself: `gazette serve` keeps its preview there",
+                display_path(shown)
+            ),
         }
     }
 
@@ -311,6 +372,7 @@ impl Owned {
     /// a sitemap and a feed that names gazette as its generator.
     fn built_before_markers(self, dir: &Path) -> bool {
         match self {
+            Owned::Preview => false,
             Owned::Output => {
                 let file =
                     |name: &str| fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file());
@@ -409,33 +471,35 @@ fn check_place(kind: Owned, root: &Path, dir: &Path, home: Option<&Path>) -> Res
 
 /// Refuses `dir` unless it is missing, empty, or gazette's own (see [`check_folder`]).
 fn check_contents(kind: Owned, dir: &Path) -> Result<()> {
+    if kind == Owned::Preview {
+        check_gazette_dir(dir)?;
+    }
     let meta = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(dir, e)),
         Ok(meta) => meta,
     };
-    let empty_or_new = "choose an empty or new folder";
+    let instead = kind.instead(dir);
     if meta.file_type().is_symlink() {
-        return Err(refusal(
-            kind,
-            dir,
-            "it is a symbolic link",
-            format!("name the folder it points to instead, or {empty_or_new}"),
-        ));
+        let help = match kind {
+            Owned::Output => format!("name the folder it points to instead, or {instead}"),
+            Owned::Preview => instead,
+        };
+        return Err(refusal(kind, dir, "it is a symbolic link", help));
     }
     if !meta.is_dir() {
-        return Err(refusal(kind, dir, "it is a file, not a folder", empty_or_new.to_owned()));
+        return Err(refusal(kind, dir, "it is a file, not a folder", instead));
     }
     for repository in REPOSITORIES {
         if fs::symlink_metadata(dir.join(repository)).is_ok() {
-            return Err(refusal(
-                kind,
-                dir,
-                &format!("it holds `{repository}`, a repository that a build would delete"),
-                format!(
-                    "{empty_or_new} outside the repository; to publish through it, build elsewhere and copy the files in"
+            let help = match kind {
+                Owned::Output => format!(
+                    "{instead} outside the repository; to publish through it, build elsewhere and copy the files in"
                 ),
-            ));
+                Owned::Preview => instead,
+            };
+            let why = format!("it holds `{repository}`, a repository that a build would delete");
+            return Err(refusal(kind, dir, &why, help));
         }
     }
     if kind.marks(dir) {
@@ -460,12 +524,42 @@ fn check_contents(kind: Owned, dir: &Path) -> Result<()> {
             "it holds files gazette did not write, such as `{}`",
             display_path(Path::new(first))
         ),
-        format!(
-            "gazette replaces only empty folders and folders it built (they hold a `{}` file): {empty_or_new}, or delete `{}` yourself",
-            kind.marker(),
-            display_path(dir)
-        ),
+        match kind {
+            Owned::Output => format!(
+                "gazette replaces only empty folders and folders it built (they hold a `{}` file): {instead}, or delete `{}` yourself",
+                kind.marker(),
+                display_path(dir)
+            ),
+            Owned::Preview => format!(
+                "gazette replaces only empty folders and folders it built (they hold a `{}` file): {instead}",
+                kind.marker(),
+            ),
+        },
     ))
+}
+
+/// Refuses the preview folder `preview` unless the folder holding it, [`GAZETTE_DIR`], is
+/// missing or a real folder: a file is someone else's, and a symbolic link would put the
+/// preview somewhere the checks of [`check_place`] never saw.
+fn check_gazette_dir(preview: &Path) -> Result<()> {
+    let own = parent_of(preview);
+    let meta = match fs::symlink_metadata(&own) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&own, e)),
+        Ok(meta) => meta,
+    };
+    let why = if meta.file_type().is_symlink() {
+        format!("`{}` is a symbolic link", display_path(&own))
+    } else if !meta.is_dir() {
+        format!("`{}` is a file, not a folder", display_path(&own))
+    } else {
+        return Ok(());
+    };
+    let help = format!(
+        "move `{}` away or delete it yourself: gazette keeps its preview and cache in a folder of that name",
+        display_path(&own)
+    );
+    Err(refusal(Owned::Preview, preview, &why, help))
 }
 
 /// Resolves `.` and `..` without touching the disk, and symlinks where the path exists.
@@ -721,6 +815,64 @@ mod tests {
     }
 
     #[test]
+    fn the_preview_lives_in_gazettes_own_folder_and_is_told_apart_from_an_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        assert_eq!(preview_dir(Path::new(".")), Path::new(".gazette/serve"));
+        let preview = prepare_preview(&root).unwrap();
+        assert_eq!(preview, root.join(".gazette/serve"));
+        assert!(!preview.exists(), "only its parent is made");
+        assert!(fs::read_to_string(root.join(".gazette/.gitignore")).unwrap().ends_with("\n*\n"));
+        let staging = Staging::create_owned(Owned::Preview, &preview).unwrap();
+        staging.write(Path::new("index.html"), b"preview").unwrap();
+        assert!(staging.write(Path::new(".gazette-preview"), b"x").is_err());
+        assert!(staging.write(Path::new(".gazette-output"), b"x").is_err());
+        staging.commit().unwrap();
+        assert!(Owned::Preview.marks(&preview) && !Owned::Output.marks(&preview));
+        assert!(replace_file(&preview, Path::new(".gazette-preview"), b"x").is_err());
+        // A preview is never taken for an output, nor an output for a preview.
+        assert!(check_folder(Owned::Output, &root, &preview).is_err());
+        let out = root.join("output");
+        fs::create_dir(&out).unwrap();
+        Owned::Output.write_marker(&out).unwrap();
+        fs::write(out.join("index.html"), "built").unwrap();
+        assert!(check_folder(Owned::Preview, &root, &out).is_err());
+        assert!(check_folder(Owned::Preview, &root, &preview).is_ok());
+        // What is left beside it: the preview, and the git-ignore file.
+        let mut left: Vec<_> =
+            fs::read_dir(root.join(".gazette")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, [".gitignore", "serve"]);
+    }
+
+    #[test]
+    fn a_gazette_folder_that_is_a_file_or_a_link_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        fs::write(root.join(".gazette"), "mine").unwrap();
+        let text = refusal_text(prepare_preview(&root).map(drop));
+        assert!(text.contains(" as the preview folder: `"), "{text}");
+        assert!(text.contains("/.gazette` is a file, not a folder\nhelp: move `"), "{text}");
+        assert_eq!(fs::read_to_string(root.join(".gazette")).unwrap(), "mine");
+        fs::remove_file(root.join(".gazette")).unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join(".gazette")).unwrap();
+        let text = refusal_text(prepare_preview(&root).map(drop));
+        assert!(text.contains("/.gazette` is a symbolic link\n"), "{text}");
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written through it");
+        // Checked again at the swap: a link put in place while the preview was built.
+        fs::remove_file(root.join(".gazette")).unwrap();
+        let preview = prepare_preview(&root).unwrap();
+        let staging = Staging::create_owned(Owned::Preview, &preview).unwrap();
+        fs::rename(root.join(".gazette"), tmp.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("moved"), root.join(".gazette")).unwrap();
+        assert!(matches!(staging.commit(), Err(Error::Refused { .. })));
+    }
+
+    #[test]
     fn the_swap_checks_the_folder_again() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("output");
@@ -758,7 +910,7 @@ mod tests {
         Owned::Output.write_marker(&elsewhere).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &impostor_link).unwrap();
         let before = snapshot(&impostor);
-        remove_stale(tmp.path(), "output");
+        remove_stale(Owned::Output, tmp.path(), "output");
         assert!(!dead.exists() && !dead_old.exists() && !empty.exists());
         assert_eq!(snapshot(&impostor), before, "unmarked: not gazette's");
         assert!(

@@ -39,9 +39,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
         "content/explainers/how-see-also-works.md",
         &SECOND_ARTICLE.replace("{date}", &today),
     )?;
-    if !dir.join(".gitignore").exists() {
-        write(dir, ".gitignore", "/output/\n")?;
-    }
+    write_gitignore(dir)?;
     if args.with_theme {
         for (name, bytes) in crate::theme::default_theme_files() {
             write_bytes(dir, &format!("themes/default/{name}"), bytes)?;
@@ -50,6 +48,48 @@ pub fn run(args: &InitArgs) -> Result<()> {
     println!("created a site in `{}`", display_path(dir));
     println!("next: cd {} && gazette build   (or gazette serve to preview)", display_path(dir));
     Ok(())
+}
+
+/// What a site's `.gitignore` lists: the built site, and gazette's own folder (the preview
+/// of `serve` and the build cache), which are made again from the sources.
+const IGNORED: [&str; 2] = ["/output/", "/.gazette/"];
+
+/// Writes `.gitignore`, or adds to one already there (a new repository's, say) the lines
+/// of [`IGNORED`] it lacks, leaving the rest as it was.
+fn write_gitignore(dir: &Path) -> Result<()> {
+    let path = dir.join(".gitignore");
+    let text = match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return write(dir, ".gitignore", &(IGNORED.join("\n") + "\n"));
+        }
+        Err(e) => return Err(Error::io(&path, e)),
+        // A link or a folder of that name is someone's arrangement: left alone.
+        Ok(meta) if !meta.is_file() => return Ok(()),
+        Ok(_) => std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?,
+    };
+    let missing: Vec<&str> = IGNORED.into_iter().filter(|entry| !lists(&text, entry)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut added = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        added.push('\n');
+    }
+    for entry in missing {
+        added.push_str(entry);
+        added.push('\n');
+    }
+    let mut file =
+        std::fs::OpenOptions::new().append(true).open(&path).map_err(|e| Error::io(&path, e))?;
+    std::io::Write::write_all(&mut file, added.as_bytes()).map_err(|e| Error::io(&path, e))
+}
+
+/// Whether `gitignore` already has a line ignoring the folder `entry` (`/output/`) at the
+/// top: written with or without either slash.
+fn lists(gitignore: &str, entry: &str) -> bool {
+    let name = entry.trim_matches('/');
+    let forms = [entry.to_owned(), format!("/{name}"), format!("{name}/"), name.to_owned()];
+    gitignore.lines().map(str::trim).any(|line| forms.iter().any(|form| form == line))
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> Result<()> {

@@ -81,13 +81,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// Builds the whole site into its output folder (staged, like `build`) and keeps it.
+    /// Builds the whole site into the preview folder (staged, like `build`) and keeps it.
+    /// The preview is `<root>/.gazette/serve` ([`output::preview_dir`]), never the output
+    /// folder: its links point at the local server, so it must not be what gets published.
     pub fn start(options: &BuildOptions) -> Result<(Session, UpdateReport)> {
         let start = Instant::now();
         let mut timer = Timer::new();
         let config = load_config(options)?;
-        let output = options.output_dir();
-        output::check_output_dir(&options.root, &output)?;
+        let output = output::prepare_preview(&options.root)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
         let super::Documents { documents, assets, report, failed, .. } =
@@ -100,7 +101,7 @@ impl Session {
         theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
 
-        let staging = Staging::create(&output)?;
+        let staging = Staging::create_owned(output::Owned::Preview, &output)?;
         let rendered = {
             let pages = Pages::new(&site, &theme);
             let jobs = pages.jobs();

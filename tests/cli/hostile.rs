@@ -765,15 +765,36 @@ fn only_marked_staging_folders_of_killed_builds_are_cleaned_up() {
 }
 
 #[test]
-fn serve_refuses_the_same_folders_before_writing_anything() {
+fn serve_refuses_its_preview_folder_by_the_same_rule_before_writing_anything() {
     let holder = tempfile::tempdir().unwrap();
     let root = site_in(holder.path());
     fill(&holder.path().join("precious"), &[("notes.txt", "mine")]);
     fill(&holder.path().join("deploy"), &[(".git/HEAD", "ref: refs/heads/main\n")]);
-    for (arg, why) in [
-        ("../precious", "it holds files gazette did not write, such as `notes.txt`"),
-        ("../deploy", "it holds `.git`, a repository that a build would delete"),
-    ] {
+    // `serve` writes no folder it is given any more (issue 15): `--output` is refused.
+    let cases: [(&[&str], Option<&str>, i32, &str); 3] = [
+        (
+            &["--output", "../precious"],
+            None,
+            2,
+            "error: `gazette serve` no longer takes `--output`: its preview goes to `.gazette/serve/` in the site folder, never to a folder you publish; to write the site into `../precious`, run `gazette build --output ../precious`\n",
+        ),
+        (
+            &["--output", "../deploy"],
+            None,
+            2,
+            "error: `gazette serve` no longer takes `--output`: its preview goes to `.gazette/serve/` in the site folder, never to a folder you publish; to write the site into `../deploy`, run `gazette build --output ../deploy`\n",
+        ),
+        (
+            &[],
+            Some(".gazette/serve/.git/HEAD"),
+            1,
+            "error: refusing to use `.gazette/serve` as the preview folder: it holds `.git`, a repository that a build would delete\n",
+        ),
+    ];
+    for (args, planted, code, start) in cases {
+        if let Some(planted) = planted {
+            fill(&root, &[(planted, "ref: refs/heads/main\n")]);
+        }
         let before = everything(holder.path());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -784,7 +805,8 @@ fn serve_refuses_the_same_folders_before_writing_anything() {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
             .current_dir(&root)
             .env("NO_COLOR", "1")
-            .args(["serve", "--port", &port, "--output", arg])
+            .args(["serve", "--port", &port])
+            .args(args)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -796,17 +818,14 @@ fn serve_refuses_the_same_folders_before_writing_anything() {
             }
             if Instant::now() > end {
                 let _ = child.kill();
-                panic!("serve --output {arg} kept running");
+                panic!("serve {args:?} kept running");
             }
             std::thread::sleep(Duration::from_millis(20));
         };
         let mut err = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-        assert_eq!(status.code(), Some(1), "{arg}: {err}");
-        assert!(
-            err.contains(&format!("error: refusing to use `{arg}` as the output folder: {why}\n")),
-            "{err}"
-        );
-        assert_eq!(everything(holder.path()), before, "{arg}");
+        assert_eq!(status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.starts_with(start), "{err}");
+        assert_eq!(everything(holder.path()), before, "{args:?}");
     }
 }

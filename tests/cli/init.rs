@@ -58,3 +58,31 @@ fn issue_23_init_help_states_the_default_folder_once() {
     let line = help.lines().find(|l| l.trim_start().starts_with("[DIR]")).expect("a DIR line");
     assert_eq!(line.trim(), "[DIR]  Where to create the site [default: the current folder]");
 }
+
+#[test]
+fn init_git_ignores_the_output_and_gazettes_own_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(gazette(tmp.path(), &["init", "fresh"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("fresh/.gitignore")).unwrap(),
+        "/output/\n/.gazette/\n"
+    );
+    // A repository's own .gitignore gains only the lines it lacks, and keeps the rest.
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::write(repo.join(".gitignore"), "*.log\noutput/").unwrap();
+    let out = gazette(&repo, &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".gitignore")).unwrap(),
+        "*.log\noutput/\n/.gazette/\n"
+    );
+    let complete = tmp.path().join("complete");
+    std::fs::create_dir(&complete).unwrap();
+    std::fs::write(complete.join(".gitignore"), "/.gazette\n/output/\n").unwrap();
+    assert!(gazette(&complete, &["init"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(complete.join(".gitignore")).unwrap(),
+        "/.gazette\n/output/\n"
+    );
+}

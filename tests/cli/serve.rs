@@ -10,6 +10,11 @@ fn site_and_server(args: &[&str]) -> (Site, Server) {
     (site, server)
 }
 
+/// Where `serve` builds the site it shows: never the output folder.
+fn preview(site: &Site) -> std::path::PathBuf {
+    site.path().join(".gazette/serve")
+}
+
 fn page(server: &Server, path: &str) -> Page {
     let response = server.get(path);
     assert_eq!(response.status, 200, "{path}: {}", response.text());
@@ -111,7 +116,7 @@ fn no_request_reaches_outside_the_site() {
     let (site, server) = site_and_server(&[]);
     std::fs::write(site.path().join("secret.txt"), "do not serve").unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(site.path().join("secret.txt"), site.out().join("leak.txt"))
+    std::os::unix::fs::symlink(site.path().join("secret.txt"), preview(&site).join("leak.txt"))
         .unwrap();
     for path in [
         "/../secret.txt",
@@ -143,7 +148,7 @@ fn editing_an_article_rebuilds_it_and_reloads_open_pages() {
     let (site, server) = site_and_server(&[]);
     let mut events = server.events();
     let first = events.next_build().expect("the current build number at once");
-    let unrelated = site.out().join("economy/delta/index.html");
+    let unrelated = preview(&site).join("economy/delta/index.html");
     let before = std::fs::metadata(&unrelated).unwrap().modified().unwrap();
     let text = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
     site.write("content/world/beta.md", &text.replace("Beta body.", "Beta body, now edited."));
@@ -169,7 +174,7 @@ fn the_reload_script_is_injected_only_when_serving() {
     assert!(js.header("content-type").unwrap().starts_with("text/javascript"));
     assert!(js.text().contains("EventSource"));
     // The files on disk never hold it.
-    for entry in walkdir::WalkDir::new(site.out())
+    for entry in walkdir::WalkDir::new(preview(&site))
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
@@ -322,7 +327,7 @@ fn links_point_at_the_local_server() {
 }
 
 #[test]
-fn ctrl_c_stops_cleanly_and_leaves_a_complete_build() {
+fn ctrl_c_stops_cleanly_and_leaves_a_complete_preview() {
     let (site, server) = site_and_server(&[]);
     let mut events = server.events();
     events.next_build().unwrap();
@@ -345,14 +350,238 @@ fn ctrl_c_stops_cleanly_and_leaves_a_complete_build() {
         &["build", "--quiet", "--base-url", &base, "--output", target.to_str().unwrap()],
     );
     assert!(out.status.success());
-    let served = tree_hashes(&site.out());
-    let built = tree_hashes(&target);
+    let mut served = tree_hashes(&preview(&site));
+    let mut built = tree_hashes(&target);
+    // Each folder carries its own kind of marker.
+    assert!(served.remove(std::path::Path::new(".gazette-preview")).is_some());
+    assert!(built.remove(std::path::Path::new(".gazette-output")).is_some());
     let differing: Vec<_> = built
         .keys()
         .filter(|k| served.get(*k) != built.get(*k) && !k.ends_with("news-sitemap.xml"))
         .collect();
     assert!(differing.is_empty(), "differs from a fresh build: {differing:?}");
     assert_eq!(served.len(), built.len());
+    assert!(!site.out().exists(), "serve wrote no output folder");
+}
+
+// ---- serve builds into .gazette/serve, never into output/ (issue 15, point 4) ----------
+
+/// Every entry under `dir`: folders and links by name, files with the hash of their bytes.
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_owned();
+            let what = if e.path_is_symlink() {
+                format!("link to {}", std::fs::read_link(e.path()).unwrap().display())
+            } else if e.file_type().is_dir() {
+                "folder".to_owned()
+            } else {
+                blake3::hash(&std::fs::read(e.path()).unwrap()).to_hex().to_string()
+            };
+            (rel, what)
+        })
+        .collect()
+}
+
+/// The canonical link and Open Graph URL of the page at `path` under `dir`.
+fn page_urls(dir: &std::path::Path, path: &str) -> Vec<String> {
+    let html = std::fs::read_to_string(dir.join(path)).unwrap();
+    let page = Page(Html::parse_document(&html));
+    let mut urls = page.attrs("link[rel=canonical]", "href");
+    urls.extend(page.attrs("meta[property='og:url']", "content"));
+    urls
+}
+
+/// Serves `site` with a rebuild after an edit, fetches a page, and stops; returns the
+/// served page's canonical and Open Graph URLs, and the port.
+fn serve_edit_and_stop(site: &Site) -> (Vec<String>, u16) {
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    let text = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &text.replace("Beta body.", "Beta body, edited."));
+    events.next_build().expect("a rebuild after the save");
+    let served = page(&server, "/world/alpha/");
+    let mut urls = served.attrs("link[rel=canonical]", "href");
+    urls.extend(served.attrs("meta[property='og:url']", "content"));
+    assert!(
+        page(&server, "/world/beta/").texts(".article-body").concat().contains("edited"),
+        "the rebuild is what is served"
+    );
+    let port = server.port;
+    assert_eq!(server.interrupt(), Some(0));
+    (urls, port)
+}
+
+#[test]
+fn serve_leaves_an_existing_output_folder_byte_identical() {
+    let site = Site::fixture("serve/basic");
+    let built = site.build(&["--quiet"]);
+    assert!(built.status.success(), "{}", crate::support::stderr(&built));
+    let before = tree(&site.out());
+    assert!(before.len() > 20, "a whole build: {}", before.len());
+    let (served, port) = serve_edit_and_stop(&site);
+    let local = format!("http://127.0.0.1:{port}/world/alpha/");
+    assert_eq!(served, [local.clone(), local.clone()]);
+    assert_eq!(tree(&site.out()), before, "serve changed output/");
+    let published = ["https://example.com/world/alpha/", "https://example.com/world/alpha/"];
+    assert_eq!(page_urls(&site.out(), "world/alpha/index.html"), published);
+    // The preview is what was served, and stays where serve keeps it.
+    assert_eq!(page_urls(&preview(&site), "world/alpha/index.html"), [local.clone(), local]);
+}
+
+#[test]
+fn serve_creates_no_output_folder_and_a_later_build_has_the_real_base_url() {
+    let site = Site::fixture("serve/basic");
+    let (served, port) = serve_edit_and_stop(&site);
+    let local = format!("http://127.0.0.1:{port}/");
+    assert!(served.iter().all(|url| url == &format!("{local}world/alpha/")), "{served:?}");
+    assert!(!site.out().exists(), "serve made output/");
+    let entries: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(entries, [".gazette", "content", "site.yaml"], "nothing else in the site folder");
+    // The preview holds a whole site pointing at the local server, marked as gazette's.
+    let own = site.path().join(".gazette");
+    assert_eq!(
+        std::fs::read_to_string(preview(&site).join(".gazette-preview")).unwrap(),
+        "gazette preview folder: `gazette serve` replaces it whole; never publish it, its links point at the local server\n"
+    );
+    assert!(std::fs::read_to_string(preview(&site).join("feed.xml")).unwrap().contains(&local));
+    assert!(std::fs::read_to_string(own.join(".gitignore")).unwrap().ends_with("\n*\n"));
+
+    let out = site.build(&["--quiet"]);
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    assert_eq!(
+        page_urls(&site.out(), "world/alpha/index.html"),
+        ["https://example.com/world/alpha/", "https://example.com/world/alpha/"]
+    );
+    for file in ["feed.xml", "sitemap.xml", "world/alpha/index.html", "index.html"] {
+        let text = site.read(file);
+        assert!(!text.contains("127.0.0.1"), "{file} points at the preview server");
+        assert!(text.contains("https://example.com/"), "{file}");
+    }
+    assert!(!site.out().join(".gazette-preview").exists());
+}
+
+#[test]
+fn each_start_replaces_the_preview_whole() {
+    let site = Site::fixture("serve/basic");
+    serve_edit_and_stop(&site);
+    // A page the site no longer has, left in the preview of the last run.
+    std::fs::write(preview(&site).join("stale.html"), "old").unwrap();
+    site.remove("content/world/beta.md");
+    let server = Server::start(site.path(), &[]);
+    assert_eq!(server.get("/world/beta/").status, 404);
+    assert_eq!(server.get("/stale.html").status, 404);
+    assert!(!preview(&site).join("stale.html").exists());
+    assert!(preview(&site).join("world/alpha/index.html").is_file());
+    // No staging folder is left beside it.
+    let own: Vec<String> = std::fs::read_dir(site.path().join(".gazette"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(own, [".gitignore", "serve"]);
+}
+
+/// Runs `gazette serve` where it must refuse to start; returns its exit code and stderr.
+fn serve_refused(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = port.to_string();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(["serve", "--port", &port])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let end = std::time::Instant::now() + crate::support::DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > end {
+            let _ = child.kill();
+            panic!("serve {args:?} kept running");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (status.code(), err)
+}
+
+#[test]
+fn the_output_flag_of_serve_is_an_error_pointing_at_build() {
+    let site = Site::fixture("serve/basic");
+    let before = tree(site.path());
+    for flag in ["--output", "-o"] {
+        let (code, err) = serve_refused(site.path(), &[flag, "public"]);
+        assert_eq!(code, Some(2), "{err}");
+        assert_eq!(
+            err,
+            "error: `gazette serve` no longer takes `--output`: its preview goes to \
+             `.gazette/serve/` in the site folder, never to a folder you publish; to write the \
+             site into `public`, run `gazette build --output public`\n"
+        );
+    }
+    assert_eq!(tree(site.path()), before, "nothing written");
+}
+
+#[test]
+fn a_gazette_folder_that_is_not_gazettes_is_refused_and_left_alone() {
+    let holder = tempfile::tempdir().unwrap();
+    let elsewhere = holder.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("notes.txt"), "mine").unwrap();
+    /// What it is, how to make it, and the error it gets.
+    type Setup<'a> = (&'a str, &'a dyn Fn(&std::path::Path), &'a str);
+    let setups: [Setup<'_>; 4] = [
+        (
+            "a file",
+            &|root| std::fs::write(root.join(".gazette"), "mine").unwrap(),
+            "error: refusing to use `.gazette/serve` as the preview folder: `.gazette` is a file, not a folder\n  |\n  = help: move `.gazette` away or delete it yourself: gazette keeps its preview and cache in a folder of that name\n",
+        ),
+        (
+            "a link",
+            &|root| std::os::unix::fs::symlink(&elsewhere, root.join(".gazette")).unwrap(),
+            "error: refusing to use `.gazette/serve` as the preview folder: `.gazette` is a symbolic link\n  |\n  = help: move `.gazette` away or delete it yourself: gazette keeps its preview and cache in a folder of that name\n",
+        ),
+        (
+            "someone's files",
+            &|root| {
+                std::fs::create_dir_all(root.join(".gazette/serve")).unwrap();
+                std::fs::write(root.join(".gazette/serve/notes.txt"), "mine").unwrap();
+            },
+            "error: refusing to use `.gazette/serve` as the preview folder: it holds files gazette did not write, such as `notes.txt`\n  |\n  = help: gazette replaces only empty folders and folders it built (they hold a `.gazette-preview` file): move `.gazette/serve` away or delete it yourself: `gazette serve` keeps its preview there\n",
+        ),
+        (
+            "a link as the preview",
+            &|root| {
+                std::fs::create_dir(root.join(".gazette")).unwrap();
+                std::os::unix::fs::symlink(&elsewhere, root.join(".gazette/serve")).unwrap();
+            },
+            "error: refusing to use `.gazette/serve` as the preview folder: it is a symbolic link\n  |\n  = help: move `.gazette/serve` away or delete it yourself: `gazette serve` keeps its preview there\n",
+        ),
+    ];
+    for (what, setup, expected) in setups {
+        let site = Site::fixture("serve/basic");
+        setup(site.path());
+        let before = (tree(site.path()), tree(&elsewhere));
+        let (code, err) = serve_refused(site.path(), &[]);
+        assert_eq!(code, Some(1), "{what}: {err}");
+        assert_eq!(err, expected, "{what}");
+        assert_eq!((tree(site.path()), tree(&elsewhere)), before, "{what}: nothing changed");
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! `gazette serve`: build, serve the output on a local port, rebuild what each saved
-//! file changes, and reload the browser.
+//! `gazette serve`: build a preview into `.gazette/serve/`, serve it on a local port,
+//! rebuild what each saved file changes, and reload the browser.
 
 mod http;
 mod watch;
@@ -21,8 +21,9 @@ pub struct ServeArgs {
     /// The site folder (holding site.yaml and content/)
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site [default: output/ inside the site folder]
-    #[arg(long, short, value_name = "DIR")]
+    /// No longer used: `serve` builds its preview into `.gazette/serve/` and never writes
+    /// the output folder. Kept, hidden, to say so and point at `gazette build --output`.
+    #[arg(long, short, value_name = "DIR", hide = true)]
     pub output: Option<PathBuf>,
     /// The port to serve on; the next free one is used when it is taken, and 0 lets the
     /// system choose a free one
@@ -49,6 +50,13 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 const PORT_TRIES: u16 = 50;
 
 pub fn run(args: &ServeArgs) -> Result<()> {
+    if let Some(output) = &args.output {
+        // Once serve wrote its preview, localhost links and all, into this folder.
+        return Err(Error::Usage(format!(
+            "`gazette serve` no longer takes `--output`: its preview goes to `.gazette/serve/` in the site folder, never to a folder you publish; to write the site into `{0}`, run `gazette build --output {0}`",
+            display_path(output)
+        )));
+    }
     if !args.bind.is_loopback() {
         eprintln!(
             "warning: listening on {}: anyone who can reach this machine can read the preview",
@@ -66,16 +74,16 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     };
     let options = BuildOptions {
         root: args.root.clone(),
-        output: args.output.clone(),
+        output: None,
         base_url: Some(url.clone()),
         drafts: args.drafts,
         now: None,
     };
-    let output = options.output_dir();
-    // The same rule as `build`, before anything is written: serving fails at once.
-    crate::output::check_output_dir(&args.root, &output)?;
-    std::fs::create_dir_all(&output).map_err(|e| Error::io(&output, e))?;
-    let shared = Arc::new(http::Shared::new(output.clone(), port, args.bind.is_loopback()));
+    // The preview, never the output folder: its links all point at this server. Checked
+    // by the same rule as `build`'s output before anything is written: serving fails at once.
+    let preview = crate::output::prepare_preview(&args.root)?;
+    std::fs::create_dir_all(&preview).map_err(|e| Error::io(&preview, e))?;
+    let shared = Arc::new(http::Shared::new(preview.clone(), port, args.bind.is_loopback()));
     let mut shown = Vec::new();
 
     let config = crate::config::load_config(&args.root)?;
@@ -109,7 +117,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         }
     };
 
-    println!("serving {} at {url} (Ctrl-C to stop)", display_path(&output));
+    println!("serving {} at {url} (Ctrl-C to stop)", display_path(&preview));
     if args.open
         && let Err(e) = open::that(&url)
     {
@@ -128,7 +136,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(listener).expect("inside the runtime");
         http::serve(listener, server_shared, stop_rx).await;
     });
-    // Ctrl-C ends the rebuild loop between rebuilds, so output/ is always a whole build.
+    // Ctrl-C ends the rebuild loop between rebuilds, so the preview is always a whole build.
     let (quit_tx, quit_rx) = mpsc::channel::<()>();
     runtime.spawn(async move {
         let _ = tokio::signal::ctrl_c().await;
@@ -177,7 +185,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         runtime.block_on(async { tokio::time::timeout(Duration::from_millis(500), server).await });
     runtime.shutdown_timeout(Duration::from_millis(200));
     drop(debouncer);
-    println!("stopped; {} holds the last good build", display_path(&output));
+    println!("stopped; to publish the site, run `gazette build`");
     Ok(())
 }
 
