@@ -64,7 +64,7 @@ pub struct Excerpt {
 
 /// Lines up to this many bytes are shown whole; longer ones as a window around the
 /// culprit: this many characters before it, at most this many of it, and after it.
-const WHOLE_LINE_BYTES: usize = 240;
+const WHOLE_LINE_BYTES: usize = 1024;
 const WINDOW_BEFORE: usize = 40;
 const WINDOW_CULPRIT: usize = 60;
 const WINDOW_AFTER: usize = 20;

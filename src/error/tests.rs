@@ -94,7 +94,7 @@ fn a_window_cuts_between_multi_byte_characters() {
 
 #[test]
 fn a_culprit_near_the_start_of_a_long_line_is_not_cut_before() {
-    let line = format!("[x](/a) {}", "y".repeat(1000));
+    let line = format!("[x](/a) {}", "y".repeat(2000));
     let d = broken_link(1, 1).with_excerpt(&line, Some(7));
     let excerpt = d.excerpt.as_deref().unwrap();
     assert!(!excerpt.cut);
