@@ -114,6 +114,18 @@ elif case == "1 MB footnote of links":
     print(body_head + "a[^1]\n\n[^1]: " + fill("[x](/) "))
 elif case == "100,000 raw images without alt":
     print(body_head + "<img src=/a.png>\n" * 100000)
+elif case == "1 MB of <":
+    print(body_head + "<" * MB)
+elif case == "1 MB of ](":
+    print(body_head + fill("]("))
+elif case == "1 MB of [a][b]":
+    print(body_head + fill("[a][b]"))
+elif case == "1 MB of quotes":
+    print(body_head + fill("\"'"))
+elif case == "500 KB of [ then 500 KB of ]":
+    print(body_head + "[" * (MB // 2) + "]" * (MB // 2))
+elif case == "1 MB of undefined footnote references":
+    print(body_head + fill("[^a] "))
 elif case == "1 MB of unknown front-matter keys":
     print(head + "".join(f"k{i}: 1\n" for i in range(120000)) + "---\nBody.")
 else:
@@ -160,6 +172,12 @@ CASES=(
   "1 MB heading of links|2|300"
   "1 MB footnote of links|2|300"
   "1 MB of unknown front-matter keys|2|300"
+  "1 MB of <|2|300"
+  "1 MB of ](|2|300"
+  "1 MB of [a][b]|2|300"
+  "1 MB of quotes|2|300"
+  "500 KB of [ then 500 KB of ]|2|300"
+  "1 MB of undefined footnote references|2|300"
 )
 
 failed=0
