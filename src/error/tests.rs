@@ -68,6 +68,7 @@ fn a_long_line_keeps_a_window_and_the_caret_keeps_its_column() {
     assert_eq!(&excerpt.line[excerpt.span.clone()], "[x](/a)");
     let shown = d.render(false);
     assert!(shown.contains("--> content/a.md:4:40001\n"), "{shown}");
+    assert!(d.render(true).contains("content/a.md:4:40001"), "in colour too");
     // The caret sits under the culprit's first character.
     let lines: Vec<&str> = shown.lines().collect();
     let source = lines.iter().position(|l| l.starts_with("4 |")).unwrap();
