@@ -6,7 +6,7 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
-# Needs cargo-fuzz (`cargo install cargo-fuzz`). It builds with the stable toolchain:
+# Each target with a dictionary in dict/ gets it. Needs cargo-fuzz (`cargo install cargo-fuzz`). It builds with the stable toolchain:
 # RUSTC_BOOTSTRAP lets cargo-fuzz use the sanitizer flags it needs. It builds the working
 # tree as it is: do not edit the sources while it runs.
 set -euo pipefail
@@ -27,7 +27,10 @@ done
 
 for target in "${TARGETS[@]}"; do
   echo "== $target: ${SECONDS_EACH} s"
-  cargo fuzz run "$target" "corpus/$target" -- \
+  # Dictionaries (fuzz/dict/<target>.dict) hold the tokens of hostile shapes (issue 22).
+  dict=()
+  [ -f "dict/$target.dict" ] && dict=(-dict="dict/$target.dict")
+  cargo fuzz run "$target" "corpus/$target" -- "${dict[@]}" \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -timeout=10 \
     -artifact_prefix="artifacts/$target/" 2>&1 | tee "/tmp/fuzz-$target.log" | grep -E "^#[0-9]+ +(INITED|DONE)|^Done|crash|panicked|ERROR" || true
   # Keep a minimal corpus that covers the same ground; the full one stays if that fails.

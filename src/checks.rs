@@ -4,12 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Diagnostic, Location, display_path};
+use crate::error::{Diagnostic, Location, Severity, display_path};
 use crate::site::{Article, Site};
 use crate::url::Slug;
 
 /// Longest summary a listing, feed or search result shows well, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 300;
+
+/// The most problems shown for one file; one more message counts the rest (issue 22).
+pub const MAX_PROBLEMS_PER_FILE: usize = 20;
 
 /// What the build produced, as far as the checks need it.
 #[derive(Debug, Default)]
@@ -70,7 +73,7 @@ pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
         .collect();
     found.extend(check_tags_alone(site));
     sort(&mut found);
-    found
+    cap_per_file(found)
 }
 
 /// The checks of one article (links, anchors, alt text, answers, dates, summary, tags,
@@ -95,38 +98,77 @@ pub fn sort(found: &mut [Diagnostic]) {
     });
 }
 
-/// A link an article makes: the URL as written, and where.
-struct Target<'a>(&'a str, Location, usize);
+/// Keeps the first [`MAX_PROBLEMS_PER_FILE`] findings of each file (`found` is in file
+/// order) and puts one in place of the rest that counts them, at the first of them. It
+/// is an error when any of them is, so `check` fails as it would with all of them shown.
+pub fn cap_per_file(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept = Vec::with_capacity(found.len().min(4 * MAX_PROBLEMS_PER_FILE));
+    let mut hidden: Option<(Diagnostic, usize, usize)> = None; // first, errors, warnings
+    let mut shown = 0;
+    for d in found {
+        let same_file = kept.last().is_some_and(|last: &Diagnostic| last.at.path == d.at.path);
+        if !same_file {
+            kept.extend(
+                hidden
+                    .take()
+                    .map(|(first, errors, warnings)| more_problems(first, errors, warnings)),
+            );
+            shown = 0;
+        }
+        if shown < MAX_PROBLEMS_PER_FILE {
+            shown += 1;
+            kept.push(d);
+            continue;
+        }
+        let is_error = usize::from(d.severity == Severity::Error);
+        match &mut hidden {
+            Some((_, errors, warnings)) => {
+                *errors += is_error;
+                *warnings += 1 - is_error;
+            }
+            None => hidden = Some((d, is_error, 1 - is_error)),
+        }
+    }
+    kept.extend(hidden.map(|(first, errors, warnings)| more_problems(first, errors, warnings)));
+    kept
+}
+
+/// The message standing for the problems of a file not shown, placed at the first of them.
+fn more_problems(first: Diagnostic, errors: usize, warnings: usize) -> Diagnostic {
+    let message = format!(
+        "{} more problem(s) in this file not shown ({errors} error(s), {warnings} warning(s)), the first one here",
+        errors + warnings
+    );
+    let d = if errors > 0 {
+        Diagnostic::error(first.at, message)
+    } else {
+        Diagnostic::warning(first.at, message)
+    };
+    let d = d.with_hint(format!(
+        "only the first {MAX_PROBLEMS_PER_FILE} problems of a file are shown: fix them and check again to see the rest"
+    ));
+    Diagnostic { width: first.width, ..d }
+}
+
+/// A link an article makes: the URL as written, its line and column, and its width. The
+/// location is built only for a link with a problem: an article may hold a million links.
+struct Target<'a>(&'a str, (usize, usize), usize);
 
 fn link_targets(article: &Article) -> Vec<Target<'_>> {
     let doc = &article.doc;
-    let mut targets: Vec<Target<'_>> = doc
-        .body
-        .links
-        .iter()
-        .map(|l| {
-            Target(&l.target, Location::new(&doc.source, l.line).with_column(l.column), l.width)
-        })
-        .collect();
+    let mut targets: Vec<Target<'_>> =
+        doc.body.links.iter().map(|l| Target(&l.target, (l.line, l.column), l.width)).collect();
     for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
         // A full URL of this site is checked as the site path it stands for.
         let url = match &link.internal {
             Some(path) if !link.url.starts_with('/') => path.as_str(),
             _ => &link.url,
         };
-        targets.push(Target(
-            url,
-            Location::new(&doc.source, line).with_column(column.max(1)),
-            link.url.chars().count(),
-        ));
+        targets.push(Target(url, (line, column.max(1)), link.url.chars().count()));
     }
     if let Some(image) = &doc.image {
         let (line, column) = doc.lines.image;
-        targets.push(Target(
-            image,
-            Location::new(&doc.source, line).with_column(column.max(1)),
-            image.chars().count(),
-        ));
+        targets.push(Target(image, (line, column.max(1)), image.chars().count()));
     }
     targets
 }
@@ -178,10 +220,11 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             );
         }
     }
-    for Target(target, at, width) in link_targets(article) {
+    for Target(target, (line, column), width) in link_targets(article) {
+        let at = || Location::new(source, line).with_column(column);
         if crate::markdown::runs_code(target) {
             found.push(
-                Diagnostic::error(at, format!("link to `{}` would run code", short(target)))
+                Diagnostic::error(at(), format!("link to `{}` would run code", short(target)))
                     .with_width(width)
                     .with_hint("gazette renders it as a dead link: link to a page (`/...`) or an `https://` address"),
             );
@@ -199,7 +242,7 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
         if !exists {
             found.push(
                 Diagnostic::error(
-                    at,
+                    at(),
                     format!("link to `{target}` matches no page or file of the site"),
                 )
                 .with_width(width)
@@ -214,7 +257,7 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             let page = if path.is_empty() { "this page".to_owned() } else { format!("`{path}`") };
             found.push(
                 Diagnostic::error(
-                    at,
+                    at(),
                     format!("`#{fragment}` matches no heading or anchor on {page}"),
                 )
                 .with_width(width)
@@ -499,5 +542,53 @@ fn short(target: &str) -> String {
     match target.char_indices().nth(60) {
         Some((i, _)) => format!("{}...", &target[..i]),
         None => target.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(path: &str, line: usize, error: bool) -> Diagnostic {
+        let at = Location::new(path, line).with_column(3);
+        if error { Diagnostic::error(at, "bad") } else { Diagnostic::warning(at, "meh") }
+    }
+
+    #[test]
+    fn each_file_shows_its_first_problems_and_counts_the_rest() {
+        let mut found: Vec<Diagnostic> = (1..=25).map(|i| problem("a.md", i, i % 5 != 0)).collect();
+        found.extend((1..=3).map(|i| problem("b.md", i, true)));
+        let kept = cap_per_file(found);
+        assert_eq!(kept.len(), MAX_PROBLEMS_PER_FILE + 1 + 3);
+        let more = &kept[MAX_PROBLEMS_PER_FILE];
+        // Lines 21 to 25 are hidden: 25 is a warning, the others errors.
+        assert_eq!(
+            more.to_string(),
+            "a.md:21:3: 5 more problem(s) in this file not shown (4 error(s), 1 warning(s)), the first one here"
+        );
+        assert_eq!(more.severity, Severity::Error);
+        assert_eq!(
+            more.hint.as_deref(),
+            Some(
+                "only the first 20 problems of a file are shown: fix them and check again to see the rest"
+            )
+        );
+        assert!(kept[MAX_PROBLEMS_PER_FILE + 1..].iter().all(|d| d.at.path.ends_with("b.md")));
+    }
+
+    #[test]
+    fn hidden_warnings_alone_stay_a_warning() {
+        let found: Vec<Diagnostic> = (1..=30).map(|i| problem("a.md", i, i <= 20)).collect();
+        let kept = cap_per_file(found);
+        assert_eq!(kept.len(), MAX_PROBLEMS_PER_FILE + 1);
+        assert_eq!(kept[20].severity, Severity::Warning);
+        assert!(
+            kept[20].message.starts_with(
+                "10 more problem(s) in this file not shown (0 error(s), 10 warning(s))"
+            )
+        );
+        // A file with no more than the cap is left alone.
+        let found: Vec<Diagnostic> = (1..=20).map(|i| problem("a.md", i, true)).collect();
+        assert_eq!(cap_per_file(found.clone()), found);
     }
 }

@@ -104,20 +104,28 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
     })
 }
 
-/// Adds the source line to each diagnostic that has none, reading each file once.
+/// Adds the source line to each diagnostic that has none, reading and indexing each file
+/// once: a file with many messages costs one pass over it, not one per message (issue 22).
 pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
-    let mut files: std::collections::HashMap<PathBuf, Option<String>> =
+    use crate::error::{Diagnostic, LineIndex};
+    let mut texts: std::collections::HashMap<PathBuf, Option<String>> =
         std::collections::HashMap::new();
-    for d in diagnostics.iter_mut().filter(|d| d.excerpt.is_none() && d.at.line > 0) {
-        let text = files.entry(d.at.path.clone()).or_insert_with(|| {
+    for d in diagnostics.iter().filter(|d| d.excerpt.is_none() && d.at.line > 0) {
+        texts.entry(d.at.path.clone()).or_insert_with(|| {
             std::fs::read(root.join(&d.at.path))
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         });
-        if let Some(text) = text {
+    }
+    let indexes: std::collections::HashMap<&PathBuf, LineIndex<'_>> = texts
+        .iter()
+        .filter_map(|(path, text)| Some((path, LineIndex::new(text.as_deref()?))))
+        .collect();
+    for d in diagnostics.iter_mut().filter(|d| d.excerpt.is_none() && d.at.line > 0) {
+        if let Some(index) = indexes.get(&d.at.path) {
             let width = d.width.map(|w| w as usize);
-            *d = std::mem::replace(d, crate::error::Diagnostic::error(d.at.clone(), ""))
-                .with_excerpt_from(text, 1, width);
+            *d = std::mem::replace(d, Diagnostic::error(d.at.clone(), ""))
+                .with_excerpt_in(index, 1, width);
         }
     }
 }

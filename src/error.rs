@@ -51,10 +51,160 @@ pub enum Severity {
 /// The source line a problem is on, with the part to underline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
-    /// The whole line, without its line break.
+    /// The line without its line break; a long line keeps only a window around the
+    /// culprit, with `…` where it was cut, so a message never holds more than a few
+    /// hundred bytes of the file (issue 22).
     pub line: String,
     /// Byte range of the culprit within `line`; never empty.
     pub span: std::ops::Range<usize>,
+    /// `line` starts part-way through the source line, so columns counted in it are not
+    /// the file's: the location's column is shown instead.
+    pub cut: bool,
+}
+
+/// Lines up to this many bytes are shown whole; longer ones as a window around the
+/// culprit: this many characters before it, at most this many of it, and after it.
+const WHOLE_LINE_BYTES: usize = 1024;
+const WINDOW_BEFORE: usize = 40;
+const WINDOW_CULPRIT: usize = 60;
+const WINDOW_AFTER: usize = 20;
+
+impl Excerpt {
+    /// The excerpt of `line` (without its line break) whose culprit starts at byte
+    /// `start` (a character boundary) and spans `width` characters, or to the end of the
+    /// line when `width` is `None`. Costs the same for a line of any length.
+    pub fn new(line: &str, start: usize, width: Option<usize>) -> Excerpt {
+        let start = start.min(line.len());
+        let long = line.len() > WHOLE_LINE_BYTES;
+        // Walks `n` characters forward from `from`, stopping at `limit`.
+        let forward = |from: usize, n: usize, limit: usize| {
+            line[from..limit].char_indices().nth(n).map_or(limit, |(i, _)| from + i)
+        };
+        let culprit_limit = if long { WINDOW_CULPRIT } else { usize::MAX };
+        let end = match width {
+            Some(w) => forward(start, w.max(1).min(culprit_limit), line.len()),
+            None if long => {
+                let end = forward(start, culprit_limit, line.len());
+                start + line[start..end].trim_end().len()
+            }
+            None => start + line[start..].trim_end().len(),
+        };
+        // An empty culprit (the end of a line) still gets one caret.
+        let end = if end > start {
+            end
+        } else {
+            start + line[start..].chars().next().map_or(0, char::len_utf8)
+        };
+        if !long {
+            return Excerpt { line: line.to_owned(), span: start..end, cut: false };
+        }
+        let from =
+            line[..start].char_indices().rev().take(WINDOW_BEFORE).last().map_or(start, |(i, _)| i);
+        let to = forward(end, WINDOW_AFTER, line.len());
+        let mut window = String::with_capacity(to - from + 6);
+        if from > 0 {
+            window.push('…');
+        }
+        let shift = window.len() + start - from;
+        window.push_str(&line[from..to]);
+        if to < line.len() {
+            window.push('…');
+        }
+        Excerpt { line: window, span: shift..shift + (end - start), cut: from > 0 }
+    }
+}
+
+/// Where each line of a text starts, worked out once, so that turning a byte offset
+/// into a line and column, or taking a line, costs O(log n) however many messages a
+/// file has (issue 22).
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// The byte offset of each line's start; the first is 0.
+    starts: Vec<usize>,
+    /// How many characters start before byte `k * CHUNK`, for each `k`: columns are
+    /// counted in characters without walking a whole long line.
+    chars_before: Vec<usize>,
+}
+
+const CHUNK: usize = 256;
+
+fn is_char_start(b: u8) -> bool {
+    (b as i8) >= -0x40 // not a UTF-8 continuation byte (0b10xx_xxxx)
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut chars_before = Vec::with_capacity(bytes.len() / CHUNK + 1);
+        let mut count = 0;
+        for chunk in bytes.chunks(CHUNK) {
+            chars_before.push(count);
+            count += chunk.iter().filter(|&&b| is_char_start(b)).count();
+        }
+        chars_before.push(count);
+        LineIndex { text, starts, chars_before }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Characters that start before byte `offset`.
+    fn chars_to(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let chunk = offset / CHUNK;
+        let from = chunk * CHUNK;
+        self.chars_before[chunk]
+            + self.text.as_bytes()[from..offset].iter().filter(|&&b| is_char_start(b)).count()
+    }
+
+    /// The 0-based line holding byte `offset`, and the 1-based column, in characters.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        (index, self.chars_to(offset) - self.chars_to(self.starts[index]) + 1)
+    }
+
+    /// Line `index` (0-based) without its line break, as `str::lines` gives it.
+    pub fn line(&self, index: usize) -> Option<&'a str> {
+        let start = *self.starts.get(index)?;
+        if start == self.text.len() {
+            return None; // after the final line break, `lines` has no more lines
+        }
+        Some(match self.starts.get(index + 1) {
+            Some(&next) => {
+                let line = &self.text[start..next - 1];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => &self.text[start..],
+        })
+    }
+
+    /// The byte offset, within line `index`, of its 1-based character `column` (the
+    /// line's end when it is shorter).
+    pub fn column_offset(&self, index: usize, column: usize) -> usize {
+        let Some(line) = self.line(index) else { return 0 };
+        let start = self.starts[index];
+        let target = self.chars_to(start) + column.max(1) - 1;
+        let chunk = self.chars_before.partition_point(|&c| c <= target) - 1;
+        let bytes = self.text.as_bytes();
+        let (mut at, end) = ((chunk * CHUNK).max(start), start + line.len());
+        let mut count = self.chars_to(at);
+        while at < end {
+            if is_char_start(bytes[at]) {
+                if count == target {
+                    return at - start;
+                }
+                count += 1;
+            }
+            at += 1;
+        }
+        line.len()
+    }
 }
 
 /// One problem in a content or configuration file.
@@ -101,31 +251,29 @@ impl Diagnostic {
         let line = line.trim_end_matches(['\r', '\n']);
         let column = self.at.column.unwrap_or(1).max(1);
         let start = line.char_indices().nth(column - 1).map_or(line.len(), |(i, _)| i);
-        let end = match width {
-            Some(w) => {
-                line[start..].char_indices().nth(w.max(1)).map_or(line.len(), |(i, _)| start + i)
-            }
-            None => start + line[start..].trim_end().len(),
-        };
-        // An empty culprit (the end of a line) still gets one caret.
-        let end = if end > start {
-            end
-        } else {
-            start + line[start..].chars().next().map_or(0, char::len_utf8)
-        };
-        self.excerpt = Some(Box::new(Excerpt { line: line.to_owned(), span: start..end }));
+        self.excerpt = Some(Box::new(Excerpt::new(line, start, width)));
         self
     }
 
     /// Like [`Diagnostic::with_excerpt`], taking the line from the text the location counts in.
     pub fn with_excerpt_from(self, text: &str, first_line: usize, width: Option<usize>) -> Self {
-        match self.at.line.checked_sub(first_line).and_then(|i| text.lines().nth(i)) {
-            Some(line) => {
-                let line = line.to_owned();
-                self.with_excerpt(&line, width)
-            }
-            None => self,
-        }
+        self.with_excerpt_in(&LineIndex::new(text), first_line, width)
+    }
+
+    /// Like [`Diagnostic::with_excerpt_from`], with the text's lines already indexed: for
+    /// many messages on one file.
+    pub fn with_excerpt_in(
+        mut self,
+        index: &LineIndex<'_>,
+        first_line: usize,
+        width: Option<usize>,
+    ) -> Self {
+        let Some(i) = self.at.line.checked_sub(first_line) else { return self };
+        let Some(line) = index.line(i) else { return self };
+        let line = line.trim_end_matches(['\r', '\n']);
+        let start = index.column_offset(i, self.at.column.unwrap_or(1)).min(line.len());
+        self.excerpt = Some(Box::new(Excerpt::new(line, start, width)));
+        self
     }
 
     /// Sets how many characters the culprit spans (see [`Diagnostic::width`]).
@@ -334,7 +482,18 @@ impl Diagnostic {
             None => group,
         };
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-        renderer.render(&[group])
+        let out = renderer.render(&[group]);
+        match (&self.excerpt, self.at.column) {
+            // The renderer counts the column in the window it was given: put the file's
+            // column back in the `-->` line.
+            (Some(excerpt), Some(column)) if excerpt.cut => {
+                let counted = excerpt.line[..excerpt.span.start].chars().count() + 1;
+                let wrong = format!("{path}:{}:{counted}", self.at.line);
+                let right = format!("{path}:{}:{column}", self.at.line);
+                out.replacen(&wrong, &right, 1)
+            }
+            _ => out,
+        }
     }
 }
 
@@ -382,3 +541,6 @@ impl Error {
         out
     }
 }
+
+#[cfg(test)]
+mod tests;

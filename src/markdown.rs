@@ -1,11 +1,12 @@
 //! Markdown -> HTML split into `##` sections, with unique heading ids, a table of contents,
 //! highlighted code and footnotes, plus what later stages need: summary, words, links.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+use crate::error::LineIndex;
 use crate::highlight;
 use crate::spill::Html;
 use crate::url::Slug;
@@ -232,6 +233,11 @@ struct IdSet {
     /// The ids handed out so far (the theme's own are checked apart: most fragments
     /// hand out no id at all, and should not pay for copying the list).
     used: HashSet<String>,
+    /// For each base that was taken, the lowest suffix that may still be free: every
+    /// lower one is taken, and ids are never given back, so the search for `base-n`
+    /// resumes there instead of at 1. Each taken id is passed over at most once (it is
+    /// `base-n` for one base only), so handing out n ids costs O(n) (issue 22).
+    next_suffix: HashMap<String, usize>,
 }
 
 impl IdSet {
@@ -239,18 +245,38 @@ impl IdSet {
         !RESERVED_IDS.contains(&id) && !self.used.contains(id)
     }
 
+    /// `base` if it is free, else `base-n` for the lowest free `n`.
     fn unique(&mut self, base: &str) -> String {
         let id = if self.is_free(base) {
             base.to_owned()
         } else {
-            (1..)
-                .map(|n| format!("{base}-{n}"))
-                .find(|candidate| self.is_free(candidate))
-                .expect("an unused suffix exists")
+            let mut n = self.next_suffix.get(base).copied().unwrap_or(1);
+            let id = loop {
+                let candidate = format!("{base}-{n}");
+                n += 1;
+                if self.is_free(&candidate) {
+                    break candidate;
+                }
+            };
+            self.next_suffix.insert(base.to_owned(), n);
+            id
         };
         self.used.insert(id.clone());
         id
     }
+}
+
+/// How many events of a paragraph are held before they are rendered.
+const FLUSH_EVENTS: usize = 4096;
+
+/// What rendering the rest of a table needs to know of its start (see
+/// [`Renderer::flush_rows`]).
+struct OpenTable {
+    alignments: Vec<pulldown_cmark::Alignment>,
+    /// Its head has ended.
+    in_body: bool,
+    /// Some of it was rendered already.
+    started: bool,
 }
 
 struct Heading<'a> {
@@ -271,7 +297,7 @@ struct Renderer<'a, 'o> {
     options: &'o Options<'o>,
     sectioned: bool,
     /// Where each line of `text` starts; worked out on the first link that needs it.
-    line_starts: std::cell::OnceCell<Vec<usize>>,
+    lines: std::cell::OnceCell<LineIndex<'a>>,
     first_line: usize,
     body: Body,
     ids: IdSet,
@@ -289,9 +315,18 @@ struct Renderer<'a, 'o> {
     footnotes: Vec<Footnote<'a>>,
     /// Footnote labels in the order first referenced, with how often each was referenced.
     footnote_refs: Vec<(String, usize)>,
+    /// Each referenced label's place in `footnote_refs`.
+    footnote_numbers: HashMap<String, usize>,
     summary: Option<String>,
     summary_done: bool,
     in_summary: bool,
+    /// Inside a paragraph, where the pending events can be rendered at any point: only
+    /// inline events follow, and the HTML writer keeps no state across them.
+    in_paragraph: bool,
+    /// The table being read, outside footnotes.
+    table: Option<OpenTable>,
+    /// The last event ended a row of the open table's body.
+    at_row_end: bool,
     /// The fragment's plain text, when asked for (see [`render_answer`]).
     plain: Option<String>,
 }
@@ -302,7 +337,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             text,
             options,
             sectioned,
-            line_starts: std::cell::OnceCell::new(),
+            lines: std::cell::OnceCell::new(),
             first_line,
             body: Body::default(),
             ids: IdSet::default(),
@@ -316,31 +351,75 @@ impl<'a, 'o> Renderer<'a, 'o> {
             footnote: None,
             footnotes: Vec::new(),
             footnote_refs: Vec::new(),
+            footnote_numbers: HashMap::new(),
             summary: None,
             summary_done: false,
             in_summary: false,
+            in_paragraph: false,
+            table: None,
+            at_row_end: false,
             plain: None,
         }
     }
 
+    /// The file line and column of byte `offset` of the text.
     fn position(&self, offset: usize) -> (usize, usize) {
-        let line_starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
-        });
-        let index = line_starts.partition_point(|&s| s <= offset) - 1;
-        let column = self.text[line_starts[index]..offset].chars().count() + 1;
+        let (index, column) = self.lines.get_or_init(|| LineIndex::new(self.text)).position(offset);
         (self.first_line + index, column)
     }
 
-    /// How much of a link to underline in a message: to the end of its first line.
+    /// How much of a link to underline in a message: to the end of its first line. A
+    /// message shows at most a few dozen characters of it, so counting stops there:
+    /// images nest, and counting each one whole would be quadratic.
     fn underline_width(&self, range: &std::ops::Range<usize>) -> usize {
-        self.text[range.clone()].lines().next().map_or(1, |l| l.chars().count())
+        underline_width(&self.text[range.clone()])
+    }
+
+    /// Renders the pending events, which end with a row of the open table's body, so
+    /// the table's rows are not all held as events. The HTML writer renders a cell by what
+    /// it saw of the table before (its alignments, head or body): when the table began in
+    /// an earlier flush, the events are preceded by those of an empty table head, whose
+    /// HTML is then dropped.
+    fn flush_rows(&mut self) {
+        let Some(table) = &mut self.table else { return };
+        if !table.started {
+            table.started = true;
+            self.flush();
+            return;
+        }
+        let alignments = table.alignments.clone();
+        self.flush_after_head(alignments);
+    }
+
+    /// Renders the pending events, which continue a table whose start was rendered.
+    fn flush_after_head(&mut self, alignments: Vec<pulldown_cmark::Alignment>) {
+        let head = [
+            Event::Start(Tag::Table(alignments)),
+            Event::Start(Tag::TableHead),
+            Event::End(TagEnd::TableHead),
+        ];
+        let mut skipped = String::new();
+        pulldown_cmark::html::push_html(&mut skipped, head.clone().into_iter());
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, head.into_iter().chain(self.pending.drain(..)));
+        let target = self.section_html.last_mut().unwrap_or(&mut self.intro);
+        target.push_str(&html[skipped.len()..]);
     }
 
     fn run(&mut self) {
         let parser = Parser::new_ext(self.text, parser_options()).into_offset_iter();
         for (event, range) in parser {
             self.event(event, range);
+            // A long paragraph is rendered as it goes rather than held as events, which
+            // take several times the memory of its text (issue 22).
+            if self.pending.len() >= FLUSH_EVENTS {
+                if self.in_paragraph {
+                    self.flush();
+                } else if self.at_row_end {
+                    self.flush_rows();
+                }
+            }
+            self.at_row_end = false;
         }
     }
 
@@ -446,16 +525,40 @@ impl<'a, 'o> Renderer<'a, 'o> {
             }
             Event::Start(Tag::Table(alignments)) => {
                 self.depth += 1;
+                if self.footnote.is_none() {
+                    self.table = Some(OpenTable {
+                        alignments: alignments.clone(),
+                        in_body: false,
+                        started: false,
+                    });
+                }
                 // Wide tables scroll sideways: the region is reachable by keyboard.
                 self.emit(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
                 self.emit(Event::Start(Tag::Table(alignments)));
             }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(table) = &mut self.table {
+                    table.in_body = true;
+                }
+                self.emit(Event::End(TagEnd::TableHead));
+            }
+            Event::End(TagEnd::TableRow) => {
+                self.at_row_end = self.table.as_ref().is_some_and(|t| t.in_body);
+                self.emit(Event::End(TagEnd::TableRow));
+            }
             Event::End(TagEnd::Table) => {
                 self.depth -= 1;
                 self.emit(Event::End(TagEnd::Table));
+                // The rest of a table rendered in part is rendered now, after its head.
+                if let Some(table) = self.table.take()
+                    && table.started
+                {
+                    self.flush_after_head(table.alignments);
+                }
                 self.emit(Event::Html("</div>".into()));
             }
             Event::Start(Tag::Paragraph) => {
+                self.in_paragraph = true;
                 // Only an article body has a summary to find.
                 if self.sectioned
                     && self.depth == 0
@@ -468,6 +571,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 self.emit(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
+                self.in_paragraph = false;
                 if self.in_summary {
                     self.in_summary = false;
                     let text = self.summary.take().unwrap_or_default();
@@ -567,8 +671,17 @@ impl<'a, 'o> Renderer<'a, 'o> {
     /// as much a problem in HTML as in Markdown.
     fn note_raw_images(&mut self, html: &str, offset: usize) {
         let lower = html.to_ascii_lowercase();
-        for (at, _) in lower.match_indices("<img") {
-            let tag = &lower[at..lower[at..].find('>').map_or(lower.len(), |end| at + end + 1)];
+        let starts: Vec<usize> = lower.match_indices("<img").map(|(at, _)| at).collect();
+        // Where the next `>` is, found once for all the tags before it: `<img <img <img`
+        // with no `>` would otherwise be searched to its end from each tag.
+        let mut close: Option<usize> = None;
+        for (k, &at) in starts.iter().enumerate() {
+            if close.is_none_or(|c| c < at) {
+                close = Some(lower[at..].find('>').map_or(lower.len(), |end| at + end + 1));
+            }
+            // A tag ends at its `>`, or where the next `<img` starts if that comes first.
+            let end = starts.get(k + 1).map_or(lower.len(), |&next| next).min(close.unwrap_or(0));
+            let tag = &lower[at..end.max(at)];
             let attribute = |name: &str| {
                 let start = tag.find(&format!(" {name}="))? + name.len() + 2;
                 let value = &html[at + start..at + tag.len()];
@@ -584,7 +697,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 target: attribute("src").unwrap_or_default(),
                 line,
                 column,
-                width: tag.lines().next().map_or(1, |l| l.chars().count()),
+                width: underline_width(tag),
                 is_image: true,
                 // `alt=""` marks a decorative image on purpose.
                 missing_alt: attribute("alt").is_none(),
@@ -670,12 +783,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
     }
 
     fn footnote_reference(&mut self, label: &str) {
-        let number = match self.footnote_refs.iter().position(|(l, _)| l == label) {
-            Some(i) => {
+        let number = match self.footnote_numbers.get(label) {
+            Some(&i) => {
                 self.footnote_refs[i].1 += 1;
                 i + 1
             }
             None => {
+                self.footnote_numbers.insert(label.to_owned(), self.footnote_refs.len());
                 self.footnote_refs.push((label.to_owned(), 1));
                 self.footnote_refs.len()
             }
@@ -715,16 +829,15 @@ impl<'a, 'o> Renderer<'a, 'o> {
     /// The notes list: referenced footnotes in order of first reference, then the rest.
     fn render_footnotes(&mut self) -> String {
         let mut footnotes = std::mem::take(&mut self.footnotes);
-        footnotes.sort_by_key(|f| {
-            self.footnote_refs.iter().position(|(l, _)| *l == f.label).unwrap_or(usize::MAX)
-        });
+        footnotes
+            .sort_by_key(|f| self.footnote_numbers.get(&f.label).copied().unwrap_or(usize::MAX));
         let mut html = String::from("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
         for footnote in footnotes {
             let slug = Slug::new(&footnote.label);
             let id = self.ids.unique(&format!("fn-{slug}"));
             html.push_str(&format!("<li id=\"{id}\">"));
             pulldown_cmark::html::push_html(&mut html, footnote.events.into_iter());
-            if self.footnote_refs.iter().any(|(l, _)| *l == footnote.label) {
+            if self.footnote_numbers.contains_key(&footnote.label) {
                 html.push_str(&format!(
                     "<a href=\"#fnref-{slug}\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a>"
                 ));
@@ -734,6 +847,24 @@ impl<'a, 'o> Renderer<'a, 'o> {
         html.push_str("</ol>\n</section>\n");
         html
     }
+}
+
+/// Characters of `markup` to underline in a message: its first line, counted up to a
+/// bound no excerpt window reaches.
+fn underline_width(markup: &str) -> usize {
+    const MAX: usize = 200;
+    if markup.is_empty() {
+        return 1;
+    }
+    let mut chars = markup.chars().peekable();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        if count == MAX || c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')) {
+            break;
+        }
+        count += 1;
+    }
+    count
 }
 
 /// Words in `text`: runs of non-space characters holding a letter or digit (a lone dash

@@ -141,6 +141,10 @@ pub fn from_str_all<T: DeserializeOwned>(
 ) -> Result<T, Partial<T>> {
     /// Enough for any real block; each round parses the block once more.
     const MAX_ROUNDS: usize = 32;
+    /// Bytes all rounds together may parse: a block of a megabyte gets a few rounds, not
+    /// 32, so its cost stays a small multiple of its size (issue 22).
+    const MAX_BYTES_PARSED: usize = 4 << 20;
+    let rounds = (MAX_BYTES_PARSED / text.len().max(1)).clamp(1, MAX_ROUNDS);
     let first = match from_str(path, first_line, fallback_line, text) {
         Ok(value) => return Ok(value),
         Err(d) => d,
@@ -148,7 +152,7 @@ pub fn from_str_all<T: DeserializeOwned>(
     let mut partial = Partial { problems: Vec::new(), value: None, skipped: Vec::new() };
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut next = Some(first);
-    for _ in 0..MAX_ROUNDS {
+    for _ in 0..rounds {
         let Some(problem) = next.take() else { break };
         let missing = problem
             .message

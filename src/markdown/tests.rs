@@ -28,6 +28,51 @@ fn heading_ids_are_unique_and_avoid_theme_ids() {
 }
 
 #[test]
+fn repeated_headings_count_up_and_natural_ids_that_collide_take_their_own_suffix() {
+    let ids = |text: &str| -> Vec<String> {
+        body(text).toc.into_iter().map(|t| t.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids("### Same\n### Same\n### Same 1\n### Same\n"),
+        ["same", "same-1", "same-1-1", "same-2"]
+    );
+    assert_eq!(
+        ids("### Same 1\n### Same\n### Same\n### Same 1\n"),
+        ["same-1", "same", "same-2", "same-1-1"]
+    );
+    assert_eq!(
+        ids("### Main\n### Main\n### A {#x}\n### B {#x}\n### x 1\n"),
+        ["main-1", "main-2", "x", "x-1", "x-1-1"]
+    );
+}
+
+proptest::proptest! {
+    /// The counter gives the ids the first-free-suffix search gave before issue 22.
+    #[test]
+    fn heading_ids_match_the_lowest_free_suffix(
+        bases in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "a-1", "a-2", "a-1-1", "a-10", "top", "b"]),
+            0..40,
+        ),
+    ) {
+        let mut ids = IdSet::default();
+        let mut used: Vec<String> = Vec::new();
+        for base in bases {
+            let free = |id: &str, used: &[String]| {
+                !RESERVED_IDS.contains(&id) && !used.iter().any(|u| u == id)
+            };
+            let expected = if free(base, &used) {
+                base.to_owned()
+            } else {
+                (1..).map(|n| format!("{base}-{n}")).find(|c| free(c, &used)).unwrap()
+            };
+            proptest::prop_assert_eq!(ids.unique(base), expected.clone());
+            used.push(expected);
+        }
+    }
+}
+
+#[test]
 fn body_h1_is_demoted_so_the_page_keeps_one_h1() {
     let b = body("# Big\n\ntext\n");
     assert_eq!(b.sections.len(), 1);
@@ -231,4 +276,35 @@ proptest::proptest! {
         let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
         proptest::prop_assert_eq!(squeeze_spaces(&text), expected);
     }
+}
+
+/// pulldown-cmark's own HTML for `text`, with gazette's wrapper around tables.
+fn plain_html(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(text, parser_options()));
+    html.replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\"><table>")
+        .replace("</table>\n", "</table>\n</div>\n")
+}
+
+#[test]
+fn long_paragraphs_and_tables_render_as_they_go_with_the_same_html() {
+    // Issue 22: these are rendered in pieces rather than held whole as events; short
+    // ones are not, and give the same HTML.
+    for n in [3, 3000] {
+        same_html_as_pulldown(n);
+    }
+}
+
+fn same_html_as_pulldown(n: usize) {
+    let paragraph = "[x](/a) *b* `c` ".repeat(n);
+    let rows = "| a | *b* | [c](/c) |\n".repeat(n);
+    let text = format!(
+        "Lead.\n\n{paragraph}\n\n| L | C | R |\n|:--|:-:|--:|\n{rows}\nAfter.\n\n- {paragraph}\n"
+    );
+    let b = body(&text);
+    let (got, want) = (b.intro_html.to_text(), plain_html(&text));
+    let same = got.bytes().zip(want.bytes()).take_while(|(a, b)| a == b).count();
+    let around = |s: &str| s[same.saturating_sub(80)..(same + 80).min(s.len())].to_owned();
+    assert!(got == want, "differs at byte {same}:\n{}\n---\n{}", around(&got), around(&want));
+    assert_eq!(b.links.len(), n * 3);
 }

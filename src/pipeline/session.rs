@@ -508,7 +508,7 @@ impl Session {
         let mut all: Vec<Diagnostic> = findings.iter().flatten().cloned().collect();
         all.extend(self.tag_findings.iter().cloned());
         checks::sort(&mut all);
-        as_warnings(&self.options.root, all)
+        as_warnings(&self.options.root, checks::cap_per_file(all))
     }
 
     /// Puts rendered files in the output folder, copies changed content files, and

@@ -544,3 +544,45 @@ fn issue_23_tag_spellings_are_one_rule_and_punctuation_tags_are_errors() {
     assert!(topics.iter().any(|t| t.starts_with("Harbour Festival")), "{topics:?}");
     assert!(!topics.iter().any(|t| t.contains("harbour festival")), "{topics:?}");
 }
+
+/// Issue 22: a file with many problems shows the first 20 and one message counting the
+/// rest, at the first of them; `check` still fails.
+#[test]
+fn issue_22_a_thousand_broken_links_show_twenty_and_count_the_rest() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    let links = "[x](/gone/) ".repeat(1000);
+    site.write(
+        "content/a.md",
+        &format!("---\ntitle: A\ndate: 2026-01-01\ntags: [t]\n---\n\n{}\n", links.trim_end()),
+    );
+    site.write("content/b.md", "---\ntitle: B\ndate: 2026-01-01\ntags: [t]\n---\n\nB.\n");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("error: link to `/gone/` matches no page or file of the site").count(),
+        20
+    );
+    let last: Vec<&str> = err.split("\n\n").filter(|p| !p.trim().is_empty()).collect();
+    // The last link shown, then the count of the rest, at the first of them: long lines
+    // are shown as a window around the link, with the file's column.
+    insta::assert_snapshot!(last[last.len() - 3..].join("\n\n"), @"
+    error: link to `/gone/` matches no page or file of the site
+     --> content/a.md:7:229
+      |
+    7 | …e/) [x](/gone/) [x](/gone/) [x](/gone/) [x](/gone/) [x](/gone/) [x](/go…
+      |                                          ^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: 980 more problem(s) in this file not shown (980 error(s), 0 warning(s)), the first one here
+     --> content/a.md:7:241
+      |
+    7 | …e/) [x](/gone/) [x](/gone/) [x](/gone/) [x](/gone/) [x](/gone/) [x](/go…
+      |                                          ^^^^^^^^^^^
+      |
+      = help: only the first 20 problems of a file are shown: fix them and check again to see the rest
+
+    checked 2 article(s): 21 error(s), 0 warning(s)
+    ");
+}
