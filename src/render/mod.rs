@@ -39,6 +39,8 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "tags.html",
     "search.html",
     "404.html",
+    "series.html",
+    "corrections.html",
 ];
 
 /// The template a job renders, if it renders one.
@@ -54,6 +56,8 @@ pub fn job_template(job: Job) -> Option<&'static str> {
         Job::TagsIndex => "tags.html",
         Job::Search => "search.html",
         Job::NotFound => "404.html",
+        Job::Series { .. } => "series.html",
+        Job::Corrections => "corrections.html",
         _ => return None,
     })
 }
@@ -100,6 +104,19 @@ pub enum Job {
     NewsSitemap,
     Robots,
     SearchIndex,
+    /// The page of one series, at `/series/<slug>/` (issue 17).
+    Series {
+        index: usize,
+    },
+    /// `/corrections/` and its feed, when the site has corrections.
+    Corrections,
+    CorrectionsFeed,
+    /// The redirect page of the `index`th alias of `Site::aliases`.
+    Alias {
+        index: usize,
+    },
+    /// `_redirects`, every alias as a permanent redirect, when the site has aliases.
+    Redirects,
 }
 
 /// The articles of one calendar month, newest first.
@@ -189,6 +206,8 @@ pub struct Pages<'a> {
     /// Every article, newest first: what the front page lists.
     all: Vec<ArticleId>,
     months: Vec<Month>,
+    /// Every alias and the article it leads to, by alias.
+    aliases: Vec<(String, ArticleId)>,
 }
 
 /// A listing page as templates see it: `listing`.
@@ -200,6 +219,25 @@ struct ListingView<'a> {
     url: String,
     articles: Vec<Value>,
     pager: PagerView,
+}
+
+/// `/series/<slug>/` as templates see it: `series`.
+#[derive(Serialize)]
+struct SeriesPage<'a> {
+    name: &'a str,
+    url: String,
+    /// Cards, oldest first: part 1 first.
+    parts: Vec<Value>,
+}
+
+/// One entry of `/corrections/`.
+#[derive(Serialize)]
+struct CorrectionView<'a> {
+    #[serde(flatten)]
+    notice: views::NoticeView<'a>,
+    /// The corrected article.
+    title: &'a str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -245,7 +283,9 @@ impl<'a> Pages<'a> {
     pub fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
-        Pages { site, theme, cards, all, months: months(site) }
+        let aliases =
+            site.aliases().into_iter().map(|(alias, a)| (alias.to_owned(), a.id)).collect();
+        Pages { site, theme, cards, all, months: months(site), aliases }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
@@ -305,6 +345,13 @@ impl<'a> Pages<'a> {
             Job::NewsSitemap => Some("news-sitemap.xml".to_owned()),
             Job::Robots => Some("robots.txt".to_owned()),
             Job::SearchIndex => Some("search/index.json".to_owned()),
+            Job::Series { index } => page(&site.series[index].url, 1),
+            Job::Corrections => page(&UrlPath::fixed(&["corrections"]), 1),
+            Job::CorrectionsFeed => Some("corrections/feed.xml".to_owned()),
+            Job::Alias { index } => {
+                Some(alias_file(self.aliases.get(index).map_or("/", |(alias, _)| alias)))
+            }
+            Job::Redirects => Some("_redirects".to_owned()),
         }
     }
 
@@ -342,6 +389,23 @@ impl<'a> Pages<'a> {
             Job::Robots,
             Job::SearchIndex,
         ]);
+        jobs.extend(self.newsroom_jobs());
+        jobs
+    }
+
+    /// The pages of issue 17: series, corrections, redirects. Cheap, so a rebuild
+    /// writes them all again.
+    pub fn newsroom_jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs: Vec<Job> =
+            (0..site.series.len()).map(|index| Job::Series { index }).collect();
+        if site.articles.iter().any(|a| !a.doc.draft && !a.doc.corrections.is_empty()) {
+            jobs.extend([Job::Corrections, Job::CorrectionsFeed]);
+        }
+        jobs.extend((0..self.aliases.len()).map(|index| Job::Alias { index }));
+        if !self.aliases.is_empty() {
+            jobs.push(Job::Redirects);
+        }
         jobs
     }
 
@@ -421,6 +485,7 @@ impl<'a> Pages<'a> {
                     page,
                 );
                 context.insert("author", &views::author_link(site, author));
+                context.insert("profile", &views::profile_view(site, author));
                 ("author.html", author.url.page(page), None)
             }
             Job::ArchiveMonth { index, page } => {
@@ -506,6 +571,45 @@ impl<'a> Pages<'a> {
             Job::SearchIndex => {
                 let json = search::render_search_index(site);
                 return write_one(sink, Path::new("search/index.json"), &json);
+            }
+            Job::Series { index } => {
+                let series = &site.series[index];
+                let parts: Vec<Value> =
+                    series.articles.iter().map(|id| self.cards[id.index()].clone()).collect();
+                let view = SeriesPage { name: &series.name, url: base.link(&series.url), parts };
+                context.insert("series", &view);
+                ("series.html", series.url.clone(), None)
+            }
+            Job::Corrections => {
+                let corrections: Vec<CorrectionView<'_>> = site
+                    .corrections()
+                    .into_iter()
+                    .map(|(article, notice)| CorrectionView {
+                        notice: views::notice_view(notice),
+                        title: &article.doc.title,
+                        url: base.link(&article.url),
+                    })
+                    .collect();
+                context.insert("corrections", &corrections);
+                context.insert("corrections_feed_url", &base.link_str("/corrections/feed.xml"));
+                ("corrections.html", UrlPath::fixed(&["corrections"]), None)
+            }
+            Job::CorrectionsFeed => {
+                let xml = feeds::render_corrections_feed(site);
+                return write_one(sink, Path::new("corrections/feed.xml"), &xml);
+            }
+            Job::Alias { index } => {
+                let (alias, id) = &self.aliases[index];
+                let html = render_alias_page(site, site.article(*id));
+                return write_one(sink, Path::new(&alias_file(alias)), &html);
+            }
+            Job::Redirects => {
+                let mut text = String::new();
+                for (alias, id) in &self.aliases {
+                    let to = base.link(&site.article(*id).url);
+                    text.push_str(&format!("{} {to} 301\n", base.link_str(alias)));
+                }
+                return write_one(sink, Path::new("_redirects"), &text);
             }
         };
         context.insert("canonical", &base.absolute_str(url.as_str()));
@@ -640,6 +744,16 @@ impl<'a> Pages<'a> {
         for m in &self.months {
             listing(&m.url, &m.articles);
         }
+        for s in &site.series {
+            entries.push(sitemaps::Entry {
+                path: s.url.as_str().to_owned(),
+                lastmod: lastmod(&s.articles),
+            });
+        }
+        if self.newsroom_jobs().contains(&Job::Corrections) {
+            let latest = site.corrections().first().map(|(_, c)| c.date);
+            entries.push(sitemaps::Entry { path: "/corrections/".to_owned(), lastmod: latest });
+        }
         entries.push(sitemaps::Entry { path: "/tags/".to_owned(), lastmod: lastmod(&all) });
         entries.push(sitemaps::Entry { path: "/archive/".to_owned(), lastmod: lastmod(&all) });
         for (index, year) in self.years().into_iter().enumerate() {
@@ -701,6 +815,34 @@ pub fn search_examples(site: &Site) -> Vec<String> {
     let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
     tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
     tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
+}
+
+/// The file of an alias's redirect page: `/old/path/` is `old/path/index.html`.
+fn alias_file(alias: &str) -> String {
+    format!("{}index.html", alias.trim_start_matches('/'))
+}
+
+/// The page left at an alias: it sends readers and crawlers to the article (issue 17).
+/// Written here rather than by the theme: it must redirect whatever the theme does.
+fn render_alias_page(site: &Site, article: &crate::site::Article) -> String {
+    use pulldown_cmark_escape::{escape_href, escape_html};
+    let base = &site.config.base_url;
+    let mut to = String::new();
+    let mut canonical = String::new();
+    let mut title = String::new();
+    let mut language = String::new();
+    escape_href(&mut to, &base.link(&article.url)).expect("writing to a string");
+    escape_href(&mut canonical, &base.absolute_str(article.url.as_str()))
+        .expect("writing to a string");
+    escape_html(&mut title, &article.doc.title).expect("writing to a string");
+    escape_html(&mut language, &site.config.language).expect("writing to a string");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
+         <p>This article has moved: <a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n"
+    )
 }
 
 fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {

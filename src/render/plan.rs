@@ -52,6 +52,10 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
                     links(old_site, old_id) != links(new_site, article.id)
                         || links(new_site, article.id).iter().any(|(_, u)| card_changed.contains(u))
                         || related_urls(new_site, article.id).any(|u| card_changed.contains(u))
+                        || series_parts(old_site, old_id) != series_parts(new_site, article.id)
+                        || series_parts(new_site, article.id).is_some_and(|(_, parts)| {
+                            parts.iter().any(|u| card_changed.contains(u))
+                        })
                 }
             };
         if render {
@@ -124,7 +128,15 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
         Job::SearchIndex,
     ]);
     jobs.extend((0..new_site.categories.len()).map(|index| Job::CategoryFeed { index }));
+    // Series pages, corrections and redirects (issue 17): few and cheap.
+    jobs.extend(new.newsroom_jobs());
     jobs
+}
+
+/// The series box of an article: the series' name and its parts' URLs, in order.
+fn series_parts(site: &Site, id: ArticleId) -> Option<(&str, Vec<&UrlPath>)> {
+    let series = site.series_of(site.article(id).series?);
+    Some((&series.name, series.articles.iter().map(|&a| &site.article(a).url).collect()))
 }
 
 /// Where an article's "See also" links go and what they point at: the section each
