@@ -520,8 +520,8 @@ pub fn check_link_url(url: &str) -> Result<(), &'static str> {
     }
 }
 
-/// An `aliases:` entry as a site path ending in `/` (`/world/old` is `/world/old/`), or
-/// why it is not one.
+/// An `aliases:` entry as a site path: ending in `/` (`/world/old` is `/world/old/`)
+/// unless it names a file (`/2019/port.html`); or why it is not one.
 fn alias_path(alias: &str) -> Result<String, &'static str> {
     let alias = alias.trim();
     if !alias.starts_with('/') || alias.starts_with("//") {
@@ -536,7 +536,9 @@ fn alias_path(alias: &str) -> Result<String, &'static str> {
     if alias == "/" {
         return Err("is the front page");
     }
-    Ok(if alias.ends_with('/') { alias.to_owned() } else { format!("{alias}/") })
+    // `/2019/port.html` names a file; `/world/old` a page, served as `/world/old/`.
+    let file = alias.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    Ok(if alias.ends_with('/') || file { alias.to_owned() } else { format!("{alias}/") })
 }
 
 /// Where each item of the top-level list of strings `key` is written, `(line, column)` in

@@ -817,9 +817,11 @@ pub fn search_examples(site: &Site) -> Vec<String> {
     tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
 }
 
-/// The file of an alias's redirect page: `/old/path/` is `old/path/index.html`.
+/// The file of an alias's redirect page: `/old/path/` is `old/path/index.html`, and
+/// `/2019/old.html` is itself.
 fn alias_file(alias: &str) -> String {
-    format!("{}index.html", alias.trim_start_matches('/'))
+    let rel = alias.trim_start_matches('/');
+    if rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() }
 }
 
 /// The page left at an alias: it sends readers and crawlers to the article (issue 17).

@@ -436,6 +436,8 @@ impl Site {
                 && old.series == doc.series
                 && old.aliases == doc.aliases
                 && old.expires == doc.expires
+                // `/corrections/` and the footer link to it exist while any article has one.
+                && old.corrections.is_empty() == doc.corrections.is_empty()
                 // Inline "See also" links sit between sections.
                 && old.body.sections.len() == doc.body.sections.len()
                 && old
