@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod files;
 mod hostile;
 mod init;
 mod new;
