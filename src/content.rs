@@ -22,6 +22,9 @@ pub struct ContentFiles {
     pub assets: Vec<PathBuf>,
     /// Files skipped for a reason the writer should know (a symlink leaving the site).
     pub warnings: Vec<Diagnostic>,
+    /// The content folder, resolved once for every read of the build; `None` when the
+    /// site has none.
+    pub dir: Option<ContentDir>,
 }
 
 /// Whether the file at `path` is an article: `.md` in any case, or `.markdown`.
@@ -96,8 +99,6 @@ impl Skip {
 /// The content folder of a site, resolved once: where its files may really live.
 #[derive(Debug, Clone)]
 pub struct ContentDir {
-    /// The site root, as given.
-    root: PathBuf,
     /// The site root's real path.
     real_root: PathBuf,
     /// `content/`'s real path: inside `real_root`, never `real_root` itself.
@@ -141,7 +142,7 @@ impl ContentDir {
         if !real.is_dir() {
             return refuse("`content` is not a folder");
         }
-        Ok(Some(ContentDir { root: root.to_owned(), real_root, real }))
+        Ok(Some(ContentDir { real_root, real }))
     }
 
     /// The real path of the file at `rel` (relative to the site root, under `content/`),
@@ -155,7 +156,7 @@ impl ContentDir {
         {
             return Err(Skip::NotContent);
         }
-        let real = match self.root.join(rel).canonicalize() {
+        let real = match self.real.join(inner).canonicalize() {
             Ok(real) => real,
             Err(_) => return Err(Skip::Missing),
         };
@@ -177,6 +178,59 @@ impl ContentDir {
             Ok(_) => Err(Skip::Special),
             Err(_) => Err(Skip::Missing),
         }
+    }
+}
+
+impl ContentDir {
+    /// Opens the file at `rel` (relative to the site root) through the gate: an error
+    /// naming the file when it may not be read.
+    pub fn open_file(&self, rel: &Path) -> Result<fs::File> {
+        let real = self.resolve(rel).map_err(|skip| skip.into_error(rel))?;
+        open_regular(&real).map_err(|e| Error::io(rel, e))
+    }
+
+    /// Reads an article as UTF-8 text; `rel` is relative to the site root.
+    pub fn load_article(&self, rel: &Path) -> Result<String> {
+        read_text_from(self.open_file(rel)?, rel)
+    }
+
+    /// Like [`ContentDir::load_article`], for an article listed by [`walk_content`]: a
+    /// file the walk met as a regular file, in folders it met as folders (it follows no
+    /// link), is opened where it was seen, without following a symlink put in its
+    /// place, and without resolving its path again (a build of 10,000 articles saves
+    /// 100,000 system calls). Anything else is resolved as usual.
+    pub fn load_walked_article(&self, rel: &Path) -> Result<String> {
+        let seen = rel.strip_prefix("content").map(|inner| self.real.join(inner));
+        match seen.map(|path| open_regular(&path)) {
+            Ok(Ok(file)) => read_text_from(file, rel),
+            _ => self.load_article(rel),
+        }
+    }
+
+    /// Width and height of an image of the site, from its file's header: `site_path` is
+    /// the address written in content (`/images/chart.png`), served from `content/`.
+    /// `None` for other sites' images and files that cannot be read or measured. The
+    /// file goes through the gate: a symlink leaving `content/` or to a device is not
+    /// read, and an SVG is read only as far as its root element.
+    pub fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
+        let rel = site_path.strip_prefix('/')?;
+        let rel = rel.split(['?', '#']).next()?;
+        let path = Path::new(rel);
+        if rel.is_empty()
+            || rel.starts_with('/')
+            || !path.components().all(|c| matches!(c, Component::Normal(_)))
+        {
+            return None;
+        }
+        let real = self.resolve(&Path::new("content").join(path)).ok()?;
+        let file = open_regular(&real).ok()?;
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+            let mut head = Vec::new();
+            file.take(4096).read_to_end(&mut head).ok()?;
+            return svg_size(&head);
+        }
+        let size = imagesize::reader_size(std::io::BufReader::new(file)).ok()?;
+        Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
     }
 }
 
@@ -212,14 +266,17 @@ pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
 /// Opens the content file at `rel` (relative to `root`) through the gate: an error
 /// naming the file when it may not be read.
 pub fn open_content_file(root: &Path, rel: &Path) -> Result<fs::File> {
-    let real = resolve_content_file(root, rel).map_err(|skip| skip.into_error(rel))?;
-    open_regular(&real).map_err(|e| Error::io(rel, e))
+    match ContentDir::open(root)? {
+        Some(dir) => dir.open_file(rel),
+        None => Err(Skip::Missing.into_error(rel)),
+    }
 }
 
 /// Lists `<root>/content`. A missing folder is an empty site, not an error.
 pub fn walk_content(root: &Path) -> Result<ContentFiles> {
     let mut files = ContentFiles::default();
     let Some(dir) = ContentDir::open(root)? else { return Ok(files) };
+    files.dir = Some(dir.clone());
     // The real folder is walked, so a symlinked `content/` is read where it leads; paths
     // are still named `content/…`.
     let walker = walkdir::WalkDir::new(&dir.real)
@@ -334,8 +391,7 @@ fn is_hidden(rel: &Path) -> bool {
 
 /// Reads an article as UTF-8 text; `rel` is relative to `root`.
 pub fn load_article(root: &Path, rel: &Path) -> Result<String> {
-    let file = open_content_file(root, rel)?;
-    read_text_from(file, rel)
+    read_text_from(open_content_file(root, rel)?, rel)
 }
 
 /// Reads the text file at `path`, named `shown` in messages. Bytes that are not UTF-8
@@ -384,29 +440,9 @@ pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
     }
 }
 
-/// Width and height of an image of the site, from its file's header: `site_path` is
-/// the address written in content (`/images/chart.png`), served from `content/`. `None`
-/// for other sites' images and files that cannot be read or measured. The file goes
-/// through the content gate: a symlink leaving `content/` or to a device is not read.
+/// Width and height of an image of the site: see [`ContentDir::image_size`].
 pub fn image_size(root: &Path, site_path: &str) -> Option<(u32, u32)> {
-    let rel = site_path.strip_prefix('/')?;
-    let rel = rel.split(['?', '#']).next()?;
-    let path = Path::new(rel);
-    if rel.is_empty()
-        || rel.starts_with('/')
-        || !path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
-    {
-        return None;
-    }
-    let real = resolve_content_file(root, &Path::new("content").join(path)).ok()?;
-    let file = open_regular(&real).ok()?;
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
-        let mut head = Vec::new();
-        file.take(4096).read_to_end(&mut head).ok()?;
-        return svg_size(&head);
-    }
-    let size = imagesize::reader_size(std::io::BufReader::new(file)).ok()?;
-    Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
+    ContentDir::open(root).ok()??.image_size(site_path)
 }
 
 /// An SVG's size from the `width` and `height` of its root element, else its `viewBox`.

@@ -189,7 +189,8 @@ fn load_documents(
         .par_iter()
         .map(|rel| {
             let start = Instant::now();
-            let text = match content::load_article(root, rel) {
+            let dir = files.dir.as_ref().expect("articles are found in a content folder");
+            let text = match dir.load_walked_article(rel) {
                 Ok(text) => text,
                 Err(e) => return Loaded::Failed(vec![e]),
             };
@@ -200,7 +201,7 @@ fn load_documents(
                 Err(problems) => Loaded::Failed(problems.into_iter().map(Error::content).collect()),
                 Ok(p) if p.front.draft && !options.drafts => Loaded::Draft,
                 Ok(p) => {
-                    let sizes = |address: &str| content::image_size(root, address);
+                    let sizes = |address: &str| dir.image_size(address);
                     let mut doc = site::render_document(rel, p, config, Some(&sizes));
                     add(2, parsed_at);
                     if let Some(spill) = spill
