@@ -69,10 +69,14 @@ impl Staging {
         file.write_all(bytes).map_err(|e| Error::io(&path, e))
     }
 
-    /// Copies the file at `from` to `rel` (relative to the output root).
+    /// Copies the regular file at `from` to `rel` (relative to the output root). `from`
+    /// is opened once, without following a symlink at its end, and read only if the open
+    /// handle is a regular file: never a device or FIFO swapped in after a check.
     pub fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
         let path = self.target(rel)?;
-        fs::copy(from, &path).map(drop).map_err(|e| Error::io(from, e))
+        let mut source = crate::content::open_regular(from).map_err(|e| Error::io(from, e))?;
+        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        std::io::copy(&mut source, &mut file).map(drop).map_err(|e| Error::io(from, e))
     }
 
     fn target(&self, rel: &Path) -> Result<PathBuf> {

@@ -58,7 +58,13 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
             templates.insert(name, (display_path(&relative(config, &path)), text));
         }
         for (name, path) in walk_files(&theme_dir.join("static"))? {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(relative(config, &path), e))?;
+            // Only a regular file is read (issue 22): never a FIFO or device.
+            let bytes = crate::content::open_regular(&path)
+                .and_then(|mut file| {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)
+                })
+                .map_err(|e| Error::io(relative(config, &path), e))?;
             statics.insert(name, Cow::Owned(bytes));
         }
     } else if config.theme != "default" {

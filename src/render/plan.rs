@@ -156,3 +156,67 @@ pub fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
     }
     files
 }
+
+/// Every file the site generates (pages, feeds, sitemaps, search index, the theme's
+/// assets), each with what it is, in words: so a content file that would replace one is
+/// named with what it replaces (issue 22). Nothing is rendered.
+pub fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashMap<String, String> {
+    let pages =
+        Pages { site, theme, cards: Vec::new(), all: Vec::new(), months: super::months(site) };
+    let nth = |page: usize, what: String| {
+        if page == 1 { what } else { format!("page {page} of {what}") }
+    };
+    let mut files = HashMap::default();
+    for job in pages.jobs() {
+        let what = match job {
+            Job::Article(id) => format!(
+                "the page of the article `{}`",
+                crate::error::display_path(&site.article(id).doc.source)
+            ),
+            Job::Home { page } => nth(page, "the front page".to_owned()),
+            Job::Category { index, page } => {
+                nth(page, format!("the page of the category `{}`", site.categories[index].name))
+            }
+            Job::Tag { index, page } => {
+                nth(page, format!("the page of the tag `{}`", site.tags[index].name))
+            }
+            Job::Author { index, page } => {
+                nth(page, format!("the page of the author `{}`", site.authors[index].name))
+            }
+            Job::ArchiveMonth { index, page } => {
+                let month = &pages.months[index];
+                nth(page, format!("the archive of {}-{:02}", month.year, month.month))
+            }
+            Job::ArchiveIndex => "the archive".to_owned(),
+            Job::ArchiveYear { index } => format!("the archive of {}", pages.years()[index]),
+            Job::TagsIndex => "the list of tags".to_owned(),
+            Job::Search => "the search page".to_owned(),
+            Job::NotFound => "the page shown for missing addresses".to_owned(),
+            Job::SiteFeed => "the site's feed".to_owned(),
+            Job::CategoryFeed { index } => {
+                format!("the feed of the category `{}`", site.categories[index].name)
+            }
+            Job::Sitemaps => {
+                let parts =
+                    pages.sitemap_entries().len().div_ceil(super::sitemaps::URLS_PER_SITEMAP);
+                if parts > 1 {
+                    for part in 1..=parts {
+                        files.insert(format!("sitemap-{part}.xml"), "a sitemap".to_owned());
+                    }
+                }
+                files.insert("sitemap.xml".to_owned(), "the sitemap".to_owned());
+                continue;
+            }
+            Job::NewsSitemap => "the news sitemap".to_owned(),
+            Job::Robots => "the instructions for crawlers".to_owned(),
+            Job::SearchIndex => "the search index".to_owned(),
+        };
+        if let Some(file) = pages.job_file(job) {
+            files.insert(file, what);
+        }
+    }
+    for asset in &theme.assets {
+        files.insert(asset.output_path.clone(), "a file of the theme".to_owned());
+    }
+    files
+}

@@ -35,7 +35,7 @@ impl Watched {
                 }
                 if path.is_dir() {
                     changes.config = true; // a folder of articles came or went
-                } else if path.extension().is_some_and(|e| e == "md") {
+                } else if crate::content::is_article(path) {
                     changes.articles.insert(Path::new("content").join(rel));
                 } else {
                     changes.assets.insert(Path::new("content").join(rel));
@@ -98,6 +98,14 @@ mod tests {
             ["content/a.md", "content/world/talks.md"]
         );
         assert!(!c.config && c.templates.is_empty() && !c.theme_static && c.assets.is_empty());
+    }
+
+    #[test]
+    fn markdown_in_any_case_is_an_article() {
+        let (_dir, w) = site();
+        let c = classify(&w, &["content/Draft.MD", "content/plan.markdown", "content/b.Md"]);
+        assert_eq!(c.articles.len(), 3, "{c:?}");
+        assert!(c.assets.is_empty());
     }
 
     #[test]
