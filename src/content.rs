@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::text_file::read_text;
 
 /// What `content/` holds, in sorted order so builds are deterministic.
 #[derive(Debug, Default)]
@@ -84,24 +85,6 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 /// Reads an article as UTF-8 text; `rel` is relative to `root`.
 pub fn load_article(root: &Path, rel: &Path) -> Result<String> {
     read_text(&root.join(rel), rel)
-}
-
-/// Reads the text file at `path`, named `shown` in messages. Bytes that are not UTF-8
-/// are an error pointing at the first of them.
-pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(shown, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        Error::content(
-            Diagnostic::error(
-                Location::new(shown, line).with_column(column),
-                "this file is not UTF-8 text",
-            )
-            .with_hint("save it as UTF-8 in your editor"),
-        )
-    })
 }
 
 /// Adds the source line to each diagnostic that has none, reading each file once.

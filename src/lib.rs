@@ -1,22 +1,45 @@
 //! gazette: a static site generator for news explainer sites.
 //!
-//! The stages flow one way; each module uses only those listed above it.
+//! The modules are listed in dependency order: each uses only those listed above it.
+//! (Each has a comment line so that rustfmt keeps this order rather than sorting them.)
 
-pub mod checks;
-pub mod cli;
-pub mod cmd;
-pub mod config;
-pub mod content;
-pub mod date;
+// Error, Diagnostic, Location: every user-facing message.
 pub mod error;
-pub mod front_matter;
-pub mod highlight;
-pub mod markdown;
-pub mod output;
-pub mod pipeline;
-pub mod render;
-pub mod site;
-pub mod spill;
-pub mod theme;
+// Source files read as UTF-8 text.
+pub mod text_file;
+// Slug, UrlPath, BaseUrl.
 pub mod url;
+// Dates as writers give them.
+pub mod date;
+// The only serde_yaml caller.
 pub mod yaml;
+// site.yaml -> Config.
+pub mod config;
+// Walks content/.
+pub mod content;
+// The `---` block of an article.
+pub mod front_matter;
+// Large HTML parked on disk.
+pub mod spill;
+// Fenced code -> HTML with classes.
+pub mod highlight;
+// Markdown body -> HTML, sections, links.
+pub mod markdown;
+// The immutable site model.
+pub mod site;
+// Content checks on the assembled site and its pages.
+pub mod checks;
+// Templates and assets of the theme.
+pub mod theme;
+// Site + theme -> output files.
+pub mod render;
+// Staging folder swapped into the output folder.
+pub mod output;
+// The only code that calls the stages in order.
+pub mod pipeline;
+// Prints errors and warnings to the terminal.
+pub mod report;
+// build, check, serve, new, init.
+pub mod cmd;
+// argv -> command -> exit code.
+pub mod cli;

@@ -54,7 +54,7 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
     let theme_dir = config.theme_dir();
     if theme_dir.is_dir() {
         for (name, path) in walk_files(&theme_dir.join("templates"))? {
-            let text = crate::content::read_text(&path, &relative(config, &path))?;
+            let text = crate::text_file::read_text(&path, &relative(config, &path))?;
             templates.insert(name, (display_path(&relative(config, &path)), text));
         }
         for (name, path) in walk_files(&theme_dir.join("static"))? {

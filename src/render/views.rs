@@ -218,7 +218,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
         archive_url: base.link(&UrlPath::fixed(&["archive"])),
         feed_url: base.link_str("/feed.xml"),
         feed_permalink: base.absolute_str("/feed.xml"),
-        logo: config.logo.as_deref().map(|l| asset_link(site, l)),
+        logo: config.logo.as_deref().map(|l| base.asset_link(l)),
         categories: site
             .categories
             .iter()
@@ -232,15 +232,6 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
             .collect(),
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
         extra: &config.extra,
-    }
-}
-
-/// A link to a file or page named in content: site paths get the base path, URLs stay.
-pub(crate) fn asset_link(site: &Site, path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") {
-        site.config.base_url.link_str(path)
-    } else {
-        path.to_owned()
     }
 }
 
@@ -276,7 +267,7 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         date_long: doc.date.long(),
         updated: doc.updated.map(|u| u.as_written()),
         category: category_link(site, category),
-        image: doc.image.as_deref().map(|i| asset_link(site, i)),
+        image: doc.image.as_deref().map(|i| base.asset_link(i)),
         image_alt: doc.image_alt.as_deref(),
         image_width: doc.image_size.map(|(w, _)| w),
         image_height: doc.image_size.map(|(_, h)| h),
@@ -353,7 +344,7 @@ pub(crate) fn article_view<'a>(
             let target = link.internal.as_ref().and_then(|url| site.find(url));
             RelatedView {
                 title: &link.title,
-                url: asset_link(site, &link.url),
+                url: base.asset_link(&link.url),
                 kind: "editor",
                 external: link.internal.is_none() && !link.url.starts_with('#'),
                 article: target.map(|t| see_also_view(site, article, t.id)),
@@ -371,7 +362,7 @@ pub(crate) fn article_view<'a>(
         }
     }));
     let permalink = base.absolute_str(article.url.as_str());
-    let image_permalink = doc.image.as_deref().map(|i| absolute(site, i));
+    let image_permalink = doc.image.as_deref().map(|i| base.absolute(i));
     Ok(ArticleView {
         card: card(site, article),
         tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
@@ -403,15 +394,6 @@ pub(crate) fn article_view<'a>(
         source: crate::error::display_path(&doc.source),
         extra: &doc.extra,
     })
-}
-
-/// An absolute URL for a site path or URL from content.
-pub(crate) fn absolute(site: &Site, path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") {
-        site.config.base_url.absolute_str(path)
-    } else {
-        path.to_owned()
-    }
 }
 
 #[cfg(test)]

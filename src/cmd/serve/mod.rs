@@ -103,7 +103,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             Some(session)
         }
         Err(err) => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             shared.failed(err.render(false));
             None
         }
@@ -210,7 +210,7 @@ fn rebuild(
             shared.built();
         }
         Err(err) => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             shared.failed(err.render(false));
         }
     }
@@ -219,7 +219,7 @@ fn rebuild(
 fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>, timings: bool) {
     // Warnings are shown once, not again after every save.
     let warnings: Vec<String> =
-        report.warnings.iter().map(|w| w.render(crate::cli::color())).collect();
+        report.warnings.iter().map(|w| w.render(crate::report::color())).collect();
     for warning in warnings.iter().filter(|w| !shown.contains(w)) {
         eprintln!("{warning}");
     }
