@@ -580,10 +580,10 @@ fn template_jobs(pages: &Pages<'_>, templates: &BTreeSet<String>) -> Vec<Job> {
     let all = pages.jobs();
     if templates.iter().all(|t| render::PAGE_TEMPLATES.contains(&t.as_str())) {
         all.into_iter()
-            .filter(|job| render::job_template(*job).is_some_and(|t| templates.contains(t)))
+            .filter(|job| pages.job_template(*job).is_some_and(|t| templates.contains(t)))
             .collect()
     } else {
-        all.into_iter().filter(|job| render::job_template(*job).is_some()).collect()
+        all.into_iter().filter(|job| pages.job_template(*job).is_some()).collect()
     }
 }
 

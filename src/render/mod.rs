@@ -41,22 +41,8 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
-/// The template a job renders, if it renders one.
-pub fn job_template(job: Job) -> Option<&'static str> {
-    Some(match job {
-        Job::Article(_) => "article.html",
-        Job::Home { .. } => "index.html",
-        Job::Category { .. } => "category.html",
-        Job::Tag { .. } => "tag.html",
-        Job::Author { .. } => "author.html",
-        Job::ArchiveMonth { .. } => "archive_month.html",
-        Job::ArchiveIndex | Job::ArchiveYear { .. } => "archive.html",
-        Job::TagsIndex => "tags.html",
-        Job::Search => "search.html",
-        Job::NotFound => "404.html",
-        _ => return None,
-    })
-}
+/// The search index's site path: written there, and given to `search.html`.
+const SEARCH_INDEX: &str = "/search/index.json";
 
 /// Articles shown per category block on the front page.
 const HOME_BLOCK_SIZE: usize = 4;
@@ -108,6 +94,61 @@ struct Month {
     month: i8,
     url: UrlPath,
     articles: Vec<ArticleId>,
+}
+
+/// How a listing splits into pages: `per_page` articles a page, and always a first page,
+/// even for no articles.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    per_page: usize,
+}
+
+impl Paging {
+    pub(crate) fn new(site: &Site) -> Paging {
+        Paging { per_page: site.config.paginate }
+    }
+
+    /// How many pages a listing of `len` articles has.
+    pub(crate) fn count(self, len: usize) -> usize {
+        len.div_ceil(self.per_page).max(1)
+    }
+
+    /// The articles page `page` (1-based) shows; empty past the last page.
+    pub(crate) fn page<T>(self, items: &[T], page: usize) -> &[T] {
+        let start = ((page - 1) * self.per_page).min(items.len());
+        &items[start..(start + self.per_page).min(items.len())]
+    }
+}
+
+/// What a job makes and where it goes (see [`Pages::place`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// The page template that renders it; `None` for feeds and data files.
+    pub(crate) template: Option<&'static str>,
+    /// Its path in the site: `/archive/` for a page (written to `archive/index.html`),
+    /// `/feed.xml` for a file. `None` for the sitemaps, whose number of files depends on
+    /// the site's size.
+    pub(crate) path: Option<String>,
+}
+
+impl Place {
+    fn page(template: &'static str, url: UrlPath) -> Place {
+        Place { template: Some(template), path: Some(url.as_str().to_owned()) }
+    }
+
+    fn file(path: String) -> Place {
+        Place { template: None, path: Some(path) }
+    }
+
+    /// The file written, relative to the output folder.
+    pub(crate) fn file_name(&self) -> Option<String> {
+        let path = self.path.as_deref()?.trim_start_matches('/');
+        Some(if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_owned()
+        })
+    }
 }
 
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
@@ -273,62 +314,71 @@ impl<'a> Pages<'a> {
         Ok(written)
     }
 
-    fn pages(&self, n: usize) -> usize {
-        n.div_ceil(self.site.config.paginate).max(1)
+    fn paging(&self) -> Paging {
+        Paging::new(self.site)
     }
 
-    /// The file a job writes, relative to the output folder; `None` for the sitemaps,
-    /// whose number of files depends on the site's size.
-    pub fn job_file(&self, job: Job) -> Option<String> {
+    /// What `job` makes and where it goes: the one place that names, per page kind, its
+    /// template, its URL and its file.
+    pub(crate) fn place(&self, job: Job) -> Place {
         let site = self.site;
-        let page = |url: &UrlPath, page: usize| {
-            Some(format!("{}index.html", url.page(page).as_str().trim_start_matches('/')))
-        };
         match job {
-            Job::Article(id) => page(&site.article(id).url, 1),
-            Job::Home { page: n } => page(&UrlPath::root(), n),
-            Job::Category { index, page: n } => page(&site.categories[index].url, n),
-            Job::Tag { index, page: n } => page(&site.tags[index].url, n),
-            Job::Author { index, page: n } => page(&site.authors[index].url, n),
-            Job::ArchiveMonth { index, page: n } => page(&self.months[index].url, n),
-            Job::ArchiveIndex => page(&UrlPath::fixed(&["archive"]), 1),
-            Job::ArchiveYear { index } => page(&self.year_url(index), 1),
-            Job::TagsIndex => page(&UrlPath::fixed(&["tags"]), 1),
-            Job::Search => page(&UrlPath::fixed(&["search"]), 1),
-            Job::NotFound => Some("404.html".to_owned()),
-            Job::SiteFeed => Some("feed.xml".to_owned()),
-            Job::CategoryFeed { index } => Some(format!(
-                "{}feed.xml",
-                site.categories[index].url.as_str().trim_start_matches('/')
-            )),
-            Job::Sitemaps => None,
-            Job::NewsSitemap => Some("news-sitemap.xml".to_owned()),
-            Job::Robots => Some("robots.txt".to_owned()),
-            Job::SearchIndex => Some("search/index.json".to_owned()),
+            Job::Article(id) => Place::page("article.html", site.article(id).url.clone()),
+            Job::Home { page } => Place::page("index.html", UrlPath::root().page(page)),
+            Job::Category { index, page } => {
+                Place::page("category.html", site.categories[index].url.page(page))
+            }
+            Job::Tag { index, page } => Place::page("tag.html", site.tags[index].url.page(page)),
+            Job::Author { index, page } => {
+                Place::page("author.html", site.authors[index].url.page(page))
+            }
+            Job::ArchiveMonth { index, page } => {
+                Place::page("archive_month.html", self.months[index].url.page(page))
+            }
+            Job::ArchiveIndex => Place::page("archive.html", UrlPath::fixed(&["archive"])),
+            Job::ArchiveYear { index } => Place::page("archive.html", self.year_url(index)),
+            Job::TagsIndex => Place::page("tags.html", UrlPath::fixed(&["tags"])),
+            Job::Search => Place::page("search.html", UrlPath::fixed(&["search"])),
+            Job::NotFound => Place { template: Some("404.html"), path: Some("/404.html".into()) },
+            Job::SiteFeed => Place::file("/feed.xml".into()),
+            Job::CategoryFeed { index } => {
+                Place::file(format!("{}feed.xml", site.categories[index].url))
+            }
+            Job::Sitemaps => Place { template: None, path: None },
+            Job::NewsSitemap => Place::file("/news-sitemap.xml".into()),
+            Job::Robots => Place::file("/robots.txt".into()),
+            Job::SearchIndex => Place::file(SEARCH_INDEX.into()),
         }
+    }
+
+    /// The template a job renders, if it renders one.
+    pub(crate) fn job_template(&self, job: Job) -> Option<&'static str> {
+        self.place(job).template
+    }
+
+    /// The file a job writes, relative to the output folder; `None` for the sitemaps.
+    pub(crate) fn job_file(&self, job: Job) -> Option<String> {
+        self.place(job).file_name()
     }
 
     /// Every job of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let site = self.site;
+        let pages = |len: usize| 1..=self.paging().count(len);
         let mut jobs: Vec<Job> = site.articles.iter().map(|a| Job::Article(a.id)).collect();
-        jobs.extend((1..=self.pages(site.articles.len())).map(|page| Job::Home { page }));
+        jobs.extend(pages(site.articles.len()).map(|page| Job::Home { page }));
         for (index, c) in site.categories.iter().enumerate() {
-            jobs.extend(
-                (1..=self.pages(c.articles.len())).map(|page| Job::Category { index, page }),
-            );
+            jobs.extend(pages(c.articles.len()).map(|page| Job::Category { index, page }));
             jobs.push(Job::CategoryFeed { index });
         }
         for (index, t) in site.tags.iter().enumerate() {
-            jobs.extend((1..=self.pages(t.articles.len())).map(|page| Job::Tag { index, page }));
+            jobs.extend(pages(t.articles.len()).map(|page| Job::Tag { index, page }));
         }
         for (index, a) in site.authors.iter().enumerate() {
-            jobs.extend((1..=self.pages(a.articles.len())).map(|page| Job::Author { index, page }));
+            jobs.extend(pages(a.articles.len()).map(|page| Job::Author { index, page }));
         }
         for (index, m) in self.months.iter().enumerate() {
-            jobs.extend(
-                (1..=self.pages(m.articles.len())).map(|page| Job::ArchiveMonth { index, page }),
-            );
+            jobs.extend(pages(m.articles.len()).map(|page| Job::ArchiveMonth { index, page }));
         }
         jobs.extend(self.archive_year_jobs());
         jobs.extend([
@@ -346,39 +396,51 @@ impl<'a> Pages<'a> {
     }
 
     fn render_job(&self, job: Job, sink: Sink<'_>) -> Result<usize> {
+        let place = self.place(job);
+        let Some(template) = place.template else {
+            return self.write_data(job, &place, sink);
+        };
+        let path = place.path.as_deref().expect("every page has a path");
+        let file = place.file_name().expect("every page has a file");
+        let base = &self.site.config.base_url;
+        let mut context = Context::new();
+        let article = self.page_context(job, &mut context)?;
+        context.insert("canonical", &base.absolute_str(path));
+        context.insert("current_url", &base.link_str(path));
+        self.write_template(&mut context, template, Path::new(&file), article, sink)
+    }
+
+    /// Puts what the page of `job` shows in `context`; returns the article it is about.
+    fn page_context(&self, job: Job, context: &mut Context) -> Result<Option<&'a Path>> {
         let site = self.site;
         let base = &site.config.base_url;
-        let mut context = Context::new();
-        let published = || site.articles.iter().filter(|a| !a.doc.draft);
-        let (template, url, article) = match job {
+        match job {
             Job::Article(id) => {
                 let article = site.article(id);
                 let view = article_view(site, article)
                     .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
                 context.insert("page", &view);
-                ("article.html", article.url.clone(), Some(article.doc.source.as_path()))
+                return Ok(Some(article.doc.source.as_path()));
             }
             Job::Home { page } => {
-                let url = UrlPath::root();
                 let shown = self.listing(
-                    &mut context,
+                    context,
                     "home",
                     &site.config.title,
                     Some(&site.config.description),
-                    &url,
+                    &UrlPath::root(),
                     &self.all,
                     page,
                 );
                 if page == 1 {
                     context.insert("blocks", &self.home_blocks(shown));
                 }
-                ("index.html", url.page(page), None)
             }
             Job::Category { index, page } => {
                 let category = &site.categories[index];
                 let description = category.settings.description.as_deref();
                 self.listing(
-                    &mut context,
+                    context,
                     "category",
                     &category.name,
                     description,
@@ -387,11 +449,10 @@ impl<'a> Pages<'a> {
                     page,
                 );
                 context.insert("category", &views::category_link(site, category));
-                ("category.html", category.url.page(page), None)
             }
             Job::Tag { index, page } => {
                 let tag = &site.tags[index];
-                self.listing(&mut context, "tag", &tag.name, None, &tag.url, &tag.articles, page);
+                self.listing(context, "tag", &tag.name, None, &tag.url, &tag.articles, page);
                 let related: Vec<TagSummary<'_>> = tag
                     .related
                     .iter()
@@ -407,12 +468,11 @@ impl<'a> Pages<'a> {
                     .collect();
                 context.insert("tag", &views::tag_link(site, tag));
                 context.insert("related_tags", &related);
-                ("tag.html", tag.url.page(page), None)
             }
             Job::Author { index, page } => {
                 let author = &site.authors[index];
                 self.listing(
-                    &mut context,
+                    context,
                     "author",
                     &author.name,
                     None,
@@ -421,33 +481,21 @@ impl<'a> Pages<'a> {
                     page,
                 );
                 context.insert("author", &views::author_link(site, author));
-                ("author.html", author.url.page(page), None)
             }
             Job::ArchiveMonth { index, page } => {
                 let month = &self.months[index];
                 let title = format!("{} {}", month_name(month.month), month.year);
-                self.listing(
-                    &mut context,
-                    "archive",
-                    &title,
-                    None,
-                    &month.url,
-                    &month.articles,
-                    page,
-                );
-                ("archive_month.html", month.url.page(page), None)
+                self.listing(context, "archive", &title, None, &month.url, &month.articles, page);
             }
             Job::ArchiveIndex => {
                 context.insert("years", &self.archive_years());
                 context.insert("archive_year", &None::<i16>);
-                ("archive.html", UrlPath::fixed(&["archive"]), None)
             }
             Job::ArchiveYear { index } => {
                 let mut years = self.archive_years();
                 let year = years.swap_remove(index);
                 context.insert("archive_year", &Some(year.year));
                 context.insert("years", &[year]);
-                ("archive.html", self.year_url(index), None)
             }
             Job::TagsIndex => {
                 let tags: Vec<TagSummary<'_>> = site
@@ -461,34 +509,27 @@ impl<'a> Pages<'a> {
                     })
                     .collect();
                 context.insert("tags", &tags);
-                ("tags.html", UrlPath::fixed(&["tags"]), None)
             }
             Job::Search => {
-                context.insert("search_index_url", &base.link_str("/search/index.json"));
+                context.insert("search_index_url", &base.link_str(SEARCH_INDEX));
                 context.insert("search_examples", &search_examples(site));
-                ("search.html", UrlPath::fixed(&["search"]), None)
             }
-            Job::NotFound => {
-                context.insert("canonical", &base.absolute_str("/404.html"));
-                let path = Path::new("404.html");
-                return self.write_template(&mut context, "404.html", path, None, sink);
-            }
-            Job::SiteFeed => {
-                let title = &site.config.title;
-                let xml =
-                    feeds::render_feed(site, title, "/feed.xml", &UrlPath::root(), published());
-                return write_one(sink, Path::new("feed.xml"), &xml);
-            }
-            Job::CategoryFeed { index } => {
-                let category = &site.categories[index];
-                let title = format!("{} | {}", category.name, site.config.title);
-                let path = format!("{}feed.xml", category.url);
-                let articles =
-                    category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
-                let xml = feeds::render_feed(site, &title, &path, &category.url, articles);
-                let file = Path::new(category.url.as_str().trim_matches('/')).join("feed.xml");
-                return write_one(sink, &file, &xml);
-            }
+            Job::NotFound => {}
+            Job::SiteFeed
+            | Job::CategoryFeed { .. }
+            | Job::Sitemaps
+            | Job::NewsSitemap
+            | Job::Robots
+            | Job::SearchIndex => unreachable!("{job:?} renders no template"),
+        }
+        Ok(None)
+    }
+
+    /// Writes the feeds, sitemaps and data files, which no template renders.
+    fn write_data(&self, job: Job, place: &Place, sink: Sink<'_>) -> Result<usize> {
+        let site = self.site;
+        let published = || site.articles.iter().filter(|a| !a.doc.draft);
+        let text = match job {
             Job::Sitemaps => {
                 let files = sitemaps::render_sitemaps(site, &self.sitemap_entries());
                 for (name, xml) in &files {
@@ -496,21 +537,25 @@ impl<'a> Pages<'a> {
                 }
                 return Ok(files.len());
             }
-            Job::NewsSitemap => {
-                let xml = sitemaps::render_news_sitemap(site);
-                return write_one(sink, Path::new("news-sitemap.xml"), &xml);
+            Job::SiteFeed => {
+                let path = place.path.as_deref().expect("a feed has a path");
+                feeds::render_feed(site, &site.config.title, path, &UrlPath::root(), published())
             }
-            Job::Robots => {
-                return write_one(sink, Path::new("robots.txt"), &sitemaps::render_robots(site));
+            Job::CategoryFeed { index } => {
+                let category = &site.categories[index];
+                let title = format!("{} | {}", category.name, site.config.title);
+                let path = place.path.as_deref().expect("a feed has a path");
+                let articles =
+                    category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
+                feeds::render_feed(site, &title, path, &category.url, articles)
             }
-            Job::SearchIndex => {
-                let json = search::render_search_index(site);
-                return write_one(sink, Path::new("search/index.json"), &json);
-            }
+            Job::NewsSitemap => sitemaps::render_news_sitemap(site),
+            Job::Robots => sitemaps::render_robots(site),
+            Job::SearchIndex => search::render_search_index(site),
+            _ => unreachable!("{job:?} renders a template"),
         };
-        context.insert("canonical", &base.absolute_str(url.as_str()));
-        context.insert("current_url", &base.link(&url));
-        self.write_template(&mut context, template, &url.index_file(), article, sink)
+        let file = place.file_name().expect("a data file has a path");
+        sink(Path::new(&file), text.as_bytes()).map(|()| 1)
     }
 
     /// Puts `listing` in the context; returns the articles the page shows.
@@ -525,10 +570,9 @@ impl<'a> Pages<'a> {
         ids: &'a [ArticleId],
         page: usize,
     ) -> &'a [ArticleId] {
-        let per_page = self.site.config.paginate;
-        let total = self.pages(ids.len());
-        let start = ((page - 1) * per_page).min(ids.len());
-        let shown = &ids[start..(start + per_page).min(ids.len())];
+        let paging = self.paging();
+        let total = paging.count(ids.len());
+        let shown = paging.page(ids, page);
         let view = ListingView {
             kind,
             title,
@@ -612,17 +656,14 @@ impl<'a> Pages<'a> {
         let lastmod = |ids: &[ArticleId]| {
             ids.iter().filter(|id| !site.article(**id).doc.draft).map(|&id| changed(site, id)).max()
         };
-        let per_page = site.config.paginate;
+        let paging = self.paging();
         let mut entries = Vec::new();
         let mut listing = |url: &UrlPath, ids: &[ArticleId]| {
-            for (i, chunk) in ids.chunks(per_page).enumerate() {
+            for page in 1..=paging.count(ids.len()) {
                 entries.push(sitemaps::Entry {
-                    path: url.page(i + 1).as_str().to_owned(),
-                    lastmod: lastmod(chunk),
+                    path: url.page(page).as_str().to_owned(),
+                    lastmod: lastmod(paging.page(ids, page)),
                 });
-            }
-            if ids.is_empty() {
-                entries.push(sitemaps::Entry { path: url.as_str().to_owned(), lastmod: None });
             }
         };
         let all: Vec<ArticleId> =
@@ -640,8 +681,12 @@ impl<'a> Pages<'a> {
         for m in &self.months {
             listing(&m.url, &m.articles);
         }
-        entries.push(sitemaps::Entry { path: "/tags/".to_owned(), lastmod: lastmod(&all) });
-        entries.push(sitemaps::Entry { path: "/archive/".to_owned(), lastmod: lastmod(&all) });
+        for job in [Job::TagsIndex, Job::ArchiveIndex] {
+            entries.push(sitemaps::Entry {
+                path: self.place(job).path.expect("a page has a path"),
+                lastmod: lastmod(&all),
+            });
+        }
         for (index, year) in self.years().into_iter().enumerate() {
             let ids: Vec<ArticleId> = self
                 .months
@@ -701,10 +746,6 @@ pub fn search_examples(site: &Site) -> Vec<String> {
     let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
     tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
     tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
-}
-
-fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {
-    sink(path, text.as_bytes()).map(|()| 1)
 }
 
 fn changed(site: &Site, id: ArticleId) -> Date {

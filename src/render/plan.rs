@@ -6,7 +6,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{Job, Pages};
+use super::{Job, Pages, Paging};
 use crate::site::{ArticleId, Site};
 use crate::url::UrlPath;
 
@@ -47,7 +47,7 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
         }
     }
 
-    let per_page = new_site.config.paginate;
+    let paging = Paging::new(new_site);
     let mut listing = |old_list: Option<&[ArticleId]>,
                        new_list: &[ArticleId],
                        make: &dyn Fn(usize) -> Job,
@@ -56,15 +56,14 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
             new_list.iter().map(|&id| &new_site.article(id).url).collect();
         let old_urls: Vec<&UrlPath> =
             old_list.unwrap_or(&[]).iter().map(|&id| &old_site.article(id).url).collect();
-        let pages = new_urls.len().div_ceil(per_page).max(1);
-        let old_pages = old_urls.len().div_ceil(per_page).max(1);
+        let pages = paging.count(new_urls.len());
+        let old_pages = paging.count(old_urls.len());
         for page in 1..=pages {
-            let range = |len: usize| ((page - 1) * per_page).min(len)..(page * per_page).min(len);
-            let new_slice = &new_urls[range(new_urls.len())];
+            let new_slice = paging.page(&new_urls, page);
             let differs = force
                 || old_list.is_none()
                 || pages != old_pages
-                || new_slice != &old_urls[range(old_urls.len())]
+                || new_slice != paging.page(&old_urls, page)
                 || new_slice.iter().any(|u| card_changed.contains(u));
             if differs {
                 jobs.push(make(page));

@@ -67,21 +67,14 @@ pub(crate) struct CardView<'a> {
     pub(crate) draft: bool,
 }
 
-/// One "See also" or "Related" link to another article of the site.
+/// One "See also" or "Related" link to another article of the site: its card, and the
+/// tags it shares with the page that links it.
 #[derive(Debug, Serialize)]
 pub(crate) struct SeeAlsoView<'a> {
-    pub(crate) title: &'a str,
-    pub(crate) url: String,
-    pub(crate) summary: &'a str,
-    pub(crate) category: LinkView<'a>,
-    pub(crate) date: String,
-    pub(crate) date_long: String,
+    #[serde(flatten)]
+    pub(crate) card: CardView<'a>,
     /// The tags this article shares with the page that links it.
     pub(crate) shared_tags: Vec<LinkView<'a>>,
-    pub(crate) image: Option<String>,
-    pub(crate) image_alt: Option<&'a str>,
-    pub(crate) image_width: Option<u32>,
-    pub(crate) image_height: Option<u32>,
 }
 
 /// An entry of the end "Related" block: hand-picked first, then computed.
@@ -283,26 +276,13 @@ pub(crate) fn see_also_view<'a>(
     target: ArticleId,
 ) -> SeeAlsoView<'a> {
     let article = site.article(target);
-    let card = card(site, article);
-    let shared = article
+    let shared_tags = article
         .tags
         .iter()
         .filter(|t| from.tags.contains(t))
         .map(|&t| tag_link(site, site.tag(t)))
         .collect();
-    SeeAlsoView {
-        title: card.title,
-        url: card.url,
-        summary: card.summary,
-        category: card.category,
-        date: card.date,
-        date_long: card.date_long,
-        shared_tags: shared,
-        image: card.image,
-        image_alt: card.image_alt,
-        image_width: card.image_width,
-        image_height: card.image_height,
-    }
+    SeeAlsoView { card: card(site, article), shared_tags }
 }
 
 /// What `article.html` gets. Fails only if a parked body cannot be read back.
@@ -354,8 +334,8 @@ pub(crate) fn article_view<'a>(
     related.extend(see_also.related.iter().map(|&id| {
         let view = see_also_view(site, article, id);
         RelatedView {
-            title: view.title,
-            url: view.url.clone(),
+            title: view.card.title,
+            url: view.card.url.clone(),
             kind: "see-also",
             external: false,
             article: Some(view),
