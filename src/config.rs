@@ -214,10 +214,6 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
 }
 
 impl Config {
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
-    }
-
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }

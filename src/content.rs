@@ -7,7 +7,7 @@ use crate::text_file::read_text;
 
 /// What `content/` holds, in sorted order so builds are deterministic.
 #[derive(Debug, Default)]
-pub struct ContentFiles {
+pub(crate) struct ContentFiles {
     /// Markdown articles, relative to the site root (`content/world/talks.md`).
     pub articles: Vec<PathBuf>,
     /// Other files, relative to the site root; copied to the same path under `content/`.
@@ -17,7 +17,7 @@ pub struct ContentFiles {
 }
 
 /// Lists `<root>/content`. A missing folder is an empty site, not an error.
-pub fn walk_content(root: &Path) -> Result<ContentFiles> {
+pub(crate) fn walk_content(root: &Path) -> Result<ContentFiles> {
     let content = root.join("content");
     let mut files = ContentFiles::default();
     if !content.exists() {
@@ -83,12 +83,12 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Reads an article as UTF-8 text; `rel` is relative to `root`.
-pub fn load_article(root: &Path, rel: &Path) -> Result<String> {
+pub(crate) fn load_article(root: &Path, rel: &Path) -> Result<String> {
     read_text(&root.join(rel), rel)
 }
 
 /// Adds the source line to each diagnostic that has none, reading each file once.
-pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
+pub(crate) fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
     let mut files: std::collections::HashMap<PathBuf, Option<String>> =
         std::collections::HashMap::new();
     for d in diagnostics.iter_mut().filter(|d| d.excerpt.is_none() && d.at.line > 0) {
@@ -108,7 +108,7 @@ pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
 /// Width and height of an image of the site, from its file's header: `site_path` is
 /// the address written in content (`/images/chart.png`), served from `content/`. `None`
 /// for other sites' images and files that cannot be read or measured.
-pub fn image_size(root: &Path, site_path: &str) -> Option<(u32, u32)> {
+pub(crate) fn image_size(root: &Path, site_path: &str) -> Option<(u32, u32)> {
     let rel = site_path.strip_prefix('/')?;
     let rel = rel.split(['?', '#']).next()?;
     let path = Path::new(rel);

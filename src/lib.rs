@@ -4,42 +4,42 @@
 //! (Each has a comment line so that rustfmt keeps this order rather than sorting them.)
 
 // Error, Diagnostic, Location: every user-facing message.
-pub mod error;
+pub(crate) mod error;
 // Source files read as UTF-8 text.
-pub mod text_file;
+pub(crate) mod text_file;
 // Slug, UrlPath, BaseUrl.
-pub mod url;
+pub(crate) mod url;
 // Dates as writers give them.
-pub mod date;
+pub(crate) mod date;
 // The only serde_yaml caller.
-pub mod yaml;
+pub(crate) mod yaml;
 // site.yaml -> Config.
 pub mod config;
 // Walks content/.
-pub mod content;
+pub(crate) mod content;
 // The `---` block of an article.
 pub mod front_matter;
 // Large HTML parked on disk.
-pub mod spill;
+pub(crate) mod spill;
 // Fenced code -> HTML with classes.
-pub mod highlight;
+pub(crate) mod highlight;
 // Markdown body -> HTML, sections, links.
 pub mod markdown;
 // The immutable site model.
 pub mod site;
 // Content checks on the assembled site and its pages.
-pub mod checks;
+pub(crate) mod checks;
 // Templates and assets of the theme.
 pub mod theme;
 // Site + theme -> output files.
 pub mod render;
 // Staging folder swapped into the output folder.
-pub mod output;
+pub(crate) mod output;
 // The only code that calls the stages in order.
 pub mod pipeline;
 // Prints errors and warnings to the terminal.
-pub mod report;
+pub(crate) mod report;
 // build, check, serve, new, init.
-pub mod cmd;
+pub(crate) mod cmd;
 // argv -> command -> exit code.
 pub mod cli;

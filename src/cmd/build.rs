@@ -51,7 +51,7 @@ impl BuildArgs {
 const MAX_WARNINGS_SHOWN: usize = 20;
 
 /// Runs the build and prints its summary and warnings.
-pub fn run(args: &BuildArgs) -> Result<()> {
+pub(crate) fn run(args: &BuildArgs) -> Result<()> {
     let options = args.options();
     let report = pipeline::build(&options)?;
     for warning in report.warnings.iter().take(MAX_WARNINGS_SHOWN) {

@@ -51,7 +51,7 @@ struct JsonReport<'a> {
 
 /// Runs the checks, prints what they found, and returns the exit code: 1 with errors (or
 /// with warnings under `--strict`), 0 otherwise, 2 for usage errors.
-pub fn run(args: &CheckArgs) -> i32 {
+pub(crate) fn run(args: &CheckArgs) -> i32 {
     let options = pipeline::BuildOptions {
         root: args.root.clone(),
         drafts: args.drafts,

@@ -155,14 +155,6 @@ impl Session {
         Ok((session, UpdateReport { written, removed: 0, full: true, warnings, timings, elapsed }))
     }
 
-    pub fn site(&self) -> &Site {
-        &self.site
-    }
-
-    pub fn output(&self) -> &Path {
-        &self.output
-    }
-
     /// Applies changes: re-parses what they touch and re-renders what they change. On any
     /// error the session and the output folder stay as they were.
     pub fn update(&mut self, changes: &Changes) -> Result<UpdateReport> {

@@ -3,7 +3,7 @@
 mod failures;
 mod feeds;
 mod json_ld;
-pub mod plan;
+pub(crate) mod plan;
 mod search;
 mod sitemaps;
 mod views;
@@ -24,11 +24,11 @@ use crate::url::UrlPath;
 use views::{PagerView, article_view, card, site_view};
 
 /// Where rendered files go: called with a path relative to the output folder.
-pub type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
+pub(crate) type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 
 /// The templates that render whole pages; the others (layouts, partials, components)
 /// are pieces of them.
-pub const PAGE_TEMPLATES: &[&str] = &[
+pub(crate) const PAGE_TEMPLATES: &[&str] = &[
     "article.html",
     "index.html",
     "category.html",
@@ -49,7 +49,7 @@ const HOME_BLOCK_SIZE: usize = 4;
 
 /// One output file (or listing page) to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Job {
+pub(crate) enum Job {
     Article(ArticleId),
     Home {
         page: usize,
@@ -125,35 +125,28 @@ impl Paging {
 pub(crate) struct Place {
     /// The page template that renders it; `None` for feeds and data files.
     pub(crate) template: Option<&'static str>,
-    /// Its path in the site: `/archive/` for a page (written to `archive/index.html`),
-    /// `/feed.xml` for a file. `None` for the sitemaps, whose number of files depends on
-    /// the site's size.
-    pub(crate) path: Option<String>,
+    /// Its path in the site, `/archive/` for a page, `/feed.xml` for a file, and the file
+    /// written there, relative to the output folder: `archive/index.html`, `feed.xml`.
+    /// `None` for the sitemaps, whose number of files depends on the site's size.
+    pub(crate) path: Option<(String, String)>,
 }
 
 impl Place {
     fn page(template: &'static str, url: UrlPath) -> Place {
-        Place { template: Some(template), path: Some(url.as_str().to_owned()) }
+        let file = crate::error::display_path(&url.index_file());
+        Place { template: Some(template), path: Some((url.as_str().to_owned(), file)) }
     }
 
+    /// A file at the site path `path` (which starts with `/`).
     fn file(path: String) -> Place {
-        Place { template: None, path: Some(path) }
-    }
-
-    /// The file written, relative to the output folder.
-    pub(crate) fn file_name(&self) -> Option<String> {
-        let path = self.path.as_deref()?.trim_start_matches('/');
-        Some(if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_owned()
-        })
+        let file = path.trim_start_matches('/').to_owned();
+        Place { template: None, path: Some((path, file)) }
     }
 }
 
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
 /// written. Reports every failing page, not only the first.
-pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
+pub(crate) fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
     theme.add_highlight_css(site);
     set_globals(site, theme);
     let pages = Pages::new(site, theme);
@@ -182,12 +175,12 @@ pub fn set_globals(site: &Site, theme: &mut Theme) -> String {
 }
 
 /// An article's card as templates see it in listings (see `Pages`).
-pub fn card_value(site: &Site, article: &crate::site::Article) -> Value {
+pub(crate) fn card_value(site: &Site, article: &crate::site::Article) -> Value {
     Value::from_serializable(&card(site, article))
 }
 
 /// Writes the theme's static files.
-pub fn write_assets(theme: &Theme, sink: Sink<'_>) -> Result<usize> {
+pub(crate) fn write_assets(theme: &Theme, sink: Sink<'_>) -> Result<usize> {
     let errors: Vec<Error> = theme
         .assets
         .iter()
@@ -283,23 +276,23 @@ impl<'a> Pages<'a> {
     }
 
     /// Pages whose cards were computed before, for the same articles in the same order.
-    pub fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
+    pub(crate) fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
         Pages { site, theme, cards, all, months: months(site) }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
-    pub fn into_cards(self) -> Vec<Value> {
+    pub(crate) fn into_cards(self) -> Vec<Value> {
         self.cards
     }
 
-    pub fn site(&self) -> &'a Site {
+    pub(crate) fn site(&self) -> &'a Site {
         self.site
     }
 
     /// Renders `jobs` into `sink`; returns how many files were written, or every failure.
-    pub fn render(&self, jobs: &[Job], sink: Sink<'_>) -> Result<usize> {
+    pub(crate) fn render(&self, jobs: &[Job], sink: Sink<'_>) -> Result<usize> {
         let results: Vec<Result<usize>> =
             jobs.par_iter().map(|job| self.render_job(*job, sink)).collect();
         let mut written = 0;
@@ -339,7 +332,7 @@ impl<'a> Pages<'a> {
             Job::ArchiveYear { index } => Place::page("archive.html", self.year_url(index)),
             Job::TagsIndex => Place::page("tags.html", UrlPath::fixed(&["tags"])),
             Job::Search => Place::page("search.html", UrlPath::fixed(&["search"])),
-            Job::NotFound => Place { template: Some("404.html"), path: Some("/404.html".into()) },
+            Job::NotFound => Place { template: Some("404.html"), ..Place::file("/404.html".into()) },
             Job::SiteFeed => Place::file("/feed.xml".into()),
             Job::CategoryFeed { index } => {
                 Place::file(format!("{}feed.xml", site.categories[index].url))
@@ -358,11 +351,11 @@ impl<'a> Pages<'a> {
 
     /// The file a job writes, relative to the output folder; `None` for the sitemaps.
     pub(crate) fn job_file(&self, job: Job) -> Option<String> {
-        self.place(job).file_name()
+        self.place(job).path.map(|(_, file)| file)
     }
 
     /// Every job of the site.
-    pub fn jobs(&self) -> Vec<Job> {
+    pub(crate) fn jobs(&self) -> Vec<Job> {
         let site = self.site;
         let pages = |len: usize| 1..=self.paging().count(len);
         let mut jobs: Vec<Job> = site.articles.iter().map(|a| Job::Article(a.id)).collect();
@@ -400,14 +393,13 @@ impl<'a> Pages<'a> {
         let Some(template) = place.template else {
             return self.write_data(job, &place, sink);
         };
-        let path = place.path.as_deref().expect("every page has a path");
-        let file = place.file_name().expect("every page has a file");
+        let (path, file) = place.path.as_ref().expect("every page has a path");
         let base = &self.site.config.base_url;
         let mut context = Context::new();
         let article = self.page_context(job, &mut context)?;
         context.insert("canonical", &base.absolute_str(path));
         context.insert("current_url", &base.link_str(path));
-        self.write_template(&mut context, template, Path::new(&file), article, sink)
+        self.write_template(&mut context, template, Path::new(file), article, sink)
     }
 
     /// Puts what the page of `job` shows in `context`; returns the article it is about.
@@ -529,22 +521,23 @@ impl<'a> Pages<'a> {
     fn write_data(&self, job: Job, place: &Place, sink: Sink<'_>) -> Result<usize> {
         let site = self.site;
         let published = || site.articles.iter().filter(|a| !a.doc.draft);
-        let text = match job {
-            Job::Sitemaps => {
+        let (path, file) = match &place.path {
+            Some((path, file)) => (path.as_str(), file),
+            None => {
                 let files = sitemaps::render_sitemaps(site, &self.sitemap_entries());
                 for (name, xml) in &files {
                     sink(Path::new(name), xml.as_bytes())?;
                 }
                 return Ok(files.len());
             }
+        };
+        let text = match job {
             Job::SiteFeed => {
-                let path = place.path.as_deref().expect("a feed has a path");
                 feeds::render_feed(site, &site.config.title, path, &UrlPath::root(), published())
             }
             Job::CategoryFeed { index } => {
                 let category = &site.categories[index];
                 let title = format!("{} | {}", category.name, site.config.title);
-                let path = place.path.as_deref().expect("a feed has a path");
                 let articles =
                     category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
                 feeds::render_feed(site, &title, path, &category.url, articles)
@@ -552,10 +545,9 @@ impl<'a> Pages<'a> {
             Job::NewsSitemap => sitemaps::render_news_sitemap(site),
             Job::Robots => sitemaps::render_robots(site),
             Job::SearchIndex => search::render_search_index(site),
-            _ => unreachable!("{job:?} renders a template"),
+            _ => unreachable!("{job:?} renders a template or several files"),
         };
-        let file = place.file_name().expect("a data file has a path");
-        sink(Path::new(&file), text.as_bytes()).map(|()| 1)
+        sink(Path::new(file), text.as_bytes()).map(|()| 1)
     }
 
     /// Puts `listing` in the context; returns the articles the page shows.
@@ -613,7 +605,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The pages of the archive's years.
-    pub fn archive_year_jobs(&self) -> impl Iterator<Item = Job> + use<> {
+    pub(crate) fn archive_year_jobs(&self) -> impl Iterator<Item = Job> + use<> {
         (0..self.years().len()).map(|index| Job::ArchiveYear { index })
     }
 
@@ -683,7 +675,7 @@ impl<'a> Pages<'a> {
         }
         for job in [Job::TagsIndex, Job::ArchiveIndex] {
             entries.push(sitemaps::Entry {
-                path: self.place(job).path.expect("a page has a path"),
+                path: self.place(job).path.expect("a page has a path").0,
                 lastmod: lastmod(&all),
             });
         }
@@ -742,7 +734,7 @@ impl<'a> Pages<'a> {
 /// What the search box suggests typing: the site's two most used tags (ties in the order of
 /// `Site::tags`, by slug), as a reader would type them. Issue 23: the default theme's
 /// placeholder named the demo's topics on every site.
-pub fn search_examples(site: &Site) -> Vec<String> {
+pub(crate) fn search_examples(site: &Site) -> Vec<String> {
     let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
     tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
     tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()

@@ -13,7 +13,7 @@ use crate::url::UrlPath;
 /// The jobs to run after an edit: the pages whose content changed, and the site-wide
 /// files (feeds, sitemaps, indexes) that are cheap to write again. `changed` holds the
 /// documents read again for this edit (their addresses: unchanged ones are shared).
-pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -> Vec<Job> {
+pub(crate) fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -> Vec<Job> {
     let (old_site, new_site) = (old.site(), new.site());
     let old_ids: HashMap<&UrlPath, ArticleId> =
         old_site.articles.iter().map(|a| (&a.url, a.id)).collect();
@@ -134,7 +134,7 @@ fn related_topics(site: &Site, index: usize) -> Vec<(&str, usize)> {
 }
 
 /// Every file the pages of `pages` write, without rendering them; with `extra` (assets).
-pub fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
+pub(crate) fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
     let mut files = std::collections::HashSet::new();
     for job in pages.jobs() {
         if let Some(path) = pages.job_file(job) {

@@ -14,7 +14,7 @@ use notify::RecursiveMode;
 
 use crate::error::{Error, Result, display_path};
 use crate::pipeline::{BuildOptions, Changes, Session, UpdateReport};
-pub use watch::Watched;
+pub(crate) use watch::Watched;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
@@ -48,7 +48,7 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 /// How many ports past the asked one are tried.
 const PORT_TRIES: u16 = 50;
 
-pub fn run(args: &ServeArgs) -> Result<()> {
+pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     if !args.bind.is_loopback() {
         eprintln!(
             "warning: listening on {}: anyone who can reach this machine can read the preview",
