@@ -384,7 +384,6 @@ fn describe(
     )
 }
 
-/// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`.
 /// libyaml scanner messages that carry no "while ..." context.
 fn is_scanner_error(message: &str) -> bool {
     [
@@ -508,6 +507,7 @@ fn ends_single_quoted_early(line: &str, column: usize) -> bool {
     false
 }
 
+/// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`: splits it off.
 fn split_field_path(reason: &str) -> (&str, &str) {
     match reason.split_once(": ") {
         Some((head, tail))

@@ -332,7 +332,9 @@ impl<'a> Pages<'a> {
             Job::ArchiveYear { index } => Place::page("archive.html", self.year_url(index)),
             Job::TagsIndex => Place::page("tags.html", UrlPath::fixed(&["tags"])),
             Job::Search => Place::page("search.html", UrlPath::fixed(&["search"])),
-            Job::NotFound => Place { template: Some("404.html"), ..Place::file("/404.html".into()) },
+            Job::NotFound => {
+                Place { template: Some("404.html"), ..Place::file("/404.html".into()) }
+            }
             Job::SiteFeed => Place::file("/feed.xml".into()),
             Job::CategoryFeed { index } => {
                 Place::file(format!("{}feed.xml", site.categories[index].url))

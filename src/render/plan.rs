@@ -133,7 +133,8 @@ fn related_topics(site: &Site, index: usize) -> Vec<(&str, usize)> {
     site.tags[index].related.iter().map(|&(t, n)| (site.tag(t).slug.as_str(), n)).collect()
 }
 
-/// Every file the pages of `pages` write, without rendering them; with `extra` (assets).
+/// Every file the jobs of `pages` write, found without rendering them: all but the
+/// sitemaps (their number depends on what is rendered) and the theme's assets.
 pub(crate) fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
     let mut files = std::collections::HashSet::new();
     for job in pages.jobs() {
