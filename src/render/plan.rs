@@ -144,3 +144,6 @@ pub(crate) fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String>
     }
     files
 }
+
+#[cfg(test)]
+mod tests;
