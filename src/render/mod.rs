@@ -41,9 +41,6 @@ pub(crate) const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
-/// The search index's site path: written there, and given to `search.html`.
-const SEARCH_INDEX: &str = "/search/index.json";
-
 /// Articles shown per category block on the front page.
 const HOME_BLOCK_SIZE: usize = 4;
 
@@ -135,6 +132,28 @@ impl Place {
     fn page(template: &'static str, url: UrlPath) -> Place {
         let file = crate::error::display_path(&url.index_file());
         Place { template: Some(template), path: Some((url.as_str().to_owned(), file)) }
+    }
+
+    /// The place of a page or file every site has, at the same path whatever the site.
+    pub(crate) fn fixed(job: Job) -> Option<Place> {
+        Some(match job {
+            Job::ArchiveIndex => Place::page("archive.html", UrlPath::fixed(&["archive"])),
+            Job::TagsIndex => Place::page("tags.html", UrlPath::fixed(&["tags"])),
+            Job::Search => Place::page("search.html", UrlPath::fixed(&["search"])),
+            Job::NotFound => {
+                Place { template: Some("404.html"), ..Place::file("/404.html".into()) }
+            }
+            Job::SiteFeed => Place::file("/feed.xml".into()),
+            Job::NewsSitemap => Place::file("/news-sitemap.xml".into()),
+            Job::Robots => Place::file("/robots.txt".into()),
+            Job::SearchIndex => Place::file("/search/index.json".into()),
+            _ => return None,
+        })
+    }
+
+    /// The site path of a page or file every site has: `/tags/`, `/feed.xml`.
+    pub(crate) fn fixed_path(job: Job) -> String {
+        Place::fixed(job).and_then(|p| p.path).expect("a page or file every site has").0
     }
 
     /// A file at the site path `path` (which starts with `/`).
@@ -328,21 +347,17 @@ impl<'a> Pages<'a> {
             Job::ArchiveMonth { index, page } => {
                 Place::page("archive_month.html", self.months[index].url.page(page))
             }
-            Job::ArchiveIndex => Place::page("archive.html", UrlPath::fixed(&["archive"])),
             Job::ArchiveYear { index } => Place::page("archive.html", self.year_url(index)),
-            Job::TagsIndex => Place::page("tags.html", UrlPath::fixed(&["tags"])),
-            Job::Search => Place::page("search.html", UrlPath::fixed(&["search"])),
-            Job::NotFound => {
-                Place { template: Some("404.html"), ..Place::file("/404.html".into()) }
-            }
-            Job::SiteFeed => Place::file("/feed.xml".into()),
-            Job::CategoryFeed { index } => {
-                Place::file(format!("{}feed.xml", site.categories[index].url))
-            }
+            Job::CategoryFeed { index } => Place::file(category_feed_path(&site.categories[index])),
             Job::Sitemaps => Place { template: None, path: None },
-            Job::NewsSitemap => Place::file("/news-sitemap.xml".into()),
-            Job::Robots => Place::file("/robots.txt".into()),
-            Job::SearchIndex => Place::file(SEARCH_INDEX.into()),
+            Job::ArchiveIndex
+            | Job::TagsIndex
+            | Job::Search
+            | Job::NotFound
+            | Job::SiteFeed
+            | Job::NewsSitemap
+            | Job::Robots
+            | Job::SearchIndex => Place::fixed(job).expect("a page or file every site has"),
         }
     }
 
@@ -505,7 +520,10 @@ impl<'a> Pages<'a> {
                 context.insert("tags", &tags);
             }
             Job::Search => {
-                context.insert("search_index_url", &base.link_str(SEARCH_INDEX));
+                context.insert(
+                    "search_index_url",
+                    &base.link_str(&Place::fixed_path(Job::SearchIndex)),
+                );
                 context.insert("search_examples", &search_examples(site));
             }
             Job::NotFound => {}
@@ -603,7 +621,7 @@ impl<'a> Pages<'a> {
 
     /// `/archive/2026/`: the page of the `index`th year of the archive, newest first.
     fn year_url(&self, index: usize) -> UrlPath {
-        UrlPath::fixed(&["archive", &self.years()[index].to_string()])
+        year_url(self.years()[index])
     }
 
     /// The pages of the archive's years.
@@ -635,7 +653,7 @@ impl<'a> Pages<'a> {
                 }
                 _ => years.push(ArchiveYear {
                     year: month.year,
-                    url: base.link(&UrlPath::fixed(&["archive", &month.year.to_string()])),
+                    url: base.link(&year_url(month.year)),
                     count: link.count,
                     months: vec![link],
                 }),
@@ -676,10 +694,7 @@ impl<'a> Pages<'a> {
             listing(&m.url, &m.articles);
         }
         for job in [Job::TagsIndex, Job::ArchiveIndex] {
-            entries.push(sitemaps::Entry {
-                path: self.place(job).path.expect("a page has a path").0,
-                lastmod: lastmod(&all),
-            });
+            entries.push(sitemaps::Entry { path: Place::fixed_path(job), lastmod: lastmod(&all) });
         }
         for (index, year) in self.years().into_iter().enumerate() {
             let ids: Vec<ArticleId> = self
@@ -745,6 +760,16 @@ pub(crate) fn search_examples(site: &Site) -> Vec<String> {
 fn changed(site: &Site, id: ArticleId) -> Date {
     let doc = &site.article(id).doc;
     doc.modified()
+}
+
+/// `/economy/feed.xml`: where a category's feed goes.
+pub(crate) fn category_feed_path(category: &crate::site::Category) -> String {
+    format!("{}feed.xml", category.url)
+}
+
+/// `/archive/2026/`
+fn year_url(year: i16) -> UrlPath {
+    UrlPath::fixed(&["archive", &year.to_string()])
 }
 
 fn month_name(month: i8) -> &'static str {

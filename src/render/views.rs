@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::{Job, Place};
 use crate::site::{Article, ArticleId, Author, Category, Site, Tag};
 use crate::url::UrlPath;
 
@@ -206,11 +207,11 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
         base_url: base.as_str(),
         base_path: base.path(),
         home_url: base.link(&UrlPath::root()),
-        tags_url: base.link(&UrlPath::fixed(&["tags"])),
-        search_url: base.link(&UrlPath::fixed(&["search"])),
-        archive_url: base.link(&UrlPath::fixed(&["archive"])),
-        feed_url: base.link_str("/feed.xml"),
-        feed_permalink: base.absolute_str("/feed.xml"),
+        tags_url: base.link_str(&Place::fixed_path(Job::TagsIndex)),
+        search_url: base.link_str(&Place::fixed_path(Job::Search)),
+        archive_url: base.link_str(&Place::fixed_path(Job::ArchiveIndex)),
+        feed_url: base.link_str(&Place::fixed_path(Job::SiteFeed)),
+        feed_permalink: base.absolute_str(&Place::fixed_path(Job::SiteFeed)),
         logo: config.logo.as_deref().map(|l| base.asset_link(l)),
         categories: site
             .categories
@@ -219,7 +220,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
                 name: &c.name,
                 slug: c.slug.as_str(),
                 url: base.link(&c.url),
-                feed_url: base.link_str(&format!("{}feed.xml", c.url)),
+                feed_url: base.link_str(&super::category_feed_path(c)),
                 description: c.settings.description.as_deref(),
             })
             .collect(),
