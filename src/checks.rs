@@ -9,14 +9,14 @@ use crate::site::{Article, Site};
 use crate::url::Slug;
 
 /// Longest summary a listing, feed or search result shows well, in characters.
-pub const MAX_SUMMARY_CHARS: usize = 300;
+pub(crate) const MAX_SUMMARY_CHARS: usize = 300;
 
 /// The most problems shown for one file; one more message counts the rest (issue 22).
-pub const MAX_PROBLEMS_PER_FILE: usize = 20;
+pub(crate) const MAX_PROBLEMS_PER_FILE: usize = 20;
 
 /// What the build produced, as far as the checks need it.
 #[derive(Debug, Default)]
-pub struct Outputs {
+pub(crate) struct Outputs {
     /// Every file written, relative to the output folder, with `/` separators.
     pub files: HashSet<String>,
     /// The `id`s of the pages that links point into (`#anchor`), by file.
@@ -31,25 +31,25 @@ pub struct Outputs {
 }
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
-pub fn anchored_pages(site: &Site) -> HashSet<String> {
+pub(crate) fn anchored_pages(site: &Site) -> HashSet<String> {
     site.articles.iter().flat_map(anchors_of).collect()
 }
 
 /// The pages `article` links into with a `#fragment`, as output files.
-pub fn anchors_of(article: &Article) -> Vec<String> {
+pub(crate) fn anchors_of(article: &Article) -> Vec<String> {
     links_of(article).anchored
 }
 
 /// The files of the site an article links to, as output paths.
 #[derive(Debug, Clone, Default)]
-pub struct LinkFiles {
+pub(crate) struct LinkFiles {
     /// Every file linked, fragments dropped.
     pub all: Vec<String>,
     /// The pages linked with a `#fragment`.
     pub anchored: Vec<String>,
 }
 
-pub fn links_of(article: &Article) -> LinkFiles {
+pub(crate) fn links_of(article: &Article) -> LinkFiles {
     let mut files = LinkFiles::default();
     for target in link_targets(article) {
         let (path, fragment) = target.0.split_once('#').unwrap_or((target.0, ""));
@@ -64,7 +64,7 @@ pub fn links_of(article: &Article) -> LinkFiles {
 }
 
 /// Runs every check; returns errors and warnings, in file order.
-pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
+pub(crate) fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut found: Vec<Diagnostic> = site
         .articles
@@ -78,21 +78,25 @@ pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
 
 /// The checks of one article (links, anchors, alt text, answers, dates, summary, tags,
 /// category). `site` only names the pages a dead link may have meant.
-pub fn check_article_alone(site: &Site, article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
+pub(crate) fn check_article_alone(
+    site: &Site,
+    article: &Article,
+    outputs: &Outputs,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_article(site, article, outputs, &mut found);
     found
 }
 
 /// The site-wide checks: tags used by one article only, categories written several ways.
-pub fn check_tags_alone(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check_tags_alone(site: &Site) -> Vec<Diagnostic> {
     let mut found = site.category_spellings();
     check_tags(site, &mut found);
     found
 }
 
 /// Puts findings in file order.
-pub fn sort(found: &mut [Diagnostic]) {
+pub(crate) fn sort(found: &mut [Diagnostic]) {
     found.sort_by(|a, b| {
         (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
     });
@@ -101,7 +105,7 @@ pub fn sort(found: &mut [Diagnostic]) {
 /// Keeps the first [`MAX_PROBLEMS_PER_FILE`] findings of each file (`found` is in file
 /// order) and puts one in place of the rest that counts them, at the first of them. It
 /// is an error when any of them is, so `check` fails as it would with all of them shown.
-pub fn cap_per_file(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn cap_per_file(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut kept = Vec::with_capacity(found.len().min(4 * MAX_PROBLEMS_PER_FILE));
     let mut hidden: Option<(Diagnostic, usize, usize)> = None; // first, errors, warnings
     let mut shown = 0;
@@ -523,7 +527,7 @@ fn at_tag(
 }
 
 /// The values of every `id="..."` attribute in an HTML page.
-pub fn collect_ids(html: &[u8]) -> HashSet<String> {
+pub(crate) fn collect_ids(html: &[u8]) -> HashSet<String> {
     let mut ids = HashSet::new();
     let needle = b" id=\"";
     let mut rest = html;

@@ -1,9 +1,9 @@
-//! argv -> command, and the one place that prints errors.
+//! argv -> command -> exit code; `report` prints what went wrong.
 
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
-use crate::error::{Diagnostic, Error};
+use crate::report::report;
 
 /// gazette builds news explainer sites from Markdown articles with YAML front matter.
 #[derive(Debug, Parser)]
@@ -46,20 +46,4 @@ pub fn run(cli: Cli) -> i32 {
             err.exit_code()
         }
     }
-}
-
-/// Whether stderr shows colours: a terminal, and `NO_COLOR` unset.
-pub fn color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-}
-
-/// Prints an error: each problem with its location, source line and hint, then a count.
-pub fn report(err: &Error) {
-    eprint!("{}", err.render(color()));
-}
-
-/// Prints one content problem (usually a warning) the same way.
-pub fn print_diagnostic(diagnostic: &Diagnostic) {
-    eprintln!("{}", diagnostic.render(color()));
 }

@@ -120,7 +120,7 @@ struct RawConfig {
 /// Reads `<root>/site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config> {
     let file = root.join(CONFIG_FILE);
-    let text = match crate::content::read_text(&file, Path::new(CONFIG_FILE)) {
+    let text = match crate::text_file::read_text(&file, Path::new(CONFIG_FILE)) {
         Ok(text) => text,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
@@ -214,10 +214,6 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
 }
 
 impl Config {
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
-    }
-
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }

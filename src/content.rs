@@ -12,10 +12,11 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Location, Result};
+use crate::text_file::{open_regular, read_text_from};
 
 /// What `content/` holds, in sorted order so builds are deterministic.
 #[derive(Debug, Default)]
-pub struct ContentFiles {
+pub(crate) struct ContentFiles {
     /// Markdown articles, relative to the site root (`content/world/talks.md`).
     pub articles: Vec<PathBuf>,
     /// Other files, relative to the site root; copied to the same path under `content/`.
@@ -28,14 +29,14 @@ pub struct ContentFiles {
 }
 
 /// Whether the file at `path` is an article: `.md` in any case, or `.markdown`.
-pub fn is_article(path: &Path) -> bool {
+pub(crate) fn is_article(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// Why a file of `content/` is not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skip {
+pub(crate) enum Skip {
     /// No such file (deleted, or a symlink to nothing).
     Missing,
     /// The path is not a plain path under `content/`, or names a hidden or editor file.
@@ -54,7 +55,7 @@ pub enum Skip {
 
 impl Skip {
     /// The error for a file that was to be read but may not be (or is gone).
-    pub fn into_error(self, rel: &Path) -> Error {
+    pub(crate) fn into_error(self, rel: &Path) -> Error {
         match self.warning(rel) {
             Some(mut d) => {
                 d.severity = crate::error::Severity::Error;
@@ -66,7 +67,7 @@ impl Skip {
     }
 
     /// The warning shown for a file skipped for this reason, if the writer should know.
-    pub fn warning(self, rel: &Path) -> Option<Diagnostic> {
+    pub(crate) fn warning(self, rel: &Path) -> Option<Diagnostic> {
         let at = Location::new(rel, 1);
         let diagnostic = match self {
             Skip::Missing | Skip::NotContent => return None,
@@ -98,7 +99,7 @@ impl Skip {
 
 /// The content folder of a site, resolved once: where its files may really live.
 #[derive(Debug, Clone)]
-pub struct ContentDir {
+pub(crate) struct ContentDir {
     /// The site root's real path.
     real_root: PathBuf,
     /// `content/`'s real path: inside `real_root`, never `real_root` itself.
@@ -108,7 +109,7 @@ pub struct ContentDir {
 impl ContentDir {
     /// Resolves `<root>/content`: `Ok(None)` when there is none (an empty site). A
     /// symlinked `content/` is followed only to a folder inside the site, not hidden.
-    pub fn open(root: &Path) -> Result<Option<ContentDir>> {
+    pub(crate) fn open(root: &Path) -> Result<Option<ContentDir>> {
         let content = root.join("content");
         match fs::symlink_metadata(&content) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -148,7 +149,7 @@ impl ContentDir {
     /// The real path of the file at `rel` (relative to the site root, under `content/`),
     /// when it may be read: a regular file whose real path is inside `content/` and not
     /// in a hidden folder. Symlinks are followed to see where they lead.
-    pub fn resolve(&self, rel: &Path) -> std::result::Result<PathBuf, Skip> {
+    pub(crate) fn resolve(&self, rel: &Path) -> std::result::Result<PathBuf, Skip> {
         let Ok(inner) = rel.strip_prefix("content") else { return Err(Skip::NotContent) };
         if inner.as_os_str().is_empty()
             || !inner.components().all(|c| matches!(c, Component::Normal(_)))
@@ -184,13 +185,13 @@ impl ContentDir {
 impl ContentDir {
     /// Opens the file at `rel` (relative to the site root) through the gate: an error
     /// naming the file when it may not be read.
-    pub fn open_file(&self, rel: &Path) -> Result<fs::File> {
+    pub(crate) fn open_file(&self, rel: &Path) -> Result<fs::File> {
         let real = self.resolve(rel).map_err(|skip| skip.into_error(rel))?;
         open_regular(&real).map_err(|e| Error::io(rel, e))
     }
 
     /// Reads an article as UTF-8 text; `rel` is relative to the site root.
-    pub fn load_article(&self, rel: &Path) -> Result<String> {
+    pub(crate) fn load_article(&self, rel: &Path) -> Result<String> {
         read_text_from(self.open_file(rel)?, rel)
     }
 
@@ -199,7 +200,7 @@ impl ContentDir {
     /// link), is opened where it was seen, without following a symlink put in its
     /// place, and without resolving its path again (a build of 10,000 articles saves
     /// 100,000 system calls). Anything else is resolved as usual.
-    pub fn load_walked_article(&self, rel: &Path) -> Result<String> {
+    pub(crate) fn load_walked_article(&self, rel: &Path) -> Result<String> {
         let seen = rel.strip_prefix("content").map(|inner| self.real.join(inner));
         match seen.map(|path| open_regular(&path)) {
             Ok(Ok(file)) => read_text_from(file, rel),
@@ -212,7 +213,7 @@ impl ContentDir {
     /// `None` for other sites' images and files that cannot be read or measured. The
     /// file goes through the gate: a symlink leaving `content/` or to a device is not
     /// read, and an SVG is read only as far as its root element.
-    pub fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
+    pub(crate) fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
         let rel = site_path.strip_prefix('/')?;
         let rel = rel.split(['?', '#']).next()?;
         let path = Path::new(rel);
@@ -236,36 +237,16 @@ impl ContentDir {
 
 /// The real path of the file at `rel` (relative to `root`, under `content/`), when it
 /// may be read: see [`ContentDir::resolve`]. The one gate every reader of content uses.
-pub fn resolve_content_file(root: &Path, rel: &Path) -> std::result::Result<PathBuf, Skip> {
+pub(crate) fn resolve_content_file(root: &Path, rel: &Path) -> std::result::Result<PathBuf, Skip> {
     match ContentDir::open(root) {
         Ok(Some(dir)) => dir.resolve(rel),
         _ => Err(Skip::Missing),
     }
 }
 
-/// Opens a regular file for reading, refusing anything else. The last component is not
-/// followed if it is a symlink (pass resolved paths), and opening does not block on a
-/// FIFO; the type is checked on the open handle, so a file swapped after a check is
-/// never read in place of the one checked.
-pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use rustix::fs::OFlags;
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
-    }
-    let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    Ok(file)
-}
-
 /// Opens the content file at `rel` (relative to `root`) through the gate: an error
 /// naming the file when it may not be read.
-pub fn open_content_file(root: &Path, rel: &Path) -> Result<fs::File> {
+pub(crate) fn open_content_file(root: &Path, rel: &Path) -> Result<fs::File> {
     match ContentDir::open(root)? {
         Some(dir) => dir.open_file(rel),
         None => Err(Skip::Missing.into_error(rel)),
@@ -273,7 +254,7 @@ pub fn open_content_file(root: &Path, rel: &Path) -> Result<fs::File> {
 }
 
 /// Lists `<root>/content`. A missing folder is an empty site, not an error.
-pub fn walk_content(root: &Path) -> Result<ContentFiles> {
+pub(crate) fn walk_content(root: &Path) -> Result<ContentFiles> {
     let mut files = ContentFiles::default();
     let Some(dir) = ContentDir::open(root)? else { return Ok(files) };
     files.dir = Some(dir.clone());
@@ -337,7 +318,7 @@ const CHECKED_EXTENSIONS: &[&str] = &["svg", "xml", "xsl", "xslt"];
 /// the error that refuses the content file at `rel`, when a browser could run script
 /// from it. HTML pages are refused; SVG and XML files are parsed and refused if they
 /// hold a script, an event handler, `foreignObject` or a `javascript:` URL.
-pub fn check_untrusted_file(root: &Path, rel: &Path) -> Option<Error> {
+pub(crate) fn check_untrusted_file(root: &Path, rel: &Path) -> Option<Error> {
     let extension = rel.extension()?.to_string_lossy().to_ascii_lowercase();
     let hint = "set `markdown.unsafe_html: true` in site.yaml only if every contributor is trusted";
     if PAGE_EXTENSIONS.contains(&extension.as_str()) {
@@ -390,41 +371,13 @@ fn is_hidden(rel: &Path) -> bool {
 }
 
 /// Reads an article as UTF-8 text; `rel` is relative to `root`.
-pub fn load_article(root: &Path, rel: &Path) -> Result<String> {
+pub(crate) fn load_article(root: &Path, rel: &Path) -> Result<String> {
     read_text_from(open_content_file(root, rel)?, rel)
-}
-
-/// Reads the text file at `path`, named `shown` in messages. Bytes that are not UTF-8
-/// are an error pointing at the first of them. Only a regular file is read.
-pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
-    let file = match fs::symlink_metadata(path) {
-        // A symlink (site.yaml, a template) is followed, then checked like any file.
-        Ok(meta) if meta.is_symlink() => path.canonicalize().and_then(|real| open_regular(&real)),
-        _ => open_regular(path),
-    };
-    read_text_from(file.map_err(|e| Error::io(shown, e))?, shown)
-}
-
-fn read_text_from(mut file: fs::File, shown: &Path) -> Result<String> {
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(|e| Error::io(shown, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        Error::content(
-            Diagnostic::error(
-                Location::new(shown, line).with_column(column),
-                "this file is not UTF-8 text",
-            )
-            .with_hint("save it as UTF-8 in your editor"),
-        )
-    })
 }
 
 /// Adds the source line to each diagnostic that has none, reading and indexing each file
 /// once: a file with many messages costs one pass over it, not one per message (issue 22).
-pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
+pub(crate) fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
     use crate::error::{Diagnostic, LineIndex};
     let mut texts: std::collections::HashMap<PathBuf, Option<String>> =
         std::collections::HashMap::new();
@@ -449,7 +402,7 @@ pub fn add_excerpts(root: &Path, diagnostics: &mut [crate::error::Diagnostic]) {
 }
 
 /// Width and height of an image of the site: see [`ContentDir::image_size`].
-pub fn image_size(root: &Path, site_path: &str) -> Option<(u32, u32)> {
+pub(crate) fn image_size(root: &Path, site_path: &str) -> Option<(u32, u32)> {
     ContentDir::open(root).ok()??.image_size(site_path)
 }
 

@@ -64,10 +64,6 @@ impl Date {
         Ok(Date { instant, offset, date_only: false })
     }
 
-    pub fn from_timestamp(instant: Timestamp) -> Date {
-        Date { instant, offset: Offset::UTC, date_only: false }
-    }
-
     pub fn timestamp(&self) -> Timestamp {
         self.instant
     }

@@ -36,7 +36,7 @@ impl fmt::Display for Location {
 }
 
 /// Paths print with `/` on every platform so messages and snapshots agree.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -322,7 +322,7 @@ pub enum Error {
     Many(Vec<Error>),
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

@@ -54,12 +54,12 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
     let theme_dir = config.theme_dir();
     if theme_dir.is_dir() {
         for (name, path) in walk_files(&theme_dir.join("templates"))? {
-            let text = crate::content::read_text(&path, &relative(config, &path))?;
+            let text = crate::text_file::read_text(&path, &relative(config, &path))?;
             templates.insert(name, (display_path(&relative(config, &path)), text));
         }
         for (name, path) in walk_files(&theme_dir.join("static"))? {
             // Only a regular file is read (issue 22): never a FIFO or device.
-            let bytes = crate::content::open_regular(&path)
+            let bytes = crate::text_file::open_regular(&path)
                 .and_then(|mut file| {
                     let mut bytes = Vec::new();
                     std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)

@@ -11,7 +11,7 @@ use crate::error::{Diagnostic, Location};
 ///
 /// `fallback_line` is where errors that serde_yaml cannot place (a missing key, for
 /// instance) point: usually the line that opens the block.
-pub fn from_str<T: DeserializeOwned>(
+pub(crate) fn from_str<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
     fallback_line: usize,
@@ -117,7 +117,7 @@ fn aliases_too_big(text: &str) -> Option<(usize, usize)> {
 }
 
 /// What [`from_str_all`] recovered from a block with errors.
-pub struct Partial<T> {
+pub(crate) struct Partial<T> {
     /// Every problem found, in the order found.
     pub problems: Vec<Diagnostic>,
     /// The block parsed with the faulty top-level keys left out (and required ones stood
@@ -132,7 +132,7 @@ pub struct Partial<T> {
 /// out (line numbers kept) and the block parsed again; a required key that is missing
 /// or blanked out gets the value `stand_in` gives it, or the search stops there.
 /// Syntax errors stop it at once: after one, libyaml cannot say what the rest means.
-pub fn from_str_all<T: DeserializeOwned>(
+pub(crate) fn from_str_all<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
     fallback_line: usize,
@@ -388,7 +388,6 @@ fn describe(
     )
 }
 
-/// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`.
 /// libyaml scanner messages that carry no "while ..." context.
 fn is_scanner_error(message: &str) -> bool {
     [
@@ -512,6 +511,7 @@ fn ends_single_quoted_early(line: &str, column: usize) -> bool {
     false
 }
 
+/// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`: splits it off.
 fn split_field_path(reason: &str) -> (&str, &str) {
     match reason.split_once(": ") {
         Some((head, tail))
@@ -549,7 +549,7 @@ fn quote_list(items: &[&str]) -> String {
 }
 
 /// The known key closest to `key`, if any is close enough to be a likely typo.
-pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
     known
         .iter()
@@ -562,7 +562,7 @@ pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 /// The top-level keys of a block-style YAML mapping: `(key, line, column)`, 1-based.
 ///
 /// Used to point at a key when serde_yaml cannot say where a problem is.
-pub fn top_level_keys(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
+pub(crate) fn top_level_keys(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
     text.lines().enumerate().filter_map(|(i, line)| top_level_key(line).map(|key| (key, i + 1, 1)))
 }
 
@@ -577,20 +577,20 @@ fn top_level_key(line: &str) -> Option<&str> {
 }
 
 /// Where the value of top-level `key` starts: `(line, column)` inside `text`, 1-based.
-pub fn value_position(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn value_position(text: &str, key: &str) -> Option<(usize, usize)> {
     Keys::of(text).value_position(key)
 }
 
 /// The top-level keys of a block-style mapping, found in one pass over its lines: an
 /// article asks where several of its keys are, and each question should not read the
 /// block again.
-pub struct Keys<'a> {
+pub(crate) struct Keys<'a> {
     /// Each key, the 1-based number of its line, and the text from that line on.
     found: Vec<(&'a str, usize, &'a str)>,
 }
 
 impl<'a> Keys<'a> {
-    pub fn of(text: &'a str) -> Keys<'a> {
+    pub(crate) fn of(text: &'a str) -> Keys<'a> {
         let mut found = Vec::new();
         let mut offset = 0;
         for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -604,12 +604,12 @@ impl<'a> Keys<'a> {
     }
 
     /// The 1-based line of `key`, and the lines from it to the end of the block.
-    pub fn block(&self, key: &str) -> Option<(usize, std::str::Lines<'a>)> {
+    pub(crate) fn block(&self, key: &str) -> Option<(usize, std::str::Lines<'a>)> {
         self.found.iter().find(|(k, ..)| *k == key).map(|&(_, line, rest)| (line, rest.lines()))
     }
 
     /// Where the value of `key` starts: `(line, column)`, 1-based.
-    pub fn value_position(&self, key: &str) -> Option<(usize, usize)> {
+    pub(crate) fn value_position(&self, key: &str) -> Option<(usize, usize)> {
         let (line, mut lines) = self.block(key)?;
         let source = lines.next()?;
         let after_colon = source.find(':')? + 1;

@@ -51,7 +51,7 @@ struct JsonReport<'a> {
 
 /// Runs the checks, prints what they found, and returns the exit code: 1 with errors (or
 /// with warnings under `--strict`), 0 otherwise, 2 for usage errors.
-pub fn run(args: &CheckArgs) -> i32 {
+pub(crate) fn run(args: &CheckArgs) -> i32 {
     let options = pipeline::BuildOptions {
         root: args.root.clone(),
         drafts: args.drafts,
@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let (articles, diagnostics, others) = match pipeline::check(&options) {
         Ok(report) => (Some(report.articles), report.problems, Vec::new()),
         Err(err) if err.exit_code() == 2 => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             return 2;
         }
         Err(err) => split(err),
@@ -72,10 +72,10 @@ pub fn run(args: &CheckArgs) -> i32 {
         Format::Text => {
             // Each problem, then a blank line, as compilers print them.
             for other in &others {
-                eprintln!("{}", other.render(crate::cli::color()));
+                eprintln!("{}", other.render(crate::report::color()));
             }
             for diagnostic in &diagnostics {
-                eprintln!("{}\n", diagnostic.render(crate::cli::color()));
+                eprintln!("{}\n", diagnostic.render(crate::report::color()));
             }
             let checked = articles.map_or(String::new(), |n| format!("checked {n} article(s): "));
             eprintln!("{checked}{errors} error(s), {warnings} warning(s)");

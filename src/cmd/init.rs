@@ -17,7 +17,7 @@ pub struct InitArgs {
 
 /// Creates `site.yaml`, `content/` with a sample article, and `.gitignore`; refuses to
 /// touch a folder that already holds a site.
-pub fn run(args: &InitArgs) -> Result<()> {
+pub(crate) fn run(args: &InitArgs) -> Result<()> {
     let dir = &args.dir;
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {

@@ -22,7 +22,7 @@ pub struct NewArgs {
 }
 
 /// Writes `content/<category>/<slug>.md`; refuses to overwrite. Prints the path.
-pub fn run(args: &NewArgs) -> Result<()> {
+pub(crate) fn run(args: &NewArgs) -> Result<()> {
     let config = config::load_config(&args.root)?;
     let title = args.title.trim();
     if title.is_empty() {

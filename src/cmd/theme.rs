@@ -41,7 +41,7 @@ pub struct CopyArgs {
     pub root: PathBuf,
 }
 
-pub fn run(args: &ThemeArgs) -> Result<()> {
+pub(crate) fn run(args: &ThemeArgs) -> Result<()> {
     match &args.action {
         ThemeAction::List(list) => print_list(&config::load_config(&list.root)?),
         ThemeAction::Copy(copy) => run_copy(copy),

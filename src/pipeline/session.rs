@@ -162,14 +162,6 @@ impl Session {
         Ok((session, UpdateReport { written, removed: 0, full: true, warnings, timings, elapsed }))
     }
 
-    pub fn site(&self) -> &Site {
-        &self.site
-    }
-
-    pub fn output(&self) -> &Path {
-        &self.output
-    }
-
     /// Applies changes: re-parses what they touch and re-renders what they change. On any
     /// error the session and the output folder stay as they were.
     pub fn update(&mut self, changes: &Changes) -> Result<UpdateReport> {
@@ -609,10 +601,10 @@ fn template_jobs(pages: &Pages<'_>, templates: &BTreeSet<String>) -> Vec<Job> {
     let all = pages.jobs();
     if templates.iter().all(|t| render::PAGE_TEMPLATES.contains(&t.as_str())) {
         all.into_iter()
-            .filter(|job| render::job_template(*job).is_some_and(|t| templates.contains(t)))
+            .filter(|job| pages.job_template(*job).is_some_and(|t| templates.contains(t)))
             .collect()
     } else {
-        all.into_iter().filter(|job| render::job_template(*job).is_some()).collect()
+        all.into_iter().filter(|job| pages.job_template(*job).is_some()).collect()
     }
 }
 

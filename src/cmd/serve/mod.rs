@@ -14,7 +14,7 @@ use notify::RecursiveMode;
 
 use crate::error::{Error, Result, display_path};
 use crate::pipeline::{BuildOptions, Changes, Session, UpdateReport};
-pub use watch::Watched;
+pub(crate) use watch::Watched;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
@@ -49,7 +49,7 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 /// How many ports past the asked one are tried.
 const PORT_TRIES: u16 = 50;
 
-pub fn run(args: &ServeArgs) -> Result<()> {
+pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     if let Some(output) = &args.output {
         // Once serve wrote its preview, localhost links and all, into this folder.
         return Err(Error::Usage(format!(
@@ -111,7 +111,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             Some(session)
         }
         Err(err) => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             shared.failed(err.render(false));
             None
         }
@@ -218,7 +218,7 @@ fn rebuild(
             shared.built();
         }
         Err(err) => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             shared.failed(err.render(false));
         }
     }
@@ -227,7 +227,7 @@ fn rebuild(
 fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>, timings: bool) {
     // Warnings are shown once, not again after every save.
     let warnings: Vec<String> =
-        report.warnings.iter().map(|w| w.render(crate::cli::color())).collect();
+        report.warnings.iter().map(|w| w.render(crate::report::color())).collect();
     for warning in warnings.iter().filter(|w| !shown.contains(w)) {
         eprintln!("{warning}");
     }

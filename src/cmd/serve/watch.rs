@@ -6,7 +6,7 @@ use crate::pipeline::Changes;
 
 /// Where a site's watched files live.
 #[derive(Debug, Clone)]
-pub struct Watched {
+pub(crate) struct Watched {
     /// The site folder, as the watcher reports paths (canonical).
     pub root: PathBuf,
     /// `themes/<name>` of the configured theme.
@@ -14,7 +14,7 @@ pub struct Watched {
 }
 
 impl Watched {
-    pub fn new(root: &Path, theme_name: &str) -> Watched {
+    pub(crate) fn new(root: &Path, theme_name: &str) -> Watched {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
         let theme = root.join("themes").join(theme_name);
         Watched { root, theme }
@@ -23,7 +23,7 @@ impl Watched {
     /// Sorts the paths a watcher reported into the changes a rebuild understands.
     /// Anything it cannot place safely (a folder appearing or moving under `content/`)
     /// asks for a full rebuild, like `site.yaml` does.
-    pub fn classify<'a>(&self, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
+    pub(crate) fn classify<'a>(&self, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
         let mut changes = Changes::default();
         let content = self.root.join("content");
         for path in paths {
