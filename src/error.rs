@@ -207,8 +207,13 @@ pub enum Error {
         /// What to do about it, such as how to print a field only some articles set.
         hint: Option<String>,
     },
-    /// The command line asks for something gazette refuses to do.
+    /// The command line is wrong: an option or value gazette does not take, or no site
+    /// where `--root` points. The only error that exits with 2.
     Usage(String),
+    /// The command line is fine, but the site folder or the machine stands in the way: a
+    /// theme folder missing, a file that would be overwritten, a port or a watcher that
+    /// cannot be had.
+    Failed(String),
     /// A folder gazette would fill or replace may hold something it did not write: the
     /// message says why, the help what to do instead.
     Refused { message: String, help: String },
@@ -251,7 +256,7 @@ impl Error {
     }
 
     /// Process exit code: 2 for usage errors (the command line itself is wrong), 1 for
-    /// everything else, a refused folder included.
+    /// everything else: a refused folder, a missing theme, a watcher that cannot start.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
@@ -300,7 +305,9 @@ impl fmt::Display for Error {
                     ),
                 }
             }
-            Error::Usage(message) | Error::Refused { message, .. } => f.write_str(message),
+            Error::Usage(message) | Error::Failed(message) | Error::Refused { message, .. } => {
+                f.write_str(message)
+            }
             Error::Many(errors) => write!(f, "{} problems found", errors.len()),
         }
     }

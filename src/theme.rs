@@ -62,7 +62,7 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
             statics.insert(name, Cow::Owned(bytes));
         }
     } else if config.theme != "default" {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "the theme `{}` named in site.yaml has no folder `themes/{}/`",
             config.theme, config.theme
         )));
