@@ -1,15 +1,12 @@
 //! Content checks run on the assembled site and its rendered pages: links and anchors
 //! that lead nowhere, images without alt text, empty answers, dates out of order,
-//! overlong summaries; and, as warnings, untagged articles and one-off tags.
+//! and, as warnings, overlong summaries, untagged articles and one-off tags.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Diagnostic, Location, display_path};
 use crate::site::{Article, Site};
 use crate::url::Slug;
-
-/// Longest summary a listing, feed or search result shows well, in characters.
-pub const MAX_SUMMARY_CHARS: usize = 300;
 
 /// What the build produced, as far as the checks need it.
 #[derive(Debug, Default)]
@@ -279,15 +276,17 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             .with_hint("an update comes after publication: check both dates"),
         );
     }
+    // An editorial preference, so a warning (issue 21): `check --strict` makes it fatal.
+    let most = site.config.check.summary_max_chars;
     let summary_chars = doc.summary.chars().count();
-    if doc.summary_is_explicit && summary_chars > MAX_SUMMARY_CHARS {
+    if doc.summary_is_explicit && summary_chars > most {
         let (line, column) = doc.lines.summary;
         found.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 Location::new(source, line).with_column(column.max(1)),
-                format!("summary is {summary_chars} characters; at most {MAX_SUMMARY_CHARS} read well in listings"),
+                format!("summary is {summary_chars} characters; at most {most} read well in listings"),
             )
-            .with_hint("keep it to one or two sentences"),
+            .with_hint("keep it to one or two sentences (the limit is `check.summary_max_chars` in site.yaml)"),
         );
     }
     if article.tags.is_empty() && !outputs.broken.contains(source) {
