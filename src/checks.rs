@@ -500,3 +500,6 @@ fn short(target: &str) -> String {
         None => target.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests;
