@@ -1,15 +1,12 @@
 //! Content checks run on the assembled site and its rendered pages: links and anchors
 //! that lead nowhere, images without alt text, empty answers, dates out of order,
-//! overlong summaries; and, as warnings, untagged articles and one-off tags.
+//! and, as warnings, overlong summaries, untagged articles and one-off tags.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Diagnostic, Location, Severity, display_path};
 use crate::site::{Article, Site};
 use crate::url::Slug;
-
-/// Longest summary a listing, feed or search result shows well, in characters.
-pub(crate) const MAX_SUMMARY_CHARS: usize = 300;
 
 /// The most problems shown for one file; one more message counts the rest (issue 22).
 pub(crate) const MAX_PROBLEMS_PER_FILE: usize = 20;
@@ -148,10 +145,11 @@ fn more_problems(first: Diagnostic, errors: usize, warnings: usize) -> Diagnosti
     } else {
         Diagnostic::warning(first.at, message)
     };
-    let d = d.with_hint(format!(
+    let mut d = d.with_hint(format!(
         "only the first {MAX_PROBLEMS_PER_FILE} problems of a file are shown: fix them and check again to see the rest"
     ));
-    Diagnostic { width: first.width, ..d }
+    d.width = first.width;
+    d
 }
 
 /// A link an article makes: the URL as written, its line and column, and its width. The
@@ -326,15 +324,17 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             .with_hint("an update comes after publication: check both dates"),
         );
     }
+    // An editorial preference, so a warning (issue 21): `check --strict` makes it fatal.
+    let most = site.config.check.summary_max_chars;
     let summary_chars = doc.summary.chars().count();
-    if doc.summary_is_explicit && summary_chars > MAX_SUMMARY_CHARS {
+    if doc.summary_is_explicit && summary_chars > most {
         let (line, column) = doc.lines.summary;
         found.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 Location::new(source, line).with_column(column.max(1)),
-                format!("summary is {summary_chars} characters; at most {MAX_SUMMARY_CHARS} read well in listings"),
+                format!("summary is {summary_chars} characters; at most {most} read well in listings"),
             )
-            .with_hint("keep it to one or two sentences"),
+            .with_hint("keep it to one or two sentences (the limit is `check.summary_max_chars` in site.yaml)"),
         );
     }
     if article.tags.is_empty() && !outputs.broken.contains(source) {
@@ -550,49 +550,4 @@ fn short(target: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn problem(path: &str, line: usize, error: bool) -> Diagnostic {
-        let at = Location::new(path, line).with_column(3);
-        if error { Diagnostic::error(at, "bad") } else { Diagnostic::warning(at, "meh") }
-    }
-
-    #[test]
-    fn each_file_shows_its_first_problems_and_counts_the_rest() {
-        let mut found: Vec<Diagnostic> = (1..=25).map(|i| problem("a.md", i, i % 5 != 0)).collect();
-        found.extend((1..=3).map(|i| problem("b.md", i, true)));
-        let kept = cap_per_file(found);
-        assert_eq!(kept.len(), MAX_PROBLEMS_PER_FILE + 1 + 3);
-        let more = &kept[MAX_PROBLEMS_PER_FILE];
-        // Lines 21 to 25 are hidden: 25 is a warning, the others errors.
-        assert_eq!(
-            more.to_string(),
-            "a.md:21:3: 5 more problem(s) in this file not shown (4 error(s), 1 warning(s)), the first one here"
-        );
-        assert_eq!(more.severity, Severity::Error);
-        assert_eq!(
-            more.hint.as_deref(),
-            Some(
-                "only the first 20 problems of a file are shown: fix them and check again to see the rest"
-            )
-        );
-        assert!(kept[MAX_PROBLEMS_PER_FILE + 1..].iter().all(|d| d.at.path.ends_with("b.md")));
-    }
-
-    #[test]
-    fn hidden_warnings_alone_stay_a_warning() {
-        let found: Vec<Diagnostic> = (1..=30).map(|i| problem("a.md", i, i <= 20)).collect();
-        let kept = cap_per_file(found);
-        assert_eq!(kept.len(), MAX_PROBLEMS_PER_FILE + 1);
-        assert_eq!(kept[20].severity, Severity::Warning);
-        assert!(
-            kept[20].message.starts_with(
-                "10 more problem(s) in this file not shown (0 error(s), 10 warning(s))"
-            )
-        );
-        // A file with no more than the cap is left alone.
-        let found: Vec<Diagnostic> = (1..=20).map(|i| problem("a.md", i, true)).collect();
-        assert_eq!(cap_per_file(found.clone()), found);
-    }
-}
+mod tests;

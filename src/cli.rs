@@ -5,9 +5,25 @@ use clap::{Parser, Subcommand};
 use crate::cmd;
 use crate::report::report;
 
+/// What each exit status means, for `--help` (README.md says the same).
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success (for `check`: no errors, and no warnings under --strict)
+  1  a problem in the site: content, templates, theme, a file that cannot be read or
+     written, a refused output folder; or the machine: no free port, no file watcher
+  2  the command line is wrong: an unknown command or option, a bad value, or no
+     site.yaml in the folder --root names";
+
 /// gazette builds news explainer sites from Markdown articles with YAML front matter.
 #[derive(Debug, Parser)]
-#[command(name = "gazette", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "gazette",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = EXIT_STATUS
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

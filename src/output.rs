@@ -168,13 +168,13 @@ fn inside(output: &Path, rel: &Path) -> Result<PathBuf> {
     // Every path is made from slugs or the site's own file names; this is the last line
     // of defence against one that would leave the output folder.
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "refusing to write `{}`: not a plain relative path",
             display_path(rel)
         )));
     }
     if let Some(kind) = Owned::ALL.into_iter().find(|k| rel == Path::new(k.marker())) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "refusing to write `{}`: gazette's marker of its {} has that name",
             display_path(rel),
             kind.what()

@@ -32,7 +32,7 @@ pub struct BuildArgs {
 }
 
 fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
-    crate::date::Date::parse(text).map(|d| d.timestamp())
+    crate::date::Date::parse(text).map(|d| d.timestamp()).map_err(|e| e.to_string())
 }
 
 impl BuildArgs {

@@ -89,9 +89,9 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
                         Error::Template { articles, other_pages: 0, .. } if articles.len() == 1 => {
                             (display_path(&articles[0]), None, None)
                         }
-                        Error::Template { template, .. } => {
-                            let (line, column) = template_position(&message).unzip();
-                            (template.clone(), line, column)
+                        Error::Template { template, at, .. } => {
+                            let line = at.as_ref().map(|at| at.line);
+                            (template.clone(), line, at.as_ref().and_then(|at| at.column))
                         }
                         Error::Io { path, .. } => (display_path(path), None, None),
                         _ => (String::new(), None, None),
@@ -115,16 +115,6 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
         }
     }
     i32::from(errors > 0 || (args.strict && warnings > 0))
-}
-
-/// The line and column of Tera's `--> name:line:column` pointer, if its report has one.
-fn template_position(report: &str) -> Option<(usize, usize)> {
-    let (_, rest) = report.split_once("--> ")?;
-    let pointer = rest.lines().next()?;
-    let mut numbers = pointer.rsplitn(3, ':');
-    let column = numbers.next()?.trim().parse().ok()?;
-    let line = numbers.next()?.parse().ok()?;
-    Some((line, column))
 }
 
 fn json_problem(d: &Diagnostic) -> JsonProblem<'_> {

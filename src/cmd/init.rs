@@ -21,7 +21,7 @@ pub(crate) fn run(args: &InitArgs) -> Result<()> {
     let dir = &args.dir;
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Failed(format!(
                 "`{}` already holds `{existing}`: gazette init only creates new sites",
                 display_path(dir)
             )));

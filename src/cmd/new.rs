@@ -37,7 +37,7 @@ pub(crate) fn run(args: &NewArgs) -> Result<()> {
         PathBuf::from("content").join(Slug::new(&category).as_str()).join(format!("{slug}.md"));
     let path = args.root.join(&rel);
     if path.exists() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "`{}` already exists; gazette never overwrites an article (choose another title, or edit that file)",
             display_path(&rel)
         )));

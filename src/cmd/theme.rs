@@ -117,7 +117,7 @@ fn run_copy(args: &CopyArgs) -> Result<()> {
             let copy = site_copy(&config, file);
             // Named files are checked before anything is written: all or nothing.
             if config.root.join(&copy).exists() {
-                return Err(Error::Usage(format!(
+                return Err(Error::Failed(format!(
                     "`{}` already exists; gazette never overwrites a file (delete or rename it to copy the default one again)",
                     display_path(&copy)
                 )));

@@ -90,7 +90,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     let watched = Watched::new(&args.root, &config.theme);
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
-        .map_err(|e| Error::Usage(format!("cannot watch the site for changes: {e}")))?;
+        .map_err(|e| Error::Failed(format!("cannot watch the site for changes: {e}")))?;
     let mut themes_watched = watched.root.join("themes").is_dir();
     for (path, mode) in [
         (watched.root.join("content"), RecursiveMode::Recursive),
@@ -99,7 +99,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     ] {
         if path.exists() {
             debouncer.watch(&path, mode).map_err(|e| {
-                Error::Usage(format!("cannot watch `{}`: {e}", display_path(&path)))
+                Error::Failed(format!("cannot watch `{}`: {e}", display_path(&path)))
             })?;
         }
     }
@@ -128,7 +128,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::Failed(format!("cannot start the server: {e}")))?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server_shared = shared.clone();
     let server = runtime.spawn(async move {
@@ -261,7 +261,7 @@ fn bind(address: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
             Err(e) => last = Some(e),
         }
     }
-    Err(Error::Usage(format!(
+    Err(Error::Failed(format!(
         "no free port between {port} and {}: {}",
         port.saturating_add(PORT_TRIES - 1),
         last.map_or_else(String::new, |e| e.to_string())
