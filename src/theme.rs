@@ -166,7 +166,7 @@ fn template_error(origins: &BTreeMap<String, String>, source: tera::Error) -> Er
 }
 
 /// Where Tera's report points, in the template file `origin`. Tera counts columns from 0;
-/// a [`Location`] counts them from 1, as Tera's own `--> name:line:column` does.
+/// a `Location` counts them from 1, as Tera's own `--> name:line:column` does.
 pub fn report_location(origin: &str, report: &tera::ReportError) -> Location {
     let span = report.span();
     Location::new(origin, span.start_line).with_column(span.start_col + 1)

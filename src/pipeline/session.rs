@@ -85,7 +85,7 @@ pub struct Session {
 
 impl Session {
     /// Builds the whole site into the preview folder (staged, like `build`) and keeps it.
-    /// The preview is `<root>/.gazette/serve` ([`output::preview_dir`]), never the output
+    /// The preview is `<root>/.gazette/serve` (`output::preview_dir`), never the output
     /// folder: its links point at the local server, so it must not be what gets published.
     pub fn start(options: &BuildOptions) -> Result<(Session, UpdateReport)> {
         let start = Instant::now();
