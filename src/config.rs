@@ -33,6 +33,7 @@ pub struct Config {
     pub categories: IndexMap<String, CategorySettings>,
     pub markdown: MarkdownSettings,
     pub feed: FeedSettings,
+    pub check: CheckSettings,
     /// Site-relative path or URL of the publisher logo used in structured data.
     pub logo: Option<String>,
     /// The zone plain dates are read in and pages show dates in (UTC by default).
@@ -111,6 +112,20 @@ impl Default for FeedSettings {
     }
 }
 
+/// Editorial limits that `check` (and `build`) warn about: preferences, not errors.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSettings {
+    /// Longest `summary:` a listing, feed or search result shows well, in characters.
+    pub summary_max_chars: usize,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings { summary_max_chars: 300 }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -137,6 +152,8 @@ struct RawConfig {
     #[serde(default)]
     feed: FeedSettings,
     #[serde(default)]
+    check: CheckSettings,
+    #[serde(default)]
     logo: Option<String>,
     #[serde(default)]
     timezone: Option<String>,
@@ -147,7 +164,7 @@ struct RawConfig {
 /// Reads `<root>/site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config> {
     let file = root.join(CONFIG_FILE);
-    let text = match crate::content::read_text(&file, Path::new(CONFIG_FILE)) {
+    let text = match crate::text_file::read_text(&file, Path::new(CONFIG_FILE)) {
         Ok(text) => text,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
@@ -160,7 +177,7 @@ pub fn load_config(root: &Path) -> Result<Config> {
     let mut config = parse_config(root, &text).map_err(Error::contents)?;
     let file = root.join(AUTHORS_FILE);
     if file.is_file() {
-        let text = crate::content::read_text(&file, Path::new(AUTHORS_FILE))?;
+        let text = crate::text_file::read_text(&file, Path::new(AUTHORS_FILE))?;
         config.authors = Some(parse_authors(&text).map_err(Error::contents)?);
     }
     Ok(config)
@@ -277,6 +294,9 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     if raw.feed.limit == 0 {
         problem("feed", "feed.limit: expected at least 1 entry".into(), None);
     }
+    if raw.check.summary_max_chars == 0 {
+        problem("check", "check.summary_max_chars: expected at least 1 character".into(), None);
+    }
     let timezone_set = raw.timezone.is_some();
     let timezone = match raw.timezone.as_deref().map(str::trim) {
         None => jiff::tz::TimeZone::UTC,
@@ -312,6 +332,7 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         categories: raw.categories,
         markdown: raw.markdown,
         feed: raw.feed,
+        check: raw.check,
         logo: raw.logo,
         timezone,
         timezone_set,
@@ -321,10 +342,6 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
 }
 
 impl Config {
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
-    }
-
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }
@@ -343,7 +360,34 @@ mod tests {
         assert_eq!(c.default_category, "News");
         assert_eq!((c.see_also.inline, c.see_also.related), (3, 5));
         assert!(c.markdown.unsafe_html);
+        assert_eq!(c.check.summary_max_chars, 300);
         assert_eq!(c.base_url.path(), "/x/");
+    }
+
+    #[test]
+    fn the_summary_limit_is_read_checked_and_its_typos_named() {
+        let site = "title: T\nbase_url: https://e.com/\n";
+        let c = parse_config(Path::new("."), &format!("{site}check:\n  summary_max_chars: 120\n"))
+            .unwrap();
+        assert_eq!(c.check.summary_max_chars, 120);
+        let typo = format!("{site}check:\n  summary_max_char: 120\n");
+        let d = parse_config(Path::new("."), &typo).unwrap_err().remove(0);
+        assert_eq!(d.to_string(), "site.yaml:4:3: check: unknown key `summary_max_char`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `summary_max_chars`?"));
+        let d = parse_config(Path::new("."), &format!("{site}chek:\n  summary_max_chars: 1\n"))
+            .unwrap_err()
+            .remove(0);
+        assert_eq!(d.to_string(), "site.yaml:3:1: unknown key `chek`");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("did you mean `check`? (custom data goes under `extra`)")
+        );
+        let zero = format!("{site}check: {{ summary_max_chars: 0 }}\n");
+        let d = parse_config(Path::new("."), &zero).unwrap_err().remove(0);
+        assert_eq!(
+            d.to_string(),
+            "site.yaml:3:8: check.summary_max_chars: expected at least 1 character"
+        );
     }
 
     #[test]
