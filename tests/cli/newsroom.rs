@@ -499,6 +499,16 @@ fn preview_differs_from_a_fresh_build(site: &Site, port: u16) -> Vec<String> {
         .collect()
 }
 
+/// Waits until `ready` holds, asking again while the server rebuilds; fails after
+/// [`crate::support::DEADLINE`] with `what`.
+fn eventually(server: &Server, what: &str, ready: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < crate::support::DEADLINE, "{what}:\n{}", server.output());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn serve_updates_corrections_series_and_redirects_as_a_fresh_build_would() {
     let site = Site::fixture("serve/basic");
@@ -509,29 +519,32 @@ fn serve_updates_corrections_series_and_redirects_as_a_fresh_build_would() {
     let added = "series: Talks\naliases: [/world/old-beta/]\ncorrections:\n  - date: 2026-03-05\n    text: Fixed a date.\n---";
     let edited = beta.replacen("\n---", &format!("\n{added}"), 1);
     site.write("content/world/beta.md", &edited);
-    events.next_build().expect("a rebuild after the save");
-    assert_eq!(server.get("/corrections/").status, 200, "{}", server.output());
+    eventually(&server, "no /corrections/ after the save", || {
+        server.get("/corrections/").status == 200
+    });
     assert_eq!(server.get("/series/talks/").status, 200);
     assert_eq!(server.get("/world/old-beta/").status, 200);
     assert!(server.get("/_redirects").text().contains("/world/old-beta/ /world/beta/ 301"));
     // A second part joins the series: both boxes change.
     let alpha = std::fs::read_to_string(site.path().join("content/world/alpha.md")).unwrap();
     site.write("content/world/alpha.md", &alpha.replacen("\n---", "\nseries: Talks\n---", 1));
-    events.next_build().expect("a rebuild after the second save");
-    let page = Page(scraper::Html::parse_document(&server.get("/world/beta/").text()));
-    assert_eq!(page.select(".series-box li").len(), 2);
+    let parts = || {
+        let page = Page(scraper::Html::parse_document(&server.get("/world/beta/").text()));
+        page.select(".series-box li").len()
+    };
+    eventually(&server, "beta's series box never listed alpha", || parts() == 2);
     // The correction goes: so does the corrections page.
-    site.write(
-        "content/world/beta.md",
-        &edited.replace("corrections:\n  - date: 2026-03-05\n    text: Fixed a date.\n", ""),
-    );
-    events.next_build().expect("a rebuild after the third save");
-    assert_eq!(server.get("/corrections/").status, 404);
+    let uncorrected =
+        edited.replace("corrections:\n  - date: 2026-03-05\n    text: Fixed a date.\n", "");
+    site.write("content/world/beta.md", &uncorrected);
+    eventually(&server, "/corrections/ stayed", || server.get("/corrections/").status == 404);
     // An author profile appears.
     site.write("authors.yaml", "Ann Writer:\n  role: Editor\n  bio: Ann edits.\n");
-    events.next_build().expect("a rebuild after authors.yaml");
-    let author = Page(scraper::Html::parse_document(&server.get("/authors/ann-writer/").text()));
-    assert_eq!(author.texts(".profile-role"), ["Editor"]);
+    let role = || {
+        let html = server.get("/authors/ann-writer/").text();
+        Page(scraper::Html::parse_document(&html)).texts(".profile-role")
+    };
+    eventually(&server, "no profile on the author page", || role() == ["Editor"]);
     let port = server.port;
     assert_eq!(server.interrupt(), Some(0));
     assert_eq!(preview_differs_from_a_fresh_build(&site, port), Vec::<String>::new());
