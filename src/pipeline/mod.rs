@@ -365,7 +365,8 @@ pub fn build_in_memory(
     articles: &[(PathBuf, String)],
     now: jiff::Timestamp,
 ) -> Result<InMemoryBuild> {
-    // A root that does not exist: no theme folder, so the embedded theme is used.
+    // Only named in paths: nothing is read below it (the theme is the embedded one,
+    // and images are not measured), whatever exists there.
     let root = Path::new("/nonexistent/gazette-in-memory");
     let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
     let mut documents = Vec::with_capacity(articles.len());
@@ -378,7 +379,7 @@ pub fn build_in_memory(
         }
     }
     Error::collect(errors)?;
-    let mut theme = theme::load_theme(&config)?;
+    let mut theme = theme::load_embedded_theme(&config)?;
     let (documents, _) = site::publishable(documents, now, false);
     let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
