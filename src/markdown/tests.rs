@@ -1,6 +1,7 @@
 use super::*;
 
-const OPTS: Options<'static> = Options { unsafe_html: true, base_path: "/", image_sizes: None };
+const OPTS: Options<'static> =
+    Options { unsafe_html: true, base_path: "/", image_sizes: None, shortcodes: None };
 
 fn body(text: &str) -> Body {
     render_body(text, 1, &OPTS)
@@ -133,7 +134,8 @@ fn footnotes_are_numbered_by_first_reference_and_listed_at_the_end() {
 
 #[test]
 fn root_relative_links_get_the_base_path() {
-    let opts = Options { unsafe_html: true, base_path: "/news/", image_sizes: None };
+    let opts =
+        Options { unsafe_html: true, base_path: "/news/", image_sizes: None, shortcodes: None };
     let b =
         render_body("[a](/economy/x/) [b](https://e.org/) [c](#top) ![i](/img/x.png)", 1, &opts);
     assert!(
@@ -165,8 +167,11 @@ fn links_know_their_file_line() {
 fn raw_html_is_kept_or_stripped() {
     let text = "<div class=\"x\">hi</div>\n\ntext <b>bold</b> <script>alert(1)</script>\n";
     assert!(body(text).intro_html.to_text().contains("<script>"));
-    let stripped =
-        render_body(text, 1, &Options { unsafe_html: false, base_path: "/", image_sizes: None });
+    let stripped = render_body(
+        text,
+        1,
+        &Options { unsafe_html: false, base_path: "/", image_sizes: None, shortcodes: None },
+    );
     assert!(
         !stripped.intro_html.to_text().contains('<')
             || !stripped.intro_html.to_text().contains("<script>")
