@@ -313,3 +313,84 @@ fn same_html_as_pulldown(n: usize) {
     assert!(got == want, "differs at byte {same}:\n{}\n---\n{}", around(&got), around(&want));
     assert_eq!(b.links.len(), n * 3);
 }
+
+/// Renders every call as `<div data-name="…">` with its body, for the tests below.
+struct Echo;
+
+impl Shortcodes for Echo {
+    fn render(
+        &self,
+        call: &Call,
+        body: Option<&str>,
+        page: &serde_json::Value,
+    ) -> Result<String, Refusal> {
+        if call.name == "broken" {
+            return Err(Refusal {
+                message: "no".into(),
+                hint: None,
+                at: Culprit::Argument("x".into()),
+            });
+        }
+        Ok(format!(
+            "<div data-name=\"{}\" data-page=\"{}\">{}</div>",
+            call.name,
+            page["title"].as_str().unwrap_or(""),
+            body.unwrap_or("")
+        ))
+    }
+}
+
+fn with_shortcodes(text: &str) -> Body {
+    let page = serde_json::json!({ "title": "T" });
+    let options = Options {
+        unsafe_html: false,
+        base_path: "/",
+        image_sizes: None,
+        shortcodes: Some(ShortcodeContext { renderer: &Echo, page: &page }),
+    };
+    render_body(text, 10, &options)
+}
+
+#[test]
+fn shortcode_html_survives_a_site_without_raw_html() {
+    let body =
+        with_shortcodes("<b>raw</b>\n\n{{ box(a=1) }}\n\n{% quote() %}\nIn *it*.\n{% end %}\n");
+    assert_eq!(
+        body.intro_html.to_text(),
+        "<p>raw</p>\n<div data-name=\"box\" data-page=\"T\"></div>\n\
+         <div data-name=\"quote\" data-page=\"T\"><p>In <em>it</em>.</p>\n</div>\n"
+    );
+    assert_eq!(body.shortcodes, ["box", "quote"]);
+    assert!(body.problems.is_empty());
+}
+
+#[test]
+fn lines_after_a_shortcode_keep_their_file_line() {
+    let body = with_shortcodes("{{ box() }}\nSee [a](/a/).\n\n{{ broken(x=1) }}\n");
+    assert_eq!((body.links[0].line, body.links[0].column), (11, 5));
+    assert_eq!((body.problems[0].line, body.problems[0].column), (13, 11));
+    // The call is no summary; the paragraph after it is.
+    assert_eq!(body.first_paragraph.as_deref(), Some("See a."));
+}
+
+#[test]
+fn a_body_heading_is_no_section_and_no_summary() {
+    let body = with_shortcodes("{% box() %}\n## Inside\n\nQuoted.\n{% end %}\n\nFirst.\n");
+    assert!(body.sections.is_empty());
+    assert_eq!(body.first_paragraph.as_deref(), Some("First."));
+}
+
+#[test]
+fn callouts_are_asides_with_a_title() {
+    let html = render_fragment("> [!TIP] Read this\n> Body.\n\n> [!caution]\n> Hot.\n", &OPTS);
+    assert_eq!(
+        html,
+        "<aside class=\"callout callout-tip\">\n<p class=\"callout-title\">Read this</p>\n<p>Body.</p>\n</aside>\n\
+         <aside class=\"callout callout-caution\">\n<p class=\"callout-title\">Caution</p>\n<p>Hot.</p>\n</aside>\n"
+    );
+}
+
+#[test]
+fn without_a_theme_calls_stay_as_written() {
+    assert_eq!(render_fragment("{{ box(a=1) }}\n", &OPTS), "<p>{{ box(a=1) }}</p>\n");
+}
