@@ -128,6 +128,9 @@ pub(crate) fn token_in(text: &str) -> Option<usize> {
     text.trim().strip_prefix(OPEN)?.strip_suffix(CLOSE)?.parse().ok()
 }
 
+/// How deep block shortcodes may nest.
+const MAX_NESTING: usize = 16;
+
 const KINDS: [&str; 5] = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
 
 /// Finds shortcode lines and titled callouts in `text` (the body, which starts on line
@@ -220,6 +223,21 @@ pub(crate) fn prepare(
                 }
             } else if looks_like_call(inner) || is_name(inner.trim()) {
                 match parse_call(trimmed, 2, file_line, column, true) {
+                    // Each level's HTML is copied into the one around it: a bound keeps
+                    // hostile nesting from costing the square of its size (issue 22).
+                    Ok(call) if open.len() >= MAX_NESTING => {
+                        out.problems.push(Problem {
+                            line: file_line,
+                            column,
+                            width: call.width,
+                            message: format!(
+                                "the shortcode `{}` is nested more than {MAX_NESTING} deep",
+                                call.name
+                            ),
+                            hint: Some("close the blocks around it first".to_owned()),
+                        });
+                        Token::Nothing
+                    }
                     Ok(call) => {
                         out.calls.push(call);
                         open.push((out.calls.len() - 1, out.tokens.len()));

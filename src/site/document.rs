@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, LineIndex, Location};
 use crate::front_matter::{self, KeyLines, Parsed, TagName};
 use crate::markdown::{self, Body, ImageSizes, Shortcodes};
 use crate::url::{Slug, UrlPath};
@@ -115,11 +115,15 @@ pub fn render_document(
             .map(|(renderer, page)| markdown::ShortcodeContext { renderer, page }),
     };
     let mut body = markdown::render_body(parsed.body, parsed.body_line, &options);
+    let lines = (!body.problems.is_empty()).then(|| LineIndex::new(parsed.body));
     let problems: Vec<Diagnostic> = std::mem::take(&mut body.problems)
         .into_iter()
         .map(|p| {
             let at = Location::new(source, p.line).with_column(p.column);
-            let diagnostic = Diagnostic::error(at, p.message).with_width(p.width);
+            let mut diagnostic = Diagnostic::error(at, p.message).with_width(p.width);
+            if let Some(lines) = &lines {
+                diagnostic = diagnostic.with_excerpt_in(lines, parsed.body_line, Some(p.width));
+            }
             match p.hint {
                 Some(hint) => diagnostic.with_hint(hint),
                 None => diagnostic,

@@ -358,7 +358,7 @@ checked 2 article(s): 11 error(s), 0 warning(s)
     // `build` fails on the same problems and writes nothing.
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("there is no shortcode `yotube`"));
+    assert!(stderr(&out).contains("10 | {{ yotube(id=\"abc\", title=\"T\") }}\n   |    ^^^^^^\n"));
     assert!(!site.out().exists());
 }
 
