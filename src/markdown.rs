@@ -534,11 +534,14 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 let index = self.lines.get_or_init(|| LineIndex::new(self.text)).position(offset).0;
                 let title = self.prepared.and_then(|p| p.titles.get(&index));
                 let (class, name) = callout_kind(kind);
+                let title = title.map_or(name, String::as_str);
+                // Named by its title, so each callout is a landmark of its own.
+                let id = self.ids.unique(&format!("callout-{}", Slug::new(title)));
                 let mut html = format!(
-                    "<aside class=\"callout callout-{class}\">\n<p class=\"callout-title\">"
+                    "<aside class=\"callout callout-{class}\" aria-labelledby=\"{id}\">\n\
+                     <p class=\"callout-title\" id=\"{id}\">"
                 );
-                escape_html(&mut html, title.map_or(name, String::as_str))
-                    .expect("String writes cannot fail");
+                escape_html(&mut html, title).expect("String writes cannot fail");
                 html.push_str("</p>\n");
                 self.emit(Event::Html(html.into()));
             }

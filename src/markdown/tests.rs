@@ -385,8 +385,10 @@ fn callouts_are_asides_with_a_title() {
     let html = render_fragment("> [!TIP] Read this\n> Body.\n\n> [!caution]\n> Hot.\n", &OPTS);
     assert_eq!(
         html,
-        "<aside class=\"callout callout-tip\">\n<p class=\"callout-title\">Read this</p>\n<p>Body.</p>\n</aside>\n\
-         <aside class=\"callout callout-caution\">\n<p class=\"callout-title\">Caution</p>\n<p>Hot.</p>\n</aside>\n"
+        "<aside class=\"callout callout-tip\" aria-labelledby=\"callout-read-this\">\n\
+         <p class=\"callout-title\" id=\"callout-read-this\">Read this</p>\n<p>Body.</p>\n</aside>\n\
+         <aside class=\"callout callout-caution\" aria-labelledby=\"callout-caution\">\n\
+         <p class=\"callout-title\" id=\"callout-caution\">Caution</p>\n<p>Hot.</p>\n</aside>\n"
     );
 }
 

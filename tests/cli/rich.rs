@@ -28,7 +28,7 @@ fn callouts_of_each_kind_render_as_titled_asides() {
         &article(
             "Lead.\n\n> [!NOTE] What we know\n> Rates **rise**.\n\n> [!TIP]\n> A tip.\n\n\
              > [!IMPORTANT]\n> Key.\n\n> [!WARNING]\n> Careful.\n\n> [!CAUTION]\n> Danger.\n\n\
-             > A plain quote.\n",
+             > [!NOTE]\n> Another note.\n\n> A plain quote.\n",
         ),
     );
     site.build(&[]);
@@ -41,14 +41,29 @@ fn callouts_of_each_kind_render_as_titled_asides() {
             "callout callout-tip",
             "callout callout-important",
             "callout callout-warning",
-            "callout callout-caution"
+            "callout callout-caution",
+            "callout callout-note"
         ]
     );
     assert_eq!(
         page.texts("aside.callout .callout-title"),
-        ["What we know", "Tip", "Important", "Warning", "Caution"]
+        ["What we know", "Tip", "Important", "Warning", "Caution", "Note"]
     );
-    assert_eq!(page.texts("aside.callout-note > p:not(.callout-title)"), ["Rates rise."]);
+    // Each is named by its own title, with ids unique on the page.
+    let ids = page.attrs("aside.callout .callout-title", "id");
+    assert_eq!(page.attrs("aside.callout", "aria-labelledby"), ids);
+    assert_eq!(
+        ids,
+        [
+            "callout-what-we-know",
+            "callout-tip",
+            "callout-important",
+            "callout-warning",
+            "callout-caution",
+            "callout-note"
+        ]
+    );
+    assert_eq!(page.texts("aside.callout-note > p:not(.callout-title)"), ["Rates rise.", "Another note."]);
     assert_eq!(page.texts("aside.callout-note strong"), ["rise"]);
     // A quote without a tag stays a quote.
     assert_eq!(page.texts(".article-body blockquote"), ["A plain quote."]);
