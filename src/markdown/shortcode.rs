@@ -343,7 +343,20 @@ fn parse_call(
 ) -> Result<Call, Problem> {
     let width = text.chars().count();
     let inner = &text[delimiter..text.len() - delimiter];
-    let col = |byte: usize| column + text[..delimiter + byte].chars().count();
+    // Columns are asked for in increasing order (arguments left to right): counting on
+    // from the last one keeps a line of many arguments linear (issue 22).
+    let counted = std::cell::Cell::new((0usize, 0usize));
+    let col = |byte: usize| {
+        let (from, chars) = counted.get();
+        let to = delimiter + byte;
+        let chars = if to >= from {
+            chars + text[from..to].chars().count()
+        } else {
+            text[..to].chars().count()
+        };
+        counted.set((to, chars));
+        column + chars
+    };
     let problem = |at: usize, width: usize, message: String, hint: &str| Problem {
         line,
         column: col(at),

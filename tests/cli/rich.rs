@@ -63,7 +63,10 @@ fn callouts_of_each_kind_render_as_titled_asides() {
             "callout-note"
         ]
     );
-    assert_eq!(page.texts("aside.callout-note > p:not(.callout-title)"), ["Rates rise.", "Another note."]);
+    assert_eq!(
+        page.texts("aside.callout-note > p:not(.callout-title)"),
+        ["Rates rise.", "Another note."]
+    );
     assert_eq!(page.texts("aside.callout-note strong"), ["rise"]);
     // A quote without a tag stays a quote.
     assert_eq!(page.texts(".article-body blockquote"), ["A plain quote."]);
