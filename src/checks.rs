@@ -1,6 +1,6 @@
 //! Content checks run on the assembled site and its rendered pages: links and anchors
 //! that lead nowhere, images without alt text, empty answers, dates out of order,
-//! overlong summaries; and, as warnings, untagged articles and one-off tags.
+//! and, as warnings, overlong summaries, untagged articles and one-off tags.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,15 +8,12 @@ use crate::error::{Diagnostic, Location, Severity, display_path};
 use crate::site::{Article, Site};
 use crate::url::Slug;
 
-/// Longest summary a listing, feed or search result shows well, in characters.
-pub const MAX_SUMMARY_CHARS: usize = 300;
-
 /// The most problems shown for one file; one more message counts the rest (issue 22).
-pub const MAX_PROBLEMS_PER_FILE: usize = 20;
+pub(crate) const MAX_PROBLEMS_PER_FILE: usize = 20;
 
 /// What the build produced, as far as the checks need it.
 #[derive(Debug, Default)]
-pub struct Outputs {
+pub(crate) struct Outputs {
     /// Every file written, relative to the output folder, with `/` separators.
     pub files: HashSet<String>,
     /// The `id`s of the pages that links point into (`#anchor`), by file.
@@ -31,25 +28,25 @@ pub struct Outputs {
 }
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
-pub fn anchored_pages(site: &Site) -> HashSet<String> {
+pub(crate) fn anchored_pages(site: &Site) -> HashSet<String> {
     site.articles.iter().flat_map(anchors_of).collect()
 }
 
 /// The pages `article` links into with a `#fragment`, as output files.
-pub fn anchors_of(article: &Article) -> Vec<String> {
+pub(crate) fn anchors_of(article: &Article) -> Vec<String> {
     links_of(article).anchored
 }
 
 /// The files of the site an article links to, as output paths.
 #[derive(Debug, Clone, Default)]
-pub struct LinkFiles {
+pub(crate) struct LinkFiles {
     /// Every file linked, fragments dropped.
     pub all: Vec<String>,
     /// The pages linked with a `#fragment`.
     pub anchored: Vec<String>,
 }
 
-pub fn links_of(article: &Article) -> LinkFiles {
+pub(crate) fn links_of(article: &Article) -> LinkFiles {
     let mut files = LinkFiles::default();
     for target in link_targets(article) {
         let (path, fragment) = target.0.split_once('#').unwrap_or((target.0, ""));
@@ -64,7 +61,7 @@ pub fn links_of(article: &Article) -> LinkFiles {
 }
 
 /// Runs every check; returns errors and warnings, in file order.
-pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
+pub(crate) fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut found: Vec<Diagnostic> = site
         .articles
@@ -78,21 +75,25 @@ pub fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
 
 /// The checks of one article (links, anchors, alt text, answers, dates, summary, tags,
 /// category). `site` only names the pages a dead link may have meant.
-pub fn check_article_alone(site: &Site, article: &Article, outputs: &Outputs) -> Vec<Diagnostic> {
+pub(crate) fn check_article_alone(
+    site: &Site,
+    article: &Article,
+    outputs: &Outputs,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     check_article(site, article, outputs, &mut found);
     found
 }
 
 /// The site-wide checks: tags used by one article only, categories written several ways.
-pub fn check_tags_alone(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check_tags_alone(site: &Site) -> Vec<Diagnostic> {
     let mut found = site.category_spellings();
     check_tags(site, &mut found);
     found
 }
 
 /// Puts findings in file order.
-pub fn sort(found: &mut [Diagnostic]) {
+pub(crate) fn sort(found: &mut [Diagnostic]) {
     found.sort_by(|a, b| {
         (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
     });
@@ -101,7 +102,7 @@ pub fn sort(found: &mut [Diagnostic]) {
 /// Keeps the first [`MAX_PROBLEMS_PER_FILE`] findings of each file (`found` is in file
 /// order) and puts one in place of the rest that counts them, at the first of them. It
 /// is an error when any of them is, so `check` fails as it would with all of them shown.
-pub fn cap_per_file(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn cap_per_file(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut kept = Vec::with_capacity(found.len().min(4 * MAX_PROBLEMS_PER_FILE));
     let mut hidden: Option<(Diagnostic, usize, usize)> = None; // first, errors, warnings
     let mut shown = 0;
@@ -144,10 +145,11 @@ fn more_problems(first: Diagnostic, errors: usize, warnings: usize) -> Diagnosti
     } else {
         Diagnostic::warning(first.at, message)
     };
-    let d = d.with_hint(format!(
+    let mut d = d.with_hint(format!(
         "only the first {MAX_PROBLEMS_PER_FILE} problems of a file are shown: fix them and check again to see the rest"
     ));
-    Diagnostic { width: first.width, ..d }
+    d.width = first.width;
+    d
 }
 
 /// A link an article makes: the URL as written, its line and column, and its width. The
@@ -322,15 +324,17 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             .with_hint("an update comes after publication: check both dates"),
         );
     }
+    // An editorial preference, so a warning (issue 21): `check --strict` makes it fatal.
+    let most = site.config.check.summary_max_chars;
     let summary_chars = doc.summary.chars().count();
-    if doc.summary_is_explicit && summary_chars > MAX_SUMMARY_CHARS {
+    if doc.summary_is_explicit && summary_chars > most {
         let (line, column) = doc.lines.summary;
         found.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 Location::new(source, line).with_column(column.max(1)),
-                format!("summary is {summary_chars} characters; at most {MAX_SUMMARY_CHARS} read well in listings"),
+                format!("summary is {summary_chars} characters; at most {most} read well in listings"),
             )
-            .with_hint("keep it to one or two sentences"),
+            .with_hint("keep it to one or two sentences (the limit is `check.summary_max_chars` in site.yaml)"),
         );
     }
     if article.tags.is_empty() && !outputs.broken.contains(source) {
@@ -523,7 +527,7 @@ fn at_tag(
 }
 
 /// The values of every `id="..."` attribute in an HTML page.
-pub fn collect_ids(html: &[u8]) -> HashSet<String> {
+pub(crate) fn collect_ids(html: &[u8]) -> HashSet<String> {
     let mut ids = HashSet::new();
     let needle = b" id=\"";
     let mut rest = html;
@@ -546,49 +550,4 @@ fn short(target: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn problem(path: &str, line: usize, error: bool) -> Diagnostic {
-        let at = Location::new(path, line).with_column(3);
-        if error { Diagnostic::error(at, "bad") } else { Diagnostic::warning(at, "meh") }
-    }
-
-    #[test]
-    fn each_file_shows_its_first_problems_and_counts_the_rest() {
-        let mut found: Vec<Diagnostic> = (1..=25).map(|i| problem("a.md", i, i % 5 != 0)).collect();
-        found.extend((1..=3).map(|i| problem("b.md", i, true)));
-        let kept = cap_per_file(found);
-        assert_eq!(kept.len(), MAX_PROBLEMS_PER_FILE + 1 + 3);
-        let more = &kept[MAX_PROBLEMS_PER_FILE];
-        // Lines 21 to 25 are hidden: 25 is a warning, the others errors.
-        assert_eq!(
-            more.to_string(),
-            "a.md:21:3: 5 more problem(s) in this file not shown (4 error(s), 1 warning(s)), the first one here"
-        );
-        assert_eq!(more.severity, Severity::Error);
-        assert_eq!(
-            more.hint.as_deref(),
-            Some(
-                "only the first 20 problems of a file are shown: fix them and check again to see the rest"
-            )
-        );
-        assert!(kept[MAX_PROBLEMS_PER_FILE + 1..].iter().all(|d| d.at.path.ends_with("b.md")));
-    }
-
-    #[test]
-    fn hidden_warnings_alone_stay_a_warning() {
-        let found: Vec<Diagnostic> = (1..=30).map(|i| problem("a.md", i, i <= 20)).collect();
-        let kept = cap_per_file(found);
-        assert_eq!(kept.len(), MAX_PROBLEMS_PER_FILE + 1);
-        assert_eq!(kept[20].severity, Severity::Warning);
-        assert!(
-            kept[20].message.starts_with(
-                "10 more problem(s) in this file not shown (0 error(s), 10 warning(s))"
-            )
-        );
-        // A file with no more than the cap is left alone.
-        let found: Vec<Diagnostic> = (1..=20).map(|i| problem("a.md", i, true)).collect();
-        assert_eq!(cap_per_file(found.clone()), found);
-    }
-}
+mod tests;

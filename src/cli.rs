@@ -1,13 +1,29 @@
-//! argv -> command, and the one place that prints errors.
+//! argv -> command -> exit code; `report` prints what went wrong.
 
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
-use crate::error::{Diagnostic, Error};
+use crate::report::report;
+
+/// What each exit status means, for `--help` (README.md says the same).
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success (for `check`: no errors, and no warnings under --strict)
+  1  a problem in the site: content, templates, theme, a file that cannot be read or
+     written, a refused output folder; or the machine: no free port, no file watcher
+  2  the command line is wrong: an unknown command or option, a bad value, or no
+     site.yaml in the folder --root names";
 
 /// gazette builds news explainer sites from Markdown articles with YAML front matter.
 #[derive(Debug, Parser)]
-#[command(name = "gazette", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "gazette",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = EXIT_STATUS
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -46,20 +62,4 @@ pub fn run(cli: Cli) -> i32 {
             err.exit_code()
         }
     }
-}
-
-/// Whether stderr shows colours: a terminal, and `NO_COLOR` unset.
-pub fn color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-}
-
-/// Prints an error: each problem with its location, source line and hint, then a count.
-pub fn report(err: &Error) {
-    eprint!("{}", err.render(color()));
-}
-
-/// Prints one content problem (usually a warning) the same way.
-pub fn print_diagnostic(diagnostic: &Diagnostic) {
-    eprintln!("{}", diagnostic.render(color()));
 }

@@ -31,6 +31,7 @@ pub struct Config {
     pub categories: IndexMap<String, CategorySettings>,
     pub markdown: MarkdownSettings,
     pub feed: FeedSettings,
+    pub check: CheckSettings,
     /// Site-relative path or URL of the publisher logo used in structured data.
     pub logo: Option<String>,
     pub extra: serde_json::Value,
@@ -86,6 +87,20 @@ impl Default for FeedSettings {
     }
 }
 
+/// Editorial limits that `check` (and `build`) warn about: preferences, not errors.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSettings {
+    /// Longest `summary:` a listing, feed or search result shows well, in characters.
+    pub summary_max_chars: usize,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings { summary_max_chars: 300 }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -112,6 +127,8 @@ struct RawConfig {
     #[serde(default)]
     feed: FeedSettings,
     #[serde(default)]
+    check: CheckSettings,
+    #[serde(default)]
     logo: Option<String>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
@@ -120,7 +137,7 @@ struct RawConfig {
 /// Reads `<root>/site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config> {
     let file = root.join(CONFIG_FILE);
-    let text = match crate::content::read_text(&file, Path::new(CONFIG_FILE)) {
+    let text = match crate::text_file::read_text(&file, Path::new(CONFIG_FILE)) {
         Ok(text) => text,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
@@ -185,6 +202,9 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     if raw.feed.limit == 0 {
         problem("feed", "feed.limit: expected at least 1 entry".into(), None);
     }
+    if raw.check.summary_max_chars == 0 {
+        problem("check", "check.summary_max_chars: expected at least 1 character".into(), None);
+    }
     if !problems.is_empty() {
         problems.sort_by_key(|d| d.at.line);
         return Err(problems);
@@ -208,16 +228,13 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         categories: raw.categories,
         markdown: raw.markdown,
         feed: raw.feed,
+        check: raw.check,
         logo: raw.logo,
         extra,
     })
 }
 
 impl Config {
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
-    }
-
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }
@@ -236,7 +253,34 @@ mod tests {
         assert_eq!(c.default_category, "News");
         assert_eq!((c.see_also.inline, c.see_also.related), (3, 5));
         assert!(c.markdown.unsafe_html);
+        assert_eq!(c.check.summary_max_chars, 300);
         assert_eq!(c.base_url.path(), "/x/");
+    }
+
+    #[test]
+    fn the_summary_limit_is_read_checked_and_its_typos_named() {
+        let site = "title: T\nbase_url: https://e.com/\n";
+        let c = parse_config(Path::new("."), &format!("{site}check:\n  summary_max_chars: 120\n"))
+            .unwrap();
+        assert_eq!(c.check.summary_max_chars, 120);
+        let typo = format!("{site}check:\n  summary_max_char: 120\n");
+        let d = parse_config(Path::new("."), &typo).unwrap_err().remove(0);
+        assert_eq!(d.to_string(), "site.yaml:4:3: check: unknown key `summary_max_char`");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `summary_max_chars`?"));
+        let d = parse_config(Path::new("."), &format!("{site}chek:\n  summary_max_chars: 1\n"))
+            .unwrap_err()
+            .remove(0);
+        assert_eq!(d.to_string(), "site.yaml:3:1: unknown key `chek`");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("did you mean `check`? (custom data goes under `extra`)")
+        );
+        let zero = format!("{site}check: {{ summary_max_chars: 0 }}\n");
+        let d = parse_config(Path::new("."), &zero).unwrap_err().remove(0);
+        assert_eq!(
+            d.to_string(),
+            "site.yaml:3:8: check.summary_max_chars: expected at least 1 character"
+        );
     }
 
     #[test]

@@ -17,12 +17,83 @@ pub struct Date {
     date_only: bool,
 }
 
+/// Why a text is not a date: [`DateError::what`] says what is wrong with it,
+/// [`DateError::help`] what to write instead; `Display` says both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    /// The text as given, trimmed.
+    pub text: String,
+    pub problem: DateProblem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not shaped like `YYYY-MM-DD...` at all.
+    NotADate,
+    /// Shaped like a date, but not one (`2024-02-30`, a bad time).
+    Invalid,
+    /// A real date the calendar arithmetic cannot reach.
+    OutOfRange,
+    /// A time without `Z` or an offset: which instant it names is unknown.
+    NoTimeZone,
+    /// A `[Europe/Paris]` annotation, which gazette does not read.
+    ZoneAnnotation,
+}
+
+/// The shapes a date may take, for messages.
+const EXPECTED: &str = "a date like `2026-01-22` or `2026-01-22T21:30:00Z`";
+
+impl DateError {
+    fn new(text: &str, problem: DateProblem) -> Self {
+        DateError { text: text.to_owned(), problem }
+    }
+
+    /// What is wrong, naming the text: "`22/01/2026` is not a date".
+    pub fn what(&self) -> String {
+        let text = &self.text;
+        match self.problem {
+            DateProblem::NotADate => format!("`{text}` is not a date"),
+            DateProblem::Invalid => format!("`{text}` is not a valid date"),
+            DateProblem::OutOfRange => format!("`{text}` is out of range"),
+            DateProblem::NoTimeZone => format!("`{text}` has a time but no time zone"),
+            DateProblem::ZoneAnnotation => format!("`{text}` has a `[zone]` annotation"),
+        }
+    }
+
+    /// What to write instead, when there is something to say.
+    pub fn help(&self) -> Option<String> {
+        match self.problem {
+            DateProblem::NotADate | DateProblem::Invalid => Some(format!("write {EXPECTED}")),
+            DateProblem::OutOfRange => None,
+            DateProblem::NoTimeZone => {
+                Some("add `Z` for UTC or an offset such as `+02:00`".to_owned())
+            }
+            DateProblem::ZoneAnnotation => Some("write only the offset".to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.what())?;
+        match self.problem {
+            DateProblem::NotADate | DateProblem::Invalid => write!(f, ": expected {EXPECTED}"),
+            _ => match self.help() {
+                Some(help) => write!(f, ": {help}"),
+                None => Ok(()),
+            },
+        }
+    }
+}
+
+impl std::error::Error for DateError {}
+
 impl Date {
     /// Parses `2026-01-22`, `2026-01-22T21:30:00Z` or `2026-01-22T21:30:00+02:00`.
     /// The error says what is expected.
-    pub fn parse(text: &str) -> Result<Date, String> {
+    pub fn parse(text: &str) -> Result<Date, DateError> {
         let text = text.trim();
-        let expected = "expected a date like `2026-01-22` or `2026-01-22T21:30:00Z`";
+        let fail = |problem| DateError::new(text, problem);
         let bytes = text.as_bytes();
         let shape_ok = bytes.len() >= 10
             && bytes[..10]
@@ -30,42 +101,32 @@ impl Date {
                 .enumerate()
                 .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
         if !shape_ok {
-            return Err(format!("`{text}` is not a date: {expected}"));
+            return Err(fail(DateProblem::NotADate));
         }
-        let pieces =
-            Pieces::parse(text).map_err(|_| format!("`{text}` is not a valid date: {expected}"))?;
+        let pieces = Pieces::parse(text).map_err(|_| fail(DateProblem::Invalid))?;
         let date = pieces.date();
         if bytes.len() == 10 {
             let instant = date
                 .to_zoned(TimeZone::UTC)
-                .map_err(|_| format!("`{text}` is out of range"))?
+                .map_err(|_| fail(DateProblem::OutOfRange))?
                 .timestamp();
             return Ok(Date { instant, offset: Offset::UTC, date_only: true });
         }
-        let time =
-            pieces.time().ok_or_else(|| format!("`{text}` is not a valid date: {expected}"))?;
+        let time = pieces.time().ok_or_else(|| fail(DateProblem::Invalid))?;
         let offset = match pieces.offset() {
             Some(PiecesOffset::Zulu) => Offset::UTC,
             Some(PiecesOffset::Numeric(n)) => n.offset(),
-            _ => {
-                return Err(format!(
-                    "`{text}` has a time but no time zone: add `Z` for UTC or an offset such as `+02:00`"
-                ));
-            }
+            _ => return Err(fail(DateProblem::NoTimeZone)),
         };
         if pieces.time_zone_annotation().is_some() {
-            return Err(format!("`{text}` has a `[zone]` annotation: write only the offset"));
+            return Err(fail(DateProblem::ZoneAnnotation));
         }
         let instant = date
             .to_datetime(time)
             .to_zoned(TimeZone::fixed(offset))
-            .map_err(|_| format!("`{text}` is out of range"))?
+            .map_err(|_| fail(DateProblem::OutOfRange))?
             .timestamp();
         Ok(Date { instant, offset, date_only: false })
-    }
-
-    pub fn from_timestamp(instant: Timestamp) -> Date {
-        Date { instant, offset: Offset::UTC, date_only: false }
     }
 
     pub fn timestamp(&self) -> Timestamp {
@@ -154,6 +215,20 @@ mod tests {
             assert!(Date::parse(bad).is_err(), "{bad} should be refused");
         }
         let e = Date::parse("2026-01-22T10:00:00").unwrap_err();
-        assert!(e.contains("no time zone"), "{e}");
+        assert_eq!(e.problem, DateProblem::NoTimeZone);
+        assert_eq!(
+            e.to_string(),
+            "`2026-01-22T10:00:00` has a time but no time zone: add `Z` for UTC or an offset such as `+02:00`"
+        );
+        assert_eq!(Date::parse(" 22/01/2026 ").unwrap_err().problem, DateProblem::NotADate);
+        let e = Date::parse("2024-02-30").unwrap_err();
+        assert_eq!(e.what(), "`2024-02-30` is not a valid date");
+        assert_eq!(
+            e.help().as_deref(),
+            Some("write a date like `2026-01-22` or `2026-01-22T21:30:00Z`")
+        );
+        let e = Date::parse("2026-01-22T10:00:00+01:00[Europe/Paris]").unwrap_err();
+        assert_eq!(e.problem, DateProblem::ZoneAnnotation);
+        assert_eq!(e.help().as_deref(), Some("write only the offset"));
     }
 }

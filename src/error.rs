@@ -36,7 +36,7 @@ impl fmt::Display for Location {
 }
 
 /// Paths print with `/` on every platform so messages and snapshots agree.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -207,13 +207,39 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// What kind of problem a diagnostic is, for code that decides what to do about it:
+/// recovery and reporting match on this, never on the message's text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DiagnosticKind {
+    /// Nothing to know beyond the message.
+    #[default]
+    Other,
+    /// The YAML does not parse (its syntax, or nesting and aliases past gazette's limits):
+    /// nothing after this point of the block can be read.
+    InvalidYaml,
+    /// A mapping lacks a required key. `parent` is the path to the mapping (`faq[0]`),
+    /// empty for the top level of the block.
+    MissingKey { parent: String, key: String },
+    /// A mapping has a key it does not take.
+    UnknownKey { parent: String, key: String },
+    /// A mapping has the same key twice.
+    DuplicateKey { parent: String, key: String },
+    /// A value fits none of the shapes its key takes (`author`: a name or a list of
+    /// names). serde names only the Rust type that has those shapes (`Authors`), not the key.
+    NoMatchingShape { type_name: String },
+}
+
 /// One problem in a content or configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub at: Location,
     pub message: String,
+    /// What kind of problem this is (see [`Diagnostic::kind`]): `None` for
+    /// [`DiagnosticKind::Other`], and boxed, so that every diagnostic stays small.
+    kind: Option<Box<DiagnosticKind>>,
     /// What to do about it, such as `did you mean `title`?`.
-    pub hint: Option<String>,
+    /// A `Box<str>`, not a `String`: with [`Diagnostic::kind`] the diagnostic stays small.
+    pub hint: Option<Box<str>>,
     pub severity: Severity,
     /// The line and the culprit on it, drawn under the message.
     pub excerpt: Option<Box<Excerpt>>,
@@ -227,6 +253,7 @@ impl Diagnostic {
         Diagnostic {
             at,
             message: message.into(),
+            kind: None,
             hint: None,
             severity: Severity::Error,
             excerpt: None,
@@ -238,6 +265,7 @@ impl Diagnostic {
         Diagnostic {
             at,
             message: message.into(),
+            kind: None,
             hint: None,
             severity: Severity::Warning,
             excerpt: None,
@@ -283,8 +311,19 @@ impl Diagnostic {
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
+    }
+
+    pub fn with_kind(mut self, kind: DiagnosticKind) -> Self {
+        self.kind = (kind != DiagnosticKind::Other).then(|| Box::new(kind));
+        self
+    }
+
+    /// What kind of problem this is; [`DiagnosticKind::Other`] unless someone needs to know.
+    pub fn kind(&self) -> &DiagnosticKind {
+        static OTHER: DiagnosticKind = DiagnosticKind::Other;
+        self.kind.as_deref().unwrap_or(&OTHER)
     }
 }
 
@@ -303,6 +342,9 @@ pub enum Error {
     /// A template failed to parse, or to render a page.
     Template {
         template: String,
+        /// Where in the template the error is (`line:column` of Tera's report), when Tera
+        /// says: a template that fails to parse, or an expression that fails to render.
+        at: Option<Box<Location>>,
         /// The articles whose pages failed with this same error, in build order: none when
         /// the template failed to parse or on a page of no article (issue 23: one error
         /// for all of them, not one per article).
@@ -313,8 +355,13 @@ pub enum Error {
         /// What to do about it, such as how to print a field only some articles set.
         hint: Option<String>,
     },
-    /// The command line asks for something gazette refuses to do.
+    /// The command line is wrong: an option or value gazette does not take, or no site
+    /// where `--root` points. The only error that exits with 2.
     Usage(String),
+    /// The command line is fine, but the site folder or the machine stands in the way: a
+    /// theme folder missing, a file that would be overwritten, a port or a watcher that
+    /// cannot be had.
+    Failed(String),
     /// A folder gazette would fill or replace may hold something it did not write: the
     /// message says why, the help what to do instead.
     Refused { message: String, help: String },
@@ -322,7 +369,7 @@ pub enum Error {
     Many(Vec<Error>),
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -357,7 +404,7 @@ impl Error {
     }
 
     /// Process exit code: 2 for usage errors (the command line itself is wrong), 1 for
-    /// everything else, a refused folder included.
+    /// everything else: a refused folder, a missing theme, a watcher that cannot start.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
@@ -406,7 +453,9 @@ impl fmt::Display for Error {
                     ),
                 }
             }
-            Error::Usage(message) | Error::Refused { message, .. } => f.write_str(message),
+            Error::Usage(message) | Error::Failed(message) | Error::Refused { message, .. } => {
+                f.write_str(message)
+            }
             Error::Many(errors) => write!(f, "{} problems found", errors.len()),
         }
     }
@@ -478,7 +527,7 @@ impl Diagnostic {
             }
         };
         let group = match &self.hint {
-            Some(hint) => group.element(Level::HELP.message(hint.as_str())),
+            Some(hint) => group.element(Level::HELP.message(&**hint)),
             None => group,
         };
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::date::Date;
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, DiagnosticKind, Location};
 use crate::url::Slug;
 use crate::yaml;
 
@@ -202,21 +202,12 @@ pub fn parse_article_best_effort<'a>(
     }
     let mut date_of = |key: &str, value: &str| match Date::parse(value) {
         Ok(date) => Some(date),
-        Err(reason) => {
-            // "`x` is not a valid date: expected a date like ...": the part after the value
-            // says what to do.
-            let value_end = reason.get(1..).and_then(|r| r.find('`')).map_or(0, |i| i + 2);
-            let (what, todo) = match reason[value_end..].split_once(": ") {
-                Some((rest, todo)) => (format!("{}{rest}", &reason[..value_end]), todo),
-                None => (reason.clone(), ""),
-            };
-            let mut d = Diagnostic::error(at(key), format!("{key}: {what}"));
-            if let Some(expected) = todo.strip_prefix("expected ") {
-                d = d.with_hint(format!("write {expected}"));
-            } else if !todo.is_empty() {
-                d = d.with_hint(todo);
-            }
-            problems.push(d);
+        Err(error) => {
+            let d = Diagnostic::error(at(key), format!("{key}: {}", error.what()));
+            problems.push(match error.help() {
+                Some(help) => d.with_hint(help),
+                None => d,
+            });
             None
         }
     };
@@ -392,7 +383,7 @@ fn split<'a>(path: &Path, text: &'a str) -> Result<(&'a str, usize, &'a str, usi
 
 /// serde's "did not match any variant" says nothing useful; say what `author` takes.
 fn fix_untagged(mut d: Diagnostic) -> Diagnostic {
-    if d.message.contains("did not match any variant of untagged enum Authors") {
+    if matches!(d.kind(), DiagnosticKind::NoMatchingShape { type_name } if type_name == "Authors") {
         d.message = "author: expected a name or a list of names".to_owned();
     }
     d

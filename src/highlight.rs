@@ -19,7 +19,7 @@ fn syntaxes() -> &'static SyntaxSet {
 
 /// The inside of a `<code>` element for `code` in language `lang`: highlighted spans when
 /// the language is known, escaped text otherwise. The bool says which.
-pub fn render_code(code: &str, lang: &str) -> (String, bool) {
+pub(crate) fn render_code(code: &str, lang: &str) -> (String, bool) {
     let set = syntaxes();
     let syntax = match lang.trim() {
         "" => None,
@@ -58,7 +58,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The highlighting classes used in `html` (a rendered code block), such as `hl-keyword`.
-pub fn classes_in(html: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn classes_in(html: &str) -> impl Iterator<Item = &str> {
     html.split("class=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
@@ -68,7 +68,7 @@ pub fn classes_in(html: &str) -> impl Iterator<Item = &str> {
 /// The stylesheet for highlighted code: a light theme, and a dark one under
 /// `prefers-color-scheme: dark` (on screen; print stays light). Only the rules that can
 /// match the classes in `used` are kept, so a site with little code gets a small file.
-pub fn theme_css<'a>(used: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn theme_css<'a>(used: impl IntoIterator<Item = &'a str>) -> String {
     let used: std::collections::BTreeSet<&str> = used.into_iter().collect();
     let themes = ThemeSet::load_defaults();
     let rules = |name: &str| {

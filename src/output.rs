@@ -12,7 +12,7 @@ use crate::error::{Error, Result, display_path};
 
 /// A build in progress: files go to a hidden sibling of the output folder.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     kind: Owned,
     dir: PathBuf,
     output: PathBuf,
@@ -22,12 +22,12 @@ pub struct Staging {
 impl Staging {
     /// Prepares `.<output>.staging-<pid>` next to the output folder `output`, after
     /// removing the staging folders of builds that were killed.
-    pub fn create(output: &Path) -> Result<Staging> {
+    pub(crate) fn create(output: &Path) -> Result<Staging> {
         Staging::create_owned(Owned::Output, output)
     }
 
     /// Like [`Staging::create`], for the folder `kind` at `output`.
-    pub fn create_owned(kind: Owned, output: &Path) -> Result<Staging> {
+    pub(crate) fn create_owned(kind: Owned, output: &Path) -> Result<Staging> {
         let parent = parent_of(output);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let name = output
@@ -57,22 +57,21 @@ impl Staging {
         Ok(staging)
     }
 
-    /// The folder being written.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Writes `bytes` to `rel` (relative to the output root), creating folders.
-    pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         let path = self.target(rel)?;
         let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))
     }
 
-    /// Copies the file at `from` to `rel` (relative to the output root).
-    pub fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
+    /// Copies the regular file at `from` to `rel` (relative to the output root). `from`
+    /// is opened once, without following a symlink at its end, and read only if the open
+    /// handle is a regular file: never a device or FIFO swapped in after a check.
+    pub(crate) fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
         let path = self.target(rel)?;
-        fs::copy(from, &path).map(drop).map_err(|e| Error::io(from, e))
+        let mut source = crate::text_file::open_regular(from).map_err(|e| Error::io(from, e))?;
+        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        std::io::copy(&mut source, &mut file).map(drop).map_err(|e| Error::io(from, e))
     }
 
     fn target(&self, rel: &Path) -> Result<PathBuf> {
@@ -85,7 +84,7 @@ impl Staging {
 
     /// Puts the staged build in place of the output folder in one step, then deletes the
     /// previous build.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         // Checked again: the folder may have changed while the build ran.
         check_contents(self.kind, &self.output)?;
         let old = swap_in(self.kind, &self.dir, &self.output)?;
@@ -133,7 +132,7 @@ fn remove_owned(kind: Owned, dir: &Path) -> Result<()> {
 
 /// Replaces one file of a built output folder (during `serve`): written beside it, then
 /// renamed over it, so a reader sees the old file or the new one, never half of one.
-pub fn replace_file(output: &Path, rel: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn replace_file(output: &Path, rel: &Path, bytes: &[u8]) -> Result<()> {
     let path = inside(output, rel)?;
     let parent = path.parent().expect("a file inside the output folder has a parent");
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -146,14 +145,8 @@ pub fn replace_file(output: &Path, rel: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Like [`replace_file`], copying the file at `from`.
-pub fn replace_with_copy(output: &Path, rel: &Path, from: &Path) -> Result<()> {
-    let bytes = fs::read(from).map_err(|e| Error::io(from, e))?;
-    replace_file(output, rel, &bytes)
-}
-
 /// Deletes a file the site no longer has, and the folders it leaves empty.
-pub fn remove_file(output: &Path, rel: &Path) -> Result<()> {
+pub(crate) fn remove_file(output: &Path, rel: &Path) -> Result<()> {
     let path = inside(output, rel)?;
     match fs::remove_file(&path) {
         Ok(()) => {}
@@ -175,13 +168,13 @@ fn inside(output: &Path, rel: &Path) -> Result<PathBuf> {
     // Every path is made from slugs or the site's own file names; this is the last line
     // of defence against one that would leave the output folder.
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "refusing to write `{}`: not a plain relative path",
             display_path(rel)
         )));
     }
     if let Some(kind) = Owned::ALL.into_iter().find(|k| rel == Path::new(k.marker())) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "refusing to write `{}`: gazette's marker of its {} has that name",
             display_path(rel),
             kind.what()
@@ -262,7 +255,7 @@ fn process_alive(pid: &str) -> bool {
 
 /// A folder gazette fills or replaces whole, and so must prove is its own first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owned {
+pub(crate) enum Owned {
     /// The built site: `output/`, or the folder given with `--output`.
     Output,
     /// What `gazette serve` shows: [`preview_dir`], inside gazette's own folder
@@ -273,10 +266,10 @@ pub enum Owned {
 
 /// gazette's own folder in the site folder, for what it keeps between runs: the preview
 /// of `serve` now, the build cache later. Never published, never committed.
-pub const GAZETTE_DIR: &str = ".gazette";
+pub(crate) const GAZETTE_DIR: &str = ".gazette";
 
 /// Where `gazette serve` builds the site at `root`: `<root>/.gazette/serve`.
-pub fn preview_dir(root: &Path) -> PathBuf {
+pub(crate) fn preview_dir(root: &Path) -> PathBuf {
     // Without a `./` in front, for messages, when the site is the current folder.
     let own =
         if root == Path::new(".") { PathBuf::from(GAZETTE_DIR) } else { root.join(GAZETTE_DIR) };
@@ -290,7 +283,7 @@ const GAZETTE_DIR_GITIGNORE: &str =
 
 /// Checks the preview folder of the site at `root` (see [`check_folder`]) and makes
 /// [`GAZETTE_DIR`] if it is missing. Returns the preview folder; nothing in it is changed.
-pub fn prepare_preview(root: &Path) -> Result<PathBuf> {
+pub(crate) fn prepare_preview(root: &Path) -> Result<PathBuf> {
     let preview = preview_dir(root);
     check_folder(Owned::Preview, root, &preview)?;
     let own = parent_of(&preview);
@@ -314,7 +307,7 @@ impl Owned {
 
     /// The marker file at the folder's root. Hidden, so listings, Jekyll and most upload
     /// tools pass over it; harmless if a host publishes it.
-    pub fn marker(self) -> &'static str {
+    pub(crate) fn marker(self) -> &'static str {
         match self {
             Owned::Output => ".gazette-output",
             Owned::Preview => ".gazette-preview",
@@ -354,7 +347,7 @@ impl Owned {
     }
 
     /// Writes the marker into `dir`.
-    pub fn write_marker(self, dir: &Path) -> Result<()> {
+    pub(crate) fn write_marker(self, dir: &Path) -> Result<()> {
         let path = dir.join(self.marker());
         fs::write(&path, self.marker_text()).map_err(|e| Error::io(&path, e))
     }
@@ -411,7 +404,7 @@ fn refusal(kind: Owned, shown: &Path, why: &str, help: String) -> Error {
 
 /// Refuses the output folder `output` of the site at `root` unless a build may replace
 /// it whole. See [`check_folder`].
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+pub(crate) fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     check_folder(Owned::Output, root, output)
 }
 
@@ -422,7 +415,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
 /// gazette before markers), and never a version control working copy.
 ///
 /// Called before any work, and the contents part again right before the swap.
-pub fn check_folder(kind: Owned, root: &Path, dir: &Path) -> Result<()> {
+pub(crate) fn check_folder(kind: Owned, root: &Path, dir: &Path) -> Result<()> {
     let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
     check_place(kind, root, dir, home.as_deref())?;
     check_contents(kind, dir)

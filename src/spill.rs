@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How much HTML stays in memory before the rest is parked on disk.
-pub const MEMORY_BUDGET: u64 = 128 << 20;
+pub(crate) const MEMORY_BUDGET: u64 = 128 << 20;
 
 /// An append-only store of text, removed by the operating system when the last handle
 /// closes (even if the process is killed).

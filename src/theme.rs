@@ -11,7 +11,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::{Error, Result, display_path};
+use crate::error::{Error, Location, Result, display_path};
 use crate::markdown;
 use crate::url::Slug;
 
@@ -58,15 +58,21 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
     let theme_dir = config.theme_dir();
     if theme_dir.is_dir() {
         for (name, path) in walk_files(&theme_dir.join("templates"))? {
-            let text = crate::content::read_text(&path, &relative(config, &path))?;
+            let text = crate::text_file::read_text(&path, &relative(config, &path))?;
             templates.insert(name, (display_path(&relative(config, &path)), text));
         }
         for (name, path) in walk_files(&theme_dir.join("static"))? {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(relative(config, &path), e))?;
+            // Only a regular file is read (issue 22): never a FIFO or device.
+            let bytes = crate::text_file::open_regular(&path)
+                .and_then(|mut file| {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut file, &mut bytes).map(|_| bytes)
+                })
+                .map_err(|e| Error::io(relative(config, &path), e))?;
             statics.insert(name, Cow::Owned(bytes));
         }
     } else if config.theme != "default" {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "the theme `{}` named in site.yaml has no folder `themes/{}/`",
             config.theme, config.theme
         )));
@@ -149,36 +155,55 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
 }
 
 fn template_error(origins: &BTreeMap<String, String>, source: tera::Error) -> Error {
-    let template = match source.kind() {
+    let origin = |name: &str| origins.get(name).cloned().unwrap_or_else(|| name.to_owned());
+    let (template, at) = match source.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            origins.get(report.filename()).cloned().unwrap_or_else(|| report.filename().to_owned())
+            let template = origin(report.filename());
+            let at = report_location(&template, report);
+            (template, Some(Box::new(at)))
         }
         tera::ErrorKind::MissingParent { current: name, .. }
         | tera::ErrorKind::CircularExtend { tpl: name, .. }
-        | tera::ErrorKind::CircularInclude { tpl: name, .. } => {
-            origins.get(name).cloned().unwrap_or_else(|| name.clone())
-        }
+        | tera::ErrorKind::CircularInclude { tpl: name, .. } => (origin(name), None),
         // Checks over all templates (unknown filters, blocks without a parent) report as
-        // plain text that points at `--> name:line:column`: name the first template there.
-        _ => {
-            let message = source.to_string();
-            message
-                .match_indices("--> ")
-                .find_map(|(i, arrow)| {
-                    let rest = &message[i + arrow.len()..];
-                    let name = &rest[..rest.find(':')?];
-                    origins.get(name).cloned()
-                })
-                .unwrap_or_else(|| "theme".to_owned())
-        }
+        // plain text that points at `--> name:line:column`: name the first template there,
+        // and the place it points at.
+        _ => pointers(&source.to_string())
+            .find_map(|(name, line, column)| {
+                let template = origins.get(name)?.clone();
+                let at = Location::new(&template, line).with_column(column);
+                Some((template, Some(Box::new(at))))
+            })
+            .unwrap_or_else(|| ("theme".to_owned(), None)),
     };
     Error::Template {
         template,
+        at,
         articles: Vec::new(),
         other_pages: 0,
         source: Box::new(source),
         hint: None,
     }
+}
+
+/// Where Tera's report points, in the template file `origin`. Tera counts columns from 0;
+/// a `Location` counts them from 1, as Tera's own `--> name:line:column` does.
+pub fn report_location(origin: &str, report: &tera::ReportError) -> Location {
+    let span = report.span();
+    Location::new(origin, span.start_line).with_column(span.start_col + 1)
+}
+
+/// The `--> name:line:column` pointers of a Tera report, in order. Tera gives some errors
+/// as text only: reading that text stays here.
+fn pointers(report: &str) -> impl Iterator<Item = (&str, usize, usize)> {
+    report.match_indices("--> ").filter_map(|(i, arrow)| {
+        let rest = &report[i + arrow.len()..];
+        let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let mut parts = rest.trim_end().rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        Some((parts.next()?, line, column))
+    })
 }
 
 fn relative(config: &Config, path: &Path) -> PathBuf {

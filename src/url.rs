@@ -225,6 +225,22 @@ impl BaseUrl {
     pub fn absolute_str(&self, site_path: &str) -> String {
         format!("{}{}", self.full, site_path.trim_start_matches('/'))
     }
+
+    /// A link to a file or page named in content: site paths (`/img/a.png`) get the base
+    /// path, URLs and relative links stay as written.
+    pub fn asset_link(&self, path: &str) -> String {
+        if is_site_path(path) { self.link_str(path) } else { path.to_owned() }
+    }
+
+    /// An absolute URL for a site path or URL named in content.
+    pub fn absolute(&self, path: &str) -> String {
+        if is_site_path(path) { self.absolute_str(path) } else { path.to_owned() }
+    }
+}
+
+/// `/a/b`, not `//host/a` (a URL without its scheme) or `a/b`.
+fn is_site_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//")
 }
 
 #[cfg(test)]
@@ -289,6 +305,17 @@ mod tests {
         assert_eq!(BaseUrl::parse("http://localhost:1111").unwrap().path(), "/");
         assert!(BaseUrl::parse("example.com").is_err());
         assert!(BaseUrl::parse("https://example.com/a/../b").is_err());
+    }
+
+    #[test]
+    fn content_links_get_the_base_path_only_when_they_are_site_paths() {
+        let base = BaseUrl::parse("https://example.com/news").unwrap();
+        assert_eq!(base.asset_link("/img/a.png"), "/news/img/a.png");
+        assert_eq!(base.absolute("/img/a.png"), "https://example.com/news/img/a.png");
+        for kept in ["//cdn.example.org/a.png", "https://x.org/a.png", "img/a.png", "#faq"] {
+            assert_eq!(base.asset_link(kept), kept);
+            assert_eq!(base.absolute(kept), kept);
+        }
     }
 
     #[test]

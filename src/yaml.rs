@@ -5,13 +5,13 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, DiagnosticKind, Location};
 
 /// Parses `text`, which starts on line `first_line` (1-based) of the file at `path`.
 ///
 /// `fallback_line` is where errors that serde_yaml cannot place (a missing key, for
 /// instance) point: usually the line that opens the block.
-pub fn from_str<T: DeserializeOwned>(
+pub(crate) fn from_str<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
     fallback_line: usize,
@@ -23,12 +23,14 @@ pub fn from_str<T: DeserializeOwned>(
             at,
             format!("invalid YAML: lists and maps nest more than {MAX_FLOW_DEPTH} deep here"),
         )
+        .with_kind(DiagnosticKind::InvalidYaml)
         .with_hint("flatten this value: front matter needs only a few levels")
         .with_excerpt_from(text, first_line, Some(1)));
     }
     if let Some((line, column)) = aliases_too_big(text) {
         let at = Location::new(path, first_line + line - 1).with_column(column);
         return Err(Diagnostic::error(at, "invalid YAML: aliases (`*name`) repeat too much data")
+            .with_kind(DiagnosticKind::InvalidYaml)
             .with_hint(format!(
                 "aliases may repeat up to {} MB in all: write the values out instead",
                 MAX_ALIASED_BYTES >> 20
@@ -117,7 +119,7 @@ fn aliases_too_big(text: &str) -> Option<(usize, usize)> {
 }
 
 /// What [`from_str_all`] recovered from a block with errors.
-pub struct Partial<T> {
+pub(crate) struct Partial<T> {
     /// Every problem found, in the order found.
     pub problems: Vec<Diagnostic>,
     /// The block parsed with the faulty top-level keys left out (and required ones stood
@@ -132,7 +134,7 @@ pub struct Partial<T> {
 /// out (line numbers kept) and the block parsed again; a required key that is missing
 /// or blanked out gets the value `stand_in` gives it, or the search stops there.
 /// Syntax errors stop it at once: after one, libyaml cannot say what the rest means.
-pub fn from_str_all<T: DeserializeOwned>(
+pub(crate) fn from_str_all<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
     fallback_line: usize,
@@ -154,11 +156,10 @@ pub fn from_str_all<T: DeserializeOwned>(
     let mut next = Some(first);
     for _ in 0..rounds {
         let Some(problem) = next.take() else { break };
-        let missing = problem
-            .message
-            .strip_prefix("missing required key `")
-            .and_then(|rest| rest.strip_suffix('`'))
-            .map(str::to_owned);
+        let missing = match problem.kind() {
+            DiagnosticKind::MissingKey { parent, key } if parent.is_empty() => Some(key.clone()),
+            _ => None,
+        };
         let key = if let Some(key) = missing {
             let Some(value) = stand_in(&key) else {
                 partial.problems.push(problem);
@@ -171,7 +172,7 @@ pub fn from_str_all<T: DeserializeOwned>(
             lines.push(format!("{key}: {value}"));
             key
         } else {
-            let syntax = problem.message.starts_with("invalid YAML");
+            let syntax = *problem.kind() == DiagnosticKind::InvalidYaml;
             let line = problem.at.line.checked_sub(first_line).map(|i| i + 1);
             partial.problems.push(problem);
             let block = line.filter(|_| !syntax).and_then(|l| blank_block(&mut lines, l));
@@ -314,11 +315,13 @@ fn describe(
     let message = rewrite_positions(&message, location, first_line);
     if message.starts_with("recursion limit exceeded") {
         let d = Diagnostic::error(at, "invalid YAML: values nest too deep here")
+            .with_kind(DiagnosticKind::InvalidYaml)
             .with_hint("flatten this value: front matter needs only a few levels");
         return (d, Underline::Chars(1));
     }
     if message.starts_with("repetition limit exceeded") {
         let d = Diagnostic::error(at, "invalid YAML: aliases (`*name`) repeat too much data")
+            .with_kind(DiagnosticKind::InvalidYaml)
             .with_hint("write the values out instead of repeating anchors inside anchors");
         return (d, Underline::Nothing);
     }
@@ -333,11 +336,13 @@ fn describe(
                 Location::new(path, first_line + line - 1).with_column(column),
                 "invalid YAML: this quoted text is never closed",
             )
+            .with_kind(DiagnosticKind::InvalidYaml)
             .with_hint("close the quote; write a quote inside the text as `\\\"` (or `''` between single quotes)");
             return (d, Underline::Value);
         }
         let source_line = location.and_then(|(line, _)| text.lines().nth(line - 1)).unwrap_or("");
-        let mut d = Diagnostic::error(at, format!("invalid YAML: {reason}"));
+        let mut d = Diagnostic::error(at, format!("invalid YAML: {reason}"))
+            .with_kind(DiagnosticKind::InvalidYaml);
         let column = location.map_or(0, |(_, column)| column);
         if let Some(hint) = syntax_hint(reason, source_line, column) {
             d = d.with_hint(hint);
@@ -347,7 +352,10 @@ fn describe(
     if let Some(rest) = reason.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = backticked(expected);
-        let mut d = Diagnostic::error(at, format!("{}unknown key `{key}`", prefix(field_path)));
+        let mut d =
+            Diagnostic::error(at, format!("{}unknown key `{key}`", prefix(field_path))).with_kind(
+                DiagnosticKind::UnknownKey { parent: field_path.to_owned(), key: key.to_owned() },
+            );
         let custom = known.contains(&"extra").then_some("custom data goes under `extra`");
         d = match (nearest(key, &known), custom) {
             (Some(near), Some(custom)) => d.with_hint(format!("did you mean `{near}`? ({custom})")),
@@ -364,6 +372,10 @@ fn describe(
         let at = if field_path.is_empty() { Location::new(path, fallback_line) } else { at };
         let d =
             Diagnostic::error(at, format!("{}missing required key `{key}`", prefix(field_path)))
+                .with_kind(DiagnosticKind::MissingKey {
+                    parent: field_path.to_owned(),
+                    key: key.to_owned(),
+                })
                 .with_hint(format!("add a line `{key}: ...`"));
         return (d, Underline::Nothing);
     }
@@ -377,18 +389,27 @@ fn describe(
             }
         }
         let d = Diagnostic::error(at, format!("{}key `{key}` appears twice", prefix(field_path)))
+            .with_kind(DiagnosticKind::DuplicateKey {
+                parent: field_path.to_owned(),
+                key: key.to_owned(),
+            })
             .with_hint("keep one of them");
         return (d, Underline::Chars(key.chars().count()));
     }
     let message =
         format!("{}{}", prefix(field_path), reason.replace("invalid type: ", "expected "));
+    // serde's untagged enums (a name or a list of names) say only that nothing matched,
+    // and name the type: the caller knows what it takes, and words it.
+    let kind = match reason.strip_prefix("data did not match any variant of untagged enum ") {
+        Some(type_name) => DiagnosticKind::NoMatchingShape { type_name: type_name.to_owned() },
+        None => DiagnosticKind::Other,
+    };
     (
-        Diagnostic::error(at, fix_expected_wording(&message)),
+        Diagnostic::error(at, fix_expected_wording(&message)).with_kind(kind),
         if placed { Underline::Value } else { Underline::Nothing },
     )
 }
 
-/// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`.
 /// libyaml scanner messages that carry no "while ..." context.
 fn is_scanner_error(message: &str) -> bool {
     [
@@ -512,6 +533,7 @@ fn ends_single_quoted_early(line: &str, column: usize) -> bool {
     false
 }
 
+/// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`: splits it off.
 fn split_field_path(reason: &str) -> (&str, &str) {
     match reason.split_once(": ") {
         Some((head, tail))
@@ -549,7 +571,7 @@ fn quote_list(items: &[&str]) -> String {
 }
 
 /// The known key closest to `key`, if any is close enough to be a likely typo.
-pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
     known
         .iter()
@@ -562,7 +584,7 @@ pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 /// The top-level keys of a block-style YAML mapping: `(key, line, column)`, 1-based.
 ///
 /// Used to point at a key when serde_yaml cannot say where a problem is.
-pub fn top_level_keys(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
+pub(crate) fn top_level_keys(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
     text.lines().enumerate().filter_map(|(i, line)| top_level_key(line).map(|key| (key, i + 1, 1)))
 }
 
@@ -577,20 +599,20 @@ fn top_level_key(line: &str) -> Option<&str> {
 }
 
 /// Where the value of top-level `key` starts: `(line, column)` inside `text`, 1-based.
-pub fn value_position(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn value_position(text: &str, key: &str) -> Option<(usize, usize)> {
     Keys::of(text).value_position(key)
 }
 
 /// The top-level keys of a block-style mapping, found in one pass over its lines: an
 /// article asks where several of its keys are, and each question should not read the
 /// block again.
-pub struct Keys<'a> {
+pub(crate) struct Keys<'a> {
     /// Each key, the 1-based number of its line, and the text from that line on.
     found: Vec<(&'a str, usize, &'a str)>,
 }
 
 impl<'a> Keys<'a> {
-    pub fn of(text: &'a str) -> Keys<'a> {
+    pub(crate) fn of(text: &'a str) -> Keys<'a> {
         let mut found = Vec::new();
         let mut offset = 0;
         for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -604,12 +626,12 @@ impl<'a> Keys<'a> {
     }
 
     /// The 1-based line of `key`, and the lines from it to the end of the block.
-    pub fn block(&self, key: &str) -> Option<(usize, std::str::Lines<'a>)> {
+    pub(crate) fn block(&self, key: &str) -> Option<(usize, std::str::Lines<'a>)> {
         self.found.iter().find(|(k, ..)| *k == key).map(|&(_, line, rest)| (line, rest.lines()))
     }
 
     /// Where the value of `key` starts: `(line, column)`, 1-based.
-    pub fn value_position(&self, key: &str) -> Option<(usize, usize)> {
+    pub(crate) fn value_position(&self, key: &str) -> Option<(usize, usize)> {
         let (line, mut lines) = self.block(key)?;
         let source = lines.next()?;
         let after_colon = source.find(':')? + 1;
@@ -676,6 +698,50 @@ mod tests {
     fn missing_key_points_at_the_fallback_line() {
         let d = err("tags: []\n");
         assert_eq!(d.to_string(), "a.md:1: missing required key `title`");
+    }
+
+    #[test]
+    fn problems_carry_their_kind() {
+        let key = |k: &str| k.to_owned();
+        assert_eq!(
+            *err("tags: []\n").kind(),
+            DiagnosticKind::MissingKey { parent: String::new(), key: key("title") }
+        );
+        assert_eq!(
+            *err("title: x\ntitel: y\n").kind(),
+            DiagnosticKind::UnknownKey { parent: String::new(), key: key("titel") }
+        );
+        assert_eq!(
+            *err("title: x\ntitle: y\n").kind(),
+            DiagnosticKind::DuplicateKey { parent: String::new(), key: key("title") }
+        );
+        assert_eq!(*err("title: Rates: what next\n").kind(), DiagnosticKind::InvalidYaml);
+        assert_eq!(*err("title: x\n\ntags: monetary\n").kind(), DiagnosticKind::Other);
+    }
+
+    #[test]
+    fn recovery_goes_on_by_kind_and_stops_at_invalid_yaml() {
+        let all = |text: &str| {
+            from_str_all::<Doc>(Path::new("a.md"), 2, 1, text, |k| (k == "title").then_some("x"))
+                .map(|_| ())
+                .unwrap_err()
+        };
+        // A missing title stands in; the faulty `tags` is blanked out: both reported.
+        let partial = all("tags: monetary\n");
+        let kinds: Vec<_> = partial.problems.iter().map(|d| d.kind().clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                DiagnosticKind::Other,
+                DiagnosticKind::MissingKey { parent: String::new(), key: "title".into() }
+            ]
+        );
+        assert!(partial.value.is_some());
+        assert_eq!(partial.skipped, ["tags", "title"]);
+        // After a syntax error nothing more is read.
+        let partial = all("title: Rates: what next\ntags: monetary\n");
+        assert_eq!(partial.problems.len(), 1);
+        assert!(partial.value.is_none());
     }
 
     #[test]

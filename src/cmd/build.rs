@@ -32,7 +32,7 @@ pub struct BuildArgs {
 }
 
 fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
-    crate::date::Date::parse(text).map(|d| d.timestamp())
+    crate::date::Date::parse(text).map(|d| d.timestamp()).map_err(|e| e.to_string())
 }
 
 impl BuildArgs {
@@ -51,11 +51,11 @@ impl BuildArgs {
 const MAX_WARNINGS_SHOWN: usize = 20;
 
 /// Runs the build and prints its summary and warnings.
-pub fn run(args: &BuildArgs) -> Result<()> {
+pub(crate) fn run(args: &BuildArgs) -> Result<()> {
     let options = args.options();
     let report = pipeline::build(&options)?;
     for warning in report.warnings.iter().take(MAX_WARNINGS_SHOWN) {
-        crate::cli::print_diagnostic(warning);
+        crate::report::print_diagnostic(warning);
     }
     if let Some(more) = report.warnings.len().checked_sub(MAX_WARNINGS_SHOWN).filter(|&n| n > 0) {
         eprintln!("... and {more} more warning(s): `gazette check` lists them all");

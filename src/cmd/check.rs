@@ -51,7 +51,7 @@ struct JsonReport<'a> {
 
 /// Runs the checks, prints what they found, and returns the exit code: 1 with errors (or
 /// with warnings under `--strict`), 0 otherwise, 2 for usage errors.
-pub fn run(args: &CheckArgs) -> i32 {
+pub(crate) fn run(args: &CheckArgs) -> i32 {
     let options = pipeline::BuildOptions {
         root: args.root.clone(),
         drafts: args.drafts,
@@ -60,7 +60,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let (articles, diagnostics, others) = match pipeline::check(&options) {
         Ok(report) => (Some(report.articles), report.problems, Vec::new()),
         Err(err) if err.exit_code() == 2 => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             return 2;
         }
         Err(err) => split(err),
@@ -72,10 +72,10 @@ pub fn run(args: &CheckArgs) -> i32 {
         Format::Text => {
             // Each problem, then a blank line, as compilers print them.
             for other in &others {
-                eprintln!("{}", other.render(crate::cli::color()));
+                eprintln!("{}", other.render(crate::report::color()));
             }
             for diagnostic in &diagnostics {
-                eprintln!("{}\n", diagnostic.render(crate::cli::color()));
+                eprintln!("{}\n", diagnostic.render(crate::report::color()));
             }
             let checked = articles.map_or(String::new(), |n| format!("checked {n} article(s): "));
             eprintln!("{checked}{errors} error(s), {warnings} warning(s)");
@@ -89,9 +89,9 @@ pub fn run(args: &CheckArgs) -> i32 {
                         Error::Template { articles, other_pages: 0, .. } if articles.len() == 1 => {
                             (display_path(&articles[0]), None, None)
                         }
-                        Error::Template { template, .. } => {
-                            let (line, column) = template_position(&message).unzip();
-                            (template.clone(), line, column)
+                        Error::Template { template, at, .. } => {
+                            let line = at.as_ref().map(|at| at.line);
+                            (template.clone(), line, at.as_ref().and_then(|at| at.column))
                         }
                         Error::Io { path, .. } => (display_path(path), None, None),
                         _ => (String::new(), None, None),
@@ -115,16 +115,6 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     }
     i32::from(errors > 0 || (args.strict && warnings > 0))
-}
-
-/// The line and column of Tera's `--> name:line:column` pointer, if its report has one.
-fn template_position(report: &str) -> Option<(usize, usize)> {
-    let (_, rest) = report.split_once("--> ")?;
-    let pointer = rest.lines().next()?;
-    let mut numbers = pointer.rsplitn(3, ':');
-    let column = numbers.next()?.trim().parse().ok()?;
-    let line = numbers.next()?.parse().ok()?;
-    Some((line, column))
 }
 
 fn json_problem(d: &Diagnostic) -> JsonProblem<'_> {

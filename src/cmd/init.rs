@@ -17,11 +17,11 @@ pub struct InitArgs {
 
 /// Creates `site.yaml`, `content/` with a sample article, and `.gitignore`; refuses to
 /// touch a folder that already holds a site.
-pub fn run(args: &InitArgs) -> Result<()> {
+pub(crate) fn run(args: &InitArgs) -> Result<()> {
     let dir = &args.dir;
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Failed(format!(
                 "`{}` already holds `{existing}`: gazette init only creates new sites",
                 display_path(dir)
             )));

@@ -1,11 +1,11 @@
 //! The commands: each turns parsed arguments into calls on the pipeline.
 
-pub mod build;
-pub mod check;
-pub mod init;
-pub mod new;
-pub mod serve;
-pub mod theme;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod init;
+pub(crate) mod new;
+pub(crate) mod serve;
+pub(crate) mod theme;
 
 use std::path::Path;
 

@@ -22,7 +22,7 @@ pub struct NewArgs {
 }
 
 /// Writes `content/<category>/<slug>.md`; refuses to overwrite. Prints the path.
-pub fn run(args: &NewArgs) -> Result<()> {
+pub(crate) fn run(args: &NewArgs) -> Result<()> {
     let config = config::load_config(&args.root)?;
     let title = args.title.trim();
     if title.is_empty() {
@@ -37,7 +37,7 @@ pub fn run(args: &NewArgs) -> Result<()> {
         PathBuf::from("content").join(Slug::new(&category).as_str()).join(format!("{slug}.md"));
     let path = args.root.join(&rel);
     if path.exists() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Failed(format!(
             "`{}` already exists; gazette never overwrites an article (choose another title, or edit that file)",
             display_path(&rel)
         )));

@@ -41,7 +41,7 @@ pub struct CopyArgs {
     pub root: PathBuf,
 }
 
-pub fn run(args: &ThemeArgs) -> Result<()> {
+pub(crate) fn run(args: &ThemeArgs) -> Result<()> {
     match &args.action {
         ThemeAction::List(list) => print_list(&config::load_config(&list.root)?),
         ThemeAction::Copy(copy) => run_copy(copy),
@@ -117,7 +117,7 @@ fn run_copy(args: &CopyArgs) -> Result<()> {
             let copy = site_copy(&config, file);
             // Named files are checked before anything is written: all or nothing.
             if config.root.join(&copy).exists() {
-                return Err(Error::Usage(format!(
+                return Err(Error::Failed(format!(
                     "`{}` already exists; gazette never overwrites a file (delete or rename it to copy the default one again)",
                     display_path(&copy)
                 )));

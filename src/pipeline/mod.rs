@@ -99,29 +99,66 @@ pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
     let config = load_config(options)?;
     let theme = theme::load_theme(&config)?;
-    let shortcodes = theme.shortcode_renderer(&config);
-    let (site, mut report) = load_site_with(config, options, &mut timer, &shortcodes)?;
+    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
     report.timings = timer.stages;
     Ok((site, report))
 }
 
+/// With a theme, content files that would replace a generated file are errors too.
+/// The site is assembled even when some articles failed, so every problem of the
+/// content (a file that would replace a page included) is reported at once.
 fn load_site_with(
     config: Config,
     options: &BuildOptions,
     timer: &mut Timer,
-    shortcodes: &dyn Shortcodes,
+    theme: Option<&theme::Theme>,
 ) -> Result<(Site, BuildReport)> {
     let spill = spill_for(options)?;
-    let Documents { documents, assets, mut report, failed, .. } =
-        load_documents(&config, options, timer, Some(&spill), Some(shortcodes))?;
-    if !failed.is_empty() {
-        return Err(Error::Many(failed));
+    let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
+    let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
+    let Documents { documents, assets, mut report, mut failed, .. } =
+        load_documents(&config, options, timer, Some(&spill), shortcodes)?;
+    if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
+        return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let site = Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name))
-        .map_err(|problems| site_problems(&options.root, problems))?;
-    report.articles = site.articles.len();
-    Ok((site, report))
+    match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
+        Ok(site) => {
+            if let Some(theme) = theme {
+                failed.extend(collisions(&site, theme).into_iter().map(Error::content));
+            }
+            if failed.is_empty() {
+                report.articles = site.articles.len();
+                return Ok((site, report));
+            }
+        }
+        Err(problems) => failed.extend(flatten(site_problems(&options.root, problems))),
+    }
+    Err(Error::Many(failed))
+}
+
+/// The content files that would replace a file gazette generates: a page, a feed, the
+/// sitemap, the search index, a theme asset (issue 22). Each is named with what it
+/// would replace.
+fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
+    if site.assets.is_empty() {
+        return Vec::new();
+    }
+    let generated = render::plan::generated_files(site, theme);
+    site.assets
+        .iter()
+        .filter_map(|rel| {
+            let target = display_path(rel.strip_prefix("content").unwrap_or(rel));
+            let what = generated.get(&target)?;
+            Some(
+                Diagnostic::error(
+                    crate::error::Location::new(rel, 1),
+                    format!("this file would replace {what}, which gazette writes to `{target}`"),
+                )
+                .with_hint("rename or move the file: gazette never lets content overwrite what it generates"),
+            )
+        })
+        .collect()
 }
 
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
@@ -137,6 +174,13 @@ fn load_documents(
     let root = &options.root;
     let files = content::walk_content(root)?;
     let mut report = BuildReport { warnings: files.warnings, ..BuildReport::default() };
+    // A site that does not trust its contributors publishes no file a browser could run
+    // script from (issue 22).
+    let refused: Vec<Error> = if config.markdown.unsafe_html {
+        Vec::new()
+    } else {
+        files.assets.par_iter().filter_map(|rel| content::check_untrusted_file(root, rel)).collect()
+    };
     // Each file is read, parsed and rendered in one go, so only the files in flight hold
     // their text: a build never has all sources and all HTML in memory at once. Stage
     // times are summed over the threads.
@@ -151,7 +195,8 @@ fn load_documents(
         .par_iter()
         .map(|rel| {
             let start = Instant::now();
-            let text = match content::load_article(root, rel) {
+            let dir = files.dir.as_ref().expect("articles are found in a content folder");
+            let text = match dir.load_walked_article(rel) {
                 Ok(text) => text,
                 Err(e) => return Loaded::Failed(vec![e], None),
             };
@@ -161,7 +206,7 @@ fn load_documents(
             match parsed {
                 Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
                 Some(p) if problems.is_empty() => {
-                    let sizes = |address: &str| content::image_size(root, address);
+                    let sizes = |address: &str| dir.image_size(address);
                     let (mut doc, problems) =
                         site::render_document(rel, p, config, Some(&sizes), shortcodes);
                     add(2, parsed_at);
@@ -180,7 +225,7 @@ fn load_documents(
                 }
                 parsed => {
                     // What could be read still counts for `check` (issue 23).
-                    let sizes = |address: &str| content::image_size(root, address);
+                    let sizes = |address: &str| dir.image_size(address);
                     let mut problems = problems;
                     let doc = parsed.filter(|p| !p.front.draft || options.drafts).map(|p| {
                         let (doc, more) =
@@ -201,7 +246,7 @@ fn load_documents(
     timer.stage("parse");
 
     let mut documents = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
+    let mut errors = refused;
     let mut broken = Vec::new();
     for result in results {
         match result {
@@ -298,11 +343,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Templates are checked before content is parsed: a broken theme fails fast.
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");
-    let loaded = {
-        let shortcodes = theme.shortcode_renderer(&config);
-        load_site_with(config, options, &mut timer, &shortcodes)
-    };
-    let (site, mut report) = loaded?;
+    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
@@ -433,6 +474,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         Ok(site) => site,
         Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
     };
+    let clashes = collisions(&site, &theme);
     let unparsed: std::collections::BTreeSet<PathBuf> = failed
         .iter()
         .filter_map(|e| match e {
@@ -454,13 +496,20 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
     };
-    let mut problems = report.warnings;
-    problems.extend(failed.into_iter().filter_map(|e| match e {
-        Error::Content(d) => Some(*d),
-        _ => None,
-    }));
+    let mut problems: Vec<Diagnostic> = failed
+        .into_iter()
+        .filter_map(|e| match e {
+            Error::Content(d) => Some(*d),
+            _ => None,
+        })
+        .collect();
     problems.extend(found);
     content::add_excerpts(&options.root, &mut problems);
+    // Added after the excerpts: a skipped file is never read, not even for its first
+    // line (a symlink to `.git/config` must not show it), and the first line of a file
+    // that would replace a page means nothing.
+    problems.extend(report.warnings);
+    problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
     Ok(CheckReport { articles: site.articles.len() + unread, problems })
 }
@@ -518,14 +567,19 @@ fn as_warnings(root: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     problems
 }
 
-/// Copies the non-Markdown files of `content/` to the same place in the output.
+/// Copies the non-Markdown files of `content/` to the same place in the output: each
+/// resolved through the content gate again, and copied from where it really is.
 fn copy_assets(site: &Site, copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync)) -> Result<usize> {
+    let Some(dir) = content::ContentDir::open(&site.config.root)? else {
+        return Ok(0);
+    };
     let errors: Vec<Error> = site
         .assets
         .par_iter()
         .filter_map(|rel| {
             let target = rel.strip_prefix("content").unwrap_or(rel);
-            copy(target, &site.config.root.join(rel)).err()
+            let from = dir.resolve(rel).map_err(|skip| skip.into_error(rel));
+            from.and_then(|from| copy(target, &from)).err()
         })
         .collect();
     Error::collect(errors)?;

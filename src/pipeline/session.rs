@@ -10,9 +10,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{BuildOptions, Timer, as_warnings, load_config, load_document, load_documents};
+use super::{
+    BuildOptions, Timer, as_warnings, collisions, load_config, load_document, load_documents,
+};
 use crate::checks;
 use crate::config::Config;
+use crate::content::{self, Skip};
 use crate::error::{Diagnostic, Error, Result, display_path};
 use crate::output::{self, Staging};
 use crate::render::{self, Job, Pages, plan};
@@ -82,7 +85,7 @@ pub struct Session {
 
 impl Session {
     /// Builds the whole site into the preview folder (staged, like `build`) and keeps it.
-    /// The preview is `<root>/.gazette/serve` ([`output::preview_dir`]), never the output
+    /// The preview is `<root>/.gazette/serve` (`output::preview_dir`), never the output
     /// folder: its links point at the local server, so it must not be what gets published.
     pub fn start(options: &BuildOptions) -> Result<(Session, UpdateReport)> {
         let start = Instant::now();
@@ -101,6 +104,7 @@ impl Session {
         }
         let site =
             assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
+        Error::collect(collisions(&site, &theme).into_iter().map(Error::content).collect())?;
         theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
 
@@ -116,9 +120,11 @@ impl Session {
             };
             let mut written = pages.render(&jobs, &record)?;
             written += render::write_assets(&theme, &record)?;
+            let dir = content::ContentDir::open(&site.config.root)?;
             for rel in &site.assets {
                 let target = rel.strip_prefix("content").unwrap_or(rel);
-                staging.copy(target, &site.config.root.join(rel))?;
+                let from = dir.as_ref().ok_or(Skip::Missing).and_then(|d| d.resolve(rel));
+                staging.copy(target, &from.map_err(|skip| skip.into_error(rel))?)?;
                 recorder.record(target, b"");
                 written += 1;
             }
@@ -159,14 +165,6 @@ impl Session {
         Ok((session, UpdateReport { written, removed: 0, full: true, warnings, timings, elapsed }))
     }
 
-    pub fn site(&self) -> &Site {
-        &self.site
-    }
-
-    pub fn output(&self) -> &Path {
-        &self.output
-    }
-
     /// Applies changes: re-parses what they touch and re-renders what they change. On any
     /// error the session and the output folder stay as they were.
     pub fn update(&mut self, changes: &Changes) -> Result<UpdateReport> {
@@ -201,7 +199,8 @@ impl Session {
         let only_articles =
             changes.templates.is_empty() && !changes.theme_static && changes.assets.is_empty();
         let edited_in_place = |rel: &PathBuf| {
-            self.documents.contains_key(rel) && self.options.root.join(rel).is_file()
+            self.documents.contains_key(rel)
+                && content::resolve_content_file(&self.options.root, rel).is_ok()
         };
         if !only_articles || !changes.articles.iter().all(edited_in_place) {
             return None; // an article came or went
@@ -280,7 +279,7 @@ impl Session {
         let warnings = self.warnings_from(&findings);
         timer.stage("checks");
 
-        let written = match self.write(&rendered, changes, &self.files.clone()) {
+        let written = match self.write(&rendered, &self.site.assets, changes, &self.files.clone()) {
             Ok(written) => written,
             Err(e) => return Some(Err(e)),
         };
@@ -313,9 +312,20 @@ impl Session {
         let shortcodes = theme.shortcode_renderer(&self.config);
         let mut documents = self.documents.clone();
         let mut errors = Vec::new();
+        // Every changed file goes through the content gate, as in a full build: a symlink
+        // made while serving is followed only to a regular file inside `content/`.
+        let mut skipped = Vec::new();
+        let mut readable = |rel: &Path| match content::resolve_content_file(&self.options.root, rel)
+        {
+            Ok(_) => true,
+            Err(skip) => {
+                skipped.extend(skip.warning(rel));
+                false
+            }
+        };
         for rel in &changes.articles {
             documents.remove(rel);
-            if self.options.root.join(rel).is_file() {
+            if readable(rel) {
                 match load_document(&self.config, &self.options, rel, &shortcodes) {
                     Ok(Some(doc)) => {
                         documents.insert(rel.clone(), doc);
@@ -326,6 +336,17 @@ impl Session {
             }
         }
         drop(shortcodes);
+        let mut assets: BTreeSet<PathBuf> = self.site.assets.iter().cloned().collect();
+        for rel in &changes.assets {
+            if readable(rel) {
+                if !self.config.markdown.unsafe_html {
+                    errors.extend(content::check_untrusted_file(&self.options.root, rel));
+                }
+                assets.insert(rel.clone());
+            } else {
+                assets.remove(rel);
+            }
+        }
         Error::collect(errors)?;
         // The documents read again for this rebuild, by address: the others are shared
         // with the last build, unchanged.
@@ -335,20 +356,13 @@ impl Session {
             .filter_map(|rel| documents.get(rel))
             .map(|doc| Arc::as_ptr(doc) as usize)
             .collect();
-        let mut assets: BTreeSet<PathBuf> = self.site.assets.iter().cloned().collect();
-        for rel in &changes.assets {
-            if self.options.root.join(rel).is_file() {
-                assets.insert(rel.clone());
-            } else {
-                assets.remove(rel);
-            }
-        }
         timer.stage("parse");
         let documents_now: Vec<Arc<Document>> = documents.values().cloned().collect();
         let assets_now = assets.into_iter().collect();
         let site = assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
             timer.stage(name)
         })?;
+        Error::collect(collisions(&site, &theme).into_iter().map(Error::content).collect())?;
         theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
         timer.stage("site");
@@ -441,7 +455,7 @@ impl Session {
         let tag_findings = checks::check_tags_alone(&site);
         timer.stage("checks");
 
-        let (written, removed) = self.write(&rendered, changes, &outputs.files)?;
+        let (written, removed) = self.write(&rendered, &site.assets, changes, &outputs.files)?;
         timer.stage("write");
         let cards = pages.into_cards();
         self.files = outputs.files;
@@ -454,7 +468,8 @@ impl Session {
         self.links = links;
         self.findings = findings;
         self.tag_findings = tag_findings;
-        let warnings = self.warnings_from(&self.findings);
+        let mut warnings = self.warnings_from(&self.findings);
+        warnings.extend(skipped);
         Ok(UpdateReport { written, removed, full, warnings, ..Default::default() })
     }
 
@@ -522,12 +537,14 @@ impl Session {
         as_warnings(&self.options.root, checks::cap_per_file(all))
     }
 
-    /// Puts rendered files in the output folder, copies changed content files, and
-    /// deletes what the site no longer has (anything not in `expected`). Returns how many
-    /// files were written and removed.
+    /// Puts rendered files in the output folder, copies changed content files (those of
+    /// the new site's `assets`, read through the content gate), and deletes what the site
+    /// no longer has (anything not in `expected`). Returns how many files were written
+    /// and removed.
     fn write(
         &self,
         rendered: &[(PathBuf, Vec<u8>)],
+        assets: &[PathBuf],
         changes: &Changes,
         expected: &HashSet<String>,
     ) -> Result<(usize, usize)> {
@@ -536,11 +553,13 @@ impl Session {
             .map(|(rel, bytes)| output::replace_file(&self.output, rel, bytes))
             .collect();
         Error::collect(results.into_iter().filter_map(Result::err).collect())?;
-        for rel in &changes.assets {
-            if self.options.root.join(rel).is_file() {
-                let target = rel.strip_prefix("content").unwrap_or(rel);
-                output::replace_with_copy(&self.output, target, &self.options.root.join(rel))?;
-            }
+        for rel in changes.assets.iter().filter(|rel| assets.contains(rel)) {
+            let mut bytes = Vec::new();
+            content::open_content_file(&self.options.root, rel).and_then(|mut file| {
+                std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| Error::io(rel, e))
+            })?;
+            let target = rel.strip_prefix("content").unwrap_or(rel);
+            output::replace_file(&self.output, target, &bytes)?;
         }
         let stale: Vec<&String> = self.files.iter().filter(|f| !expected.contains(*f)).collect();
         for file in &stale {
@@ -593,10 +612,10 @@ fn template_jobs(pages: &Pages<'_>, templates: &BTreeSet<String>) -> Vec<Job> {
     let all = pages.jobs();
     if templates.iter().all(|t| render::PAGE_TEMPLATES.contains(&t.as_str())) {
         all.into_iter()
-            .filter(|job| render::job_template(*job).is_some_and(|t| templates.contains(t)))
+            .filter(|job| pages.job_template(*job).is_some_and(|t| templates.contains(t)))
             .collect()
     } else {
-        all.into_iter().filter(|job| render::job_template(*job).is_some()).collect()
+        all.into_iter().filter(|job| pages.job_template(*job).is_some()).collect()
     }
 }
 

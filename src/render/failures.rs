@@ -14,16 +14,20 @@ pub(super) fn template_error(
     article: Option<PathBuf>,
     source: tera::Error,
 ) -> Error {
-    let template = match source.kind() {
-        tera::ErrorKind::RenderingError(report) if !report.filename().is_empty() => {
-            origin(report.filename())
+    let (template, at) = match source.kind() {
+        tera::ErrorKind::RenderingError(report) => {
+            let name = report.filename();
+            let template = origin(if name.is_empty() { page_template } else { name });
+            let at = crate::theme::report_location(&template, report);
+            (template, Some(Box::new(at)))
         }
-        _ => origin(page_template),
+        _ => (origin(page_template), None),
     };
     let hint = hint(&source);
     let other_pages = usize::from(article.is_none());
     Error::Template {
         template,
+        at,
         articles: article.into_iter().collect(),
         other_pages,
         source: Box::new(source),
@@ -40,7 +44,7 @@ pub(super) fn merge(errors: Vec<Error>) -> Vec<Error> {
     // For each error kept so far, the text that identifies a template failure.
     let mut keys: Vec<Option<(String, String)>> = Vec::with_capacity(errors.len());
     for error in errors {
-        let Error::Template { template, articles, other_pages, source, hint } = error else {
+        let Error::Template { template, at, articles, other_pages, source, hint } = error else {
             merged.push(error);
             keys.push(None);
             continue;
@@ -53,7 +57,7 @@ pub(super) fn merge(errors: Vec<Error>) -> Vec<Error> {
             }
             _ => {
                 let template = key.0.clone();
-                merged.push(Error::Template { template, articles, other_pages, source, hint });
+                merged.push(Error::Template { template, at, articles, other_pages, source, hint });
                 keys.push(Some(key));
             }
         }
@@ -163,6 +167,18 @@ mod tests {
     fn a_misspelt_field_gets_the_nearest_name() {
         let hint = hint(&render_error("<h1>{{ page.titel }}</h1>"));
         assert_eq!(hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn a_render_error_keeps_where_it_is_in_the_template() {
+        let origin = |name: &str| format!("themes/x/{name}");
+        let error =
+            template_error(origin, "page.html", None, render_error("<p>{{ page.nope }}</p>"));
+        let Error::Template { at, source, .. } = error else { panic!("a template error") };
+        assert!(source.to_string().contains("--> t.html:1:12"), "{source}");
+        // Column 12: `nope`, counted from 1 as Tera's own `--> t.html:1:12` pointer does.
+        let expected = crate::error::Location::new("themes/x/t.html", 1).with_column(12);
+        assert_eq!(at.as_deref(), Some(&expected));
     }
 
     #[test]

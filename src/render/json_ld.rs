@@ -41,7 +41,7 @@ pub(crate) fn json_ld(
     let logo = config
         .logo
         .as_deref()
-        .map(|logo| ImageObject { kind: "ImageObject", url: super::views::absolute(site, logo) });
+        .map(|logo| ImageObject { kind: "ImageObject", url: site.config.base_url.absolute(logo) });
     let news = NewsArticle {
         kind: "NewsArticle",
         id: format!("{permalink}#article"),

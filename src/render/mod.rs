@@ -3,7 +3,7 @@
 mod failures;
 mod feeds;
 mod json_ld;
-pub mod plan;
+pub(crate) mod plan;
 mod search;
 mod sitemaps;
 mod views;
@@ -24,11 +24,11 @@ use crate::url::UrlPath;
 use views::{PagerView, article_view, card, site_view};
 
 /// Where rendered files go: called with a path relative to the output folder.
-pub type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
+pub(crate) type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 
 /// The templates that render whole pages; the others (layouts, partials, components)
 /// are pieces of them.
-pub const PAGE_TEMPLATES: &[&str] = &[
+pub(crate) const PAGE_TEMPLATES: &[&str] = &[
     "article.html",
     "index.html",
     "category.html",
@@ -41,29 +41,12 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
-/// The template a job renders, if it renders one.
-pub fn job_template(job: Job) -> Option<&'static str> {
-    Some(match job {
-        Job::Article(_) => "article.html",
-        Job::Home { .. } => "index.html",
-        Job::Category { .. } => "category.html",
-        Job::Tag { .. } => "tag.html",
-        Job::Author { .. } => "author.html",
-        Job::ArchiveMonth { .. } => "archive_month.html",
-        Job::ArchiveIndex | Job::ArchiveYear { .. } => "archive.html",
-        Job::TagsIndex => "tags.html",
-        Job::Search => "search.html",
-        Job::NotFound => "404.html",
-        _ => return None,
-    })
-}
-
 /// Articles shown per category block on the front page.
 const HOME_BLOCK_SIZE: usize = 4;
 
 /// One output file (or listing page) to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Job {
+pub(crate) enum Job {
     Article(ArticleId),
     Home {
         page: usize,
@@ -110,9 +93,79 @@ struct Month {
     articles: Vec<ArticleId>,
 }
 
+/// How a listing splits into pages: `per_page` articles a page, and always a first page,
+/// even for no articles.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    per_page: usize,
+}
+
+impl Paging {
+    pub(crate) fn new(site: &Site) -> Paging {
+        Paging { per_page: site.config.paginate }
+    }
+
+    /// How many pages a listing of `len` articles has.
+    pub(crate) fn count(self, len: usize) -> usize {
+        len.div_ceil(self.per_page).max(1)
+    }
+
+    /// The articles page `page` (1-based) shows; empty past the last page.
+    pub(crate) fn page<T>(self, items: &[T], page: usize) -> &[T] {
+        let start = ((page - 1) * self.per_page).min(items.len());
+        &items[start..(start + self.per_page).min(items.len())]
+    }
+}
+
+/// What a job makes and where it goes (see [`Pages::place`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// The page template that renders it; `None` for feeds and data files.
+    pub(crate) template: Option<&'static str>,
+    /// Its path in the site, `/archive/` for a page, `/feed.xml` for a file, and the file
+    /// written there, relative to the output folder: `archive/index.html`, `feed.xml`.
+    /// `None` for the sitemaps, whose number of files depends on the site's size.
+    pub(crate) path: Option<(String, String)>,
+}
+
+impl Place {
+    fn page(template: &'static str, url: UrlPath) -> Place {
+        let file = crate::error::display_path(&url.index_file());
+        Place { template: Some(template), path: Some((url.as_str().to_owned(), file)) }
+    }
+
+    /// The place of a page or file every site has, at the same path whatever the site.
+    pub(crate) fn fixed(job: Job) -> Option<Place> {
+        Some(match job {
+            Job::ArchiveIndex => Place::page("archive.html", UrlPath::fixed(&["archive"])),
+            Job::TagsIndex => Place::page("tags.html", UrlPath::fixed(&["tags"])),
+            Job::Search => Place::page("search.html", UrlPath::fixed(&["search"])),
+            Job::NotFound => {
+                Place { template: Some("404.html"), ..Place::file("/404.html".into()) }
+            }
+            Job::SiteFeed => Place::file("/feed.xml".into()),
+            Job::NewsSitemap => Place::file("/news-sitemap.xml".into()),
+            Job::Robots => Place::file("/robots.txt".into()),
+            Job::SearchIndex => Place::file("/search/index.json".into()),
+            _ => return None,
+        })
+    }
+
+    /// The site path of a page or file every site has: `/tags/`, `/feed.xml`.
+    pub(crate) fn fixed_path(job: Job) -> String {
+        Place::fixed(job).and_then(|p| p.path).expect("a page or file every site has").0
+    }
+
+    /// A file at the site path `path` (which starts with `/`).
+    fn file(path: String) -> Place {
+        let file = path.trim_start_matches('/').to_owned();
+        Place { template: None, path: Some((path, file)) }
+    }
+}
+
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
 /// written. Reports every failing page, not only the first.
-pub fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
+pub(crate) fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
     theme.add_highlight_css(site);
     set_globals(site, theme);
     let pages = Pages::new(site, theme);
@@ -141,12 +194,12 @@ pub fn set_globals(site: &Site, theme: &mut Theme) -> String {
 }
 
 /// An article's card as templates see it in listings (see `Pages`).
-pub fn card_value(site: &Site, article: &crate::site::Article) -> Value {
+pub(crate) fn card_value(site: &Site, article: &crate::site::Article) -> Value {
     Value::from_serializable(&card(site, article))
 }
 
 /// Writes the theme's static files.
-pub fn write_assets(theme: &Theme, sink: Sink<'_>) -> Result<usize> {
+pub(crate) fn write_assets(theme: &Theme, sink: Sink<'_>) -> Result<usize> {
     let errors: Vec<Error> = theme
         .assets
         .iter()
@@ -242,23 +295,23 @@ impl<'a> Pages<'a> {
     }
 
     /// Pages whose cards were computed before, for the same articles in the same order.
-    pub fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
+    pub(crate) fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
         Pages { site, theme, cards, all, months: months(site) }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
-    pub fn into_cards(self) -> Vec<Value> {
+    pub(crate) fn into_cards(self) -> Vec<Value> {
         self.cards
     }
 
-    pub fn site(&self) -> &'a Site {
+    pub(crate) fn site(&self) -> &'a Site {
         self.site
     }
 
     /// Renders `jobs` into `sink`; returns how many files were written, or every failure.
-    pub fn render(&self, jobs: &[Job], sink: Sink<'_>) -> Result<usize> {
+    pub(crate) fn render(&self, jobs: &[Job], sink: Sink<'_>) -> Result<usize> {
         let results: Vec<Result<usize>> =
             jobs.par_iter().map(|job| self.render_job(*job, sink)).collect();
         let mut written = 0;
@@ -273,62 +326,69 @@ impl<'a> Pages<'a> {
         Ok(written)
     }
 
-    fn pages(&self, n: usize) -> usize {
-        n.div_ceil(self.site.config.paginate).max(1)
+    fn paging(&self) -> Paging {
+        Paging::new(self.site)
     }
 
-    /// The file a job writes, relative to the output folder; `None` for the sitemaps,
-    /// whose number of files depends on the site's size.
-    pub fn job_file(&self, job: Job) -> Option<String> {
+    /// What `job` makes and where it goes: the one place that names, per page kind, its
+    /// template, its URL and its file.
+    pub(crate) fn place(&self, job: Job) -> Place {
         let site = self.site;
-        let page = |url: &UrlPath, page: usize| {
-            Some(format!("{}index.html", url.page(page).as_str().trim_start_matches('/')))
-        };
         match job {
-            Job::Article(id) => page(&site.article(id).url, 1),
-            Job::Home { page: n } => page(&UrlPath::root(), n),
-            Job::Category { index, page: n } => page(&site.categories[index].url, n),
-            Job::Tag { index, page: n } => page(&site.tags[index].url, n),
-            Job::Author { index, page: n } => page(&site.authors[index].url, n),
-            Job::ArchiveMonth { index, page: n } => page(&self.months[index].url, n),
-            Job::ArchiveIndex => page(&UrlPath::fixed(&["archive"]), 1),
-            Job::ArchiveYear { index } => page(&self.year_url(index), 1),
-            Job::TagsIndex => page(&UrlPath::fixed(&["tags"]), 1),
-            Job::Search => page(&UrlPath::fixed(&["search"]), 1),
-            Job::NotFound => Some("404.html".to_owned()),
-            Job::SiteFeed => Some("feed.xml".to_owned()),
-            Job::CategoryFeed { index } => Some(format!(
-                "{}feed.xml",
-                site.categories[index].url.as_str().trim_start_matches('/')
-            )),
-            Job::Sitemaps => None,
-            Job::NewsSitemap => Some("news-sitemap.xml".to_owned()),
-            Job::Robots => Some("robots.txt".to_owned()),
-            Job::SearchIndex => Some("search/index.json".to_owned()),
+            Job::Article(id) => Place::page("article.html", site.article(id).url.clone()),
+            Job::Home { page } => Place::page("index.html", UrlPath::root().page(page)),
+            Job::Category { index, page } => {
+                Place::page("category.html", site.categories[index].url.page(page))
+            }
+            Job::Tag { index, page } => Place::page("tag.html", site.tags[index].url.page(page)),
+            Job::Author { index, page } => {
+                Place::page("author.html", site.authors[index].url.page(page))
+            }
+            Job::ArchiveMonth { index, page } => {
+                Place::page("archive_month.html", self.months[index].url.page(page))
+            }
+            Job::ArchiveYear { index } => Place::page("archive.html", self.year_url(index)),
+            Job::CategoryFeed { index } => Place::file(category_feed_path(&site.categories[index])),
+            Job::Sitemaps => Place { template: None, path: None },
+            Job::ArchiveIndex
+            | Job::TagsIndex
+            | Job::Search
+            | Job::NotFound
+            | Job::SiteFeed
+            | Job::NewsSitemap
+            | Job::Robots
+            | Job::SearchIndex => Place::fixed(job).expect("a page or file every site has"),
         }
+    }
+
+    /// The template a job renders, if it renders one.
+    pub(crate) fn job_template(&self, job: Job) -> Option<&'static str> {
+        self.place(job).template
+    }
+
+    /// The file a job writes, relative to the output folder; `None` for the sitemaps.
+    pub(crate) fn job_file(&self, job: Job) -> Option<String> {
+        self.place(job).path.map(|(_, file)| file)
     }
 
     /// Every job of the site.
-    pub fn jobs(&self) -> Vec<Job> {
+    pub(crate) fn jobs(&self) -> Vec<Job> {
         let site = self.site;
+        let pages = |len: usize| 1..=self.paging().count(len);
         let mut jobs: Vec<Job> = site.articles.iter().map(|a| Job::Article(a.id)).collect();
-        jobs.extend((1..=self.pages(site.articles.len())).map(|page| Job::Home { page }));
+        jobs.extend(pages(site.articles.len()).map(|page| Job::Home { page }));
         for (index, c) in site.categories.iter().enumerate() {
-            jobs.extend(
-                (1..=self.pages(c.articles.len())).map(|page| Job::Category { index, page }),
-            );
+            jobs.extend(pages(c.articles.len()).map(|page| Job::Category { index, page }));
             jobs.push(Job::CategoryFeed { index });
         }
         for (index, t) in site.tags.iter().enumerate() {
-            jobs.extend((1..=self.pages(t.articles.len())).map(|page| Job::Tag { index, page }));
+            jobs.extend(pages(t.articles.len()).map(|page| Job::Tag { index, page }));
         }
         for (index, a) in site.authors.iter().enumerate() {
-            jobs.extend((1..=self.pages(a.articles.len())).map(|page| Job::Author { index, page }));
+            jobs.extend(pages(a.articles.len()).map(|page| Job::Author { index, page }));
         }
         for (index, m) in self.months.iter().enumerate() {
-            jobs.extend(
-                (1..=self.pages(m.articles.len())).map(|page| Job::ArchiveMonth { index, page }),
-            );
+            jobs.extend(pages(m.articles.len()).map(|page| Job::ArchiveMonth { index, page }));
         }
         jobs.extend(self.archive_year_jobs());
         jobs.extend([
@@ -346,39 +406,50 @@ impl<'a> Pages<'a> {
     }
 
     fn render_job(&self, job: Job, sink: Sink<'_>) -> Result<usize> {
+        let place = self.place(job);
+        let Some(template) = place.template else {
+            return self.write_data(job, &place, sink);
+        };
+        let (path, file) = place.path.as_ref().expect("every page has a path");
+        let base = &self.site.config.base_url;
+        let mut context = Context::new();
+        let article = self.page_context(job, &mut context)?;
+        context.insert("canonical", &base.absolute_str(path));
+        context.insert("current_url", &base.link_str(path));
+        self.write_template(&mut context, template, Path::new(file), article, sink)
+    }
+
+    /// Puts what the page of `job` shows in `context`; returns the article it is about.
+    fn page_context(&self, job: Job, context: &mut Context) -> Result<Option<&'a Path>> {
         let site = self.site;
         let base = &site.config.base_url;
-        let mut context = Context::new();
-        let published = || site.articles.iter().filter(|a| !a.doc.draft);
-        let (template, url, article) = match job {
+        match job {
             Job::Article(id) => {
                 let article = site.article(id);
                 let view = article_view(site, article)
                     .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
                 context.insert("page", &view);
-                ("article.html", article.url.clone(), Some(article.doc.source.as_path()))
+                return Ok(Some(article.doc.source.as_path()));
             }
             Job::Home { page } => {
-                let url = UrlPath::root();
                 let shown = self.listing(
-                    &mut context,
+                    context,
                     "home",
                     &site.config.title,
                     Some(&site.config.description),
-                    &url,
+                    &UrlPath::root(),
                     &self.all,
                     page,
                 );
                 if page == 1 {
                     context.insert("blocks", &self.home_blocks(shown));
                 }
-                ("index.html", url.page(page), None)
             }
             Job::Category { index, page } => {
                 let category = &site.categories[index];
                 let description = category.settings.description.as_deref();
                 self.listing(
-                    &mut context,
+                    context,
                     "category",
                     &category.name,
                     description,
@@ -387,11 +458,10 @@ impl<'a> Pages<'a> {
                     page,
                 );
                 context.insert("category", &views::category_link(site, category));
-                ("category.html", category.url.page(page), None)
             }
             Job::Tag { index, page } => {
                 let tag = &site.tags[index];
-                self.listing(&mut context, "tag", &tag.name, None, &tag.url, &tag.articles, page);
+                self.listing(context, "tag", &tag.name, None, &tag.url, &tag.articles, page);
                 let related: Vec<TagSummary<'_>> = tag
                     .related
                     .iter()
@@ -407,12 +477,11 @@ impl<'a> Pages<'a> {
                     .collect();
                 context.insert("tag", &views::tag_link(site, tag));
                 context.insert("related_tags", &related);
-                ("tag.html", tag.url.page(page), None)
             }
             Job::Author { index, page } => {
                 let author = &site.authors[index];
                 self.listing(
-                    &mut context,
+                    context,
                     "author",
                     &author.name,
                     None,
@@ -421,33 +490,21 @@ impl<'a> Pages<'a> {
                     page,
                 );
                 context.insert("author", &views::author_link(site, author));
-                ("author.html", author.url.page(page), None)
             }
             Job::ArchiveMonth { index, page } => {
                 let month = &self.months[index];
                 let title = format!("{} {}", month_name(month.month), month.year);
-                self.listing(
-                    &mut context,
-                    "archive",
-                    &title,
-                    None,
-                    &month.url,
-                    &month.articles,
-                    page,
-                );
-                ("archive_month.html", month.url.page(page), None)
+                self.listing(context, "archive", &title, None, &month.url, &month.articles, page);
             }
             Job::ArchiveIndex => {
                 context.insert("years", &self.archive_years());
                 context.insert("archive_year", &None::<i16>);
-                ("archive.html", UrlPath::fixed(&["archive"]), None)
             }
             Job::ArchiveYear { index } => {
                 let mut years = self.archive_years();
                 let year = years.swap_remove(index);
                 context.insert("archive_year", &Some(year.year));
                 context.insert("years", &[year]);
-                ("archive.html", self.year_url(index), None)
             }
             Job::TagsIndex => {
                 let tags: Vec<TagSummary<'_>> = site
@@ -461,56 +518,56 @@ impl<'a> Pages<'a> {
                     })
                     .collect();
                 context.insert("tags", &tags);
-                ("tags.html", UrlPath::fixed(&["tags"]), None)
             }
             Job::Search => {
-                context.insert("search_index_url", &base.link_str("/search/index.json"));
+                context.insert(
+                    "search_index_url",
+                    &base.link_str(&Place::fixed_path(Job::SearchIndex)),
+                );
                 context.insert("search_examples", &search_examples(site));
-                ("search.html", UrlPath::fixed(&["search"]), None)
             }
-            Job::NotFound => {
-                context.insert("canonical", &base.absolute_str("/404.html"));
-                let path = Path::new("404.html");
-                return self.write_template(&mut context, "404.html", path, None, sink);
-            }
-            Job::SiteFeed => {
-                let title = &site.config.title;
-                let xml =
-                    feeds::render_feed(site, title, "/feed.xml", &UrlPath::root(), published());
-                return write_one(sink, Path::new("feed.xml"), &xml);
-            }
-            Job::CategoryFeed { index } => {
-                let category = &site.categories[index];
-                let title = format!("{} | {}", category.name, site.config.title);
-                let path = format!("{}feed.xml", category.url);
-                let articles =
-                    category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
-                let xml = feeds::render_feed(site, &title, &path, &category.url, articles);
-                let file = Path::new(category.url.as_str().trim_matches('/')).join("feed.xml");
-                return write_one(sink, &file, &xml);
-            }
-            Job::Sitemaps => {
+            Job::NotFound => {}
+            Job::SiteFeed
+            | Job::CategoryFeed { .. }
+            | Job::Sitemaps
+            | Job::NewsSitemap
+            | Job::Robots
+            | Job::SearchIndex => unreachable!("{job:?} renders no template"),
+        }
+        Ok(None)
+    }
+
+    /// Writes the feeds, sitemaps and data files, which no template renders.
+    fn write_data(&self, job: Job, place: &Place, sink: Sink<'_>) -> Result<usize> {
+        let site = self.site;
+        let published = || site.articles.iter().filter(|a| !a.doc.draft);
+        let (path, file) = match &place.path {
+            Some((path, file)) => (path.as_str(), file),
+            None => {
                 let files = sitemaps::render_sitemaps(site, &self.sitemap_entries());
                 for (name, xml) in &files {
                     sink(Path::new(name), xml.as_bytes())?;
                 }
                 return Ok(files.len());
             }
-            Job::NewsSitemap => {
-                let xml = sitemaps::render_news_sitemap(site);
-                return write_one(sink, Path::new("news-sitemap.xml"), &xml);
-            }
-            Job::Robots => {
-                return write_one(sink, Path::new("robots.txt"), &sitemaps::render_robots(site));
-            }
-            Job::SearchIndex => {
-                let json = search::render_search_index(site);
-                return write_one(sink, Path::new("search/index.json"), &json);
-            }
         };
-        context.insert("canonical", &base.absolute_str(url.as_str()));
-        context.insert("current_url", &base.link(&url));
-        self.write_template(&mut context, template, &url.index_file(), article, sink)
+        let text = match job {
+            Job::SiteFeed => {
+                feeds::render_feed(site, &site.config.title, path, &UrlPath::root(), published())
+            }
+            Job::CategoryFeed { index } => {
+                let category = &site.categories[index];
+                let title = format!("{} | {}", category.name, site.config.title);
+                let articles =
+                    category.articles.iter().map(|&id| site.article(id)).filter(|a| !a.doc.draft);
+                feeds::render_feed(site, &title, path, &category.url, articles)
+            }
+            Job::NewsSitemap => sitemaps::render_news_sitemap(site),
+            Job::Robots => sitemaps::render_robots(site),
+            Job::SearchIndex => search::render_search_index(site),
+            _ => unreachable!("{job:?} renders a template or several files"),
+        };
+        sink(Path::new(file), text.as_bytes()).map(|()| 1)
     }
 
     /// Puts `listing` in the context; returns the articles the page shows.
@@ -525,10 +582,9 @@ impl<'a> Pages<'a> {
         ids: &'a [ArticleId],
         page: usize,
     ) -> &'a [ArticleId] {
-        let per_page = self.site.config.paginate;
-        let total = self.pages(ids.len());
-        let start = ((page - 1) * per_page).min(ids.len());
-        let shown = &ids[start..(start + per_page).min(ids.len())];
+        let paging = self.paging();
+        let total = paging.count(ids.len());
+        let shown = paging.page(ids, page);
         let view = ListingView {
             kind,
             title,
@@ -565,11 +621,11 @@ impl<'a> Pages<'a> {
 
     /// `/archive/2026/`: the page of the `index`th year of the archive, newest first.
     fn year_url(&self, index: usize) -> UrlPath {
-        UrlPath::fixed(&["archive", &self.years()[index].to_string()])
+        year_url(self.years()[index])
     }
 
     /// The pages of the archive's years.
-    pub fn archive_year_jobs(&self) -> impl Iterator<Item = Job> + use<> {
+    pub(crate) fn archive_year_jobs(&self) -> impl Iterator<Item = Job> + use<> {
         (0..self.years().len()).map(|index| Job::ArchiveYear { index })
     }
 
@@ -597,7 +653,7 @@ impl<'a> Pages<'a> {
                 }
                 _ => years.push(ArchiveYear {
                     year: month.year,
-                    url: base.link(&UrlPath::fixed(&["archive", &month.year.to_string()])),
+                    url: base.link(&year_url(month.year)),
                     count: link.count,
                     months: vec![link],
                 }),
@@ -612,17 +668,14 @@ impl<'a> Pages<'a> {
         let lastmod = |ids: &[ArticleId]| {
             ids.iter().filter(|id| !site.article(**id).doc.draft).map(|&id| changed(site, id)).max()
         };
-        let per_page = site.config.paginate;
+        let paging = self.paging();
         let mut entries = Vec::new();
         let mut listing = |url: &UrlPath, ids: &[ArticleId]| {
-            for (i, chunk) in ids.chunks(per_page).enumerate() {
+            for page in 1..=paging.count(ids.len()) {
                 entries.push(sitemaps::Entry {
-                    path: url.page(i + 1).as_str().to_owned(),
-                    lastmod: lastmod(chunk),
+                    path: url.page(page).as_str().to_owned(),
+                    lastmod: lastmod(paging.page(ids, page)),
                 });
-            }
-            if ids.is_empty() {
-                entries.push(sitemaps::Entry { path: url.as_str().to_owned(), lastmod: None });
             }
         };
         let all: Vec<ArticleId> =
@@ -640,8 +693,9 @@ impl<'a> Pages<'a> {
         for m in &self.months {
             listing(&m.url, &m.articles);
         }
-        entries.push(sitemaps::Entry { path: "/tags/".to_owned(), lastmod: lastmod(&all) });
-        entries.push(sitemaps::Entry { path: "/archive/".to_owned(), lastmod: lastmod(&all) });
+        for job in [Job::TagsIndex, Job::ArchiveIndex] {
+            entries.push(sitemaps::Entry { path: Place::fixed_path(job), lastmod: lastmod(&all) });
+        }
         for (index, year) in self.years().into_iter().enumerate() {
             let ids: Vec<ArticleId> = self
                 .months
@@ -697,19 +751,25 @@ impl<'a> Pages<'a> {
 /// What the search box suggests typing: the site's two most used tags (ties in the order of
 /// `Site::tags`, by slug), as a reader would type them. Issue 23: the default theme's
 /// placeholder named the demo's topics on every site.
-pub fn search_examples(site: &Site) -> Vec<String> {
+pub(crate) fn search_examples(site: &Site) -> Vec<String> {
     let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
     tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
     tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
 }
 
-fn write_one(sink: Sink<'_>, path: &Path, text: &str) -> Result<usize> {
-    sink(path, text.as_bytes()).map(|()| 1)
-}
-
 fn changed(site: &Site, id: ArticleId) -> Date {
     let doc = &site.article(id).doc;
     doc.modified()
+}
+
+/// `/economy/feed.xml`: where a category's feed goes.
+pub(crate) fn category_feed_path(category: &crate::site::Category) -> String {
+    format!("{}feed.xml", category.url)
+}
+
+/// `/archive/2026/`
+fn year_url(year: i16) -> UrlPath {
+    UrlPath::fixed(&["archive", &year.to_string()])
 }
 
 fn month_name(month: i8) -> &'static str {

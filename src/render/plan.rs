@@ -6,14 +6,14 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{Job, Pages};
+use super::{Job, Pages, Paging};
 use crate::site::{ArticleId, Site};
 use crate::url::UrlPath;
 
 /// The jobs to run after an edit: the pages whose content changed, and the site-wide
 /// files (feeds, sitemaps, indexes) that are cheap to write again. `changed` holds the
 /// documents read again for this edit (their addresses: unchanged ones are shared).
-pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -> Vec<Job> {
+pub(crate) fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -> Vec<Job> {
     let (old_site, new_site) = (old.site(), new.site());
     // A tag's name shows on its pages, on every article carrying it and beside "See
     // also" links: when an edit changes it (another spelling is now the most used), every
@@ -59,7 +59,7 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
         }
     }
 
-    let per_page = new_site.config.paginate;
+    let paging = Paging::new(new_site);
     let mut listing = |old_list: Option<&[ArticleId]>,
                        new_list: &[ArticleId],
                        make: &dyn Fn(usize) -> Job,
@@ -68,15 +68,14 @@ pub fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<usize>) -
             new_list.iter().map(|&id| &new_site.article(id).url).collect();
         let old_urls: Vec<&UrlPath> =
             old_list.unwrap_or(&[]).iter().map(|&id| &old_site.article(id).url).collect();
-        let pages = new_urls.len().div_ceil(per_page).max(1);
-        let old_pages = old_urls.len().div_ceil(per_page).max(1);
+        let pages = paging.count(new_urls.len());
+        let old_pages = paging.count(old_urls.len());
         for page in 1..=pages {
-            let range = |len: usize| ((page - 1) * per_page).min(len)..(page * per_page).min(len);
-            let new_slice = &new_urls[range(new_urls.len())];
+            let new_slice = paging.page(&new_urls, page);
             let differs = force
                 || old_list.is_none()
                 || pages != old_pages
-                || new_slice != &old_urls[range(old_urls.len())]
+                || new_slice != paging.page(&old_urls, page)
                 || new_slice.iter().any(|u| card_changed.contains(u));
             if differs {
                 jobs.push(make(page));
@@ -146,8 +145,9 @@ fn related_topics(site: &Site, index: usize) -> Vec<(&str, usize)> {
     site.tags[index].related.iter().map(|&(t, n)| (site.tag(t).slug.as_str(), n)).collect()
 }
 
-/// Every file the pages of `pages` write, without rendering them; with `extra` (assets).
-pub fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
+/// Every file the jobs of `pages` write, found without rendering them: all but the
+/// sitemaps (their number depends on what is rendered) and the theme's assets.
+pub(crate) fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
     let mut files = std::collections::HashSet::new();
     for job in pages.jobs() {
         if let Some(path) = pages.job_file(job) {
@@ -156,3 +156,70 @@ pub fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String> {
     }
     files
 }
+
+/// Every file the site generates (pages, feeds, sitemaps, search index, the theme's
+/// assets), each with what it is, in words: so a content file that would replace one is
+/// named with what it replaces (issue 22). Nothing is rendered.
+pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashMap<String, String> {
+    let pages =
+        Pages { site, theme, cards: Vec::new(), all: Vec::new(), months: super::months(site) };
+    let nth = |page: usize, what: String| {
+        if page == 1 { what } else { format!("page {page} of {what}") }
+    };
+    let mut files = HashMap::default();
+    for job in pages.jobs() {
+        let what = match job {
+            Job::Article(id) => format!(
+                "the page of the article `{}`",
+                crate::error::display_path(&site.article(id).doc.source)
+            ),
+            Job::Home { page } => nth(page, "the front page".to_owned()),
+            Job::Category { index, page } => {
+                nth(page, format!("the page of the category `{}`", site.categories[index].name))
+            }
+            Job::Tag { index, page } => {
+                nth(page, format!("the page of the tag `{}`", site.tags[index].name))
+            }
+            Job::Author { index, page } => {
+                nth(page, format!("the page of the author `{}`", site.authors[index].name))
+            }
+            Job::ArchiveMonth { index, page } => {
+                let month = &pages.months[index];
+                nth(page, format!("the archive of {}-{:02}", month.year, month.month))
+            }
+            Job::ArchiveIndex => "the archive".to_owned(),
+            Job::ArchiveYear { index } => format!("the archive of {}", pages.years()[index]),
+            Job::TagsIndex => "the list of tags".to_owned(),
+            Job::Search => "the search page".to_owned(),
+            Job::NotFound => "the page shown for missing addresses".to_owned(),
+            Job::SiteFeed => "the site's feed".to_owned(),
+            Job::CategoryFeed { index } => {
+                format!("the feed of the category `{}`", site.categories[index].name)
+            }
+            Job::Sitemaps => {
+                let parts =
+                    pages.sitemap_entries().len().div_ceil(super::sitemaps::URLS_PER_SITEMAP);
+                if parts > 1 {
+                    for part in 1..=parts {
+                        files.insert(format!("sitemap-{part}.xml"), "a sitemap".to_owned());
+                    }
+                }
+                files.insert("sitemap.xml".to_owned(), "the sitemap".to_owned());
+                continue;
+            }
+            Job::NewsSitemap => "the news sitemap".to_owned(),
+            Job::Robots => "the instructions for crawlers".to_owned(),
+            Job::SearchIndex => "the search index".to_owned(),
+        };
+        if let Some(file) = pages.job_file(job) {
+            files.insert(file, what);
+        }
+    }
+    for asset in &theme.assets {
+        files.insert(asset.output_path.clone(), "a file of the theme".to_owned());
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests;

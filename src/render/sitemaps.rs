@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::site::Site;
 
 /// The sitemap protocol's limit of URLs per file.
-const URLS_PER_SITEMAP: usize = 50_000;
+pub(crate) const URLS_PER_SITEMAP: usize = 50_000;
 /// Google News reads at most this many, from the last two days.
 const NEWS_LIMIT: usize = 1_000;
 

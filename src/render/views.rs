@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::{Job, Place};
 use crate::site::{Article, ArticleId, Author, Category, Site, Tag};
 use crate::url::UrlPath;
 
@@ -67,21 +68,14 @@ pub(crate) struct CardView<'a> {
     pub(crate) draft: bool,
 }
 
-/// One "See also" or "Related" link to another article of the site.
+/// One "See also" or "Related" link to another article of the site: its card, and the
+/// tags it shares with the page that links it.
 #[derive(Debug, Serialize)]
 pub(crate) struct SeeAlsoView<'a> {
-    pub(crate) title: &'a str,
-    pub(crate) url: String,
-    pub(crate) summary: &'a str,
-    pub(crate) category: LinkView<'a>,
-    pub(crate) date: String,
-    pub(crate) date_long: String,
+    #[serde(flatten)]
+    pub(crate) card: CardView<'a>,
     /// The tags this article shares with the page that links it.
     pub(crate) shared_tags: Vec<LinkView<'a>>,
-    pub(crate) image: Option<String>,
-    pub(crate) image_alt: Option<&'a str>,
-    pub(crate) image_width: Option<u32>,
-    pub(crate) image_height: Option<u32>,
 }
 
 /// An entry of the end "Related" block: hand-picked first, then computed.
@@ -217,12 +211,12 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
         base_url: base.as_str(),
         base_path: base.path(),
         home_url: base.link(&UrlPath::root()),
-        tags_url: base.link(&UrlPath::fixed(&["tags"])),
-        search_url: base.link(&UrlPath::fixed(&["search"])),
-        archive_url: base.link(&UrlPath::fixed(&["archive"])),
-        feed_url: base.link_str("/feed.xml"),
-        feed_permalink: base.absolute_str("/feed.xml"),
-        logo: config.logo.as_deref().map(|l| asset_link(site, l)),
+        tags_url: base.link_str(&Place::fixed_path(Job::TagsIndex)),
+        search_url: base.link_str(&Place::fixed_path(Job::Search)),
+        archive_url: base.link_str(&Place::fixed_path(Job::ArchiveIndex)),
+        feed_url: base.link_str(&Place::fixed_path(Job::SiteFeed)),
+        feed_permalink: base.absolute_str(&Place::fixed_path(Job::SiteFeed)),
+        logo: config.logo.as_deref().map(|l| base.asset_link(l)),
         categories: site
             .categories
             .iter()
@@ -230,21 +224,12 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
                 name: &c.name,
                 slug: c.slug.as_str(),
                 url: base.link(&c.url),
-                feed_url: base.link_str(&format!("{}feed.xml", c.url)),
+                feed_url: base.link_str(&super::category_feed_path(c)),
                 description: c.settings.description.as_deref(),
             })
             .collect(),
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
         extra: &config.extra,
-    }
-}
-
-/// A link to a file or page named in content: site paths get the base path, URLs stay.
-pub(crate) fn asset_link(site: &Site, path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") {
-        site.config.base_url.link_str(path)
-    } else {
-        path.to_owned()
     }
 }
 
@@ -280,7 +265,7 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         date_long: doc.date.long(),
         updated: doc.updated.map(|u| u.as_written()),
         category: category_link(site, category),
-        image: doc.image.as_deref().map(|i| asset_link(site, i)),
+        image: doc.image.as_deref().map(|i| base.asset_link(i)),
         image_alt: doc.image_alt.as_deref(),
         image_width: doc.image_size.map(|(w, _)| w),
         image_height: doc.image_size.map(|(_, h)| h),
@@ -296,26 +281,13 @@ pub(crate) fn see_also_view<'a>(
     target: ArticleId,
 ) -> SeeAlsoView<'a> {
     let article = site.article(target);
-    let card = card(site, article);
-    let shared = article
+    let shared_tags = article
         .tags
         .iter()
         .filter(|t| from.tags.contains(t))
         .map(|&t| tag_link(site, site.tag(t)))
         .collect();
-    SeeAlsoView {
-        title: card.title,
-        url: card.url,
-        summary: card.summary,
-        category: card.category,
-        date: card.date,
-        date_long: card.date_long,
-        shared_tags: shared,
-        image: card.image,
-        image_alt: card.image_alt,
-        image_width: card.image_width,
-        image_height: card.image_height,
-    }
+    SeeAlsoView { card: card(site, article), shared_tags }
 }
 
 /// What `article.html` gets. Fails only if a parked body cannot be read back.
@@ -357,7 +329,7 @@ pub(crate) fn article_view<'a>(
             let target = link.internal.as_ref().and_then(|url| site.find(url));
             RelatedView {
                 title: &link.title,
-                url: asset_link(site, &link.url),
+                url: base.asset_link(&link.url),
                 kind: "editor",
                 external: link.internal.is_none() && !link.url.starts_with('#'),
                 article: target.map(|t| see_also_view(site, article, t.id)),
@@ -367,15 +339,15 @@ pub(crate) fn article_view<'a>(
     related.extend(see_also.related.iter().map(|&id| {
         let view = see_also_view(site, article, id);
         RelatedView {
-            title: view.title,
-            url: view.url.clone(),
+            title: view.card.title,
+            url: view.card.url.clone(),
             kind: "see-also",
             external: false,
             article: Some(view),
         }
     }));
     let permalink = base.absolute_str(article.url.as_str());
-    let image_permalink = doc.image.as_deref().map(|i| absolute(site, i));
+    let image_permalink = doc.image.as_deref().map(|i| base.absolute(i));
     Ok(ArticleView {
         card: card(site, article),
         tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
@@ -409,15 +381,6 @@ pub(crate) fn article_view<'a>(
         source: crate::error::display_path(&doc.source),
         extra: &doc.extra,
     })
-}
-
-/// An absolute URL for a site path or URL from content.
-pub(crate) fn absolute(site: &Site, path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") {
-        site.config.base_url.absolute_str(path)
-    } else {
-        path.to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -16,8 +16,6 @@ use crate::config::{CategorySettings, Config};
 use crate::error::{Diagnostic, Location};
 use crate::url::{Slug, UrlPath};
 
-pub use crate::front_matter::MAX_TAGS as MAX_TAGS_PER_ARTICLE;
-
 /// Top-level paths the site itself uses; no category may take them.
 const RESERVED_TOP_LEVEL: &[&str] =
     &["tags", "authors", "archive", "page", "search", "assets", "feed-xml", "static"];
@@ -418,12 +416,6 @@ impl Site {
     /// The article at `url`, if any.
     pub fn find(&self, url: &UrlPath) -> Option<&Article> {
         self.by_url.get(url).map(|&id| self.article(id))
-    }
-
-    /// Articles that appear in listings and feeds: all of them (drafts are in the
-    /// site only when the build asked for them).
-    pub fn listed(&self) -> impl Iterator<Item = &Article> {
-        self.articles.iter()
     }
 }
 

@@ -199,7 +199,7 @@ impl Index<'_> {
             bound[j] = bound[j + 1] + self.weight[tags[j] as usize];
         }
         // Shared tags are told apart by bit masks; an article has at most
-        // MAX_TAGS_PER_ARTICLE (100) tags, and the masks hold 128.
+        // `front_matter::MAX_TAGS` (100) tags, and the masks hold 128.
         assert!(tags.len() <= 128, "at most 128 tags per article");
         for (i, &t) in tags.iter().enumerate() {
             scratch.weight[t as usize] = self.weight[t as usize];

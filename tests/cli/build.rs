@@ -24,6 +24,16 @@ fn version_and_help_read_well() {
     for flag in ["--root <DIR>", "--output <DIR>", "--base-url <URL>", "--drafts", "--quiet"] {
         assert!(help.contains(flag), "help lacks {flag}:\n{help}");
     }
+    // Issue 21: the top-level help says what each exit status means.
+    let help = stdout(&site.run(&["--help"]));
+    let codes: Vec<&str> = help
+        .split_once("Exit status:\n")
+        .unwrap_or_else(|| panic!("help lacks the exit statuses:\n{help}"))
+        .1
+        .lines()
+        .filter_map(|line| line.trim_start().split_once("  ").map(|(code, _)| code))
+        .collect();
+    assert_eq!(codes, ["0", "1", "2"], "{help}");
 }
 
 #[test]
@@ -1034,11 +1044,24 @@ fn a_named_theme_falls_back_to_the_default_for_missing_templates() {
 fn a_missing_named_theme_is_an_error() {
     let site = Site::empty("title: T\nbase_url: https://example.com/\ntheme: nope\n");
     let out = site.run(&["build"]);
-    assert_eq!(out.status.code(), Some(2));
+    // Issue 21: the site is wrong, not the command line: 1, not the usage error's 2.
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "error: the theme `nope` named in site.yaml has no folder `themes/nope/`\n"
     );
+    // `check` counts it with the other problems (it used to stop with 2), in JSON too.
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: the theme `nope` named in site.yaml has no folder `themes/nope/`\n\n\
+         1 error(s), 0 warning(s)\n"
+    );
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    assert_eq!(report["errors"], 1);
 }
 
 // ---- output ----------------------------------------------------------------------

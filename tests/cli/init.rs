@@ -41,7 +41,8 @@ fn init_refuses_an_existing_site() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("site.yaml"), "title: Mine\n").unwrap();
     let out = gazette(tmp.path(), &["init"]);
-    assert_eq!(out.status.code(), Some(2));
+    // Issue 21: the command line is fine, the folder is taken: 1, not the usage error's 2.
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "error: `.` already holds `site.yaml`: gazette init only creates new sites\n"

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod docs;
+mod files;
 mod hostile;
 mod init;
 mod new;

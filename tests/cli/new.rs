@@ -45,7 +45,8 @@ fn new_uses_the_default_category_and_never_overwrites() {
     let path = site.path().join("content/news/second-look.md");
     std::fs::write(&path, "edited by hand").unwrap();
     let again = site.run(&["new", "Second look"]);
-    assert_eq!(again.status.code(), Some(2));
+    // Issue 21: a file in the way is not a usage error: 1, not 2.
+    assert_eq!(again.status.code(), Some(1));
     assert_eq!(
         stderr(&again),
         "error: `content/news/second-look.md` already exists; gazette never overwrites an article (choose another title, or edit that file)\n"

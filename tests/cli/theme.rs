@@ -25,7 +25,8 @@ fn issue_23_copy_puts_a_template_where_the_site_theme_overrides_it() {
 
     // Never overwritten: the edit stays, and the message says what to do.
     let again = site.run(&["theme", "copy", "article.html"]);
-    assert_eq!(again.status.code(), Some(2));
+    // Issue 21: a file in the way is not a usage error: 1, not 2.
+    assert_eq!(again.status.code(), Some(1));
     assert_eq!(
         stderr(&again),
         "error: `themes/default/templates/article.html` already exists; gazette never overwrites a file (delete or rename it to copy the default one again)\n"

@@ -14,7 +14,7 @@ use notify::RecursiveMode;
 
 use crate::error::{Error, Result, display_path};
 use crate::pipeline::{BuildOptions, Changes, Session, UpdateReport};
-pub use watch::Watched;
+pub(crate) use watch::Watched;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
@@ -49,7 +49,7 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 /// How many ports past the asked one are tried.
 const PORT_TRIES: u16 = 50;
 
-pub fn run(args: &ServeArgs) -> Result<()> {
+pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     if let Some(output) = &args.output {
         // Once serve wrote its preview, localhost links and all, into this folder.
         return Err(Error::Usage(format!(
@@ -90,7 +90,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     let watched = Watched::new(&args.root, &config.theme);
     let (tx, rx) = mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
-        .map_err(|e| Error::Usage(format!("cannot watch the site for changes: {e}")))?;
+        .map_err(|e| Error::Failed(format!("cannot watch the site for changes: {e}")))?;
     let mut themes_watched = watched.root.join("themes").is_dir();
     for (path, mode) in [
         (watched.root.join("content"), RecursiveMode::Recursive),
@@ -99,7 +99,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     ] {
         if path.exists() {
             debouncer.watch(&path, mode).map_err(|e| {
-                Error::Usage(format!("cannot watch `{}`: {e}", display_path(&path)))
+                Error::Failed(format!("cannot watch `{}`: {e}", display_path(&path)))
             })?;
         }
     }
@@ -111,7 +111,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             Some(session)
         }
         Err(err) => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             shared.failed(err.render(false));
             None
         }
@@ -128,7 +128,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::Failed(format!("cannot start the server: {e}")))?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server_shared = shared.clone();
     let server = runtime.spawn(async move {
@@ -218,7 +218,7 @@ fn rebuild(
             shared.built();
         }
         Err(err) => {
-            crate::cli::report(&err);
+            crate::report::report(&err);
             shared.failed(err.render(false));
         }
     }
@@ -227,7 +227,7 @@ fn rebuild(
 fn print_report(report: &UpdateReport, verb: &str, shown: &mut Vec<String>, timings: bool) {
     // Warnings are shown once, not again after every save.
     let warnings: Vec<String> =
-        report.warnings.iter().map(|w| w.render(crate::cli::color())).collect();
+        report.warnings.iter().map(|w| w.render(crate::report::color())).collect();
     for warning in warnings.iter().filter(|w| !shown.contains(w)) {
         eprintln!("{warning}");
     }
@@ -261,7 +261,7 @@ fn bind(address: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
             Err(e) => last = Some(e),
         }
     }
-    Err(Error::Usage(format!(
+    Err(Error::Failed(format!(
         "no free port between {port} and {}: {}",
         port.saturating_add(PORT_TRIES - 1),
         last.map_or_else(String::new, |e| e.to_string())

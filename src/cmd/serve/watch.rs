@@ -6,7 +6,7 @@ use crate::pipeline::Changes;
 
 /// Where a site's watched files live.
 #[derive(Debug, Clone)]
-pub struct Watched {
+pub(crate) struct Watched {
     /// The site folder, as the watcher reports paths (canonical).
     pub root: PathBuf,
     /// `themes/<name>` of the configured theme.
@@ -14,7 +14,7 @@ pub struct Watched {
 }
 
 impl Watched {
-    pub fn new(root: &Path, theme_name: &str) -> Watched {
+    pub(crate) fn new(root: &Path, theme_name: &str) -> Watched {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
         let theme = root.join("themes").join(theme_name);
         Watched { root, theme }
@@ -23,7 +23,7 @@ impl Watched {
     /// Sorts the paths a watcher reported into the changes a rebuild understands.
     /// Anything it cannot place safely (a folder appearing or moving under `content/`)
     /// asks for a full rebuild, like `site.yaml` does.
-    pub fn classify<'a>(&self, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
+    pub(crate) fn classify<'a>(&self, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
         let mut changes = Changes::default();
         let content = self.root.join("content");
         for path in paths {
@@ -35,7 +35,7 @@ impl Watched {
                 }
                 if path.is_dir() {
                     changes.config = true; // a folder of articles came or went
-                } else if path.extension().is_some_and(|e| e == "md") {
+                } else if crate::content::is_article(path) {
                     changes.articles.insert(Path::new("content").join(rel));
                 } else {
                     changes.assets.insert(Path::new("content").join(rel));
@@ -98,6 +98,14 @@ mod tests {
             ["content/a.md", "content/world/talks.md"]
         );
         assert!(!c.config && c.templates.is_empty() && !c.theme_static && c.assets.is_empty());
+    }
+
+    #[test]
+    fn markdown_in_any_case_is_an_article() {
+        let (_dir, w) = site();
+        let c = classify(&w, &["content/Draft.MD", "content/plan.markdown", "content/b.Md"]);
+        assert_eq!(c.articles.len(), 3, "{c:?}");
+        assert!(c.assets.is_empty());
     }
 
     #[test]
