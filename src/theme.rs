@@ -45,6 +45,16 @@ const HASHED: &[&str] = &[".css", ".js"];
 /// Loads the site's theme. A file in `themes/<theme>/` replaces the default theme's file of
 /// the same name; the rest comes from the embedded default theme.
 pub fn load_theme(config: &Config) -> Result<Theme> {
+    load_theme_from(config, true)
+}
+
+/// The embedded default theme alone, whatever is on disk: for builds that read nothing
+/// from disk (`build_in_memory`, tests), so no folder outside them can change the result.
+pub fn load_embedded_theme(config: &Config) -> Result<Theme> {
+    load_theme_from(config, false)
+}
+
+fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
     let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut statics: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
     for (name, bytes) in embedded_files("templates") {
@@ -56,7 +66,9 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
     }
 
     let theme_dir = config.theme_dir();
-    if theme_dir.is_dir() {
+    if !read_disk {
+        // The embedded files are the whole theme.
+    } else if theme_dir.is_dir() {
         for (name, path) in walk_files(&theme_dir.join("templates"))? {
             let text = crate::text_file::read_text(&path, &relative(config, &path))?;
             templates.insert(name, (display_path(&relative(config, &path)), text));

@@ -379,10 +379,11 @@ pub fn build_in_memory(
     articles: &[(PathBuf, String)],
     now: jiff::Timestamp,
 ) -> Result<InMemoryBuild> {
-    // A root that does not exist: no theme folder, so the embedded theme is used.
+    // Only named in paths: nothing is read below it (the theme is the embedded one,
+    // and images are not measured), whatever exists there.
     let root = Path::new("/nonexistent/gazette-in-memory");
     let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
-    let mut theme = theme::load_theme(&config)?;
+    let mut theme = theme::load_embedded_theme(&config)?;
     let shortcodes = theme.shortcode_renderer(&config);
     let mut documents = Vec::with_capacity(articles.len());
     let mut errors = Vec::new();
