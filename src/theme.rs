@@ -1,5 +1,7 @@
 //! Templates and assets from `themes/<name>/`, over the default theme embedded in the binary.
 
+pub mod shortcodes;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ pub struct Theme {
     pub asset_paths: BTreeMap<String, String>,
     /// Template name -> the file it came from, for messages.
     pub origins: BTreeMap<String, String>,
+    /// The templates of `templates/shortcodes/`, by shortcode name, with what each accepts.
+    pub shortcodes: BTreeMap<String, shortcodes::Signature>,
 }
 
 /// Files ending like this get a content hash in their name, so browsers may cache them forever.
@@ -86,6 +90,18 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
         )));
     }
 
+    let mut signatures = BTreeMap::new();
+    for (name, (origin, text)) in &templates {
+        let Some(short) = name.strip_prefix(shortcodes::FOLDER) else { continue };
+        let Some(short) = short.strip_suffix(".html") else { continue };
+        let signature = shortcodes::parse_signature(text).map_err(|reason| {
+            Error::Usage(format!(
+                "{origin}: bad `args:` comment of the shortcode `{short}`: {reason}"
+            ))
+        })?;
+        signatures.insert(short.to_owned(), signature);
+    }
+
     let mut tera = Tera::new();
     register_filters(&mut tera, config);
     let origins: BTreeMap<String, String> =
@@ -106,7 +122,7 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
         asset_paths.insert(name, output_path.clone());
         assets.push(Asset { output_path, bytes });
     }
-    Ok(Theme { tera, assets, asset_paths, origins })
+    Ok(Theme { tera, assets, asset_paths, origins, shortcodes: signatures })
 }
 
 impl Theme {
@@ -128,6 +144,11 @@ impl Theme {
             .collect();
         let css = crate::highlight::theme_css(used);
         self.add_generated_asset("highlight.css", css.into_bytes());
+    }
+
+    /// What renders the shortcode calls of article bodies with this theme.
+    pub fn shortcode_renderer<'a>(&'a self, config: &Config) -> shortcodes::Renderer<'a> {
+        shortcodes::Renderer::new(&self.tera, &self.shortcodes, config)
     }
 
     /// Where the template `name` came from, for messages.
@@ -272,8 +293,12 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter(
         "markdown",
         move |s: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let options =
-                markdown::Options { unsafe_html, base_path: &base_path, image_sizes: None };
+            let options = markdown::Options {
+                unsafe_html,
+                base_path: &base_path,
+                image_sizes: None,
+                shortcodes: None,
+            };
             let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
             let html = if inline {
                 markdown::render_inline(s, &options)

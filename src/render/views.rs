@@ -195,6 +195,10 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) series: Option<SeriesBoxView<'a>>,
     pub(crate) word_count: usize,
     pub(crate) has_code: bool,
+    /// The body holds a frame to load on click: the page needs `embed.js`.
+    pub(crate) has_embed: bool,
+    /// The names of the shortcodes the body calls.
+    pub(crate) shortcodes: &'a [String],
     pub(crate) source: String,
     pub(crate) extra: &'a serde_json::Value,
 }
@@ -487,6 +491,8 @@ pub(crate) fn article_view<'a>(
         series: series_box(site, article),
         word_count: doc.body.word_count,
         has_code: doc.body.has_code,
+        has_embed: doc.body.has_embed,
+        shortcodes: &doc.body.shortcodes,
         source: crate::error::display_path(&doc.source),
         extra: &doc.extra,
     })

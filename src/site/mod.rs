@@ -377,6 +377,7 @@ impl Site {
                 unsafe_html: config.markdown.unsafe_html,
                 base_path: config.base_url.path(),
                 image_sizes: None,
+                shortcodes: None,
             };
             for author in &mut authors {
                 let found = profiles.iter().find(|(name, _)| Slug::new(name) == author.slug);

@@ -10,6 +10,7 @@ mod init;
 mod new;
 mod news;
 mod newsroom;
+mod rich;
 mod see_also;
 mod serve;
 mod support;

@@ -37,7 +37,7 @@ fn config() -> Config {
 fn doc(config: &Config, file: &str, front: &str, body: &str) -> Arc<Document> {
     let text = format!("---\n{front}\nsummary: A summary.\n---\n{body}\n");
     let path = Path::new("content").join(file);
-    Arc::new(parse_document(&path, &text, config, None).unwrap())
+    Arc::new(parse_document(&path, &text, config, None, None).unwrap())
 }
 
 /// The demo of these tests, newest first: Economy lists three articles (two pages),
