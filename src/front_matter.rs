@@ -148,8 +148,10 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
 /// Like [`parse_article`], but a file whose front matter has problems still yields what
 /// could be read, beside its problems: the faulty keys left out (a bad `date` stands in
 /// as 2000-01-01, with no `updated`), so `check` can count its tags, resolve links to it
-/// and check its body (issue 23). `None` when not even that can be read: no fences, or
-/// invalid YAML. Never publish what this returns with problems.
+/// and check its body (issue 23). A YAML syntax error leaves out the key that holds it
+/// (or, placed outside any key, the whole front matter: the body alone still counts).
+/// `None` when not even that can be read (no fences, for one). Never publish what this returns with
+/// problems.
 pub fn parse_article_best_effort<'a>(
     path: &Path,
     text: &'a str,
