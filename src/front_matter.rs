@@ -74,6 +74,7 @@ pub struct KeyLines {
     pub category: Pos,
     pub summary: Pos,
     pub image: Pos,
+    pub image_caption: Pos,
     pub tags: Pos,
     /// One per tag (as in [`FrontMatter::tags`]): where its name is written.
     pub tag_names: Vec<Pos>,
@@ -323,6 +324,7 @@ pub fn parse_article_best_effort<'a>(
         category: unquoted_pos_of("category"),
         summary: pos_of("summary"),
         image: pos_of("image"),
+        image_caption: unquoted_pos_of("image_caption"),
         tags: pos_of("tags"),
         tag_names: name_positions(&keys, yaml_line, &tags),
         related: related_lines,

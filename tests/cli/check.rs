@@ -557,6 +557,41 @@ fn issue_23_a_yaml_syntax_error_hides_nothing_else() {
     assert!(!site.out().exists());
 }
 
+/// Issue 23 (point 9): a caption that only repeats the alt text (case, and spaces and
+/// punctuation around it, aside) would be read twice by screen readers: a warning at
+/// `image_caption`; a caption that adds to the alt text is fine.
+#[test]
+fn issue_23_a_caption_repeating_the_alt_text_is_a_warning() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>\n";
+    let article = |title: &str, caption: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: 2026-02-02\ncategory: Local\ntags: [ferry]\n\
+             image: /images/ferry.svg\nimage_alt: The ferry at the quay\n\
+             image_caption: {caption}\n---\n\nBody.\n"
+        )
+    };
+    site.write("content/images/ferry.svg", svg)
+        .write(
+            "content/local/boat.md",
+            &article("Boat", "The ferry at the quay, where the strike began."),
+        )
+        .write("content/local/ferry.md", &article("Ferry", "\"the ferry at the quay.\""));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass");
+    insta::assert_snapshot!(stderr(&out), @r#"
+    warning: `image_caption` repeats `image_alt`: screen readers would read it twice
+     --> content/local/ferry.md:8:17
+      |
+    8 | image_caption: "the ferry at the quay."
+      |                 ^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: describe the picture in `image_alt` (for readers who cannot see it) and say why it matters in `image_caption` (for everyone), or leave the caption out
+
+    checked 2 article(s): 0 error(s), 1 warning(s)
+    "#);
+}
+
 /// Issue 23: a dead link names the page it probably meant (the nearest address, or the
 /// article whose file name it uses though the article sets `slug:`); a missing anchor
 /// lists the nearest ids of its page, since headings may set their own.
