@@ -293,7 +293,7 @@ fn sponsor_site() -> Site {
     site
 }
 
-const SPONSOR_ERROR: &str = r#"error: template `themes/default/templates/article.html` failed to render 5 articles: content/a6.md, content/a5.md, content/a4.md and 2 more
+const SPONSOR_ERROR: &str = r#"error: template `themes/default/templates/article.html` failed to render 5 articles: content/a6.md, content/a5.md, content/a4.md, content/a3.md, content/a2.md
   error: Field `sponsor` is not defined.
    --> article.html:2:18
     |
@@ -373,7 +373,8 @@ fn template_render_error_names_template_and_article() {
     assert!(
         err.starts_with(
             "error: template `themes/default/templates/article.html` failed to render 5 articles: \
-             content/economy/gamma.md, content/world/beta.md, content/world/alpha.md and 2 more\n"
+             content/economy/gamma.md, content/world/beta.md, content/world/alpha.md, \
+             content/economy/delta.md, content/misc/epsilon.md\n"
         ),
         "{err}"
     );
