@@ -341,7 +341,11 @@ pub fn parse_article_best_effort<'a>(
         summary,
         authors,
         image: non_empty(image),
-        image_alt: non_empty(raw.image_alt),
+        // Alt text left out for its own error is not also missing (never published).
+        image_alt: match reported("image_alt") {
+            true => Some("(unread)".to_owned()),
+            false => non_empty(raw.image_alt),
+        },
         image_caption: non_empty(raw.image_caption),
         image_credit: non_empty(raw.image_credit),
         slug: non_empty(raw.slug).map(|s| Slug::new(&s)),

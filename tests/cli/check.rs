@@ -474,7 +474,13 @@ fn issue_23_a_yaml_syntax_error_hides_nothing_else() {
         "---\ntitle: Schools\ndate: 2026-02-01\ncategory: Local\ntags: [schools]\n---\n\nOpen.\n",
     )
     // No key holds this error: the file stands on its body alone.
-    .write("content/local/quote.md", "---\n\"open\ntitle: x\n---\n\n![](/a.png)\n");
+    .write("content/local/quote.md", "---\n\"open\ntitle: x\n---\n\n![](/a.png)\n")
+    // Alt text left out for its error is not also reported missing.
+    .write(
+        "content/local/vault.md",
+        "---\ntitle: Vault\ndate: 2026-02-04\ncategory: Local\ntags: [schools]\n\
+         image: /vault.png\nimage_alt: 'The bank's vault'\n---\n\nBody.\n",
+    );
     let out = site.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(stderr(&out), @r#"
@@ -550,7 +556,23 @@ fn issue_23_a_yaml_syntax_error_hides_nothing_else() {
       |
       = help: describe the image between the brackets: `![A flooded street](...)`
 
-    checked 4 article(s): 9 error(s), 0 warning(s)
+    error: link to `/vault.png` matches no page or file of the site
+     --> content/local/vault.md:6:8
+      |
+    6 | image: /vault.png
+      |        ^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: invalid YAML: did not find expected key, while parsing a block mapping
+     --> content/local/vault.md:7:22
+      |
+    7 | image_alt: 'The bank's vault'
+      |                      ^
+      |
+      = help: an apostrophe ended this single-quoted text: inside single quotes, double it (`'The bank''s view'`), or use double quotes (`"The bank's view"`)
+
+    checked 5 article(s): 11 error(s), 0 warning(s)
     "#);
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
