@@ -17,6 +17,7 @@ use crate::config::{self, Config};
 use crate::content;
 use crate::error::{Diagnostic, Error, Result, Severity, display_path};
 use crate::front_matter;
+use crate::markdown::Shortcodes;
 use crate::output::{self, Staging};
 use crate::render;
 use crate::site::{self, Document, Site};
@@ -97,7 +98,8 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
     let config = load_config(options)?;
-    let (site, mut report) = load_site_with(config, options, &mut timer, None)?;
+    let theme = theme::load_theme(&config)?;
+    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
     report.timings = timer.stages;
     Ok((site, report))
 }
@@ -112,8 +114,10 @@ fn load_site_with(
     theme: Option<&theme::Theme>,
 ) -> Result<(Site, BuildReport)> {
     let spill = spill_for(options)?;
+    let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
+    let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
     let Documents { documents, assets, mut report, mut failed, .. } =
-        load_documents(&config, options, timer, Some(&spill))?;
+        load_documents(&config, options, timer, Some(&spill), shortcodes)?;
     if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
         return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
@@ -159,11 +163,13 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
 /// copy. Returns the documents that loaded and every problem of the files that did not.
+/// `shortcodes` renders shortcode calls (the theme's); without it they stay as written.
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
     timer: &mut Timer,
     spill: Option<&Arc<Spill>>,
+    shortcodes: Option<&dyn Shortcodes>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = content::walk_content(root)?;
@@ -201,8 +207,15 @@ fn load_documents(
                 Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
                 Some(p) if problems.is_empty() => {
                     let sizes = |address: &str| dir.image_size(address);
-                    let mut doc = site::render_document(rel, p, config, Some(&sizes));
+                    let (mut doc, problems) =
+                        site::render_document(rel, p, config, Some(&sizes), shortcodes);
                     add(2, parsed_at);
+                    if !problems.is_empty() {
+                        // A shortcode call that failed: the file is broken, though `check`
+                        // still sees the rest of it.
+                        let problems = problems.into_iter().map(Error::content).collect();
+                        return Loaded::Failed(problems, Some(Arc::new(doc)));
+                    }
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
                     {
@@ -213,9 +226,14 @@ fn load_documents(
                 parsed => {
                     // What could be read still counts for `check` (issue 23).
                     let sizes = |address: &str| dir.image_size(address);
-                    let doc = parsed
-                        .filter(|p| !p.front.draft || options.drafts)
-                        .map(|p| Arc::new(site::render_document(rel, p, config, Some(&sizes))));
+                    let mut problems = problems;
+                    let doc = parsed.filter(|p| !p.front.draft || options.drafts).map(|p| {
+                        let (doc, more) =
+                            site::render_document(rel, p, config, Some(&sizes), shortcodes);
+                        problems.extend(more);
+                        Arc::new(doc)
+                    });
+                    problems.sort_by_key(|p| (p.at.line, p.at.column));
                     Loaded::Failed(problems.into_iter().map(Error::content).collect(), doc)
                 }
             }
@@ -291,6 +309,7 @@ fn load_document(
     config: &Config,
     options: &BuildOptions,
     rel: &Path,
+    shortcodes: &dyn Shortcodes,
 ) -> Result<Option<Arc<Document>>> {
     let text = content::load_article(&options.root, rel)?;
     let parsed = front_matter::parse_article(rel, &text)
@@ -299,7 +318,12 @@ fn load_document(
         return Ok(None);
     }
     let sizes = |address: &str| content::image_size(&options.root, address);
-    Ok(Some(Arc::new(site::render_document(rel, parsed, config, Some(&sizes)))))
+    let (doc, problems) =
+        site::render_document(rel, parsed, config, Some(&sizes), Some(shortcodes));
+    if !problems.is_empty() {
+        return Err(Error::contents(problems));
+    }
+    Ok(Some(Arc::new(doc)))
 }
 
 fn flatten(error: Error) -> Vec<Error> {
@@ -355,20 +379,23 @@ pub fn build_in_memory(
     articles: &[(PathBuf, String)],
     now: jiff::Timestamp,
 ) -> Result<InMemoryBuild> {
-    // A root that does not exist: no theme folder, so the embedded theme is used.
+    // Only named in paths: nothing is read below it (the theme is the embedded one,
+    // and images are not measured), whatever exists there.
     let root = Path::new("/nonexistent/gazette-in-memory");
     let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
+    let mut theme = theme::load_embedded_theme(&config)?;
+    let shortcodes = theme.shortcode_renderer(&config);
     let mut documents = Vec::with_capacity(articles.len());
     let mut errors = Vec::new();
     for (rel, text) in articles {
-        match site::parse_document(rel, text, &config, None) {
+        match site::parse_document(rel, text, &config, None, Some(&shortcodes)) {
             Ok(doc) if doc.draft => {}
             Ok(doc) => documents.push(Arc::new(doc)),
             Err(problems) => errors.extend(problems.into_iter().map(Error::content)),
         }
     }
+    drop(shortcodes);
     Error::collect(errors)?;
-    let mut theme = theme::load_theme(&config)?;
     let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
     let files = Mutex::new(std::collections::BTreeMap::new());
@@ -412,8 +439,16 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let config = load_config(options)?;
     let theme = theme::load_theme(&config);
     let spill = spill_for(options)?;
-    let Documents { mut documents, assets, report, failed, broken } =
-        load_documents(&config, options, &mut timer, Some(&spill))?;
+    // A broken theme leaves shortcode calls as written; its own error is reported.
+    let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
+    let Documents { mut documents, assets, report, failed, broken } = load_documents(
+        &config,
+        options,
+        &mut timer,
+        Some(&spill),
+        shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
+    )?;
+    drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
         errors.splice(0..0, first.into_iter().flat_map(flatten));
         Err(Error::Many(errors))

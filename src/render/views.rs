@@ -144,6 +144,10 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) related: Vec<RelatedView<'a>>,
     pub(crate) word_count: usize,
     pub(crate) has_code: bool,
+    /// The body holds a frame to load on click: the page needs `embed.js`.
+    pub(crate) has_embed: bool,
+    /// The names of the shortcodes the body calls.
+    pub(crate) shortcodes: &'a [String],
     pub(crate) source: String,
     pub(crate) extra: &'a serde_json::Value,
 }
@@ -372,6 +376,8 @@ pub(crate) fn article_view<'a>(
         related,
         word_count: doc.body.word_count,
         has_code: doc.body.has_code,
+        has_embed: doc.body.has_embed,
+        shortcodes: &doc.body.shortcodes,
         source: crate::error::display_path(&doc.source),
         extra: &doc.extra,
     })

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, LineIndex, Location};
 use crate::front_matter::{self, KeyLines, Parsed, TagName};
-use crate::markdown::{self, Body, ImageSizes};
+use crate::markdown::{self, Body, ImageSizes, Shortcodes};
 use crate::url::{Slug, UrlPath};
 
 /// Reading speed used for "N min read".
@@ -83,28 +83,53 @@ pub fn parse_document(
     text: &str,
     config: &Config,
     images: Option<ImageSizes<'_>>,
+    shortcodes: Option<&dyn Shortcodes>,
 ) -> Result<Document, Vec<Diagnostic>> {
     let parsed = front_matter::parse_article(source, text)?;
-    Ok(render_document(source, parsed, config, images))
+    let (document, problems) = render_document(source, parsed, config, images, shortcodes);
+    if problems.is_empty() { Ok(document) } else { Err(problems) }
 }
 
 /// The Markdown half of [`parse_document`]: renders the body, key points and answers of
 /// an article whose front matter is already parsed.
 ///
-/// `images` gives the width and height of the site's own images, when known.
+/// `images` gives the width and height of the site's own images, when known;
+/// `shortcodes` renders the body's shortcode calls (without it they stay as written).
+/// Comes with the body's problems (shortcode calls that could not be rendered): errors
+/// of the file, though the document is whole.
 pub fn render_document(
     source: &Path,
     parsed: Parsed<'_>,
     config: &Config,
     images: Option<ImageSizes<'_>>,
-) -> Document {
+    shortcodes: Option<&dyn Shortcodes>,
+) -> (Document, Vec<Diagnostic>) {
     let front = parsed.front;
+    let page = shortcodes.map(|_| shortcode_page(source, &front, config));
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         base_path: config.base_url.path(),
         image_sizes: images,
+        shortcodes: shortcodes
+            .zip(page.as_ref())
+            .map(|(renderer, page)| markdown::ShortcodeContext { renderer, page }),
     };
     let mut body = markdown::render_body(parsed.body, parsed.body_line, &options);
+    let lines = (!body.problems.is_empty()).then(|| LineIndex::new(parsed.body));
+    let problems: Vec<Diagnostic> = std::mem::take(&mut body.problems)
+        .into_iter()
+        .map(|p| {
+            let at = Location::new(source, p.line).with_column(p.column);
+            let mut diagnostic = Diagnostic::error(at, p.message).with_width(p.width);
+            if let Some(lines) = &lines {
+                diagnostic = diagnostic.with_excerpt_in(lines, parsed.body_line, Some(p.width));
+            }
+            match p.hint {
+                Some(hint) => diagnostic.with_hint(hint),
+                None => diagnostic,
+            }
+        })
+        .collect();
 
     let slug = match front.slug {
         Some(slug) => slug,
@@ -144,7 +169,7 @@ pub fn render_document(
         .collect();
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
-    Document {
+    let document = Document {
         source: source.to_owned(),
         slug,
         title: front.title,
@@ -170,7 +195,30 @@ pub fn render_document(
         body,
         reading_minutes,
         lines: front.lines,
-    }
+    };
+    (document, problems)
+}
+
+/// What a shortcode's template sees as `page`: the article's front matter, as it is
+/// known before the site is assembled (no URL, no summary taken from the body).
+fn shortcode_page(
+    source: &Path,
+    front: &front_matter::FrontMatter,
+    config: &Config,
+) -> serde_json::Value {
+    let category = front.category.as_deref().unwrap_or(&config.default_category);
+    serde_json::json!({
+        "title": front.title,
+        "date": front.date.to_string(),
+        "updated": front.updated.map(|d| d.to_string()),
+        "category": category,
+        "tags": front.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "authors": front.authors,
+        "summary": front.summary,
+        "draft": front.draft,
+        "source": crate::error::display_path(source),
+        "extra": front.extra,
+    })
 }
 
 impl Document {
@@ -233,7 +281,12 @@ mod tests {
 
     #[test]
     fn key_point_labels_are_split_off() {
-        let opts = markdown::Options { unsafe_html: true, base_path: "/", image_sizes: None };
+        let opts = markdown::Options {
+            unsafe_html: true,
+            base_path: "/",
+            image_sizes: None,
+            shortcodes: None,
+        };
         let p = key_point("Why it matters: rates **rise**", &opts);
         assert_eq!(p.label.as_deref(), Some("Why it matters"));
         assert_eq!(p.text_html, "rates <strong>rise</strong>");
@@ -244,8 +297,8 @@ mod tests {
     #[test]
     fn document_defaults() {
         let text = "---\ntitle: T\ndate: 2026-01-02\nrelated:\n  - title: R\n    url: /economy/x/\n---\n\nFirst paragraph here.\n\n## A\n\nBody.\n";
-        let d =
-            parse_document(Path::new("content/econ/My File.md"), text, &config(), None).unwrap();
+        let d = parse_document(Path::new("content/econ/My File.md"), text, &config(), None, None)
+            .unwrap();
         assert_eq!(d.slug.as_str(), "my-file");
         assert_eq!(d.category, "News");
         assert_eq!(d.summary, "First paragraph here.");

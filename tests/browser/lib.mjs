@@ -103,6 +103,7 @@ export const DEMO_PAGES = {
   home: "",
   article: "economy/how-central-banks-set-rates/",
   "article with code": "technology/post-quantum-encryption-switch/",
+  "article with shortcodes": "science/what-is-a-heat-dome/",
   tag: "tags/interest-rates/",
   search: "search/",
   "404": "no-such-page/",

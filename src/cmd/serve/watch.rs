@@ -154,6 +154,17 @@ mod tests {
     }
 
     #[test]
+    fn shortcode_templates_are_templates_the_session_reads_articles_again_for() {
+        let (_dir, w) = site();
+        let c = classify(&w, &["themes/default/templates/shortcodes/factbox.html"]);
+        assert_eq!(
+            c.templates.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["shortcodes/factbox.html"]
+        );
+        assert!(c.templates.iter().all(|t| t.starts_with(crate::theme::shortcodes::FOLDER)));
+    }
+
+    #[test]
     fn config_and_folders_ask_for_a_full_rebuild() {
         let (_dir, w) = site();
         assert!(classify(&w, &["site.yaml"]).config);
