@@ -326,6 +326,23 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             .with_hint("describe it for readers who cannot see it: `image_alt: \"...\"`"),
         );
     }
+    // A caption that repeats the alt text is heard twice by screen reader users.
+    if let (Some(alt), Some(caption)) = (&doc.image_alt, &doc.image_caption)
+        && same_words(alt, caption)
+    {
+        let (line, column) = doc.lines.image_caption;
+        found.push(
+            Diagnostic::warning(
+                Location::new(source, line.max(1)).with_column(column.max(1)),
+                "`image_caption` repeats `image_alt`: screen readers would read it twice",
+            )
+            .with_width(caption.chars().count())
+            .with_hint(
+                "describe the picture in `image_alt` (for readers who cannot see it) and say \
+                 why it matters in `image_caption` (for everyone), or leave the caption out",
+            ),
+        );
+    }
     for (faq, &(line, column)) in doc.faq.iter().zip(&doc.lines.faq) {
         if faq.answer_text.is_empty() {
             found.push(
@@ -403,6 +420,13 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
                 .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),
         );
     }
+}
+
+/// Whether two texts say the same words: case, and spaces and punctuation around them,
+/// aside.
+fn same_words(a: &str, b: &str) -> bool {
+    let trim = |s: &str| s.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    trim(a) == trim(b)
 }
 
 /// What a link to the missing output `file` may have meant: an article whose file name

@@ -98,6 +98,7 @@ pub struct KeyLines {
     pub category: Pos,
     pub summary: Pos,
     pub image: Pos,
+    pub image_caption: Pos,
     pub tags: Pos,
     /// One per tag (as in [`FrontMatter::tags`]): where its name is written.
     pub tag_names: Vec<Pos>,
@@ -189,8 +190,10 @@ pub fn parse_article<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Vec<D
 /// Like [`parse_article`], but a file whose front matter has problems still yields what
 /// could be read, beside its problems: the faulty keys left out (a bad `date` stands in
 /// as 2000-01-01, with no `updated`), so `check` can count its tags, resolve links to it
-/// and check its body (issue 23). `None` when not even that can be read: no fences, or
-/// invalid YAML. Never publish what this returns with problems.
+/// and check its body (issue 23). A YAML syntax error leaves out the key that holds it
+/// (or, placed outside any key, the whole front matter: the body alone still counts).
+/// `None` when not even that can be read (no fences, for one). Never publish what this returns with
+/// problems.
 pub fn parse_article_best_effort<'a>(
     path: &Path,
     text: &'a str,
@@ -416,6 +419,7 @@ pub fn parse_article_best_effort<'a>(
         category: unquoted_pos_of("category"),
         summary: pos_of("summary"),
         image: pos_of("image"),
+        image_caption: unquoted_pos_of("image_caption"),
         tags: pos_of("tags"),
         tag_names: name_positions(&keys, yaml_line, &tags),
         related: related_lines,
@@ -437,7 +441,11 @@ pub fn parse_article_best_effort<'a>(
         summary,
         authors,
         image: non_empty(image),
-        image_alt: non_empty(raw.image_alt),
+        // Alt text left out for its own error is not also missing (never published).
+        image_alt: match reported("image_alt") {
+            true => Some("(unread)".to_owned()),
+            false => non_empty(raw.image_alt),
+        },
         image_caption: non_empty(raw.image_caption),
         image_credit: non_empty(raw.image_credit),
         slug: non_empty(raw.slug).map(|s| Slug::new(&s)),

@@ -260,12 +260,13 @@ impl Site {
                 let mut c = slots[old].take().expect("each category moved once");
                 c.id = CategoryId::from_index(position);
                 c.articles.clear();
-                c.settings = config
-                    .categories
-                    .iter()
-                    .find(|(name, _)| Slug::new(name) == c.slug)
-                    .map(|(_, s)| s.clone())
-                    .unwrap_or_default();
+                // A category site.yaml lists is shown as site.yaml spells it.
+                if let Some((name, settings)) =
+                    config.categories.iter().find(|(name, _)| Slug::new(name) == c.slug)
+                {
+                    c.name = name.clone();
+                    c.settings = settings.clone();
+                }
                 c
             })
             .collect();
@@ -456,12 +457,20 @@ impl Site {
     }
 
     /// Warnings for categories written in several ways that make one URL ("Économie",
-    /// "Economie", "ECONOMIE!"): they are one category, shown as the newest article writes
-    /// it. One warning per other spelling, at the first file (by path) writing it.
+    /// "Economie", "ECONOMIE!"): they are one category, shown as site.yaml lists it, or
+    /// else as the newest article writes it. One warning per other spelling, at the first
+    /// file (by path) writing it.
     pub fn category_spellings(&self) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         for category in &self.categories {
-            let shown_by = &self.article(category.articles[0]).doc;
+            let listed = self.config.categories.contains_key(&category.name);
+            let shown_by = match listed {
+                true => "site.yaml lists it".to_owned(),
+                false => format!(
+                    "`{}` writes it",
+                    crate::error::display_path(&self.article(category.articles[0]).doc.source)
+                ),
+            };
             let mut others: Vec<&Document> = category
                 .articles
                 .iter()
@@ -492,10 +501,8 @@ impl Site {
                     Diagnostic::warning(
                         at,
                         format!(
-                            "the category `{}` is shown as `{}`, as `{}` writes it",
-                            doc.category,
-                            category.name,
-                            crate::error::display_path(&shown_by.source)
+                            "the category `{}` is shown as `{}`, as {shown_by}",
+                            doc.category, category.name,
                         ),
                     )
                     .with_hint(format!(
