@@ -180,7 +180,7 @@ fn link_targets(article: &Article) -> Vec<Target<'_>> {
 
 /// The output file a link from `article` reaches, if it stays inside the site:
 /// `/a/b/` is `a/b/index.html`, `/x.png` is `x.png`, `` (the page itself) its own file.
-fn resolve(article: &Article, path: &str) -> Option<String> {
+pub(crate) fn resolve(article: &Article, path: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or("");
     if path.contains(':') || path.starts_with("//") {
         return None; // another site, or a scheme such as mailto:

@@ -128,9 +128,11 @@ fn load_site_with(
     }
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let (documents, left_out) = site::publishable(documents, now, options.future);
+    let hidden = site::hidden_files(&left_out);
     report.left_out = left_out;
     match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
-        Ok(site) => {
+        Ok(mut site) => {
+            site.hidden = hidden;
             if let Some(theme) = theme {
                 failed.extend(collisions(&site, theme).into_iter().map(Error::content));
             }
@@ -488,10 +490,12 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut scheduled: Vec<Arc<Document>> =
         left_out.iter().filter(|d| d.is_scheduled(now) && !d.is_expired(now)).cloned().collect();
     scheduled.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
-    let site = match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
-        Ok(site) => site,
-        Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
-    };
+    let mut site =
+        match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
+            Ok(site) => site,
+            Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
+        };
+    site.hidden = site::hidden_files(&left_out);
     let clashes = collisions(&site, &theme);
     let unparsed: std::collections::BTreeSet<PathBuf> = failed
         .iter()

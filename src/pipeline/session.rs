@@ -602,9 +602,11 @@ fn assemble(
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Site> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let (documents, _) = crate::site::publishable(documents, now, options.future);
-    Site::assemble(config.clone(), documents, assets, now, stage)
-        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))
+    let (documents, left_out) = crate::site::publishable(documents, now, options.future);
+    let mut site = Site::assemble(config.clone(), documents, assets, now, stage)
+        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
+    site.hidden = crate::site::hidden_files(&left_out);
+    Ok(site)
 }
 
 /// The jobs whose page template is one of `templates`; every page when a shared piece

@@ -153,22 +153,25 @@ fn entry(xml: &mut String, site: &Site, article: &Article) {
         let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape(&doc.summary));
     }
     if site.config.feed.full_content {
-        let html = absolute_links(&full_html(article), base.origin());
+        let html = absolute_links(&full_html(site, article), base.origin());
         let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape(&html));
     }
     xml.push_str("  </entry>\n");
 }
 
 /// The article body as one piece of HTML: intro, then each section with its heading.
-fn full_html(article: &Article) -> String {
+/// Links to pages the build leaves out are text alone, as on the article's page.
+fn full_html(site: &Site, article: &Article) -> String {
     let body = &article.doc.body;
-    let mut html = body.intro_html.to_text();
+    let unlink =
+        |html: String| super::unlink::unlink_hidden(site, article, html.into()).into_owned();
+    let mut html = unlink(body.intro_html.to_text());
     for section in &body.sections {
         let _ = write!(html, "<h2 id=\"{}\"", section.id);
         if !section.classes.is_empty() {
             let _ = write!(html, " class=\"{}\"", escape(&section.classes));
         }
-        let _ = write!(html, ">{}</h2>\n{}", section.heading_html, section.html.to_text());
+        let _ = write!(html, ">{}</h2>\n{}", section.heading_html, unlink(section.html.to_text()));
     }
     html
 }

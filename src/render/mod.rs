@@ -6,6 +6,7 @@ mod json_ld;
 pub(crate) mod plan;
 mod search;
 mod sitemaps;
+mod unlink;
 mod views;
 mod xml;
 

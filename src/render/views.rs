@@ -410,9 +410,9 @@ pub(crate) fn article_view<'a>(
     let doc = &article.doc;
     let mut section_html = Vec::with_capacity(doc.body.sections.len());
     for section in &doc.body.sections {
-        section_html.push(section.html.text()?);
+        section_html.push(super::unlink::unlink_hidden(site, article, section.html.text()?));
     }
-    let intro_html = doc.body.intro_html.text()?;
+    let intro_html = super::unlink::unlink_hidden(site, article, doc.body.intro_html.text()?);
     let base = &site.config.base_url;
     let see_also = &site.see_also[article.id.index()];
     let sections = doc
@@ -437,6 +437,10 @@ pub(crate) fn article_view<'a>(
     let mut related: Vec<RelatedView<'a>> = doc
         .related
         .iter()
+        // A hand-picked link to a page this build leaves out would lead to a 404.
+        .filter(|link| {
+            !link.internal.as_ref().is_some_and(|u| super::unlink::is_hidden_url(site, u))
+        })
         .map(|link| {
             let target = link.internal.as_ref().and_then(|url| site.find(url));
             RelatedView {

@@ -138,6 +138,17 @@ pub fn publishable(
     documents.into_iter().partition(|d| (future || !d.is_scheduled(now)) && !d.is_expired(now))
 }
 
+/// The output file of each article in `left_out`, for [`Site::hidden`].
+pub fn hidden_files(left_out: &[Arc<Document>]) -> std::collections::HashSet<String> {
+    left_out
+        .iter()
+        .map(|d| {
+            let url = UrlPath::from_slugs([&d.category_slug, &d.slug]);
+            crate::error::display_path(&url.index_file())
+        })
+        .collect()
+}
+
 /// Everything a build renders, fixed once assembled.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -154,6 +165,9 @@ pub struct Site {
     pub assets: Vec<PathBuf>,
     /// When the build runs: "now" for the news sitemap.
     pub now: jiff::Timestamp,
+    /// The output files of articles this build leaves out (scheduled for later, or
+    /// expired), such as `economy/rates/index.html`: no link may lead there (issue 17).
+    pub hidden: std::collections::HashSet<String>,
     by_url: HashMap<UrlPath, ArticleId>,
 }
 
@@ -416,6 +430,7 @@ impl Site {
             see_also,
             assets,
             now,
+            hidden: Default::default(),
             by_url,
         })
     }

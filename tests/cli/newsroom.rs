@@ -162,6 +162,43 @@ fn an_expired_article_is_gone_and_links_to_it_are_listed() {
 }
 
 #[test]
+fn no_link_leads_to_a_scheduled_or_expired_article() {
+    let site = scheduling_site();
+    site.write("content/world/offer.md", &article("Offer", "2026-01-01", "expires: 2026-01-31\n"));
+    let linking = "---\ntitle: Linking\ndate: 2026-01-05\ncategory: World\ntags: [ports, trade]\n\
+        related:\n  - title: Plans ahead\n    url: /world/future/\n  - title: Today's story\n    url: /world/today/\n---\n\n\
+        Read [the plan](/world/future/) and [the *offer*](../offer/#terms), or [again](https://example.com/world/future/).\n\n\
+        ## More\n\nSee [today](/world/today/).\n";
+    site.write("content/world/linking.md", linking);
+    site.build(&["--now", "2026-02-01T00:00:00Z"]);
+    let crawl = crate::support::broken_links(&site.out(), "/");
+    assert_eq!(crawl, Vec::<String>::new());
+    assert_eq!(files_mentioning(&site.out(), "world/future"), Vec::<String>::new());
+    assert_eq!(files_mentioning(&site.out(), "world/offer"), Vec::<String>::new());
+    // The words stay; the link to a published page too, and the related link to it.
+    let page = site.page("/world/linking/");
+    let body = page.texts("main p").join(" ");
+    assert!(body.contains("Read the plan and the offer, or again."), "{body}");
+    let hrefs = page.attrs("main a", "href");
+    assert!(hrefs.iter().filter(|h| *h == "/world/today/").count() >= 2, "{hrefs:?}");
+    assert!(page.select("em").iter().any(|e| crate::support::text(*e) == "offer"));
+    assert!(!page.texts("a").iter().any(|t| t == "Plans ahead"));
+    // `check` still says which link leads where, and when.
+    let out = site.run(&["check", "--now", "2026-02-01T00:00:00Z"]);
+    let err = stderr(&out);
+    assert!(err.contains("warning: link to `/world/future/` leads to `content/world/future.md`, which is scheduled for 2026-03-01T09:00:00Z\n --> content/world/linking.md:8:10\n"), "{err}");
+    assert!(err.contains("warning: link to `/world/future/` leads to `content/world/future.md`, which is scheduled for 2026-03-01T09:00:00Z\n  --> content/world/linking.md:13:6\n"), "{err}");
+    assert!(out.status.success(), "warnings only: {err}");
+    assert!(err.contains("warning: link to `../offer/#terms` leads to `content/world/offer.md`, which expired at 2026-01-31T00:00:00Z\n"), "{err}");
+    // A --future build links to the scheduled article, body and related alike.
+    site.build(&["--future", "--now", "2026-02-01T00:00:00Z"]);
+    let page = site.page("/world/linking/");
+    let hrefs = page.attrs("a", "href");
+    assert!(hrefs.iter().filter(|h| *h == "/world/future/").count() >= 2, "{hrefs:?}");
+    assert!(page.texts("a").iter().any(|t| t == "Plans ahead"));
+}
+
+#[test]
 fn a_plain_date_is_midnight_in_the_site_time_zone() {
     let site = desk(&format!("{SITE_YAML}timezone: America/New_York\n"));
     site.write("content/world/today.md", &article("Today", "2026-01-10", ""));
