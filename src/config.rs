@@ -161,8 +161,15 @@ struct RawConfig {
     extra: Option<serde_json::Value>,
 }
 
-/// Reads `<root>/site.yaml`.
+/// Reads `<root>/site.yaml`, and `authors.yaml` beside it.
 pub fn load_config(root: &Path) -> Result<Config> {
+    let (config, authors_problems) = load_config_and_authors(root)?;
+    if authors_problems.is_empty() { Ok(config) } else { Err(Error::contents(authors_problems)) }
+}
+
+/// Like [`load_config`], but the problems of `authors.yaml` come back beside the
+/// configuration (without profiles) so `check` reports them with every other finding.
+pub fn load_config_and_authors(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
     let file = root.join(CONFIG_FILE);
     let text = match crate::text_file::read_text(&file, Path::new(CONFIG_FILE)) {
         Ok(text) => text,
@@ -178,9 +185,12 @@ pub fn load_config(root: &Path) -> Result<Config> {
     let file = root.join(AUTHORS_FILE);
     if file.is_file() {
         let text = crate::text_file::read_text(&file, Path::new(AUTHORS_FILE))?;
-        config.authors = Some(parse_authors(&text).map_err(Error::contents)?);
+        match parse_authors(&text) {
+            Ok(profiles) => config.authors = Some(profiles),
+            Err(problems) => return Ok((config, problems)),
+        }
     }
-    Ok(config)
+    Ok((config, Vec::new()))
 }
 
 /// Parses the text of `authors.yaml`: a profile per author name.

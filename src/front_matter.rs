@@ -560,6 +560,13 @@ fn list_item_positions(
                 let rest = &text[colon + 1..];
                 let value = colon + 1 + (rest.len() - rest.trim_start().len());
                 flow = (key_line, text[..value].chars().count() + 1);
+                if text[value..].starts_with('[') {
+                    found.extend(
+                        flow_item_starts(text, value + 1)
+                            .into_iter()
+                            .map(|at| (key_line, text[..at].chars().count() + 1)),
+                    );
+                }
             }
             continue;
         }
@@ -577,6 +584,41 @@ fn list_item_positions(
     found.resize(count, flow);
     found.truncate(count);
     found
+}
+
+/// Where each item of a one-line flow list (`["/a/", "/b/"]`) starts, as byte offsets in
+/// `line` past any opening quote; `from` is just after the `[`.
+fn flow_item_starts(line: &str, from: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut expecting = true; // at the start of an item, before its first character
+    for (i, c) in line[from..].char_indices() {
+        let at = from + i;
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            ' ' | '\t' => {}
+            ']' => break,
+            ',' => expecting = true,
+            '"' | '\'' => {
+                if expecting {
+                    starts.push(at + 1);
+                    expecting = false;
+                }
+                quote = Some(c);
+            }
+            _ if expecting => {
+                starts.push(at);
+                expecting = false;
+            }
+            _ => {}
+        }
+    }
+    starts
 }
 
 /// Where each tag's name is written, searching the `tags` block in order: `(line,

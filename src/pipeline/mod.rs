@@ -90,12 +90,19 @@ impl Timer {
 
 /// Loads the configuration, applying command-line overrides.
 pub fn load_config(options: &BuildOptions) -> Result<Config> {
-    let mut config = config::load_config(&options.root)?;
+    let (config, authors_problems) = load_config_and_authors(options)?;
+    if authors_problems.is_empty() { Ok(config) } else { Err(Error::contents(authors_problems)) }
+}
+
+/// The configuration, and the problems of `authors.yaml` apart (see
+/// [`config::load_config_and_authors`]).
+fn load_config_and_authors(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> {
+    let (mut config, authors_problems) = config::load_config_and_authors(&options.root)?;
     if let Some(url) = &options.base_url {
         config.base_url =
             BaseUrl::parse(url).map_err(|reason| Error::Usage(format!("--base-url: {reason}")))?;
     }
-    Ok(config)
+    Ok((config, authors_problems))
 }
 
 /// Reads and checks all content into the immutable site model, without writing anything.
@@ -133,6 +140,10 @@ fn load_site_with(
     match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(mut site) => {
             site.hidden = hidden;
+            let aliases = site.alias_problems();
+            if !aliases.is_empty() {
+                failed.extend(flatten(site_problems(&options.root, aliases)));
+            }
             if let Some(theme) = theme {
                 failed.extend(collisions(&site, theme).into_iter().map(Error::content));
             }
@@ -411,6 +422,10 @@ pub fn build_in_memory(
     let (documents, _) = site::publishable(documents, now, false);
     let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
+    let aliases = site.alias_problems();
+    if !aliases.is_empty() {
+        return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
+    }
     let files = Mutex::new(std::collections::BTreeMap::new());
     let keep = |rel: &Path, bytes: &[u8]| {
         files
@@ -451,7 +466,9 @@ pub struct CheckReport {
 /// comes back as `Err`, with the content problems found before it.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut timer = Timer::new();
-    let config = load_config(options)?;
+    // Problems of `authors.yaml` are findings like the others: the articles are still
+    // checked (without profiles).
+    let (config, authors_problems) = load_config_and_authors(options)?;
     let theme = theme::load_theme(&config);
     let spill = spill_for(options)?;
     // A broken theme leaves shortcode calls as written; its own error is reported.
@@ -466,6 +483,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
         errors.splice(0..0, first.into_iter().flat_map(flatten));
+        errors.splice(0..0, authors_problems.iter().cloned().map(Error::content));
         Err(Error::Many(errors))
     };
     let mut theme = match theme {
@@ -497,6 +515,8 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         };
     site.hidden = site::hidden_files(&left_out);
     let clashes = collisions(&site, &theme);
+    // Reported with every other finding, not instead of them.
+    let alias_problems = site.alias_problems();
     let unparsed: std::collections::BTreeSet<PathBuf> = failed
         .iter()
         .filter_map(|e| match e {
@@ -530,7 +550,9 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         })
         .collect();
     problems.extend(found);
+    problems.extend(alias_problems);
     content::add_excerpts(&options.root, &mut problems);
+    problems.extend(authors_problems);
     // Added after the excerpts: a skipped file is never read, not even for its first
     // line (a symlink to `.git/config` must not show it), and the first line of a file
     // that would replace a page means nothing.

@@ -606,6 +606,10 @@ fn assemble(
     let mut site = Site::assemble(config.clone(), documents, assets, now, stage)
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
     site.hidden = crate::site::hidden_files(&left_out);
+    let aliases = site.alias_problems();
+    if !aliases.is_empty() {
+        return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
+    }
     Ok(site)
 }
 

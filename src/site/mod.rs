@@ -383,7 +383,6 @@ impl Site {
         for s in &mut series {
             s.articles.reverse(); // oldest first
         }
-        problems.extend(alias_problems(&articles, &categories, &tags, &authors, &series));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -578,6 +577,12 @@ impl Site {
             .collect();
         all.sort_by_key(|(alias, _)| *alias);
         all
+    }
+
+    /// Aliases that would take the address of a page of the site or of another alias:
+    /// errors a build stops on, and findings `check` reports with all the others.
+    pub fn alias_problems(&self) -> Vec<Diagnostic> {
+        alias_problems(&self.articles, &self.categories, &self.tags, &self.authors, &self.series)
     }
 
     /// Whether an article has the site path `path` (`/world/talks/`).

@@ -355,22 +355,85 @@ fn an_alias_page_redirects_to_the_article_and_redirects_lists_it() {
 fn an_alias_that_takes_a_page_or_another_alias_is_an_error() {
     let site = desk(SITE_YAML);
     site.write("content/world/port.md", &article("Port", "2026-01-10", "aliases: [/world/old/]\n"));
-    let taken = "aliases:\n  - /world/port/\n  - /world/old/\n  - /tags/\n";
+    let taken = "aliases:\n  - /world/port/\n  - /world/old/\n  - /tags/\ncorrections:\n  - date: 2026-01-01\n    text: Early.\n";
     site.write("content/world/ship.md", &article("Ship", "2026-01-11", taken));
-    let out = site.run(&["check"]);
+    // One line, three items: each finding points at its own item.
+    let one_line = "aliases: [\"/world/port/\", \"/world/old/\", \"/tags/\"]\n";
+    let boat =
+        format!("{}\nSee [what comes](/world/later/).\n", article("Boat", "2026-01-12", one_line));
+    site.write("content/world/boat.md", &boat);
+    site.write("content/world/later.md", &article("Later", "2026-03-01T09:00:00Z", ""));
+    let out = site.run(&["check", "--now", "2026-02-01T00:00:00Z"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: alias `/world/port/` is the address of `content/world/port.md`\n \
-         --> content/world/ship.md:8:5\n  |\n8 |   - /world/port/\n  |     ^^^^^^^^^^^^\n  |\n  \
-         = help: remove it: a redirect there would replace that article\n\n\
-         error: alias `/world/old/` is also an alias of `content/world/port.md`\n \
-         --> content/world/ship.md:9:5\n  |\n9 |   - /world/old/\n  |     ^^^^^^^^^^^\n  |\n  \
-         = help: an old address can lead to one article only: remove one of them\n\n\
-         error: alias `/tags/` is the address of a page of the site\n  \
-         --> content/world/ship.md:10:5\n   |\n10 |   - /tags/\n   |     ^^^^^^\n   |\n   \
-         = help: remove it: a redirect there would replace that page\n\n\
-         3 error(s), 0 warning(s)\n"
+        r#"error: alias `/world/port/` is the address of `content/world/port.md`
+ --> content/world/boat.md:7:12
+  |
+7 | aliases: ["/world/port/", "/world/old/", "/tags/"]
+  |            ^^^^^^^^^^^^
+  |
+  = help: remove it: a redirect there would replace that article
+
+error: alias `/tags/` is the address of a page of the site
+ --> content/world/boat.md:7:43
+  |
+7 | aliases: ["/world/port/", "/world/old/", "/tags/"]
+  |                                           ^^^^^^
+  |
+  = help: remove it: a redirect there would replace that page
+
+warning: link to `/world/later/` leads to `content/world/later.md`, which is scheduled for 2026-03-01T09:00:00Z
+  --> content/world/boat.md:20:5
+   |
+20 | See [what comes](/world/later/).
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   |
+   = help: the link leads nowhere until then: publish the two together, or link later
+
+error: alias `/world/old/` is also an alias of `content/world/boat.md`
+ --> content/world/port.md:7:11
+  |
+7 | aliases: [/world/old/]
+  |           ^^^^^^^^^^^
+  |
+  = help: an old address can lead to one article only: remove one of them
+
+error: alias `/world/port/` is the address of `content/world/port.md`
+ --> content/world/ship.md:8:5
+  |
+8 |   - /world/port/
+  |     ^^^^^^^^^^^^
+  |
+  = help: remove it: a redirect there would replace that article
+
+error: alias `/world/old/` is also an alias of `content/world/boat.md`
+ --> content/world/ship.md:9:5
+  |
+9 |   - /world/old/
+  |     ^^^^^^^^^^^
+  |
+  = help: an old address can lead to one article only: remove one of them
+
+error: alias `/tags/` is the address of a page of the site
+  --> content/world/ship.md:10:5
+   |
+10 |   - /tags/
+   |     ^^^^^^
+   |
+   = help: remove it: a redirect there would replace that page
+
+error: correction dated `2026-01-01` is before the publication date `2026-01-11`
+  --> content/world/ship.md:12:11
+   |
+12 |   - date: 2026-01-01
+   |           ^^^^^^^^^^
+   |
+   = help: a correction comes after publication: check both dates
+
+scheduled: `content/world/later.md` publishes at 2026-03-01T09:00:00Z (Later)
+checked 5 article(s): 7 error(s), 1 warning(s)
+"#
     );
 }
 
@@ -491,6 +554,26 @@ fn an_unknown_key_in_authors_yaml_is_an_error() {
         "error: Ana Ruiz: unknown key `boi`\n \
          --> authors.yaml:3:3\n  |\n3 |   boi: \"Ana covers ports.\"\n  |   ^^^\n  |\n  \
          = help: did you mean `bio`?\n"
+    );
+}
+
+#[test]
+fn check_reports_authors_yaml_problems_with_those_of_the_articles() {
+    let site = desk(SITE_YAML);
+    site.write("authors.yaml", "Ana Ruiz:\n  role: Reporter\n  boi: \"Ana covers ports.\"\n");
+    let early = "corrections:\n  - date: 2026-01-01\n    text: Early.\n";
+    site.write("content/world/port.md", &article("Port", "2026-01-10", early));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: Ana Ruiz: unknown key `boi`\n \
+         --> authors.yaml:3:3\n  |\n3 |   boi: \"Ana covers ports.\"\n  |   ^^^\n  |\n  \
+         = help: did you mean `bio`?\n\n\
+         error: correction dated `2026-01-01` is before the publication date `2026-01-10`\n \
+         --> content/world/port.md:8:11\n  |\n8 |   - date: 2026-01-01\n  |           ^^^^^^^^^^\n  |\n  \
+         = help: a correction comes after publication: check both dates\n\n\
+         checked 2 article(s): 2 error(s), 0 warning(s)\n"
     );
 }
 
