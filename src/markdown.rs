@@ -33,6 +33,10 @@ pub const RESERVED_IDS: &[&str] = &[
     "footnotes",
     "see-also",
     "comments",
+    // The newsroom notices and the series box (issue 17).
+    "corrections",
+    "updates",
+    "series-box",
 ];
 
 /// Looks up an image's width and height by the address written in Markdown.

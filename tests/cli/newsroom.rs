@@ -578,6 +578,39 @@ fn check_reports_authors_yaml_problems_with_those_of_the_articles() {
 }
 
 #[test]
+fn body_headings_never_take_the_ids_of_the_notices() {
+    let site = desk(SITE_YAML);
+    let notices = "series: Ports\ncorrections:\n  - date: 2026-01-11\n    text: Fixed.\nupdates:\n  - date: 2026-01-12\n    text: More.\n";
+    let text = article("Port", "2026-01-10", notices)
+        + "\n## Corrections\n\nOurs.\n\n## Updates\n\nTheirs.\n\n## Series box\n\nA box.\n";
+    site.write("content/world/port.md", &text);
+    site.build(&[]);
+    let page = site.page("/world/port/");
+    let ids = page.attrs("[id]", "id");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    for notice in ["corrections", "updates", "series-box"] {
+        assert!(ids.contains(&notice.to_owned()), "{notice} in {ids:?}");
+    }
+    // Each body heading has an id of its own, and the table of contents links to it.
+    let toc = page.attrs("nav.toc a", "href");
+    for (heading, id) in
+        [("Corrections", "corrections-1"), ("Updates", "updates-1"), ("Series box", "series-box-1")]
+    {
+        let with_text: Vec<&str> = page
+            .select("h2")
+            .into_iter()
+            .filter(|h| crate::support::text(*h) == heading)
+            .filter_map(|h| h.value().attr("id"))
+            .collect();
+        assert!(with_text.contains(&id), "{heading}: {with_text:?}");
+        assert!(toc.contains(&format!("#{id}")), "{toc:?}");
+    }
+}
+
+#[test]
 fn serve_shows_scheduled_articles_marked_as_such() {
     let site = desk(SITE_YAML);
     site.write("content/world/today.md", &article("Today", "2026-01-10", ""));
