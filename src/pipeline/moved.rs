@@ -12,8 +12,12 @@ use crate::site::{Article, Site};
 pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
     let aliases: std::collections::HashSet<&str> =
         site.aliases().into_iter().map(|(alias, _)| alias).collect();
+    // An article scheduled for later or past its `expires:` left on purpose.
+    let left_out =
+        |path: &str| site.hidden.contains(&format!("{}/index.html", path.trim_matches('/')));
     let has_page = |path: &str| {
         site.by_url_str(path)
+            || left_out(path)
             || aliases.contains(path)
             || site.categories.iter().any(|c| c.url.as_str() == path)
             || path.starts_with("/tags/")
@@ -36,11 +40,22 @@ fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {
                 Location::new(&doc.source, at_line.max(1)).with_column(column.max(1)),
                 message,
             )
-            .with_hint(format!(
-                "it is probably `{}`, now at `{}`: add `{line}` to its front matter so shared links keep working",
-                display_path(&doc.source),
-                article.url
-            ))
+            .with_hint(if doc.aliases.is_empty() {
+                format!(
+                    "it is probably `{}`, now at `{}`: add `{line}` to its front matter so shared links keep working",
+                    display_path(&doc.source),
+                    article.url
+                )
+            } else {
+                // A second `aliases:` line would be a duplicate key.
+                format!(
+                    "it is probably `{}`, now at `{}`: add `\"{}\"` to its `aliases:` list (line {}) so shared links keep working",
+                    display_path(&doc.source),
+                    article.url,
+                    page.path,
+                    doc.lines.aliases.first().map_or(1, |&(line, _)| line),
+                )
+            })
         }
         None => Diagnostic::warning(
             Location::new(output.join(page.path.trim_matches('/')).join("index.html"), 1),

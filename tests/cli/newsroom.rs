@@ -470,6 +470,29 @@ fn build_warns_for_a_page_that_moved_and_names_the_file() {
 }
 
 #[test]
+fn the_moved_page_warning_skips_articles_left_out_and_extends_an_existing_aliases_list() {
+    let site = desk(SITE_YAML);
+    site.write("content/world/offer.md", &article("Offer", "2026-01-01", "expires: 2026-01-31\n"));
+    site.write("content/world/port.md", &article("Port", "2026-01-10", ""));
+    site.write("content/world/plans.md", &article("Plans", "2026-01-12", ""));
+    site.build(&["--now", "2026-01-20T00:00:00Z"]);
+    // The offer expires, the plans are pushed back, the port moves and has an alias.
+    site.write("content/world/plans.md", &article("Plans", "2026-03-01", ""));
+    site.remove("content/world/port.md");
+    let moved = article("Port", "2026-01-10", "aliases: [\"/2019/port/\"]\n")
+        .replace("category: World", "category: Economy");
+    site.write("content/economy/port.md", &moved);
+    let out = site.build(&["--now", "2026-02-01T00:00:00Z"]);
+    assert!(out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "warning: the previous build had a page at `/world/port/` that this one has not\n \
+         --> content/economy/port.md:2:8\n  \
+         = help: it is probably `content/economy/port.md`, now at `/economy/port/`: add `\"/world/port/\"` to its `aliases:` list (line 7) so shared links keep working\n"
+    );
+}
+
+#[test]
 fn series_parts_are_ordered_by_date_with_a_box_and_a_page() {
     let site = desk(SITE_YAML);
     let series = "series: \"Ports, explained\"\n";
