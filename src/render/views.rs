@@ -97,6 +97,8 @@ pub(crate) struct SeriesPartView<'a> {
     pub(crate) title: &'a str,
     pub(crate) url: String,
     pub(crate) current: bool,
+    /// Dated after the build time (`serve`, `build --future`).
+    pub(crate) scheduled: bool,
 }
 
 /// An author's profile from `authors.yaml`, on their page.
@@ -354,6 +356,7 @@ pub(crate) fn series_box<'a>(site: &'a Site, article: &Article) -> Option<Series
                 title: &part.doc.title,
                 url: base.link(&part.url),
                 current: id == article.id,
+                scheduled: part.doc.is_scheduled(site.now),
             }
         })
         .collect();

@@ -652,6 +652,43 @@ fn serve_shows_scheduled_articles_marked_as_such() {
     assert!(!site.out().join("world/future").exists());
 }
 
+#[test]
+fn serve_marks_every_link_to_a_scheduled_article() {
+    let site = desk(SITE_YAML);
+    let extra = "series: Ports\nrelated:\n  - title: What comes\n    url: /world/future/\n";
+    site.write("content/world/today.md", &article("Today", "2026-01-10", extra));
+    site.write(
+        "content/world/future.md",
+        &article("Future plans", "2999-03-01T09:00:00Z", "series: Ports\n"),
+    );
+    let server = Server::start(site.path(), &[]);
+    let get = |path: &str| {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{}", server.output());
+        Page(scraper::Html::parse_document(&response.text()))
+    };
+    let front = get("/");
+    assert_eq!(front.texts(".lead-story .lead-story-title"), ["Future plans"]);
+    assert_eq!(front.texts(".lead-story .badge"), ["Scheduled"]);
+    let today = get("/world/today/");
+    assert_eq!(today.texts(".series-box .badge"), ["Scheduled"]);
+    // Each link to the scheduled article (series box, related, see also) is marked
+    // next to it.
+    let links = today.select("a[href=\"/world/future/\"]");
+    assert!(links.len() >= 2, "series box and related at least");
+    for link in links {
+        let marked = link.ancestors().take(3).filter_map(scraper::ElementRef::wrap).any(|e| {
+            e.select(&scraper::Selector::parse(".badge").unwrap())
+                .any(|b| crate::support::text(b) == "Scheduled")
+        });
+        assert!(
+            marked,
+            "unmarked: {}",
+            link.parent().map(|p| scraper::ElementRef::wrap(p).unwrap().html()).unwrap_or_default()
+        );
+    }
+}
+
 /// What `serve` left in its preview, against a fresh `build --future` of the same content
 /// at the same base URL: the files that differ (the news sitemap depends on the clock).
 fn preview_differs_from_a_fresh_build(site: &Site, port: u16) -> Vec<String> {
