@@ -72,8 +72,39 @@ pub(crate) fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
         .flat_map_iter(|article| check_article_alone(site, article, outputs))
         .collect();
     found.extend(check_tags_alone(site));
+    found.extend(check_profile_images(site, outputs));
     sort(&mut found);
     cap_per_file(found)
+}
+
+/// A profile `image` of `authors.yaml` that is a site path must be a file of the site,
+/// like an article's lead image (issue 17).
+fn check_profile_images(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
+    let Some(profiles) = &site.config.authors else { return Vec::new() };
+    profiles
+        .iter()
+        .filter_map(|(name, profile)| {
+            let image = profile.image.as_deref()?;
+            let path = image.split(['?', '#']).next().unwrap_or("");
+            if !path.starts_with('/') || path.starts_with("//") {
+                return None; // a URL: not ours to check
+            }
+            let file = path.trim_start_matches('/');
+            if outputs.files.contains(file) {
+                return None;
+            }
+            let (line, column) = profile.image_at;
+            Some(
+                Diagnostic::error(
+                    Location::new(crate::config::AUTHORS_FILE, line.max(1))
+                        .with_column(column.max(1)),
+                    format!("the image `{image}` of `{name}` matches no file of the site"),
+                )
+                .with_width(image.chars().count())
+                .with_hint("put the picture under `content/` at that path, or fix the path"),
+            )
+        })
+        .collect()
 }
 
 /// The checks of one article (links, anchors, alt text, answers, dates, summary, tags,

@@ -60,6 +60,9 @@ pub struct AuthorProfile {
     /// Their pages elsewhere (URLs).
     #[serde(default)]
     pub links: Vec<String>,
+    /// Where `image` is written in `authors.yaml` (line, column), for `check`.
+    #[serde(skip)]
+    pub image_at: (usize, usize),
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -199,11 +202,36 @@ pub fn parse_authors(text: &str) -> Result<IndexMap<String, AuthorProfile>, Vec<
     if text.trim().is_empty() {
         return Ok(IndexMap::new());
     }
-    let profiles: IndexMap<String, AuthorProfile> = yaml::from_str_all(path, 1, 1, text, |_| None)
-        .map_err(|partial| {
+    // An entry with nothing after its name (`Bob Nobody: ~`) is read as `None`, so it
+    // gets a message of its own rather than serde's "found unit value".
+    let entries: IndexMap<String, Option<AuthorProfile>> =
+        yaml::from_str_all(path, 1, 1, text, |_| None).map_err(|partial| {
             partial.problems.into_iter().map(|d| unknown_profile_key(d, text)).collect::<Vec<_>>()
         })?;
     let mut problems = Vec::new();
+    let mut profiles = IndexMap::with_capacity(entries.len());
+    for (name, profile) in entries {
+        let key_at = text.find(&format!("{name}:")).unwrap_or(0);
+        let Some(mut profile) = profile else {
+            let (line, column) = find_text(text, &format!("{name}:"));
+            problems.push(
+                Diagnostic::error(
+                    Location::new(path, line).with_column(column),
+                    format!(
+                        "the profile of `{name}` is empty: give at least `bio`, or remove the entry"
+                    ),
+                )
+                .with_excerpt_from(text, 1, Some(name.chars().count())),
+            );
+            continue;
+        };
+        if let Some(image) = &profile.image {
+            let (line, column) = find_text(&text[key_at..], image);
+            let key_line = text[..key_at].matches('\n').count();
+            profile.image_at = (key_line + line, column);
+        }
+        profiles.insert(name, profile);
+    }
     for (name, profile) in &profiles {
         for link in &profile.links {
             if !(link.starts_with("https://") || link.starts_with("http://")) {

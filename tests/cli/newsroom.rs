@@ -516,11 +516,14 @@ fn series_parts_are_ordered_by_date_with_a_box_and_a_page() {
 }
 
 const AUTHORS: &str = "Ana Ruiz:\n  role: Ports reporter\n  bio: \"Ana covers **shipping** and trade.\"\n  image: /ana.svg\n  links:\n    - https://example.org/@ana\n    - https://example.net/ana\n";
+/// The portrait `AUTHORS` names.
+const ANA_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\"/></svg>\n";
 
 #[test]
 fn author_profiles_show_on_author_pages_and_as_person_json_ld() {
     let site = desk(SITE_YAML);
     site.write("authors.yaml", AUTHORS);
+    site.write("content/ana.svg", ANA_SVG);
     site.write("content/world/port.md", &article("Port", "2026-01-10", ""));
     site.build(&["--now", "2026-02-01T00:00:00Z"]);
     let page = site.page("/authors/ana-ruiz/");
@@ -555,6 +558,7 @@ fn a_byline_without_a_profile_is_a_warning_only_when_authors_yaml_exists() {
     let out = site.run(&["check"]);
     assert_eq!(stderr(&out), "checked 2 article(s): 0 error(s), 0 warning(s)\n");
     site.write("authors.yaml", AUTHORS);
+    site.write("content/ana.svg", ANA_SVG);
     let out = site.run(&["check"]);
     assert_eq!(
         stderr(&out),
@@ -631,6 +635,33 @@ fn body_headings_never_take_the_ids_of_the_notices() {
         assert!(with_text.contains(&id), "{heading}: {with_text:?}");
         assert!(toc.contains(&format!("#{id}")), "{toc:?}");
     }
+}
+
+#[test]
+fn an_empty_profile_and_a_missing_profile_image_are_errors() {
+    let site = desk(SITE_YAML);
+    site.write("content/world/port.md", &article("Port", "2026-01-10", ""));
+    site.write("authors.yaml", "Ana Ruiz:\n  bio: Ana covers ports.\nBob Nobody: ~\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: the profile of `Bob Nobody` is empty: give at least `bio`, or remove the entry\n \
+         --> authors.yaml:3:1\n  |\n3 | Bob Nobody: ~\n  | ^^^^^^^^^^\n"
+    );
+    let profiles = "Ana Ruiz:\n  bio: Ana covers ports.\n  image: /img/ana.jpg\n\
+                    Bo Chen:\n  bio: Bo edits.\n  image: /img/bo.jpg\n";
+    site.write("authors.yaml", profiles);
+    site.write("content/img/bo.jpg", "not really a picture");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: the image `/img/ana.jpg` of `Ana Ruiz` matches no file of the site\n \
+         --> authors.yaml:3:10\n  |\n3 |   image: /img/ana.jpg\n  |          ^^^^^^^^^^^^\n  |\n  \
+         = help: put the picture under `content/` at that path, or fix the path\n\n\
+         checked 2 article(s): 1 error(s), 0 warning(s)\n"
+    );
 }
 
 #[test]
