@@ -45,7 +45,7 @@ pub(crate) fn run(args: &NewArgs) -> Result<()> {
     let tags: Vec<String> =
         args.tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     let today = jiff::Zoned::now().date();
-    let text = article_text(title, &today.to_string(), &category, &tags, config.author.as_deref());
+    let text = article_text(title, today, &category, &tags, config.author.as_deref());
     super::write_new_file(&path, &rel, text.as_bytes())?;
     println!("{}", display_path(&rel));
     Ok(())
@@ -56,15 +56,18 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).expect("strings serialise")
 }
 
+/// The sample lines' dates follow `date`: a correction or update dated before the
+/// article would be an error once uncommented, and an `expires:` before it would hide it.
 fn article_text(
     title: &str,
-    date: &str,
+    date: jiff::civil::Date,
     category: &str,
     tags: &[String],
     author: Option<&str>,
 ) -> String {
     let tags = tags.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(", ");
     let author = author.map(|a| format!("author: {}\n", quoted(a))).unwrap_or_default();
+    let expires = date.checked_add(jiff::Span::new().years(1)).unwrap_or(date);
     format!(
         r#"---
 title: {title}
@@ -84,13 +87,13 @@ faq:
     answer: "Say who feels the change, and how soon."
 related: []
 # series: "Name of the series"        # a box linking its parts, and a page at /series/<slug>/
-# expires: 2026-12-31               # the article leaves the site at this date
+# expires: {expires}               # the article leaves the site at this date
 # aliases: ["/old/address/"]         # old addresses that redirect here
 # corrections:                       # shown at the top, newest first, and on /corrections/
-#   - date: 2026-01-23T09:00:00Z
+#   - date: {date}
 #     text: "An earlier version misstated ... It is ..."
 # updates:
-#   - date: 2026-01-23T12:00:00Z
+#   - date: {date}
 #     text: "Added the minister's response."
 ---
 
