@@ -70,6 +70,9 @@ pub struct Body {
     /// The highlighting classes its code uses, sorted: the site's code stylesheet holds
     /// only the rules these need.
     pub code_classes: Vec<String>,
+    /// The line and column of the first heading over [`MAX_HEADINGS`]: rendering
+    /// stopped there, and the article is refused.
+    pub too_many_headings: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,6 +272,11 @@ impl IdSet {
 /// How many events of a paragraph are held before they are rendered.
 const FLUSH_EVENTS: usize = 4096;
 
+/// The most headings an article body may hold (issue 22). Each becomes an id, a
+/// contents entry and, for `##`, a section of the page: a megabyte of `#` lines would
+/// make a page of 60 MB. No explainer needs more; past it the article is refused.
+pub const MAX_HEADINGS: usize = 2000;
+
 /// What rendering the rest of a table needs to know of its start (see
 /// [`Renderer::flush_rows`]).
 struct OpenTable {
@@ -408,7 +416,15 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn run(&mut self) {
         let parser = Parser::new_ext(self.text, parser_options()).into_offset_iter();
+        let mut headings = 0;
         for (event, range) in parser {
+            if let Event::Start(Tag::Heading { .. }) = event {
+                headings += 1;
+                if headings > MAX_HEADINGS {
+                    self.body.too_many_headings = Some(self.position(range.start));
+                    break;
+                }
+            }
             self.event(event, range);
             // A long paragraph is rendered as it goes rather than held as events, which
             // take several times the memory of its text (issue 22).

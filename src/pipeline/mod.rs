@@ -203,6 +203,9 @@ fn load_documents(
                     let sizes = |address: &str| dir.image_size(address);
                     let mut doc = site::render_document(rel, p, config, Some(&sizes));
                     add(2, parsed_at);
+                    if let Some(d) = doc.refused.take() {
+                        return Loaded::Failed(vec![Error::content(*d)], Some(Arc::new(doc)));
+                    }
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
                     {
@@ -213,9 +216,12 @@ fn load_documents(
                 parsed => {
                     // What could be read still counts for `check` (issue 23).
                     let sizes = |address: &str| dir.image_size(address);
-                    let doc = parsed
-                        .filter(|p| !p.front.draft || options.drafts)
-                        .map(|p| Arc::new(site::render_document(rel, p, config, Some(&sizes))));
+                    let mut problems = problems;
+                    let doc = parsed.filter(|p| !p.front.draft || options.drafts).map(|p| {
+                        let mut doc = site::render_document(rel, p, config, Some(&sizes));
+                        problems.extend(doc.refused.take().map(|d| *d));
+                        Arc::new(doc)
+                    });
                     Loaded::Failed(problems.into_iter().map(Error::content).collect(), doc)
                 }
             }
@@ -299,7 +305,11 @@ fn load_document(
         return Ok(None);
     }
     let sizes = |address: &str| content::image_size(&options.root, address);
-    Ok(Some(Arc::new(site::render_document(rel, parsed, config, Some(&sizes)))))
+    let doc = site::render_document(rel, parsed, config, Some(&sizes));
+    match doc.refused {
+        Some(d) => Err(Error::content(*d)),
+        None => Ok(Some(Arc::new(doc))),
+    }
 }
 
 fn flatten(error: Error) -> Vec<Error> {

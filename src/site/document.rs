@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Location};
 use crate::front_matter::{self, KeyLines, Parsed, TagName};
 use crate::markdown::{self, Body, ImageSizes};
 use crate::url::{Slug, UrlPath};
@@ -20,6 +20,9 @@ const AUTO_SUMMARY_CHARS: usize = 280;
 pub struct Document {
     /// Relative to the site root: `content/world/talks.md`.
     pub source: PathBuf,
+    /// Why the article cannot be published though its front matter parsed (more than
+    /// [`markdown::MAX_HEADINGS`] headings): its body was rendered only up to there.
+    pub refused: Option<Box<Diagnostic>>,
     pub slug: Slug,
     pub title: String,
     pub date: Date,
@@ -85,7 +88,11 @@ pub fn parse_document(
     images: Option<ImageSizes<'_>>,
 ) -> Result<Document, Vec<Diagnostic>> {
     let parsed = front_matter::parse_article(source, text)?;
-    Ok(render_document(source, parsed, config, images))
+    let doc = render_document(source, parsed, config, images);
+    match doc.refused {
+        Some(d) => Err(vec![*d]),
+        None => Ok(doc),
+    }
 }
 
 /// The Markdown half of [`parse_document`]: renders the body, key points and answers of
@@ -143,9 +150,21 @@ pub fn render_document(
         })
         .collect();
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    let refused = body.too_many_headings.map(|(line, column)| {
+        let d = Diagnostic::error(
+            Location::new(source, line).with_column(column),
+            format!("more than {} headings in one article", markdown::MAX_HEADINGS),
+        )
+        .with_hint(format!(
+            "this is heading {}; split the article, or make the lesser headings bold text (`**...**`)",
+            markdown::MAX_HEADINGS + 1
+        ));
+        Box::new(d.with_excerpt_from(parsed.body, parsed.body_line, None))
+    });
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
     Document {
         source: source.to_owned(),
+        refused,
         slug,
         title: front.title,
         date: front.date,
