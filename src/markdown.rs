@@ -335,6 +335,8 @@ struct Renderer<'a, 'o> {
     table: Option<OpenTable>,
     /// The last event ended a row of the open table's body.
     at_row_end: bool,
+    /// The last event ended a list item.
+    at_item_end: bool,
     /// The fragment's plain text, when asked for (see [`render_answer`]).
     plain: Option<String>,
 }
@@ -366,6 +368,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             in_paragraph: false,
             table: None,
             at_row_end: false,
+            at_item_end: false,
             plain: None,
         }
     }
@@ -429,13 +432,14 @@ impl<'a, 'o> Renderer<'a, 'o> {
             // A long paragraph is rendered as it goes rather than held as events, which
             // take several times the memory of its text (issue 22).
             if self.pending.len() >= FLUSH_EVENTS {
-                if self.in_paragraph {
+                if self.in_paragraph || (self.at_item_end && self.table.is_none()) {
                     self.flush();
                 } else if self.at_row_end {
                     self.flush_rows();
                 }
             }
             self.at_row_end = false;
+            self.at_item_end = false;
         }
     }
 
@@ -633,6 +637,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 if is_container_end(&tag) {
                     self.depth -= 1;
                 }
+                // Between list items, as between paragraphs, the pending events can be
+                // rendered: a list of 500,000 empty items is not held as events (issue 22).
+                self.at_item_end = tag == TagEnd::Item;
                 self.emit(Event::End(tag));
             }
             other => self.emit(other),
