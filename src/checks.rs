@@ -25,6 +25,9 @@ pub(crate) struct Outputs {
     /// Articles whose front matter has problems, checked with what could be read of it:
     /// checks of the front matter itself would only repeat those problems.
     pub broken: HashSet<std::path::PathBuf>,
+    /// Files of `content/` the content gate skipped (a symlink leaving the site, a
+    /// device), as output paths: a link to one says so rather than "check the address".
+    pub skipped: HashSet<String>,
     /// What the hints of dead links look in, made on first need (see [`HintIndex`]).
     pub hints: std::sync::OnceLock<HintIndex>,
 }
@@ -158,6 +161,9 @@ enum Pending {
 impl Pending {
     fn hint(&self, site: &Site, outputs: &Outputs) -> String {
         match self {
+            Pending::DeadLink(file) if outputs.skipped.contains(file) => {
+                "the file exists but was skipped: see the warning above".to_owned()
+            }
             Pending::DeadLink(file) => dead_link_hint(site, outputs, file),
             Pending::Anchor(fragment, file, page) => match outputs.ids.get(file) {
                 Some(ids) => anchor_hint(fragment, ids, page),

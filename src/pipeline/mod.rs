@@ -333,8 +333,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
-    let (files, problems) =
-        render_and_check(&site, &mut theme, &write, &mut timer, checks::Outputs::default())?;
+    let outputs = checks::Outputs { skipped: skipped(&report.warnings), ..Default::default() };
+    let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
@@ -466,8 +466,12 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // Files that could not be read at all, or only as drafts left out.
     let unread = unparsed.iter().filter(|path| !broken_sources.contains(*path)).count();
     let discard = |_: &Path, _: &[u8]| Ok(());
-    let outputs =
-        checks::Outputs { unparsed: unparsed_slugs, broken: broken_sources, ..Default::default() };
+    let outputs = checks::Outputs {
+        unparsed: unparsed_slugs,
+        broken: broken_sources,
+        skipped: skipped(&report.warnings),
+        ..Default::default()
+    };
     let found = match render_and_check(&site, &mut theme, &discard, &mut timer, outputs) {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
@@ -488,6 +492,14 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
     Ok(CheckReport { articles: site.articles.len() + unread, problems })
+}
+
+/// The files the content gate skipped, from its warnings, as output paths.
+fn skipped(warnings: &[Diagnostic]) -> std::collections::HashSet<String> {
+    warnings
+        .iter()
+        .map(|d| display_path(d.at.path.strip_prefix("content").unwrap_or(&d.at.path)))
+        .collect()
 }
 
 /// Renders the site into `write`, recording what was written, then runs the content
