@@ -139,7 +139,7 @@ fn place_fills_inline_first_then_related() {
 /// the links as the formula does: once k + 1 reaches S, after every section but the last.
 #[test]
 fn huge_inline_counts_cost_the_sections_only() {
-    for sections in 0..40 {
+    for sections in 0..40usize {
         for k in sections.saturating_sub(2)..sections + 3 {
             let by_formula: Vec<usize> = (1..=k)
                 .map(|i| (2 * i * sections + k + 1) / (2 * (k + 1)))
