@@ -141,6 +141,17 @@ elif case == "1 MB of undefined footnote references":
     print(body_head + fill("[^a] "))
 elif case == "1 MB of unknown front-matter keys":
     print(head + "".join(f"k{i}: 1\n" for i in range(120000)) + "---\nBody.")
+# Issue 18: shortcodes and callouts.
+elif case == "100,000 shortcode calls":
+    print(body_head + "{{ figure(src=\"/a.png\", alt=\"x\") }}\n" * 100000)
+elif case == "shortcode blocks 10,000 deep":
+    print(body_head + "{% pullquote %}\n" * 10000 + "deep\n" + "{% end %}\n" * 10000)
+elif case == "100,000 unclosed shortcode blocks":
+    print(body_head + "{% pullquote %}\n" * 100000)
+elif case == "1 MB line of shortcode arguments":
+    print(body_head + "{{ figure(" + "".join(f"a{i}=1, " for i in range(120000)) + "b=2) }}")
+elif case == "100,000 titled callouts":
+    print(body_head + "> [!NOTE] What we know\n> x\n\n" * 100000)
 # Issue 22 again: hints and output that cost the product of two sizes.
 elif case == "4,000 headings and 4,000 broken anchors":
     print(body_head + "".join(f"## H{i}\n\n" for i in range(4000)) + "[x](#nope)\n" * 4000)
@@ -235,6 +246,11 @@ CASES=(
   "1 MB of quotes|2|300"
   "500 KB of [ then 500 KB of ]|2|300"
   "1 MB of undefined footnote references|2|300"
+  "100,000 shortcode calls|2|300"
+  "shortcode blocks 10,000 deep|2|300"
+  "100,000 unclosed shortcode blocks|2|300"
+  "1 MB line of shortcode arguments|2|300"
+  "100,000 titled callouts|2|300"
   "4,000 headings and 4,000 broken anchors|2|300"
   "2,000 headings and 1 MB of broken anchors|2|300"
   "40,000 raw ids and 87,000 broken anchors|2|300"

@@ -30,6 +30,9 @@ pub(crate) struct Outputs {
     pub skipped: HashSet<String>,
     /// What the hints of dead links look in, made on first need (see [`HintIndex`]).
     pub hints: std::sync::OnceLock<HintIndex>,
+    /// The pages articles left out of the build (scheduled for later, or expired) would
+    /// have, by output file: a link to one gets a warning saying why (issue 17).
+    pub left_out: HashMap<String, std::sync::Arc<crate::site::Document>>,
 }
 
 /// The most addresses one dead link's hint compares with, and the most ids one broken
@@ -138,8 +141,17 @@ pub(crate) fn check_article_alone(
     // A dead link's or anchor's hint compares it with many addresses or ids: only the
     // problems the per-file cap lets through get one (issue 22). The rest are counted,
     // never shown.
+    // Back in the order the checks found them (each pending one came when `found` was
+    // as long as its number), then in file order, as `sort` will put them.
     let mut all: Vec<(Diagnostic, Option<Pending>)> =
-        found.into_iter().map(|d| (d, None)).chain(pending).collect();
+        Vec::with_capacity(found.len() + pending.len());
+    let (mut found, mut taken) = (found.into_iter(), 0);
+    for (before, d, hint) in pending {
+        all.extend(found.by_ref().take(before - taken).map(|d| (d, None)));
+        taken = before;
+        all.push((d, Some(hint)));
+    }
+    all.extend(found.map(|d| (d, None)));
     all.sort_by_key(|(d, _)| (d.at.line, d.at.column));
     all.into_iter()
         .enumerate()
@@ -302,7 +314,7 @@ fn check_article(
     article: &Article,
     outputs: &Outputs,
     found: &mut Vec<Diagnostic>,
-    pending: &mut Vec<(Diagnostic, Option<Pending>)>,
+    pending: &mut Vec<(usize, Diagnostic, Pending)>,
 ) {
     let doc = &article.doc;
     let source = &doc.source;
@@ -337,13 +349,35 @@ fn check_article(
         if !exists && outputs.unparsed.contains(last) {
             continue;
         }
+        if !exists && let Some(gone) = outputs.left_out.get(&file) {
+            let gone_source = display_path(&gone.source);
+            let (message, hint) = match gone.expires.filter(|e| e.timestamp() <= site.now) {
+                Some(expires) => (
+                    format!(
+                        "link to `{target}` leads to `{gone_source}`, which expired at {}",
+                        expires.rfc3339()
+                    ),
+                    "remove the link, or the article's `expires:`".to_owned(),
+                ),
+                None => (
+                    format!(
+                        "link to `{target}` leads to `{gone_source}`, which is scheduled for {}",
+                        gone.date.rfc3339()
+                    ),
+                    "the link leads nowhere until then: publish the two together, or link later"
+                        .to_owned(),
+                ),
+            };
+            found.push(Diagnostic::warning(at(), message).with_width(width).with_hint(hint));
+            continue;
+        }
         if !exists {
             let d = Diagnostic::error(
                 at(),
                 format!("link to `{target}` matches no page or file of the site"),
             )
             .with_width(width);
-            pending.push((d, Some(Pending::DeadLink(file))));
+            pending.push((found.len(), d, Pending::DeadLink(file)));
             continue;
         }
         if !fragment.is_empty()
@@ -356,7 +390,7 @@ fn check_article(
                 format!("`#{fragment}` matches no heading or anchor on {page}"),
             )
             .with_width(width);
-            pending.push((d, Some(Pending::Anchor(fragment.to_owned(), file, page))));
+            pending.push((found.len(), d, Pending::Anchor(fragment.to_owned(), file, page)));
         }
     }
     check_category(site, article, found);
@@ -393,6 +427,23 @@ fn check_article(
             .with_hint("describe it for readers who cannot see it: `image_alt: \"...\"`"),
         );
     }
+    // A caption that repeats the alt text is heard twice by screen reader users.
+    if let (Some(alt), Some(caption)) = (&doc.image_alt, &doc.image_caption)
+        && same_words(alt, caption)
+    {
+        let (line, column) = doc.lines.image_caption;
+        found.push(
+            Diagnostic::warning(
+                Location::new(source, line.max(1)).with_column(column.max(1)),
+                "`image_caption` repeats `image_alt`: screen readers would read it twice",
+            )
+            .with_width(caption.chars().count())
+            .with_hint(
+                "describe the picture in `image_alt` (for readers who cannot see it) and say \
+                 why it matters in `image_caption` (for everyone), or leave the caption out",
+            ),
+        );
+    }
     for (faq, &(line, column)) in doc.faq.iter().zip(&doc.lines.faq) {
         if faq.answer_text.is_empty() {
             found.push(
@@ -416,6 +467,41 @@ fn check_article(
             .with_hint("an update comes after publication: check both dates"),
         );
     }
+    for correction in &doc.corrections {
+        if correction.date < doc.date
+            && !(correction.date.is_date_only() && correction.date.day() >= doc.date.day())
+        {
+            let (line, column) = correction.line;
+            found.push(
+                Diagnostic::error(
+                    Location::new(source, line.max(1)).with_column(column.max(1)),
+                    format!(
+                        "correction dated `{}` is before the publication date `{}`",
+                        correction.date, doc.date
+                    ),
+                )
+                .with_hint("a correction comes after publication: check both dates"),
+            );
+        }
+    }
+    if site.config.authors.is_some() && !outputs.broken.contains(source) {
+        for &id in &article.authors {
+            let author = site.author(id);
+            if author.profile.is_none() {
+                let (line, column) = doc.lines.author;
+                found.push(
+                    Diagnostic::warning(
+                        Location::new(source, line.max(1)).with_column(column.max(1)),
+                        format!("the author `{}` has no profile in `authors.yaml`", author.name),
+                    )
+                    .with_hint(format!(
+                        "add `{}:` with a `bio:` to `authors.yaml`, or check the spelling",
+                        author.name
+                    )),
+                );
+            }
+        }
+    }
     // An editorial preference, so a warning (issue 21): `check --strict` makes it fatal.
     let most = site.config.check.summary_max_chars;
     let summary_chars = doc.summary.chars().count();
@@ -435,6 +521,13 @@ fn check_article(
                 .with_hint("tags link it to related explainers: `tags: [topic-one, topic-two]`"),
         );
     }
+}
+
+/// Whether two texts say the same words: case, and spaces and punctuation around them,
+/// aside.
+fn same_words(a: &str, b: &str) -> bool {
+    let trim = |s: &str| s.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    trim(a) == trim(b)
 }
 
 /// What a link to the missing output `file` may have meant: an article whose file name

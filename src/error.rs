@@ -482,12 +482,14 @@ impl fmt::Display for Error {
     }
 }
 
-/// Articles this many or fewer are all named in a message; past it, the first few and a count.
-const PATHS_NAMED: usize = 4;
+/// Articles this many or fewer are all named in a message; past it, the first
+/// [`PATHS_NAMED_PAST_IT`] and a count. ("and 2 more" would take as much room as the two.)
+const PATHS_NAMED: usize = 5;
+const PATHS_NAMED_PAST_IT: usize = 3;
 
 /// `a.md, b.md, c.md and 5 more`: a few paths, then how many were left out.
 fn list_paths(paths: &[PathBuf]) -> String {
-    let shown = if paths.len() <= PATHS_NAMED { paths.len() } else { PATHS_NAMED - 1 };
+    let shown = if paths.len() <= PATHS_NAMED { paths.len() } else { PATHS_NAMED_PAST_IT };
     let mut out = paths[..shown].iter().map(|p| display_path(p)).collect::<Vec<_>>().join(", ");
     if shown < paths.len() {
         out.push_str(&format!(" and {} more", paths.len() - shown));

@@ -3,13 +3,20 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+pub mod shortcode;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd,
+};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::error::LineIndex;
 use crate::highlight;
 use crate::spill::Html;
 use crate::url::Slug;
+
+pub use shortcode::{Call, Culprit, Problem, Refusal, Shortcodes};
+use shortcode::{Prepared, Token};
 
 /// Ids the default theme gives its own blocks; body headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
@@ -40,6 +47,16 @@ pub struct Options<'a> {
     pub base_path: &'a str,
     /// Sizes of the site's own images, for `width` and `height` on `<img>`.
     pub image_sizes: Option<ImageSizes<'a>>,
+    /// The theme's shortcodes; without them, calls are left as written.
+    pub shortcodes: Option<ShortcodeContext<'a>>,
+}
+
+/// The theme's shortcodes, and what their templates may know of the page.
+#[derive(Clone, Copy)]
+pub struct ShortcodeContext<'a> {
+    pub renderer: &'a dyn Shortcodes,
+    /// The article's front matter, as far as it is known before the site is assembled.
+    pub page: &'a serde_json::Value,
 }
 
 impl std::fmt::Debug for Options<'_> {
@@ -47,6 +64,7 @@ impl std::fmt::Debug for Options<'_> {
         f.debug_struct("Options")
             .field("unsafe_html", &self.unsafe_html)
             .field("base_path", &self.base_path)
+            .field("shortcodes", &self.shortcodes.is_some())
             .finish()
     }
 }
@@ -70,6 +88,13 @@ pub struct Body {
     /// The highlighting classes its code uses, sorted: the site's code stylesheet holds
     /// only the rules these need.
     pub code_classes: Vec<String>,
+    /// The names of the shortcodes the body calls, sorted.
+    pub shortcodes: Vec<String>,
+    /// A shortcode left a frame to load on click (`data-embed-src`), so the page needs
+    /// the theme's embed script.
+    pub has_embed: bool,
+    /// Shortcode calls that could not be rendered; each is an error of the file.
+    pub problems: Vec<Problem>,
     /// The line and column of the first heading over [`MAX_HEADINGS`]: rendering
     /// stopped there, and the article is refused.
     pub too_many_headings: Option<(usize, usize)>,
@@ -139,6 +164,8 @@ fn parser_options() -> pulldown_cmark::Options {
         | O::ENABLE_TASKLISTS
         | O::ENABLE_SMART_PUNCTUATION
         | O::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`), rendered as callouts (issue 18).
+        | O::ENABLE_GFM
 }
 
 impl Body {
@@ -154,7 +181,8 @@ impl Body {
 
 /// Renders an article body that starts on line `first_line` of its file.
 pub fn render_body(text: &str, first_line: usize, options: &Options<'_>) -> Body {
-    let mut renderer = Renderer::new(text, first_line, options, true);
+    let prepared = prepare(text, first_line, options);
+    let mut renderer = Renderer::new(text, first_line, options, true, prepared.as_ref());
     renderer.run();
     let (mut body, intro, sections) = renderer.finish();
     body.intro_html = Html::from(intro);
@@ -166,7 +194,8 @@ pub fn render_body(text: &str, first_line: usize, options: &Options<'_>) -> Body
 
 /// Renders a Markdown fragment (an FAQ answer) as block HTML, without sections.
 pub fn render_fragment(text: &str, options: &Options<'_>) -> String {
-    let mut renderer = Renderer::new(text, 1, options, false);
+    let prepared = prepare(text, 1, options);
+    let mut renderer = Renderer::new(text, 1, options, false, prepared.as_ref());
     renderer.run();
     renderer.finish().1
 }
@@ -187,11 +216,18 @@ pub fn render_inline(text: &str, options: &Options<'_>) -> String {
 /// Renders an FAQ answer as block HTML, and gives its plain text too (for structured
 /// data), from one parse.
 pub fn render_answer(text: &str, options: &Options<'_>) -> (String, String) {
-    let mut renderer = Renderer::new(text, 1, options, false);
+    let prepared = prepare(text, 1, options);
+    let mut renderer = Renderer::new(text, 1, options, false, prepared.as_ref());
     renderer.plain = Some(String::new());
     renderer.run();
     let plain = renderer.plain.take().unwrap_or_default();
     (renderer.finish().1, squeeze_spaces(&plain))
+}
+
+/// `text` with its shortcode lines and callout titles made ready for the parser, when
+/// it has any.
+fn prepare(text: &str, first_line: usize, options: &Options<'_>) -> Option<Prepared> {
+    shortcode::prepare(text, first_line, parser_options(), options.shortcodes.is_some())
 }
 
 /// Plain text of inline Markdown: `**Rates** _rise_` gives `Rates rise`.
@@ -339,12 +375,26 @@ struct Renderer<'a, 'o> {
     at_item_end: bool,
     /// The fragment's plain text, when asked for (see [`render_answer`]).
     plain: Option<String>,
+    /// The text's shortcode calls and callout titles, when it has any; `text` is then
+    /// the prepared text.
+    prepared: Option<&'a Prepared>,
+    /// Inside a placeholder paragraph: what it stands for.
+    placeholder: Option<Token>,
+    /// The bodies of the open block shortcodes: the call, the nesting depth at its
+    /// opening line, and the events since.
+    captures: Vec<(usize, usize, Vec<Event<'a>>)>,
 }
 
 impl<'a, 'o> Renderer<'a, 'o> {
-    fn new(text: &'a str, first_line: usize, options: &'o Options<'o>, sectioned: bool) -> Self {
+    fn new(
+        text: &'a str,
+        first_line: usize,
+        options: &'o Options<'o>,
+        sectioned: bool,
+        prepared: Option<&'a Prepared>,
+    ) -> Self {
         Renderer {
-            text,
+            text: prepared.map_or(text, |p| p.text.as_str()),
             options,
             sectioned,
             lines: std::cell::OnceCell::new(),
@@ -370,12 +420,17 @@ impl<'a, 'o> Renderer<'a, 'o> {
             at_row_end: false,
             at_item_end: false,
             plain: None,
+            prepared,
+            placeholder: None,
+            captures: Vec::new(),
         }
     }
 
     /// The file line and column of byte `offset` of the text.
     fn position(&self, offset: usize) -> (usize, usize) {
         let (index, column) = self.lines.get_or_init(|| LineIndex::new(self.text)).position(offset);
+        // A prepared text has lines the file does not (around shortcode calls).
+        let index = self.prepared.and_then(|p| p.line_map.get(index).copied()).unwrap_or(index);
         (self.first_line + index, column)
     }
 
@@ -449,6 +504,8 @@ impl<'a, 'o> Renderer<'a, 'o> {
             footnote.events.push(event);
         } else if let Some(heading) = &mut self.heading {
             heading.events.push(event);
+        } else if let Some((_, _, events)) = self.captures.last_mut() {
+            events.push(event);
         } else {
             self.pending.push(event);
         }
@@ -477,7 +534,41 @@ impl<'a, 'o> Renderer<'a, 'o> {
             }
             return;
         }
+        if let Some(token) = self.placeholder {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                self.placeholder = None;
+                self.shortcode(token);
+            }
+            return;
+        }
         match event {
+            Event::Start(Tag::Paragraph)
+                if let Some(prepared) = self.prepared
+                    && let Some(token) = shortcode::token_in(&self.text[range.clone()])
+                        .and_then(|n| prepared.tokens.get(n)) =>
+            {
+                self.placeholder = Some(*token);
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.depth += 1;
+                let index = self.lines.get_or_init(|| LineIndex::new(self.text)).position(offset).0;
+                let title = self.prepared.and_then(|p| p.titles.get(&index));
+                let (class, name) = callout_kind(kind);
+                let title = title.map_or(name, String::as_str);
+                // Named by its title, so each callout is a landmark of its own.
+                let id = self.ids.unique(&format!("callout-{}", Slug::new(title)));
+                let mut html = format!(
+                    "<aside class=\"callout callout-{class}\" aria-labelledby=\"{id}\">\n\
+                     <p class=\"callout-title\" id=\"{id}\">"
+                );
+                escape_html(&mut html, title).expect("String writes cannot fail");
+                html.push_str("</p>\n");
+                self.emit(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.depth -= 1;
+                self.emit(Event::Html("</aside>\n".into()));
+            }
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
                 self.heading = Some(Heading {
                     level,
@@ -643,6 +734,90 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 self.emit(Event::End(tag));
             }
             other => self.emit(other),
+        }
+    }
+
+    /// What a placeholder paragraph stands for: a shortcode's HTML, or the start or end
+    /// of a block's body.
+    fn shortcode(&mut self, token: Token) {
+        let Some(prepared) = self.prepared else { return };
+        match token {
+            Token::Nothing => {}
+            Token::Inline(call) => self.render_call(&prepared.calls[call], None),
+            Token::Open(call) => {
+                // A body is not a section of the page: `##` in it is a plain heading.
+                self.depth += 1;
+                self.captures.push((call, self.depth, Vec::new()));
+            }
+            Token::End(call) => {
+                let Some((_, depth, events)) = self.captures.pop() else { return };
+                let c = &prepared.calls[call];
+                if depth != self.depth {
+                    // Opened inside a list or quote and closed outside it, or the other
+                    // way round: its events do not nest, so they are kept as they are.
+                    self.body.problems.push(Problem {
+                        line: c.line,
+                        column: c.column,
+                        width: c.width,
+                        message: format!(
+                            "the body of `{}` ends inside another block than it starts",
+                            c.name
+                        ),
+                        hint: Some(
+                            "put `{% end %}` at the same indentation, in the same list or quote"
+                                .to_owned(),
+                        ),
+                    });
+                    events.into_iter().for_each(|e| self.emit(e));
+                    return;
+                }
+                self.depth -= 1;
+                let mut body = String::new();
+                pulldown_cmark::html::push_html(&mut body, events.into_iter());
+                self.render_call(c, Some(&body));
+            }
+        }
+    }
+
+    /// Renders a call with the theme's template, or records why it could not be.
+    fn render_call(&mut self, call: &Call, body: Option<&str>) {
+        let Some(context) = self.options.shortcodes else { return };
+        let mut call = call.clone();
+        // Files of the site: checked like links, under the site's base path, and an
+        // image's size known for `width` and `height`.
+        for key in ["src", "poster"] {
+            let Some(serde_json::Value::String(target)) = call.args.get(key) else { continue };
+            let target = target.clone();
+            let (column, width) = call.span_of(&Culprit::Argument(key.to_owned()));
+            self.body.links.push(BodyLink {
+                target: target.clone(),
+                line: call.line,
+                column,
+                width,
+                is_image: false,
+                missing_alt: false,
+                raw_html: false,
+            });
+            if key == "src"
+                && let Some((w, h)) = self.options.image_sizes.and_then(|sizes| sizes(&target))
+            {
+                call.extra.insert("width".to_owned(), w.into());
+                call.extra.insert("height".to_owned(), h.into());
+            }
+            call.args.insert(key.to_owned(), self.rewrite(&target).into());
+        }
+        match context.renderer.render(&call, body, context.page) {
+            Ok(mut html) => {
+                if let Err(at) = self.body.shortcodes.binary_search(&call.name) {
+                    self.body.shortcodes.insert(at, call.name.clone());
+                }
+                self.body.has_embed |= html.contains("data-embed-src");
+                if !html.ends_with('\n') {
+                    html.push('\n');
+                }
+                self.emit(Event::Html(html.into()));
+            }
+            Err(refusal) => self.body.problems.push(call.problem(refusal)),
         }
     }
 
@@ -838,6 +1013,14 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     /// The body's facts, the HTML before the first section, and each section's HTML.
     fn finish(mut self) -> (Body, String, Vec<String>) {
+        // Bodies left open (only after an error) keep their content.
+        while let Some((_, _, events)) = self.captures.pop() {
+            events.into_iter().for_each(|e| self.emit(e));
+        }
+        if let Some(prepared) = self.prepared {
+            self.body.problems.splice(0..0, prepared.problems.iter().cloned());
+            self.body.problems.sort_by_key(|p| (p.line, p.column));
+        }
         self.flush();
         if !self.footnotes.is_empty() {
             let html = self.render_footnotes();
@@ -911,6 +1094,17 @@ fn count_words(text: &str) -> usize {
         }
     }
     words
+}
+
+/// A callout's class suffix and default title.
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
 }
 
 fn is_container(tag: &Tag<'_>) -> bool {

@@ -1,5 +1,7 @@
 //! Templates and assets from `themes/<name>/`, over the default theme embedded in the binary.
 
+pub mod shortcodes;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ pub struct Theme {
     pub asset_paths: BTreeMap<String, String>,
     /// Template name -> the file it came from, for messages.
     pub origins: BTreeMap<String, String>,
+    /// The templates of `templates/shortcodes/`, by shortcode name, with what each accepts.
+    pub shortcodes: BTreeMap<String, shortcodes::Signature>,
 }
 
 /// Files ending like this get a content hash in their name, so browsers may cache them forever.
@@ -41,6 +45,16 @@ const HASHED: &[&str] = &[".css", ".js"];
 /// Loads the site's theme. A file in `themes/<theme>/` replaces the default theme's file of
 /// the same name; the rest comes from the embedded default theme.
 pub fn load_theme(config: &Config) -> Result<Theme> {
+    load_theme_from(config, true)
+}
+
+/// The embedded default theme alone, whatever is on disk: for builds that read nothing
+/// from disk (`build_in_memory`, tests), so no folder outside them can change the result.
+pub fn load_embedded_theme(config: &Config) -> Result<Theme> {
+    load_theme_from(config, false)
+}
+
+fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
     let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut statics: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
     for (name, bytes) in embedded_files("templates") {
@@ -52,7 +66,9 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
     }
 
     let theme_dir = config.theme_dir();
-    if theme_dir.is_dir() {
+    if !read_disk {
+        // The embedded files are the whole theme.
+    } else if theme_dir.is_dir() {
         for (name, path) in walk_files(&theme_dir.join("templates"))? {
             let text = crate::text_file::read_text(&path, &relative(config, &path))?;
             templates.insert(name, (display_path(&relative(config, &path)), text));
@@ -72,6 +88,18 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
             "the theme `{}` named in site.yaml has no folder `themes/{}/`",
             config.theme, config.theme
         )));
+    }
+
+    let mut signatures = BTreeMap::new();
+    for (name, (origin, text)) in &templates {
+        let Some(short) = name.strip_prefix(shortcodes::FOLDER) else { continue };
+        let Some(short) = short.strip_suffix(".html") else { continue };
+        let signature = shortcodes::parse_signature(text).map_err(|reason| {
+            Error::Usage(format!(
+                "{origin}: bad `args:` comment of the shortcode `{short}`: {reason}"
+            ))
+        })?;
+        signatures.insert(short.to_owned(), signature);
     }
 
     let mut tera = Tera::new();
@@ -94,7 +122,7 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
         asset_paths.insert(name, output_path.clone());
         assets.push(Asset { output_path, bytes });
     }
-    Ok(Theme { tera, assets, asset_paths, origins })
+    Ok(Theme { tera, assets, asset_paths, origins, shortcodes: signatures })
 }
 
 impl Theme {
@@ -116,6 +144,11 @@ impl Theme {
             .collect();
         let css = crate::highlight::theme_css(used);
         self.add_generated_asset("highlight.css", css.into_bytes());
+    }
+
+    /// What renders the shortcode calls of article bodies with this theme.
+    pub fn shortcode_renderer<'a>(&'a self, config: &Config) -> shortcodes::Renderer<'a> {
+        shortcodes::Renderer::new(&self.tera, &self.shortcodes, config)
     }
 
     /// Where the template `name` came from, for messages.
@@ -260,8 +293,12 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     tera.register_filter(
         "markdown",
         move |s: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let options =
-                markdown::Options { unsafe_html, base_path: &base_path, image_sizes: None };
+            let options = markdown::Options {
+                unsafe_html,
+                base_path: &base_path,
+                image_sizes: None,
+                shortcodes: None,
+            };
             let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
             let html = if inline {
                 markdown::render_inline(s, &options)

@@ -133,7 +133,12 @@ pub(crate) struct Partial<T> {
 /// keys too. serde stops at the first problem, so each faulty top-level key is blanked
 /// out (line numbers kept) and the block parsed again; a required key that is missing
 /// or blanked out gets the value `stand_in` gives it, or the search stops there.
-/// Syntax errors stop it at once: after one, libyaml cannot say what the rest means.
+///
+/// A syntax error blanks the key that holds it the same way, so the rest of the block
+/// still counts (issue 23). libyaml may place a syntax error after its cause (an unclosed
+/// quote is found at the end of the block), so later syntax errors are taken as echoes of
+/// the first: their keys are blanked without a report of their own. A syntax error no key
+/// holds blanks the whole block: the file then stands on its body alone.
 pub(crate) fn from_str_all<T: DeserializeOwned>(
     path: &Path,
     first_line: usize,
@@ -154,6 +159,7 @@ pub(crate) fn from_str_all<T: DeserializeOwned>(
     let mut partial = Partial { problems: Vec::new(), value: None, skipped: Vec::new() };
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut next = Some(first);
+    let (mut seen_syntax, mut blanked_all) = (false, false);
     for _ in 0..rounds {
         let Some(problem) = next.take() else { break };
         let missing = match problem.kind() {
@@ -166,28 +172,45 @@ pub(crate) fn from_str_all<T: DeserializeOwned>(
                 break;
             };
             // A key blanked out for its own problem is not also missing.
-            if !partial.skipped.contains(&key) {
+            if !partial.skipped.contains(&key) && !blanked_all {
                 partial.problems.push(problem);
             }
             lines.push(format!("{key}: {value}"));
-            key
+            Some(key)
         } else {
             let syntax = *problem.kind() == DiagnosticKind::InvalidYaml;
             let line = problem.at.line.checked_sub(first_line).map(|i| i + 1);
-            partial.problems.push(problem);
-            let block = line.filter(|_| !syntax).and_then(|l| blank_block(&mut lines, l));
-            match block {
-                Some(key) => key,
+            // One syntax error is reported; the ones after it are usually its echoes.
+            if !(syntax && seen_syntax) {
+                partial.problems.push(problem);
+            }
+            seen_syntax |= syntax;
+            match line.and_then(|l| blank_block(&mut lines, l)) {
+                Some(key) => Some(key),
+                None if syntax && !blanked_all => {
+                    // Every value is lost; the required keys stand in, unreported.
+                    blanked_all = true;
+                    let keys = lines.iter().filter_map(|l| top_level_key(l));
+                    let keys: Vec<String> = keys.map(str::to_owned).collect();
+                    partial.skipped.extend(keys);
+                    lines.iter_mut().for_each(String::clear);
+                    None
+                }
                 None => break,
             }
         };
-        partial.skipped.push(key);
+        partial.skipped.extend(key);
         match from_str(path, first_line, fallback_line, &lines.join("\n")) {
             Ok(value) => {
                 partial.value = Some(value);
                 break;
             }
-            Err(d) if partial.problems.iter().any(|p| p.at == d.at && p.message == d.message) => {
+            // The same problem again: blanking did not help. (A syntax error may stay
+            // put while the keys after it are blanked one by one.)
+            Err(d)
+                if *d.kind() != DiagnosticKind::InvalidYaml
+                    && partial.problems.iter().any(|p| p.at == d.at && p.message == d.message) =>
+            {
                 break;
             }
             Err(d) => next = Some(d),
@@ -720,7 +743,7 @@ mod tests {
     }
 
     #[test]
-    fn recovery_goes_on_by_kind_and_stops_at_invalid_yaml() {
+    fn recovery_goes_on_by_kind_and_past_invalid_yaml() {
         let all = |text: &str| {
             from_str_all::<Doc>(Path::new("a.md"), 2, 1, text, |k| (k == "title").then_some("x"))
                 .map(|_| ())
@@ -738,10 +761,21 @@ mod tests {
         );
         assert!(partial.value.is_some());
         assert_eq!(partial.skipped, ["tags", "title"]);
-        // After a syntax error nothing more is read.
-        let partial = all("title: Rates: what next\ntags: monetary\n");
-        assert_eq!(partial.problems.len(), 1);
-        assert!(partial.value.is_none());
+        // A syntax error blanks its key: the rest is still read, and the title it took
+        // stands in without a report of its own.
+        let partial = all("title: Rates: what next\ntags: [a, b]\nextra: 1\n");
+        assert_eq!(partial.problems.len(), 1, "{:?}", partial.problems);
+        assert_eq!(partial.problems[0].kind(), &DiagnosticKind::InvalidYaml);
+        assert_eq!(partial.skipped, ["title", "title"]);
+        // Later syntax errors are echoes of the first: one report, every key blanked.
+        let partial = all("title: x\ntags: [a, b\nextra: 1\n");
+        assert_eq!(partial.problems.len(), 1, "{:?}", partial.problems);
+        assert!(partial.value.is_some());
+        assert_eq!(partial.skipped, ["extra", "tags"]);
+        // A syntax error no key holds blanks the whole block; nothing is called missing.
+        let partial = all("\"open\ntitle: x\n");
+        assert_eq!(partial.problems.len(), 1, "{:?}", partial.problems);
+        assert!(partial.value.is_some(), "{:?} {:?}", partial.problems, partial.skipped);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use gazette::markdown::{Options, plain_text, render_body, render_fragment, rende
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     for unsafe_html in [true, false] {
-        let options = Options { unsafe_html, base_path: "/news/", image_sizes: None };
+        let options =
+            Options { unsafe_html, base_path: "/news/", image_sizes: None, shortcodes: None };
         let body = render_body(&text, 5, &options);
         let mut ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
         ids.sort_unstable();
@@ -21,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         }
         if !unsafe_html {
             for section in &body.sections {
-                assert!(!section.html.to_text().contains("<script"), "raw HTML kept with unsafe_html false");
+                assert!(
+                    !section.html.to_text().contains("<script"),
+                    "raw HTML kept with unsafe_html false"
+                );
             }
         }
         let _ = render_fragment(&text, &options);

@@ -17,7 +17,7 @@ fn site(yaml: &str, articles: &[(&str, String)]) -> Site {
     let documents = articles
         .iter()
         .map(|(rel, text)| {
-            let doc = parse_document(Path::new(rel), text, &config, None)
+            let doc = parse_document(Path::new(rel), text, &config, None, None)
                 .unwrap_or_else(|problems| panic!("{rel}: {problems:?}"));
             Arc::new(doc)
         })

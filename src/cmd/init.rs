@@ -21,10 +21,24 @@ pub(crate) fn run(args: &InitArgs) -> Result<()> {
     let dir = &args.dir;
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {
-            return Err(Error::Failed(format!(
+            let message = format!(
                 "`{}` already holds `{existing}`: gazette init only creates new sites",
                 display_path(dir)
-            )));
+            );
+            if !args.with_theme {
+                return Err(Error::Failed(message));
+            }
+            // What someone asking for the theme in an existing site wants instead.
+            let root = match dir.as_os_str() == "." {
+                true => String::new(),
+                false => format!(" --root {}", display_path(dir)),
+            };
+            let help = format!(
+                "to edit the default theme of this site, run `gazette theme copy --all{root}` \
+                 (every file) or `gazette theme copy <template>{root}` (one file); neither \
+                 overwrites a file"
+            );
+            return Err(Error::Refused { message, help });
         }
     }
     let today = jiff::Zoned::now().date().to_string();

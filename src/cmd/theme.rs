@@ -114,17 +114,19 @@ fn run_copy(args: &CopyArgs) -> Result<()> {
         let mut chosen = Vec::new();
         for name in &args.names {
             let file = find(&files, name)?;
-            let copy = site_copy(&config, file);
-            // Named files are checked before anything is written: all or nothing.
-            if config.root.join(&copy).exists() {
-                return Err(Error::Failed(format!(
-                    "`{}` already exists; gazette never overwrites a file (delete or rename it to copy the default one again)",
-                    display_path(&copy)
-                )));
-            }
             if !chosen.iter().any(|c: &&ThemeFile| c.rel == file.rel) {
                 chosen.push(file);
             }
+        }
+        // Named files are checked before anything is written: all or nothing, and the
+        // message names every file in the way.
+        let existing: Vec<PathBuf> = chosen
+            .iter()
+            .map(|file| site_copy(&config, file))
+            .filter(|copy| config.root.join(copy).exists())
+            .collect();
+        if !existing.is_empty() {
+            return Err(Error::Failed(already_there(&existing, chosen.len())));
         }
         chosen
     };
@@ -139,6 +141,30 @@ fn run_copy(args: &CopyArgs) -> Result<()> {
         say(format_args!("{}", display_path(&copy)));
     }
     Ok(())
+}
+
+/// Why `theme copy` copied nothing: the site already has `existing`, `chosen` files
+/// having been named in all.
+fn already_there(existing: &[PathBuf], chosen: usize) -> String {
+    let names: Vec<String> = existing.iter().map(|p| format!("`{}`", display_path(p))).collect();
+    if chosen == 1 {
+        return format!(
+            "{} already exists; gazette never overwrites a file (delete or rename it to copy the default one again)",
+            names[0]
+        );
+    }
+    let (names, verb, them, ones) = match names.split_last() {
+        Some((last, [])) => (last.clone(), "exists", "it", "one"),
+        Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "exist", "them", "ones"),
+        None => unreachable!("called with at least one file"),
+    };
+    let others = match existing.len() < chosen {
+        true => format!(", or leave {them} out to copy the others"),
+        false => String::new(),
+    };
+    format!(
+        "{names} already {verb}, so nothing was copied; gazette never overwrites a file (delete or rename {them} to copy the default {ones} again{others})"
+    )
 }
 
 /// The file `name` stands for: a template by its name (`article.html`, or

@@ -1,6 +1,7 @@
 use super::*;
 
-const OPTS: Options<'static> = Options { unsafe_html: true, base_path: "/", image_sizes: None };
+const OPTS: Options<'static> =
+    Options { unsafe_html: true, base_path: "/", image_sizes: None, shortcodes: None };
 
 fn body(text: &str) -> Body {
     render_body(text, 1, &OPTS)
@@ -133,7 +134,8 @@ fn footnotes_are_numbered_by_first_reference_and_listed_at_the_end() {
 
 #[test]
 fn root_relative_links_get_the_base_path() {
-    let opts = Options { unsafe_html: true, base_path: "/news/", image_sizes: None };
+    let opts =
+        Options { unsafe_html: true, base_path: "/news/", image_sizes: None, shortcodes: None };
     let b =
         render_body("[a](/economy/x/) [b](https://e.org/) [c](#top) ![i](/img/x.png)", 1, &opts);
     assert!(
@@ -165,8 +167,11 @@ fn links_know_their_file_line() {
 fn raw_html_is_kept_or_stripped() {
     let text = "<div class=\"x\">hi</div>\n\ntext <b>bold</b> <script>alert(1)</script>\n";
     assert!(body(text).intro_html.to_text().contains("<script>"));
-    let stripped =
-        render_body(text, 1, &Options { unsafe_html: false, base_path: "/", image_sizes: None });
+    let stripped = render_body(
+        text,
+        1,
+        &Options { unsafe_html: false, base_path: "/", image_sizes: None, shortcodes: None },
+    );
     assert!(
         !stripped.intro_html.to_text().contains('<')
             || !stripped.intro_html.to_text().contains("<script>")
@@ -307,4 +312,87 @@ fn same_html_as_pulldown(n: usize) {
     let around = |s: &str| s[same.saturating_sub(80)..(same + 80).min(s.len())].to_owned();
     assert!(got == want, "differs at byte {same}:\n{}\n---\n{}", around(&got), around(&want));
     assert_eq!(b.links.len(), n * 3);
+}
+
+/// Renders every call as `<div data-name="…">` with its body, for the tests below.
+struct Echo;
+
+impl Shortcodes for Echo {
+    fn render(
+        &self,
+        call: &Call,
+        body: Option<&str>,
+        page: &serde_json::Value,
+    ) -> Result<String, Refusal> {
+        if call.name == "broken" {
+            return Err(Refusal {
+                message: "no".into(),
+                hint: None,
+                at: Culprit::Argument("x".into()),
+            });
+        }
+        Ok(format!(
+            "<div data-name=\"{}\" data-page=\"{}\">{}</div>",
+            call.name,
+            page["title"].as_str().unwrap_or(""),
+            body.unwrap_or("")
+        ))
+    }
+}
+
+fn with_shortcodes(text: &str) -> Body {
+    let page = serde_json::json!({ "title": "T" });
+    let options = Options {
+        unsafe_html: false,
+        base_path: "/",
+        image_sizes: None,
+        shortcodes: Some(ShortcodeContext { renderer: &Echo, page: &page }),
+    };
+    render_body(text, 10, &options)
+}
+
+#[test]
+fn shortcode_html_survives_a_site_without_raw_html() {
+    let body =
+        with_shortcodes("<b>raw</b>\n\n{{ box(a=1) }}\n\n{% quote() %}\nIn *it*.\n{% end %}\n");
+    assert_eq!(
+        body.intro_html.to_text(),
+        "<p>raw</p>\n<div data-name=\"box\" data-page=\"T\"></div>\n\
+         <div data-name=\"quote\" data-page=\"T\"><p>In <em>it</em>.</p>\n</div>\n"
+    );
+    assert_eq!(body.shortcodes, ["box", "quote"]);
+    assert!(body.problems.is_empty());
+}
+
+#[test]
+fn lines_after_a_shortcode_keep_their_file_line() {
+    let body = with_shortcodes("{{ box() }}\nSee [a](/a/).\n\n{{ broken(x=1) }}\n");
+    assert_eq!((body.links[0].line, body.links[0].column), (11, 5));
+    assert_eq!((body.problems[0].line, body.problems[0].column), (13, 11));
+    // The call is no summary; the paragraph after it is.
+    assert_eq!(body.first_paragraph.as_deref(), Some("See a."));
+}
+
+#[test]
+fn a_body_heading_is_no_section_and_no_summary() {
+    let body = with_shortcodes("{% box() %}\n## Inside\n\nQuoted.\n{% end %}\n\nFirst.\n");
+    assert!(body.sections.is_empty());
+    assert_eq!(body.first_paragraph.as_deref(), Some("First."));
+}
+
+#[test]
+fn callouts_are_asides_with_a_title() {
+    let html = render_fragment("> [!TIP] Read this\n> Body.\n\n> [!caution]\n> Hot.\n", &OPTS);
+    assert_eq!(
+        html,
+        "<aside class=\"callout callout-tip\" aria-labelledby=\"callout-read-this\">\n\
+         <p class=\"callout-title\" id=\"callout-read-this\">Read this</p>\n<p>Body.</p>\n</aside>\n\
+         <aside class=\"callout callout-caution\" aria-labelledby=\"callout-caution\">\n\
+         <p class=\"callout-title\" id=\"callout-caution\">Caution</p>\n<p>Hot.</p>\n</aside>\n"
+    );
+}
+
+#[test]
+fn without_a_theme_calls_stay_as_written() {
+    assert_eq!(render_fragment("{{ box(a=1) }}\n", &OPTS), "<p>{{ box(a=1) }}</p>\n");
 }

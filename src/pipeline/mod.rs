@@ -1,6 +1,7 @@
 //! The only code that calls the stages in order: config, content, documents, site,
 //! theme, render, output. `session` keeps a site in memory for rebuilds.
 
+mod moved;
 mod session;
 
 pub use session::{Changes, Session, UpdateReport};
@@ -17,6 +18,7 @@ use crate::config::{self, Config};
 use crate::content;
 use crate::error::{Diagnostic, Error, Result, Severity, display_path};
 use crate::front_matter;
+use crate::markdown::Shortcodes;
 use crate::output::{self, Staging};
 use crate::render;
 use crate::site::{self, Document, Site};
@@ -35,8 +37,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
-    /// The build time, for "recent" lists; defaults to the clock.
+    /// The build time, for "recent" lists and scheduling; defaults to the clock.
     pub now: Option<jiff::Timestamp>,
+    /// Publish articles dated after the build time too (`build --future`, `serve`).
+    pub future: bool,
 }
 
 impl BuildOptions {
@@ -53,6 +57,8 @@ pub struct BuildReport {
     /// Files written: pages, feeds, assets.
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Articles scheduled for later or expired, left out of the site (issue 17).
+    pub left_out: Vec<Arc<Document>>,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
@@ -97,7 +103,8 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
     let config = load_config(options)?;
-    let (site, mut report) = load_site_with(config, options, &mut timer, None)?;
+    let theme = theme::load_theme(&config)?;
+    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
     report.timings = timer.stages;
     Ok((site, report))
 }
@@ -112,12 +119,16 @@ fn load_site_with(
     theme: Option<&theme::Theme>,
 ) -> Result<(Site, BuildReport)> {
     let spill = spill_for(options)?;
+    let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
+    let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
     let Documents { documents, assets, mut report, mut failed, .. } =
-        load_documents(&config, options, timer, Some(&spill))?;
+        load_documents(&config, options, timer, Some(&spill), shortcodes)?;
     if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
         return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (documents, left_out) = site::publishable(documents, now, options.future);
+    report.left_out = left_out;
     match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(site) => {
             if let Some(theme) = theme {
@@ -159,11 +170,13 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
 /// copy. Returns the documents that loaded and every problem of the files that did not.
+/// `shortcodes` renders shortcode calls (the theme's); without it they stay as written.
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
     timer: &mut Timer,
     spill: Option<&Arc<Spill>>,
+    shortcodes: Option<&dyn Shortcodes>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = content::walk_content(root)?;
@@ -201,10 +214,14 @@ fn load_documents(
                 Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
                 Some(p) if problems.is_empty() => {
                     let sizes = |address: &str| dir.image_size(address);
-                    let mut doc = site::render_document(rel, p, config, Some(&sizes));
+                    let (mut doc, problems) =
+                        site::render_document(rel, p, config, Some(&sizes), shortcodes);
                     add(2, parsed_at);
-                    if let Some(d) = doc.refused.take() {
-                        return Loaded::Failed(vec![Error::content(*d)], Some(Arc::new(doc)));
+                    if !problems.is_empty() {
+                        // A shortcode call that failed: the file is broken, though `check`
+                        // still sees the rest of it.
+                        let problems = problems.into_iter().map(Error::content).collect();
+                        return Loaded::Failed(problems, Some(Arc::new(doc)));
                     }
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
@@ -218,10 +235,12 @@ fn load_documents(
                     let sizes = |address: &str| dir.image_size(address);
                     let mut problems = problems;
                     let doc = parsed.filter(|p| !p.front.draft || options.drafts).map(|p| {
-                        let mut doc = site::render_document(rel, p, config, Some(&sizes));
-                        problems.extend(doc.refused.take().map(|d| *d));
+                        let (doc, more) =
+                            site::render_document(rel, p, config, Some(&sizes), shortcodes);
+                        problems.extend(more);
                         Arc::new(doc)
                     });
+                    problems.sort_by_key(|p| (p.at.line, p.at.column));
                     Loaded::Failed(problems.into_iter().map(Error::content).collect(), doc)
                 }
             }
@@ -297,6 +316,7 @@ fn load_document(
     config: &Config,
     options: &BuildOptions,
     rel: &Path,
+    shortcodes: &dyn Shortcodes,
 ) -> Result<Option<Arc<Document>>> {
     let text = content::load_article(&options.root, rel)?;
     let parsed = front_matter::parse_article(rel, &text)
@@ -305,11 +325,12 @@ fn load_document(
         return Ok(None);
     }
     let sizes = |address: &str| content::image_size(&options.root, address);
-    let doc = site::render_document(rel, parsed, config, Some(&sizes));
-    match doc.refused {
-        Some(d) => Err(Error::content(*d)),
-        None => Ok(Some(Arc::new(doc))),
+    let (doc, problems) =
+        site::render_document(rel, parsed, config, Some(&sizes), Some(shortcodes));
+    if !problems.is_empty() {
+        return Err(Error::contents(problems));
     }
+    Ok(Some(Arc::new(doc)))
 }
 
 fn flatten(error: Error) -> Vec<Error> {
@@ -333,8 +354,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
-    let outputs = checks::Outputs { skipped: skipped(&report.warnings), ..Default::default() };
+    let outputs = checks::Outputs {
+        left_out: left_out_files(&report.left_out),
+        skipped: skipped(&report.warnings),
+        ..Default::default()
+    };
     let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
+    let moved = moved::moved_pages(&output, &site);
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
@@ -343,6 +369,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("commit");
 
     report.warnings.extend(warnings);
+    report.warnings.extend(moved);
     report.files = files;
     report.elapsed = timer.start.elapsed();
     report.timings = timer.stages;
@@ -365,20 +392,24 @@ pub fn build_in_memory(
     articles: &[(PathBuf, String)],
     now: jiff::Timestamp,
 ) -> Result<InMemoryBuild> {
-    // A root that does not exist: no theme folder, so the embedded theme is used.
+    // Only named in paths: nothing is read below it (the theme is the embedded one,
+    // and images are not measured), whatever exists there.
     let root = Path::new("/nonexistent/gazette-in-memory");
     let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
+    let mut theme = theme::load_embedded_theme(&config)?;
+    let shortcodes = theme.shortcode_renderer(&config);
     let mut documents = Vec::with_capacity(articles.len());
     let mut errors = Vec::new();
     for (rel, text) in articles {
-        match site::parse_document(rel, text, &config, None) {
+        match site::parse_document(rel, text, &config, None, Some(&shortcodes)) {
             Ok(doc) if doc.draft => {}
             Ok(doc) => documents.push(Arc::new(doc)),
             Err(problems) => errors.extend(problems.into_iter().map(Error::content)),
         }
     }
+    drop(shortcodes);
     Error::collect(errors)?;
-    let mut theme = theme::load_theme(&config)?;
+    let (documents, _) = site::publishable(documents, now, false);
     let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
     let files = Mutex::new(std::collections::BTreeMap::new());
@@ -410,6 +441,8 @@ pub fn build_in_memory(
 pub struct CheckReport {
     pub articles: usize,
     pub problems: Vec<Diagnostic>,
+    /// Articles dated after the check's time: what is scheduled, and when.
+    pub scheduled: Vec<Arc<Document>>,
 }
 
 /// The whole pipeline without writing anything: every page is rendered and checked,
@@ -422,8 +455,16 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let config = load_config(options)?;
     let theme = theme::load_theme(&config);
     let spill = spill_for(options)?;
-    let Documents { mut documents, assets, report, failed, broken } =
-        load_documents(&config, options, &mut timer, Some(&spill))?;
+    // A broken theme leaves shortcode calls as written; its own error is reported.
+    let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
+    let Documents { mut documents, assets, report, failed, broken } = load_documents(
+        &config,
+        options,
+        &mut timer,
+        Some(&spill),
+        shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
+    )?;
+    drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
         errors.splice(0..0, first.into_iter().flat_map(flatten));
         Err(Error::Many(errors))
@@ -446,6 +487,10 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         broken.iter().map(|doc| doc.source.clone()).collect();
     documents.extend(broken);
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (documents, left_out) = site::publishable(documents, now, options.future);
+    let mut scheduled: Vec<Arc<Document>> =
+        left_out.iter().filter(|d| d.is_scheduled(now) && !d.is_expired(now)).cloned().collect();
+    scheduled.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
     let site = match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(site) => site,
         Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
@@ -469,6 +514,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let outputs = checks::Outputs {
         unparsed: unparsed_slugs,
         broken: broken_sources,
+        left_out: left_out_files(&left_out),
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
@@ -491,7 +537,18 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(report.warnings);
     problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    Ok(CheckReport { articles: site.articles.len() + unread, problems })
+    Ok(CheckReport { articles: site.articles.len() + left_out.len() + unread, problems, scheduled })
+}
+
+/// The page each article left out of the build would have had, as an output file.
+fn left_out_files(left_out: &[Arc<Document>]) -> std::collections::HashMap<String, Arc<Document>> {
+    left_out
+        .iter()
+        .map(|d| {
+            let url = crate::url::UrlPath::from_slugs([&d.category_slug, &d.slug]);
+            (display_path(&url.index_file()), d.clone())
+        })
+        .collect()
 }
 
 /// The files the content gate skipped, from its warnings, as output paths.

@@ -94,8 +94,11 @@ impl Session {
         let output = output::prepare_preview(&options.root)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
-        let super::Documents { documents, assets, report, failed, .. } =
-            load_documents(&config, options, &mut timer, Some(&spill))?;
+        let loaded = {
+            let shortcodes = theme.shortcode_renderer(&config);
+            load_documents(&config, options, &mut timer, Some(&spill), Some(&shortcodes))
+        };
+        let super::Documents { documents, assets, report, failed, .. } = loaded?;
         if !failed.is_empty() {
             return Err(Error::Many(failed));
         }
@@ -165,7 +168,11 @@ impl Session {
     /// Applies changes: re-parses what they touch and re-renders what they change. On any
     /// error the session and the output folder stay as they were.
     pub fn update(&mut self, changes: &Changes) -> Result<UpdateReport> {
-        if changes.config {
+        // Shortcodes are rendered with the articles' Markdown, before the site is
+        // assembled: a change to one reads every article again (issue 18).
+        let shortcodes_changed =
+            changes.templates.iter().any(|t| t.starts_with(theme::shortcodes::FOLDER));
+        if changes.config || shortcodes_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
             return Ok(report);
@@ -199,14 +206,16 @@ impl Session {
             return None; // an article came or went
         }
         let mut edits = Vec::with_capacity(changes.articles.len());
+        let shortcodes = self.theme.shortcode_renderer(&self.config);
         for rel in &changes.articles {
-            let doc = match load_document(&self.config, &self.options, rel) {
+            let doc = match load_document(&self.config, &self.options, rel, &shortcodes) {
                 Ok(Some(doc)) => doc,
                 Ok(None) => return None, // became a draft: the site's structure changes
                 Err(e) => return Some(Err(e)),
             };
             edits.push((self.site.by_source(rel)?.id, doc));
         }
+        drop(shortcodes);
         timer.stage("parse (in place)");
         // New code classes change the code stylesheet, an asset every page links.
         if edits
@@ -297,6 +306,10 @@ impl Session {
     /// files; pages are rendered where they differ, or all of them when the navigation,
     /// the theme's assets or the templates they share changed.
     fn rebuild(&mut self, changes: &Changes, timer: &mut Timer) -> Result<UpdateReport> {
+        let theme_changed = !changes.templates.is_empty() || changes.theme_static;
+        let mut theme =
+            if theme_changed { theme::load_theme(&self.config)? } else { self.theme.clone() };
+        let shortcodes = theme.shortcode_renderer(&self.config);
         let mut documents = self.documents.clone();
         let mut errors = Vec::new();
         // Every changed file goes through the content gate, as in a full build: a symlink
@@ -313,7 +326,7 @@ impl Session {
         for rel in &changes.articles {
             documents.remove(rel);
             if readable(rel) {
-                match load_document(&self.config, &self.options, rel) {
+                match load_document(&self.config, &self.options, rel, &shortcodes) {
                     Ok(Some(doc)) => {
                         documents.insert(rel.clone(), doc);
                     }
@@ -322,6 +335,7 @@ impl Session {
                 }
             }
         }
+        drop(shortcodes);
         let mut assets: BTreeSet<PathBuf> = self.site.assets.iter().cloned().collect();
         for rel in &changes.assets {
             if readable(rel) {
@@ -343,9 +357,6 @@ impl Session {
             .map(|doc| Arc::as_ptr(doc) as usize)
             .collect();
         timer.stage("parse");
-        let theme_changed = !changes.templates.is_empty() || changes.theme_static;
-        let mut theme =
-            if theme_changed { theme::load_theme(&self.config)? } else { self.theme.clone() };
         let documents_now: Vec<Arc<Document>> = documents.values().cloned().collect();
         let assets_now = assets.into_iter().collect();
         let site = assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
@@ -591,6 +602,7 @@ fn assemble(
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Site> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (documents, _) = crate::site::publishable(documents, now, options.future);
     Site::assemble(config.clone(), documents, assets, now, stage)
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))
 }

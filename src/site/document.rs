@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, LineIndex, Location};
 use crate::front_matter::{self, KeyLines, Parsed, TagName};
-use crate::markdown::{self, Body, ImageSizes};
+use crate::markdown::{self, Body, ImageSizes, Shortcodes};
 use crate::url::{Slug, UrlPath};
 
 /// Reading speed used for "N min read".
@@ -20,9 +20,6 @@ const AUTO_SUMMARY_CHARS: usize = 280;
 pub struct Document {
     /// Relative to the site root: `content/world/talks.md`.
     pub source: PathBuf,
-    /// Why the article cannot be published though its front matter parsed (more than
-    /// [`markdown::MAX_HEADINGS`] headings): its body was rendered only up to there.
-    pub refused: Option<Box<Diagnostic>>,
     pub slug: Slug,
     pub title: String,
     pub date: Date,
@@ -48,6 +45,15 @@ pub struct Document {
     pub key_points: Vec<KeyPoint>,
     pub faq: Vec<Faq>,
     pub related: Vec<RelatedLink>,
+    /// When the article leaves the site.
+    pub expires: Option<Date>,
+    /// Newest first.
+    pub corrections: Vec<Notice>,
+    /// Newest first.
+    pub updates: Vec<Notice>,
+    /// Site paths ending in `/` that redirect to the article.
+    pub aliases: Vec<String>,
+    pub series: Option<String>,
     pub extra: serde_json::Value,
     pub body: Body,
     pub reading_minutes: usize,
@@ -71,6 +77,17 @@ pub struct Faq {
     pub answer_text: String,
 }
 
+/// A correction or update, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub date: Date,
+    pub text_html: String,
+    /// The text without markup, for structured data and feeds.
+    pub text: String,
+    /// Where its `date` is written, for checks (`(0, 0)` for updates).
+    pub line: (usize, usize),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelatedLink {
     pub title: String,
@@ -86,32 +103,53 @@ pub fn parse_document(
     text: &str,
     config: &Config,
     images: Option<ImageSizes<'_>>,
+    shortcodes: Option<&dyn Shortcodes>,
 ) -> Result<Document, Vec<Diagnostic>> {
     let parsed = front_matter::parse_article(source, text)?;
-    let doc = render_document(source, parsed, config, images);
-    match doc.refused {
-        Some(d) => Err(vec![*d]),
-        None => Ok(doc),
-    }
+    let (document, problems) = render_document(source, parsed, config, images, shortcodes);
+    if problems.is_empty() { Ok(document) } else { Err(problems) }
 }
 
 /// The Markdown half of [`parse_document`]: renders the body, key points and answers of
 /// an article whose front matter is already parsed.
 ///
-/// `images` gives the width and height of the site's own images, when known.
+/// `images` gives the width and height of the site's own images, when known;
+/// `shortcodes` renders the body's shortcode calls (without it they stay as written).
+/// Comes with the body's problems (shortcode calls that could not be rendered): errors
+/// of the file, though the document is whole.
 pub fn render_document(
     source: &Path,
     parsed: Parsed<'_>,
     config: &Config,
     images: Option<ImageSizes<'_>>,
-) -> Document {
+    shortcodes: Option<&dyn Shortcodes>,
+) -> (Document, Vec<Diagnostic>) {
     let front = parsed.front;
+    let page = shortcodes.map(|_| shortcode_page(source, &front, config));
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         base_path: config.base_url.path(),
         image_sizes: images,
+        shortcodes: shortcodes
+            .zip(page.as_ref())
+            .map(|(renderer, page)| markdown::ShortcodeContext { renderer, page }),
     };
     let mut body = markdown::render_body(parsed.body, parsed.body_line, &options);
+    let lines = (!body.problems.is_empty()).then(|| LineIndex::new(parsed.body));
+    let mut problems: Vec<Diagnostic> = std::mem::take(&mut body.problems)
+        .into_iter()
+        .map(|p| {
+            let at = Location::new(source, p.line).with_column(p.column);
+            let mut diagnostic = Diagnostic::error(at, p.message).with_width(p.width);
+            if let Some(lines) = &lines {
+                diagnostic = diagnostic.with_excerpt_in(lines, parsed.body_line, Some(p.width));
+            }
+            match p.hint {
+                Some(hint) => diagnostic.with_hint(hint),
+                None => diagnostic,
+            }
+        })
+        .collect();
 
     let slug = match front.slug {
         Some(slug) => slug,
@@ -149,8 +187,29 @@ pub fn render_document(
             }
         })
         .collect();
+    let zone = |d: Date| d.in_zone(&config.timezone, config.timezone_set);
+    let notices = |notes: Vec<front_matter::Note>, lines: &[(usize, usize)]| {
+        let mut notices: Vec<Notice> = notes
+            .into_iter()
+            .enumerate()
+            .map(|(i, note)| {
+                let (_, text) = markdown::render_answer(&note.text, &options);
+                Notice {
+                    date: zone(note.date),
+                    text_html: markdown::render_inline(&note.text, &options),
+                    text,
+                    line: lines.get(i).copied().unwrap_or((0, 0)),
+                }
+            })
+            .collect();
+        notices.sort_by_key(|n| std::cmp::Reverse(n.date));
+        notices
+    };
+    let corrections = notices(front.corrections, &front.lines.corrections);
+    let updates = notices(front.updates, &[]);
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
-    let refused = body.too_many_headings.map(|(line, column)| {
+    // More than MAX_HEADINGS headings: the body was rendered only up to there.
+    problems.extend(body.too_many_headings.map(|(line, column)| {
         let d = Diagnostic::error(
             Location::new(source, line).with_column(column),
             format!("more than {} headings in one article", markdown::MAX_HEADINGS),
@@ -159,16 +218,15 @@ pub fn render_document(
             "this is heading {}; split the article, or make the lesser headings bold text (`**...**`)",
             markdown::MAX_HEADINGS + 1
         ));
-        Box::new(d.with_excerpt_from(parsed.body, parsed.body_line, None))
-    });
+        d.with_excerpt_from(parsed.body, parsed.body_line, None)
+    }));
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
-    Document {
+    let document = Document {
         source: source.to_owned(),
-        refused,
         slug,
         title: front.title,
-        date: front.date,
-        updated: front.updated,
+        date: zone(front.date),
+        updated: front.updated.map(zone),
         category_slug: Slug::new(&category),
         category,
         tags: front.tags,
@@ -185,18 +243,57 @@ pub fn render_document(
         key_points,
         faq,
         related,
+        expires: front.expires.map(zone),
+        corrections,
+        updates,
+        aliases: front.aliases,
+        series: front.series,
         extra: front.extra,
         body,
         reading_minutes,
         lines: front.lines,
-    }
+    };
+    (document, problems)
+}
+
+/// What a shortcode's template sees as `page`: the article's front matter, as it is
+/// known before the site is assembled (no URL, no summary taken from the body).
+fn shortcode_page(
+    source: &Path,
+    front: &front_matter::FrontMatter,
+    config: &Config,
+) -> serde_json::Value {
+    let category = front.category.as_deref().unwrap_or(&config.default_category);
+    serde_json::json!({
+        "title": front.title,
+        "date": front.date.to_string(),
+        "updated": front.updated.map(|d| d.to_string()),
+        "category": category,
+        "tags": front.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "authors": front.authors,
+        "summary": front.summary,
+        "draft": front.draft,
+        "source": crate::error::display_path(source),
+        "extra": front.extra,
+    })
 }
 
 impl Document {
     /// When the article last changed: `updated`, but never before publication (an
     /// `updated` day given without a time means that day, even if published later in it).
     pub fn modified(&self) -> Date {
-        self.updated.map_or(self.date, |u| u.max(self.date))
+        let notes = self.corrections.iter().chain(&self.updates).map(|n| n.date);
+        notes.chain(self.updated).fold(self.date, Date::max)
+    }
+
+    /// Not yet published at `now`: dated later.
+    pub fn is_scheduled(&self, now: jiff::Timestamp) -> bool {
+        self.date.timestamp() > now
+    }
+
+    /// Gone from the site at `now`: its `expires` has passed.
+    pub fn is_expired(&self, now: jiff::Timestamp) -> bool {
+        self.expires.is_some_and(|e| e.timestamp() <= now)
     }
 
     /// `updated` is before publication: on an earlier day, or earlier the same day when
@@ -252,7 +349,12 @@ mod tests {
 
     #[test]
     fn key_point_labels_are_split_off() {
-        let opts = markdown::Options { unsafe_html: true, base_path: "/", image_sizes: None };
+        let opts = markdown::Options {
+            unsafe_html: true,
+            base_path: "/",
+            image_sizes: None,
+            shortcodes: None,
+        };
         let p = key_point("Why it matters: rates **rise**", &opts);
         assert_eq!(p.label.as_deref(), Some("Why it matters"));
         assert_eq!(p.text_html, "rates <strong>rise</strong>");
@@ -263,8 +365,8 @@ mod tests {
     #[test]
     fn document_defaults() {
         let text = "---\ntitle: T\ndate: 2026-01-02\nrelated:\n  - title: R\n    url: /economy/x/\n---\n\nFirst paragraph here.\n\n## A\n\nBody.\n";
-        let d =
-            parse_document(Path::new("content/econ/My File.md"), text, &config(), None).unwrap();
+        let d = parse_document(Path::new("content/econ/My File.md"), text, &config(), None, None)
+            .unwrap();
         assert_eq!(d.slug.as_str(), "my-file");
         assert_eq!(d.category, "News");
         assert_eq!(d.summary, "First paragraph here.");

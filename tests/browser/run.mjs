@@ -1,6 +1,7 @@
 // Runs every browser check; exits non-zero if one fails. Each check is also a script of its
 // own (`node a11y.mjs`); README.md says what each one verifies.
 import { a11y } from "./a11y.mjs";
+import { embed } from "./embed.mjs";
 import { liveReload } from "./live_reload.mjs";
 import { screenshots } from "./screenshots.mjs";
 import { size } from "./size.mjs";
@@ -10,6 +11,7 @@ const checks = [
   ["HTML validation", validate],
   ["size", size],
   ["accessibility", a11y],
+  ["click-to-load frames", embed],
   ["screenshots", screenshots],
   ["live reload", liveReload],
 ];

@@ -293,7 +293,7 @@ fn sponsor_site() -> Site {
     site
 }
 
-const SPONSOR_ERROR: &str = r#"error: template `themes/default/templates/article.html` failed to render 5 articles: content/a6.md, content/a5.md, content/a4.md and 2 more
+const SPONSOR_ERROR: &str = r#"error: template `themes/default/templates/article.html` failed to render 5 articles: content/a6.md, content/a5.md, content/a4.md, content/a3.md, content/a2.md
   error: Field `sponsor` is not defined.
    --> article.html:2:18
     |
@@ -373,7 +373,8 @@ fn template_render_error_names_template_and_article() {
     assert!(
         err.starts_with(
             "error: template `themes/default/templates/article.html` failed to render 5 articles: \
-             content/economy/gamma.md, content/world/beta.md, content/world/alpha.md and 2 more\n"
+             content/economy/gamma.md, content/world/beta.md, content/world/alpha.md, \
+             content/economy/delta.md, content/misc/epsilon.md\n"
         ),
         "{err}"
     );
@@ -564,6 +565,35 @@ fn issue_22_categories_differing_in_accents_case_or_punctuation_warn() {
     let home = site.page("/economie/");
     assert_eq!(home.texts("h1"), ["Économie"]);
     assert_eq!(home.select(".card-title").len(), 4);
+}
+
+/// Issue 23: a category site.yaml lists is shown as site.yaml spells it, whatever the
+/// newest article writes, and `check` tells the articles spelling it otherwise, never the
+/// one that follows site.yaml.
+#[test]
+fn issue_23_a_listed_category_is_shown_and_recommended_as_site_yaml_spells_it() {
+    let site = Site::empty(
+        "title: Min\nbase_url: https://example.com/\ncategories:\n  Economy:\n    description: Money.\n",
+    );
+    site.write("content/a.md", &article("A", "2026-01-04", "category: economy\ntags: [rates]\n"))
+        .write("content/b.md", &article("B", "2026-01-03", "category: Economy\ntags: [rates]\n"));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass");
+    insta::assert_snapshot!(stderr(&out), @r"
+    warning: the category `economy` is shown as `Economy`, as site.yaml lists it
+     --> content/a.md:4:11
+      |
+    4 | category: economy
+      |           ^^^^^^^
+      |
+      = help: categories that differ only in accents, case or punctuation are one category; write `category: Economy` here
+
+    checked 2 article(s): 0 error(s), 1 warning(s)
+    ");
+    site.build(&[]);
+    let page = site.page("/economy/");
+    assert_eq!(page.texts("h1"), ["Economy"]);
+    assert_eq!(page.texts("nav.sections li:not(.nav-search) a"), ["Economy"]);
 }
 
 #[test]

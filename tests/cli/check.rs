@@ -453,6 +453,167 @@ fn issue_23_a_broken_front_matter_hides_nothing() {
     assert!(err.ends_with("checked 4 article(s): 6 error(s), 0 warning(s)\n"), "{err}");
 }
 
+/// Issue 23: a YAML syntax error (an apostrophe ending single-quoted text, an unquoted
+/// colon) blanks only the key that holds it: the file's tags still count, its body is
+/// still checked, the error is reported once, and the build still refuses the file.
+#[test]
+fn issue_23_a_yaml_syntax_error_hides_nothing_else() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    site.write(
+        "content/local/bank.md",
+        "---\ntitle: 'The bank's view'\ndate: 2026-02-02\ncategory: Local\ntags: [schools]\n---\n\
+         \n![](/images/vault.png) and [the rates](/local/rates/).\n",
+    )
+    .write(
+        "content/local/colon.md",
+        "---\ntitle: Rates: what next\ndate: 2026-02-03\ncategory: Local\ntags: [schools]\n---\n\
+         \nSee [the vote](/local/vote/).\n",
+    )
+    .write(
+        "content/local/schools.md",
+        "---\ntitle: Schools\ndate: 2026-02-01\ncategory: Local\ntags: [schools]\n---\n\nOpen.\n",
+    )
+    // No key holds this error: the file stands on its body alone.
+    .write("content/local/quote.md", "---\n\"open\ntitle: x\n---\n\n![](/a.png)\n")
+    // Alt text left out for its error is not also reported missing.
+    .write(
+        "content/local/vault.md",
+        "---\ntitle: Vault\ndate: 2026-02-04\ncategory: Local\ntags: [schools]\n\
+         image: /vault.png\nimage_alt: 'The bank's vault'\n---\n\nBody.\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out), @r#"
+    error: invalid YAML: did not find expected key, while parsing a block mapping
+     --> content/local/bank.md:2:18
+      |
+    2 | title: 'The bank's view'
+      |                  ^
+      |
+      = help: an apostrophe ended this single-quoted text: inside single quotes, double it (`'The bank''s view'`), or use double quotes (`"The bank's view"`)
+
+    error: link to `/images/vault.png` matches no page or file of the site
+     --> content/local/bank.md:8:1
+      |
+    8 | ![](/images/vault.png) and [the rates](/local/rates/).
+      | ^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: image without alt text
+     --> content/local/bank.md:8:1
+      |
+    8 | ![](/images/vault.png) and [the rates](/local/rates/).
+      | ^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: describe the image between the brackets: `![A flooded street](...)`
+
+    error: link to `/local/rates/` matches no page or file of the site
+     --> content/local/bank.md:8:28
+      |
+    8 | ![](/images/vault.png) and [the rates](/local/rates/).
+      |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: invalid YAML: mapping values are not allowed in this context
+     --> content/local/colon.md:2:13
+      |
+    2 | title: Rates: what next
+      |             ^
+      |
+      = help: a value containing `: ` must be quoted, as in `title: "Rates: what comes next"`
+
+    error: link to `/local/vote/` matches no page or file of the site
+     --> content/local/colon.md:8:5
+      |
+    8 | See [the vote](/local/vote/).
+      |     ^^^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: invalid YAML: found unexpected end of stream, while scanning a quoted scalar
+     --> content/local/quote.md:4:1
+      |
+    4 | ---
+      | ^^^
+      |
+      = help: close the quote, or escape a quote inside the text (`\"` or `''`)
+
+    error: link to `/a.png` matches no page or file of the site
+     --> content/local/quote.md:6:1
+      |
+    6 | ![](/a.png)
+      | ^^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: image without alt text
+     --> content/local/quote.md:6:1
+      |
+    6 | ![](/a.png)
+      | ^^^^^^^^^^^
+      |
+      = help: describe the image between the brackets: `![A flooded street](...)`
+
+    error: link to `/vault.png` matches no page or file of the site
+     --> content/local/vault.md:6:8
+      |
+    6 | image: /vault.png
+      |        ^^^^^^^^^^
+      |
+      = help: check the address; site paths look like `/category/slug/`
+
+    error: invalid YAML: did not find expected key, while parsing a block mapping
+     --> content/local/vault.md:7:22
+      |
+    7 | image_alt: 'The bank's vault'
+      |                      ^
+      |
+      = help: an apostrophe ended this single-quoted text: inside single quotes, double it (`'The bank''s view'`), or use double quotes (`"The bank's view"`)
+
+    checked 5 article(s): 11 error(s), 0 warning(s)
+    "#);
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!site.out().exists());
+}
+
+/// Issue 23 (point 9): a caption that only repeats the alt text (case, and spaces and
+/// punctuation around it, aside) would be read twice by screen readers: a warning at
+/// `image_caption`; a caption that adds to the alt text is fine.
+#[test]
+fn issue_23_a_caption_repeating_the_alt_text_is_a_warning() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>\n";
+    let article = |title: &str, caption: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: 2026-02-02\ncategory: Local\ntags: [ferry]\n\
+             image: /images/ferry.svg\nimage_alt: The ferry at the quay\n\
+             image_caption: {caption}\n---\n\nBody.\n"
+        )
+    };
+    site.write("content/images/ferry.svg", svg)
+        .write(
+            "content/local/boat.md",
+            &article("Boat", "The ferry at the quay, where the strike began."),
+        )
+        .write("content/local/ferry.md", &article("Ferry", "\"the ferry at the quay.\""));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "warnings alone pass");
+    insta::assert_snapshot!(stderr(&out), @r#"
+    warning: `image_caption` repeats `image_alt`: screen readers would read it twice
+     --> content/local/ferry.md:8:17
+      |
+    8 | image_caption: "the ferry at the quay."
+      |                 ^^^^^^^^^^^^^^^^^^^^^^
+      |
+      = help: describe the picture in `image_alt` (for readers who cannot see it) and say why it matters in `image_caption` (for everyone), or leave the caption out
+
+    checked 2 article(s): 0 error(s), 1 warning(s)
+    "#);
+}
+
 /// Issue 23: a dead link names the page it probably meant (the nearest address, or the
 /// article whose file name it uses though the article sets `slug:`); a missing anchor
 /// lists the nearest ids of its page, since headings may set their own.

@@ -67,6 +67,17 @@ const CASES: &[Case] = &[
         args: &["build"],
         status: 1,
     },
+    Case {
+        name: "shortcodes",
+        files: &[(
+            "content/economy/rates.md",
+            "---\ntitle: Rates hold\ndate: 2026-04-29\n---\nText.\n\n\
+             {{ youtub(id=\"dQw4w9WgXcQ\", title=\"The decision\") }}\n\n\
+             {{ embed(url=\"http://charts.example.org/rates\", title=\"Rates since 2020\") }}\n",
+        )],
+        args: &["build"],
+        status: 1,
+    },
 ];
 
 /// The files that show gazette's output.

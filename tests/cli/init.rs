@@ -50,6 +50,38 @@ fn init_refuses_an_existing_site() {
     assert_eq!(std::fs::read_to_string(tmp.path().join("site.yaml")).unwrap(), "title: Mine\n");
 }
 
+/// Issue 23: `init --with-theme` on an existing site points at the command that copies the
+/// theme into it, and that command, run as shown, works.
+#[test]
+fn issue_23_init_with_theme_on_a_site_points_at_theme_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    let yaml = "title: Mine\nbase_url: https://example.com/\n";
+    std::fs::write(site.join("site.yaml"), yaml).unwrap();
+    let out = gazette(tmp.path(), &["init", "--with-theme", "site"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: `site` already holds `site.yaml`: gazette init only creates new sites
+  |
+  = help: to edit the default theme of this site, run `gazette theme copy --all --root site` (every file) or `gazette theme copy <template> --root site` (one file); neither overwrites a file
+"
+    );
+    assert_eq!(std::fs::read_to_string(site.join("site.yaml")).unwrap(), yaml);
+    assert!(!site.join("themes").exists());
+    // Inside the site, the help needs no `--root`.
+    let out = gazette(&site, &["init", "--with-theme"]);
+    assert!(
+        stderr(&out).contains("run `gazette theme copy --all` (every file)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = gazette(tmp.path(), &["theme", "copy", "--all", "--root", "site"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("themes/default/templates/article.html").is_file());
+}
+
 #[test]
 fn issue_23_init_help_states_the_default_folder_once() {
     let tmp = tempfile::tempdir().unwrap();

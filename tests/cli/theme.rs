@@ -34,6 +34,34 @@ fn issue_23_copy_puts_a_template_where_the_site_theme_overrides_it() {
     assert!(std::fs::read_to_string(&copy).unwrap().contains("data-copied"));
 }
 
+/// Issue 23: naming several files of which some exist copies none of them, and the
+/// message names every file in the way and says nothing was copied.
+#[test]
+fn issue_23_copy_names_every_file_in_the_way_and_copies_nothing() {
+    let site = Site::fixture("check/clean");
+    site.write("themes/default/templates/article.html", "mine")
+        .write("themes/default/templates/tag.html", "mine too");
+    let toc = site.path().join("themes/default/templates/partials/toc.html");
+    let out = site.run(&["theme", "copy", "article.html", "partials/toc.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "error: `themes/default/templates/article.html` already exists, so nothing was copied; gazette never overwrites a file (delete or rename it to copy the default one again, or leave it out to copy the others)\n"
+    );
+    assert!(!toc.exists());
+    let out = site.run(&["theme", "copy", "tag.html", "partials/toc.html", "article.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: `themes/default/templates/tag.html` and `themes/default/templates/article.html` already exist, so nothing was copied; gazette never overwrites a file (delete or rename them to copy the default ones again, or leave them out to copy the others)\n"
+    );
+    assert!(!toc.exists());
+    let read = |rel: &str| std::fs::read_to_string(site.path().join(rel)).unwrap();
+    assert_eq!(read("themes/default/templates/article.html"), "mine");
+    assert_eq!(read("themes/default/templates/tag.html"), "mine too");
+}
+
 #[test]
 fn issue_23_copy_follows_the_theme_named_in_site_yaml() {
     let site = Site::fixture("check/clean");

@@ -448,8 +448,12 @@ mod tests {
 
     #[test]
     fn paths() {
+        // The served folder and a folder outside it, both inside a temp folder of our own.
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
+        let out = &dir.path().join("out");
+        std::fs::create_dir_all(out).unwrap();
+        std::fs::create_dir_all(dir.path().join("secret")).unwrap();
+        std::fs::write(dir.path().join("secret/passwd"), "x").unwrap();
         assert_eq!(safe_path(out, "/a/b/"), PathCheck::Ok);
         assert_eq!(safe_path(out, "/../etc/passwd"), PathCheck::Malformed);
         assert_eq!(safe_path(out, "/%2e%2e/etc/passwd"), PathCheck::Malformed);
@@ -463,7 +467,7 @@ mod tests {
         assert_eq!(safe_path(out, &format!("/{}/", "a".repeat(255))), PathCheck::Ok);
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink("/etc", out.join("link")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("secret"), out.join("link")).unwrap();
             assert_eq!(safe_path(out, "/link/passwd"), PathCheck::Outside);
         }
     }

@@ -27,7 +27,9 @@ impl Watched {
         let mut changes = Changes::default();
         let content = self.root.join("content");
         for path in paths {
-            if path == self.root.join(crate::config::CONFIG_FILE) {
+            if path == self.root.join(crate::config::CONFIG_FILE)
+                || path == self.root.join(crate::config::AUTHORS_FILE)
+            {
                 changes.config = true;
             } else if let Ok(rel) = path.strip_prefix(&content) {
                 if rel.as_os_str().is_empty() || ignored(rel) {
@@ -154,9 +156,21 @@ mod tests {
     }
 
     #[test]
+    fn shortcode_templates_are_templates_the_session_reads_articles_again_for() {
+        let (_dir, w) = site();
+        let c = classify(&w, &["themes/default/templates/shortcodes/factbox.html"]);
+        assert_eq!(
+            c.templates.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["shortcodes/factbox.html"]
+        );
+        assert!(c.templates.iter().all(|t| t.starts_with(crate::theme::shortcodes::FOLDER)));
+    }
+
+    #[test]
     fn config_and_folders_ask_for_a_full_rebuild() {
         let (_dir, w) = site();
         assert!(classify(&w, &["site.yaml"]).config);
+        assert!(classify(&w, &["authors.yaml"]).config, "author profiles show on many pages");
         assert!(classify(&w, &["content/world"]).config, "an existing folder under content/");
         assert!(classify(&w, &["themes"]).config, "a themes folder appearing");
         assert!(classify(&w, &["themes/default"]).config);

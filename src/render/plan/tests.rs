@@ -10,7 +10,7 @@ use super::plan_update;
 use crate::config::{Config, parse_config};
 use crate::render::{Job, PAGE_TEMPLATES, Pages};
 use crate::site::{Document, Site, parse_document};
-use crate::theme::{Theme, load_theme};
+use crate::theme::{Theme, load_embedded_theme};
 
 /// Two articles a listing page, so small listings have several pages.
 const SITE: &str = "title: T\nbase_url: https://example.com/\npaginate: 2\n";
@@ -37,7 +37,7 @@ fn config() -> Config {
 fn doc(config: &Config, file: &str, front: &str, body: &str) -> Arc<Document> {
     let text = format!("---\n{front}\nsummary: A summary.\n---\n{body}\n");
     let path = Path::new("content").join(file);
-    Arc::new(parse_document(&path, &text, config, None).unwrap())
+    Arc::new(parse_document(&path, &text, config, None, None).unwrap())
 }
 
 /// The demo of these tests, newest first: Economy lists three articles (two pages),
@@ -82,7 +82,7 @@ fn site(config: &Config, docs: &[Arc<Document>]) -> Site {
 /// `new` shares with `old` (the same `Arc`) count as not read again.
 fn planned(old: &[Arc<Document>], new: &[Arc<Document>]) -> BTreeSet<String> {
     let config = config();
-    let theme: Theme = load_theme(&config).unwrap();
+    let theme: Theme = load_embedded_theme(&config).unwrap();
     let (old_site, new_site) = (site(&config, old), site(&config, new));
     let (old_pages, new_pages) = (Pages::new(&old_site, &theme), Pages::new(&new_site, &theme));
     let address = |d: &Arc<Document>| Arc::as_ptr(d) as usize;
@@ -231,8 +231,14 @@ fn a_tag_page_follows_its_related_topics() {
 #[test]
 fn every_page_template_renders_some_job_and_every_job_template_is_a_page_template() {
     let config = config();
-    let theme = load_theme(&config).unwrap();
-    let site = site(&config, &articles(&config));
+    let theme = load_embedded_theme(&config).unwrap();
+    let mut docs = articles(&config);
+    // A series and a correction give the newsroom pages (issue 17) their jobs.
+    let part = front("Part", "03-08", "World", "talks", "Ann");
+    let newsroom =
+        format!("{part}\nseries: Talks\ncorrections:\n  - date: 2026-03-09\n    text: Fixed.");
+    docs.push(doc(&config, "world/part.md", &newsroom, "Some words about it."));
+    let site = site(&config, &docs);
     let pages = Pages::new(&site, &theme);
     let used: BTreeSet<&str> =
         pages.jobs().into_iter().filter_map(|job| pages.job_template(job)).collect();
