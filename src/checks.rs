@@ -25,6 +25,9 @@ pub(crate) struct Outputs {
     /// Articles whose front matter has problems, checked with what could be read of it:
     /// checks of the front matter itself would only repeat those problems.
     pub broken: HashSet<std::path::PathBuf>,
+    /// The pages articles left out of the build (scheduled for later, or expired) would
+    /// have, by output file: a link to one gets a warning saying why (issue 17).
+    pub left_out: HashMap<String, std::sync::Arc<crate::site::Document>>,
 }
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
@@ -241,6 +244,28 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
         if !exists && outputs.unparsed.contains(last) {
             continue;
         }
+        if !exists && let Some(gone) = outputs.left_out.get(&file) {
+            let gone_source = display_path(&gone.source);
+            let (message, hint) = match gone.expires.filter(|e| e.timestamp() <= site.now) {
+                Some(expires) => (
+                    format!(
+                        "link to `{target}` leads to `{gone_source}`, which expired at {}",
+                        expires.rfc3339()
+                    ),
+                    "remove the link, or the article's `expires:`".to_owned(),
+                ),
+                None => (
+                    format!(
+                        "link to `{target}` leads to `{gone_source}`, which is scheduled for {}",
+                        gone.date.rfc3339()
+                    ),
+                    "the link leads nowhere until then: publish the two together, or link later"
+                        .to_owned(),
+                ),
+            };
+            found.push(Diagnostic::warning(at(), message).with_width(width).with_hint(hint));
+            continue;
+        }
         if !exists {
             found.push(
                 Diagnostic::error(
@@ -340,6 +365,41 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             )
             .with_hint("an update comes after publication: check both dates"),
         );
+    }
+    for correction in &doc.corrections {
+        if correction.date < doc.date
+            && !(correction.date.is_date_only() && correction.date.day() >= doc.date.day())
+        {
+            let (line, column) = correction.line;
+            found.push(
+                Diagnostic::error(
+                    Location::new(source, line.max(1)).with_column(column.max(1)),
+                    format!(
+                        "correction dated `{}` is before the publication date `{}`",
+                        correction.date, doc.date
+                    ),
+                )
+                .with_hint("a correction comes after publication: check both dates"),
+            );
+        }
+    }
+    if site.config.authors.is_some() && !outputs.broken.contains(source) {
+        for &id in &article.authors {
+            let author = site.author(id);
+            if author.profile.is_none() {
+                let (line, column) = doc.lines.author;
+                found.push(
+                    Diagnostic::warning(
+                        Location::new(source, line.max(1)).with_column(column.max(1)),
+                        format!("the author `{}` has no profile in `authors.yaml`", author.name),
+                    )
+                    .with_hint(format!(
+                        "add `{}:` with a `bio:` to `authors.yaml`, or check the spelling",
+                        author.name
+                    )),
+                );
+            }
+        }
     }
     // An editorial preference, so a warning (issue 21): `check --strict` makes it fatal.
     let most = site.config.check.summary_max_chars;

@@ -10,6 +10,8 @@ use crate::url::BaseUrl;
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
+/// Author profiles, optional, beside `site.yaml` (issue 17).
+pub const AUTHORS_FILE: &str = "authors.yaml";
 
 /// The site's settings, as the rest of the pipeline sees them.
 #[derive(Debug, Clone)]
@@ -34,7 +36,30 @@ pub struct Config {
     pub check: CheckSettings,
     /// Site-relative path or URL of the publisher logo used in structured data.
     pub logo: Option<String>,
+    /// The zone plain dates are read in and pages show dates in (UTC by default).
+    pub timezone: jiff::tz::TimeZone,
+    /// Whether site.yaml names a `timezone`: only then are dates with a time shown in it.
+    pub timezone_set: bool,
+    /// The profiles of `authors.yaml` by name, when the file exists.
+    pub authors: Option<IndexMap<String, AuthorProfile>>,
     pub extra: serde_json::Value,
+}
+
+/// One entry of `authors.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorProfile {
+    /// Markdown.
+    #[serde(default)]
+    pub bio: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    /// A site path or URL.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Their pages elsewhere (URLs).
+    #[serde(default)]
+    pub links: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -131,6 +156,8 @@ struct RawConfig {
     #[serde(default)]
     logo: Option<String>,
     #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
 }
 
@@ -147,7 +174,72 @@ pub fn load_config(root: &Path) -> Result<Config> {
         }
         Err(e) => return Err(e),
     };
-    parse_config(root, &text).map_err(Error::contents)
+    let mut config = parse_config(root, &text).map_err(Error::contents)?;
+    let file = root.join(AUTHORS_FILE);
+    if file.is_file() {
+        let text = crate::text_file::read_text(&file, Path::new(AUTHORS_FILE))?;
+        config.authors = Some(parse_authors(&text).map_err(Error::contents)?);
+    }
+    Ok(config)
+}
+
+/// Parses the text of `authors.yaml`: a profile per author name.
+pub fn parse_authors(text: &str) -> Result<IndexMap<String, AuthorProfile>, Vec<Diagnostic>> {
+    let path = Path::new(AUTHORS_FILE);
+    if text.trim().is_empty() {
+        return Ok(IndexMap::new());
+    }
+    let profiles: IndexMap<String, AuthorProfile> = yaml::from_str_all(path, 1, 1, text, |_| None)
+        .map_err(|partial| {
+            partial.problems.into_iter().map(|d| unknown_profile_key(d, text)).collect::<Vec<_>>()
+        })?;
+    let mut problems = Vec::new();
+    for (name, profile) in &profiles {
+        for link in &profile.links {
+            if !(link.starts_with("https://") || link.starts_with("http://")) {
+                let (line, column) = find_text(text, link);
+                problems.push(
+                    Diagnostic::error(
+                        Location::new(path, line).with_column(column),
+                        format!("links: `{link}` of `{name}` is not a web address"),
+                    )
+                    .with_hint("write a full address starting with `https://`")
+                    .with_excerpt_from(text, 1, None),
+                );
+            }
+        }
+    }
+    if problems.is_empty() { Ok(profiles) } else { Err(problems) }
+}
+
+/// serde names an unknown key of a profile as "Jane Doe: unknown field `boi`, expected
+/// one of ...": the author's name has spaces, so `yaml` cannot tell it from the message.
+/// Says it the way every other unknown key is said, with the nearest key.
+fn unknown_profile_key(d: Diagnostic, text: &str) -> Diagnostic {
+    const KNOWN: [&str; 4] = ["bio", "role", "image", "links"];
+    let Some((name, rest)) = d.message.split_once(": unknown field `") else { return d };
+    let key = rest.split('`').next().unwrap_or("");
+    let message = format!("{name}: unknown key `{key}`");
+    let hint = match yaml::nearest(key, &KNOWN) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "expected one of `bio`, `role`, `image`, `links`".to_owned(),
+    };
+    Diagnostic::error(d.at, message).with_hint(hint).with_excerpt_from(
+        text,
+        1,
+        Some(key.chars().count()),
+    )
+}
+
+/// The line and column where `needle` first appears in `text` (1, 1 if nowhere).
+fn find_text(text: &str, needle: &str) -> (usize, usize) {
+    match text.find(needle) {
+        Some(at) => {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            (text[..at].matches('\n').count() + 1, text[line_start..at].chars().count() + 1)
+        }
+        None => (1, 1),
+    }
 }
 
 /// Parses the text of `site.yaml`; `root` is recorded, not read. Returns every problem
@@ -205,6 +297,18 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     if raw.check.summary_max_chars == 0 {
         problem("check", "check.summary_max_chars: expected at least 1 character".into(), None);
     }
+    let timezone_set = raw.timezone.is_some();
+    let timezone = match raw.timezone.as_deref().map(str::trim) {
+        None => jiff::tz::TimeZone::UTC,
+        Some(name) => jiff::tz::TimeZone::get(name).unwrap_or_else(|_| {
+            problem(
+                "timezone",
+                format!("timezone: `{name}` is not a time zone gazette knows"),
+                Some("write an IANA name such as `Europe/Paris`, `America/New_York` or `UTC`"),
+            );
+            jiff::tz::TimeZone::UTC
+        }),
+    };
     if !problems.is_empty() {
         problems.sort_by_key(|d| d.at.line);
         return Err(problems);
@@ -230,6 +334,9 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         feed: raw.feed,
         check: raw.check,
         logo: raw.logo,
+        timezone,
+        timezone_set,
+        authors: None,
         extra,
     })
 }

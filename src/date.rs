@@ -129,6 +129,25 @@ impl Date {
         Ok(Date { instant, offset, date_only: false })
     }
 
+    /// The same date for a site in `zone`: a plain date becomes midnight there (issue 17),
+    /// and when `show_in_zone` is set, a date with a time is shown in that zone too.
+    pub fn in_zone(self, zone: &TimeZone, show_in_zone: bool) -> Date {
+        if self.date_only {
+            match self.day().to_zoned(zone.clone()) {
+                Ok(midnight) => Date {
+                    instant: midnight.timestamp(),
+                    offset: midnight.offset(),
+                    date_only: true,
+                },
+                Err(_) => self,
+            }
+        } else if show_in_zone {
+            Date { offset: zone.to_offset(self.instant), ..self }
+        } else {
+            self
+        }
+    }
+
     pub fn timestamp(&self) -> Timestamp {
         self.instant
     }
@@ -205,6 +224,17 @@ mod tests {
         assert_eq!(d.day().to_string(), "2026-01-22");
         assert!(d < Date::parse("2026-01-22").unwrap(), "compares by instant");
         assert_eq!(Date::parse("2026-01-02").unwrap().long(), "January 2, 2026");
+    }
+
+    #[test]
+    fn plain_dates_start_at_midnight_in_the_site_zone() {
+        let zone = TimeZone::get("Europe/Paris").unwrap();
+        let d = Date::parse("2026-07-01").unwrap().in_zone(&zone, true);
+        assert_eq!(d.rfc3339(), "2026-07-01T00:00:00+02:00");
+        assert_eq!(d.as_written(), "2026-07-01");
+        let t = Date::parse("2026-06-30T23:30:00Z").unwrap().in_zone(&zone, true);
+        assert_eq!(t.long(), "July 1, 2026", "shown in the site's zone");
+        assert_eq!(t.timestamp(), Date::parse("2026-06-30T23:30:00Z").unwrap().timestamp());
     }
 
     #[test]

@@ -35,6 +35,15 @@ pub struct FrontMatter {
     pub key_points: Vec<String>,
     pub faq: Vec<FaqEntry>,
     pub related: Vec<RelatedLink>,
+    /// When the article leaves the site (issue 17).
+    pub expires: Option<Date>,
+    /// Corrections and updates, in the order written; text is inline Markdown.
+    pub corrections: Vec<Note>,
+    pub updates: Vec<Note>,
+    /// Old site paths that redirect to the article, normalised to end with `/`.
+    pub aliases: Vec<String>,
+    /// The name of the series the article belongs to.
+    pub series: Option<String>,
     pub extra: serde_json::Value,
     /// Lines (in the whole file) of values that later stages may complain about.
     pub lines: KeyLines,
@@ -53,6 +62,21 @@ pub struct FaqEntry {
     pub question: String,
     /// Markdown.
     pub answer: String,
+}
+
+/// A dated correction or update to an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub date: Date,
+    /// Inline Markdown.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNote {
+    date: String,
+    text: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,6 +106,13 @@ pub struct KeyLines {
     pub related: Vec<Pos>,
     /// One per `faq` entry: where its `question` is.
     pub faq: Vec<Pos>,
+    pub author: Pos,
+    pub expires: Pos,
+    /// One per correction (as in [`FrontMatter::corrections`]): where its `date` is.
+    pub corrections: Vec<Pos>,
+    /// One per alias: where it is written.
+    pub aliases: Vec<Pos>,
+    pub series: Pos,
 }
 
 /// An article split into checked front matter and its Markdown body.
@@ -126,6 +157,16 @@ struct Raw {
     faq: Vec<FaqEntry>,
     #[serde(default)]
     related: Vec<RelatedLink>,
+    #[serde(default)]
+    expires: Option<String>,
+    #[serde(default)]
+    corrections: Vec<RawNote>,
+    #[serde(default)]
+    updates: Vec<RawNote>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    series: Option<String>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -216,6 +257,60 @@ pub fn parse_article_best_effort<'a>(
     };
     let date = if reported("date") { None } else { date_of("date", &raw.date) };
     let updated = raw.updated.as_deref().and_then(|u| date_of("updated", u));
+    let expires = raw.expires.as_deref().and_then(|u| date_of("expires", u));
+    let correction_lines =
+        item_lines(&keys, yaml_line, "corrections", "date", raw.corrections.len());
+    let update_lines = item_lines(&keys, yaml_line, "updates", "date", raw.updates.len());
+    let mut notes = |key: &str, raw: Vec<RawNote>, lines: &[Pos]| -> Vec<(Note, Pos)> {
+        let mut kept = Vec::with_capacity(raw.len());
+        for (note, &(line, column)) in raw.into_iter().zip(lines) {
+            let at = Location::new(path, line).with_column(column);
+            let text = note.text.trim().to_owned();
+            if text.is_empty() {
+                problems.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!("{key}: expected a `text`, found nothing"),
+                    )
+                    .with_hint("say what changed: `text: \"...\"`"),
+                );
+            }
+            match Date::parse(&note.date) {
+                Ok(date) => kept.push((Note { date, text }, (line, column))),
+                Err(reason) => {
+                    let d = Diagnostic::error(at, format!("{key}: {}", reason.what()));
+                    problems.push(match reason.help() {
+                        Some(help) => d.with_hint(help),
+                        None => d,
+                    });
+                }
+            }
+        }
+        kept
+    };
+    let (corrections, correction_lines): (Vec<Note>, Vec<Pos>) =
+        notes("corrections", raw.corrections, &correction_lines).into_iter().unzip();
+    let updates: Vec<Note> =
+        notes("updates", raw.updates, &update_lines).into_iter().map(|(n, _)| n).collect();
+    let alias_lines = list_item_positions(&keys, yaml_line, "aliases", raw.aliases.len());
+    let mut aliases = Vec::with_capacity(raw.aliases.len());
+    let mut kept_alias_lines = Vec::with_capacity(raw.aliases.len());
+    for (alias, &(line, column)) in raw.aliases.iter().zip(&alias_lines) {
+        match alias_path(alias) {
+            Ok(path) => {
+                aliases.push(path);
+                kept_alias_lines.push((line, column));
+            }
+            Err(reason) => problems.push(
+                Diagnostic::error(
+                    Location::new(path, line).with_column(column),
+                    format!("aliases: `{}` {reason}", alias.trim()),
+                )
+                .with_width(alias.trim().chars().count().max(1))
+                .with_hint("write the old address as a site path, such as `/world/old-slug/`"),
+            ),
+        }
+    }
 
     if raw.tags.len() > MAX_TAGS {
         problems.push(
@@ -329,6 +424,11 @@ pub fn parse_article_best_effort<'a>(
         tag_names: name_positions(&keys, yaml_line, &tags),
         related: related_lines,
         faq: faq_lines,
+        author: pos_of("author"),
+        expires: pos_of("expires"),
+        corrections: correction_lines,
+        aliases: kept_alias_lines,
+        series: unquoted_pos_of("series"),
     };
     let summary = raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -353,6 +453,11 @@ pub fn parse_article_best_effort<'a>(
         key_points: raw.key_points,
         faq: raw.faq,
         related,
+        expires,
+        corrections,
+        updates,
+        aliases,
+        series: non_empty(raw.series),
         extra,
         lines,
     };
@@ -412,6 +517,66 @@ pub fn check_link_url(url: &str) -> Result<(), &'static str> {
         None if url.starts_with('/') || url.starts_with('#') => Ok(()),
         None => Err("is not a link: start it with `/` for a page of this site or `https://`"),
     }
+}
+
+/// An `aliases:` entry as a site path: ending in `/` (`/world/old` is `/world/old/`)
+/// unless it names a file (`/2019/port.html`); or why it is not one.
+fn alias_path(alias: &str) -> Result<String, &'static str> {
+    let alias = alias.trim();
+    if !alias.starts_with('/') || alias.starts_with("//") {
+        return Err("is not a site path: start it with `/`");
+    }
+    if alias.contains(['?', '#', ' ', '\\', '"', '<', '>']) {
+        return Err("is not a plain site path: leave out `?`, `#`, spaces and quotes");
+    }
+    if alias.split('/').any(|s| s == "." || s == "..") {
+        return Err("is not a plain site path: leave out `.` and `..`");
+    }
+    if alias == "/" {
+        return Err("is the front page");
+    }
+    // `/2019/port.html` names a file; `/world/old` a page, served as `/world/old/`.
+    let file = alias.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    Ok(if alias.ends_with('/') || file { alias.to_owned() } else { format!("{alias}/") })
+}
+
+/// Where each item of the top-level list of strings `key` is written, `(line, column)` in
+/// the whole file; a flow-style list (`[a, b]`) points at the key for every item.
+fn list_item_positions(
+    keys: &yaml::Keys<'_>,
+    yaml_line: usize,
+    key: &str,
+    count: usize,
+) -> Vec<Pos> {
+    let mut found = Vec::with_capacity(count);
+    let Some((start, block)) = keys.block(key) else {
+        return vec![(yaml_line, 1); count];
+    };
+    let key_line = yaml_line + start - 1;
+    let mut flow = (key_line, 1);
+    for (j, text) in block.enumerate() {
+        if j == 0 {
+            if let Some(colon) = text.find(':') {
+                let rest = &text[colon + 1..];
+                let value = colon + 1 + (rest.len() - rest.trim_start().len());
+                flow = (key_line, text[..value].chars().count() + 1);
+            }
+            continue;
+        }
+        if !text.starts_with([' ', '-', '\t', '#']) && !text.trim().is_empty() {
+            break;
+        }
+        let item = text.trim_start();
+        if let Some(value) = item.strip_prefix('-') {
+            let value = value.trim_start();
+            let quoted = usize::from(value.starts_with(['"', '\'']));
+            let column = text.len() - value.len();
+            found.push((key_line + j, text[..column].chars().count() + 1 + quoted));
+        }
+    }
+    found.resize(count, flow);
+    found.truncate(count);
+    found
 }
 
 /// Where each tag's name is written, searching the `tags` block in order: `(line,

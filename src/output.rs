@@ -295,6 +295,74 @@ pub(crate) fn prepare_preview(root: &Path) -> Result<PathBuf> {
     Ok(preview)
 }
 
+/// An article page of a previous build (`<output>/<category>/<slug>/index.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PreviousPage {
+    /// Its site path: `/world/talks/`.
+    pub path: String,
+    /// Its `<h1>`, when it has one.
+    pub title: Option<String>,
+}
+
+/// The article pages of the build in `output`, if gazette built it, whose site path
+/// `wanted` accepts: pages two folders deep, leaving out listing pages (`.../page/N/`)
+/// and redirects. Reads only the pages `wanted` accepts; unreadable ones are skipped,
+/// as a build must not fail over the previous output.
+pub(crate) fn previous_article_pages(
+    output: &Path,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<PreviousPage> {
+    if !output.join(Owned::Output.marker()).is_file() {
+        return Vec::new();
+    }
+    let names = |dir: &Path| -> Vec<String> {
+        let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    };
+    let mut pages = Vec::new();
+    for top in names(output) {
+        for slug in names(&output.join(&top)) {
+            let path = format!("/{top}/{slug}/");
+            if slug == "page" || !wanted(&path) {
+                continue;
+            }
+            let file = output.join(&top).join(&slug).join("index.html");
+            let Ok(handle) = fs::File::open(&file) else { continue };
+            // The head and the headline are near the start of a page.
+            let mut text = String::new();
+            if handle.take(256 << 10).read_to_string(&mut text).is_err()
+                || text.contains("http-equiv=\"refresh\"")
+            {
+                continue;
+            }
+            let title = text.split_once("<h1").and_then(|(_, rest)| {
+                let (_, rest) = rest.split_once('>')?;
+                let (inner, _) = rest.split_once("</h1>")?;
+                Some(unescape(inner.trim()))
+            });
+            pages.push(PreviousPage { path, title });
+        }
+    }
+    pages
+}
+
+/// The few entities a headline written by the default theme may hold.
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Entries that do not make a folder worth keeping: file managers' leftovers.
 const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
 

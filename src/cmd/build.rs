@@ -20,6 +20,9 @@ pub struct BuildArgs {
     /// Include articles marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Publish articles dated after the build time too (they are left out otherwise)
+    #[arg(long)]
+    pub future: bool,
     /// Print nothing but errors and warnings
     #[arg(long, short)]
     pub quiet: bool,
@@ -31,7 +34,7 @@ pub struct BuildArgs {
     pub now: Option<jiff::Timestamp>,
 }
 
-fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
+pub(crate) fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
     crate::date::Date::parse(text).map(|d| d.timestamp()).map_err(|e| e.to_string())
 }
 
@@ -43,6 +46,7 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             drafts: self.drafts,
             now: self.now,
+            future: self.future,
         }
     }
 }
@@ -66,10 +70,15 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         }
     }
     if !args.quiet {
-        let drafts = match report.drafts_skipped {
+        let mut drafts = match report.drafts_skipped {
             0 => String::new(),
             n => format!(", {n} draft(s) skipped"),
         };
+        let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+        let scheduled = report.left_out.iter().filter(|d| !d.is_expired(now)).count();
+        if scheduled > 0 {
+            drafts.push_str(&format!(", {scheduled} scheduled for later (`--future` builds them)"));
+        }
         println!(
             "built {} article(s) into {} file(s) in `{}` in {:.2} s{drafts}",
             report.articles,

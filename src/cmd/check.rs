@@ -19,6 +19,9 @@ pub struct CheckArgs {
     /// How to print the problems
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Check as if the time were this RFC 3339 instant (what is scheduled, what expired)
+    #[arg(long, value_name = "TIME", value_parser = crate::cmd::build::parse_now)]
+    pub now: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -47,6 +50,16 @@ struct JsonReport<'a> {
     errors: usize,
     warnings: usize,
     problems: Vec<JsonProblem<'a>>,
+    /// Articles dated after the check's time, soonest first.
+    scheduled: Vec<JsonScheduled>,
+}
+
+/// An article waiting for its date, in the JSON report.
+#[derive(Debug, Serialize)]
+struct JsonScheduled {
+    file: String,
+    title: String,
+    date: String,
 }
 
 /// Runs the checks, prints what they found, and returns the exit code: 1 with errors (or
@@ -55,10 +68,15 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
     let options = pipeline::BuildOptions {
         root: args.root.clone(),
         drafts: args.drafts,
+        now: args.now,
         ..Default::default()
     };
+    let mut scheduled = Vec::new();
     let (articles, diagnostics, others) = match pipeline::check(&options) {
-        Ok(report) => (Some(report.articles), report.problems, Vec::new()),
+        Ok(report) => {
+            scheduled = report.scheduled;
+            (Some(report.articles), report.problems, Vec::new())
+        }
         Err(err) if err.exit_code() == 2 => {
             crate::report::report(&err);
             return 2;
@@ -76,6 +94,14 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
             }
             for diagnostic in &diagnostics {
                 eprintln!("{}\n", diagnostic.render(crate::report::color()));
+            }
+            for doc in &scheduled {
+                eprintln!(
+                    "scheduled: `{}` publishes at {} ({})",
+                    display_path(&doc.source),
+                    doc.date.rfc3339(),
+                    doc.title
+                );
             }
             let checked = articles.map_or(String::new(), |n| format!("checked {n} article(s): "));
             eprintln!("{checked}{errors} error(s), {warnings} warning(s)");
@@ -110,7 +136,15 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
                 })
                 .collect();
             problems.extend(diagnostics.iter().map(json_problem));
-            let report = JsonReport { version: 1, articles, errors, warnings, problems };
+            let scheduled = scheduled
+                .iter()
+                .map(|d| JsonScheduled {
+                    file: display_path(&d.source),
+                    title: d.title.clone(),
+                    date: d.date.rfc3339(),
+                })
+                .collect();
+            let report = JsonReport { version: 1, articles, errors, warnings, problems, scheduled };
             println!("{}", serde_json::to_string_pretty(&report).expect("the report serialises"));
         }
     }

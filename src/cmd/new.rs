@@ -83,6 +83,15 @@ faq:
   - question: "Who is affected?"
     answer: "Say who feels the change, and how soon."
 related: []
+# series: "Name of the series"        # a box linking its parts, and a page at /series/<slug>/
+# expires: 2026-12-31               # the article leaves the site at this date
+# aliases: ["/old/address/"]         # old addresses that redirect here
+# corrections:                       # shown at the top, newest first, and on /corrections/
+#   - date: 2026-01-23T09:00:00Z
+#     text: "An earlier version misstated ... It is ..."
+# updates:
+#   - date: 2026-01-23T12:00:00Z
+#     text: "Added the minister's response."
 ---
 
 ## Introduction

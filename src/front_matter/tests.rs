@@ -182,3 +182,31 @@ fn a_file_with_problems_still_yields_what_could_be_read() {
     assert_eq!(front.related.len(), 1);
     assert_eq!(front.lines.related, [(10, 10)]);
 }
+
+#[test]
+fn newsroom_keys_are_read_with_their_positions() {
+    let text = "---\ntitle: T\ndate: 2026-01-02\nseries: \"Ports\"\nexpires: 2026-06-01\naliases:\n  - /world/old\n  - \"/2019/port.html\"\ncorrections:\n  - date: 2026-01-03\n    text: Fixed.\nupdates:\n  - {date: 2026-01-04, text: Added.}\n---\n";
+    let front = parse(text).unwrap().front;
+    assert_eq!(front.series.as_deref(), Some("Ports"));
+    assert_eq!(front.lines.series, (4, 10), "inside the quotes");
+    assert_eq!(front.expires.map(|d| d.to_string()).as_deref(), Some("2026-06-01"));
+    assert_eq!(front.aliases, ["/world/old/", "/2019/port.html"], "pages end with `/`, files not");
+    assert_eq!(front.lines.aliases, [(7, 5), (8, 6)]);
+    assert_eq!(front.corrections.len(), 1);
+    assert_eq!(front.corrections[0].text, "Fixed.");
+    assert_eq!(front.lines.corrections, [(10, 11)]);
+    assert_eq!(front.updates[0].text, "Added.");
+}
+
+#[test]
+fn aliases_must_be_plain_site_paths() {
+    for (alias, reason) in [
+        ("world/x", "is not a site path: start it with `/`"),
+        ("//cdn.org/x", "is not a site path: start it with `/`"),
+        ("/a/../b", "is not a plain site path: leave out `.` and `..`"),
+        ("/a?b", "is not a plain site path: leave out `?`, `#`, spaces and quotes"),
+        ("/", "is the front page"),
+    ] {
+        assert_eq!(alias_path(alias), Err(reason), "{alias}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The only code that calls the stages in order: config, content, documents, site,
 //! theme, render, output. `session` keeps a site in memory for rebuilds.
 
+mod moved;
 mod session;
 
 pub use session::{Changes, Session, UpdateReport};
@@ -36,8 +37,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft: true`.
     pub drafts: bool,
-    /// The build time, for "recent" lists; defaults to the clock.
+    /// The build time, for "recent" lists and scheduling; defaults to the clock.
     pub now: Option<jiff::Timestamp>,
+    /// Publish articles dated after the build time too (`build --future`, `serve`).
+    pub future: bool,
 }
 
 impl BuildOptions {
@@ -54,6 +57,8 @@ pub struct BuildReport {
     /// Files written: pages, feeds, assets.
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Articles scheduled for later or expired, left out of the site (issue 17).
+    pub left_out: Vec<Arc<Document>>,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
@@ -122,6 +127,8 @@ fn load_site_with(
         return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (documents, left_out) = site::publishable(documents, now, options.future);
+    report.left_out = left_out;
     match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(site) => {
             if let Some(theme) = theme {
@@ -347,8 +354,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
-    let (files, problems) =
-        render_and_check(&site, &mut theme, &write, &mut timer, checks::Outputs::default())?;
+    let outputs =
+        checks::Outputs { left_out: left_out_files(&report.left_out), ..Default::default() };
+    let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
+    let moved = moved::moved_pages(&output, &site);
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
@@ -357,6 +366,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("commit");
 
     report.warnings.extend(warnings);
+    report.warnings.extend(moved);
     report.files = files;
     report.elapsed = timer.start.elapsed();
     report.timings = timer.stages;
@@ -396,6 +406,7 @@ pub fn build_in_memory(
     }
     drop(shortcodes);
     Error::collect(errors)?;
+    let (documents, _) = site::publishable(documents, now, false);
     let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
     let files = Mutex::new(std::collections::BTreeMap::new());
@@ -427,6 +438,8 @@ pub fn build_in_memory(
 pub struct CheckReport {
     pub articles: usize,
     pub problems: Vec<Diagnostic>,
+    /// Articles dated after the check's time: what is scheduled, and when.
+    pub scheduled: Vec<Arc<Document>>,
 }
 
 /// The whole pipeline without writing anything: every page is rendered and checked,
@@ -471,6 +484,10 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         broken.iter().map(|doc| doc.source.clone()).collect();
     documents.extend(broken);
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (documents, left_out) = site::publishable(documents, now, options.future);
+    let mut scheduled: Vec<Arc<Document>> =
+        left_out.iter().filter(|d| d.is_scheduled(now) && !d.is_expired(now)).cloned().collect();
+    scheduled.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
     let site = match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
         Ok(site) => site,
         Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
@@ -491,8 +508,12 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // Files that could not be read at all, or only as drafts left out.
     let unread = unparsed.iter().filter(|path| !broken_sources.contains(*path)).count();
     let discard = |_: &Path, _: &[u8]| Ok(());
-    let outputs =
-        checks::Outputs { unparsed: unparsed_slugs, broken: broken_sources, ..Default::default() };
+    let outputs = checks::Outputs {
+        unparsed: unparsed_slugs,
+        broken: broken_sources,
+        left_out: left_out_files(&left_out),
+        ..Default::default()
+    };
     let found = match render_and_check(&site, &mut theme, &discard, &mut timer, outputs) {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
@@ -512,7 +533,18 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(report.warnings);
     problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    Ok(CheckReport { articles: site.articles.len() + unread, problems })
+    Ok(CheckReport { articles: site.articles.len() + left_out.len() + unread, problems, scheduled })
+}
+
+/// The page each article left out of the build would have had, as an output file.
+fn left_out_files(left_out: &[Arc<Document>]) -> std::collections::HashMap<String, Arc<Document>> {
+    left_out
+        .iter()
+        .map(|d| {
+            let url = crate::url::UrlPath::from_slugs([&d.category_slug, &d.slug]);
+            (display_path(&url.index_file()), d.clone())
+        })
+        .collect()
 }
 
 /// Renders the site into `write`, recording what was written, then runs the content

@@ -602,6 +602,7 @@ fn assemble(
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Site> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (documents, _) = crate::site::publishable(documents, now, options.future);
     Site::assemble(config.clone(), documents, assets, now, stage)
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))
 }

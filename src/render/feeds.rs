@@ -56,6 +56,62 @@ pub(crate) fn render_feed<'a>(
     xml
 }
 
+/// The feed of every correction of the site, newest first (issue 17): one entry per
+/// correction, linking the corrected article.
+pub(crate) fn render_corrections_feed(site: &Site) -> String {
+    let config = &site.config;
+    let base = &config.base_url;
+    let self_path = "/corrections/feed.xml";
+    let all = site.corrections();
+    let shown = &all[..all.len().min(config.feed.limit)];
+    let updated = shown
+        .first()
+        .map(|(_, c)| c.date.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let mut xml = String::with_capacity(1024 + shown.len() * 512);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(&config.language)
+    );
+    let _ = writeln!(xml, "  <title>Corrections | {}</title>", escape(&config.title));
+    let _ = writeln!(
+        xml,
+        "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        escape(&base.absolute_str(self_path))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        escape(&base.absolute_str("/corrections/"))
+    );
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&base.absolute_str(self_path)));
+    let _ = writeln!(xml, "  <updated>{updated}</updated>");
+    let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(&config.title));
+    for (article, correction) in shown {
+        let url = base.absolute_str(article.url.as_str());
+        let date = correction.date.rfc3339();
+        xml.push_str("  <entry>\n");
+        let _ = writeln!(xml, "    <title>Correction: {}</title>", escape(&article.doc.title));
+        let _ = writeln!(
+            xml,
+            "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+            escape(&url)
+        );
+        // One article may be corrected twice: the date tells the entries apart.
+        let _ = writeln!(xml, "    <id>{}#correction-{date}</id>", escape(&url));
+        let _ = writeln!(xml, "    <published>{date}</published>");
+        let _ = writeln!(xml, "    <updated>{date}</updated>");
+        let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape(&correction.text));
+        let html = absolute_links(&correction.text_html, base.origin());
+        let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape(&html));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
 fn entry(xml: &mut String, site: &Site, article: &Article) {
     let base = &site.config.base_url;
     let doc = &article.doc;

@@ -21,7 +21,14 @@ pub(crate) fn json_ld(
         config
             .author
             .iter()
-            .map(|name| Party { kind: "Organization", name, url: base.as_str().into(), logo: None })
+            .map(|name| Party {
+                kind: "Organization",
+                name,
+                url: base.as_str().into(),
+                logo: None,
+                same_as: Vec::new(),
+                job_title: None,
+            })
             .collect()
     } else {
         article
@@ -29,11 +36,15 @@ pub(crate) fn json_ld(
             .iter()
             .map(|&id| {
                 let author = site.author(id);
+                let profile = author.profile.as_ref();
                 Party {
                     kind: "Person",
                     name: &author.name,
                     url: base.absolute_str(author.url.as_str()).into(),
                     logo: None,
+                    same_as: profile
+                        .map_or(Vec::new(), |p| p.links.iter().map(String::as_str).collect()),
+                    job_title: profile.and_then(|p| p.role.as_deref()),
                 }
             })
             .collect()
@@ -55,6 +66,8 @@ pub(crate) fn json_ld(
             name: &config.title,
             url: base.as_str().into(),
             logo,
+            same_as: Vec::new(),
+            job_title: None,
         },
         main_entity_of_page: WebPage { kind: "WebPage", id: permalink },
         url: permalink,
@@ -63,6 +76,15 @@ pub(crate) fn json_ld(
         word_count: doc.body.word_count,
         in_language: &config.language,
         image: image.map(|i| [i]),
+        correction: doc
+            .corrections
+            .iter()
+            .map(|c| Correction {
+                kind: "CorrectionComment",
+                date_published: c.date.rfc3339(),
+                text: &c.text,
+            })
+            .collect(),
     };
     let category_url = base.absolute_str(category.url.as_str());
     let crumb = |position, name, item| ListItem { kind: "ListItem", position, name, item };
@@ -130,6 +152,18 @@ struct NewsArticle<'a> {
     in_language: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<[&'a str; 1]>,
+    /// Newest first (issue 17).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<Correction<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Correction<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    date_published: String,
+    text: &'a str,
 }
 
 /// A person or an organisation.
@@ -141,6 +175,11 @@ struct Party<'a> {
     url: std::borrow::Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     logo: Option<ImageObject>,
+    /// The author's pages elsewhere, from `authors.yaml`.
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job_title: Option<&'a str>,
 }
 
 #[derive(Serialize)]

@@ -39,6 +39,8 @@ pub(crate) const PAGE_TEMPLATES: &[&str] = &[
     "tags.html",
     "search.html",
     "404.html",
+    "series.html",
+    "corrections.html",
 ];
 
 /// Articles shown per category block on the front page.
@@ -83,6 +85,19 @@ pub(crate) enum Job {
     NewsSitemap,
     Robots,
     SearchIndex,
+    /// The page of one series, at `/series/<slug>/` (issue 17).
+    Series {
+        index: usize,
+    },
+    /// `/corrections/` and its feed, when the site has corrections.
+    Corrections,
+    CorrectionsFeed,
+    /// The redirect page of the `index`th alias of `Site::aliases`.
+    Alias {
+        index: usize,
+    },
+    /// `_redirects`, every alias as a permanent redirect, when the site has aliases.
+    Redirects,
 }
 
 /// The articles of one calendar month, newest first.
@@ -242,6 +257,13 @@ pub struct Pages<'a> {
     /// Every article, newest first: what the front page lists.
     all: Vec<ArticleId>,
     months: Vec<Month>,
+    /// Every alias and the article it leads to, by alias.
+    aliases: Vec<(String, ArticleId)>,
+}
+
+/// Every alias of the site with the article it leads to, by alias.
+fn aliases_of(site: &Site) -> Vec<(String, ArticleId)> {
+    site.aliases().into_iter().map(|(alias, a)| (alias.to_owned(), a.id)).collect()
 }
 
 /// A listing page as templates see it: `listing`.
@@ -253,6 +275,25 @@ struct ListingView<'a> {
     url: String,
     articles: Vec<Value>,
     pager: PagerView,
+}
+
+/// `/series/<slug>/` as templates see it: `series`.
+#[derive(Serialize)]
+struct SeriesPage<'a> {
+    name: &'a str,
+    url: String,
+    /// Cards, oldest first: part 1 first.
+    parts: Vec<Value>,
+}
+
+/// One entry of `/corrections/`.
+#[derive(Serialize)]
+struct CorrectionView<'a> {
+    #[serde(flatten)]
+    notice: views::NoticeView<'a>,
+    /// The corrected article.
+    title: &'a str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -298,7 +339,7 @@ impl<'a> Pages<'a> {
     pub(crate) fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
-        Pages { site, theme, cards, all, months: months(site) }
+        Pages { site, theme, cards, all, months: months(site), aliases: aliases_of(site) }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
@@ -350,6 +391,14 @@ impl<'a> Pages<'a> {
             Job::ArchiveYear { index } => Place::page("archive.html", self.year_url(index)),
             Job::CategoryFeed { index } => Place::file(category_feed_path(&site.categories[index])),
             Job::Sitemaps => Place { template: None, path: None },
+            Job::Series { index } => Place::page("series.html", site.series[index].url.clone()),
+            Job::Corrections => Place::page("corrections.html", UrlPath::fixed(&["corrections"])),
+            Job::CorrectionsFeed => Place::file("/corrections/feed.xml".into()),
+            Job::Alias { index } => {
+                let alias = self.aliases.get(index).map_or("/", |(alias, _)| alias.as_str());
+                Place { template: None, path: Some((alias.to_owned(), alias_file(alias))) }
+            }
+            Job::Redirects => Place::file("/_redirects".into()),
             Job::ArchiveIndex
             | Job::TagsIndex
             | Job::Search
@@ -402,6 +451,23 @@ impl<'a> Pages<'a> {
             Job::Robots,
             Job::SearchIndex,
         ]);
+        jobs.extend(self.newsroom_jobs());
+        jobs
+    }
+
+    /// The pages of issue 17: series, corrections, redirects. Cheap, so a rebuild
+    /// writes them all again.
+    pub(crate) fn newsroom_jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs: Vec<Job> =
+            (0..site.series.len()).map(|index| Job::Series { index }).collect();
+        if site.articles.iter().any(|a| !a.doc.draft && !a.doc.corrections.is_empty()) {
+            jobs.extend([Job::Corrections, Job::CorrectionsFeed]);
+        }
+        jobs.extend((0..self.aliases.len()).map(|index| Job::Alias { index }));
+        if !self.aliases.is_empty() {
+            jobs.push(Job::Redirects);
+        }
         jobs
     }
 
@@ -490,6 +556,7 @@ impl<'a> Pages<'a> {
                     page,
                 );
                 context.insert("author", &views::author_link(site, author));
+                context.insert("profile", &views::profile_view(site, author));
             }
             Job::ArchiveMonth { index, page } => {
                 let month = &self.months[index];
@@ -527,6 +594,29 @@ impl<'a> Pages<'a> {
                 context.insert("search_examples", &search_examples(site));
             }
             Job::NotFound => {}
+            Job::Series { index } => {
+                let series = &site.series[index];
+                let parts: Vec<Value> =
+                    series.articles.iter().map(|id| self.cards[id.index()].clone()).collect();
+                let view = SeriesPage { name: &series.name, url: base.link(&series.url), parts };
+                context.insert("series", &view);
+            }
+            Job::Corrections => {
+                let corrections: Vec<CorrectionView<'_>> = site
+                    .corrections()
+                    .into_iter()
+                    .map(|(article, notice)| CorrectionView {
+                        notice: views::notice_view(notice),
+                        title: &article.doc.title,
+                        url: base.link(&article.url),
+                    })
+                    .collect();
+                context.insert("corrections", &corrections);
+                context.insert("corrections_feed_url", &base.link_str("/corrections/feed.xml"));
+            }
+            Job::CorrectionsFeed | Job::Alias { .. } | Job::Redirects => {
+                unreachable!("{job:?} renders no template")
+            }
             Job::SiteFeed
             | Job::CategoryFeed { .. }
             | Job::Sitemaps
@@ -565,6 +655,17 @@ impl<'a> Pages<'a> {
             Job::NewsSitemap => sitemaps::render_news_sitemap(site),
             Job::Robots => sitemaps::render_robots(site),
             Job::SearchIndex => search::render_search_index(site),
+            Job::CorrectionsFeed => feeds::render_corrections_feed(site),
+            Job::Alias { index } => render_alias_page(site, site.article(self.aliases[index].1)),
+            Job::Redirects => {
+                let base = &site.config.base_url;
+                let mut text = String::new();
+                for (alias, id) in &self.aliases {
+                    let to = base.link(&site.article(*id).url);
+                    text.push_str(&format!("{} {to} 301\n", base.link_str(alias)));
+                }
+                text
+            }
             _ => unreachable!("{job:?} renders a template or several files"),
         };
         sink(Path::new(file), text.as_bytes()).map(|()| 1)
@@ -693,6 +794,14 @@ impl<'a> Pages<'a> {
         for m in &self.months {
             listing(&m.url, &m.articles);
         }
+        for s in &site.series {
+            let path = s.url.as_str().to_owned();
+            entries.push(sitemaps::Entry { path, lastmod: lastmod(&s.articles) });
+        }
+        if self.newsroom_jobs().contains(&Job::Corrections) {
+            let latest = site.corrections().first().map(|(_, c)| c.date);
+            entries.push(sitemaps::Entry { path: "/corrections/".to_owned(), lastmod: latest });
+        }
         for job in [Job::TagsIndex, Job::ArchiveIndex] {
             entries.push(sitemaps::Entry { path: Place::fixed_path(job), lastmod: lastmod(&all) });
         }
@@ -788,4 +897,34 @@ fn month_name(month: i8) -> &'static str {
         "December",
     ];
     NAMES[(month.clamp(1, 12) - 1) as usize]
+}
+
+/// The file of an alias's redirect page: `/old/path/` is `old/path/index.html`, and
+/// `/2019/old.html` is itself.
+fn alias_file(alias: &str) -> String {
+    let rel = alias.trim_start_matches('/');
+    if rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() }
+}
+
+/// The page left at an alias: it sends readers and crawlers to the article (issue 17).
+/// Written here rather than by the theme: it must redirect whatever the theme does.
+fn render_alias_page(site: &Site, article: &crate::site::Article) -> String {
+    use pulldown_cmark_escape::{escape_href, escape_html};
+    let base = &site.config.base_url;
+    let mut to = String::new();
+    let mut canonical = String::new();
+    let mut title = String::new();
+    let mut language = String::new();
+    escape_href(&mut to, &base.link(&article.url)).expect("writing to a string");
+    escape_href(&mut canonical, &base.absolute_str(article.url.as_str()))
+        .expect("writing to a string");
+    escape_html(&mut title, &article.doc.title).expect("writing to a string");
+    escape_html(&mut language, &site.config.language).expect("writing to a string");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
+         <p>This article has moved: <a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n"
+    )
 }

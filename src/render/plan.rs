@@ -52,6 +52,10 @@ pub(crate) fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<us
                     links(old_site, old_id) != links(new_site, article.id)
                         || links(new_site, article.id).iter().any(|(_, u)| card_changed.contains(u))
                         || related_urls(new_site, article.id).any(|u| card_changed.contains(u))
+                        || series_parts(old_site, old_id) != series_parts(new_site, article.id)
+                        || series_parts(new_site, article.id).is_some_and(|(_, parts)| {
+                            parts.iter().any(|u| card_changed.contains(u))
+                        })
                 }
             };
         if render {
@@ -123,7 +127,15 @@ pub(crate) fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<us
         Job::SearchIndex,
     ]);
     jobs.extend((0..new_site.categories.len()).map(|index| Job::CategoryFeed { index }));
+    // Series pages, corrections and redirects (issue 17): few and cheap.
+    jobs.extend(new.newsroom_jobs());
     jobs
+}
+
+/// The series box of an article: the series' name and its parts' URLs, in order.
+fn series_parts(site: &Site, id: ArticleId) -> Option<(&str, Vec<&UrlPath>)> {
+    let series = site.series_of(site.article(id).series?);
+    Some((&series.name, series.articles.iter().map(|&a| &site.article(a).url).collect()))
 }
 
 /// Where an article's "See also" links go and what they point at: the section each
@@ -161,8 +173,14 @@ pub(crate) fn page_files(pages: &Pages<'_>) -> std::collections::HashSet<String>
 /// assets), each with what it is, in words: so a content file that would replace one is
 /// named with what it replaces (issue 22). Nothing is rendered.
 pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashMap<String, String> {
-    let pages =
-        Pages { site, theme, cards: Vec::new(), all: Vec::new(), months: super::months(site) };
+    let pages = Pages {
+        site,
+        theme,
+        cards: Vec::new(),
+        all: Vec::new(),
+        months: super::months(site),
+        aliases: super::aliases_of(site),
+    };
     let nth = |page: usize, what: String| {
         if page == 1 { what } else { format!("page {page} of {what}") }
     };
@@ -210,6 +228,16 @@ pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashM
             Job::NewsSitemap => "the news sitemap".to_owned(),
             Job::Robots => "the instructions for crawlers".to_owned(),
             Job::SearchIndex => "the search index".to_owned(),
+            Job::Series { index } => {
+                format!("the page of the series `{}`", site.series[index].name)
+            }
+            Job::Corrections => "the list of corrections".to_owned(),
+            Job::CorrectionsFeed => "the feed of corrections".to_owned(),
+            Job::Alias { index } => format!(
+                "the redirect to `{}`",
+                crate::error::display_path(&site.article(pages.aliases[index].1).doc.source)
+            ),
+            Job::Redirects => "the list of redirects".to_owned(),
         };
         if let Some(file) = pages.job_file(job) {
             files.insert(file, what);

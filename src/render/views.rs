@@ -32,6 +32,8 @@ pub(crate) struct SiteView<'a> {
     pub(crate) search_url: String,
     pub(crate) archive_url: String,
     pub(crate) feed_url: String,
+    /// `/corrections/`, when the site has corrections (issue 17).
+    pub(crate) corrections_url: Option<String>,
     /// Absolute URL of the feed.
     pub(crate) feed_permalink: String,
     pub(crate) logo: Option<String>,
@@ -66,6 +68,51 @@ pub(crate) struct CardView<'a> {
     pub(crate) image_height: Option<u32>,
     pub(crate) reading_minutes: usize,
     pub(crate) draft: bool,
+    /// Dated after the build time: shown only by `serve` and `build --future`.
+    pub(crate) scheduled: bool,
+}
+
+/// A correction or update as `article.html` and `corrections.html` show it.
+#[derive(Debug, Serialize)]
+pub(crate) struct NoticeView<'a> {
+    pub(crate) date: String,
+    pub(crate) date_long: String,
+    pub(crate) text_html: &'a str,
+}
+
+/// The box of an article that is part of a series.
+#[derive(Debug, Serialize)]
+pub(crate) struct SeriesBoxView<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) url: String,
+    /// This article's part, from 1.
+    pub(crate) part: usize,
+    pub(crate) total: usize,
+    pub(crate) parts: Vec<SeriesPartView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct SeriesPartView<'a> {
+    pub(crate) part: usize,
+    pub(crate) title: &'a str,
+    pub(crate) url: String,
+    pub(crate) current: bool,
+}
+
+/// An author's profile from `authors.yaml`, on their page.
+#[derive(Debug, Serialize)]
+pub(crate) struct ProfileView<'a> {
+    pub(crate) bio_html: &'a str,
+    pub(crate) role: Option<&'a str>,
+    pub(crate) image: Option<String>,
+    pub(crate) links: Vec<ProfileLinkView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ProfileLinkView<'a> {
+    pub(crate) url: &'a str,
+    /// The address without its scheme: `mastodon.social/@jane`.
+    pub(crate) label: &'a str,
 }
 
 /// One "See also" or "Related" link to another article of the site: its card, and the
@@ -142,6 +189,10 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) key_points: Vec<KeyPointView<'a>>,
     pub(crate) faq: Vec<FaqView<'a>>,
     pub(crate) related: Vec<RelatedView<'a>>,
+    /// Newest first (issue 17).
+    pub(crate) corrections: Vec<NoticeView<'a>>,
+    pub(crate) updates: Vec<NoticeView<'a>>,
+    pub(crate) series: Option<SeriesBoxView<'a>>,
     pub(crate) word_count: usize,
     pub(crate) has_code: bool,
     /// The body holds a frame to load on click: the page needs `embed.js`.
@@ -215,6 +266,11 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
         search_url: base.link_str(&Place::fixed_path(Job::Search)),
         archive_url: base.link_str(&Place::fixed_path(Job::ArchiveIndex)),
         feed_url: base.link_str(&Place::fixed_path(Job::SiteFeed)),
+        corrections_url: site
+            .articles
+            .iter()
+            .any(|a| !a.doc.draft && !a.doc.corrections.is_empty())
+            .then(|| base.link_str("/corrections/")),
         feed_permalink: base.absolute_str(&Place::fixed_path(Job::SiteFeed)),
         logo: config.logo.as_deref().map(|l| base.asset_link(l)),
         categories: site
@@ -271,7 +327,63 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         image_height: doc.image_size.map(|(_, h)| h),
         reading_minutes: doc.reading_minutes,
         draft: doc.draft,
+        scheduled: doc.is_scheduled(site.now),
     }
+}
+
+pub(crate) fn notice_view(notice: &crate::site::Notice) -> NoticeView<'_> {
+    NoticeView {
+        date: notice.date.as_written(),
+        date_long: notice.date.long(),
+        text_html: &notice.text_html,
+    }
+}
+
+/// The series box of `article`, if it is part of a series.
+pub(crate) fn series_box<'a>(site: &'a Site, article: &Article) -> Option<SeriesBoxView<'a>> {
+    let series = site.series_of(article.series?);
+    let base = &site.config.base_url;
+    let parts: Vec<SeriesPartView<'a>> = series
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let part = site.article(id);
+            SeriesPartView {
+                part: i + 1,
+                title: &part.doc.title,
+                url: base.link(&part.url),
+                current: id == article.id,
+            }
+        })
+        .collect();
+    Some(SeriesBoxView {
+        name: &series.name,
+        url: base.link(&series.url),
+        part: parts.iter().position(|p| p.current).map_or(1, |i| i + 1),
+        total: parts.len(),
+        parts,
+    })
+}
+
+pub(crate) fn profile_view<'a>(site: &'a Site, author: &'a Author) -> Option<ProfileView<'a>> {
+    let profile = author.profile.as_ref()?;
+    Some(ProfileView {
+        bio_html: &profile.bio_html,
+        role: profile.role.as_deref(),
+        image: profile.image.as_deref().map(|i| site.config.base_url.asset_link(i)),
+        links: profile
+            .links
+            .iter()
+            .map(|url| ProfileLinkView {
+                url,
+                label: url
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/'),
+            })
+            .collect(),
+    })
 }
 
 /// `target` as a link from `from`: with the tags they share.
@@ -374,6 +486,9 @@ pub(crate) fn article_view<'a>(
             .map(|f| FaqView { question: &f.question, answer_html: &f.answer_html })
             .collect(),
         related,
+        corrections: doc.corrections.iter().map(notice_view).collect(),
+        updates: doc.updates.iter().map(notice_view).collect(),
+        series: series_box(site, article),
         word_count: doc.body.word_count,
         has_code: doc.body.has_code,
         has_embed: doc.body.has_embed,

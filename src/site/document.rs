@@ -45,6 +45,15 @@ pub struct Document {
     pub key_points: Vec<KeyPoint>,
     pub faq: Vec<Faq>,
     pub related: Vec<RelatedLink>,
+    /// When the article leaves the site.
+    pub expires: Option<Date>,
+    /// Newest first.
+    pub corrections: Vec<Notice>,
+    /// Newest first.
+    pub updates: Vec<Notice>,
+    /// Site paths ending in `/` that redirect to the article.
+    pub aliases: Vec<String>,
+    pub series: Option<String>,
     pub extra: serde_json::Value,
     pub body: Body,
     pub reading_minutes: usize,
@@ -66,6 +75,17 @@ pub struct Faq {
     pub answer_html: String,
     /// The answer as plain text, for structured data.
     pub answer_text: String,
+}
+
+/// A correction or update, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub date: Date,
+    pub text_html: String,
+    /// The text without markup, for structured data and feeds.
+    pub text: String,
+    /// Where its `date` is written, for checks (`(0, 0)` for updates).
+    pub line: (usize, usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,14 +187,34 @@ pub fn render_document(
             }
         })
         .collect();
+    let zone = |d: Date| d.in_zone(&config.timezone, config.timezone_set);
+    let notices = |notes: Vec<front_matter::Note>, lines: &[(usize, usize)]| {
+        let mut notices: Vec<Notice> = notes
+            .into_iter()
+            .enumerate()
+            .map(|(i, note)| {
+                let (_, text) = markdown::render_answer(&note.text, &options);
+                Notice {
+                    date: zone(note.date),
+                    text_html: markdown::render_inline(&note.text, &options),
+                    text,
+                    line: lines.get(i).copied().unwrap_or((0, 0)),
+                }
+            })
+            .collect();
+        notices.sort_by_key(|n| std::cmp::Reverse(n.date));
+        notices
+    };
+    let corrections = notices(front.corrections, &front.lines.corrections);
+    let updates = notices(front.updates, &[]);
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
     let document = Document {
         source: source.to_owned(),
         slug,
         title: front.title,
-        date: front.date,
-        updated: front.updated,
+        date: zone(front.date),
+        updated: front.updated.map(zone),
         category_slug: Slug::new(&category),
         category,
         tags: front.tags,
@@ -191,6 +231,11 @@ pub fn render_document(
         key_points,
         faq,
         related,
+        expires: front.expires.map(zone),
+        corrections,
+        updates,
+        aliases: front.aliases,
+        series: front.series,
         extra: front.extra,
         body,
         reading_minutes,
@@ -225,7 +270,18 @@ impl Document {
     /// When the article last changed: `updated`, but never before publication (an
     /// `updated` day given without a time means that day, even if published later in it).
     pub fn modified(&self) -> Date {
-        self.updated.map_or(self.date, |u| u.max(self.date))
+        let notes = self.corrections.iter().chain(&self.updates).map(|n| n.date);
+        notes.chain(self.updated).fold(self.date, Date::max)
+    }
+
+    /// Not yet published at `now`: dated later.
+    pub fn is_scheduled(&self, now: jiff::Timestamp) -> bool {
+        self.date.timestamp() > now
+    }
+
+    /// Gone from the site at `now`: its `expires` has passed.
+    pub fn is_expired(&self, now: jiff::Timestamp) -> bool {
+        self.expires.is_some_and(|e| e.timestamp() <= now)
     }
 
     /// `updated` is before publication: on an earlier day, or earlier the same day when

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use document::{
-    Document, Faq, KeyPoint, RelatedLink, parse_document, render_document, shorten,
+    Document, Faq, KeyPoint, Notice, RelatedLink, parse_document, render_document, shorten,
 };
 pub use see_also::SeeAlso;
 
@@ -17,8 +17,18 @@ use crate::error::{Diagnostic, Location};
 use crate::url::{Slug, UrlPath};
 
 /// Top-level paths the site itself uses; no category may take them.
-const RESERVED_TOP_LEVEL: &[&str] =
-    &["tags", "authors", "archive", "page", "search", "assets", "feed-xml", "static"];
+const RESERVED_TOP_LEVEL: &[&str] = &[
+    "tags",
+    "authors",
+    "archive",
+    "page",
+    "search",
+    "assets",
+    "feed-xml",
+    "static",
+    "series",
+    "corrections",
+];
 
 macro_rules! id_type {
     ($name:ident, $doc:literal) => {
@@ -42,6 +52,7 @@ id_type!(ArticleId, "An article's position in `Site::articles` (newest first).")
 id_type!(CategoryId, "A category's position in `Site::categories` (navigation order).");
 id_type!(TagId, "A tag's position in `Site::tags` (by slug).");
 id_type!(AuthorId, "An author's position in `Site::authors` (by slug).");
+id_type!(SeriesId, "A series' position in `Site::series` (by slug).");
 
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -51,6 +62,7 @@ pub struct Article {
     /// In the order the writer gave them, unique.
     pub tags: Vec<TagId>,
     pub authors: Vec<AuthorId>,
+    pub series: Option<SeriesId>,
     /// Shared, so a rebuild reuses the documents of unchanged files.
     pub doc: Arc<Document>,
 }
@@ -88,6 +100,42 @@ pub struct Author {
     pub url: UrlPath,
     /// Newest first.
     pub articles: Vec<ArticleId>,
+    /// From `authors.yaml`, when it has this author.
+    pub profile: Option<Profile>,
+}
+
+/// An author's profile from `authors.yaml`, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub bio_html: String,
+    /// The bio without markup, for structured data.
+    pub bio_text: String,
+    pub role: Option<String>,
+    pub image: Option<String>,
+    pub links: Vec<String>,
+}
+
+/// Articles that share a `series:` name (issue 17).
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub id: SeriesId,
+    /// As its first part writes it.
+    pub name: String,
+    pub slug: Slug,
+    pub url: UrlPath,
+    /// Oldest first: part 1 is the first published.
+    pub articles: Vec<ArticleId>,
+}
+
+/// Splits documents into those a build at `now` publishes and those it leaves out:
+/// articles dated after `now` wait unless `future` is set, and those whose `expires` has
+/// passed are gone (issue 17).
+pub fn publishable(
+    documents: Vec<Arc<Document>>,
+    now: jiff::Timestamp,
+    future: bool,
+) -> (Vec<Arc<Document>>, Vec<Arc<Document>>) {
+    documents.into_iter().partition(|d| (future || !d.is_scheduled(now)) && !d.is_expired(now))
 }
 
 /// Everything a build renders, fixed once assembled.
@@ -99,6 +147,7 @@ pub struct Site {
     pub categories: Vec<Category>,
     pub tags: Vec<Tag>,
     pub authors: Vec<Author>,
+    pub series: Vec<Series>,
     /// One per article, same order.
     pub see_also: Vec<SeeAlso>,
     /// Files under `content/` copied as they are, relative to the site root.
@@ -256,6 +305,22 @@ impl Site {
                 url: UrlPath::fixed(&["authors"]).join(slug),
                 slug: slug.clone(),
                 articles: Vec::new(),
+                profile: None,
+            })
+            .collect();
+        let mut series_slugs: Vec<Slug> =
+            documents.iter().filter_map(|(_, d)| d.series.as_deref().map(Slug::new)).collect();
+        series_slugs.sort();
+        series_slugs.dedup();
+        let mut series: Vec<Series> = series_slugs
+            .iter()
+            .enumerate()
+            .map(|(i, slug)| Series {
+                id: SeriesId::from_index(i),
+                name: String::new(),
+                url: UrlPath::fixed(&["series"]).join(slug),
+                slug: slug.clone(),
+                articles: Vec::new(),
             })
             .collect();
 
@@ -283,17 +348,54 @@ impl Site {
                     author_ids.push(author_id);
                 }
             }
+            let series_id = doc.series.as_deref().map(|name| {
+                let slug = Slug::new(name);
+                let index = series_slugs.binary_search(&slug).expect("every series is listed");
+                series[index].articles.push(id);
+                // Articles come newest first: the last spelling seen is the first part's.
+                series[index].name = name.to_owned();
+                SeriesId::from_index(index)
+            });
             articles.push(Article {
                 id,
                 url,
                 category: category.id,
                 tags: tag_ids,
                 authors: author_ids,
+                series: series_id,
                 doc,
             });
         }
+        for s in &mut series {
+            s.articles.reverse(); // oldest first
+        }
+        problems.extend(alias_problems(&articles, &categories, &tags, &authors, &series));
         if !problems.is_empty() {
             return Err(problems);
+        }
+        if let Some(profiles) = &config.authors {
+            let options = crate::markdown::Options {
+                unsafe_html: config.markdown.unsafe_html,
+                base_path: config.base_url.path(),
+                image_sizes: None,
+                shortcodes: None,
+            };
+            for author in &mut authors {
+                let found = profiles.iter().find(|(name, _)| Slug::new(name) == author.slug);
+                author.profile = found.map(|(_, p)| {
+                    let (bio_html, bio_text) = match &p.bio {
+                        Some(bio) => crate::markdown::render_answer(bio, &options),
+                        None => (String::new(), String::new()),
+                    };
+                    Profile {
+                        bio_html,
+                        bio_text,
+                        role: p.role.clone().filter(|r| !r.trim().is_empty()),
+                        image: p.image.clone().filter(|i| !i.trim().is_empty()),
+                        links: p.links.clone(),
+                    }
+                });
+            }
         }
         let names = tag_names(&articles, tags.len());
         for (tag, name) in tags.iter_mut().zip(names) {
@@ -304,7 +406,18 @@ impl Site {
         let see_also = see_also::compute(&articles, tags.len(), &config.see_also);
         stage("see-also");
         let by_url = articles.iter().map(|a| (a.url.clone(), a.id)).collect();
-        Ok(Site { config, articles, categories, tags, authors, see_also, assets, now, by_url })
+        Ok(Site {
+            config,
+            articles,
+            categories,
+            tags,
+            authors,
+            series,
+            see_also,
+            assets,
+            now,
+            by_url,
+        })
     }
 
     /// The same site with the documents of some articles replaced, when the new
@@ -320,6 +433,11 @@ impl Site {
                 && old.draft == doc.draft
                 && old.tags == doc.tags
                 && old.authors == doc.authors
+                && old.series == doc.series
+                && old.aliases == doc.aliases
+                && old.expires == doc.expires
+                // `/corrections/` and the footer link to it exist while any article has one.
+                && old.corrections.is_empty() == doc.corrections.is_empty()
                 // Inline "See also" links sit between sections.
                 && old.body.sections.len() == doc.body.sections.len()
                 && old
@@ -420,10 +538,129 @@ impl Site {
         &self.authors[id.index()]
     }
 
+    pub fn series_of(&self, id: SeriesId) -> &Series {
+        &self.series[id.index()]
+    }
+
+    /// Every correction of the site with its article, newest first (ties by URL).
+    pub fn corrections(&self) -> Vec<(&Article, &Notice)> {
+        let mut all: Vec<(&Article, &Notice)> = self
+            .articles
+            .iter()
+            .filter(|a| !a.doc.draft)
+            .flat_map(|a| a.doc.corrections.iter().map(move |c| (a, c)))
+            .collect();
+        all.sort_by(|(a, x), (b, y)| y.date.cmp(&x.date).then_with(|| a.url.cmp(&b.url)));
+        all
+    }
+
+    /// Every alias of the site and the article it leads to, by alias.
+    pub fn aliases(&self) -> Vec<(&str, &Article)> {
+        let mut all: Vec<(&str, &Article)> = self
+            .articles
+            .iter()
+            .flat_map(|a| a.doc.aliases.iter().map(move |alias| (alias.as_str(), a)))
+            .collect();
+        all.sort_by_key(|(alias, _)| *alias);
+        all
+    }
+
+    /// Whether an article has the site path `path` (`/world/talks/`).
+    pub fn by_url_str(&self, path: &str) -> bool {
+        UrlPath::parse_internal(path).is_some_and(|url| self.by_url.contains_key(&url))
+    }
+
     /// The article at `url`, if any.
     pub fn find(&self, url: &UrlPath) -> Option<&Article> {
         self.by_url.get(url).map(|&id| self.article(id))
     }
+}
+
+/// Aliases that would take the address of a page of the site or of another alias.
+fn alias_problems(
+    articles: &[Article],
+    categories: &[Category],
+    tags: &[Tag],
+    authors: &[Author],
+    series: &[Series],
+) -> Vec<Diagnostic> {
+    use std::collections::BTreeMap;
+    let mut pages: HashMap<String, Option<&std::path::Path>> = HashMap::default();
+    for fixed in ["/", "/tags/", "/archive/", "/search/", "/corrections/"] {
+        pages.insert(fixed.to_owned(), None);
+    }
+    for a in articles {
+        pages.insert(a.url.as_str().to_owned(), Some(a.doc.source.as_path()));
+        let day = a.doc.date.day();
+        pages.insert(format!("/archive/{}/", day.year()), None);
+        pages.insert(format!("/archive/{}/{:02}/", day.year(), day.month()), None);
+    }
+    let listings = categories
+        .iter()
+        .map(|c| &c.url)
+        .chain(tags.iter().map(|t| &t.url))
+        .chain(authors.iter().map(|a| &a.url))
+        .chain(series.iter().map(|s| &s.url));
+    for url in listings {
+        pages.insert(url.as_str().to_owned(), None);
+    }
+    // `/page/2/`, `/world/page/3/`: pages of listings.
+    let is_listing_page = |alias: &str| {
+        let mut parts = alias.trim_end_matches('/').rsplitn(3, '/');
+        let (n, page, base) = (parts.next(), parts.next(), parts.next());
+        page == Some("page")
+            && n.is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n >= 2))
+            && base.is_some_and(|b| pages.contains_key(&format!("{b}/")))
+    };
+    let mut found = Vec::new();
+    let mut seen: BTreeMap<&str, &std::path::Path> = BTreeMap::new();
+    let mut all: Vec<(&Article, usize)> =
+        articles.iter().flat_map(|a| (0..a.doc.aliases.len()).map(move |i| (a, i))).collect();
+    all.sort_by(|(a, i), (b, j)| (&a.doc.source, i).cmp(&(&b.doc.source, j)));
+    for (article, i) in all {
+        let doc = &article.doc;
+        let alias = doc.aliases[i].as_str();
+        let (line, column) = doc.lines.aliases.get(i).copied().unwrap_or((1, 1));
+        let at = Location::new(&doc.source, line.max(1)).with_column(column.max(1));
+        let taken = |message: String, hint: &str| {
+            Diagnostic::error(at.clone(), message).with_width(alias.chars().count()).with_hint(hint)
+        };
+        if let Some(page) = pages.get(alias) {
+            found.push(match page {
+                Some(source) if *source == doc.source => taken(
+                    format!("alias `{alias}` is this article's own address"),
+                    "remove it: an alias is an old address that redirects here",
+                ),
+                Some(source) => taken(
+                    format!(
+                        "alias `{alias}` is the address of `{}`",
+                        crate::error::display_path(source)
+                    ),
+                    "remove it: a redirect there would replace that article",
+                ),
+                None => taken(
+                    format!("alias `{alias}` is the address of a page of the site"),
+                    "remove it: a redirect there would replace that page",
+                ),
+            });
+        } else if is_listing_page(alias) {
+            found.push(taken(
+                format!("alias `{alias}` is the address of a page of the site"),
+                "remove it: a redirect there would replace that page",
+            ));
+        } else if let Some(first) = seen.get(alias) {
+            found.push(taken(
+                format!(
+                    "alias `{alias}` is also an alias of `{}`",
+                    crate::error::display_path(first)
+                ),
+                "an old address can lead to one article only: remove one of them",
+            ));
+        } else {
+            seen.insert(alias, &doc.source);
+        }
+    }
+    found
 }
 
 /// Whether two different paths are the same text in another Unicode normalization

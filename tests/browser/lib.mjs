@@ -101,6 +101,7 @@ export async function launch() {
 /** The demo site's pages that the theme checks visit, by kind. */
 export const DEMO_PAGES = {
   home: "",
+  // Also carries a correction, an update and a series box (issue 17).
   article: "economy/how-central-banks-set-rates/",
   "article with code": "technology/post-quantum-encryption-switch/",
   "article with shortcodes": "science/what-is-a-heat-dome/",
@@ -114,7 +115,10 @@ export const OTHER_PAGES = {
   "home page 2": "page/2/",
   category: "economy/",
   "tags index": "tags/",
+  // With a profile from authors.yaml (issue 17).
   author: "authors/priya-raman/",
+  series: "series/money-explained/",
+  corrections: "corrections/",
   archive: "archive/",
   "archive year": "archive/2026/",
   "archive month": "archive/2026/03/",

@@ -9,6 +9,7 @@ mod hostile;
 mod init;
 mod new;
 mod news;
+mod newsroom;
 mod rich;
 mod see_also;
 mod serve;

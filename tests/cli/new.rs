@@ -53,3 +53,31 @@ fn new_uses_the_default_category_and_never_overwrites() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited by hand");
 }
+
+#[test]
+fn new_writes_the_newsroom_keys_as_comments_that_work_once_uncommented() {
+    let site = Site::fixture("check/clean");
+    let out = site.run(&["new", "Port strike", "--category", "World"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = site.path().join("content/world/port-strike.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for key in ["# series:", "# expires:", "# aliases:", "# corrections:", "# updates:"] {
+        assert!(text.contains(key), "{key} missing:\n{text}");
+    }
+    // Uncommented, the lines are valid front matter (with dates after today's).
+    let uncommented: String = text
+        .lines()
+        .map(|l| l.strip_prefix("# ").map_or(l.to_owned(), |key| key.replace("2026-", "2999-")))
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(&path, uncommented.replace("draft: true   # remove this line to publish\n", ""))
+        .unwrap();
+    let check = site.run(&["check"]);
+    assert!(stderr(&check).contains(" 0 error(s)"), "{}", stderr(&check));
+    site.build(&[]);
+    let page = site.page("/world/port-strike/");
+    assert_eq!(page.select(".notice-corrections li").len(), 1);
+    assert_eq!(page.select(".notice-updates li").len(), 1);
+    assert_eq!(page.texts(".series-box h2 a"), ["Name of the series"]);
+    assert!(site.out().join("old/address/index.html").is_file());
+}

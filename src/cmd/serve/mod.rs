@@ -78,6 +78,8 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
         base_url: Some(url.clone()),
         drafts: args.drafts,
         now: None,
+        // The preview shows scheduled articles, marked as such (issue 17).
+        future: true,
     };
     // The preview, never the output folder: its links all point at this server. Checked
     // by the same rule as `build`'s output before anything is written: serving fails at once.

@@ -27,7 +27,9 @@ impl Watched {
         let mut changes = Changes::default();
         let content = self.root.join("content");
         for path in paths {
-            if path == self.root.join(crate::config::CONFIG_FILE) {
+            if path == self.root.join(crate::config::CONFIG_FILE)
+                || path == self.root.join(crate::config::AUTHORS_FILE)
+            {
                 changes.config = true;
             } else if let Ok(rel) = path.strip_prefix(&content) {
                 if rel.as_os_str().is_empty() || ignored(rel) {
@@ -168,6 +170,7 @@ mod tests {
     fn config_and_folders_ask_for_a_full_rebuild() {
         let (_dir, w) = site();
         assert!(classify(&w, &["site.yaml"]).config);
+        assert!(classify(&w, &["authors.yaml"]).config, "author profiles show on many pages");
         assert!(classify(&w, &["content/world"]).config, "an existing folder under content/");
         assert!(classify(&w, &["themes"]).config, "a themes folder appearing");
         assert!(classify(&w, &["themes/default"]).config);

@@ -1,0 +1,63 @@
+//! Pages a previous build had that this one loses: each shared link to one would break,
+//! so `build` warns and says which `aliases:` line keeps it working (issue 17).
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Location, display_path};
+use crate::output::{self, PreviousPage};
+use crate::site::{Article, Site};
+
+/// A warning for each article page of the previous build in `output` that `site` no
+/// longer has and no alias covers, at the file that probably holds it now.
+pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
+    let aliases: std::collections::HashSet<&str> =
+        site.aliases().into_iter().map(|(alias, _)| alias).collect();
+    let has_page = |path: &str| {
+        site.by_url_str(path)
+            || aliases.contains(path)
+            || site.categories.iter().any(|c| c.url.as_str() == path)
+            || path.starts_with("/tags/")
+            || path.starts_with("/authors/")
+            || path.starts_with("/archive/")
+            || path.starts_with("/series/")
+    };
+    let gone = output::previous_article_pages(output, &|path| !has_page(path));
+    gone.iter().map(|page| warning(site, output, page)).collect()
+}
+
+fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {
+    let message = format!("the previous build had a page at `{}` that this one has not", page.path);
+    let line = format!("aliases: [\"{}\"]", page.path);
+    match probable_source(site, page) {
+        Some(article) => {
+            let doc = &article.doc;
+            let (at_line, column) = doc.lines.title;
+            Diagnostic::warning(
+                Location::new(&doc.source, at_line.max(1)).with_column(column.max(1)),
+                message,
+            )
+            .with_hint(format!(
+                "it is probably `{}`, now at `{}`: add `{line}` to its front matter so shared links keep working",
+                display_path(&doc.source),
+                article.url
+            ))
+        }
+        None => Diagnostic::warning(
+            Location::new(output.join(page.path.trim_matches('/')).join("index.html"), 1),
+            message,
+        )
+        .with_hint(format!(
+            "if the article moved, add `{line}` to its front matter so shared links keep working"
+        )),
+    }
+}
+
+/// The article the old page most likely became: one with the same slug, else the same
+/// headline.
+fn probable_source<'a>(site: &'a Site, page: &PreviousPage) -> Option<&'a Article> {
+    let slug = page.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    site.articles.iter().find(|a| a.doc.slug.as_str() == slug).or_else(|| {
+        let title = page.title.as_deref()?;
+        site.articles.iter().find(|a| a.doc.title == title)
+    })
+}
