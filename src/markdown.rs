@@ -363,6 +363,12 @@ struct Renderer<'a, 'o> {
     footnote_numbers: HashMap<String, usize>,
     summary: Option<String>,
     summary_done: bool,
+    /// Stand in for the summary when no paragraph stands at the top level (an article
+    /// of a callout and an embed): the first nested paragraph's text, else the first
+    /// shortcode's `title` or `caption`.
+    fallback_summary: Option<String>,
+    call_summary: Option<String>,
+    summary_nested: bool,
     in_summary: bool,
     /// Inside a paragraph, where the pending events can be rendered at any point: only
     /// inline events follow, and the HTML writer keeps no state across them.
@@ -414,6 +420,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
             footnote_numbers: HashMap::new(),
             summary: None,
             summary_done: false,
+            fallback_summary: None,
+            call_summary: None,
+            summary_nested: false,
             in_summary: false,
             in_paragraph: false,
             table: None,
@@ -554,15 +563,25 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 let index = self.lines.get_or_init(|| LineIndex::new(self.text)).position(offset).0;
                 let title = self.prepared.and_then(|p| p.titles.get(&index));
                 let (class, name) = callout_kind(kind);
-                let title = title.map_or(name, String::as_str);
-                // Named by its title, so each callout is a landmark of its own.
-                let id = self.ids.unique(&format!("callout-{}", Slug::new(title)));
-                let mut html = format!(
-                    "<aside class=\"callout callout-{class}\" aria-labelledby=\"{id}\">\n\
-                     <p class=\"callout-title\" id=\"{id}\">"
+                // A custom title is inline Markdown (`Be *careful*`); the default one is text.
+                let (title_html, title_text) = match title {
+                    Some(title) => (render_inline(title, self.options), plain_text(title)),
+                    None => {
+                        let mut html = String::new();
+                        escape_html(&mut html, name).expect("String writes cannot fail");
+                        (html, name.to_owned())
+                    }
+                };
+                let id = self.ids.unique(&format!("callout-{}", Slug::new(&title_text)));
+                // `role="note"`: an `<aside>` is a complementary landmark to html-validate
+                // wherever it stands, and landmarks of one kind need names of their own;
+                // two callouts titled "Note" would share one. A note is no landmark, so
+                // titles may repeat; `aria-labelledby` still names it by its title.
+                let html = format!(
+                    "<aside class=\"callout callout-{class}\" role=\"note\" aria-labelledby=\"{id}\">\n\
+                     <p class=\"callout-title\" id=\"{id}\">{}</p>\n",
+                    title_html.trim_end()
                 );
-                escape_html(&mut html, title).expect("String writes cannot fail");
-                html.push_str("</p>\n");
                 self.emit(Event::Html(html.into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
@@ -672,12 +691,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 self.in_paragraph = true;
                 // Only an article body has a summary to find.
                 if self.sectioned
-                    && self.depth == 0
                     && !self.summary_done
                     && self.heading.is_none()
                     && self.footnote.is_none()
+                    && (self.depth == 0 || self.fallback_summary.is_none())
                 {
                     self.in_summary = true;
+                    self.summary_nested = self.depth > 0;
                 }
                 self.emit(Event::Start(Tag::Paragraph));
             }
@@ -687,7 +707,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     self.in_summary = false;
                     let text = self.summary.take().unwrap_or_default();
                     let text = squeeze_spaces(&text);
-                    if !text.is_empty() {
+                    if !text.is_empty() && self.summary_nested {
+                        self.fallback_summary = Some(text);
+                    } else if !text.is_empty() {
                         self.summary = Some(text);
                         self.summary_done = true;
                     }
@@ -808,6 +830,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
         match context.renderer.render(&call, body, context.page) {
             Ok(mut html) => {
+                if self.sectioned && self.call_summary.is_none() {
+                    self.call_summary = ["title", "caption"]
+                        .iter()
+                        .find_map(|key| call.args.get(*key)?.as_str())
+                        .map(squeeze_spaces)
+                        .filter(|text| !text.is_empty());
+                }
                 if let Err(at) = self.body.shortcodes.binary_search(&call.name) {
                     self.body.shortcodes.insert(at, call.name.clone());
                 }
@@ -1027,7 +1056,11 @@ impl<'a, 'o> Renderer<'a, 'o> {
             self.section_html.last_mut().unwrap_or(&mut self.intro).push_str(&html);
         }
         let mut body = self.body;
-        body.first_paragraph = self.summary.filter(|_| self.summary_done);
+        body.first_paragraph = self
+            .summary
+            .filter(|_| self.summary_done)
+            .or(self.fallback_summary)
+            .or(self.call_summary);
         body.links.shrink_to_fit();
         (body, self.intro, self.section_html)
     }
