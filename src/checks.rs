@@ -25,9 +25,58 @@ pub(crate) struct Outputs {
     /// Articles whose front matter has problems, checked with what could be read of it:
     /// checks of the front matter itself would only repeat those problems.
     pub broken: HashSet<std::path::PathBuf>,
+    /// Files of `content/` the content gate skipped (a symlink leaving the site, a
+    /// device), as output paths: a link to one says so rather than "check the address".
+    pub skipped: HashSet<String>,
+    /// What the hints of dead links look in, made on first need (see [`HintIndex`]).
+    pub hints: std::sync::OnceLock<HintIndex>,
     /// The pages articles left out of the build (scheduled for later, or expired) would
     /// have, by output file: a link to one gets a warning saying why (issue 17).
     pub left_out: HashMap<String, std::sync::Arc<crate::site::Document>>,
+}
+
+/// The most addresses one dead link's hint compares with, and the most ids one broken
+/// anchor's hint compares with: a hint costs the same on a site of 100,000 pages as on
+/// one of 100 (issue 22). Below it (most sites) every candidate is compared.
+const HINT_CANDIDATES: usize = 256;
+
+/// Addresses longer than this get no "did you mean": comparing them costs the square of
+/// their length.
+const HINT_MAX_LEN: usize = 200;
+
+/// The site's addresses and renamed articles, indexed once for the hints of dead links.
+#[derive(Debug, Default)]
+pub(crate) struct HintIndex {
+    /// Articles whose `slug:` differs from their file name, by the slug of the file name
+    /// (the first one, in article order).
+    renamed: HashMap<String, usize>,
+    /// The site path of every output file, by whether it is a page (`/a/b/`) and its
+    /// length in bytes, each list sorted.
+    by_len: HashMap<(bool, usize), Vec<String>>,
+}
+
+impl HintIndex {
+    fn new(site: &Site, files: &HashSet<String>) -> HintIndex {
+        let mut renamed = HashMap::new();
+        for (i, a) in site.articles.iter().enumerate() {
+            let stem = a.doc.source.file_stem().unwrap_or_default().to_string_lossy();
+            // Most file names are slugs already: no need to make one.
+            let plain =
+                stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            let name = if plain { stem.into_owned() } else { Slug::new(&stem).as_str().to_owned() };
+            if a.doc.slug.as_str() != name {
+                renamed.entry(name).or_insert(i);
+            }
+        }
+        let mut by_len: HashMap<(bool, usize), Vec<String>> = HashMap::new();
+        for file in files {
+            let page = file.ends_with("/index.html") || file == "index.html";
+            let path = site_path(file);
+            by_len.entry((page, path.len())).or_default().push(path);
+        }
+        by_len.values_mut().for_each(|paths| paths.sort_unstable());
+        HintIndex { renamed, by_len }
+    }
 }
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
@@ -115,8 +164,56 @@ pub(crate) fn check_article_alone(
     outputs: &Outputs,
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_article(site, article, outputs, &mut found);
-    found
+    let mut pending = Vec::new();
+    check_article(site, article, outputs, &mut found, &mut pending);
+    if pending.is_empty() {
+        return found;
+    }
+    // A dead link's or anchor's hint compares it with many addresses or ids: only the
+    // problems the per-file cap lets through get one (issue 22). The rest are counted,
+    // never shown.
+    // Back in the order the checks found them (each pending one came when `found` was
+    // as long as its number), then in file order, as `sort` will put them.
+    let mut all: Vec<(Diagnostic, Option<Pending>)> =
+        Vec::with_capacity(found.len() + pending.len());
+    let (mut found, mut taken) = (found.into_iter(), 0);
+    for (before, d, hint) in pending {
+        all.extend(found.by_ref().take(before - taken).map(|d| (d, None)));
+        taken = before;
+        all.push((d, Some(hint)));
+    }
+    all.extend(found.map(|d| (d, None)));
+    all.sort_by_key(|(d, _)| (d.at.line, d.at.column));
+    all.into_iter()
+        .enumerate()
+        .map(|(i, (d, pending))| match pending {
+            Some(pending) if i < MAX_PROBLEMS_PER_FILE => d.with_hint(pending.hint(site, outputs)),
+            _ => d,
+        })
+        .collect()
+}
+
+/// The hint a dead link or anchor gets if it is shown.
+enum Pending {
+    /// The link's output file is missing.
+    DeadLink(String),
+    /// The fragment, the linked output file and the page as messages name it.
+    Anchor(String, String, String),
+}
+
+impl Pending {
+    fn hint(&self, site: &Site, outputs: &Outputs) -> String {
+        match self {
+            Pending::DeadLink(file) if outputs.skipped.contains(file) => {
+                "the file exists but was skipped: see the warning above".to_owned()
+            }
+            Pending::DeadLink(file) => dead_link_hint(site, outputs, file),
+            Pending::Anchor(fragment, file, page) => match outputs.ids.get(file) {
+                Some(ids) => anchor_hint(fragment, ids, page),
+                None => format!("{page} has no headings or anchors to link to"),
+            },
+        }
+    }
 }
 
 /// The site-wide checks: tags used by one article only, categories written several ways.
@@ -179,9 +276,11 @@ fn more_problems(first: Diagnostic, errors: usize, warnings: usize) -> Diagnosti
     } else {
         Diagnostic::warning(first.at, message)
     };
-    let mut d = d.with_hint(format!(
-        "only the first {MAX_PROBLEMS_PER_FILE} problems of a file are shown: fix them and check again to see the rest"
-    ));
+    let mut d = d
+        .with_hint(format!(
+            "only the first {MAX_PROBLEMS_PER_FILE} problems of a file are shown: fix them and check again to see the rest"
+        ))
+        .with_kind(crate::error::DiagnosticKind::Hidden { errors, warnings });
     d.width = first.width;
     d
 }
@@ -241,7 +340,13 @@ pub(crate) fn resolve(article: &Article, path: &str) -> Option<String> {
     })
 }
 
-fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut Vec<Diagnostic>) {
+fn check_article(
+    site: &Site,
+    article: &Article,
+    outputs: &Outputs,
+    found: &mut Vec<Diagnostic>,
+    pending: &mut Vec<(usize, Diagnostic, Pending)>,
+) {
     let doc = &article.doc;
     let source = &doc.source;
     for (link, &(line, column)) in doc.related.iter().zip(&doc.lines.related) {
@@ -298,14 +403,12 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             continue;
         }
         if !exists {
-            found.push(
-                Diagnostic::error(
-                    at(),
-                    format!("link to `{target}` matches no page or file of the site"),
-                )
-                .with_width(width)
-                .with_hint(dead_link_hint(site, outputs, &file)),
-            );
+            let d = Diagnostic::error(
+                at(),
+                format!("link to `{target}` matches no page or file of the site"),
+            )
+            .with_width(width);
+            pending.push((found.len(), d, Pending::DeadLink(file)));
             continue;
         }
         if !fragment.is_empty()
@@ -313,14 +416,12 @@ fn check_article(site: &Site, article: &Article, outputs: &Outputs, found: &mut 
             && !ids.contains(fragment)
         {
             let page = if path.is_empty() { "this page".to_owned() } else { format!("`{path}`") };
-            found.push(
-                Diagnostic::error(
-                    at(),
-                    format!("`#{fragment}` matches no heading or anchor on {page}"),
-                )
-                .with_width(width)
-                .with_hint(anchor_hint(fragment, ids, &page)),
-            );
+            let d = Diagnostic::error(
+                at(),
+                format!("`#{fragment}` matches no heading or anchor on {page}"),
+            )
+            .with_width(width);
+            pending.push((found.len(), d, Pending::Anchor(fragment.to_owned(), file, page)));
         }
     }
     check_category(site, article, found);
@@ -463,16 +564,10 @@ fn same_words(a: &str, b: &str) -> bool {
 /// What a link to the missing output `file` may have meant: an article whose file name
 /// it uses though the article sets `slug:`, or the nearest address of the site (issue 23).
 fn dead_link_hint(site: &Site, outputs: &Outputs, file: &str) -> String {
+    let index = outputs.hints.get_or_init(|| HintIndex::new(site, &outputs.files));
     let wanted = site_path(file);
     let last = wanted.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let renamed = site.articles.iter().find(|a| {
-        let stem = a.doc.source.file_stem().unwrap_or_default().to_string_lossy();
-        // Most file names are slugs already: no need to make one.
-        let plain = stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        a.doc.slug.as_str() != last
-            && if plain { stem == last } else { Slug::new(&stem).as_str() == last }
-    });
-    if let Some(article) = renamed {
+    if let Some(article) = index.renamed.get(last).map(|&i| &site.articles[i]) {
         return format!(
             "`{}` sets `slug: {}`: its address is `{}`",
             display_path(&article.doc.source),
@@ -482,17 +577,16 @@ fn dead_link_hint(site: &Site, outputs: &Outputs, file: &str) -> String {
     }
     let is_page = wanted.ends_with('/');
     let most = (wanted.chars().count() / 5).max(2);
-    let nearest = outputs
-        .files
-        .iter()
-        .filter(|file| {
-            // Only addresses of about the right length are compared (and made).
-            let page = file.ends_with("/index.html") || *file == "index.html";
-            let len = if page { file.len() - "index.html".len() + 1 } else { file.len() + 1 };
-            page == is_page && len.abs_diff(wanted.len()) <= most
-        })
-        .map(|file| site_path(file))
-        .map(|candidate| (strsim::levenshtein(&wanted, &candidate), candidate))
+    // Addresses of about the right length, the nearest lengths first, at most
+    // HINT_CANDIDATES of them.
+    let lengths = std::iter::once(0isize).chain((1..=most as isize).flat_map(|d| [-d, d]));
+    let candidates = lengths
+        .filter_map(|d| wanted.len().checked_add_signed(d))
+        .filter_map(|len| index.by_len.get(&(is_page, len)))
+        .flatten()
+        .take(if wanted.len() > HINT_MAX_LEN { 0 } else { HINT_CANDIDATES });
+    let nearest = candidates
+        .map(|candidate| (strsim::levenshtein(&wanted, candidate), candidate))
         .filter(|(distance, _)| *distance <= most)
         .min();
     match nearest {
@@ -514,12 +608,19 @@ fn site_path(file: &str) -> String {
 fn anchor_hint(fragment: &str, ids: &HashSet<String>, page: &str) -> String {
     // An id inside the fragment (`#winter` for `#winter-sailings`), or the other way
     // round, comes first: a heading's own id is often a word of its text.
-    let mut nearest: Vec<(bool, usize, &str)> = ids
-        .iter()
-        .map(|id| {
-            let apart = !fragment.contains(id.as_str()) && !id.contains(fragment);
-            (apart, strsim::levenshtein(fragment, id), id.as_str())
-        })
+    let apart = |id: &str| !fragment.contains(id) && !id.contains(fragment);
+    let mut close: Vec<(bool, usize, &str)> =
+        ids.iter().map(|id| (apart(id), id.len().abs_diff(fragment.len()), id.as_str())).collect();
+    // A page with many ids: only the HINT_CANDIDATES likeliest (containing or contained,
+    // then of the nearest lengths) are compared (issue 22).
+    if close.len() > HINT_CANDIDATES {
+        close.select_nth_unstable(HINT_CANDIDATES);
+        close.truncate(HINT_CANDIDATES);
+    }
+    // Comparing long ids costs the square of their length: their starts will do.
+    let mut nearest: Vec<(bool, usize, &str)> = close
+        .into_iter()
+        .map(|(apart, _, id)| (apart, strsim::levenshtein(cut(fragment), cut(id)), id))
         .collect();
     nearest.sort_unstable();
     let shown: Vec<String> = nearest.iter().take(3).map(|(.., id)| format!("`#{id}`")).collect();
@@ -528,6 +629,15 @@ fn anchor_hint(fragment: &str, ids: &HashSet<String>, page: &str) -> String {
         1 => format!("the only id on {page} is {}", shown[0]),
         _ => format!("the ids on {page} nearest to it: {}", shown.join(", ")),
     }
+}
+
+/// The first [`HINT_MAX_LEN`] bytes of `text` or less, cut at a character boundary.
+fn cut(text: &str) -> &str {
+    let mut end = text.len().min(HINT_MAX_LEN);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// With `categories:` in site.yaml, an article's category should be one of them: a typo

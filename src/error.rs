@@ -227,6 +227,9 @@ pub enum DiagnosticKind {
     /// A value fits none of the shapes its key takes (`author`: a name or a list of
     /// names). serde names only the Rust type that has those shapes (`Authors`), not the key.
     NoMatchingShape { type_name: String },
+    /// Stands for problems of the same file not shown (the per-file cap of the checks):
+    /// how many of them are errors and how many warnings.
+    Hidden { errors: usize, warnings: usize },
 }
 
 /// One problem in a content or configuration file.
@@ -321,6 +324,24 @@ impl Diagnostic {
     }
 
     /// What kind of problem this is; [`DiagnosticKind::Other`] unless someone needs to know.
+    /// How many errors and warnings this message stands for: itself, or the problems it
+    /// counts when it is [`DiagnosticKind::Hidden`].
+    pub fn counts(&self) -> (usize, usize) {
+        match self.kind() {
+            DiagnosticKind::Hidden { errors, warnings } => (*errors, *warnings),
+            _ if self.severity == Severity::Error => (1, 0),
+            _ => (0, 1),
+        }
+    }
+
+    /// How many problems this message counts without showing them.
+    pub fn not_shown(&self) -> usize {
+        match self.kind() {
+            DiagnosticKind::Hidden { errors, warnings } => errors + warnings,
+            _ => 0,
+        }
+    }
+
     pub fn kind(&self) -> &DiagnosticKind {
         static OTHER: DiagnosticKind = DiagnosticKind::Other;
         self.kind.as_deref().unwrap_or(&OTHER)

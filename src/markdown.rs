@@ -99,6 +99,9 @@ pub struct Body {
     pub has_embed: bool,
     /// Shortcode calls that could not be rendered; each is an error of the file.
     pub problems: Vec<Problem>,
+    /// The line and column of the first heading over [`MAX_HEADINGS`]: rendering
+    /// stopped there, and the article is refused.
+    pub too_many_headings: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,6 +312,11 @@ impl IdSet {
 /// How many events of a paragraph are held before they are rendered.
 const FLUSH_EVENTS: usize = 4096;
 
+/// The most headings an article body may hold (issue 22). Each becomes an id, a
+/// contents entry and, for `##`, a section of the page: a megabyte of `#` lines would
+/// make a page of 60 MB. No explainer needs more; past it the article is refused.
+pub const MAX_HEADINGS: usize = 2000;
+
 /// What rendering the rest of a table needs to know of its start (see
 /// [`Renderer::flush_rows`]).
 struct OpenTable {
@@ -359,6 +367,12 @@ struct Renderer<'a, 'o> {
     footnote_numbers: HashMap<String, usize>,
     summary: Option<String>,
     summary_done: bool,
+    /// Stand in for the summary when no paragraph stands at the top level (an article
+    /// of a callout and an embed): the first nested paragraph's text, else the first
+    /// shortcode's `title` or `caption`.
+    fallback_summary: Option<String>,
+    call_summary: Option<String>,
+    summary_nested: bool,
     in_summary: bool,
     /// Inside a paragraph, where the pending events can be rendered at any point: only
     /// inline events follow, and the HTML writer keeps no state across them.
@@ -367,6 +381,8 @@ struct Renderer<'a, 'o> {
     table: Option<OpenTable>,
     /// The last event ended a row of the open table's body.
     at_row_end: bool,
+    /// The last event ended a list item.
+    at_item_end: bool,
     /// The fragment's plain text, when asked for (see [`render_answer`]).
     plain: Option<String>,
     /// The text's shortcode calls and callout titles, when it has any; `text` is then
@@ -408,10 +424,14 @@ impl<'a, 'o> Renderer<'a, 'o> {
             footnote_numbers: HashMap::new(),
             summary: None,
             summary_done: false,
+            fallback_summary: None,
+            call_summary: None,
+            summary_nested: false,
             in_summary: false,
             in_paragraph: false,
             table: None,
             at_row_end: false,
+            at_item_end: false,
             plain: None,
             prepared,
             placeholder: None,
@@ -467,18 +487,27 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn run(&mut self) {
         let parser = Parser::new_ext(self.text, parser_options()).into_offset_iter();
+        let mut headings = 0;
         for (event, range) in parser {
+            if let Event::Start(Tag::Heading { .. }) = event {
+                headings += 1;
+                if headings > MAX_HEADINGS {
+                    self.body.too_many_headings = Some(self.position(range.start));
+                    break;
+                }
+            }
             self.event(event, range);
             // A long paragraph is rendered as it goes rather than held as events, which
             // take several times the memory of its text (issue 22).
             if self.pending.len() >= FLUSH_EVENTS {
-                if self.in_paragraph {
+                if self.in_paragraph || (self.at_item_end && self.table.is_none()) {
                     self.flush();
                 } else if self.at_row_end {
                     self.flush_rows();
                 }
             }
             self.at_row_end = false;
+            self.at_item_end = false;
         }
     }
 
@@ -538,15 +567,25 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 let index = self.lines.get_or_init(|| LineIndex::new(self.text)).position(offset).0;
                 let title = self.prepared.and_then(|p| p.titles.get(&index));
                 let (class, name) = callout_kind(kind);
-                let title = title.map_or(name, String::as_str);
-                // Named by its title, so each callout is a landmark of its own.
-                let id = self.ids.unique(&format!("callout-{}", Slug::new(title)));
-                let mut html = format!(
-                    "<aside class=\"callout callout-{class}\" aria-labelledby=\"{id}\">\n\
-                     <p class=\"callout-title\" id=\"{id}\">"
+                // A custom title is inline Markdown (`Be *careful*`); the default one is text.
+                let (title_html, title_text) = match title {
+                    Some(title) => (render_inline(title, self.options), plain_text(title)),
+                    None => {
+                        let mut html = String::new();
+                        escape_html(&mut html, name).expect("String writes cannot fail");
+                        (html, name.to_owned())
+                    }
+                };
+                let id = self.ids.unique(&format!("callout-{}", Slug::new(&title_text)));
+                // `role="note"`: an `<aside>` is a complementary landmark to html-validate
+                // wherever it stands, and landmarks of one kind need names of their own;
+                // two callouts titled "Note" would share one. A note is no landmark, so
+                // titles may repeat; `aria-labelledby` still names it by its title.
+                let html = format!(
+                    "<aside class=\"callout callout-{class}\" role=\"note\" aria-labelledby=\"{id}\">\n\
+                     <p class=\"callout-title\" id=\"{id}\">{}</p>\n",
+                    title_html.trim_end()
                 );
-                escape_html(&mut html, title).expect("String writes cannot fail");
-                html.push_str("</p>\n");
                 self.emit(Event::Html(html.into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
@@ -656,12 +695,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 self.in_paragraph = true;
                 // Only an article body has a summary to find.
                 if self.sectioned
-                    && self.depth == 0
                     && !self.summary_done
                     && self.heading.is_none()
                     && self.footnote.is_none()
+                    && (self.depth == 0 || self.fallback_summary.is_none())
                 {
                     self.in_summary = true;
+                    self.summary_nested = self.depth > 0;
                 }
                 self.emit(Event::Start(Tag::Paragraph));
             }
@@ -671,7 +711,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     self.in_summary = false;
                     let text = self.summary.take().unwrap_or_default();
                     let text = squeeze_spaces(&text);
-                    if !text.is_empty() {
+                    if !text.is_empty() && self.summary_nested {
+                        self.fallback_summary = Some(text);
+                    } else if !text.is_empty() {
                         self.summary = Some(text);
                         self.summary_done = true;
                     }
@@ -712,6 +754,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 if is_container_end(&tag) {
                     self.depth -= 1;
                 }
+                // Between list items, as between paragraphs, the pending events can be
+                // rendered: a list of 500,000 empty items is not held as events (issue 22).
+                self.at_item_end = tag == TagEnd::Item;
                 self.emit(Event::End(tag));
             }
             other => self.emit(other),
@@ -789,6 +834,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
         match context.renderer.render(&call, body, context.page) {
             Ok(mut html) => {
+                if self.sectioned && self.call_summary.is_none() {
+                    self.call_summary = ["title", "caption"]
+                        .iter()
+                        .find_map(|key| call.args.get(*key)?.as_str())
+                        .map(squeeze_spaces)
+                        .filter(|text| !text.is_empty());
+                }
                 if let Err(at) = self.body.shortcodes.binary_search(&call.name) {
                     self.body.shortcodes.insert(at, call.name.clone());
                 }
@@ -1008,7 +1060,11 @@ impl<'a, 'o> Renderer<'a, 'o> {
             self.section_html.last_mut().unwrap_or(&mut self.intro).push_str(&html);
         }
         let mut body = self.body;
-        body.first_paragraph = self.summary.filter(|_| self.summary_done);
+        body.first_paragraph = self
+            .summary
+            .filter(|_| self.summary_done)
+            .or(self.fallback_summary)
+            .or(self.call_summary);
         body.links.shrink_to_fit();
         (body, self.intro, self.section_html)
     }

@@ -51,7 +51,8 @@ impl BuildArgs {
     }
 }
 
-/// A build shows this many warnings; `check` shows them all.
+/// A build shows this many warnings; `check` shows more (up to
+/// [`crate::checks::MAX_PROBLEMS_PER_FILE`] per file).
 const MAX_WARNINGS_SHOWN: usize = 20;
 
 /// Runs the build and prints its summary and warnings.
@@ -61,8 +62,21 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
     for warning in report.warnings.iter().take(MAX_WARNINGS_SHOWN) {
         crate::report::print_diagnostic(warning);
     }
-    if let Some(more) = report.warnings.len().checked_sub(MAX_WARNINGS_SHOWN).filter(|&n| n > 0) {
-        eprintln!("... and {more} more warning(s): `gazette check` lists them all");
+    // Every warning counts, those a per-file cap message stands for included.
+    let total: usize = report.warnings.iter().map(|w| w.counts().0 + w.counts().1).sum();
+    let shown = report.warnings.iter().take(MAX_WARNINGS_SHOWN).filter(|w| w.not_shown() == 0);
+    let more = total - shown.count();
+    if more > 0 {
+        let capped = report.warnings.iter().any(|w| w.not_shown() > 0);
+        let lists = if capped {
+            format!(
+                "`gazette check` lists them, up to {} per file",
+                crate::checks::MAX_PROBLEMS_PER_FILE
+            )
+        } else {
+            "`gazette check` lists them all".to_owned()
+        };
+        eprintln!("... and {more} more warning(s): {lists}");
     }
     if args.timings {
         for (stage, time) in &report.timings {

@@ -49,6 +49,9 @@ struct JsonReport<'a> {
     articles: Option<usize>,
     errors: usize,
     warnings: usize,
+    /// Of those, how many `problems` does not list (it lists at most
+    /// [`crate::checks::MAX_PROBLEMS_PER_FILE`] per file, then one that counts the rest).
+    not_shown: usize,
     problems: Vec<JsonProblem<'a>>,
     /// Articles dated after the check's time, soonest first.
     scheduled: Vec<JsonScheduled>,
@@ -83,9 +86,12 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
         }
         Err(err) => split(err),
     };
-    let errors =
-        others.len() + diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diagnostics.len() + others.len() - errors;
+    // Every problem counts, those the per-file cap does not show included.
+    let (errors, warnings) = diagnostics
+        .iter()
+        .map(Diagnostic::counts)
+        .fold((others.len(), 0), |(e, w), (de, dw)| (e + de, w + dw));
+    let not_shown: usize = diagnostics.iter().map(Diagnostic::not_shown).sum();
     match args.format {
         Format::Text => {
             // Each problem, then a blank line, as compilers print them.
@@ -104,7 +110,14 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
                 );
             }
             let checked = articles.map_or(String::new(), |n| format!("checked {n} article(s): "));
-            eprintln!("{checked}{errors} error(s), {warnings} warning(s)");
+            let hidden = match not_shown {
+                0 => String::new(),
+                n => format!(
+                    " ({n} not shown: at most {} problems per file)",
+                    crate::checks::MAX_PROBLEMS_PER_FILE
+                ),
+            };
+            eprintln!("{checked}{errors} error(s), {warnings} warning(s){hidden}");
         }
         Format::Json => {
             let mut problems: Vec<JsonProblem<'_>> = others
@@ -144,7 +157,15 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
                     date: d.date.rfc3339(),
                 })
                 .collect();
-            let report = JsonReport { version: 1, articles, errors, warnings, problems, scheduled };
+            let report = JsonReport {
+                version: 1,
+                articles,
+                errors,
+                warnings,
+                not_shown,
+                problems,
+                scheduled,
+            };
             println!("{}", serde_json::to_string_pretty(&report).expect("the report serialises"));
         }
     }

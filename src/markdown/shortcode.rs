@@ -185,76 +185,76 @@ pub(crate) fn prepare(
             out.push_line(line, index);
             continue;
         }
-        let token = if let Some(inner) =
-            trimmed.strip_prefix("{{").and_then(|t| t.strip_suffix("}}"))
-        {
-            if !looks_like_call(inner) {
-                out.push_line(line, index);
-                continue;
+        if !is_call_start(trimmed) {
+            if let Some((at, what)) = nested_call(content)
+                && !in_code(start + at)
+            {
+                out.problems.push(Problem {
+                    line: file_line,
+                    column: content[..at].chars().count() + 1,
+                    width: content[at..].trim_end().chars().count(),
+                    message: format!("a shortcode call cannot stand in {what}"),
+                    hint: Some(format!(
+                        "a call stands on a line of its own, outside quotes and list items \
+                         (in a list, on the item's next line after a blank one, indented like \
+                         its text); {LITERAL}"
+                    )),
+                });
             }
-            match parse_call(trimmed, 2, file_line, column, false) {
+            out.push_line(line, index);
+            continue;
+        }
+        let block = trimmed.starts_with("{%");
+        let token = if block && is_end(trimmed) {
+            match open.pop() {
+                Some((call, _)) => Token::End(call),
+                None => {
+                    out.problems.push(Problem {
+                        line: file_line,
+                        column,
+                        width: trimmed.chars().count(),
+                        message: "`{% end %}` closes no shortcode".to_owned(),
+                        hint: Some(
+                            "a block starts with `{% name(…) %}` on a line of its own; \
+                             remove this line or add the opening one"
+                                .to_owned(),
+                        ),
+                    });
+                    Token::Nothing
+                }
+            }
+        } else {
+            match parse_call(trimmed, file_line, column, block) {
+                // Each level's HTML is copied into the one around it: a bound keeps
+                // hostile nesting from costing the square of its size (issue 22).
+                Ok(call) if block && open.len() >= MAX_NESTING => {
+                    out.problems.push(Problem {
+                        line: file_line,
+                        column,
+                        width: call.width,
+                        message: format!(
+                            "the shortcode `{}` is nested more than {MAX_NESTING} deep",
+                            call.name
+                        ),
+                        hint: Some("close the blocks around it first".to_owned()),
+                    });
+                    Token::Nothing
+                }
                 Ok(call) => {
                     out.calls.push(call);
-                    Token::Inline(out.calls.len() - 1)
+                    let n = out.calls.len() - 1;
+                    if block {
+                        open.push((n, out.tokens.len()));
+                        Token::Open(n)
+                    } else {
+                        Token::Inline(n)
+                    }
                 }
                 Err(problem) => {
                     out.problems.push(problem);
                     Token::Nothing
                 }
             }
-        } else if let Some(inner) = trimmed.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")) {
-            if inner.trim() == "end" {
-                match open.pop() {
-                    Some((call, _)) => Token::End(call),
-                    None => {
-                        out.problems.push(Problem {
-                            line: file_line,
-                            column,
-                            width: trimmed.chars().count(),
-                            message: "`{% end %}` closes no shortcode".to_owned(),
-                            hint: Some(
-                                "a block starts with `{% name(…) %}` on a line of its own; \
-                                 remove this line or add the opening one"
-                                    .to_owned(),
-                            ),
-                        });
-                        Token::Nothing
-                    }
-                }
-            } else if looks_like_call(inner) || is_name(inner.trim()) {
-                match parse_call(trimmed, 2, file_line, column, true) {
-                    // Each level's HTML is copied into the one around it: a bound keeps
-                    // hostile nesting from costing the square of its size (issue 22).
-                    Ok(call) if open.len() >= MAX_NESTING => {
-                        out.problems.push(Problem {
-                            line: file_line,
-                            column,
-                            width: call.width,
-                            message: format!(
-                                "the shortcode `{}` is nested more than {MAX_NESTING} deep",
-                                call.name
-                            ),
-                            hint: Some("close the blocks around it first".to_owned()),
-                        });
-                        Token::Nothing
-                    }
-                    Ok(call) => {
-                        out.calls.push(call);
-                        open.push((out.calls.len() - 1, out.tokens.len()));
-                        Token::Open(out.calls.len() - 1)
-                    }
-                    Err(problem) => {
-                        out.problems.push(problem);
-                        Token::Nothing
-                    }
-                }
-            } else {
-                out.push_line(line, index);
-                continue;
-            }
-        } else {
-            out.push_line(line, index);
-            continue;
         };
         // A paragraph of its own: blank lines around it, its indentation kept (a list
         // item's call stays in the item).
@@ -310,10 +310,56 @@ fn titled_callout(line: &str) -> Option<(&str, &'static str, &str)> {
     let inner = rest.strip_prefix("[!")?;
     let close = inner.find(']')?;
     let kind = KINDS.iter().find(|k| k.eq_ignore_ascii_case(&inner[..close]))?;
+    // `[!NOTE]Glued title` reads as `[!NOTE] Glued title`; a bare tag is pulldown-cmark's
+    // to read.
     let title = inner[close + 1..].trim();
-    // A space must part the tag from the title; a bare tag is pulldown-cmark's to read.
-    (!title.is_empty() && inner[close + 1..].starts_with([' ', '\t']))
-        .then_some((prefix, kind, title))
+    (!title.is_empty()).then_some((prefix, kind, title))
+}
+
+/// How a problem's help says to show a call's text as written.
+const LITERAL: &str = "to show the text as written, put it in a code span (between backticks)";
+
+/// `{{ name` or `{% name`: a line that means to call a shortcode (or a line of template
+/// syntax, which a body cannot run either); whatever follows must parse as a call.
+fn is_call_start(trimmed: &str) -> bool {
+    let Some(rest) = trimmed.strip_prefix("{{").or_else(|| trimmed.strip_prefix("{%")) else {
+        return false;
+    };
+    rest.trim_start().starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+}
+
+/// `{% end %}`, spaces as they come.
+fn is_end(trimmed: &str) -> bool {
+    trimmed.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).is_some_and(|t| t.trim() == "end")
+}
+
+/// A call behind quote marks or a list marker: its byte offset in `line`, and what holds it.
+fn nested_call(line: &str) -> Option<(usize, &'static str)> {
+    let mut rest = line.trim_start();
+    let mut what = None;
+    loop {
+        if let Some(r) = rest.strip_prefix('>') {
+            what = Some("a quote");
+            rest = r.trim_start();
+            continue;
+        }
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = if rest.starts_with(['-', '*', '+']) {
+            1
+        } else if (1..=9).contains(&digits) && rest[digits..].starts_with(['.', ')']) {
+            digits + 1
+        } else {
+            0
+        };
+        if marker > 0 && rest[marker..].starts_with([' ', '\t']) {
+            what = Some("a list item");
+            rest = rest[marker..].trim_start();
+            continue;
+        }
+        break;
+    }
+    let what = what?;
+    is_call_start(rest).then(|| (line.len() - rest.len(), what))
 }
 
 fn is_name(text: &str) -> bool {
@@ -322,27 +368,14 @@ fn is_name(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// `name(` … `)`: the shape of a call, which a template expression like
-/// `{{ page.title }}` written in prose does not have.
-fn looks_like_call(inner: &str) -> bool {
-    let inner = inner.trim();
-    match inner.find('(') {
-        Some(open) => is_name(inner[..open].trim_end()) && inner.ends_with(')'),
-        None => false,
-    }
-}
-
 /// Parses a call: `text` is the trimmed line, from `{{`/`{%` to `}}`/`%}`; its first
 /// character is at `column` of line `line`.
-fn parse_call(
-    text: &str,
-    delimiter: usize,
-    line: usize,
-    column: usize,
-    block: bool,
-) -> Result<Call, Problem> {
+fn parse_call(text: &str, line: usize, column: usize, block: bool) -> Result<Call, Problem> {
+    let delimiter = 2;
+    let close = if block { "%}" } else { "}}" };
     let width = text.chars().count();
-    let inner = &text[delimiter..text.len() - delimiter];
+    let closed = text.len() >= 2 * delimiter && text.ends_with(close);
+    let inner = &text[delimiter..if closed { text.len() - delimiter } else { text.len() }];
     // Columns are asked for in increasing order (arguments left to right): counting on
     // from the last one keeps a line of many arguments linear (issue 22).
     let counted = std::cell::Cell::new((0usize, 0usize));
@@ -362,7 +395,7 @@ fn parse_call(
         column: col(at),
         width: width.max(1),
         message,
-        hint: Some(hint.to_owned()),
+        hint: Some(format!("{hint}; {LITERAL}")),
     };
     let mut p = Cursor { text: inner, at: 0 };
     p.skip_spaces();
@@ -370,6 +403,14 @@ fn parse_call(
     p.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let name = &inner[name_start..p.at];
     let name_span = (col(name_start), name.chars().count());
+    let unclosed = |at: usize| {
+        problem(
+            at,
+            1,
+            format!("expected `)` to close the arguments of `{name}`"),
+            "arguments are parted by commas and the list ends with `)`",
+        )
+    };
     let mut call = Call {
         name: name.to_owned(),
         args: Args::new(),
@@ -382,14 +423,40 @@ fn parse_call(
         arg_spans: Vec::new(),
     };
     p.skip_spaces();
-    if p.rest().is_empty() {
-        return Ok(call); // `{% pullquote %}`: a block without arguments
+    if p.rest().is_empty() && closed {
+        if block {
+            return Ok(call); // `{% pullquote %}`: a block without arguments
+        }
+        return Err(Problem {
+            line,
+            column,
+            width,
+            message: format!("a shortcode call needs parentheses: `{{{{ {name}() }}}}`"),
+            hint: Some(format!(
+                "arguments, if any, go between them: `name(key=\"value\")`; {LITERAL}"
+            )),
+        });
     }
-    p.expect('(');
+    if !p.eat('(') {
+        let found = if p.rest().is_empty() {
+            "the end of the line".to_owned()
+        } else {
+            format!("`{}`", p.rest().trim_end())
+        };
+        return Err(problem(
+            p.at,
+            p.rest().trim_end().chars().count(),
+            format!("expected `(` after the shortcode name `{name}`, found {found}"),
+            &format!("a call is written `{}`", example(block)),
+        ));
+    }
     loop {
         p.skip_spaces();
         if p.eat(')') {
             break;
+        }
+        if p.rest().is_empty() {
+            return Err(unclosed(p.at));
         }
         let key_start = p.at;
         p.take_while(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -445,6 +512,9 @@ fn parse_call(
         if p.eat(')') {
             break;
         }
+        if p.rest().is_empty() {
+            return Err(unclosed(p.at));
+        }
         let shown =
             p.rest().chars().next().map_or_else(|| "the end".to_owned(), |c| format!("`{c}`"));
         return Err(problem(
@@ -460,10 +530,23 @@ fn parse_call(
             p.at,
             p.rest().trim_end().chars().count(),
             format!("unexpected `{}` after the call of `{name}`", p.rest().trim()),
-            "a call stands alone on its line: `{{ name(key=\"value\") }}`",
+            &format!("a call stands alone on its line: `{}`", example(block)),
+        ));
+    }
+    if !closed {
+        return Err(problem(
+            inner.len(),
+            1,
+            format!("expected `{close}` to end the call of `{name}`"),
+            &format!("a call is written `{}`", example(block)),
         ));
     }
     Ok(call)
+}
+
+/// The shape of a call, for help lines.
+fn example(block: bool) -> &'static str {
+    if block { "{% name(key=\"value\") %}" } else { "{{ name(key=\"value\") }}" }
 }
 
 struct Cursor<'a> {
@@ -492,11 +575,6 @@ impl Cursor<'_> {
         } else {
             false
         }
-    }
-
-    fn expect(&mut self, c: char) {
-        // Only called where the shape was checked by `looks_like_call`.
-        let _ = self.eat(c);
     }
 
     /// The text from `from` to the next comma, parenthesis or space, for an underline.
@@ -582,8 +660,27 @@ mod tests {
     }
 
     #[test]
-    fn prose_that_only_looks_like_a_template_is_left_alone() {
-        assert!(prepare("{{ page.title }}\n\n{% if x %}\n", 1, options(), true).is_none());
+    fn lines_that_start_like_a_call_but_are_none_are_problems() {
+        let p = prepare(
+            "{{ page.title }}\n\n{% if x %}\n\n{{ box }}\n\n{{ box(a=1\n\n- {{ box() }}\n\n> {{ box() }}\n\n{{ 1 + 2 }}\n",
+            1,
+            options(),
+            true,
+        )
+        .unwrap();
+        let messages: Vec<(usize, usize, &str)> =
+            p.problems.iter().map(|p| (p.line, p.column, p.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                (1, 8, "expected `(` after the shortcode name `page`, found `.title`"),
+                (3, 7, "expected `(` after the shortcode name `if`, found `x`"),
+                (5, 1, "a shortcode call needs parentheses: `{{ box() }}`"),
+                (7, 11, "expected `)` to close the arguments of `box`"),
+                (9, 3, "a shortcode call cannot stand in a list item"),
+                (11, 3, "a shortcode call cannot stand in a quote"),
+            ]
+        );
     }
 
     #[test]

@@ -381,15 +381,32 @@ fn a_body_heading_is_no_section_and_no_summary() {
 }
 
 #[test]
-fn callouts_are_asides_with_a_title() {
-    let html = render_fragment("> [!TIP] Read this\n> Body.\n\n> [!caution]\n> Hot.\n", &OPTS);
+fn callouts_are_notes_with_a_title() {
+    let html = render_fragment(
+        "> [!TIP] Read *this*\n> Body.\n\n> [!caution]\n> Hot.\n\n> [!NOTE]Glued\n> On.\n",
+        &OPTS,
+    );
     assert_eq!(
         html,
-        "<aside class=\"callout callout-tip\" aria-labelledby=\"callout-read-this\">\n\
-         <p class=\"callout-title\" id=\"callout-read-this\">Read this</p>\n<p>Body.</p>\n</aside>\n\
-         <aside class=\"callout callout-caution\" aria-labelledby=\"callout-caution\">\n\
-         <p class=\"callout-title\" id=\"callout-caution\">Caution</p>\n<p>Hot.</p>\n</aside>\n"
+        "<aside class=\"callout callout-tip\" role=\"note\" aria-labelledby=\"callout-read-this\">\n\
+         <p class=\"callout-title\" id=\"callout-read-this\">Read <em>this</em></p>\n<p>Body.</p>\n</aside>\n\
+         <aside class=\"callout callout-caution\" role=\"note\" aria-labelledby=\"callout-caution\">\n\
+         <p class=\"callout-title\" id=\"callout-caution\">Caution</p>\n<p>Hot.</p>\n</aside>\n\
+         <aside class=\"callout callout-note\" role=\"note\" aria-labelledby=\"callout-glued\">\n\
+         <p class=\"callout-title\" id=\"callout-glued\">Glued</p>\n<p>On.</p>\n</aside>\n"
     );
+}
+
+#[test]
+fn a_body_of_a_callout_and_a_call_takes_its_summary_from_them() {
+    let body = with_shortcodes("> [!NOTE] What we know\n> Rates rise.\n\n{{ box(title=\"T\") }}\n");
+    assert_eq!(body.first_paragraph.as_deref(), Some("Rates rise."));
+    let body = with_shortcodes("{{ box(title=\"The chart\") }}\n");
+    assert_eq!(body.first_paragraph.as_deref(), Some("The chart"));
+    let body = with_shortcodes("{{ box(title=\"T\") }}\n\n> [!NOTE]\n> Nested.\n");
+    assert_eq!(body.first_paragraph.as_deref(), Some("Nested."));
+    let body = with_shortcodes("> [!NOTE]\n> Nested.\n\nTop.\n");
+    assert_eq!(body.first_paragraph.as_deref(), Some("Top."));
 }
 
 #[test]

@@ -367,8 +367,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
-    let outputs =
-        checks::Outputs { left_out: left_out_files(&report.left_out), ..Default::default() };
+    let outputs = checks::Outputs {
+        left_out: left_out_files(&report.left_out),
+        skipped: skipped(&report.warnings),
+        ..Default::default()
+    };
     let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
     let moved = moved::moved_pages(&output, &site);
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
@@ -536,6 +539,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         unparsed: unparsed_slugs,
         broken: broken_sources,
         left_out: left_out_files(&left_out),
+        skipped: skipped(&report.warnings),
         ..Default::default()
     };
     let found = match render_and_check(&site, &mut theme, &discard, &mut timer, outputs) {
@@ -570,6 +574,14 @@ fn left_out_files(left_out: &[Arc<Document>]) -> std::collections::HashMap<Strin
             let url = crate::url::UrlPath::from_slugs([&d.category_slug, &d.slug]);
             (display_path(&url.index_file()), d.clone())
         })
+        .collect()
+}
+
+/// The files the content gate skipped, from its warnings, as output paths.
+fn skipped(warnings: &[Diagnostic]) -> std::collections::HashSet<String> {
+    warnings
+        .iter()
+        .map(|d| display_path(d.at.path.strip_prefix("content").unwrap_or(&d.at.path)))
         .collect()
 }
 

@@ -136,7 +136,7 @@ pub fn render_document(
     };
     let mut body = markdown::render_body(parsed.body, parsed.body_line, &options);
     let lines = (!body.problems.is_empty()).then(|| LineIndex::new(parsed.body));
-    let problems: Vec<Diagnostic> = std::mem::take(&mut body.problems)
+    let mut problems: Vec<Diagnostic> = std::mem::take(&mut body.problems)
         .into_iter()
         .map(|p| {
             let at = Location::new(source, p.line).with_column(p.column);
@@ -208,6 +208,18 @@ pub fn render_document(
     let corrections = notices(front.corrections, &front.lines.corrections);
     let updates = notices(front.updates, &[]);
     let reading_minutes = body.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    // More than MAX_HEADINGS headings: the body was rendered only up to there.
+    problems.extend(body.too_many_headings.map(|(line, column)| {
+        let d = Diagnostic::error(
+            Location::new(source, line).with_column(column),
+            format!("more than {} headings in one article", markdown::MAX_HEADINGS),
+        )
+        .with_hint(format!(
+            "this is heading {}; split the article, or make the lesser headings bold text (`**...**`)",
+            markdown::MAX_HEADINGS + 1
+        ));
+        d.with_excerpt_from(parsed.body, parsed.body_line, None)
+    }));
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
     let document = Document {
         source: source.to_owned(),

@@ -383,6 +383,7 @@ impl Site {
         for s in &mut series {
             s.articles.reverse(); // oldest first
         }
+        problems.extend(normalization_twins(&assets));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -689,6 +690,40 @@ fn same_name_but_normalization(a: &std::path::Path, b: &std::path::Path) -> bool
     use unicode_normalization::UnicodeNormalization;
     let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
     a != b && a.nfc().eq(b.nfc())
+}
+
+/// Content files whose names differ only in Unicode normalization (`é.txt` in NFC and in
+/// NFD): both would publish, at addresses that look identical (issue 22). One error per
+/// file after the first of its name, in path order.
+fn normalization_twins(assets: &[PathBuf]) -> Vec<Diagnostic> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let mut by_name: HashMap<String, &PathBuf> = HashMap::default();
+    let mut sorted: Vec<&PathBuf> = assets.iter().collect();
+    sorted.sort();
+    let mut problems = Vec::new();
+    for path in sorted {
+        let text = path.to_string_lossy();
+        // Most names are NFC already (all ASCII ones are): no need to make one.
+        let name = match is_nfc_quick(text.chars()) {
+            IsNormalized::Yes => text.into_owned(),
+            _ => text.nfc().collect(),
+        };
+        if let Some(&first) = by_name.get(&name) {
+            problems.push(
+                Diagnostic::error(
+                    Location::new(path, 1),
+                    format!(
+                        "this file has the name of `{}` in another Unicode normalization (NFC vs NFD)",
+                        crate::error::display_path(first)
+                    ),
+                )
+                .with_hint("both would publish at addresses that look identical: rename or delete one"),
+            );
+        } else {
+            by_name.insert(name, path);
+        }
+    }
+    problems
 }
 
 /// Each tag's name, by index: the spelling most articles use, ties going to the earliest

@@ -73,7 +73,9 @@ pub fn compute(articles: &[Article], tag_count: usize, settings: &Settings) -> V
         .iter()
         .map(|a| {
             let positions = inline_positions(a.doc.body.sections.len(), settings.inline);
-            let want = positions.len() + settings.related;
+            // No list is longer than the site: `related: 1000000000` in site.yaml must
+            // not reserve room for a billion (issue 22).
+            let want = positions.len().saturating_add(settings.related).min(articles.len());
             (positions, want)
         })
         .collect();
@@ -98,6 +100,11 @@ fn place(ranked: &[u32], positions: &[usize], related: usize) -> SeeAlso {
 /// The 1-based sections after which inline links go: round(i·S/(k+1)) for i = 1..k,
 /// halves rounded up, keeping those in 1..S (never after the last section), without repeats.
 pub fn inline_positions(sections: usize, k: usize) -> Vec<usize> {
+    // With k + 1 ≥ S the steps are under one section: every section but the last gets
+    // one, however large k is (`inline: 1000000000` in site.yaml costs S, not k).
+    if k.saturating_add(1) >= sections {
+        return (1..sections).collect();
+    }
     let mut positions: Vec<usize> = Vec::with_capacity(k);
     for i in 1..=k {
         // round(x) with halves up, for x = i·S/(k+1): floor((2·i·S + k + 1) / (2·(k + 1))).

@@ -48,6 +48,8 @@ struct Param {
 enum Kind {
     String,
     Number,
+    /// A whole number within bounds: `integer`, `integer(0..)`, `integer(100..2000)`.
+    Integer(Option<i64>, Option<i64>),
     Boolean,
     Https,
     Any,
@@ -61,23 +63,62 @@ impl Kind {
             "boolean" => Kind::Boolean,
             "https" => Kind::Https,
             "any" => Kind::Any,
-            _ => return None,
+            "integer" => Kind::Integer(None, None),
+            _ => {
+                let bounds = text.strip_prefix("integer(")?.strip_suffix(')')?;
+                let (low, high) = bounds.split_once("..")?;
+                let bound = |b: &str| -> Option<Option<i64>> {
+                    let b = b.trim();
+                    if b.is_empty() { Some(None) } else { b.parse().ok().map(Some) }
+                };
+                Kind::Integer(bound(low)?, bound(high)?)
+            }
         })
     }
 
-    fn describe(self) -> &'static str {
+    /// Whether `value` is of this kind.
+    fn fits(self, value: &serde_json::Value) -> bool {
         match self {
-            Kind::String => "text in quotes",
-            Kind::Number => "a number",
-            Kind::Boolean => "`true` or `false`",
-            Kind::Https => "an `https://` address in quotes",
-            Kind::Any => "a value",
+            Kind::String => value.is_string(),
+            Kind::Number => value.is_number(),
+            Kind::Integer(low, high) => value.as_i64().is_some_and(|n| {
+                low.is_none_or(|low| n >= low) && high.is_none_or(|high| n <= high)
+            }),
+            Kind::Boolean => value.is_boolean(),
+            Kind::Https => value.as_str().is_some_and(|s| {
+                s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")) && s.len() > 8
+            }),
+            Kind::Any => true,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Kind::String => "text in quotes".to_owned(),
+            Kind::Number => "a number".to_owned(),
+            Kind::Integer(None, None) => "a whole number".to_owned(),
+            Kind::Integer(Some(low), None) => format!("a whole number of {low} or more"),
+            Kind::Integer(None, Some(high)) => format!("a whole number of {high} or less"),
+            Kind::Integer(Some(low), Some(high)) => {
+                format!("a whole number from {low} to {high}")
+            }
+            Kind::Boolean => "`true` or `false`".to_owned(),
+            Kind::Https => "an `https://` address in quotes".to_owned(),
+            Kind::Any => "a value".to_owned(),
         }
     }
 
     fn example(self, name: &str) -> String {
         match self {
             Kind::Number => format!("`{name}=400`"),
+            Kind::Integer(low, high) => {
+                let n = match (low, high) {
+                    (Some(low), None) => low,
+                    _ if low.is_none_or(|l| l <= 400) && high.is_none_or(|h| h >= 400) => 400,
+                    _ => low.or(high).unwrap_or(0),
+                };
+                format!("`{name}={n}`")
+            }
             Kind::Boolean => format!("`{name}=true`"),
             Kind::Https => format!("`{name}=\"https://…\"`"),
             Kind::String | Kind::Any => format!("`{name}=\"…\"`"),
@@ -112,7 +153,10 @@ pub fn parse_signature(text: &str) -> Result<Signature, String> {
             continue;
         }
         let kind = Kind::parse(kind).ok_or_else(|| {
-            format!("`{kind}` is not a type; use `string`, `number`, `boolean`, `https` or `any`")
+            format!(
+                "`{kind}` is not a type; use `string`, `number`, `integer`, `integer(0..)`, \
+                 `boolean`, `https` or `any`"
+            )
         })?;
         params.push(Param { name: name.to_owned(), kind, required });
     }
@@ -180,16 +224,17 @@ impl<'a> Renderer<'a> {
                     at: Culprit::Argument(key.clone()),
                 });
             };
-            let fits = match param.kind {
-                Kind::String => value.is_string(),
-                Kind::Number => value.is_number(),
-                Kind::Boolean => value.is_boolean(),
-                Kind::Https => value.as_str().is_some_and(|s| {
-                    s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")) && s.len() > 8
-                }),
-                Kind::Any => true,
-            };
-            if !fits {
+            if param.required && value.as_str().is_some_and(|s| s.trim().is_empty()) {
+                return Err(Refusal {
+                    message: format!("the argument `{key}` of `{name}` is empty"),
+                    hint: Some(format!(
+                        "`{name}` needs it: write it as {}",
+                        param.kind.example(key)
+                    )),
+                    at: Culprit::Argument(key.clone()),
+                });
+            }
+            if !param.kind.fits(value) {
                 let shown = match value {
                     serde_json::Value::String(s) => format!("\"{s}\""),
                     other => other.to_string(),
@@ -335,7 +380,7 @@ mod tests {
         assert_eq!(parse_signature("<p>{{ x }}</p>").unwrap(), Signature::default());
         assert_eq!(
             parse_signature("{# args: a: strin #}").unwrap_err(),
-            "`strin` is not a type; use `string`, `number`, `boolean`, `https` or `any`"
+            "`strin` is not a type; use `string`, `number`, `integer`, `integer(0..)`, `boolean`, `https` or `any`"
         );
     }
 

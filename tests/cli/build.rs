@@ -484,6 +484,34 @@ fn duplicate_urls_name_both_files() {
     "#);
 }
 
+/// Two plain files whose names differ only in normalization would both publish, at
+/// addresses that look alike (issue 22): an error, as for articles.
+#[test]
+fn issue_22_files_whose_names_differ_only_in_normalization_are_refused() {
+    let site = Site::empty(MINIMAL_SITE);
+    let (nfc, nfd) = ("\u{e9}", "e\u{301}");
+    site.write("content/fine.md", &article("Fine", "2026-01-01", ""))
+        .write(&format!("content/{nfc}.txt"), "one\n")
+        .write(&format!("content/{nfd}.txt"), "two\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Path order: the NFD name (`e` then the accent) sorts first.
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: this file has the name of `content/{nfd}.txt` in another Unicode normalization (NFC vs NFD)
+ --> content/{nfc}.txt:1:1
+  |
+1 | one
+  | ^^^
+  |
+  = help: both would publish at addresses that look identical: rename or delete one
+"
+        )
+    );
+    assert!(!site.out().exists());
+}
+
 #[test]
 fn issue_22_duplicate_urls_of_names_differing_in_normalization_say_so() {
     let site = Site::empty(MINIMAL_SITE);
@@ -1163,6 +1191,18 @@ fn dangerous_output_folders_are_refused() {
         stderr(&out)
     );
     assert!(holder.path().join("site.yaml").exists());
+    // The example is a file gazette would not write (issue 22), not `feed.xml`.
+    let mixed = tempfile::tempdir().unwrap();
+    std::fs::write(mixed.path().join("feed.xml"), "<rss/>").unwrap();
+    std::fs::write(mixed.path().join("thesis.docx"), "mine").unwrap();
+    let out = site.run(&["build", "--output", mixed.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("it holds files gazette did not write, such as `thesis.docx`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(mixed.path().join("thesis.docx")).unwrap(), b"mine");
     // The home folder, even empty of sites.
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("notes.txt"), "mine").unwrap();

@@ -769,6 +769,37 @@ fn issue_22_a_thousand_broken_links_show_twenty_and_count_the_rest() {
       |
       = help: only the first 20 problems of a file are shown: fix them and check again to see the rest
 
-    checked 2 article(s): 21 error(s), 0 warning(s)
+    checked 2 article(s): 1000 error(s), 0 warning(s) (980 not shown: at most 20 problems per file)
     ");
+}
+
+/// The counts are true with the per-file cap (issue 22): `check`'s JSON counts every
+/// problem, and `build` gives the real number of warnings it does not show, without
+/// promising that `check` lists them all.
+#[test]
+fn issue_22_counts_include_the_problems_not_shown() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    let links = "[x](/gone/)\n".repeat(1000);
+    site.write(
+        "content/a.md",
+        &format!("---\ntitle: A\ndate: 2026-01-01\ntags: [t]\n---\n\n{links}"),
+    );
+    site.write("content/b.md", "---\ntitle: B\ndate: 2026-01-01\ntags: [t]\n---\n\nB.\n");
+    let out = site.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 1000);
+    assert_eq!(report["warnings"], 0);
+    assert_eq!(report["not_shown"], 980);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 21);
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning: link to `/gone/` matches no page").count(), 20);
+    assert!(
+        err.contains(
+            "\n... and 980 more warning(s): `gazette check` lists them, up to 20 per file\n"
+        ),
+        "{err}"
+    );
 }

@@ -124,6 +124,18 @@ fn issue_22_an_image_symlinked_to_dev_zero_is_never_read() {
     // Measured as nothing: no size was read from it.
     let page = site.page("/news/fine/");
     assert!(page.attrs("img[src='/zero.png']", "width").is_empty());
+    // A link to it says the file was skipped, not to check the address (issue 22).
+    assert!(
+        err.contains(
+            "warning: link to `/zero.svg` matches no page or file of the site\n  --> content/fine.md:10:1\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("  = help: the file exists but was skipped: see the warning above\n"),
+        "{err}"
+    );
+    assert!(!err.contains("check the address"), "{err}");
 }
 
 #[test]

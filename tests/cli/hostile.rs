@@ -835,3 +835,36 @@ fn serve_refuses_its_preview_folder_by_the_same_rule_before_writing_anything() {
         assert_eq!(everything(holder.path()), before, "{args:?}");
     }
 }
+
+/// Each heading becomes an id, a contents entry and often a section: a megabyte of `#`
+/// lines made a 60 MB page and took a gigabyte (issue 22). 2,000 headings build; the
+/// 2,001st is refused, where it is, in `build` and `check` alike.
+#[test]
+fn more_than_two_thousand_headings_are_refused_at_the_first_one_over() {
+    let front = "---\ntitle: Heads\ndate: 2026-01-01\ntags: [a]\n---\n\n";
+    let (out, _, site) = build_one(&format!("{front}{}", "## a\n\n".repeat(2000)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.read("news/a/index.html").contains("id=\"a-1999\""));
+    let (out, _, _) = build_one(&format!("{front}{}", "#\n".repeat(500_000)));
+    assert_eq!(out.status.code(), Some(1));
+    let expected = "error: more than 2000 headings in one article
+    --> content/a.md:2007:1
+     |
+2007 | #
+     | ^
+     |
+     = help: this is heading 2001; split the article, or make the lesser headings bold text (`**...**`)
+";
+    assert!(stderr(&out).starts_with(expected), "{}", stderr(&out));
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    site.write("content/a.md", &format!("{front}{}", "a\n=\n".repeat(3000)));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "\nerror: more than 2000 headings in one article\n    --> content/a.md:4007:1\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -743,16 +743,6 @@ fn preview_differs_from_a_fresh_build(site: &Site, port: u16) -> Vec<String> {
         .collect()
 }
 
-/// Waits until `ready` holds, asking again while the server rebuilds; fails after
-/// [`crate::support::DEADLINE`] with `what`.
-fn eventually(server: &Server, what: &str, ready: impl Fn() -> bool) {
-    let start = std::time::Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < crate::support::DEADLINE, "{what}:\n{}", server.output());
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn serve_updates_corrections_series_and_redirects_as_a_fresh_build_would() {
     let site = Site::fixture("serve/basic");
@@ -763,7 +753,7 @@ fn serve_updates_corrections_series_and_redirects_as_a_fresh_build_would() {
     let added = "series: Talks\naliases: [/world/old-beta/]\ncorrections:\n  - date: 2026-03-05\n    text: Fixed a date.\n---";
     let edited = beta.replacen("\n---", &format!("\n{added}"), 1);
     site.write("content/world/beta.md", &edited);
-    eventually(&server, "no /corrections/ after the save", || {
+    server.eventually("no /corrections/ after the save", || {
         server.get("/corrections/").status == 200
     });
     assert_eq!(server.get("/series/talks/").status, 200);
@@ -776,19 +766,19 @@ fn serve_updates_corrections_series_and_redirects_as_a_fresh_build_would() {
         let page = Page(scraper::Html::parse_document(&server.get("/world/beta/").text()));
         page.select(".series-box li").len()
     };
-    eventually(&server, "beta's series box never listed alpha", || parts() == 2);
+    server.eventually("beta's series box never listed alpha", || parts() == 2);
     // The correction goes: so does the corrections page.
     let uncorrected =
         edited.replace("corrections:\n  - date: 2026-03-05\n    text: Fixed a date.\n", "");
     site.write("content/world/beta.md", &uncorrected);
-    eventually(&server, "/corrections/ stayed", || server.get("/corrections/").status == 404);
+    server.eventually("/corrections/ stayed", || server.get("/corrections/").status == 404);
     // An author profile appears.
     site.write("authors.yaml", "Ann Writer:\n  role: Editor\n  bio: Ann edits.\n");
     let role = || {
         let html = server.get("/authors/ann-writer/").text();
         Page(scraper::Html::parse_document(&html)).texts(".profile-role")
     };
-    eventually(&server, "no profile on the author page", || role() == ["Editor"]);
+    server.eventually("no profile on the author page", || role() == ["Editor"]);
     let port = server.port;
     assert_eq!(server.interrupt(), Some(0));
     assert_eq!(preview_differs_from_a_fresh_build(&site, port), Vec::<String>::new());

@@ -306,7 +306,7 @@ error: the argument `url` of `embed` must be an `https://` address in quotes, no
    |
    = help: frames load only over https, so that nothing on the way can change them; use the address's `https://` form
 
-error: the argument `height` of `embed` must be a number, not `"tall"`
+error: the argument `height` of `embed` must be a whole number from 100 to 2000, not `"tall"`
   --> content/world/a.md:16:52
    |
 16 | {{ embed(url="https://e.org/chart", title="Chart", height="tall") }}
@@ -328,7 +328,7 @@ error: expected `,` or `)` in the call of `figure`, found `c`
 8 | {{ figure(src="/a.png", alt="x" caption="y") }}
   |                                 ^
   |
-  = help: arguments are parted by commas and the list ends with `)`
+  = help: arguments are parted by commas and the list ends with `)`; to show the text as written, put it in a code span (between backticks)
 
 error: the shortcode `video` has no argument `captoin`
   --> content/world/b.md:10:24
@@ -368,7 +368,7 @@ error: the value of `height` in the call of `embed` is `big`, which is neither t
 16 | {{ embed(url="https://e.org/", title="C", height=big) }}
    |                                                  ^^^
    |
-   = help: values are text in quotes (`"a"`), numbers (`3`, `2.5`), `true` or `false`
+   = help: values are text in quotes (`"a"`), numbers (`3`, `2.5`), `true` or `false`; to show the text as written, put it in a code span (between backticks)
 
 checked 2 article(s): 11 error(s), 0 warning(s)
 "#;
@@ -403,4 +403,228 @@ fn a_shortcode_template_change_rerenders_the_articles_under_serve() {
     );
     events.next_build().unwrap();
     assert_eq!(page(&server), ["B first"]);
+}
+
+#[test]
+fn callouts_sharing_a_title_are_notes_not_landmarks() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/rich.md",
+        &article(
+            "Lead.\n\n> [!NOTE]\n> One.\n\n> [!NOTE]\n> Two.\n\n\
+             > [!WARNING] Be *careful* here\n> Three.\n\n> [!TIP]Glued title\n> Four.\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/world/rich/");
+    // A note is no landmark, so two named "Note" do not clash (axe's landmark-unique).
+    assert_eq!(page.attrs("aside.callout", "role"), ["note", "note", "note", "note"]);
+    let ids = page.attrs("aside.callout .callout-title", "id");
+    assert_eq!(page.attrs("aside.callout", "aria-labelledby"), ids);
+    assert_eq!(
+        ids,
+        ["callout-note", "callout-note-1", "callout-be-careful-here", "callout-glued-title"]
+    );
+    // A custom title's Markdown is rendered, and a title glued to its tag is a title.
+    assert_eq!(
+        page.texts("aside.callout .callout-title"),
+        ["Note", "Note", "Be careful here", "Glued title"]
+    );
+    assert_eq!(page.texts("aside.callout-warning .callout-title em"), ["careful"]);
+    assert_eq!(page.attrs("aside.callout", "class")[3], "callout callout-tip");
+    assert_eq!(page.texts("aside.callout-tip > p:not(.callout-title)"), ["Four."]);
+}
+
+#[test]
+fn a_line_that_starts_like_a_call_but_is_none_is_an_error_not_text() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/a.md",
+        &article(
+            "Lead.\n\n{{ youtube(id=\"abc\", title=\"x\" }}\n\n{{ youtube(id=\"abc\", title=\"x\"), }}\n\n\
+             {{ factbox }}\n\n{% pullquote(by=\"x\" %}\n\n- {{ youtube(id=\"abc\", title=\"x\") }}\n\n\
+             > [!NOTE]\n> {{ youtube(id=\"abc\", title=\"x\") }}\n\n`{{ factbox }}` is shown as written.\n",
+        ),
+    );
+    // A second article shares the tag, so that only the calls are reported.
+    site.write("content/world/b.md", &article("Fine.\n").replace("title: Rich", "title: B"));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = r#"error: expected `)` to close the arguments of `youtube`
+  --> content/world/a.md:10:32
+   |
+10 | {{ youtube(id="abc", title="x" }}
+   |                                ^
+   |
+   = help: arguments are parted by commas and the list ends with `)`; to show the text as written, put it in a code span (between backticks)
+
+error: unexpected `,` after the call of `youtube`
+  --> content/world/a.md:12:32
+   |
+12 | {{ youtube(id="abc", title="x"), }}
+   |                                ^
+   |
+   = help: a call stands alone on its line: `{{ name(key="value") }}`; to show the text as written, put it in a code span (between backticks)
+
+error: a shortcode call needs parentheses: `{{ factbox() }}`
+  --> content/world/a.md:14:1
+   |
+14 | {{ factbox }}
+   | ^^^^^^^^^^^^^
+   |
+   = help: arguments, if any, go between them: `name(key="value")`; to show the text as written, put it in a code span (between backticks)
+
+error: expected `)` to close the arguments of `pullquote`
+  --> content/world/a.md:16:21
+   |
+16 | {% pullquote(by="x" %}
+   |                     ^
+   |
+   = help: arguments are parted by commas and the list ends with `)`; to show the text as written, put it in a code span (between backticks)
+
+error: a shortcode call cannot stand in a list item
+  --> content/world/a.md:18:3
+   |
+18 | - {{ youtube(id="abc", title="x") }}
+   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   |
+   = help: a call stands on a line of its own, outside quotes and list items (in a list, on the item's next line after a blank one, indented like its text); to show the text as written, put it in a code span (between backticks)
+
+error: a shortcode call cannot stand in a quote
+  --> content/world/a.md:21:3
+   |
+21 | > {{ youtube(id="abc", title="x") }}
+   |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   |
+   = help: a call stands on a line of its own, outside quotes and list items (in a list, on the item's next line after a blank one, indented like its text); to show the text as written, put it in a code span (between backticks)
+
+checked 2 article(s): 6 error(s), 0 warning(s)
+"#;
+    assert_eq!(stderr(&out), expected);
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn a_call_on_its_own_line_in_a_list_item_renders_in_the_item() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/a.md",
+        &article("Lead.\n\n- First item\n\n  {{ youtube(id=\"abc\", title=\"In a list\") }}\n"),
+    );
+    site.build(&[]);
+    let page = site.page("/world/a/");
+    assert_eq!(page.texts("li figure.embed-video figcaption a"), ["Watch on YouTube"]);
+}
+
+#[test]
+fn empty_titles_and_out_of_range_numbers_are_errors() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/a.md",
+        &article(
+            "Lead.\n\n{{ youtube(id=\"abc\", title=\"\") }}\n\n{{ embed(url=\"https://e.org/c\", title=\" \") }}\n\n\
+             {{ youtube(id=\"abc\", title=\"x\", start=-5) }}\n\n\
+             {{ embed(url=\"https://e.org/c\", title=\"x\", height=2.5) }}\n\n\
+             {{ embed(url=\"https://e.org/c\", title=\"x\", height=90000) }}\n",
+        ),
+    );
+    // A second article shares the tag, so that only the calls are reported.
+    site.write("content/world/b.md", &article("Fine.\n").replace("title: Rich", "title: B"));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = r#"error: the argument `title` of `youtube` is empty
+  --> content/world/a.md:10:22
+   |
+10 | {{ youtube(id="abc", title="") }}
+   |                      ^^^^^^^^
+   |
+   = help: `youtube` needs it: write it as `title="…"`
+
+error: the argument `title` of `embed` is empty
+  --> content/world/a.md:12:33
+   |
+12 | {{ embed(url="https://e.org/c", title=" ") }}
+   |                                 ^^^^^^^^^
+   |
+   = help: `embed` needs it: write it as `title="…"`
+
+error: the argument `start` of `youtube` must be a whole number of 0 or more, not `-5`
+  --> content/world/a.md:14:33
+   |
+14 | {{ youtube(id="abc", title="x", start=-5) }}
+   |                                 ^^^^^^^^
+   |
+   = help: write it as `start=0`
+
+error: the argument `height` of `embed` must be a whole number from 100 to 2000, not `2.5`
+  --> content/world/a.md:16:44
+   |
+16 | {{ embed(url="https://e.org/c", title="x", height=2.5) }}
+   |                                            ^^^^^^^^^^
+   |
+   = help: write it as `height=400`
+
+error: the argument `height` of `embed` must be a whole number from 100 to 2000, not `90000`
+  --> content/world/a.md:18:44
+   |
+18 | {{ embed(url="https://e.org/c", title="x", height=90000) }}
+   |                                            ^^^^^^^^^^^^
+   |
+   = help: write it as `height=400`
+
+checked 2 article(s): 5 error(s), 0 warning(s)
+"#;
+    assert_eq!(stderr(&out), expected);
+}
+
+#[test]
+fn the_youtube_link_keeps_the_start_time() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/a.md",
+        &article(
+            "Lead.\n\n{{ youtube(id=\"abc\", title=\"From 90s\", start=90) }}\n\n\
+             {{ youtube(id=\"def\", title=\"From the start\") }}\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/world/a/");
+    assert_eq!(
+        page.attrs("figure.embed-video figcaption a", "href"),
+        ["https://www.youtube.com/watch?v=abc&t=90s", "https://www.youtube.com/watch?v=def"]
+    );
+    assert_eq!(
+        page.attrs("figure.embed-video", "data-embed-src")[0],
+        "https://www.youtube-nocookie.com/embed/abc?autoplay=1&start=90"
+    );
+}
+
+#[test]
+fn an_article_of_a_callout_and_an_embed_takes_its_summary_from_them() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/callout.md",
+        &article(
+            "> [!NOTE] What we know\n> Rates rise on **Thursday**.\n\n\
+             {{ embed(url=\"https://e.org/c\", title=\"Rates chart\") }}\n",
+        ),
+    );
+    site.write(
+        "content/world/embed.md",
+        &article("{{ embed(url=\"https://e.org/c\", title=\"Rates chart\") }}\n")
+            .replace("title: Rich", "title: Only a chart"),
+    );
+    site.build(&[]);
+    let page = site.page("/world/callout/");
+    assert_eq!(page.attrs("meta[name=description]", "content"), ["Rates rise on Thursday."]);
+    let page = site.page("/world/embed/");
+    assert_eq!(page.attrs("meta[name=description]", "content"), ["Rates chart"]);
+    let index: serde_json::Value = serde_json::from_str(&site.read("search/index.json")).unwrap();
+    let mut summaries: Vec<&str> =
+        index["articles"].as_array().unwrap().iter().map(|a| a[1].as_str().unwrap()).collect();
+    summaries.sort_unstable();
+    assert_eq!(summaries, ["Rates chart", "Rates rise on Thursday."]);
+    assert!(site.read("feed.xml").contains("Rates rise on Thursday."));
 }

@@ -212,6 +212,19 @@ pub(crate) struct Server {
 pub(crate) const DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl Server {
+    /// Waits until `ready` holds, asking again while the server rebuilds (a save may reach
+    /// the watcher as several events, so the first build after it can be of a half-written
+    /// file); fails after [`DEADLINE`] with `what` and the server's output.
+    pub(crate) fn eventually(&self, what: &str, ready: impl Fn() -> bool) {
+        let start = std::time::Instant::now();
+        while !ready() {
+            assert!(start.elapsed() < DEADLINE, "{what}:\n{}", self.output());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Server {
     /// Starts `gazette serve` in `dir` on a free port; returns once it serves.
     pub(crate) fn start(dir: &Path, args: &[&str]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

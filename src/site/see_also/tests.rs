@@ -134,3 +134,24 @@ fn place_fills_inline_first_then_related() {
     assert_eq!(short.inline, vec![(1, ArticleId(7))]);
     assert!(short.related.is_empty());
 }
+
+/// A huge `see_also.inline` costs the article's sections, not k (issue 22), and places
+/// the links as the formula does: once k + 1 reaches S, after every section but the last.
+#[test]
+fn huge_inline_counts_cost_the_sections_only() {
+    for sections in 0..40usize {
+        for k in sections.saturating_sub(2)..sections + 3 {
+            let by_formula: Vec<usize> = (1..=k)
+                .map(|i| (2 * i * sections + k + 1) / (2 * (k + 1)))
+                .filter(|&p| p >= 1 && p < sections)
+                .fold(Vec::new(), |mut v, p| {
+                    if v.last() != Some(&p) {
+                        v.push(p);
+                    }
+                    v
+                });
+            assert_eq!(inline_positions(sections, k), by_formula, "S = {sections}, k = {k}");
+        }
+    }
+    assert_eq!(inline_positions(5, usize::MAX), vec![1, 2, 3, 4]);
+}
