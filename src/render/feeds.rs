@@ -104,7 +104,10 @@ pub(crate) fn render_corrections_feed(site: &Site) -> String {
         let _ = writeln!(xml, "    <published>{date}</published>");
         let _ = writeln!(xml, "    <updated>{date}</updated>");
         let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", escape(&correction.text));
-        let html = absolute_links(&correction.text_html, base.origin());
+        // A link to a page the build leaves out is its text alone, as on the page.
+        let text_html =
+            super::unlink::unlink_hidden(site, article, (&*correction.text_html).into());
+        let html = absolute_links(&text_html, base.origin());
         let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape(&html));
         xml.push_str("  </entry>\n");
     }

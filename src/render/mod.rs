@@ -607,7 +607,7 @@ impl<'a> Pages<'a> {
                     .corrections()
                     .into_iter()
                     .map(|(article, notice)| CorrectionView {
-                        notice: views::notice_view(notice),
+                        notice: views::notice_view(site, article, notice),
                         title: &article.doc.title,
                         url: base.link(&article.url),
                     })

@@ -1,5 +1,7 @@
 //! What templates see: plain view structs built from the site model, nothing else.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{Job, Place};
@@ -77,7 +79,7 @@ pub(crate) struct CardView<'a> {
 pub(crate) struct NoticeView<'a> {
     pub(crate) date: String,
     pub(crate) date_long: String,
-    pub(crate) text_html: &'a str,
+    pub(crate) text_html: Cow<'a, str>,
 }
 
 /// The box of an article that is part of a series.
@@ -147,7 +149,7 @@ pub(crate) struct SectionView<'a> {
     /// The heading's `{.class}` attributes, space-separated, for its `class` (issue 23).
     pub(crate) class: &'a str,
     /// Borrowed, or read back for this page only (see `spill`).
-    pub(crate) html: std::borrow::Cow<'a, str>,
+    pub(crate) html: Cow<'a, str>,
     /// The "See also" line that follows this section, if any.
     pub(crate) see_also: Option<SeeAlsoView<'a>>,
 }
@@ -155,13 +157,13 @@ pub(crate) struct SectionView<'a> {
 #[derive(Debug, Serialize)]
 pub(crate) struct KeyPointView<'a> {
     pub(crate) label: Option<&'a str>,
-    pub(crate) text_html: &'a str,
+    pub(crate) text_html: Cow<'a, str>,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct FaqView<'a> {
     pub(crate) question: &'a str,
-    pub(crate) answer_html: &'a str,
+    pub(crate) answer_html: Cow<'a, str>,
 }
 
 /// Everything `article.html` gets as `page`.
@@ -185,7 +187,7 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) updated_long: Option<String>,
     /// Structured data (NewsArticle, BreadcrumbList, FAQPage), safe to put in a `<script>`.
     pub(crate) json_ld: String,
-    pub(crate) intro_html: std::borrow::Cow<'a, str>,
+    pub(crate) intro_html: Cow<'a, str>,
     pub(crate) sections: Vec<SectionView<'a>>,
     pub(crate) toc: &'a [crate::markdown::TocEntry],
     pub(crate) key_points: Vec<KeyPointView<'a>>,
@@ -333,12 +335,23 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
     }
 }
 
-pub(crate) fn notice_view(notice: &crate::site::Notice) -> NoticeView<'_> {
+/// A correction or update of `article`; links in it to pages the build leaves out are
+/// plain text, as in the body.
+pub(crate) fn notice_view<'a>(
+    site: &Site,
+    article: &Article,
+    notice: &'a crate::site::Notice,
+) -> NoticeView<'a> {
     NoticeView {
         date: notice.date.as_written(),
         date_long: notice.date.long(),
-        text_html: &notice.text_html,
+        text_html: unlink(site, article, &notice.text_html),
     }
+}
+
+/// `html` of `article` without links to pages the build leaves out (issue 17).
+fn unlink<'a>(site: &Site, article: &Article, html: &'a str) -> Cow<'a, str> {
+    super::unlink::unlink_hidden(site, article, Cow::Borrowed(html))
 }
 
 /// The series box of `article`, if it is part of a series.
@@ -485,16 +498,22 @@ pub(crate) fn article_view<'a>(
         key_points: doc
             .key_points
             .iter()
-            .map(|k| KeyPointView { label: k.label.as_deref(), text_html: &k.text_html })
+            .map(|k| KeyPointView {
+                label: k.label.as_deref(),
+                text_html: unlink(site, article, &k.text_html),
+            })
             .collect(),
         faq: doc
             .faq
             .iter()
-            .map(|f| FaqView { question: &f.question, answer_html: &f.answer_html })
+            .map(|f| FaqView {
+                question: &f.question,
+                answer_html: unlink(site, article, &f.answer_html),
+            })
             .collect(),
         related,
-        corrections: doc.corrections.iter().map(notice_view).collect(),
-        updates: doc.updates.iter().map(notice_view).collect(),
+        corrections: doc.corrections.iter().map(|n| notice_view(site, article, n)).collect(),
+        updates: doc.updates.iter().map(|n| notice_view(site, article, n)).collect(),
         series: series_box(site, article),
         word_count: doc.body.word_count,
         has_code: doc.body.has_code,

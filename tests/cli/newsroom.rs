@@ -198,6 +198,34 @@ fn no_link_leads_to_a_scheduled_or_expired_article() {
     assert!(page.texts("a").iter().any(|t| t == "Plans ahead"));
 }
 
+/// Key points, FAQ answers, corrections and updates are Markdown too: a link in them to a
+/// page the build leaves out is its text alone, as in the body.
+#[test]
+fn no_link_to_a_hidden_article_hides_in_key_points_answers_or_notices() {
+    let site = scheduling_site();
+    let linking = "---\ntitle: Linking\ndate: 2026-01-05\ncategory: World\ntags: [ports, trade]\n\
+        key_points:\n  - \"Plan: see [the plan](/world/future/).\"\n\
+        faq:\n  - question: \"What next?\"\n    answer: \"Read [the plan](/world/future/).\"\n\
+        corrections:\n  - date: 2026-01-06\n    text: \"Linked [the plan](/world/future/).\"\n\
+        updates:\n  - date: 2026-01-07\n    text: \"See [the plan](/world/future/) and [today](/world/today/).\"\n\
+        ---\n\nBody.\n";
+    site.write("content/world/linking.md", linking);
+    site.build(&["--now", "2026-02-01T00:00:00Z"]);
+    assert_eq!(crate::support::broken_links(&site.out(), "/"), Vec::<String>::new());
+    assert_eq!(files_mentioning(&site.out(), "world/future"), Vec::<String>::new());
+    let page = site.page("/world/linking/");
+    let text = page.texts("main").concat();
+    for words in ["see the plan.", "Read the plan.", "Linked the plan.", "See the plan and today."]
+    {
+        assert!(text.contains(words), "{words:?} in {text}");
+    }
+    assert!(page.attrs("main a", "href").iter().any(|h| h == "/world/today/"));
+    // With --future the links are there.
+    site.build(&["--future", "--now", "2026-02-01T00:00:00Z"]);
+    let hrefs = site.page("/world/linking/").attrs("main a", "href");
+    assert!(hrefs.iter().filter(|h| *h == "/world/future/").count() >= 4, "{hrefs:?}");
+}
+
 #[test]
 fn a_plain_date_is_midnight_in_the_site_time_zone() {
     let site = desk(&format!("{SITE_YAML}timezone: America/New_York\n"));
