@@ -311,16 +311,21 @@ fn link_targets(article: &Article) -> Vec<Target<'_>> {
 /// The output file a link from `article` reaches, if it stays inside the site:
 /// `/a/b/` is `a/b/index.html`, `/x.png` is `x.png`, `` (the page itself) its own file.
 pub(crate) fn resolve(article: &Article, path: &str) -> Option<String> {
+    resolve_from(article.url.as_str(), path)
+}
+
+/// Like [`resolve`], for a link on the page at the site path `page` (`/authors/ann/`).
+pub(crate) fn resolve_from(page: &str, path: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or("");
     if path.contains(':') || path.starts_with("//") {
         return None; // another site, or a scheme such as mailto:
     }
     let absolute = if path.is_empty() {
-        article.url.as_str().to_owned()
+        page.to_owned()
     } else if path.starts_with('/') {
         path.to_owned()
     } else {
-        format!("{}{path}", article.url.as_str())
+        format!("{page}{path}")
     };
     let mut segments: Vec<&str> = Vec::new();
     for segment in absolute.split('/') {

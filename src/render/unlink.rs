@@ -13,6 +13,12 @@ pub(crate) fn unlink_hidden<'h>(
     article: &Article,
     html: Cow<'h, str>,
 ) -> Cow<'h, str> {
+    unlink_hidden_on(site, article.url.as_str(), html)
+}
+
+/// Like [`unlink_hidden`], for HTML shown on the page at the site path `page` (an author's
+/// bio on `/authors/ann/`).
+pub(crate) fn unlink_hidden_on<'h>(site: &Site, page: &str, html: Cow<'h, str>) -> Cow<'h, str> {
     if site.hidden.is_empty() || !html.contains("<a") {
         return html;
     }
@@ -22,7 +28,7 @@ pub(crate) fn unlink_hidden<'h>(
     while let Some(start) = find_anchor(rest) {
         let Some(end) = rest[start..].find('>').map(|e| start + e + 1) else { break };
         let tag = &rest[start..end];
-        let hidden = href(tag).is_some_and(|h| leads_to_hidden(site, article, &h));
+        let hidden = href(tag).is_some_and(|h| leads_to_hidden(site, page, &h));
         if !hidden {
             out.push_str(&rest[..end]);
             rest = &rest[end..];
@@ -79,8 +85,8 @@ fn href(tag: &str) -> Option<String> {
     None
 }
 
-/// Whether `href`, as rendered in `article`'s page, reaches a page the build leaves out.
-fn leads_to_hidden(site: &Site, article: &Article, href: &str) -> bool {
+/// Whether `href`, as rendered on the page at `page`, reaches a page the build leaves out.
+fn leads_to_hidden(site: &Site, page: &str, href: &str) -> bool {
     let href = href.split('#').next().unwrap_or("");
     // Root-relative links carry the site's base path; full URLs of the site count too.
     let path = if let Some(path) = site.config.base_url.site_path(href) {
@@ -92,7 +98,7 @@ fn leads_to_hidden(site: &Site, article: &Article, href: &str) -> bool {
     } else {
         href.to_owned()
     };
-    let Some(file) = crate::checks::resolve(article, &path) else { return false };
+    let Some(file) = crate::checks::resolve_from(page, &path) else { return false };
     site.hidden.contains(&file)
         || (!file.ends_with(".html") && site.hidden.contains(&format!("{file}/index.html")))
 }

@@ -106,7 +106,7 @@ pub(crate) struct SeriesPartView<'a> {
 /// An author's profile from `authors.yaml`, on their page.
 #[derive(Debug, Serialize)]
 pub(crate) struct ProfileView<'a> {
-    pub(crate) bio_html: &'a str,
+    pub(crate) bio_html: Cow<'a, str>,
     pub(crate) role: Option<&'a str>,
     pub(crate) image: Option<String>,
     pub(crate) links: Vec<ProfileLinkView<'a>>,
@@ -385,7 +385,12 @@ pub(crate) fn series_box<'a>(site: &'a Site, article: &Article) -> Option<Series
 pub(crate) fn profile_view<'a>(site: &'a Site, author: &'a Author) -> Option<ProfileView<'a>> {
     let profile = author.profile.as_ref()?;
     Some(ProfileView {
-        bio_html: &profile.bio_html,
+        // A link to a page the build leaves out is its text alone, as in articles.
+        bio_html: super::unlink::unlink_hidden_on(
+            site,
+            author.url.as_str(),
+            Cow::Borrowed(&profile.bio_html),
+        ),
         role: profile.role.as_deref(),
         image: profile.image.as_deref().map(|i| site.config.base_url.asset_link(i)),
         links: profile

@@ -198,12 +198,17 @@ fn no_link_leads_to_a_scheduled_or_expired_article() {
     assert!(page.texts("a").iter().any(|t| t == "Plans ahead"));
 }
 
-/// Key points, FAQ answers, corrections and updates are Markdown too: a link in them to a
-/// page the build leaves out is its text alone, as in the body.
+/// Key points, FAQ answers, corrections, updates and author bios are Markdown too: a link
+/// in them to a page the build leaves out is its text alone, as in the body.
 #[test]
-fn no_link_to_a_hidden_article_hides_in_key_points_answers_or_notices() {
+fn no_link_to_a_hidden_article_hides_in_key_points_answers_notices_or_bios() {
     let site = scheduling_site();
+    site.write(
+        "authors.yaml",
+        "Ann Writer:\n  bio: \"Covers ports; her next story is [the plan](/world/future/).\"\n",
+    );
     let linking = "---\ntitle: Linking\ndate: 2026-01-05\ncategory: World\ntags: [ports, trade]\n\
+        author: Ann Writer\n\
         key_points:\n  - \"Plan: see [the plan](/world/future/).\"\n\
         faq:\n  - question: \"What next?\"\n    answer: \"Read [the plan](/world/future/).\"\n\
         corrections:\n  - date: 2026-01-06\n    text: \"Linked [the plan](/world/future/).\"\n\
@@ -220,6 +225,8 @@ fn no_link_to_a_hidden_article_hides_in_key_points_answers_or_notices() {
         assert!(text.contains(words), "{words:?} in {text}");
     }
     assert!(page.attrs("main a", "href").iter().any(|h| h == "/world/today/"));
+    let bio = site.page("/authors/ann-writer/").texts("main").concat();
+    assert!(bio.contains("her next story is the plan."), "{bio}");
     // With --future the links are there.
     site.build(&["--future", "--now", "2026-02-01T00:00:00Z"]);
     let hrefs = site.page("/world/linking/").attrs("main a", "href");
