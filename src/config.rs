@@ -205,9 +205,7 @@ pub fn parse_authors(text: &str) -> Result<IndexMap<String, AuthorProfile>, Vec<
     // An entry with nothing after its name (`Bob Nobody: ~`) is read as `None`, so it
     // gets a message of its own rather than serde's "found unit value".
     let entries: IndexMap<String, Option<AuthorProfile>> =
-        yaml::from_str_all(path, 1, 1, text, |_| None).map_err(|partial| {
-            partial.problems.into_iter().map(|d| unknown_profile_key(d, text)).collect::<Vec<_>>()
-        })?;
+        yaml::from_str_all(path, 1, 1, text, |_| None).map_err(|partial| partial.problems)?;
     let mut problems = Vec::new();
     let mut profiles = IndexMap::with_capacity(entries.len());
     for (name, profile) in entries {
@@ -248,25 +246,6 @@ pub fn parse_authors(text: &str) -> Result<IndexMap<String, AuthorProfile>, Vec<
         }
     }
     if problems.is_empty() { Ok(profiles) } else { Err(problems) }
-}
-
-/// serde names an unknown key of a profile as "Jane Doe: unknown field `boi`, expected
-/// one of ...": the author's name has spaces, so `yaml` cannot tell it from the message.
-/// Says it the way every other unknown key is said, with the nearest key.
-fn unknown_profile_key(d: Diagnostic, text: &str) -> Diagnostic {
-    const KNOWN: [&str; 4] = ["bio", "role", "image", "links"];
-    let Some((name, rest)) = d.message.split_once(": unknown field `") else { return d };
-    let key = rest.split('`').next().unwrap_or("");
-    let message = format!("{name}: unknown key `{key}`");
-    let hint = match yaml::nearest(key, &KNOWN) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => "expected one of `bio`, `role`, `image`, `links`".to_owned(),
-    };
-    Diagnostic::error(d.at, message).with_hint(hint).with_excerpt_from(
-        text,
-        1,
-        Some(key.chars().count()),
-    )
 }
 
 /// The line and column where `needle` first appears in `text` (1, 1 if nowhere).

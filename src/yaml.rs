@@ -558,6 +558,11 @@ fn ends_single_quoted_early(line: &str, column: usize) -> bool {
 
 /// serde_yaml prefixes nested errors with the key path, as in `faq[0]: ...`: splits it off.
 fn split_field_path(reason: &str) -> (&str, &str) {
+    // A map key with spaces (an author's name in authors.yaml) cannot be told from
+    // serde's own words in general, but before "unknown field" it can.
+    if let Some(at) = reason.find(": unknown field `").filter(|&at| at > 0) {
+        return (&reason[..at], &reason[at + 2..]);
+    }
     match reason.split_once(": ") {
         Some((head, tail))
             if !head.is_empty()
