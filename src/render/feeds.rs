@@ -61,7 +61,7 @@ pub(crate) fn render_feed<'a>(
 pub(crate) fn render_corrections_feed(site: &Site) -> String {
     let config = &site.config;
     let base = &config.base_url;
-    let self_path = "/corrections/feed.xml";
+    let self_path = &super::Place::fixed_path(super::Job::CorrectionsFeed);
     let all = site.corrections();
     let shown = &all[..all.len().min(config.feed.limit)];
     let updated = shown
@@ -84,7 +84,7 @@ pub(crate) fn render_corrections_feed(site: &Site) -> String {
     let _ = writeln!(
         xml,
         "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
-        escape(&base.absolute_str("/corrections/"))
+        escape(&base.absolute_str(&super::Place::fixed_path(super::Job::Corrections)))
     );
     let _ = writeln!(xml, "  <id>{}</id>", escape(&base.absolute_str(self_path)));
     let _ = writeln!(xml, "  <updated>{updated}</updated>");

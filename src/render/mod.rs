@@ -150,7 +150,7 @@ impl Place {
         Place { template: Some(template), path: Some((url.as_str().to_owned(), file)) }
     }
 
-    /// The place of a page or file every site has, at the same path whatever the site.
+    /// The place of a page or file at the same path on every site that has it.
     pub(crate) fn fixed(job: Job) -> Option<Place> {
         Some(match job {
             Job::ArchiveIndex => Place::page("archive.html", UrlPath::fixed(&["archive"])),
@@ -163,11 +163,14 @@ impl Place {
             Job::NewsSitemap => Place::file("/news-sitemap.xml".into()),
             Job::Robots => Place::file("/robots.txt".into()),
             Job::SearchIndex => Place::file("/search/index.json".into()),
+            // Only sites with a correction have these, always at this path.
+            Job::Corrections => Place::page("corrections.html", UrlPath::fixed(&["corrections"])),
+            Job::CorrectionsFeed => Place::file("/corrections/feed.xml".into()),
             _ => return None,
         })
     }
 
-    /// The site path of a page or file every site has: `/tags/`, `/feed.xml`.
+    /// The site path of a page or file at a fixed path: `/tags/`, `/feed.xml`.
     pub(crate) fn fixed_path(job: Job) -> String {
         Place::fixed(job).and_then(|p| p.path).expect("a page or file every site has").0
     }
@@ -393,8 +396,6 @@ impl<'a> Pages<'a> {
             Job::CategoryFeed { index } => Place::file(category_feed_path(&site.categories[index])),
             Job::Sitemaps => Place { template: None, path: None },
             Job::Series { index } => Place::page("series.html", site.series[index].url.clone()),
-            Job::Corrections => Place::page("corrections.html", UrlPath::fixed(&["corrections"])),
-            Job::CorrectionsFeed => Place::file("/corrections/feed.xml".into()),
             Job::Alias { index } => {
                 let alias = self.aliases.get(index).map_or("/", |(alias, _)| alias.as_str());
                 Place { template: None, path: Some((alias.to_owned(), alias_file(alias))) }
@@ -407,7 +408,9 @@ impl<'a> Pages<'a> {
             | Job::SiteFeed
             | Job::NewsSitemap
             | Job::Robots
-            | Job::SearchIndex => Place::fixed(job).expect("a page or file every site has"),
+            | Job::SearchIndex
+            | Job::Corrections
+            | Job::CorrectionsFeed => Place::fixed(job).expect("a page or file at a fixed path"),
         }
     }
 
@@ -613,7 +616,8 @@ impl<'a> Pages<'a> {
                     })
                     .collect();
                 context.insert("corrections", &corrections);
-                context.insert("corrections_feed_url", &base.link_str("/corrections/feed.xml"));
+                let feed = Place::fixed_path(Job::CorrectionsFeed);
+                context.insert("corrections_feed_url", &base.link_str(&feed));
             }
             Job::CorrectionsFeed | Job::Alias { .. } | Job::Redirects => {
                 unreachable!("{job:?} renders no template")
@@ -801,7 +805,10 @@ impl<'a> Pages<'a> {
         }
         if self.newsroom_jobs().contains(&Job::Corrections) {
             let latest = site.corrections().first().map(|(_, c)| c.date);
-            entries.push(sitemaps::Entry { path: "/corrections/".to_owned(), lastmod: latest });
+            entries.push(sitemaps::Entry {
+                path: Place::fixed_path(Job::Corrections),
+                lastmod: latest,
+            });
         }
         for job in [Job::TagsIndex, Job::ArchiveIndex] {
             entries.push(sitemaps::Entry { path: Place::fixed_path(job), lastmod: lastmod(&all) });

@@ -274,7 +274,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
             .articles
             .iter()
             .any(|a| !a.doc.draft && !a.doc.corrections.is_empty())
-            .then(|| base.link_str("/corrections/")),
+            .then(|| base.link_str(&Place::fixed_path(Job::Corrections))),
         feed_permalink: base.absolute_str(&Place::fixed_path(Job::SiteFeed)),
         logo: config.logo.as_deref().map(|l| base.asset_link(l)),
         categories: site
