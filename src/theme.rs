@@ -94,8 +94,9 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
     for (name, (origin, text)) in &templates {
         let Some(short) = name.strip_prefix(shortcodes::FOLDER) else { continue };
         let Some(short) = short.strip_suffix(".html") else { continue };
+        // A mistake in the theme, not on the command line: exit status 1 (issue 21).
         let signature = shortcodes::parse_signature(text).map_err(|reason| {
-            Error::Usage(format!(
+            Error::Failed(format!(
                 "{origin}: bad `args:` comment of the shortcode `{short}`: {reason}"
             ))
         })?;

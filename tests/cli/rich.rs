@@ -628,3 +628,21 @@ fn an_article_of_a_callout_and_an_embed_takes_its_summary_from_them() {
     assert_eq!(summaries, ["Rates chart", "Rates rise on Thursday."]);
     assert!(site.read("feed.xml").contains("Rates rise on Thursday."));
 }
+
+/// Issue 21: a mistake in a theme's shortcode declaration is a problem of the site (exit
+/// status 1), not of the command line (2), and says which template and why.
+#[test]
+fn a_bad_args_comment_in_a_theme_shortcode_exits_with_1() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\n");
+    site.write("themes/default/templates/shortcodes/bad.html", "{# args: foo #}\n<p>x</p>\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "error: themes/default/templates/shortcodes/bad.html: bad `args:` comment of the shortcode `bad`: "
+        ),
+        "{err}"
+    );
+    assert!(!site.out().exists());
+}
