@@ -802,35 +802,8 @@ fn serve_refuses_its_preview_folder_by_the_same_rule_before_writing_anything() {
             fill(&root, &[(planted, "ref: refs/heads/main\n")]);
         }
         let before = everything(holder.path());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-            .to_string();
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
-            .current_dir(&root)
-            .env("NO_COLOR", "1")
-            .args(["serve", "--port", &port])
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let end = Instant::now() + crate::support::DEADLINE;
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if Instant::now() > end {
-                let _ = child.kill();
-                panic!("serve {args:?} kept running");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let mut err = String::new();
-        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-        assert_eq!(status.code(), Some(code), "{args:?}: {err}");
+        let (status, err) = crate::support::serve_refused(&root, args);
+        assert_eq!(status, Some(code), "{args:?}: {err}");
         assert!(err.starts_with(start), "{err}");
         assert_eq!(everything(holder.path()), before, "{args:?}");
     }

@@ -497,41 +497,12 @@ fn each_start_replaces_the_preview_whole() {
     assert_eq!(own, [".gitignore", "serve"]);
 }
 
-/// Runs `gazette serve` where it must refuse to start; returns its exit code and stderr.
-fn serve_refused(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let port = port.to_string();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(["serve", "--port", &port])
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let end = std::time::Instant::now() + crate::support::DEADLINE;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > end {
-            let _ = child.kill();
-            panic!("serve {args:?} kept running");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    (status.code(), err)
-}
-
 #[test]
 fn the_output_flag_of_serve_is_an_error_pointing_at_build() {
     let site = Site::fixture("serve/basic");
     let before = tree(site.path());
     for flag in ["--output", "-o"] {
-        let (code, err) = serve_refused(site.path(), &[flag, "public"]);
+        let (code, err) = crate::support::serve_refused(site.path(), &[flag, "public"]);
         assert_eq!(code, Some(2), "{err}");
         assert_eq!(
             err,
@@ -583,7 +554,7 @@ fn a_gazette_folder_that_is_not_gazettes_is_refused_and_left_alone() {
         let site = Site::fixture("serve/basic");
         setup(site.path());
         let before = (tree(site.path()), tree(&elsewhere));
-        let (code, err) = serve_refused(site.path(), &[]);
+        let (code, err) = crate::support::serve_refused(site.path(), &[]);
         assert_eq!(code, Some(1), "{what}: {err}");
         assert_eq!(err, expected, "{what}");
         assert_eq!((tree(site.path()), tree(&elsewhere)), before, "{what}: nothing changed");

@@ -423,3 +423,32 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Runs `gazette serve` where it must refuse to start; returns its exit code and stderr.
+pub(crate) fn serve_refused(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = port.to_string();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(["serve", "--port", &port])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let end = std::time::Instant::now() + crate::support::DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > end {
+            let _ = child.kill();
+            panic!("serve {args:?} kept running");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (status.code(), err)
+}
