@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache;
 use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
@@ -41,11 +42,25 @@ pub struct BuildOptions {
     pub now: Option<jiff::Timestamp>,
     /// Publish articles dated after the build time too (`build --future`, `serve`).
     pub future: bool,
+    /// Where the build cache lives; defaults to `<root>/.gazette` (see [`Self::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the build cache (`--no-cache`).
+    pub no_cache: bool,
 }
 
 impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
         self.output.clone().unwrap_or_else(|| self.root.join("output"))
+    }
+
+    /// The build cache folder: `--cache-dir`, or gazette's own folder in the site
+    /// (`<root>/.gazette`); `None` with `--no-cache`. Whatever else a build keeps between
+    /// runs goes below it too.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            return None;
+        }
+        Some(self.cache_dir.clone().unwrap_or_else(|| output::gazette_dir(&self.root)))
     }
 }
 
@@ -62,6 +77,12 @@ pub struct BuildReport {
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
+    /// Why the build cache was not used or not saved, one line each.
+    pub cache_notices: Vec<String>,
+    /// Files linked from the previous output because their bytes were the same.
+    pub linked: usize,
+    /// Bytes of the files written anew (the others are links).
+    pub bytes_written: u64,
 }
 
 struct Timer {
@@ -365,8 +386,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("theme");
     let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
 
+    let (cache, notice) = open_cache(options, &output)?;
+    report.cache_notices.extend(notice);
     let staging = Staging::create(&output)?;
-    let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
+    let written = cache::Written::new(cache.as_ref(), &output);
+    let write = |rel: &Path, bytes: &[u8]| written.put(&staging, rel, bytes);
     let outputs = checks::Outputs {
         left_out: left_out_files(&report.left_out),
         skipped: skipped(&report.warnings),
@@ -374,12 +398,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
     let moved = moved::moved_pages(&output, &site);
-    let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
+    let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
     let files = files + copy_assets(&site, &copy)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
     // Content assets copied, the new output swapped in, the previous one deleted.
     timer.stage("commit");
+    (report.linked, report.bytes_written) = written.counts();
+    let entries = written.into_entries();
+    if let Some(cache) = cache {
+        report.cache_notices.extend(cache.save(entries));
+        timer.stage("cache");
+    }
 
     report.warnings.extend(warnings);
     report.warnings.extend(moved);
@@ -391,6 +421,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // exits meanwhile hands the memory back all at once).
     std::thread::spawn(move || drop((site, theme)));
     Ok(report)
+}
+
+/// Opens the build cache for a build into `output`, unless `--no-cache`: `None` with a
+/// notice when it cannot be used. A cache folder inside the output folder is refused,
+/// as every build replaces that folder whole.
+fn open_cache(
+    options: &BuildOptions,
+    output: &Path,
+) -> Result<(Option<cache::Cache>, Option<String>)> {
+    let Some(dir) = options.cache_dir() else { return Ok((None, None)) };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    if absolute(&dir).starts_with(absolute(output)) {
+        return Err(Error::Usage(format!(
+            "--cache-dir: `{}` is inside the output folder `{}`, which every build replaces",
+            display_path(&dir),
+            display_path(output)
+        )));
+    }
+    if options.cache_dir.is_none() {
+        if let Err(e) = output::make_gazette_dir(&options.root) {
+            let why = format!("the build cache cannot be made ({e}); writing every file");
+            return Ok((None, Some(why)));
+        }
+    }
+    Ok(cache::open(&dir, output))
 }
 
 /// Every output file of an in-memory build by path, and the content checks' findings.

@@ -89,7 +89,8 @@ fn timings_show_every_stage_of_a_build() {
             "write (cpu)",
             "render",
             "checks",
-            "commit"
+            "commit",
+            "cache"
         ],
         "{err}"
     );

@@ -2,6 +2,7 @@
 //! fixture sites copied to temporary folders, and parses what it writes.
 
 mod build;
+mod cache;
 mod check;
 mod docs;
 mod files;

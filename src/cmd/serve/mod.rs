@@ -80,6 +80,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
         now: None,
         // The preview shows scheduled articles, marked as such (issue 17).
         future: true,
+        // The session keeps its state in memory; the preview has no build cache.
+        cache_dir: None,
+        no_cache: true,
     };
     // The preview, never the output folder: its links all point at this server. Checked
     // by the same rule as `build`'s output before anything is written: serving fails at once.

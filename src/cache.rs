@@ -1,0 +1,316 @@
+//! The build cache (issue 15): what the last build wrote to the output folder, each file
+//! with a hash of its bytes and the identity of the file on disk, so the next build puts
+//! a page whose bytes did not change into its staging folder as a hard link to the file
+//! already published, rather than writing it again. Sync tools (`rsync -a`, `aws s3 sync`)
+//! then see only the files that really changed: their inode, size and mtime stay.
+//!
+//! The cache never decides what a page holds: every page is still made, and a link is
+//! taken only when the new bytes hash the same as the recorded ones *and* the file in the
+//! output folder is still the one the cache recorded (same device, inode, size, mtime).
+//! So a cached build is byte-identical to a `--no-cache` one whatever the cache holds.
+//! A cache that cannot be used (unreadable, truncated, garbage, from another gazette,
+//! another output folder, or locked by a build running at the same moment) is set aside
+//! with a one-line notice, and the build writes every file, as without a cache.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result, display_path};
+use crate::output::Staging;
+
+/// The cache file, in the cache folder.
+const FILE: &str = "build-cache";
+/// Held (with `flock`) by the build reading and writing the cache.
+const LOCK: &str = "build-cache.lock";
+/// The first line of the cache file: its format.
+const HEADER: &str = "gazette build cache 1";
+
+/// Which file on disk a page was written to: a hard link keeps all of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        meta.is_file().then(|| Stamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+        })
+    }
+
+    /// Elsewhere nothing is linked: every file is written.
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<Stamp> {
+        None
+    }
+}
+
+/// One file of the last build.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    hash: blake3::Hash,
+    stamp: Stamp,
+}
+
+/// The build cache of one output folder, locked for this build.
+#[derive(Debug)]
+pub(crate) struct Cache {
+    dir: PathBuf,
+    /// Which output folder and which gazette the entries are about.
+    identity: String,
+    previous: FxHashMap<String, Entry>,
+    /// Holds the lock for as long as the cache is open.
+    _lock: fs::File,
+}
+
+/// Opens the cache in `dir` for a build into `output`. `Ok(None)` with a notice when the
+/// cache cannot be used: the build then goes on without it. A missing cache file is no
+/// problem (the first build), and gives an empty cache.
+pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
+    let shown = display_path(&dir.join(FILE));
+    let notice = |why: String| Some(format!("the build cache `{shown}` {why}; writing every file"));
+    if let Err(e) = fs::create_dir_all(dir) {
+        return (None, notice(format!("cannot be made ({e})")));
+    }
+    let lock_path = dir.join(LOCK);
+    let lock =
+        match fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path) {
+            Ok(file) => file,
+            Err(e) => return (None, notice(format!("cannot be locked ({e})"))),
+        };
+    if !try_lock(&lock) {
+        return (None, notice("is in use by another build".to_owned()));
+    }
+    let identity = identity(output);
+    let mut cache =
+        Cache { dir: dir.to_owned(), identity, previous: FxHashMap::default(), _lock: lock };
+    let mut text = Vec::new();
+    match fs::File::open(dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Some(cache), None),
+        Err(e) => return (Some(cache), notice(format!("cannot be read ({e})"))),
+    }
+    match parse(&text, &cache.identity) {
+        Ok(previous) => {
+            cache.previous = previous;
+            (Some(cache), None)
+        }
+        Err(why) => (Some(cache), notice(why.to_owned())),
+    }
+}
+
+#[cfg(unix)]
+fn try_lock(file: &fs::File) -> bool {
+    use rustix::fs::{FlockOperation, flock};
+    flock(file, FlockOperation::NonBlockingLockExclusive).is_ok()
+}
+
+#[cfg(not(unix))]
+fn try_lock(_: &fs::File) -> bool {
+    true
+}
+
+/// What the entries are valid for: this gazette (its version and its very binary, so a
+/// development build invalidates the cache like an upgrade) and this output folder.
+fn identity(output: &Path) -> String {
+    let exe = std::env::current_exe()
+        .and_then(fs::metadata)
+        .map(|m| {
+            let modified =
+                m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            format!("{}-{}", m.len(), modified.map_or(0, |d| d.as_nanos()))
+        })
+        .unwrap_or_default();
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_owned());
+    format!("gazette {} {exe}\noutput {}", env!("CARGO_PKG_VERSION"), display_path(&output))
+}
+
+/// Reads a cache file: its header, identity and checksum first, then one entry a line.
+fn parse(
+    bytes: &[u8],
+    identity: &str,
+) -> std::result::Result<FxHashMap<String, Entry>, &'static str> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "is damaged")?;
+    let rest = text
+        .strip_prefix(HEADER)
+        .and_then(|r| r.strip_prefix('\n'))
+        .ok_or("is damaged or from another gazette")?;
+    let rest = rest
+        .strip_prefix(identity)
+        .and_then(|r| r.strip_prefix('\n'))
+        .ok_or("is from another gazette or output folder")?;
+    let (sum, body) = rest.split_once('\n').ok_or("is damaged")?;
+    let sum = sum.strip_prefix("checksum ").ok_or("is damaged")?;
+    if blake3::hash(body.as_bytes()).to_hex().as_str() != sum {
+        return Err("is damaged");
+    }
+    let mut entries = FxHashMap::default();
+    for line in body.lines() {
+        let entry = parse_entry(line).ok_or("is damaged")?;
+        entries.insert(entry.0.to_owned(), entry.1);
+    }
+    Ok(entries)
+}
+
+fn parse_entry(line: &str) -> Option<(&str, Entry)> {
+    let mut fields = line.splitn(7, ' ');
+    let hash = blake3::Hash::from_hex(fields.next()?).ok()?;
+    let mut number = || fields.next()?.parse::<u64>().ok();
+    let (dev, ino, len) = (number()?, number()?, number()?);
+    let mtime = fields.next()?.parse().ok()?;
+    let mtime_nsec = fields.next()?.parse().ok()?;
+    let path = fields.next()?;
+    Some((path, Entry { hash, stamp: Stamp { dev, ino, len, mtime, mtime_nsec } }))
+}
+
+impl Cache {
+    /// Writes the entries of a build that just committed. A failure is a notice, never a
+    /// build failure: the next build writes every file.
+    pub(crate) fn save(self, entries: Entries) -> Option<String> {
+        let Entries(entries) = entries;
+        let mut body = String::with_capacity(entries.len() * 120);
+        for (path, entry) in &entries {
+            let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
+            body.push_str(&format!(
+                "{} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n",
+                entry.hash.to_hex()
+            ));
+        }
+        let mut text = format!(
+            "{HEADER}\n{}\nchecksum {}\n",
+            self.identity,
+            blake3::hash(body.as_bytes()).to_hex()
+        );
+        text.push_str(&body);
+        let path = self.dir.join(FILE);
+        let temporary = self.dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+        let saved = fs::File::create(&temporary)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .and_then(|()| fs::rename(&temporary, &path));
+        match saved {
+            Ok(()) => None,
+            Err(e) => {
+                let _ = fs::remove_file(&temporary);
+                Some(format!("the build cache `{}` cannot be written ({e})", display_path(&path)))
+            }
+        }
+    }
+}
+
+/// The files a build wrote, for [`Cache::save`].
+#[derive(Debug)]
+pub(crate) struct Entries(Vec<(String, Entry)>);
+
+/// Puts the files of a build into its staging folder, linking those whose bytes the
+/// last build already wrote, and notes what it did for the cache.
+#[derive(Debug)]
+pub(crate) struct Written<'a> {
+    previous: Option<&'a FxHashMap<String, Entry>>,
+    /// The output folder being replaced, where the files to link are.
+    output: &'a Path,
+    entries: Mutex<Vec<(String, Entry)>>,
+    linked: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl<'a> Written<'a> {
+    /// Without a cache, every file is written and nothing is recorded.
+    pub(crate) fn new(cache: Option<&'a Cache>, output: &'a Path) -> Self {
+        Written {
+            previous: cache.map(|c| &c.previous),
+            output,
+            entries: Mutex::new(Vec::new()),
+            linked: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    /// What to save in the cache once the build is committed.
+    pub(crate) fn into_entries(self) -> Entries {
+        Entries(self.entries.into_inner().expect("no thread panicked"))
+    }
+
+    /// How many files were linked rather than written, and how many bytes were written.
+    pub(crate) fn counts(&self) -> (usize, u64) {
+        (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
+    }
+
+    /// Puts `bytes` at `rel` in `staging`.
+    pub(crate) fn put(&self, staging: &Staging, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let Some(previous) = self.previous else {
+            self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            return staging.write(rel, bytes);
+        };
+        let key = display_path(rel);
+        let hash = blake3::hash(bytes);
+        if let Some(entry) = previous.get(&key).filter(|e| e.hash == hash) {
+            if self.link(staging, rel, entry.stamp) {
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                self.record(key, Entry { hash, stamp: entry.stamp });
+                return Ok(());
+            }
+        }
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let meta = staging.write_file(rel, bytes)?;
+        if let Some(stamp) = Stamp::of(&meta) {
+            self.record(key, Entry { hash, stamp });
+        }
+        Ok(())
+    }
+
+    /// Copies the regular file at `from` to `rel` in `staging` (see [`Staging::copy`]),
+    /// or links the published one when its bytes are the same.
+    pub(crate) fn copy(&self, staging: &Staging, rel: &Path, from: &Path) -> Result<()> {
+        if self.previous.is_none() {
+            return staging.copy(rel, from);
+        }
+        let mut bytes = Vec::new();
+        crate::text_file::open_regular(from)
+            .and_then(|mut file| file.read_to_end(&mut bytes))
+            .map_err(|e| Error::io(from, e))?;
+        self.put(staging, rel, &bytes)
+    }
+
+    /// Links the published file at `rel` into `staging`, if it is still the file the cache
+    /// recorded. A file that is not (edited, replaced, a link), or that cannot be linked
+    /// (another file system), is written instead.
+    fn link(&self, staging: &Staging, rel: &Path, stamp: Stamp) -> bool {
+        let from = self.output.join(rel);
+        let same = |path: &Path| {
+            fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m)) == Some(stamp)
+        };
+        if !same(&from) {
+            return false;
+        }
+        match staging.link(rel, &from) {
+            // Checked again through the new link: it is the very file recorded.
+            Ok(to) if same(&to) => true,
+            Ok(to) => {
+                let _ = fs::remove_file(to);
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn record(&self, key: String, entry: Entry) {
+        if !key.contains(['\n', '\r']) {
+            self.entries.lock().expect("no thread panics holding the lock").push((key, entry));
+        }
+    }
+}
