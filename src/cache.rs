@@ -63,7 +63,10 @@ impl Stamp {
 /// One file of the last build.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
+    /// Of its bytes.
     hash: blake3::Hash,
+    /// Of everything its render read (see [`crate::render::Reuse`]), for a page.
+    inputs: Option<blake3::Hash>,
     stamp: Stamp,
 }
 
@@ -78,12 +81,13 @@ pub(crate) struct Cache {
     _lock: fs::File,
 }
 
-/// Opens the cache in `dir` for a build into `output`. `Ok(None)` with a notice when the
-/// cache cannot be used: the build then goes on without it. A missing cache file is no
-/// problem (the first build), and gives an empty cache.
+/// Opens the cache in `dir` for a build into `output`. With a notice (`the build cache
+/// ... is damaged`) when the cache cannot be used: the build then goes on without it
+/// (`None`), or with an empty cache it replaces. A missing cache file is no problem (the
+/// first build), and gives an empty cache.
 pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
     let shown = display_path(&dir.join(FILE));
-    let notice = |why: String| Some(format!("the build cache `{shown}` {why}; writing every file"));
+    let notice = |why: String| Some(format!("the build cache `{shown}` {why}"));
     if let Err(e) = fs::create_dir_all(dir) {
         return (None, notice(format!("cannot be made ({e})")));
     }
@@ -111,6 +115,19 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
             (Some(cache), None)
         }
         Err(why) => (Some(cache), notice(why.to_owned())),
+    }
+}
+
+/// Opens the cache in `dir` only to read it (for `check`): nothing is made or changed.
+/// `(None, None)` when there is no cache.
+pub(crate) fn open_existing(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
+    if !dir.join(FILE).is_file() || !dir.join(LOCK).is_file() {
+        return (None, None);
+    }
+    match open(dir, output) {
+        // A cache that cannot be used is left for the next build to replace.
+        (Some(cache), None) => (Some(cache), None),
+        (_, notice) => (None, notice),
     }
 }
 
@@ -168,17 +185,27 @@ fn parse(
 }
 
 fn parse_entry(line: &str) -> Option<(&str, Entry)> {
-    let mut fields = line.splitn(7, ' ');
+    let mut fields = line.splitn(8, ' ');
     let hash = blake3::Hash::from_hex(fields.next()?).ok()?;
+    let inputs = match fields.next()? {
+        "-" => None,
+        hex => Some(blake3::Hash::from_hex(hex).ok()?),
+    };
     let mut number = || fields.next()?.parse::<u64>().ok();
     let (dev, ino, len) = (number()?, number()?, number()?);
     let mtime = fields.next()?.parse().ok()?;
     let mtime_nsec = fields.next()?.parse().ok()?;
     let path = fields.next()?;
-    Some((path, Entry { hash, stamp: Stamp { dev, ino, len, mtime, mtime_nsec } }))
+    Some((path, Entry { hash, inputs, stamp: Stamp { dev, ino, len, mtime, mtime_nsec } }))
 }
 
 impl Cache {
+    /// Whether the last build made the page `rel` from the same inputs (for `check`,
+    /// which needs to know that a page renders, not its bytes).
+    pub(crate) fn rendered_before(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
+        self.previous.get(&display_path(rel)).is_some_and(|e| e.inputs == Some(*inputs))
+    }
+
     /// Writes the entries of a build that just committed. A failure is a notice, never a
     /// build failure: the next build writes every file.
     pub(crate) fn save(self, entries: Entries) -> Option<String> {
@@ -186,8 +213,9 @@ impl Cache {
         let mut body = String::with_capacity(entries.len() * 120);
         for (path, entry) in &entries {
             let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
+            let inputs = entry.inputs.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string());
             body.push_str(&format!(
-                "{} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n",
+                "{} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n",
                 entry.hash.to_hex()
             ));
         }
@@ -224,6 +252,8 @@ pub(crate) struct Written<'a> {
     /// The output folder being replaced, where the files to link are.
     output: &'a Path,
     entries: Mutex<Vec<(String, Entry)>>,
+    /// The inputs of the pages about to be rendered, until they are put.
+    pending: Mutex<FxHashMap<String, blake3::Hash>>,
     linked: AtomicUsize,
     bytes: AtomicU64,
 }
@@ -235,6 +265,7 @@ impl<'a> Written<'a> {
             previous: cache.map(|c| &c.previous),
             output,
             entries: Mutex::new(Vec::new()),
+            pending: Mutex::new(FxHashMap::default()),
             linked: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
         }
@@ -250,6 +281,23 @@ impl<'a> Written<'a> {
         (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
     }
 
+    /// Links the last build's page at `rel` into `staging` when it was made from the
+    /// same `inputs` and is still the file recorded: the page need not be rendered.
+    /// Otherwise notes the inputs, for [`Written::put`] to record with the page.
+    pub(crate) fn reuse(&self, staging: &Staging, rel: &Path, inputs: &blake3::Hash) -> bool {
+        let Some(previous) = self.previous else { return false };
+        let key = display_path(rel);
+        if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
+            if self.link(staging, rel, entry.stamp) {
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                self.record(key, *entry);
+                return true;
+            }
+        }
+        self.pending.lock().expect("no thread panics holding the lock").insert(key, *inputs);
+        false
+    }
+
     /// Puts `bytes` at `rel` in `staging`.
     pub(crate) fn put(&self, staging: &Staging, rel: &Path, bytes: &[u8]) -> Result<()> {
         let Some(previous) = self.previous else {
@@ -258,17 +306,18 @@ impl<'a> Written<'a> {
         };
         let key = display_path(rel);
         let hash = blake3::hash(bytes);
+        let inputs = self.pending.lock().expect("no thread panics holding the lock").remove(&key);
         if let Some(entry) = previous.get(&key).filter(|e| e.hash == hash) {
             if self.link(staging, rel, entry.stamp) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.record(key, Entry { hash, stamp: entry.stamp });
+                self.record(key, Entry { hash, inputs, stamp: entry.stamp });
                 return Ok(());
             }
         }
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let meta = staging.write_file(rel, bytes)?;
         if let Some(stamp) = Stamp::of(&meta) {
-            self.record(key, Entry { hash, stamp });
+            self.record(key, Entry { hash, inputs, stamp });
         }
         Ok(())
     }

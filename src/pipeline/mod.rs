@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Error, Result, Severity, display_path};
 use crate::front_matter;
 use crate::markdown::Shortcodes;
 use crate::output::{self, Staging};
-use crate::render;
+use crate::render::{self, Reuse};
 use crate::site::{self, Document, Site};
 use crate::spill::Spill;
 use crate::theme;
@@ -387,7 +387,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
 
     let (cache, notice) = open_cache(options, &output)?;
-    report.cache_notices.extend(notice);
+    report.cache_notices.extend(notice.map(|n| format!("{n}; writing every file")));
     let staging = Staging::create(&output)?;
     let written = cache::Written::new(cache.as_ref(), &output);
     let write = |rel: &Path, bytes: &[u8]| written.put(&staging, rel, bytes);
@@ -396,7 +396,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
+    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(&staging, rel, inputs));
+    let reuse = cache.is_some().then_some(&reuse as Reuse<'_>);
+    let (files, problems) =
+        render_and_check(&site, &mut theme, &write, reuse, &mut timer, outputs)?;
     let moved = moved::moved_pages(&output, &site);
     let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
     let files = files + copy_assets(&site, &copy)?;
@@ -441,7 +444,7 @@ fn open_cache(
     }
     if options.cache_dir.is_none() {
         if let Err(e) = output::make_gazette_dir(&options.root) {
-            let why = format!("the build cache cannot be made ({e}); writing every file");
+            let why = format!("the build cache cannot be made ({e})");
             return Ok((None, Some(why)));
         }
     }
@@ -515,6 +518,8 @@ pub struct CheckReport {
     pub problems: Vec<Diagnostic>,
     /// Articles dated after the check's time: what is scheduled, and when.
     pub scheduled: Vec<Arc<Document>>,
+    /// Why the build cache was not used, one line each.
+    pub cache_notices: Vec<String>,
 }
 
 /// The whole pipeline without writing anything: every page is rendered and checked,
@@ -597,7 +602,18 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let found = match render_and_check(&site, &mut theme, &discard, &mut timer, outputs) {
+    // Pages made from the same inputs by the last build are known to render: only the
+    // others are rendered (issue 15). The cache is only read.
+    let (cache, notice) = match options.cache_dir() {
+        Some(dir) => cache::open_existing(&dir, &options.output_dir()),
+        None => (None, None),
+    };
+    let rendered_before = |rel: &Path, inputs: &blake3::Hash| {
+        Ok(cache.as_ref().is_some_and(|c| c.rendered_before(rel, inputs)))
+    };
+    let reuse = cache.is_some().then_some(&rendered_before as Reuse<'_>);
+    let cache_notices = notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
+    let found = match render_and_check(&site, &mut theme, &discard, reuse, &mut timer, outputs) {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
     };
@@ -618,7 +634,8 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(report.warnings);
     problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    Ok(CheckReport { articles: site.articles.len() + left_out.len() + unread, problems, scheduled })
+    let articles = site.articles.len() + left_out.len() + unread;
+    Ok(CheckReport { articles, problems, scheduled, cache_notices })
 }
 
 /// The page each article left out of the build would have had, as an output file.
@@ -647,6 +664,7 @@ fn render_and_check(
     site: &Site,
     theme: &mut theme::Theme,
     write: render::Sink<'_>,
+    reuse: Option<Reuse<'_>>,
     timer: &mut Timer,
     outputs: checks::Outputs,
 ) -> Result<(usize, Vec<Diagnostic>)> {
@@ -669,7 +687,18 @@ fn render_and_check(
         writing.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
         written
     };
-    let files = render::render_site(site, theme, &record)?;
+    // A page others link into with an `#anchor` is always rendered: the checks read its ids.
+    let reused = |rel: &Path, inputs: &blake3::Hash| {
+        let key = crate::error::display_path(rel);
+        let Some(reuse) = reuse.filter(|_| !anchored.contains(&key)) else { return Ok(false) };
+        let reused = reuse(rel, inputs)?;
+        if reused {
+            outputs.lock().expect("no thread panics while holding the lock").files.insert(key);
+        }
+        Ok(reused)
+    };
+    let reused = reuse.is_some().then_some(&reused as Reuse<'_>);
+    let files = render::render_site_reusing(site, theme, &record, reused)?;
     timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
     timer.stage("render");
     let mut outputs = outputs.into_inner().expect("no thread panicked");

@@ -27,6 +27,11 @@ use views::{PagerView, article_view, card, site_view};
 /// Where rendered files go: called with a path relative to the output folder.
 pub(crate) type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 
+/// What a build may reuse of the last one (issue 15): asked, before a page is rendered,
+/// with the hash of everything its render reads (see [`Pages::inputs`]); `Ok(true)` when
+/// the last build's page stands in for it, so it is not rendered.
+pub(crate) type Reuse<'a> = &'a (dyn Fn(&Path, &blake3::Hash) -> Result<bool> + Sync);
+
 /// The templates that render whole pages; the others (layouts, partials, components)
 /// are pieces of them.
 pub(crate) const PAGE_TEMPLATES: &[&str] = &[
@@ -185,9 +190,28 @@ impl Place {
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
 /// written. Reports every failing page, not only the first.
 pub(crate) fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
+    render_site_reusing(site, theme, sink, None)
+}
+
+/// Like [`render_site`]; each page `reuse` accepts is not rendered (nor put in `sink`).
+pub(crate) fn render_site_reusing(
+    site: &Site,
+    theme: &mut Theme,
+    sink: Sink<'_>,
+    reuse: Option<Reuse<'_>>,
+) -> Result<usize> {
     theme.add_highlight_css(site);
-    set_globals(site, theme);
-    let pages = Pages::new(site, theme);
+    let globals = set_globals(site, theme);
+    let mut pages = Pages::new(site, theme);
+    if let Some(reuse) = reuse {
+        // What every page's render reads besides its own context: the templates, the
+        // site-wide values, and the settings the filters were made with.
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(theme.templates_hash.as_bytes());
+        hasher.update(globals.as_bytes()).update(&[0]);
+        hasher.update(format!("{:?}", site.config).as_bytes());
+        pages.reuse = Some((reuse, hasher.finalize()));
+    }
     let jobs = pages.jobs();
     let mut written = pages.render(&jobs, sink)?;
     written += write_assets(theme, sink)?;
@@ -263,6 +287,8 @@ pub struct Pages<'a> {
     months: Vec<Month>,
     /// Every alias and the article it leads to, by alias.
     aliases: Vec<(String, ArticleId)>,
+    /// What may stand in for a page, and the hash of what every page reads.
+    reuse: Option<(Reuse<'a>, blake3::Hash)>,
 }
 
 /// Every alias of the site with the article it leads to, by alias.
@@ -343,7 +369,15 @@ impl<'a> Pages<'a> {
     pub(crate) fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
-        Pages { site, theme, cards, all, months: months(site), aliases: aliases_of(site) }
+        Pages {
+            site,
+            theme,
+            cards,
+            all,
+            months: months(site),
+            aliases: aliases_of(site),
+            reuse: None,
+        }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
@@ -486,6 +520,13 @@ impl<'a> Pages<'a> {
         let article = self.page_context(job, &mut context)?;
         context.insert("canonical", &base.absolute_str(path));
         context.insert("current_url", &base.link_str(path));
+        if let Some((reuse, base)) = self.reuse {
+            if let Some(inputs) = inputs(&base, template, &mut context) {
+                if reuse(Path::new(file), &inputs)? {
+                    return Ok(1);
+                }
+            }
+        }
         self.write_template(&mut context, template, Path::new(file), article, sink)
     }
 
@@ -863,6 +904,49 @@ impl<'a> Pages<'a> {
             written
         })
     }
+}
+
+/// Every value a page's context may hold (see [`Pages::page_context`]).
+const PAGE_KEYS: &[&str] = &[
+    "page",
+    "listing",
+    "blocks",
+    "category",
+    "tag",
+    "related_tags",
+    "author",
+    "profile",
+    "years",
+    "archive_year",
+    "tags",
+    "search_index_url",
+    "search_examples",
+    "series",
+    "corrections",
+    "corrections_feed_url",
+    "canonical",
+    "current_url",
+];
+
+/// The hash of everything the render of `template` with `context` reads, given `base`,
+/// the hash of what every page reads. `None` when the context holds a value not in
+/// [`PAGE_KEYS`]: such a page is always rendered, never reused.
+fn inputs(base: &blake3::Hash, template: &str, context: &mut Context) -> Option<blake3::Hash> {
+    let taken: Vec<(&'static str, Value)> =
+        PAGE_KEYS.iter().filter_map(|&key| Some((key, context.remove(key)?))).collect();
+    let complete = *context == Context::new();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(base.as_bytes()).update(template.as_bytes()).update(&[0]);
+    let mut hashed = complete;
+    for (key, value) in &taken {
+        hasher.update(key.as_bytes()).update(&[0]);
+        hashed = hashed && serde_json::to_writer(&mut hasher, value).is_ok();
+        hasher.update(&[0]);
+    }
+    for (key, value) in taken {
+        context.insert_value(key, value);
+    }
+    hashed.then(|| hasher.finalize())
 }
 
 /// What the search box suggests typing: the site's two most used tags (ties in the order of

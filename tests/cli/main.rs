@@ -8,6 +8,7 @@ mod docs;
 mod files;
 mod hostile;
 mod init;
+mod model;
 mod new;
 mod news;
 mod newsroom;
