@@ -1,12 +1,14 @@
 //! The build cache (issue 15): what the last build wrote to the output folder, each file
-//! with a hash of its bytes and the identity of the file on disk, so the next build puts
-//! a page whose bytes did not change into its staging folder as a hard link to the file
-//! already published, rather than writing it again. Sync tools (`rsync -a`, `aws s3 sync`)
-//! then see only the files that really changed: their inode, size and mtime stay.
+//! with a hash of its bytes, a hash of what its render read (for a page), and the
+//! identity of the file on disk. The next build puts a file whose bytes did not change
+//! into its staging folder as a hard link to the file already published, rather than
+//! writing it again, and does not even render a page whose inputs did not change. Sync
+//! tools (`rsync -a`, `aws s3 sync`) then see only the files that really changed: the
+//! others keep their inode, size and mtime.
 //!
-//! The cache never decides what a page holds: every page is still made, and a link is
-//! taken only when the new bytes hash the same as the recorded ones *and* the file in the
-//! output folder is still the one the cache recorded (same device, inode, size, mtime).
+//! The cache never decides what a file holds: a file is linked only when the published
+//! file still holds what the cache recorded (it is the very file recorded, or its bytes
+//! hash the same), and the recorded bytes are those a render of the same inputs makes.
 //! So a cached build is byte-identical to a `--no-cache` one whatever the cache holds.
 //! A cache that cannot be used (unreadable, truncated, garbage, from another gazette,
 //! another output folder, or locked by a build running at the same moment) is set aside
@@ -142,16 +144,13 @@ fn try_lock(_: &fs::File) -> bool {
     true
 }
 
-/// What the entries are valid for: this gazette (its version and its very binary, so a
-/// development build invalidates the cache like an upgrade) and this output folder.
+/// What the entries are valid for: this gazette (its version and a hash of its very
+/// binary, so a development build invalidates the cache like an upgrade, while the same
+/// binary installed again in CI keeps it) and this output folder.
 fn identity(output: &Path) -> String {
     let exe = std::env::current_exe()
-        .and_then(fs::metadata)
-        .map(|m| {
-            let modified =
-                m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-            format!("{}-{}", m.len(), modified.map_or(0, |d| d.as_nanos()))
-        })
+        .and_then(fs::read)
+        .map(|bytes| blake3::hash(&bytes).to_hex()[..16].to_owned())
         .unwrap_or_default();
     let output = std::path::absolute(output).unwrap_or_else(|_| output.to_owned());
     format!("gazette {} {exe}\noutput {}", env!("CARGO_PKG_VERSION"), display_path(&output))
@@ -288,9 +287,9 @@ impl<'a> Written<'a> {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
         if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
-            if self.link(staging, rel, entry.stamp) {
+            if let Some(stamp) = self.link(staging, rel, entry) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.record(key, *entry);
+                self.record(key, Entry { stamp, ..*entry });
                 return true;
             }
         }
@@ -308,9 +307,9 @@ impl<'a> Written<'a> {
         let hash = blake3::hash(bytes);
         let inputs = self.pending.lock().expect("no thread panics holding the lock").remove(&key);
         if let Some(entry) = previous.get(&key).filter(|e| e.hash == hash) {
-            if self.link(staging, rel, entry.stamp) {
+            if let Some(stamp) = self.link(staging, rel, entry) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.record(key, Entry { hash, inputs, stamp: entry.stamp });
+                self.record(key, Entry { hash, inputs, stamp });
                 return Ok(());
             }
         }
@@ -335,26 +334,33 @@ impl<'a> Written<'a> {
         self.put(staging, rel, &bytes)
     }
 
-    /// Links the published file at `rel` into `staging`, if it is still the file the cache
-    /// recorded. A file that is not (edited, replaced, a link), or that cannot be linked
-    /// (another file system), is written instead.
-    fn link(&self, staging: &Staging, rel: &Path, stamp: Stamp) -> bool {
+    /// Links the published file at `rel` into `staging`, if it still holds what `entry`
+    /// recorded: it is the very file recorded (same device, inode, size and mtime), or
+    /// one of the same size whose bytes hash the same (an output folder restored from a
+    /// CI cache has new inodes). Returns the linked file's stamp. A regular file is
+    /// required (never a link); one that cannot be linked (another file system) is
+    /// written instead.
+    fn link(&self, staging: &Staging, rel: &Path, entry: &Entry) -> Option<Stamp> {
         let from = self.output.join(rel);
-        let same = |path: &Path| {
-            fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m)) == Some(stamp)
-        };
-        if !same(&from) {
-            return false;
-        }
-        match staging.link(rel, &from) {
-            // Checked again through the new link: it is the very file recorded.
-            Ok(to) if same(&to) => true,
-            Ok(to) => {
-                let _ = fs::remove_file(to);
-                false
+        let stamp_of = |path: &Path| fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m));
+        let stamp = stamp_of(&from)?;
+        if stamp != entry.stamp {
+            if stamp.len != entry.stamp.len {
+                return None;
             }
-            Err(_) => false,
+            let mut bytes = Vec::with_capacity(stamp.len as usize);
+            crate::text_file::open_regular(&from).ok()?.read_to_end(&mut bytes).ok()?;
+            if blake3::hash(&bytes) != entry.hash {
+                return None;
+            }
         }
+        let to = staging.link(rel, &from).ok()?;
+        // Checked again through the new link: it is the file just checked.
+        if stamp_of(&to) != Some(stamp) {
+            let _ = fs::remove_file(to);
+            return None;
+        }
+        Some(stamp)
     }
 
     fn record(&self, key: String, entry: Entry) {

@@ -11,6 +11,7 @@ mod views;
 mod xml;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -938,10 +939,15 @@ fn inputs(base: &blake3::Hash, template: &str, context: &mut Context) -> Option<
     let mut hasher = blake3::Hasher::new();
     hasher.update(base.as_bytes()).update(template.as_bytes()).update(&[0]);
     let mut hashed = complete;
-    for (key, value) in &taken {
-        hasher.update(key.as_bytes()).update(&[0]);
-        hashed = hashed && serde_json::to_writer(&mut hasher, value).is_ok();
-        hasher.update(&[0]);
+    if hashed {
+        // JSON comes out a few bytes at a time: buffered, the hasher sees large pieces.
+        let mut buffer = std::io::BufWriter::with_capacity(16 << 10, &mut hasher);
+        for (key, value) in &taken {
+            hashed = hashed
+                && serde_json::to_writer(&mut buffer, key).is_ok()
+                && serde_json::to_writer(&mut buffer, value).is_ok();
+        }
+        hashed = hashed && buffer.flush().is_ok();
     }
     for (key, value) in taken {
         context.insert_value(key, value);

@@ -224,3 +224,34 @@ fn a_cache_folder_inside_the_output_folder_is_a_usage_error() {
     let out = gazette(site.path(), &["build", "--no-cache", "--cache-dir", "c"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn an_output_folder_restored_from_a_ci_cache_keeps_its_files() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    // As a CI cache restores it: the same bytes and mtimes in new files (new inodes).
+    let out = site.out();
+    let saved = site.path().join("saved");
+    std::fs::rename(&out, &saved).unwrap();
+    for entry in walkdir::WalkDir::new(&saved) {
+        let entry = entry.unwrap();
+        let to = out.join(entry.path().strip_prefix(&saved).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+            let modified = entry.metadata().unwrap().modified().unwrap();
+            std::fs::File::options().write(true).open(&to).unwrap().set_modified(modified).unwrap();
+        }
+    }
+    // One restored page was changed since, keeping its size.
+    let page = out.join("world/alpha/index.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&page, &bytes).unwrap();
+    let before = stamps(&out);
+    site.build(&["-q", NOW]);
+    assert_eq!(changed(&before, &stamps(&out)), [".gazette-output", "world/alpha/index.html"]);
+    assert_eq!(tree_hashes(&out), clean_build(&site));
+}
