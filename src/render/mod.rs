@@ -11,7 +11,6 @@ mod views;
 mod xml;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -936,23 +935,86 @@ fn inputs(base: &blake3::Hash, template: &str, context: &mut Context) -> Option<
     let taken: Vec<(&'static str, Value)> =
         PAGE_KEYS.iter().filter_map(|&key| Some((key, context.remove(key)?))).collect();
     let complete = *context == Context::new();
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(base.as_bytes()).update(template.as_bytes()).update(&[0]);
-    let mut hashed = complete;
-    if hashed {
-        // JSON comes out a few bytes at a time: buffered, the hasher sees large pieces.
-        let mut buffer = std::io::BufWriter::with_capacity(16 << 10, &mut hasher);
-        for (key, value) in &taken {
-            hashed = hashed
-                && serde_json::to_writer(&mut buffer, key).is_ok()
-                && serde_json::to_writer(&mut buffer, value).is_ok();
+    let hash = complete.then(|| {
+        thread_local! {
+            /// Each thread's buffer for the values of a page, reused from page to page.
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        hashed = hashed && buffer.flush().is_ok();
-    }
+        BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            bytes.extend_from_slice(base.as_bytes());
+            put_str(bytes, template);
+            let mut known = true;
+            for (key, value) in &taken {
+                put_str(bytes, key);
+                known = known && put_value(bytes, value);
+            }
+            let hash = known.then(|| blake3::hash(bytes));
+            if bytes.capacity() > 1 << 20 {
+                *bytes = Vec::new();
+            }
+            hash
+        })
+    });
     for (key, value) in taken {
         context.insert_value(key, value);
     }
-    hashed.then(|| hasher.finalize())
+    hash.flatten()
+}
+
+/// Appends `text`, its length first, so that no two sequences of values give the same bytes.
+fn put_str(bytes: &mut Vec<u8>, text: &str) {
+    bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(text.as_bytes());
+}
+
+/// Appends a template value: its kind, then what it holds (see [`inputs`]). Faster than
+/// JSON, which escapes every string. `false` for a kind of value it does not know.
+fn put_value(bytes: &mut Vec<u8>, value: &Value) -> bool {
+    use tera::value::ValueKind;
+    let kind = value.kind();
+    bytes.push(kind as u8);
+    match kind {
+        ValueKind::Undefined | ValueKind::None => true,
+        ValueKind::Bool => {
+            bytes.push(u8::from(value.as_bool() == Some(true)));
+            true
+        }
+        ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
+            let n = value.as_i128().or_else(|| value.as_u128().map(|n| n as i128));
+            bytes.extend_from_slice(&n.unwrap_or_default().to_le_bytes());
+            true
+        }
+        ValueKind::F64 => {
+            bytes.extend_from_slice(&value.as_f64().unwrap_or_default().to_bits().to_le_bytes());
+            true
+        }
+        ValueKind::String => {
+            bytes.push(u8::from(value.is_safe()));
+            put_str(bytes, value.as_str().unwrap_or_default());
+            true
+        }
+        ValueKind::Bytes => {
+            let raw = value.as_bytes().unwrap_or_default();
+            bytes.extend_from_slice(&(raw.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(raw);
+            true
+        }
+        ValueKind::Array => {
+            let items = value.as_array().unwrap_or_default();
+            bytes.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            items.iter().all(|item| put_value(bytes, item))
+        }
+        ValueKind::Map => {
+            let map = value.as_map().expect("a map value is a map");
+            bytes.extend_from_slice(&(map.len() as u64).to_le_bytes());
+            map.iter().all(|(key, item)| {
+                put_str(bytes, &key.to_string());
+                put_value(bytes, item)
+            })
+        }
+        _ => false,
+    }
 }
 
 /// What the search box suggests typing: the site's two most used tags (ties in the order of
