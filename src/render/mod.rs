@@ -211,6 +211,16 @@ pub(crate) fn render_site_reusing(
         hasher.update(globals.as_bytes()).update(&[0]);
         hasher.update(format!("{:?}", site.config).as_bytes());
         pages.reuse = Some((reuse, hasher.finalize()));
+        let none = rustc_hash::FxHashMap::default();
+        pages.card_hashes = pages
+            .cards
+            .par_iter()
+            .filter_map(|card| {
+                let mut bytes = Vec::new();
+                let address = map_address(card)?;
+                put_value(&mut bytes, card, &none).then(|| (address, blake3::hash(&bytes)))
+            })
+            .collect();
     }
     let jobs = pages.jobs();
     let mut written = pages.render(&jobs, sink)?;
@@ -289,6 +299,9 @@ pub struct Pages<'a> {
     aliases: Vec<(String, ArticleId)>,
     /// What may stand in for a page, and the hash of what every page reads.
     reuse: Option<(Reuse<'a>, blake3::Hash)>,
+    /// The hash of each card (see [`put_value`]), by the address of its map: a card shows
+    /// on a dozen listings, and is hashed once.
+    card_hashes: rustc_hash::FxHashMap<usize, blake3::Hash>,
 }
 
 /// Every alias of the site with the article it leads to, by alias.
@@ -377,6 +390,7 @@ impl<'a> Pages<'a> {
             months: months(site),
             aliases: aliases_of(site),
             reuse: None,
+            card_hashes: Default::default(),
         }
     }
 
@@ -521,7 +535,7 @@ impl<'a> Pages<'a> {
         context.insert("canonical", &base.absolute_str(path));
         context.insert("current_url", &base.link_str(path));
         if let Some((reuse, base)) = self.reuse {
-            if let Some(inputs) = inputs(&base, template, &mut context) {
+            if let Some(inputs) = inputs(&base, template, &mut context, &self.card_hashes) {
                 if reuse(Path::new(file), &inputs)? {
                     return Ok(1);
                 }
@@ -931,7 +945,12 @@ const PAGE_KEYS: &[&str] = &[
 /// The hash of everything the render of `template` with `context` reads, given `base`,
 /// the hash of what every page reads. `None` when the context holds a value not in
 /// [`PAGE_KEYS`]: such a page is always rendered, never reused.
-fn inputs(base: &blake3::Hash, template: &str, context: &mut Context) -> Option<blake3::Hash> {
+fn inputs(
+    base: &blake3::Hash,
+    template: &str,
+    context: &mut Context,
+    known: &rustc_hash::FxHashMap<usize, blake3::Hash>,
+) -> Option<blake3::Hash> {
     let taken: Vec<(&'static str, Value)> =
         PAGE_KEYS.iter().filter_map(|&key| Some((key, context.remove(key)?))).collect();
     let complete = *context == Context::new();
@@ -944,12 +963,12 @@ fn inputs(base: &blake3::Hash, template: &str, context: &mut Context) -> Option<
             bytes.clear();
             bytes.extend_from_slice(base.as_bytes());
             put_str(bytes, template);
-            let mut known = true;
+            let mut complete = true;
             for (key, value) in &taken {
                 put_str(bytes, key);
-                known = known && put_value(bytes, value);
+                complete = complete && put_value(bytes, value, known);
             }
-            let hash = known.then(|| blake3::hash(bytes));
+            let hash = complete.then(|| blake3::hash(bytes));
             if bytes.capacity() > 1 << 20 {
                 *bytes = Vec::new();
             }
@@ -968,10 +987,25 @@ fn put_str(bytes: &mut Vec<u8>, text: &str) {
     bytes.extend_from_slice(text.as_bytes());
 }
 
-/// Appends a template value: its kind, then what it holds (see [`inputs`]). Faster than
-/// JSON, which escapes every string. `false` for a kind of value it does not know.
-fn put_value(bytes: &mut Vec<u8>, value: &Value) -> bool {
+/// The address of a map value's map, shared by its clones.
+fn map_address(value: &Value) -> Option<usize> {
+    value.as_map().map(|map| map as *const tera::value::Map as usize)
+}
+
+/// Appends a template value: its kind, then what it holds (see [`inputs`]), or for a map
+/// in `known`, its hash. Faster than JSON, which escapes every string. `false` for a kind
+/// of value it does not know.
+fn put_value(
+    bytes: &mut Vec<u8>,
+    value: &Value,
+    known: &rustc_hash::FxHashMap<usize, blake3::Hash>,
+) -> bool {
     use tera::value::ValueKind;
+    if let Some(hash) = map_address(value).and_then(|address| known.get(&address)) {
+        bytes.push(0xff);
+        bytes.extend_from_slice(hash.as_bytes());
+        return true;
+    }
     let kind = value.kind();
     bytes.push(kind as u8);
     match kind {
@@ -1003,14 +1037,20 @@ fn put_value(bytes: &mut Vec<u8>, value: &Value) -> bool {
         ValueKind::Array => {
             let items = value.as_array().unwrap_or_default();
             bytes.extend_from_slice(&(items.len() as u64).to_le_bytes());
-            items.iter().all(|item| put_value(bytes, item))
+            items.iter().all(|item| put_value(bytes, item, known))
         }
         ValueKind::Map => {
             let map = value.as_map().expect("a map value is a map");
             bytes.extend_from_slice(&(map.len() as u64).to_le_bytes());
             map.iter().all(|(key, item)| {
-                put_str(bytes, &key.to_string());
-                put_value(bytes, item)
+                match key.as_str() {
+                    Some(key) => put_str(bytes, key),
+                    None => {
+                        bytes.push(0xfe);
+                        put_str(bytes, &format!("{key:?}"));
+                    }
+                }
+                put_value(bytes, item, known)
             })
         }
         _ => false,

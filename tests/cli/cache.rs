@@ -255,3 +255,27 @@ fn an_output_folder_restored_from_a_ci_cache_keeps_its_files() {
     assert_eq!(changed(&before, &stamps(&out)), [".gazette-output", "world/alpha/index.html"]);
     assert_eq!(tree_hashes(&out), clean_build(&site));
 }
+
+#[test]
+fn check_reads_the_cache_and_finds_what_it_finds_without_it() {
+    let site = Site::fixture("build/basic");
+    // Without a cache, check makes none.
+    let first = site.run(&["check", NOW]);
+    assert!(!site.path().join(".gazette").exists(), "check made .gazette/");
+    site.build(&["-q", NOW]);
+    let cache = std::fs::read(site.path().join(".gazette/build-cache")).unwrap();
+    assert_eq!(stderr(&site.run(&["check", NOW])), stderr(&first));
+    // A broken link in one article: found with the cache as without it.
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write(
+        "content/economy/gamma.md",
+        &gamma.replace("Gamma body", "Gamma [body](/economy/nowhere/)"),
+    );
+    let cached = site.run(&["check", NOW]);
+    let uncached = site.run(&["check", NOW, "--no-cache"]);
+    assert_eq!(cached.status.code(), Some(1));
+    assert_eq!(stderr(&cached), stderr(&uncached));
+    assert!(stderr(&cached).contains("/economy/nowhere/"), "{}", stderr(&cached));
+    // check only reads the cache.
+    assert_eq!(std::fs::read(site.path().join(".gazette/build-cache")).unwrap(), cache);
+}
