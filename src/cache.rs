@@ -30,7 +30,7 @@ const FILE: &str = "build-cache";
 /// Held (with `flock`) by the build reading and writing the cache.
 const LOCK: &str = "build-cache.lock";
 /// The first line of the cache file: its format.
-const HEADER: &str = "gazette build cache 1";
+const HEADER: &str = "gazette build cache 2";
 
 /// Which file on disk a page was written to: a hard link keeps all of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +65,9 @@ impl Stamp {
 /// One file of the last build.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    /// Of its bytes.
-    hash: blake3::Hash,
+    /// Of its bytes; `None` when a first build wrote it (it hashes nothing, to cost
+    /// what a build without cache does).
+    hash: Option<blake3::Hash>,
     /// Of everything its render read (see [`crate::render::Reuse`]), for a page.
     inputs: Option<blake3::Hash>,
     stamp: Stamp,
@@ -185,7 +186,10 @@ fn parse(
 
 fn parse_entry(line: &str) -> Option<(&str, Entry)> {
     let mut fields = line.splitn(8, ' ');
-    let hash = blake3::Hash::from_hex(fields.next()?).ok()?;
+    let hash = match fields.next()? {
+        "-" => None,
+        hex => Some(blake3::Hash::from_hex(hex).ok()?),
+    };
     let inputs = match fields.next()? {
         "-" => None,
         hex => Some(blake3::Hash::from_hex(hex).ok()?),
@@ -199,6 +203,11 @@ fn parse_entry(line: &str) -> Option<(&str, Entry)> {
 }
 
 impl Cache {
+    /// Whether the cache records nothing (a first build, or one after a cache problem).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.previous.is_empty()
+    }
+
     /// Whether the last build made the page `rel` from the same inputs (for `check`,
     /// which needs to know that a page renders, not its bytes).
     pub(crate) fn rendered_before(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
@@ -212,10 +221,12 @@ impl Cache {
         let mut body = String::with_capacity(entries.len() * 120);
         for (path, entry) in &entries {
             let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
-            let inputs = entry.inputs.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string());
+            let hex = |h: Option<blake3::Hash>| {
+                h.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string())
+            };
+            let (hash, inputs) = (hex(entry.hash), hex(entry.inputs));
             body.push_str(&format!(
-                "{} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n",
-                entry.hash.to_hex()
+                "{hash} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n"
             ));
         }
         let mut text = format!(
@@ -253,6 +264,8 @@ pub(crate) struct Written<'a> {
     entries: Mutex<Vec<(String, Entry)>>,
     /// The inputs of the pages about to be rendered, until they are put.
     pending: Mutex<FxHashMap<String, blake3::Hash>>,
+    /// The cache records nothing: nothing is hashed (see [`Entry::hash`]).
+    first: bool,
     linked: AtomicUsize,
     bytes: AtomicU64,
 }
@@ -265,6 +278,7 @@ impl<'a> Written<'a> {
             output,
             entries: Mutex::new(Vec::new()),
             pending: Mutex::new(FxHashMap::default()),
+            first: cache.is_some_and(|c| c.previous.is_empty()),
             linked: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
         }
@@ -287,7 +301,7 @@ impl<'a> Written<'a> {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
         if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
-            if let Some(stamp) = self.link(staging, rel, entry) {
+            if let Some(stamp) = self.link(staging, rel, entry, None) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 self.record(key, Entry { stamp, ..*entry });
                 return true;
@@ -304,10 +318,14 @@ impl<'a> Written<'a> {
             return staging.write(rel, bytes);
         };
         let key = display_path(rel);
-        let hash = blake3::hash(bytes);
         let inputs = self.pending.lock().expect("no thread panics holding the lock").remove(&key);
-        if let Some(entry) = previous.get(&key).filter(|e| e.hash == hash) {
-            if let Some(stamp) = self.link(staging, rel, entry) {
+        let hash = (!self.first).then(|| blake3::hash(bytes));
+        let same = |e: &&Entry| match e.hash {
+            Some(recorded) => Some(recorded) == hash,
+            None => e.stamp.len == bytes.len() as u64,
+        };
+        if let Some(entry) = previous.get(&key).filter(same) {
+            if let Some(stamp) = self.link(staging, rel, entry, Some(bytes)) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 self.record(key, Entry { hash, inputs, stamp });
                 return Ok(());
@@ -335,22 +353,34 @@ impl<'a> Written<'a> {
     }
 
     /// Links the published file at `rel` into `staging`, if it still holds what `entry`
-    /// recorded: it is the very file recorded (same device, inode, size and mtime), or
-    /// one of the same size whose bytes hash the same (an output folder restored from a
-    /// CI cache has new inodes). Returns the linked file's stamp. A regular file is
-    /// required (never a link); one that cannot be linked (another file system) is
-    /// written instead.
-    fn link(&self, staging: &Staging, rel: &Path, entry: &Entry) -> Option<Stamp> {
+    /// recorded (`entry`'s hash is that of the bytes wanted, or `wanted` are the bytes):
+    /// it is the very file recorded (same device, inode, size and mtime) and its hash is
+    /// known, or it is a file of the same size whose bytes are the ones wanted (an output
+    /// folder restored from a CI cache has new inodes; a first build hashed nothing).
+    /// Returns the linked file's stamp. A regular file is required (never a link); one
+    /// that cannot be linked (another file system) is written instead.
+    fn link(
+        &self,
+        staging: &Staging,
+        rel: &Path,
+        entry: &Entry,
+        wanted: Option<&[u8]>,
+    ) -> Option<Stamp> {
         let from = self.output.join(rel);
         let stamp_of = |path: &Path| fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m));
         let stamp = stamp_of(&from)?;
-        if stamp != entry.stamp {
+        if stamp != entry.stamp || entry.hash.is_none() {
             if stamp.len != entry.stamp.len {
                 return None;
             }
             let mut bytes = Vec::with_capacity(stamp.len as usize);
             crate::text_file::open_regular(&from).ok()?.read_to_end(&mut bytes).ok()?;
-            if blake3::hash(&bytes) != entry.hash {
+            let same = match (wanted, entry.hash) {
+                (Some(wanted), _) => wanted == bytes.as_slice(),
+                (None, Some(hash)) => blake3::hash(&bytes) == hash,
+                (None, None) => false,
+            };
+            if !same {
                 return None;
             }
         }

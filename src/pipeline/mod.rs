@@ -397,7 +397,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         ..Default::default()
     };
     let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(&staging, rel, inputs));
-    let reuse = cache.is_some().then_some(&reuse as Reuse<'_>);
+    // A first build (an empty cache) hashes no page's inputs, so that it costs what a
+    // build without a cache does but for hashing what it writes: the next build hashes
+    // them, and the one after renders only what changed.
+    let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
     let (files, problems) =
         render_and_check(&site, &mut theme, &write, reuse, &mut timer, outputs)?;
     let moved = moved::moved_pages(&output, &site);
