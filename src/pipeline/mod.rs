@@ -498,19 +498,11 @@ pub fn build_in_memory(
             .insert(display_path(rel), bytes.to_vec());
         Ok(())
     };
-    render::render_site(&site, &mut theme, &keep)?;
-    let files = files.into_inner().expect("no thread panicked");
-    let outputs = checks::Outputs {
-        files: files.keys().cloned().collect(),
-        ids: files
-            .iter()
-            .filter(|(name, _)| name.ends_with(".html"))
-            .map(|(name, bytes)| (name.clone(), checks::collect_ids(bytes)))
-            .collect(),
-        ..Default::default()
-    };
-    let findings = checks::check_site(&site, &outputs);
-    Ok((files, findings))
+    // Rendered and checked as `build` and `check` do it, into memory.
+    let outputs = checks::Outputs::default();
+    let (_, findings) =
+        render_and_check(&site, &mut theme, &keep, None, &mut Timer::new(), outputs)?;
+    Ok((files.into_inner().expect("no thread panicked"), findings))
 }
 
 /// What `check` found once the site could be assembled: errors and warnings, in file

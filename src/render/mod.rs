@@ -188,12 +188,8 @@ impl Place {
 }
 
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
-/// written. Reports every failing page, not only the first.
-pub(crate) fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
-    render_site_reusing(site, theme, sink, None)
-}
-
-/// Like [`render_site`]; each page `reuse` accepts is not rendered (nor put in `sink`).
+/// written. Reports every failing page, not only the first. Each page `reuse` accepts is
+/// not rendered (nor put in `sink`): the build cache stands in for it (issue 15).
 pub(crate) fn render_site_reusing(
     site: &Site,
     theme: &mut Theme,
