@@ -28,7 +28,7 @@ use views::{PagerView, article_view, card, site_view};
 pub(crate) type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 
 /// What a build may reuse of the last one (issue 15): asked, before a page is rendered,
-/// with the hash of everything its render reads (see [`Pages::inputs`]); `Ok(true)` when
+/// with the hash of everything its render reads (see [`inputs`]); `Ok(true)` when
 /// the last build's page stands in for it, so it is not rendered.
 pub(crate) type Reuse<'a> = &'a (dyn Fn(&Path, &blake3::Hash) -> Result<bool> + Sync);
 
