@@ -100,6 +100,13 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
             crate::error::display_path(&options.output_dir()),
             report.elapsed.as_secs_f64()
         );
+        let images = report.images;
+        if images.sources > 0 {
+            println!(
+                "images: {} source(s), {} file(s) encoded, {} from the cache",
+                images.sources, images.encoded, images.reused
+            );
+        }
     }
     Ok(())
 }

@@ -96,7 +96,7 @@ impl Session {
         let spill = super::spill_for(options)?;
         let loaded = {
             let shortcodes = theme.shortcode_renderer(&config);
-            load_documents(&config, options, &mut timer, Some(&spill), Some(&shortcodes))
+            load_documents(&config, options, &mut timer, Some(&spill), Some(&shortcodes), None)
         };
         let super::Documents { documents, assets, report, failed, .. } = loaded?;
         if !failed.is_empty() {
