@@ -861,7 +861,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 missing_alt: false,
                 raw_html: false,
             });
-            let usage = Usage { line: call.line, column, width, lead: false };
+            let usage = Usage { line: call.line, column, width, lead: false, measure_only: true };
             if key == "src"
                 && let Some(found) =
                     self.options.image_sizes.and_then(|sizes| sizes(&target, usage))
@@ -979,7 +979,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
     fn end_image(&mut self) {
         let (src, alt, title) = self.image.take().expect("inside an image");
         let written = self.body.links.iter().rev().find(|l| l.is_image).map(|l| {
-            let usage = Usage { line: l.line, column: l.column, width: l.width, lead: false };
+            let usage = Usage {
+                line: l.line,
+                column: l.column,
+                width: l.width,
+                lead: false,
+                measure_only: false,
+            };
             (l.target.clone(), usage)
         });
         let found = written

@@ -93,6 +93,13 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         if scheduled > 0 {
             drafts.push_str(&format!(", {scheduled} scheduled for later (`--future` builds them)"));
         }
+        let images = report.images;
+        if images.encoded + images.reused > 0 {
+            drafts.push_str(&format!(
+                ", images: {} file(s) encoded, {} from the cache",
+                images.encoded, images.reused
+            ));
+        }
         println!(
             "built {} article(s) into {} file(s) in `{}` in {:.2} s{drafts}",
             report.articles,
@@ -100,13 +107,6 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
             crate::error::display_path(&options.output_dir()),
             report.elapsed.as_secs_f64()
         );
-        let images = report.images;
-        if images.sources > 0 {
-            println!(
-                "images: {} source(s), {} file(s) encoded, {} from the cache",
-                images.sources, images.encoded, images.reused
-            );
-        }
     }
     Ok(())
 }

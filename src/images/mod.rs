@@ -267,6 +267,10 @@ impl Picture {
     /// The name of `spec`'s file in the cache: a hash of the source and of every
     /// setting that changes the result.
     fn cache_name(&self, spec: &Spec, quality: u8) -> String {
+        // Quality changes only the lossy files.
+        let lossy =
+            spec.kind != SpecKind::Original && matches!(spec.format, Format::Webp | Format::Jpeg);
+        let quality = if lossy { quality } else { 0 };
         let key = format!("{PIPELINE_VERSION} {} {spec:?} q{quality}", self.hash);
         let hash = blake3::hash(key.as_bytes()).to_hex();
         format!("{}.{}", &hash[..32], spec.format.extension())
@@ -292,6 +296,8 @@ pub struct Usage {
     pub width: usize,
     /// The article's lead image: it gets a social image and crops.
     pub lead: bool,
+    /// Only its size is wanted (a shortcode's `src`): the file is not processed.
+    pub measure_only: bool,
 }
 
 /// The first use of an image, named in its errors.
@@ -533,6 +539,21 @@ impl Images {
         warnings
     }
 
+    /// Every file [`Images::write`] puts in the output, relative to it.
+    pub(crate) fn output_files(&self) -> Vec<String> {
+        let found = self.found.lock().expect("no thread panics holding the lock");
+        found
+            .values()
+            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead)))
+            .flat_map(|(p, lead)| {
+                p.specs(lead)
+                    .into_iter()
+                    .map(|s| display_path(&p.output_rel(&s)))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
     /// The sources processed (their clean copies replace the files of `content/`).
     pub(crate) fn processed_sources(&self) -> HashSet<PathBuf> {
         let found = self.found.lock().expect("no thread panics holding the lock");
@@ -643,7 +664,14 @@ impl Images {
         }
         let max = self.settings.max_pixels;
         let mut pixels: Option<process::Pixels> = None;
-        for &i in missing {
+        // Largest first: each size is scaled from the one before it (same shape, fewer
+        // pixels to read), and the WebP and fallback of one size share their pixels.
+        let mut order = missing.to_vec();
+        order.sort_by_key(|&i| {
+            (specs[i].kind != SpecKind::Resize, std::cmp::Reverse(specs[i].size))
+        });
+        let mut previous: Option<process::Pixels> = None;
+        for i in order {
             let spec = &specs[i];
             let data = if spec.kind == SpecKind::Original {
                 let orientation = if picture.format == Format::Jpeg {
@@ -662,8 +690,18 @@ impl Images {
                     });
                 }
                 let source = pixels.as_ref().expect("decoded above");
-                let resized = process::resize(source, spec);
-                process::encode(&resized, spec, self.settings.quality).map_err(Failure::Corrupt)?
+                let scaled = match (&previous, spec.kind) {
+                    (Some(p), SpecKind::Resize) if (p.width, p.height) == spec.size => None,
+                    (Some(p), SpecKind::Resize) if p.width >= spec.size.0 => {
+                        Some(process::resize(p, spec))
+                    }
+                    _ => Some(process::resize(source, spec)),
+                };
+                if let Some(scaled) = scaled {
+                    previous = Some(scaled);
+                }
+                let current = previous.as_ref().expect("set above");
+                process::encode(current, spec, self.settings.quality).map_err(Failure::Corrupt)?
             };
             self.store(&names[i], &data).map_err(|e| Failure::Unreadable(e.to_string()))?;
         }

@@ -110,6 +110,7 @@ fn turns(orientation: image::metadata::Orientation) -> bool {
 /// refused here, before any pixel is decoded.
 pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failure> {
     let format = sniff(bytes).ok_or(Failure::NotAnImage)?;
+    refuse_too_large(bytes, max_pixels)?;
     let mut decoder = decoder(bytes, format, max_pixels)?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > max_pixels {
@@ -121,6 +122,21 @@ pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failu
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let (width, height) = if turns(orientation) { (height, width) } else { (width, height) };
     Ok(Header { format, width, height })
+}
+
+/// The size the file's header claims, read by a parser that allocates nothing for the
+/// pixels: an image over `max_pixels` is refused before any decoder sees it.
+fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
+    let Ok(size) = imagesize::blob_size(bytes) else { return Ok(()) };
+    let (width, height) = (size.width as u64, size.height as u64);
+    if width.saturating_mul(height) > max_pixels {
+        return Err(Failure::TooLarge {
+            width: u32::try_from(width).unwrap_or(u32::MAX),
+            height: u32::try_from(height).unwrap_or(u32::MAX),
+            max: max_pixels,
+        });
+    }
+    Ok(())
 }
 
 /// A JPEG whose entropy-coded data stops before its end marker: decoders fill the rest
@@ -137,6 +153,7 @@ fn jpeg_is_truncated(bytes: &[u8]) -> bool {
 /// returns 8-bit pixels.
 pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
     let format = sniff(bytes).ok_or(Failure::NotAnImage)?;
+    refuse_too_large(bytes, max_pixels)?;
     if format == Format::Jpeg && jpeg_is_truncated(bytes) {
         return Err(Failure::Corrupt("the file ends before the image does".into()));
     }

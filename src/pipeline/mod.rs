@@ -295,7 +295,9 @@ fn image_finder<'a>(
     rel: &'a Path,
 ) -> impl Fn(&str, Usage) -> Option<Found> + Sync + 'a {
     move |address: &str, usage: Usage| {
-        if let Some(images) = images {
+        if let Some(images) = images
+            && !usage.measure_only
+        {
             return images.find(address, rel, usage);
         }
         let (width, height) = dir.image_size(address)?;
@@ -351,6 +353,7 @@ fn load_document(
     options: &BuildOptions,
     rel: &Path,
     shortcodes: &dyn Shortcodes,
+    images: Option<&Images>,
 ) -> Result<Option<Arc<Document>>> {
     let text = content::load_article(&options.root, rel)?;
     let parsed = front_matter::parse_article(rel, &text)
@@ -358,7 +361,12 @@ fn load_document(
     if parsed.front.draft && !options.drafts {
         return Ok(None);
     }
-    let sizes = |address: &str, _: Usage| {
+    let sizes = |address: &str, usage: Usage| {
+        if let Some(images) = images
+            && !usage.measure_only
+        {
+            return images.find(address, rel, usage);
+        }
         let (width, height) = content::image_size(&options.root, address)?;
         Some(Found { width, height, picture: None })
     };

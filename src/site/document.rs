@@ -227,7 +227,13 @@ pub fn render_document(
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
     let lead = front.image.as_deref().and_then(|image| {
         let (line, column) = front.lines.image;
-        let usage = crate::images::Usage { line, column, width: image.chars().count(), lead: true };
+        let usage = crate::images::Usage {
+            line,
+            column,
+            width: image.chars().count(),
+            lead: true,
+            measure_only: false,
+        };
         images.and_then(|find| find(image, usage))
     });
     let document = Document {

@@ -62,6 +62,18 @@ export async function validate() {
       if (hasFrame && !running.some((tag) => /\/embed\.[0-9a-f]+\.js"/.test(tag))) {
         throw new Error(`${path} has a click-to-load frame but does not load embed.js`);
       }
+      // No layout shift (issue 16): every image carries its width and height, so the
+      // browser reserves its box before the file arrives.
+      for (const [img] of html.matchAll(/<img\b[^>]*>/g)) {
+        if (!/\swidth="\d+"/.test(img) || !/\sheight="\d+"/.test(img)) {
+          throw new Error(`${path}: an image without width and height: ${img}`);
+        }
+      }
+      // Social cards show raster images only: never an SVG as og:image.
+      const og = html.match(/<meta property="og:image" content="([^"]+)">/);
+      if (og && !/\.(jpe?g|png|webp)$/i.test(og[1])) {
+        throw new Error(`${path}: og:image is not a raster image: ${og[1]}`);
+      }
       const report = await validator.validateString(html, path);
       errors += report.errorCount;
       warnings += report.warningCount;
