@@ -460,3 +460,24 @@ fn check_reports_unusable_images_and_warns_of_small_lead_images() {
     );
     assert!(!Path::new(&site.path().join(".gazette/images")).join("index.tsv").exists());
 }
+
+#[test]
+fn feed_entries_carry_their_lead_image() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [320]\n"));
+    write_bytes(&site, "content/images/lead.png", &png(400, 300));
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/lead.png\nimage_alt: A square\n", "Body."),
+    );
+    site.build(&[]);
+    let feed = site.read("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let enclosure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("link") && n.attribute("rel") == Some("enclosure"))
+        .expect("an enclosure link");
+    assert_eq!(enclosure.attribute("type"), Some("image/jpeg"));
+    let href = enclosure.attribute("href").unwrap();
+    let (kind, social) = decode(&output_file(&site, href));
+    assert_eq!((kind, social.width(), social.height()), (image::ImageFormat::Jpeg, 400, 300));
+}
