@@ -5,7 +5,7 @@
 //!
 //! Only images an article uses (its lead `image`, or `![alt](/path)` in its body) are
 //! processed; other files of `content/` are copied as they are. A processed source is
-//! still published at its own address, without its metadata (see [`strip`]).
+//! still published at its own address, without its metadata (see its `strip` module).
 
 mod process;
 mod strip;
