@@ -66,16 +66,16 @@ for i in $(seq 0 $((N - 1))); do
   body="A paragraph about story $i, with enough words to count as an article body for the bench."
   front="---\ntitle: Story $i\ndate: 2026-01-01\ntags: [t$((i % 50)), u$((i % 7))]\n"
   if [ "$i" -lt "$PHOTOS" ]; then
-    printf "${front}---\n\n%s\n\n![Photo %s](/images/%s)\n\n%s\n" "$body" "$i" "$photo" "$body" \
+    printf -- "${front}---\n\n%s\n\n![Photo %s](/images/%s)\n\n%s\n" "$body" "$i" "$photo" "$body" \
       > "$G/content/news/$name.md"
     printf -- "---\ntitle: Story $i\ndate: 2026-01-01\nphoto: images/%s\n---\n\n%s\n\n%s\n" \
       "$photo" "$body" "$body" > "$H/content/posts/$name.md"
   else
-    printf "${front}---\n\n%s\n\n%s\n" "$body" "$body" > "$G/content/news/$name.md"
+    printf -- "${front}---\n\n%s\n\n%s\n" "$body" "$body" > "$G/content/news/$name.md"
     printf -- "---\ntitle: Story $i\ndate: 2026-01-01\n---\n\n%s\n\n%s\n" "$body" "$body" \
       > "$H/content/posts/$name.md"
   fi
-  printf "${front}---\n\n%s\n\n%s\n" "$body" "$body" > "$P/content/news/$name.md"
+  printf -- "${front}---\n\n%s\n\n%s\n" "$body" "$body" > "$P/content/news/$name.md"
 done
 cat > "$H/config.toml" <<EOF
 baseURL = "https://example.org/"
