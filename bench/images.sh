@@ -89,7 +89,7 @@ cat > "$H/layouts/_default/single.html" <<EOF
 <!DOCTYPE html><html lang="en"><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>
 {{ .Content }}
 {{- with .Params.photo }}{{ \$img := resources.Get . }}{{ \$webp := slice }}{{ \$jpg := slice }}
-{{- range slice $(echo $WIDTHS | sed 's/ /, /g') }}{{ \$w := . }}{{ if gt \$w \$img.Width }}{{ \$w = \$img.Width }}{{ end }}
+{{- range slice $WIDTHS }}{{ \$w := . }}{{ if gt \$w \$img.Width }}{{ \$w = \$img.Width }}{{ end }}
 {{- \$a := \$img.Resize (printf "%dx webp q$QUALITY" \$w) }}{{ \$b := \$img.Resize (printf "%dx jpg q$QUALITY" \$w) }}
 {{- \$webp = \$webp | append (printf "%s %dw" \$a.RelPermalink \$a.Width) }}{{ \$jpg = \$jpg | append (printf "%s %dw" \$b.RelPermalink \$b.Width) }}{{ end }}
 <picture><source type="image/webp" srcset="{{ delimit \$webp ", " }}"><img srcset="{{ delimit \$jpg ", " }}" alt="Photo" loading="lazy" decoding="async"></picture>
