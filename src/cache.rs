@@ -384,7 +384,7 @@ impl<'a> Written<'a> {
                 return None;
             }
         }
-        let to = staging.link(rel, &from).ok()?;
+        let to = staging.link_published(rel, &from).ok()?;
         // Checked again through the new link: it is the file just checked.
         if stamp_of(&to) != Some(stamp) {
             let _ = fs::remove_file(to);

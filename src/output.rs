@@ -75,10 +75,11 @@ impl Staging {
         Ok((path, file))
     }
 
-    /// Makes `rel` (relative to the output root) a hard link to the file `from`, which
-    /// keeps its inode, bytes and mtime. A link at the end of `from` is linked as the
-    /// link, never followed. Returns the new path.
-    pub(crate) fn link(&self, rel: &Path, from: &Path) -> Result<PathBuf> {
+    /// Makes `rel` (relative to the output root) a hard link to the published file `from`
+    /// (for the build cache), which keeps its inode, bytes and mtime; an error where no
+    /// link can be made. A link at the end of `from` is linked as the link, never
+    /// followed. Returns the new path.
+    pub(crate) fn link_published(&self, rel: &Path, from: &Path) -> Result<PathBuf> {
         let path = self.target(rel)?;
         fs::hard_link(from, &path).map_err(|e| Error::io(&path, e))?;
         Ok(path)
@@ -92,6 +93,17 @@ impl Staging {
         let mut source = crate::text_file::open_regular(from).map_err(|e| Error::io(from, e))?;
         let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
         std::io::copy(&mut source, &mut file).map(drop).map_err(|e| Error::io(from, e))
+    }
+
+    /// Puts gazette's own file `from` (a processed image in the build cache) at `rel`:
+    /// a hard link when both are on one disk, so a rebuild copies no image bytes, else
+    /// a copy. Cache files are only ever replaced by renaming, never changed in place.
+    pub(crate) fn link(&self, rel: &Path, from: &Path) -> Result<()> {
+        let path = self.target(rel)?;
+        if fs::hard_link(from, &path).is_ok() {
+            return Ok(());
+        }
+        fs::copy(from, &path).map(drop).map_err(|e| Error::io(from, e))
     }
 
     fn target(&self, rel: &Path) -> Result<PathBuf> {

@@ -7,6 +7,7 @@ mod check;
 mod docs;
 mod files;
 mod hostile;
+mod images;
 mod init;
 mod model;
 mod new;
