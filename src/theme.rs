@@ -12,6 +12,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Error, Location, Result, display_path};
+use crate::i18n::{DateStyle, Language, Translations};
 use crate::markdown;
 use crate::url::Slug;
 
@@ -283,10 +284,24 @@ fn is_hidden(rel: &Path) -> bool {
 }
 
 /// The filters themes may use on top of Tera's own: `date`, `slug`, `markdown`,
-/// `urlencode`, `json`.
+/// `urlencode`, `json`; and the functions `t` and `t_html` (translated strings).
 fn register_filters(tera: &mut Tera, config: &Config) {
-    tera.register_filter("date", date_filter);
-    tera.register_filter("slug", |s: &str, _: Kwargs, _: &State| Slug::new(s).as_str().to_owned());
+    let translations = config.translations.clone();
+    tera.register_filter("date", move |value: &str, kwargs: Kwargs, state: &State| {
+        date_filter(value, kwargs, state, &translations)
+    });
+    let slugify = config.slugify;
+    tera.register_filter("slug", move |s: &str, _: Kwargs, _: &State| {
+        Slug::with(s, slugify).as_str().to_owned()
+    });
+    let translations = config.translations.clone();
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| {
+        translate(&translations, &kwargs, state, false).map(|text| Value::from(text.as_str()))
+    });
+    let translations = config.translations.clone();
+    tera.register_function("t_html", move |kwargs: Kwargs, state: &State| {
+        translate(&translations, &kwargs, state, true).map(|html| Value::safe_string(&html))
+    });
     tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urlencode(s));
     tera.register_filter("json", json_filter);
     let unsafe_html = config.markdown.unsafe_html;
@@ -311,11 +326,85 @@ fn register_filters(tera: &mut Tera, config: &Config) {
     );
 }
 
-/// `{{ page.date | date(format="%B %-d, %Y") }}`: formats a `YYYY-MM-DD` or RFC 3339 date.
-fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let format: &str = kwargs.get("format")?.unwrap_or("%B %-d, %Y");
+/// The language a template renders in: its `lang=` argument, else the page's `lang`, else
+/// the site's default language.
+fn language_of<'t>(
+    translations: &'t Translations,
+    kwargs: &Kwargs,
+    state: &State,
+) -> TeraResult<&'t Language> {
+    let code: Option<String> = match kwargs.get::<&str>("lang")? {
+        Some(code) => Some(code.to_owned()),
+        None => state.get::<String>("lang").ok().flatten(),
+    };
+    Ok(code.map_or_else(|| translations.default_language(), |c| translations.language(&c)))
+}
+
+/// `{{ t(key="min_read", count=5) }}`: the string `key` in the page's language, its
+/// `{name}` placeholders filled with the other arguments. With `html`, the text and the
+/// arguments are escaped, except arguments whose names end in `_html`.
+fn translate(
+    translations: &Translations,
+    kwargs: &Kwargs,
+    state: &State,
+    html: bool,
+) -> TeraResult<String> {
+    let key: &str = kwargs.must_get("key")?;
+    let language = language_of(translations, kwargs, state)?;
+    let count = match kwargs.get::<Value>("count")? {
+        None => None,
+        Some(v) => Some(v.as_i64().ok_or_else(|| {
+            tera::Error::message(format!("t: `count` of `{key}` must be a whole number"))
+        })?),
+    };
+    let mut args: Vec<(String, String)> = Vec::new();
+    for (name, value) in kwargs.iter() {
+        let name = name.to_string();
+        if matches!(name.as_str(), "key" | "lang" | "count") {
+            continue;
+        }
+        let text = match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.to_string(),
+        };
+        let text = if html && !name.ends_with("_html") { state.escape(&text)? } else { text };
+        args.push((name, text));
+    }
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if html {
+        // Escape the message, not the values put into it (escaped above, or HTML).
+        let template = language.text(key, count, &[]).ok_or_else(|| unknown_key(key))?;
+        let escaped = state.escape(&template)?;
+        return Ok(crate::i18n::fill_placeholders(
+            &escaped,
+            count.map(|n| language.number(n)),
+            &args,
+        ));
+    }
+    language.text(key, count, &args).ok_or_else(|| unknown_key(key))
+}
+
+fn unknown_key(key: &str) -> tera::Error {
+    tera::Error::message(format!(
+        "t: no string `{key}` in the translations: add it to `i18n/<lang>.yaml`, English included"
+    ))
+}
+
+/// `{{ page.date | date(format="long") }}`: formats a `YYYY-MM-DD` or RFC 3339 date. The
+/// named formats (`full`, `long`, `medium`, `short`, `month_year`, `month`) follow the
+/// language's CLDR patterns; anything else is a `strftime` pattern (`%d/%m/%Y`).
+fn date_filter(
+    value: &str,
+    kwargs: Kwargs,
+    state: &State,
+    translations: &Translations,
+) -> TeraResult<String> {
+    let format: &str = kwargs.get("format")?.unwrap_or("long");
     let date = Date::parse(value)
         .map_err(|reason| tera::Error::message(format!("date filter: {reason}")))?;
+    if let Some(style) = DateStyle::parse(format) {
+        return Ok(language_of(translations, &kwargs, state)?.date(date.day(), style));
+    }
     let zoned = date.timestamp().to_zoned(jiff::tz::TimeZone::UTC);
     let text = if date.is_date_only() {
         jiff::fmt::strtime::format(format, date.day())
