@@ -43,22 +43,10 @@ pub struct Config {
     /// The profiles of `authors.yaml` by name, when the file exists.
     pub authors: Option<IndexMap<String, AuthorProfile>>,
     pub extra: serde_json::Value,
-    /// The site's other languages, by code, in the order site.yaml gives them (issue 19).
-    pub languages: IndexMap<String, LanguageSettings>,
     /// How titles and names become URL segments.
     pub slugify: crate::url::Slugify,
-    /// The words, dates and plural rules of `language` and `languages` (issue 19).
+    /// The words, dates and plural rules of `language` (issue 19).
     pub translations: std::sync::Arc<crate::i18n::Translations>,
-}
-
-/// One of the other languages of a multilingual site: its title and description.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LanguageSettings {
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
 }
 
 /// One entry of `authors.yaml`.
@@ -178,8 +166,6 @@ struct RawConfig {
     timezone: Option<String>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
-    #[serde(default)]
-    languages: IndexMap<String, LanguageSettings>,
     #[serde(default)]
     slugify: crate::url::Slugify,
 }
@@ -376,32 +362,18 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         }),
     };
     let language = raw.language.unwrap_or_else(|| "en".to_owned());
-    for (key, code) in std::iter::once(("language", &language))
-        .chain(raw.languages.keys().map(|c| ("languages", c)))
-    {
-        if let Err(bad) = crate::i18n::check_code(code) {
-            problem(
-                key,
-                bad.to_string(),
-                Some("write a BCP 47 code such as `en`, `fr` or `pt-BR`"),
-            );
-        }
-    }
-    if raw.languages.contains_key(&language) {
+    if let Err(bad) = crate::i18n::check_code(&language) {
         problem(
-            "languages",
-            format!("languages: `{language}` is the default `language`"),
-            Some("list only the other languages under `languages`"),
+            "language",
+            format!("language: {bad}"),
+            Some("write a BCP 47 code such as `en`, `fr` or `pt-BR`"),
         );
     }
     if !problems.is_empty() {
         problems.sort_by_key(|d| d.at.line);
         return Err(problems);
     }
-    let codes: Vec<&str> = std::iter::once(language.as_str())
-        .chain(raw.languages.keys().map(String::as_str))
-        .collect();
-    let translations = crate::i18n::Translations::new(&codes, &[])
+    let translations = crate::i18n::Translations::new(&[language.as_str()], &[])
         .expect("the embedded translations have no problems");
     let extra = match raw.extra {
         None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
@@ -428,18 +400,16 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         timezone_set,
         authors: None,
         extra,
-        languages: raw.languages,
         slugify: raw.slugify,
         translations: std::sync::Arc::new(translations),
     })
 }
 
 impl Config {
-    /// The site's languages: the default first, then those of `languages`.
+    /// The site's languages, the default first. One for now: several languages in one site
+    /// (issue 19 point 4) are not built yet.
     pub fn language_codes(&self) -> Vec<&str> {
-        std::iter::once(self.language.as_str())
-            .chain(self.languages.keys().map(String::as_str))
-            .collect()
+        vec![self.language.as_str()]
     }
 
     pub fn theme_dir(&self) -> PathBuf {

@@ -141,13 +141,18 @@ impl fmt::Display for BadLanguage {
 
 /// Checks that `code` is a BCP 47 language tag.
 pub fn check_code(code: &str) -> Result<(), BadLanguage> {
-    code.parse::<Locale>().map(drop).map_err(|_| BadLanguage(code.to_owned()))
+    parse_locale(code).map(drop)
+}
+
+/// `code` as a locale; `en_US` is read as `en-US`, as sites have written it.
+fn parse_locale(code: &str) -> Result<Locale, BadLanguage> {
+    code.replace('_', "-").parse::<Locale>().map_err(|_| BadLanguage(code.to_owned()))
 }
 
 impl Language {
     /// The language `code` with the site's own strings over the embedded ones.
     fn new(code: &str, site_strings: Option<&Strings>) -> Result<Language, BadLanguage> {
-        let locale: Locale = code.parse().map_err(|_| BadLanguage(code.to_owned()))?;
+        let locale = parse_locale(code)?;
         let primary = locale.id.language.as_str().to_owned();
         let mut strings: HashMap<String, Message> = embedded(REFERENCE)
             .expect("English is embedded")

@@ -75,3 +75,10 @@ fn every_embedded_translation_has_every_english_key_with_the_same_placeholders()
         }
     }
 }
+
+#[test]
+fn codes_are_checked_as_bcp_47() {
+    assert!(check_code("pt-BR").is_ok() && check_code("zh-Hant-TW").is_ok());
+    assert_eq!(check_code("french").unwrap_err().to_string(), "`french` is not a language code");
+    assert!(check_code("en_US").is_ok(), "written so by some sites before issue 19");
+}
