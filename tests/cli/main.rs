@@ -7,6 +7,7 @@ mod docs;
 mod files;
 mod hostile;
 mod init;
+mod languages;
 mod new;
 mod news;
 mod newsroom;
