@@ -188,6 +188,17 @@ impl Language {
         })
     }
 
+    /// The strings with one form and no `{name}` to fill in, by key: what most of a page's
+    /// lookups ask for, so the theme can keep them ready.
+    pub fn fixed_texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.strings.iter().filter_map(|(key, message)| match message {
+            Message::Text(text) if placeholders(message).is_empty() => {
+                Some((key.as_str(), text.as_str()))
+            }
+            _ => None,
+        })
+    }
+
     /// `dir` of the pages: `rtl` or `ltr`.
     pub fn dir(&self) -> &'static str {
         if self.rtl { "rtl" } else { "ltr" }
@@ -423,6 +434,11 @@ impl Translations {
     /// The default language's translations.
     pub fn default_language(&self) -> &Language {
         &self.languages[0]
+    }
+
+    /// Every language of the site, the default first.
+    pub fn languages(&self) -> &[Language] {
+        &self.languages
     }
 
     /// The translations of `code`, if the site has that language.
