@@ -404,6 +404,8 @@ fn language_of<'t>(
 ) -> TeraResult<&'t Language> {
     let code: Option<String> = match kwargs.get::<&str>("lang")? {
         Some(code) => Some(code.to_owned()),
+        // A site in one language has nothing to look up (and it is asked on every page).
+        None if translations.languages().len() == 1 => None,
         None => state.get::<String>("lang").ok().flatten(),
     };
     Ok(code.map_or_else(|| translations.default_language(), |c| translations.language(&c)))
