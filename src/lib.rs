@@ -19,6 +19,8 @@ pub mod i18n;
 pub mod config;
 // Walks content/.
 pub(crate) mod content;
+// The site's own images: measured as articles use them, resized into the build cache.
+pub mod images;
 // The `---` block of an article.
 pub mod front_matter;
 // Large HTML parked on disk.
