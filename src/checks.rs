@@ -653,7 +653,7 @@ fn check_category(site: &Site, article: &Article, found: &mut Vec<Diagnostic>) {
     let (line, column) = doc.lines.category;
     if listed.is_empty()
         || line == 0
-        || listed.keys().any(|name| Slug::new(name) == doc.category_slug)
+        || listed.keys().any(|name| Slug::with(name, site.config.slugify) == doc.category_slug)
     {
         return;
     }

@@ -45,6 +45,10 @@ pub struct Config {
     /// The profiles of `authors.yaml` by name, when the file exists.
     pub authors: Option<IndexMap<String, AuthorProfile>>,
     pub extra: serde_json::Value,
+    /// How titles and names become URL segments.
+    pub slugify: crate::url::Slugify,
+    /// The words, dates and plural rules of `language` (issue 19).
+    pub translations: std::sync::Arc<crate::i18n::Translations>,
 }
 
 /// One entry of `authors.yaml`.
@@ -185,6 +189,8 @@ struct RawConfig {
     timezone: Option<String>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
+    #[serde(default)]
+    slugify: crate::url::Slugify,
 }
 
 /// Reads `<root>/site.yaml`, and `authors.yaml` beside it.
@@ -208,6 +214,12 @@ pub fn load_config_and_authors(root: &Path) -> Result<(Config, Vec<Diagnostic>)>
         Err(e) => return Err(e),
     };
     let mut config = parse_config(root, &text).map_err(Error::contents)?;
+    let files = load_translation_files(root)?;
+    if !files.is_empty() {
+        let translations = crate::i18n::Translations::new(&config.language_codes(), &files)
+            .map_err(Error::contents)?;
+        config.translations = std::sync::Arc::new(translations);
+    }
     let file = root.join(AUTHORS_FILE);
     if file.is_file() {
         let text = crate::text_file::read_text(&file, Path::new(AUTHORS_FILE))?;
@@ -217,6 +229,29 @@ pub fn load_config_and_authors(root: &Path) -> Result<(Config, Vec<Diagnostic>)>
         }
     }
     Ok((config, Vec::new()))
+}
+
+/// The site's translation files, `i18n/<lang>.yaml`, in name order.
+fn load_translation_files(root: &Path) -> Result<Vec<crate::i18n::SiteFile>> {
+    let dir = root.join(crate::i18n::FOLDER);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(crate::i18n::FOLDER, e)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(crate::i18n::FOLDER, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !name.ends_with(".yaml") {
+            continue;
+        }
+        let path = Path::new(crate::i18n::FOLDER).join(&name);
+        let text = crate::text_file::read_text(&entry.path(), &path)?;
+        files.push(crate::i18n::SiteFile { path, text });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// Parses the text of `authors.yaml`: a profile per author name.
@@ -363,10 +398,20 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
             jiff::tz::TimeZone::UTC
         }),
     };
+    let language = raw.language.unwrap_or_else(|| "en".to_owned());
+    if let Err(bad) = crate::i18n::check_code(&language) {
+        problem(
+            "language",
+            format!("language: {bad}"),
+            Some("write a BCP 47 code such as `en`, `fr` or `pt-BR`"),
+        );
+    }
     if !problems.is_empty() {
         problems.sort_by_key(|d| d.at.line);
         return Err(problems);
     }
+    let translations = crate::i18n::Translations::new(&[language.as_str()], &[])
+        .expect("the embedded translations have no problems");
     let extra = match raw.extra {
         None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
         Some(v) => v,
@@ -376,7 +421,7 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         title: raw.title,
         published_url: base_url.clone(),
         base_url,
-        language: raw.language.unwrap_or_else(|| "en".to_owned()),
+        language,
         description: raw.description.unwrap_or_default(),
         author: raw.author,
         theme,
@@ -398,10 +443,18 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         timezone_set,
         authors: None,
         extra,
+        slugify: raw.slugify,
+        translations: std::sync::Arc::new(translations),
     })
 }
 
 impl Config {
+    /// The site's languages, the default first. One for now: several languages in one site
+    /// (issue 19 point 4) are not built yet.
+    pub fn language_codes(&self) -> Vec<&str> {
+        vec![self.language.as_str()]
+    }
+
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }

@@ -31,6 +31,8 @@ pub struct FrontMatter {
     /// Who made the lead image (`Photo: Jane Doe / Agency`), shown with the caption.
     pub image_credit: Option<String>,
     pub slug: Option<Slug>,
+    /// `slug:` as written, for sites that keep every script in slugs (`slugify: unicode`).
+    pub slug_text: Option<String>,
     pub draft: bool,
     pub key_points: Vec<String>,
     pub faq: Vec<FaqEntry>,
@@ -448,7 +450,8 @@ pub fn parse_article_best_effort<'a>(
         },
         image_caption: non_empty(raw.image_caption),
         image_credit: non_empty(raw.image_credit),
-        slug: non_empty(raw.slug).map(|s| Slug::new(&s)),
+        slug: non_empty(raw.slug.clone()).map(|s| Slug::new(&s)),
+        slug_text: non_empty(raw.slug),
         draft: raw.draft,
         key_points: raw.key_points,
         faq: raw.faq,

@@ -13,6 +13,8 @@ pub(crate) mod url;
 pub(crate) mod date;
 // The only serde_yaml caller.
 pub(crate) mod yaml;
+// The words, dates and plural rules of the site's languages.
+pub mod i18n;
 // site.yaml -> Config.
 pub mod config;
 // Walks content/.

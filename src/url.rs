@@ -13,13 +13,40 @@ pub struct Slug(String);
 /// cut at a dash.
 const MAX_SLUG_LEN: usize = 200;
 
+/// How text becomes a slug: `slugify:` in site.yaml (issue 19).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Slugify {
+    /// Transliterated to lowercase ASCII: `Élection` -> `election`, `東京` -> `dong-jing`.
+    #[default]
+    Ascii,
+    /// Letters and digits of every script kept, lowercased: `東京`, `الانتخابات`.
+    Unicode,
+}
+
 impl Slug {
+    /// A slug made the way `mode` says: [`Slug::new`] for `ascii`.
+    pub fn with(text: &str, mode: Slugify) -> Slug {
+        match mode {
+            Slugify::Ascii => Slug::new(text),
+            Slugify::Unicode => Slug::finish(unicode_slug(text), text),
+        }
+    }
+
     /// Makes a slug from any text. Text with no letters or digits (only punctuation,
     /// for instance) gets a short stable hash so it still has a distinct, safe URL.
     pub fn new(text: &str) -> Slug {
-        let mut slug = slug::slugify(text);
+        Slug::finish(slug::slugify(text), text)
+    }
+
+    /// Cuts an overlong slug at a dash, and names an empty one by a hash of `text`.
+    fn finish(mut slug: String, text: &str) -> Slug {
         if slug.len() > MAX_SLUG_LEN {
-            let cut = slug[..MAX_SLUG_LEN].rfind('-').filter(|&i| i > 0).unwrap_or(MAX_SLUG_LEN);
+            let mut end = MAX_SLUG_LEN;
+            while !slug.is_char_boundary(end) {
+                end -= 1;
+            }
+            let cut = slug[..end].rfind('-').filter(|&i| i > 0).unwrap_or(end);
             slug.truncate(cut);
         }
         if slug.is_empty() {
@@ -37,6 +64,33 @@ impl Slug {
     pub fn is_hash_of(&self, text: &str) -> bool {
         self.0.len() == 10 && self.0.starts_with("x-") && slug::slugify(text).is_empty()
     }
+}
+
+/// Letters, marks and digits of every script, lowercased and NFC-normalised; any other
+/// run of characters becomes one dash.
+fn unicode_slug(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut slug = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.nfc().flat_map(char::to_lowercase) {
+        // Combining marks (Arabic harakat, Devanagari vowel signs) belong to their letter.
+        let keep = c.is_alphanumeric() || (!slug.is_empty() && is_mark(c));
+        if keep {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    slug
+}
+
+/// Whether `c` is a combining mark that `char::is_alphanumeric` does not count.
+fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
 }
 
 impl fmt::Display for Slug {

@@ -32,9 +32,10 @@ pub(crate) fn run(args: &NewArgs) -> Result<()> {
         ));
     }
     let category = args.category.clone().unwrap_or_else(|| config.default_category.clone());
-    let slug = Slug::new(title);
-    let rel =
-        PathBuf::from("content").join(Slug::new(&category).as_str()).join(format!("{slug}.md"));
+    let slug = Slug::with(title, config.slugify);
+    let rel = PathBuf::from("content")
+        .join(Slug::with(&category, config.slugify).as_str())
+        .join(format!("{slug}.md"));
     let path = args.root.join(&rel);
     if path.exists() {
         return Err(Error::Failed(format!(

@@ -685,6 +685,8 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(images.warnings());
     content::add_excerpts(&options.root, &mut problems);
     problems.extend(authors_problems);
+    // Strings a translation lacks, shown in English (issue 19).
+    problems.extend(site.config.translations.warnings.iter().cloned());
     // Added after the excerpts: a skipped file is never read, not even for its first
     // line (a symlink to `.git/config` must not show it), and the first line of a file
     // that would replace a page means nothing.

@@ -75,7 +75,9 @@ pub(crate) fn render_corrections_feed(site: &Site) -> String {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         escape(&config.language)
     );
-    let _ = writeln!(xml, "  <title>Corrections | {}</title>", escape(&config.title));
+    let corrections = config.translations.default_language().text("corrections", None, &[]);
+    let corrections = corrections.as_deref().unwrap_or("Corrections");
+    let _ = writeln!(xml, "  <title>{} | {}</title>", escape(corrections), escape(&config.title));
     let _ = writeln!(
         xml,
         "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",

@@ -415,6 +415,11 @@ impl<'a> Pages<'a> {
         Ok(written)
     }
 
+    /// The language the pages are in.
+    fn language(&self) -> &'a crate::i18n::Language {
+        self.site.config.translations.default_language()
+    }
+
     fn paging(&self) -> Paging {
         Paging::new(self.site)
     }
@@ -615,7 +620,7 @@ impl<'a> Pages<'a> {
             }
             Job::ArchiveMonth { index, page } => {
                 let month = &self.months[index];
-                let title = format!("{} {}", month_name(month.month), month.year);
+                let title = self.language().month_year(month.year, month.month);
                 self.listing(context, "archive", &title, None, &month.url, &month.articles, page);
             }
             Job::ArchiveIndex => {
@@ -798,7 +803,7 @@ impl<'a> Pages<'a> {
         let mut years: Vec<ArchiveYear> = Vec::new();
         for month in &self.months {
             let link = ArchiveMonthLink {
-                name: month_name(month.month).to_owned(),
+                name: self.language().month_name(month.year, month.month),
                 number: month.month,
                 url: base.link(&month.url),
                 count: month.articles.len(),
@@ -1077,24 +1082,6 @@ fn year_url(year: i16) -> UrlPath {
     UrlPath::fixed(&["archive", &year.to_string()])
 }
 
-fn month_name(month: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[(month.clamp(1, 12) - 1) as usize]
-}
-
 /// The file of an alias's redirect page: `/old/path/` is `old/path/index.html`, and
 /// `/2019/old.html` is itself.
 fn alias_file(alias: &str) -> String {
@@ -1116,11 +1103,16 @@ fn render_alias_page(site: &Site, article: &crate::site::Article) -> String {
         .expect("writing to a string");
     escape_html(&mut title, &article.doc.title).expect("writing to a string");
     escape_html(&mut language, &site.config.language).expect("writing to a string");
+    let texts = site.config.translations.default_language();
+    let moved = texts.text("moved", None, &[]).unwrap_or_default();
+    let mut moved_html = String::new();
+    escape_html(&mut moved_html, &moved).expect("writing to a string");
+    let dir = if texts.rtl { " dir=\"rtl\"" } else { "" };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{language}\"{dir}>\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n\
-         <p>This article has moved: <a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n"
+         <p>{moved_html} <a href=\"{to}\">{title}</a></p>\n</body>\n</html>\n"
     )
 }

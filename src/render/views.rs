@@ -24,6 +24,8 @@ pub(crate) struct SiteView<'a> {
     pub(crate) title: &'a str,
     pub(crate) description: &'a str,
     pub(crate) language: &'a str,
+    /// `ltr`, or `rtl` for languages written right to left (issue 19).
+    pub(crate) dir: &'static str,
     pub(crate) author: Option<&'a str>,
     /// Absolute, with the final `/`.
     pub(crate) base_url: &'a str,
@@ -311,6 +313,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
         title: &config.title,
         description: &config.description,
         language: &config.language,
+        dir: config.translations.default_language().dir(),
         author: config.author.as_deref(),
         base_url: base.as_str(),
         base_path: base.path(),
@@ -342,6 +345,11 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
     }
 }
 
+/// "February 9, 2026" in the site's language.
+pub(crate) fn long_date(site: &Site, date: &crate::date::Date) -> String {
+    site.config.translations.default_language().date(date.day(), crate::i18n::DateStyle::Long)
+}
+
 pub(crate) fn category_link<'a>(site: &'a Site, category: &'a Category) -> LinkView<'a> {
     LinkView {
         name: &category.name,
@@ -371,7 +379,7 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         url: base.link(&article.url),
         summary: &doc.summary,
         date: doc.date.as_written(),
-        date_long: doc.date.long(),
+        date_long: long_date(site, &doc.date),
         updated: doc.updated.map(|u| u.as_written()),
         category: category_link(site, category),
         image: doc.image.as_deref().map(|i| base.asset_link(i)),
@@ -394,7 +402,7 @@ pub(crate) fn notice_view<'a>(
 ) -> NoticeView<'a> {
     NoticeView {
         date: notice.date.as_written(),
-        date_long: notice.date.long(),
+        date_long: long_date(site, &notice.date),
         text_html: unlink(site, article, &notice.text_html),
     }
 }
@@ -552,7 +560,7 @@ pub(crate) fn article_view<'a>(
         image_credit: doc.image_credit.as_deref(),
         published_time: doc.date.rfc3339(),
         modified_time: doc.modified().rfc3339(),
-        updated_long: doc.updated.map(|u| u.long()),
+        updated_long: doc.updated.map(|u| long_date(site, &u)),
         intro_html,
         sections,
         toc: &doc.body.toc,

@@ -155,10 +155,21 @@ pub fn render_document(
         })
         .collect();
 
-    let slug = match front.slug {
-        Some(slug) => slug,
-        None => Slug::new(&source.file_stem().unwrap_or_default().to_string_lossy()),
+    // `slugify: unicode` keeps every script (issue 19); `ascii` is what front_matter made.
+    let slugify = config.slugify;
+    let slug = match (front.slug, &front.slug_text) {
+        (Some(_), Some(text)) if slugify != crate::url::Slugify::Ascii => Slug::with(text, slugify),
+        (Some(slug), _) => slug,
+        (None, _) => Slug::with(&source.file_stem().unwrap_or_default().to_string_lossy(), slugify),
     };
+    let mut tags = front.tags;
+    if slugify != crate::url::Slugify::Ascii {
+        // Names with one ASCII slug were merged already; in Unicode they stay apart, so
+        // the list (and its `lines.tag_names`) keeps its length.
+        for tag in &mut tags {
+            tag.slug = Slug::with(&tag.name, slugify);
+        }
+    }
     let first_paragraph = body.first_paragraph.take();
     let (summary, summary_is_explicit) = match front.summary {
         Some(summary) => (summary, true),
@@ -242,12 +253,12 @@ pub fn render_document(
         title: front.title,
         date: zone(front.date),
         updated: front.updated.map(zone),
-        category_slug: Slug::new(&category),
+        category_slug: Slug::with(&category, slugify),
         category,
-        tags: front.tags,
+        tags,
         summary,
         summary_is_explicit,
-        author_slugs: front.authors.iter().map(|a| Slug::new(a)).collect(),
+        author_slugs: front.authors.iter().map(|a| Slug::with(a, slugify)).collect(),
         authors: front.authors,
         image_size: lead.as_ref().map(|found| (found.width, found.height)),
         image_picture: lead.and_then(|found| found.picture),

@@ -255,7 +255,8 @@ impl Site {
             }
             categories[index].articles.push(ArticleId(0)); // counted now, filled below
         }
-        let configured: Vec<Slug> = config.categories.keys().map(|name| Slug::new(name)).collect();
+        let configured: Vec<Slug> =
+            config.categories.keys().map(|name| Slug::with(name, config.slugify)).collect();
         let mut order: Vec<usize> = (0..categories.len()).collect();
         order.sort_by_key(|&i| {
             let c = &categories[i];
@@ -275,8 +276,10 @@ impl Site {
                 c.id = CategoryId::from_index(position);
                 c.articles.clear();
                 // A category site.yaml lists is shown as site.yaml spells it.
-                if let Some((name, settings)) =
-                    config.categories.iter().find(|(name, _)| Slug::new(name) == c.slug)
+                if let Some((name, settings)) = config
+                    .categories
+                    .iter()
+                    .find(|(name, _)| Slug::with(name, config.slugify) == c.slug)
                 {
                     c.name = name.clone();
                     c.settings = settings.clone();
@@ -322,8 +325,10 @@ impl Site {
                 profile: None,
             })
             .collect();
-        let mut series_slugs: Vec<Slug> =
-            documents.iter().filter_map(|(_, d)| d.series.as_deref().map(Slug::new)).collect();
+        let mut series_slugs: Vec<Slug> = documents
+            .iter()
+            .filter_map(|(_, d)| d.series.as_deref().map(|s| Slug::with(s, config.slugify)))
+            .collect();
         series_slugs.sort();
         series_slugs.dedup();
         let mut series: Vec<Series> = series_slugs
@@ -363,7 +368,7 @@ impl Site {
                 }
             }
             let series_id = doc.series.as_deref().map(|name| {
-                let slug = Slug::new(name);
+                let slug = Slug::with(name, config.slugify);
                 let index = series_slugs.binary_search(&slug).expect("every series is listed");
                 series[index].articles.push(id);
                 // Articles come newest first: the last spelling seen is the first part's.
@@ -395,7 +400,9 @@ impl Site {
                 shortcodes: None,
             };
             for author in &mut authors {
-                let found = profiles.iter().find(|(name, _)| Slug::new(name) == author.slug);
+                let found = profiles
+                    .iter()
+                    .find(|(name, _)| Slug::with(name, config.slugify) == author.slug);
                 author.profile = found.map(|(_, p)| {
                     let (bio_html, bio_text) = match &p.bio {
                         Some(bio) => crate::markdown::render_answer(bio, &options),

@@ -2,6 +2,7 @@
 // own (`node a11y.mjs`); README.md says what each one verifies.
 import { a11y } from "./a11y.mjs";
 import { embed } from "./embed.mjs";
+import { languages } from "./languages.mjs";
 import { liveReload } from "./live_reload.mjs";
 import { screenshots } from "./screenshots.mjs";
 import { size } from "./size.mjs";
@@ -13,6 +14,7 @@ const checks = [
   ["accessibility", a11y],
   ["click-to-load frames", embed],
   ["screenshots", screenshots],
+  ["languages", languages],
   ["live reload", liveReload],
 ];
 let failed = 0;

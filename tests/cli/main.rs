@@ -9,6 +9,7 @@ mod files;
 mod hostile;
 mod images;
 mod init;
+mod languages;
 mod model;
 mod new;
 mod news;

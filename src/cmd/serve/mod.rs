@@ -99,9 +99,11 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     let mut themes_watched = watched.root.join("themes").is_dir();
     // What a failed update did not apply: applied with the next changes.
     let mut unapplied = Changes::default();
+    let mut i18n_watched = watched.root.join(crate::i18n::FOLDER).is_dir();
     for (path, mode) in [
         (watched.root.join("content"), RecursiveMode::Recursive),
         (watched.root.join("themes"), RecursiveMode::Recursive),
+        (watched.root.join(crate::i18n::FOLDER), RecursiveMode::Recursive),
         (watched.root.clone(), RecursiveMode::NonRecursive),
     ] {
         if path.exists() {
@@ -179,6 +181,11 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
         let themes = watched.root.join("themes");
         if !themes_watched && themes.is_dir() {
             themes_watched = debouncer.watch(&themes, RecursiveMode::Recursive).is_ok();
+        }
+        // So is an `i18n/` folder (issue 19).
+        let i18n = watched.root.join(crate::i18n::FOLDER);
+        if !i18n_watched && i18n.is_dir() {
+            i18n_watched = debouncer.watch(&i18n, RecursiveMode::Recursive).is_ok();
         }
         if changes.is_empty() {
             continue;

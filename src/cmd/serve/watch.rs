@@ -29,6 +29,8 @@ impl Watched {
         for path in paths {
             if path == self.root.join(crate::config::CONFIG_FILE)
                 || path == self.root.join(crate::config::AUTHORS_FILE)
+                // Translations show on every page (issue 19).
+                || path.starts_with(self.root.join(crate::i18n::FOLDER))
             {
                 changes.config = true;
             } else if let Ok(rel) = path.strip_prefix(&content) {
@@ -171,6 +173,8 @@ mod tests {
         let (_dir, w) = site();
         assert!(classify(&w, &["site.yaml"]).config);
         assert!(classify(&w, &["authors.yaml"]).config, "author profiles show on many pages");
+        assert!(classify(&w, &["i18n/fr.yaml"]).config, "translations show on every page");
+        assert!(classify(&w, &["i18n"]).config, "an i18n folder appearing");
         assert!(classify(&w, &["content/world"]).config, "an existing folder under content/");
         assert!(classify(&w, &["themes"]).config, "a themes folder appearing");
         assert!(classify(&w, &["themes/default"]).config);

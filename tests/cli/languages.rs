@@ -1,0 +1,419 @@
+//! Sites in languages other than English (issue 19): translated theme strings, CLDR
+//! dates and plurals, right-to-left pages, translation overrides and Unicode slugs.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use scraper::Html;
+
+use crate::support::{Page, Site, stderr, text};
+
+/// A body of about `words` words, so the reading time is known (220 words a minute).
+fn body(words: usize) -> String {
+    let mut text = String::from("## Première partie\n\n");
+    text.push_str(&"mot ".repeat(words / 2));
+    text.push_str("\n\n## Deuxième partie\n\n");
+    text.push_str(&"mot ".repeat(words - words / 2));
+    text.push('\n');
+    text
+}
+
+/// A site in `language` with three articles (one short, one of 5 minutes, one with key
+/// points, an FAQ, a correction, an update and a series) and one article a page, so
+/// listings have pagers.
+fn site(language: &str, title: &str) -> Site {
+    let site = Site::empty(&format!(
+        "title: \"{title}\"\nbase_url: https://example.com/\nlanguage: {language}\ndescription: \"{title}\"\npaginate: 1\n"
+    ));
+    site.write(
+        "content/economie/taux.md",
+        &format!(
+            "---\ntitle: \"{title} un\"\ndate: 2026-02-09\ncategory: Économie\nauthor: [Marie Curie, Paul Langevin]\ntags: [taux, inflation]\nsummary: \"{title} résumé\"\nupdated: 2026-02-12\nkey_points:\n  - \"{title} point\"\nfaq:\n  - question: \"{title} question\"\n    answer: \"{title} réponse\"\nseries: \"{title} série\"\ncorrections:\n  - date: 2026-02-10\n    text: \"{title} correction\"\nupdates:\n  - date: 2026-02-11\n    text: \"{title} ajout\"\n---\n{}",
+            body(100)
+        ),
+    );
+    site.write(
+        "content/economie/inflation.md",
+        &format!(
+            "---\ntitle: \"{title} deux\"\ndate: 2026-01-20\ncategory: Économie\ntags: [inflation]\nseries: \"{title} série\"\n---\n{}",
+            body(1000)
+        ),
+    );
+    site.write(
+        "content/monde/sommet.md",
+        &format!(
+            "---\ntitle: \"{title} trois\"\ndate: 2025-12-01\ncategory: Monde\ntags: [taux]\n---\n{}",
+            body(300)
+        ),
+    );
+    site
+}
+
+/// Every HTML page of the output, by path.
+fn pages(out: &Path) -> BTreeMap<String, Html> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
+            (rel, Html::parse_document(&std::fs::read_to_string(e.path()).unwrap()))
+        })
+        .collect()
+}
+
+/// What a reader sees or hears of a page: its text outside scripts, and the attributes
+/// that are read out or shown (labels, placeholders, titles, descriptions).
+fn readable(html: &Html) -> Vec<String> {
+    let mut found = Vec::new();
+    for node in html.tree.nodes() {
+        match node.value() {
+            scraper::Node::Text(t) => {
+                let in_script = node.ancestors().any(|a| {
+                    a.value().as_element().is_some_and(|e| matches!(e.name(), "script" | "style"))
+                });
+                if !in_script && !t.trim().is_empty() {
+                    found.push(t.trim().to_owned());
+                }
+            }
+            scraper::Node::Element(e) => {
+                for attr in ["aria-label", "placeholder", "title", "alt"] {
+                    found.extend(e.attr(attr).map(str::to_owned));
+                }
+                let described = e.attr("name") == Some("description")
+                    || e.attr("property").is_some_and(|p| p.starts_with("og:"));
+                if e.name() == "meta" && described {
+                    found.extend(e.attr("content").map(str::to_owned));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The translation files shipped in the binary, as the tests read them.
+fn shipped(code: &str) -> BTreeMap<String, serde_yaml::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/i18n/{code}.yaml"));
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every form of a message: itself, or each of its plural forms.
+fn forms(value: &serde_yaml::Value) -> Vec<String> {
+    match value {
+        serde_yaml::Value::String(s) => vec![s.clone()],
+        serde_yaml::Value::Mapping(m) => {
+            m.values().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        }
+        other => panic!("unexpected message {other:?}"),
+    }
+}
+
+/// The fixed words of English messages that the translation `code` says otherwise:
+/// `{count} min read` gives `min read`.
+fn english_words_replaced_in(code: &str) -> Vec<(String, String)> {
+    let translated = shipped(code);
+    let mut words = Vec::new();
+    for (key, english) in shipped("en") {
+        let theirs = forms(&translated[&key]).join("\n");
+        for form in forms(&english) {
+            for piece in form.split(['{', '}']).step_by(2) {
+                let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
+                if piece.chars().any(char::is_alphabetic) && !theirs.contains(piece) {
+                    words.push((key.clone(), piece.to_owned()));
+                }
+            }
+        }
+    }
+    words
+}
+
+/// Whether `word` is in `text` as whole words (not inside a longer word).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[test]
+fn a_french_site_shows_no_english_word_of_the_theme() {
+    let site = site("fr", "Le Bureau");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let words = english_words_replaced_in("fr");
+    assert!(words.iter().any(|(_, w)| w == "min read") && words.len() > 60, "{words:?}");
+    let pages = pages(&site.out());
+    assert!(pages.len() > 20, "articles, listings with pagers, archive, search, 404");
+    let mut leaks = Vec::new();
+    for (path, html) in &pages {
+        for text in readable(html) {
+            for (key, word) in &words {
+                if contains_word(&text, word) {
+                    leaks.push(format!("{path}: `{word}` ({key}) in `{text}`"));
+                }
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "English left on French pages:\n{}", leaks.join("\n"));
+    // The pieces that prove the pages were checked, in French.
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.one("html").value().attr("lang"), Some("fr"));
+    assert_eq!(article.one("html").value().attr("dir"), None);
+    assert_eq!(article.texts("#key-points"), ["Points clés"]);
+    assert_eq!(article.texts("#faq"), ["Questions fréquentes"]);
+    assert_eq!(article.texts(".byline .authors"), ["Par Marie Curie et Paul Langevin"]);
+    assert_eq!(article.texts(".see-also-label"), ["Voir aussi :"]);
+    assert_eq!(article.texts(".share-label"), ["Partager", "Partager"], "top and end");
+    let feed = site.read("corrections/feed.xml");
+    assert!(feed.contains("<title>Corrections | Le Bureau</title>"), "{feed}");
+    let second = site.page("/page/2/");
+    assert_eq!(second.texts("h1"), ["Le Bureau : page 2"]);
+    assert_eq!(second.texts(".pager a[rel=prev]"), ["← Plus récents"]);
+}
+
+#[test]
+fn french_dates_and_reading_times_follow_cldr() {
+    let site = site("fr", "Le Bureau");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.texts(".byline .dates time"), ["9 février 2026"]);
+    assert_eq!(article.texts(".byline .updated time"), ["12 février 2026"]);
+    assert_eq!(article.texts(".byline .reading-time"), ["1 min de lecture"]);
+    assert_eq!(article.texts(".byline .dates"), ["Publié le 9 février 2026"]);
+    let long = site.page("/economie/inflation/");
+    assert_eq!(long.texts(".byline .reading-time"), ["5 min de lecture"]);
+    let archive = site.page("/archive/");
+    assert_eq!(archive.texts(".archive-months a"), ["février", "janvier", "décembre"]);
+    let month = site.page("/archive/2026/02/");
+    assert_eq!(month.texts("h1"), ["février 2026"]);
+    let series = site.page("/series/le-bureau-serie/");
+    assert_eq!(series.texts(".standfirst"), ["2 parties, dans l’ordre de publication."]);
+}
+
+#[test]
+fn a_german_site_writes_dates_and_words_in_german() {
+    let site = site("de", "Die Zeitung");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.one("html").value().attr("lang"), Some("de"));
+    assert_eq!(article.texts(".byline .dates"), ["Veröffentlicht 9. Februar 2026"]);
+    assert_eq!(article.texts(".byline .reading-time"), ["1 Min. Lesezeit"]);
+    assert_eq!(article.texts("#key-points"), ["Das Wichtigste"]);
+}
+
+#[test]
+fn an_arabic_site_is_right_to_left_with_arabic_dates_and_plural_forms() {
+    let site = site("ar", "المكتب");
+    site.write(
+        "content/monde/court.md",
+        &format!("---\ntitle: مقال قصير\ndate: 2026-02-20\ncategory: Monde\n---\n{}", body(300)),
+    );
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    for (path, html) in pages(&site.out()) {
+        let root = html.root_element();
+        assert_eq!(root.value().attr("lang"), Some("ar"), "{path}");
+        assert_eq!(root.value().attr("dir"), Some("rtl"), "{path}");
+    }
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.texts(".byline .dates time"), ["9 فبراير 2026"]);
+    // CLDR's Arabic plural forms: one, two, few (3-10), many (11-99).
+    assert_eq!(article.texts(".byline .reading-time"), ["دقيقة واحدة للقراءة"]);
+    assert_eq!(site.page("/monde/court/").texts(".byline .reading-time"), ["دقيقتان للقراءة"]);
+    assert_eq!(
+        site.page("/economie/inflation/").texts(".byline .reading-time"),
+        ["5 دقائق للقراءة"]
+    );
+    assert_eq!(article.texts("#key-points"), ["النقاط الرئيسية"]);
+}
+
+#[test]
+fn a_japanese_site_has_cldr_dates_english_words_and_a_warning_about_them() {
+    let site = site("ja", "新聞");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.one("html").value().attr("lang"), Some("ja"));
+    assert_eq!(article.one("html").value().attr("dir"), None);
+    assert_eq!(article.texts(".byline .dates time"), ["2026年2月9日"]);
+    assert_eq!(article.texts("#key-points"), ["Key Points"]);
+    let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "warning: no translation for the language `ja`: its pages show the theme's words in English\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("create `i18n/ja.yaml`"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_site_translation_file_overrides_and_adds_strings() {
+    let site = site("fr", "Le Bureau");
+    site.write(
+        "i18n/fr.yaml",
+        "key_points: L’essentiel\nmin_read:\n  one: \"{count} minute\"\n  other: \"{count} minutes\"\n",
+    );
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.texts("#key-points"), ["L’essentiel"]);
+    assert_eq!(article.texts(".byline .reading-time"), ["1 minute"]);
+    let long = site.page("/economie/inflation/");
+    assert_eq!(long.texts(".byline .reading-time"), ["5 minutes"]);
+    // Strings the file leaves out still come from the embedded French.
+    assert_eq!(article.texts("#faq"), ["Questions fréquentes"]);
+}
+
+#[test]
+fn a_string_missing_from_a_translation_is_english_and_check_names_key_and_language() {
+    let site = site("ja", "新聞");
+    site.write("i18n/ja.yaml", "key_points: 要点\nfaq: よくある質問\n");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.texts("#key-points"), ["要点"]);
+    assert_eq!(article.texts(".share-label"), ["Share", "Share"], "missing: English");
+    let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "warnings only:\n{err}");
+    assert!(
+        err.contains(
+            "warning: the translation `ja` has no `share`: pages show it in English\n --> i18n/ja.yaml:1\n  = help: add `share: ...` to `i18n/ja.yaml`\n"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("has no `key_points`") && !err.contains("has no `faq`"), "{err}");
+}
+
+#[test]
+fn translation_files_name_unknown_keys_and_reject_bad_plural_forms() {
+    let site = site("fr", "Le Bureau");
+    site.write("i18n/fr.yaml", "key_point: L’essentiel\n");
+    let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: `key_point` is not a string of the default theme\n --> i18n/fr.yaml:1:1\n  = help: did you mean `key_points`?\n"
+        ),
+        "{err}"
+    );
+    site.write("i18n/fr.yaml", "min_read:\n  one: \"{count} minute\"\n  plural: \"{count}\"\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: `min_read`: `plural` is not a plural category\n --> i18n/fr.yaml:1:1\n  = help: use zero, one, two, few, many or other\n"
+        ),
+        "{err}"
+    );
+    site.write("i18n/fr.yaml", "more_in: \"Plus dans {rubrique}\"\n");
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains(
+            "error: `more_in`: `{rubrique}` is never filled in\n --> i18n/fr.yaml:1:1\n  = help: this string takes `{name}`\n"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_language_code_is_an_error_at_its_line() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\nlanguage: french!\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: language: `french!` is not a language code\n --> site.yaml:3:11\n"),
+        "{err}"
+    );
+    assert!(err.contains("= help: write a BCP 47 code such as `en`, `fr` or `pt-BR`"), "{err}");
+}
+
+#[test]
+fn the_date_filter_speaks_the_site_language() {
+    let site = site("fr", "Le Bureau");
+    site.write(
+        "themes/default/templates/tags.html",
+        "{{ \"2026-02-09\" | date }}|{{ \"2026-02-09\" | date(format=\"full\") }}|{{ \"2026-02-09\" | date(format=\"medium\") }}|{{ \"2026-02-09\" | date(format=\"%d/%m/%Y\") }}",
+    );
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    assert_eq!(
+        site.read("tags/index.html"),
+        "9 février 2026|lundi 9 février 2026|9 févr. 2026|09/02/2026"
+    );
+}
+
+/// Articles whose file names and tags are Arabic and Chinese.
+fn unicode_site(slugify: &str) -> Site {
+    let site = Site::empty(&format!(
+        "title: T\nbase_url: https://example.com/\nlanguage: ar\nslugify: {slugify}\n"
+    ));
+    site.write(
+        "content/العالم/الانتخابات-المقبلة.md",
+        "---\ntitle: الانتخابات المقبلة\ndate: 2026-02-09\ncategory: العالم\ntags: [سياسة, 中国经济]\n---\nنص. [رابط](/العالم/الاقتصاد/)\n",
+    );
+    site.write(
+        "content/العالم/الاقتصاد.md",
+        "---\ntitle: الاقتصاد\ndate: 2026-02-08\ncategory: العالم\ntags: [سياسة]\n---\nنص.\n",
+    );
+    site
+}
+
+#[test]
+fn unicode_slugs_keep_every_script() {
+    let site = unicode_site("unicode");
+    site.build(&[]);
+    let article = site.page("/العالم/الانتخابات-المقبلة/");
+    let tags = article.attrs(".tags a", "href");
+    assert_eq!(tags, ["/tags/سياسة/", "/tags/中国经济/"]);
+    assert!(site.out().join("tags/中国经济/index.html").is_file());
+    assert!(site.out().join("العالم/index.html").is_file());
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "the link between the two resolves:\n{}", stderr(&out));
+}
+
+#[test]
+fn ascii_slugs_transliterate_every_script_to_something() {
+    let site = unicode_site("ascii");
+    site.build(&[]);
+    let page = Page(Html::parse_document(&site.read("index.html")));
+    let urls = page.attrs(".card-title a, .lead-story-title a", "href");
+    assert_eq!(urls.len(), 2, "{urls:?}");
+    for url in &urls {
+        let slug = url.trim_matches('/').rsplit('/').next().unwrap();
+        assert!(!slug.is_empty() && slug.is_ascii(), "{url}");
+    }
+    let article = Page(Html::parse_document(&site.read(&format!(
+        "{}index.html",
+        urls.iter().find(|u| u.contains("lntkhb")).expect("transliterated").trim_start_matches('/')
+    ))));
+    let tags: Vec<String> = article.select(".tags a").into_iter().map(text).collect();
+    assert_eq!(tags, ["سياسة", "中国经济"], "names stay as written");
+    assert!(article.attrs(".tags a", "href").iter().all(|h| h.is_ascii()));
+}
+
+#[test]
+fn new_makes_a_file_name_from_an_arabic_or_chinese_title_in_both_modes() {
+    for mode in ["ascii", "unicode"] {
+        let site =
+            Site::empty(&format!("title: T\nbase_url: https://example.com/\nslugify: {mode}\n"));
+        for title in ["الانتخابات المقبلة", "中国经济"] {
+            let out = site.run(&["new", title]);
+            assert!(out.status.success(), "{mode} {title}: {}", stderr(&out));
+        }
+        let names: Vec<String> = std::fs::read_dir(site.path().join("content/news"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{mode}: {names:?}");
+        for name in &names {
+            assert!(name.len() > ".md".len() && !name.starts_with("x-"), "{mode}: {name}");
+            if mode == "unicode" {
+                assert!(name == "الانتخابات-المقبلة.md" || name == "中国经济.md", "{name}");
+            } else {
+                assert!(name.is_ascii(), "{name}");
+            }
+        }
+    }
+}
