@@ -4,6 +4,7 @@ import { a11y } from "./a11y.mjs";
 import { embed } from "./embed.mjs";
 import { liveReload } from "./live_reload.mjs";
 import { screenshots } from "./screenshots.mjs";
+import { search } from "./search.mjs";
 import { size } from "./size.mjs";
 import { validate } from "./validate.mjs";
 
@@ -11,6 +12,7 @@ const checks = [
   ["HTML validation", validate],
   ["size", size],
   ["accessibility", a11y],
+  ["search", search],
   ["click-to-load frames", embed],
   ["screenshots", screenshots],
   ["live reload", liveReload],
