@@ -41,6 +41,9 @@ const SUMMARY: f32 = 2.0;
 const KEY_POINT: f32 = 2.0;
 const QUESTION: f32 = 2.0;
 const BODY: f32 = 1.0;
+/// Added to a title word's score after saturation: without it, a word repeated in a long
+/// body scores about as high as the same word in the title.
+const TITLE_BONUS: f32 = 1.5;
 /// BM25's saturation and body-length normalisation.
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -84,10 +87,12 @@ struct Part {
     /// Folded word -> its stem's number in `stems`.
     words: FxHashMap<String, u32>,
     stems: FxHashMap<String, u32>,
-    /// By stem number: the documents that hold it, with its weighted frequency.
-    postings: Vec<Vec<(u32, f32)>>,
-    /// By stem number: the counts of the article being read, zero between articles.
-    counts: Vec<(f32, u32)>,
+    /// By stem number: the documents that hold it, with its weighted frequency and
+    /// whether the title has it.
+    postings: Vec<Vec<(u32, f32, bool)>>,
+    /// By stem number: the counts of the article being read (weighted outside the body,
+    /// in the body, in the title), zero between articles.
+    counts: Vec<(f32, u32, bool)>,
     files: usize,
     error: Option<Error>,
 }
@@ -144,7 +149,7 @@ pub(crate) fn write_search_index(
     // Number the stems of every part once for the whole index.
     let mut files = 0;
     let mut stems: FxHashMap<String, u32> = FxHashMap::default();
-    let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
+    let mut postings: Vec<Vec<(u32, f32, bool)>> = Vec::new();
     let mut words: FxHashMap<String, u32> = FxHashMap::default();
     for part in parts {
         if let Some(e) = part.error {
@@ -260,17 +265,19 @@ enum Key {
 
 /// Each stem's documents, sorted by number, with their scores from 1 to 255 on one scale for
 /// the whole index, keeping only the best [`PER_WORD`]: `(documents, scores, truncated)`.
-fn score(postings: Vec<Vec<(u32, f32)>>, documents: usize) -> Vec<(Vec<u32>, Vec<u8>, bool)> {
+fn score(postings: Vec<Vec<(u32, f32, bool)>>, documents: usize) -> Vec<(Vec<u32>, Vec<u8>, bool)> {
     let n = documents as f32;
     let scored: Vec<Vec<(u32, f32)>> = postings
         .into_par_iter()
-        .map(|mut list| {
+        .map(|list| {
             let df = list.len() as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            for (_, tf) in &mut list {
-                *tf = idf * *tf * (K1 + 1.0) / (*tf + K1);
-            }
-            list
+            list.into_iter()
+                .map(|(doc, tf, title)| {
+                    let bonus = if title { TITLE_BONUS } else { 0.0 };
+                    (doc, idf * (tf * (K1 + 1.0) / (tf + K1) + bonus))
+                })
+                .collect()
         })
         .collect();
     let top = scored.iter().flatten().map(|&(_, s)| s).fold(f32::MIN_POSITIVE, f32::max);
@@ -327,7 +334,7 @@ fn index_article(
                     let next = part.stems.len() as u32;
                     let number = *part.stems.entry(stem).or_insert_with(|| {
                         part.postings.push(Vec::new());
-                        part.counts.push((0.0, 0));
+                        part.counts.push((0.0, 0, false));
                         next
                     });
                     part.words.insert(folded.into_owned(), number);
@@ -335,11 +342,14 @@ fn index_article(
                 }
             };
             let count = &mut part.counts[stem as usize];
-            if *count == (0.0, 0) {
+            if *count == (0.0, 0, false) {
                 touched.push(stem);
             }
             match weight {
-                Some(w) => count.0 += w,
+                Some(w) => {
+                    count.0 += w;
+                    count.2 |= w == TITLE;
+                }
                 None => {
                     count.1 += 1;
                     body_words += 1;
@@ -389,8 +399,8 @@ fn index_article(
     // BM25F: body occurrences count less in a long body, more in a short one.
     let norm = BODY / (1.0 - B + B * body_words as f32 / average_body);
     for stem in touched {
-        let (weighted, in_body) = std::mem::take(&mut part.counts[stem as usize]);
-        part.postings[stem as usize].push((number, weighted + in_body as f32 * norm));
+        let (weighted, in_body, in_title) = std::mem::take(&mut part.counts[stem as usize]);
+        part.postings[stem as usize].push((number, weighted + in_body as f32 * norm, in_title));
     }
     let json = Doc {
         title: &doc.title,
@@ -448,8 +458,9 @@ mod tests {
 
     #[test]
     fn a_word_in_more_documents_than_the_limit_keeps_only_its_best() {
-        let common: Vec<(u32, f32)> = (0..PER_WORD as u32 + 10).map(|d| (d, d as f32)).collect();
-        let scored = score(vec![common, vec![(5, 1.0)]], 100_000);
+        let common: Vec<(u32, f32, bool)> =
+            (0..PER_WORD as u32 + 10).map(|d| (d, d as f32, false)).collect();
+        let scored = score(vec![common, vec![(5, 1.0, true)]], 100_000);
         let (docs, scores, truncated) = &scored[0];
         assert!(truncated);
         assert_eq!(docs.len(), PER_WORD);
