@@ -34,6 +34,8 @@ pub struct Config {
     pub markdown: MarkdownSettings,
     pub feed: FeedSettings,
     pub check: CheckSettings,
+    /// How the site's own images are resized and encoded (issue 16).
+    pub images: ImageSettings,
     /// Site-relative path or URL of the publisher logo used in structured data.
     pub logo: Option<String>,
     /// The zone plain dates are read in and pages show dates in (UTC by default).
@@ -129,6 +131,25 @@ impl Default for CheckSettings {
     }
 }
 
+/// How the site's own images are processed (issue 16): every setting here changes the
+/// files made, so each is part of the cache key.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImageSettings {
+    /// The widths made of each image, in pixels; never wider than the source.
+    pub widths: Vec<u32>,
+    /// Lossy quality of the WebP and JPEG files, 1 to 100.
+    pub quality: u8,
+    /// Larger images are refused before they are decoded (decompression bombs).
+    pub max_pixels: u64,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings { widths: vec![480, 800, 1200, 1600], quality: 80, max_pixels: 50_000_000 }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -156,6 +177,8 @@ struct RawConfig {
     feed: FeedSettings,
     #[serde(default)]
     check: CheckSettings,
+    #[serde(default)]
+    images: ImageSettings,
     #[serde(default)]
     logo: Option<String>,
     #[serde(default)]
@@ -314,6 +337,20 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     if raw.check.summary_max_chars == 0 {
         problem("check", "check.summary_max_chars: expected at least 1 character".into(), None);
     }
+    let images = &raw.images;
+    if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
+        problem(
+            "images",
+            "images.widths: expected a list of widths between 16 and 8192 pixels".into(),
+            Some("write for instance `widths: [480, 800, 1200, 1600]`"),
+        );
+    }
+    if !(1..=100).contains(&images.quality) {
+        problem("images", "images.quality: expected a number from 1 to 100".into(), None);
+    }
+    if images.max_pixels == 0 {
+        problem("images", "images.max_pixels: expected at least 1 pixel".into(), None);
+    }
     let timezone_set = raw.timezone.is_some();
     let timezone = match raw.timezone.as_deref().map(str::trim) {
         None => jiff::tz::TimeZone::UTC,
@@ -350,6 +387,12 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         markdown: raw.markdown,
         feed: raw.feed,
         check: raw.check,
+        images: {
+            let mut images = raw.images;
+            images.widths.sort_unstable();
+            images.widths.dedup();
+            images
+        },
         logo: raw.logo,
         timezone,
         timezone_set,

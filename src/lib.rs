@@ -17,6 +17,8 @@ pub(crate) mod yaml;
 pub mod config;
 // Walks content/.
 pub(crate) mod content;
+// The site's own images: measured as articles use them, resized into the build cache.
+pub mod images;
 // The `---` block of an article.
 pub mod front_matter;
 // Large HTML parked on disk.

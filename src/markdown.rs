@@ -12,6 +12,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::error::LineIndex;
 use crate::highlight;
+use crate::images::{Found, Usage};
 use crate::spill::Html;
 use crate::url::Slug;
 
@@ -39,8 +40,13 @@ pub const RESERVED_IDS: &[&str] = &[
     "series-box",
 ];
 
-/// Looks up an image's width and height by the address written in Markdown.
-pub type ImageSizes<'a> = &'a (dyn Fn(&str) -> Option<(u32, u32)> + Sync);
+/// Looks up one of the site's images by the address written in Markdown, and where it
+/// is used: its size, and the processed picture when gazette resizes it (issue 16).
+pub type ImageSizes<'a> = &'a (dyn Fn(&str, Usage) -> Option<Found> + Sync);
+
+/// What the body's pictures are shown at: the article column, or the screen's width on
+/// phones (the theme's `--column`).
+pub const BODY_SIZES: &str = "(min-width: 41rem) 39rem, 100vw";
 
 /// How Markdown is turned into HTML for one site.
 #[derive(Clone, Copy)]
@@ -359,6 +365,12 @@ struct Renderer<'a, 'o> {
     heading: Option<Heading<'a>>,
     code: Option<(String, String)>,
     image: Option<(String, String, String)>,
+    /// The open paragraph's source text range, to tell an image alone in it.
+    paragraph: Option<std::ops::Range<usize>>,
+    /// The open image is all its paragraph holds (a titled one becomes a figure).
+    image_alone: bool,
+    /// The open paragraph became a figure: its end tag is left out like its start.
+    drop_paragraph_end: bool,
     footnote: Option<Footnote<'a>>,
     footnotes: Vec<Footnote<'a>>,
     /// Footnote labels in the order first referenced, with how often each was referenced.
@@ -418,6 +430,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
             heading: None,
             code: None,
             image: None,
+            paragraph: None,
+            image_alone: false,
+            drop_paragraph_end: false,
             footnote: None,
             footnotes: Vec::new(),
             footnote_refs: Vec::new(),
@@ -524,6 +539,19 @@ impl<'a, 'o> Renderer<'a, 'o> {
         }
     }
 
+    /// Where [`Renderer::emit`] puts events now.
+    fn emitted(&mut self) -> &mut Vec<Event<'a>> {
+        if let Some(footnote) = &mut self.footnote {
+            &mut footnote.events
+        } else if let Some(heading) = &mut self.heading {
+            &mut heading.events
+        } else if let Some((_, _, events)) = self.captures.last_mut() {
+            events
+        } else {
+            &mut self.pending
+        }
+    }
+
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         let offset = range.start;
         if let Some(plain) = &mut self.plain {
@@ -622,6 +650,10 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     missing_alt: false,
                     raw_html: false,
                 });
+                self.image_alone = self.paragraph.as_ref().is_some_and(|p| {
+                    self.text.get(p.clone()).map(str::trim)
+                        == self.text.get(range.clone()).map(str::trim)
+                });
                 self.image = Some((self.rewrite(&dest_url), String::new(), title.to_string()));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -693,6 +725,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             }
             Event::Start(Tag::Paragraph) => {
                 self.in_paragraph = true;
+                self.paragraph = Some(range.clone());
                 // Only an article body has a summary to find.
                 if self.sectioned
                     && !self.summary_done
@@ -707,6 +740,7 @@ impl<'a, 'o> Renderer<'a, 'o> {
             }
             Event::End(TagEnd::Paragraph) => {
                 self.in_paragraph = false;
+                self.paragraph = None;
                 if self.in_summary {
                     self.in_summary = false;
                     let text = self.summary.take().unwrap_or_default();
@@ -717,6 +751,9 @@ impl<'a, 'o> Renderer<'a, 'o> {
                         self.summary = Some(text);
                         self.summary_done = true;
                     }
+                }
+                if std::mem::take(&mut self.drop_paragraph_end) {
+                    return;
                 }
                 self.emit(Event::End(TagEnd::Paragraph));
             }
@@ -824,11 +861,13 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 missing_alt: false,
                 raw_html: false,
             });
+            let usage = Usage { line: call.line, column, width, lead: false, measure_only: true };
             if key == "src"
-                && let Some((w, h)) = self.options.image_sizes.and_then(|sizes| sizes(&target))
+                && let Some(found) =
+                    self.options.image_sizes.and_then(|sizes| sizes(&target, usage))
             {
-                call.extra.insert("width".to_owned(), w.into());
-                call.extra.insert("height".to_owned(), h.into());
+                call.extra.insert("width".to_owned(), found.width.into());
+                call.extra.insert("height".to_owned(), found.height.into());
             }
             call.args.insert(key.to_owned(), self.rewrite(&target).into());
         }
@@ -939,28 +978,71 @@ impl<'a, 'o> Renderer<'a, 'o> {
 
     fn end_image(&mut self) {
         let (src, alt, title) = self.image.take().expect("inside an image");
-        let written = self.body.links.iter().rev().find(|l| l.is_image).map(|l| l.target.clone());
-        let size = written.and_then(|w| self.options.image_sizes.and_then(|sizes| sizes(&w)));
+        let written = self.body.links.iter().rev().find(|l| l.is_image).map(|l| {
+            let usage = Usage {
+                line: l.line,
+                column: l.column,
+                width: l.width,
+                lead: false,
+                measure_only: false,
+            };
+            (l.target.clone(), usage)
+        });
+        let found = written
+            .and_then(|(w, usage)| self.options.image_sizes.and_then(|sizes| sizes(&w, usage)));
         let alt = alt.trim();
         if alt.is_empty()
             && let Some(link) = self.body.links.iter_mut().rev().find(|l| l.is_image)
         {
             link.missing_alt = true;
         }
-        let mut html = String::from("<img src=\"");
-        escape_href(&mut html, &src).expect("String writes cannot fail");
-        html.push_str("\" alt=\"");
-        escape_html(&mut html, alt).expect("String writes cannot fail");
-        html.push('"');
-        if !title.is_empty() {
-            html.push_str(" title=\"");
-            escape_html(&mut html, &title).expect("String writes cannot fail");
-            html.push('"');
+        // `![alt](src "Caption")` alone in its paragraph is a figure (issue 16), which
+        // takes the paragraph's place.
+        let figure = !title.is_empty()
+            && self.image_alone
+            && matches!(self.emitted().last(), Some(Event::Start(Tag::Paragraph)));
+        if figure {
+            self.emitted().pop();
+            self.drop_paragraph_end = true;
         }
-        if let Some((width, height)) = size {
-            html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+        let shown_title = (!figure).then_some(title.as_str());
+        let mut html = String::new();
+        match found.as_ref().and_then(|f| f.picture.as_ref()).filter(|p| p.is_responsive()) {
+            Some(picture) => html.push_str(&crate::images::render_picture(
+                picture,
+                alt,
+                shown_title,
+                self.options.base_path,
+                BODY_SIZES,
+                false,
+            )),
+            None => {
+                html.push_str("<img src=\"");
+                escape_href(&mut html, &src).expect("String writes cannot fail");
+                html.push_str("\" alt=\"");
+                escape_html(&mut html, alt).expect("String writes cannot fail");
+                html.push('"');
+                if let Some(title) = shown_title.filter(|t| !t.is_empty()) {
+                    html.push_str(" title=\"");
+                    escape_html(&mut html, title).expect("String writes cannot fail");
+                    html.push('"');
+                }
+                if let Some(found) = &found {
+                    html.push_str(&format!(
+                        " width=\"{}\" height=\"{}\"",
+                        found.width, found.height
+                    ));
+                }
+                html.push_str(" loading=\"lazy\" decoding=\"async\">");
+            }
         }
-        html.push_str(" loading=\"lazy\" decoding=\"async\">");
+        if figure {
+            let mut caption = String::new();
+            escape_html(&mut caption, &title).expect("String writes cannot fail");
+            html = format!("<figure>{html}<figcaption>{caption}</figcaption></figure>\n");
+            self.emit(Event::Html(html.into()));
+            return;
+        }
         self.emit(Event::InlineHtml(html.into()));
     }
 

@@ -74,6 +74,17 @@ impl Staging {
         std::io::copy(&mut source, &mut file).map(drop).map_err(|e| Error::io(from, e))
     }
 
+    /// Puts gazette's own file `from` (a processed image in the build cache) at `rel`:
+    /// a hard link when both are on one disk, so a rebuild copies no image bytes, else
+    /// a copy. Cache files are only ever replaced by renaming, never changed in place.
+    pub(crate) fn link(&self, rel: &Path, from: &Path) -> Result<()> {
+        let path = self.target(rel)?;
+        if fs::hard_link(from, &path).is_ok() {
+            return Ok(());
+        }
+        fs::copy(from, &path).map(drop).map_err(|e| Error::io(from, e))
+    }
+
     fn target(&self, rel: &Path) -> Result<PathBuf> {
         let path = inside(&self.dir, rel)?;
         if let Some(parent) = path.parent() {

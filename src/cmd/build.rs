@@ -93,6 +93,13 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         if scheduled > 0 {
             drafts.push_str(&format!(", {scheduled} scheduled for later (`--future` builds them)"));
         }
+        let images = report.images;
+        if images.encoded + images.reused > 0 {
+            drafts.push_str(&format!(
+                ", images: {} file(s) encoded, {} from the cache",
+                images.encoded, images.reused
+            ));
+        }
         println!(
             "built {} article(s) into {} file(s) in `{}` in {:.2} s{drafts}",
             report.articles,

@@ -413,3 +413,22 @@ fn a_body_of_a_callout_and_a_call_takes_its_summary_from_them() {
 fn without_a_theme_calls_stay_as_written() {
     assert_eq!(render_fragment("{{ box(a=1) }}\n", &OPTS), "<p>{{ box(a=1) }}</p>\n");
 }
+
+#[test]
+fn a_titled_image_alone_in_its_paragraph_is_a_figure_in_its_place() {
+    let b = body(
+        "Intro.\n\n![A street](https://e.com/a.png \"Water at the doors\")\n\nText ![x](/b.png \"Tip\") on.\n",
+    );
+    assert_eq!(
+        b.intro_html.to_text(),
+        "<p>Intro.</p>\n<figure><img src=\"https://e.com/a.png\" alt=\"A street\" loading=\"lazy\" \
+         decoding=\"async\"><figcaption>Water at the doors</figcaption></figure>\n\
+         <p>Text <img src=\"/b.png\" alt=\"x\" title=\"Tip\" loading=\"lazy\" decoding=\"async\"> on.</p>\n"
+    );
+    // Without a title it stays an image in a paragraph.
+    let b = body("![A street](/a.png)\n");
+    assert_eq!(
+        b.intro_html.to_text(),
+        "<p><img src=\"/a.png\" alt=\"A street\" loading=\"lazy\" decoding=\"async\"></p>\n"
+    );
+}

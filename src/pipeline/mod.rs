@@ -18,6 +18,7 @@ use crate::config::{self, Config};
 use crate::content;
 use crate::error::{Diagnostic, Error, Result, Severity, display_path};
 use crate::front_matter;
+use crate::images::{Found, Images, Usage};
 use crate::markdown::Shortcodes;
 use crate::output::{self, Staging};
 use crate::render;
@@ -59,6 +60,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Articles scheduled for later or expired, left out of the site (issue 17).
     pub left_out: Vec<Arc<Document>>,
+    /// What image processing did (issue 16).
+    pub images: crate::images::ImageReport,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
@@ -111,7 +114,7 @@ pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
     let config = load_config(options)?;
     let theme = theme::load_theme(&config)?;
-    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
+    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme), None)?;
     report.timings = timer.stages;
     Ok((site, report))
 }
@@ -124,12 +127,13 @@ fn load_site_with(
     options: &BuildOptions,
     timer: &mut Timer,
     theme: Option<&theme::Theme>,
+    images: Option<&Images>,
 ) -> Result<(Site, BuildReport)> {
     let spill = spill_for(options)?;
     let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
     let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
     let Documents { documents, assets, mut report, mut failed, .. } =
-        load_documents(&config, options, timer, Some(&spill), shortcodes)?;
+        load_documents(&config, options, timer, Some(&spill), shortcodes, images)?;
     if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
         return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
@@ -190,6 +194,7 @@ fn load_documents(
     timer: &mut Timer,
     spill: Option<&Arc<Spill>>,
     shortcodes: Option<&dyn Shortcodes>,
+    images: Option<&Images>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = content::walk_content(root)?;
@@ -226,7 +231,7 @@ fn load_documents(
             match parsed {
                 Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
                 Some(p) if problems.is_empty() => {
-                    let sizes = |address: &str| dir.image_size(address);
+                    let sizes = image_finder(images, dir, rel);
                     let (mut doc, problems) =
                         site::render_document(rel, p, config, Some(&sizes), shortcodes);
                     add(2, parsed_at);
@@ -245,7 +250,7 @@ fn load_documents(
                 }
                 parsed => {
                     // What could be read still counts for `check` (issue 23).
-                    let sizes = |address: &str| dir.image_size(address);
+                    let sizes = image_finder(images, dir, rel);
                     let mut problems = problems;
                     let doc = parsed.filter(|p| !p.front.draft || options.drafts).map(|p| {
                         let (doc, more) =
@@ -280,6 +285,24 @@ fn load_documents(
     }
     let failed = errors.into_iter().flat_map(flatten).collect();
     Ok(Documents { documents, assets: files.assets, report, failed, broken })
+}
+
+/// How an article at `rel` finds its images: processed by `images` when given (a
+/// build), else only measured (`serve`'s preview shows the files as they are).
+fn image_finder<'a>(
+    images: Option<&'a Images>,
+    dir: &'a content::ContentDir,
+    rel: &'a Path,
+) -> impl Fn(&str, Usage) -> Option<Found> + Sync + 'a {
+    move |address: &str, usage: Usage| {
+        if let Some(images) = images
+            && !usage.measure_only
+        {
+            return images.find(address, rel, usage);
+        }
+        let (width, height) = dir.image_size(address)?;
+        Some(Found { width, height, picture: None })
+    }
 }
 
 /// What [`load_documents`] read.
@@ -330,6 +353,7 @@ fn load_document(
     options: &BuildOptions,
     rel: &Path,
     shortcodes: &dyn Shortcodes,
+    images: Option<&Images>,
 ) -> Result<Option<Arc<Document>>> {
     let text = content::load_article(&options.root, rel)?;
     let parsed = front_matter::parse_article(rel, &text)
@@ -337,7 +361,15 @@ fn load_document(
     if parsed.front.draft && !options.drafts {
         return Ok(None);
     }
-    let sizes = |address: &str| content::image_size(&options.root, address);
+    let sizes = |address: &str, usage: Usage| {
+        if let Some(images) = images
+            && !usage.measure_only
+        {
+            return images.find(address, rel, usage);
+        }
+        let (width, height) = content::image_size(&options.root, address)?;
+        Some(Found { width, height, picture: None })
+    };
     let (doc, problems) =
         site::render_document(rel, parsed, config, Some(&sizes), Some(shortcodes));
     if !problems.is_empty() {
@@ -363,7 +395,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Templates are checked before content is parsed: a broken theme fails fast.
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");
-    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme))?;
+    let images = Images::new(
+        &options.root,
+        content::ContentDir::open(&options.root)?,
+        config.images.clone(),
+    );
+    let (site, mut report) =
+        load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
 
     let staging = Staging::create(&output)?;
     let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
@@ -374,8 +412,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
     let moved = moved::moved_pages(&output, &site);
+    // Every image an article uses, resized (or taken from the cache) into the output;
+    // a source that cannot be used fails the build here, before anything is published.
+    let put = |from: &Path, rel: &Path| staging.link(rel, from);
+    report.images = images.write(&put)?;
+    timer.stage("images");
+    let processed = images.processed_sources();
     let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
-    let files = files + copy_assets(&site, &copy)?;
+    let files = files + report.images.written + copy_assets(&site, &copy, &processed)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
     // Content assets copied, the new output swapped in, the previous one deleted.
@@ -476,12 +520,19 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let spill = spill_for(options)?;
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
+    // Images are measured, not resized: `check` reports those it cannot use.
+    let images = Images::new(
+        &options.root,
+        content::ContentDir::open(&options.root)?,
+        config.images.clone(),
+    );
     let Documents { mut documents, assets, report, failed, broken } = load_documents(
         &config,
         options,
         &mut timer,
         Some(&spill),
         shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
+        Some(&images),
     )?;
     drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
@@ -555,6 +606,9 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         .collect();
     problems.extend(found);
     problems.extend(alias_problems);
+    // A missing image is a broken link, reported as one already.
+    problems.extend(images.problems(false));
+    problems.extend(images.warnings());
     content::add_excerpts(&options.root, &mut problems);
     problems.extend(authors_problems);
     // Added after the excerpts: a skipped file is never read, not even for its first
@@ -640,13 +694,19 @@ fn as_warnings(root: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Copies the non-Markdown files of `content/` to the same place in the output: each
 /// resolved through the content gate again, and copied from where it really is.
-fn copy_assets(site: &Site, copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync)) -> Result<usize> {
+/// The sources in `processed` are left out: their clean copies are in place already.
+fn copy_assets(
+    site: &Site,
+    copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync),
+    processed: &std::collections::HashSet<PathBuf>,
+) -> Result<usize> {
     let Some(dir) = content::ContentDir::open(&site.config.root)? else {
         return Ok(0);
     };
     let errors: Vec<Error> = site
         .assets
         .par_iter()
+        .filter(|rel| !processed.contains(*rel))
         .filter_map(|rel| {
             let target = rel.strip_prefix("content").unwrap_or(rel);
             let from = dir.resolve(rel).map_err(|skip| skip.into_error(rel));
@@ -654,5 +714,5 @@ fn copy_assets(site: &Site, copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync)) 
         })
         .collect();
     Error::collect(errors)?;
-    Ok(site.assets.len())
+    Ok(site.assets.iter().filter(|rel| !processed.contains(*rel)).count())
 }

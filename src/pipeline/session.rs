@@ -17,6 +17,7 @@ use crate::checks;
 use crate::config::Config;
 use crate::content::{self, Skip};
 use crate::error::{Diagnostic, Error, Result, display_path};
+use crate::images::Images;
 use crate::output::{self, Staging};
 use crate::render::{self, Job, Pages, plan};
 use crate::site::{Document, Site};
@@ -81,6 +82,9 @@ pub struct Session {
     findings: Vec<Vec<Diagnostic>>,
     /// What the site-wide checks found (tags used once).
     tag_findings: Vec<Diagnostic>,
+    /// The site's images, processed as a build does (issue 16), so the preview is what a
+    /// build publishes.
+    images: Images,
 }
 
 impl Session {
@@ -94,9 +98,21 @@ impl Session {
         let output = output::prepare_preview(&options.root)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
+        let images = Images::new(
+            &options.root,
+            content::ContentDir::open(&options.root)?,
+            config.images.clone(),
+        );
         let loaded = {
             let shortcodes = theme.shortcode_renderer(&config);
-            load_documents(&config, options, &mut timer, Some(&spill), Some(&shortcodes))
+            load_documents(
+                &config,
+                options,
+                &mut timer,
+                Some(&spill),
+                Some(&shortcodes),
+                Some(&images),
+            )
         };
         let super::Documents { documents, assets, report, failed, .. } = loaded?;
         if !failed.is_empty() {
@@ -120,8 +136,14 @@ impl Session {
             };
             let mut written = pages.render(&jobs, &record)?;
             written += render::write_assets(&theme, &record)?;
+            let put = |from: &Path, rel: &Path| {
+                recorder.record(rel, b"");
+                staging.link(rel, from)
+            };
+            written += images.write(&put)?.written;
+            let processed = images.processed_sources();
             let dir = content::ContentDir::open(&site.config.root)?;
-            for rel in &site.assets {
+            for rel in site.assets.iter().filter(|rel| !processed.contains(*rel)) {
                 let target = rel.strip_prefix("content").unwrap_or(rel);
                 let from = dir.as_ref().ok_or(Skip::Missing).and_then(|d| d.resolve(rel));
                 staging.copy(target, &from.map_err(|skip| skip.into_error(rel))?)?;
@@ -157,6 +179,7 @@ impl Session {
             links,
             findings,
             tag_findings,
+            images,
         };
         let mut warnings = session.warnings_from(&session.findings);
         warnings.extend(report.warnings);
@@ -208,7 +231,13 @@ impl Session {
         let mut edits = Vec::with_capacity(changes.articles.len());
         let shortcodes = self.theme.shortcode_renderer(&self.config);
         for rel in &changes.articles {
-            let doc = match load_document(&self.config, &self.options, rel, &shortcodes) {
+            let doc = match load_document(
+                &self.config,
+                &self.options,
+                rel,
+                &shortcodes,
+                Some(&self.images),
+            ) {
                 Ok(Some(doc)) => doc,
                 Ok(None) => return None, // became a draft: the site's structure changes
                 Err(e) => return Some(Err(e)),
@@ -326,7 +355,13 @@ impl Session {
         for rel in &changes.articles {
             documents.remove(rel);
             if readable(rel) {
-                match load_document(&self.config, &self.options, rel, &shortcodes) {
+                match load_document(
+                    &self.config,
+                    &self.options,
+                    rel,
+                    &shortcodes,
+                    Some(&self.images),
+                ) {
                     Ok(Some(doc)) => {
                         documents.insert(rel.clone(), doc);
                     }
@@ -425,6 +460,7 @@ impl Session {
         expected.extend(
             site.assets.iter().map(|rel| display_path(rel.strip_prefix("content").unwrap_or(rel))),
         );
+        expected.extend(self.images.output_files());
         let mut ids = self.ids.clone();
         ids.retain(|file, _| anchored.contains(file));
         ids.extend(new_ids);
@@ -556,7 +592,22 @@ impl Session {
             .map(|(rel, bytes)| output::replace_file(&self.output, rel, bytes))
             .collect();
         Error::collect(results.into_iter().filter_map(Result::err).collect())?;
-        for rel in changes.assets.iter().filter(|rel| assets.contains(rel)) {
+        // Image files the pages now name (their names change with their source, so a
+        // file already there is the same file).
+        let put = |from: &Path, rel: &Path| {
+            if self.files.contains(&display_path(rel))
+                && !changes.assets.iter().any(|a| a.ends_with(rel))
+            {
+                return Ok(());
+            }
+            let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+            output::replace_file(&self.output, rel, &bytes)
+        };
+        self.images.write(&put)?;
+        let processed = self.images.processed_sources();
+        for rel in
+            changes.assets.iter().filter(|rel| assets.contains(rel) && !processed.contains(*rel))
+        {
             let mut bytes = Vec::new();
             content::open_content_file(&self.options.root, rel).and_then(|mut file| {
                 std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| Error::io(rel, e))

@@ -123,6 +123,22 @@ fn entry(xml: &mut String, site: &Site, article: &Article) {
     let _ = writeln!(xml, "    <title>{}</title>", escape(&doc.title));
     let _ =
         writeln!(xml, "    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", escape(&url));
+    // The lead image, as feed readers show it beside the entry (issue 16): the social
+    // JPEG when gazette processes it, else the image as written.
+    let image = match doc.image_picture.as_deref() {
+        Some(picture) => Some((base.absolute(&picture.social().path), "image/jpeg")),
+        None => doc.image.as_deref().and_then(|image| {
+            let kind = image_type(image)?;
+            Some((base.absolute(image), kind))
+        }),
+    };
+    if let Some((href, kind)) = image {
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"enclosure\" type=\"{kind}\" href=\"{}\"/>",
+            escape(&href)
+        );
+    }
     let _ = writeln!(xml, "    <id>{}</id>", escape(&url));
     let _ = writeln!(xml, "    <published>{}</published>", doc.date.rfc3339());
     let _ = writeln!(xml, "    <updated>{}</updated>", doc.modified().rfc3339());
@@ -164,6 +180,20 @@ fn entry(xml: &mut String, site: &Site, article: &Article) {
 
 /// The article body as one piece of HTML: intro, then each section with its heading.
 /// Links to pages the build leaves out are text alone, as on the article's page.
+/// The media type of an image by its address's extension.
+fn image_type(address: &str) -> Option<&'static str> {
+    let path = address.split(['?', '#']).next()?;
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
 fn full_html(site: &Site, article: &Article) -> String {
     let body = &article.doc.body;
     let unlink =

@@ -75,7 +75,7 @@ pub(crate) fn json_ld(
         keywords: article.tags.iter().map(|&t| site.tag(t).name.as_str()).collect(),
         word_count: doc.body.word_count,
         in_language: &config.language,
-        image: image.map(|i| [i]),
+        image: lead_images(site, article, image),
         correction: doc
             .corrections
             .iter()
@@ -150,11 +150,72 @@ struct NewsArticle<'a> {
     keywords: Vec<&'a str>,
     word_count: usize,
     in_language: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<[&'a str; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<LeadImage<'a>>,
     /// Newest first (issue 17).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     correction: Vec<Correction<'a>>,
+}
+
+/// The lead image: its address alone, or with its size and credit.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LeadImage<'a> {
+    Url(&'a str),
+    Object(ImageObjectWithCredit<'a>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImageObjectWithCredit<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit_text: Option<&'a str>,
+}
+
+/// The lead image for search engines: the 16:9, 4:3 and 1:1 crops a processed image
+/// has (Google's Article guidance), else its social image or its address; each an
+/// `ImageObject` with `creditText` when the article credits the picture (issue 16).
+fn lead_images<'a>(
+    site: &Site,
+    article: &'a Article,
+    image: Option<&'a str>,
+) -> Vec<LeadImage<'a>> {
+    let doc = &article.doc;
+    let Some(image) = image else { return Vec::new() };
+    let credit = doc.image_credit.as_deref();
+    let base = &site.config.base_url;
+    let object = |url: String, size: Option<(u32, u32)>| {
+        LeadImage::Object(ImageObjectWithCredit {
+            kind: "ImageObject",
+            url,
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            credit_text: credit,
+        })
+    };
+    match doc.image_picture.as_deref() {
+        Some(picture) => {
+            let crops = picture.crops();
+            if crops.is_empty() {
+                let social = picture.social();
+                vec![object(base.absolute(&social.path), Some((social.width, social.height)))]
+            } else {
+                crops
+                    .into_iter()
+                    .map(|c| object(base.absolute(&c.path), Some((c.width, c.height))))
+                    .collect()
+            }
+        }
+        None if credit.is_some() => vec![object(image.to_owned(), None)],
+        None => vec![LeadImage::Url(image)],
+    }
 }
 
 #[derive(Serialize)]

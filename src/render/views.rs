@@ -68,10 +68,55 @@ pub(crate) struct CardView<'a> {
     /// The image's size in pixels, when it is a file of the site.
     pub(crate) image_width: Option<u32>,
     pub(crate) image_height: Option<u32>,
+    /// The image's resized files, when gazette processes it (issue 16).
+    pub(crate) picture: Option<PictureView>,
     pub(crate) reading_minutes: usize,
     pub(crate) draft: bool,
     /// Dated after the build time: shown only by `serve` and `build --future`.
     pub(crate) scheduled: bool,
+}
+
+/// A processed image as templates show it: `<picture>` with a WebP `<source>` and an
+/// `<img>` in the source's format (see the theme's `picture` component).
+#[derive(Debug, Serialize)]
+pub(crate) struct PictureView {
+    /// The largest fallback file: `src` of the `<img>`.
+    pub(crate) src: String,
+    /// The smallest file, for thumbnails.
+    pub(crate) thumbnail: String,
+    /// `srcset` of the `<img>`: the fallback files with their widths.
+    pub(crate) srcset: String,
+    /// `srcset` of the WebP `<source>`.
+    pub(crate) webp_srcset: String,
+    /// Of the largest file (`src`): the shape the layout reserves.
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+}
+
+pub(crate) fn picture_view(
+    base: &crate::url::BaseUrl,
+    picture: &crate::images::Picture,
+) -> Option<PictureView> {
+    if !picture.is_responsive() {
+        return None;
+    }
+    let srcset = |variants: &[crate::images::Variant]| {
+        variants
+            .iter()
+            .map(|v| format!("{} {}w", base.asset_link(&v.path), v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let fallbacks = picture.fallbacks();
+    let largest = fallbacks.last()?;
+    Some(PictureView {
+        src: base.asset_link(&largest.path),
+        thumbnail: base.asset_link(&fallbacks.first()?.path),
+        srcset: srcset(&fallbacks),
+        webp_srcset: srcset(&picture.webp()),
+        width: largest.width,
+        height: largest.height,
+    })
 }
 
 /// A correction or update as `article.html` and `corrections.html` show it.
@@ -175,8 +220,12 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) tags: Vec<LinkView<'a>>,
     pub(crate) authors: Vec<LinkView<'a>>,
     pub(crate) permalink: String,
-    /// Absolute URL of the lead image, for Open Graph and cards.
+    /// Absolute URL of the lead image, for Open Graph and cards: a JPEG 1200 px wide
+    /// where the source allows, when gazette processes it (issue 16).
     pub(crate) image_permalink: Option<String>,
+    /// The size of that file, when known.
+    pub(crate) image_permalink_width: Option<u32>,
+    pub(crate) image_permalink_height: Option<u32>,
     /// The lead image's caption and credit, for everyone (the alt text is for those who
     /// cannot see the image, so it is never repeated as a caption: issue 23).
     pub(crate) image_caption: Option<&'a str>,
@@ -329,6 +378,7 @@ pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {
         image_alt: doc.image_alt.as_deref(),
         image_width: doc.image_size.map(|(w, _)| w),
         image_height: doc.image_size.map(|(_, h)| h),
+        picture: doc.image_picture.as_deref().and_then(|p| picture_view(base, p)),
         reading_minutes: doc.reading_minutes,
         draft: doc.draft,
         scheduled: doc.is_scheduled(site.now),
@@ -484,7 +534,11 @@ pub(crate) fn article_view<'a>(
         }
     }));
     let permalink = base.absolute_str(article.url.as_str());
-    let image_permalink = doc.image.as_deref().map(|i| base.absolute(i));
+    let social = doc.image_picture.as_deref().map(|p| p.social());
+    let image_permalink = match &social {
+        Some(social) => Some(base.absolute(&social.path)),
+        None => doc.image.as_deref().map(|i| base.absolute(i)),
+    };
     Ok(ArticleView {
         card: card(site, article),
         tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
@@ -492,6 +546,8 @@ pub(crate) fn article_view<'a>(
         json_ld: super::json_ld::json_ld(site, article, &permalink, image_permalink.as_deref()),
         permalink,
         image_permalink,
+        image_permalink_width: social.as_ref().map(|s| s.width),
+        image_permalink_height: social.as_ref().map(|s| s.height),
         image_caption: doc.image_caption.as_deref(),
         image_credit: doc.image_credit.as_deref(),
         published_time: doc.date.rfc3339(),

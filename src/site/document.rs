@@ -2,6 +2,7 @@
 //! files are parsed in parallel.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::date::Date;
@@ -38,6 +39,9 @@ pub struct Document {
     pub image: Option<String>,
     /// The lead image's width and height, when it is a file of the site.
     pub image_size: Option<(u32, u32)>,
+    /// The lead image as gazette processes it (issue 16): its resized files, social
+    /// image and crops.
+    pub image_picture: Option<Arc<crate::images::Picture>>,
     pub image_alt: Option<String>,
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
@@ -221,6 +225,17 @@ pub fn render_document(
         d.with_excerpt_from(parsed.body, parsed.body_line, None)
     }));
     let category = front.category.unwrap_or_else(|| config.default_category.clone());
+    let lead = front.image.as_deref().and_then(|image| {
+        let (line, column) = front.lines.image;
+        let usage = crate::images::Usage {
+            line,
+            column,
+            width: image.chars().count(),
+            lead: true,
+            measure_only: false,
+        };
+        images.and_then(|find| find(image, usage))
+    });
     let document = Document {
         source: source.to_owned(),
         slug,
@@ -234,7 +249,8 @@ pub fn render_document(
         summary_is_explicit,
         author_slugs: front.authors.iter().map(|a| Slug::new(a)).collect(),
         authors: front.authors,
-        image_size: front.image.as_deref().and_then(|i| images.and_then(|sizes| sizes(i))),
+        image_size: lead.as_ref().map(|found| (found.width, found.height)),
+        image_picture: lead.and_then(|found| found.picture),
         image: front.image,
         image_alt: front.image_alt,
         image_caption: front.image_caption,

@@ -3,7 +3,8 @@
 // Every page type must be present, so a template that stops rendering cannot pass unnoticed.
 // No page but /search/ runs a script, apart from the click-to-load script of pages with a
 // frame (and only those): reading needs no JavaScript.
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { HtmlValidate, formatterFactory } from "html-validate";
 import { HERE, REPO, build } from "./lib.mjs";
@@ -62,6 +63,18 @@ export async function validate() {
       if (hasFrame && !running.some((tag) => /\/embed\.[0-9a-f]+\.js"/.test(tag))) {
         throw new Error(`${path} has a click-to-load frame but does not load embed.js`);
       }
+      // No layout shift (issue 16): every image carries its width and height, so the
+      // browser reserves its box before the file arrives.
+      for (const [img] of html.matchAll(/<img\b[^>]*>/g)) {
+        if (!/\swidth="\d+"/.test(img) || !/\sheight="\d+"/.test(img)) {
+          throw new Error(`${path}: an image without width and height: ${img}`);
+        }
+      }
+      // Social cards show raster images only: never an SVG as og:image.
+      const og = html.match(/<meta property="og:image" content="([^"]+)">/);
+      if (og && !/\.(jpe?g|png|webp)$/i.test(og[1])) {
+        throw new Error(`${path}: og:image is not a raster image: ${og[1]}`);
+      }
       const report = await validator.validateString(html, path);
       errors += report.errorCount;
       warnings += report.warningCount;
@@ -73,8 +86,57 @@ export async function validate() {
     if (errors) throw new Error(`html-validate: ${errors} error(s), ${warnings} warning(s) in ${files.length} pages`);
     const counts = Object.entries(seen).map(([t, n]) => `${n} ${t}`).join(", ");
     console.log(`ok - HTML validation: ${files.length} pages valid (${counts})${warnings ? `, ${warnings} warning(s)` : ""}`);
+    await validatePictures(out, validator);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The demo's pictures are SVG, shown as they are; a photo is shown as `<picture>` (issue 16).
+ * A scratch copy of the demo gets one (a JPEG the demo build drew from an SVG for its social
+ * cards) as an article's lead image and as a figure in its body; the pages showing it must be
+ * valid, and every `<img>` in them must carry its width and height.
+ */
+async function validatePictures(demoOut, validator) {
+  const photo = walk(join(demoOut, "images")).find((f) => f.endsWith(".1200.jpg"));
+  if (!photo) throw new Error("the demo build drew no 1200 px JPEG for its social cards");
+  const site = mkdtempSync(join(tmpdir(), "gazette-pictures-"));
+  let out;
+  try {
+    for (const name of ["site.yaml", "authors.yaml", "content", "themes"]) {
+      if (existsSync(join(REPO, name))) cpSync(join(REPO, name), join(site, name), { recursive: true });
+    }
+    copyFileSync(photo, join(site, "content", "images", "photo.jpg"));
+    const article = join(site, "content", "economy", "sovereign-debt-restructuring.md");
+    const text = readFileSync(article, "utf8").replace(/^---\n/, "---\nimage: /images/photo.jpg\nimage_alt: A drawing of the debt talks\n")
+      .replace(/^image: \/images\/[^\n]*\.svg\n(image_alt: [^\n]*\n)?/m, "");
+    rmSync(article);
+    appendFileSync(article, text + '\n![A drawing of the debt talks](/images/photo.jpg "The same drawing, as a figure.")\n');
+    out = await build(site);
+    const pages = walk(out).filter((f) => f.endsWith(".html") && readFileSync(f, "utf8").includes("<picture>"));
+    const articlePage = pages.find((f) => f.includes("sovereign-debt-restructuring"));
+    if (!articlePage || readFileSync(articlePage, "utf8").split("<picture>").length !== 3) {
+      throw new Error("the article does not show the photo twice (lead image and figure) as <picture>");
+    }
+    let errors = 0;
+    for (const file of pages) {
+      const path = relative(out, file);
+      const html = readFileSync(file, "utf8");
+      for (const [img] of html.matchAll(/<img\b[^>]*>/g)) {
+        if (!/\swidth="\d+"/.test(img) || !/\sheight="\d+"/.test(img)) {
+          throw new Error(`${path}: an image without width and height: ${img}`);
+        }
+      }
+      const report = await validator.validateString(html, path);
+      errors += report.errorCount;
+      if (!report.valid) console.log(formatterFactory("stylish")(report.results));
+    }
+    if (errors) throw new Error(`html-validate: ${errors} error(s) in the pages showing a photo`);
+    console.log(`ok - HTML validation: ${pages.length} pages showing a photo as <picture> are valid`);
+  } finally {
+    rmSync(site, { recursive: true, force: true });
+    if (out) rmSync(out, { recursive: true, force: true });
   }
 }
 

@@ -89,6 +89,7 @@ fn timings_show_every_stage_of_a_build() {
             "write (cpu)",
             "render",
             "checks",
+            "images",
             "commit"
         ],
         "{err}"

@@ -180,6 +180,8 @@ fn front_matter_is_escaped_in_every_html_context() {
         "content/other.md",
         "---\ntitle: Other\ndate: 2026-01-02\ntags: [plain]\n---\nOther.\n",
     );
+    // A lead image that is no file of the site fails the build (issue 16).
+    std::fs::write(site.path().join("content/x.png"), crate::images::png(40, 30)).unwrap();
     site.build(&[]);
     let article = std::fs::read_to_string(
         walkdir::WalkDir::new(site.out())

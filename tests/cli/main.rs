@@ -6,6 +6,7 @@ mod check;
 mod docs;
 mod files;
 mod hostile;
+mod images;
 mod init;
 mod new;
 mod news;

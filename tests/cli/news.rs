@@ -286,7 +286,11 @@ fn article_pages_carry_open_graph_article_tags() {
     assert_eq!(meta(&page, "og:type"), ["article"]);
     assert_eq!(meta(&page, "og:title"), ["Alpha: talks resume in the capital | Fixture Times"]);
     assert_eq!(meta(&page, "og:description"), ["Delegations meet again after a month of silence."]);
-    assert_eq!(meta(&page, "og:image"), ["https://example.com/images/pic.svg"]);
+    // An SVG lead image is drawn to a JPEG for social cards, which show no SVG (issue 16).
+    let og = meta(&page, "og:image");
+    assert!(og[0].starts_with("https://example.com/images/pic.") && og[0].ends_with(".1200.jpg"));
+    assert_eq!(meta(&page, "twitter:image"), og);
+    assert_eq!(meta(&page, "og:image:width"), ["1200"]);
     assert_eq!(meta(&page, "article:published_time"), ["2026-03-01T00:00:00Z"]);
     assert_eq!(meta(&page, "article:modified_time"), ["2026-03-04T08:00:00Z"]);
     assert_eq!(meta(&page, "article:section"), ["World"]);
@@ -327,7 +331,14 @@ fn structured_data_matches_the_front_matter() {
     assert_eq!(news["dateModified"], "2026-03-04T08:00:00Z");
     assert_eq!(news["author"][0]["name"], "Ann Writer");
     assert_eq!(news["author"][0]["@type"], "Person");
-    assert_eq!(news["image"][0], "https://example.com/images/pic.svg");
+    // The SVG lead image's 16:9, 4:3 and 1:1 crops, drawn as JPEGs (issue 16).
+    let crops: Vec<&str> =
+        news["image"].as_array().unwrap().iter().map(|i| i["url"].as_str().unwrap()).collect();
+    assert_eq!(crops.len(), 3, "{crops:?}");
+    for (crop, shape) in crops.iter().zip(["16x9", "4x3", "1x1"]) {
+        assert!(crop.starts_with("https://example.com/images/pic."), "{crop}");
+        assert!(crop.ends_with(&format!(".{shape}.jpg")), "{crop}");
+    }
     assert_eq!(news["publisher"]["name"], "Fixture Times");
     assert_eq!(news["publisher"]["logo"]["url"], "https://example.com/images/pic.svg");
     assert_eq!(news["mainEntityOfPage"]["@id"], "https://example.com/world/alpha/");

@@ -487,14 +487,14 @@ fn each_start_replaces_the_preview_whole() {
     assert_eq!(server.get("/stale.html").status, 404);
     assert!(!preview(&site).join("stale.html").exists());
     assert!(preview(&site).join("world/alpha/index.html").is_file());
-    // No staging folder is left beside it.
+    // No staging folder is left beside it; the image cache is (issue 16).
     let own: Vec<String> = std::fs::read_dir(site.path().join(".gazette"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    assert_eq!(own, [".gitignore", "serve"]);
+    assert_eq!(own, [".gitignore", "images", "serve"]);
 }
 
 #[test]

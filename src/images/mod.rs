@@ -1,0 +1,885 @@
+//! The site's own images (issue 16): found as the articles that use them are rendered,
+//! measured and hashed once, then resized and encoded in parallel into the build
+//! cache, and copied into the output under names that carry a hash of their source
+//! (`photo.3f2a1c9b0d.800.webp`), so hosts may cache them forever.
+//!
+//! Only images an article uses (its lead `image`, or `![alt](/path)` in its body) are
+//! processed; other files of `content/` are copied as they are. A processed source is
+//! still published at its own address, without its metadata (see its `strip` module).
+
+mod process;
+mod strip;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+pub(crate) use process::Failure;
+
+use crate::config::ImageSettings;
+use crate::content::{ContentDir, Skip};
+use crate::error::{Diagnostic, Error, Location, Result, display_path};
+
+/// Bumped whenever the files made from a source change for the same settings (a new
+/// resizing filter, a new encoder): the cache keys change with it.
+const PIPELINE_VERSION: &str = "gazette-images-1";
+
+/// The width of social cards and structured-data images (Open Graph, Google's Article
+/// guidance), when the source is that large.
+pub const SOCIAL_WIDTH: u32 = 1200;
+
+/// The crops listed in an article's structured data, as width:height.
+const CROPS: [(u32, u32); 3] = [(16, 9), (4, 3), (1, 1)];
+
+/// Where processed images are kept between builds: `<root>/.gazette/images`. The one
+/// place that names it.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(".gazette").join("images")
+}
+
+/// The file formats gazette reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Svg,
+}
+
+impl Format {
+    fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "jpg" | "jpeg" => Format::Jpeg,
+            "png" => Format::Png,
+            "webp" => Format::Webp,
+            "gif" => Format::Gif,
+            "svg" => Format::Svg,
+            _ => return None,
+        })
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Webp => "webp",
+            Format::Gif => "gif",
+            Format::Svg => "svg",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::Webp => "webp",
+            Format::Gif => "gif",
+            Format::Svg => "svg",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Format> {
+        [Format::Jpeg, Format::Png, Format::Webp, Format::Gif, Format::Svg]
+            .into_iter()
+            .find(|f| f.name() == name)
+    }
+}
+
+/// One file made from a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Spec {
+    kind: SpecKind,
+    format: Format,
+    size: (u32, u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum SpecKind {
+    /// The whole picture, scaled.
+    Resize,
+    /// The centre of the picture at this width:height, scaled.
+    Crop { ratio: (u32, u32) },
+    /// The source's own bytes without metadata, at its own address.
+    Original,
+}
+
+/// A source image of the site, measured and hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// Relative to the site root: `content/images/photo.jpg`.
+    pub rel: PathBuf,
+    /// BLAKE3 of the file's bytes, hex.
+    pub hash: String,
+    /// As shown (after the EXIF orientation).
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+    /// The file's size in bytes.
+    pub bytes: u64,
+    /// The widths made of it: `images.widths`, none wider than the source.
+    widths: Vec<u32>,
+}
+
+/// A file made from a picture: its site path (`/images/photo.3f2a1c9b0d.800.webp`) and
+/// size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Picture {
+    /// Whether the page shows it as a `<picture>` of resized files; a GIF (it may move)
+    /// and an SVG (it scales) are shown as they are.
+    pub fn is_responsive(&self) -> bool {
+        matches!(self.format, Format::Jpeg | Format::Png | Format::Webp)
+    }
+
+    /// The site path of the source: `/images/photo.jpg`.
+    pub fn site_path(&self) -> String {
+        let inner = self.rel.strip_prefix("content").unwrap_or(&self.rel);
+        format!("/{}", display_path(inner))
+    }
+
+    /// The fallback's format: the source's (a WebP source falls back to JPEG).
+    fn fallback(&self) -> Format {
+        if self.format == Format::Png { Format::Png } else { Format::Jpeg }
+    }
+
+    fn height_at(&self, width: u32) -> u32 {
+        let h = (u64::from(self.height) * u64::from(width) + u64::from(self.width) / 2)
+            / u64::from(self.width);
+        u32::try_from(h).unwrap_or(u32::MAX).max(1)
+    }
+
+    /// The WebP files, smallest first.
+    pub fn webp(&self) -> Vec<Variant> {
+        self.widths.iter().map(|&w| self.variant(&self.resize(w, Format::Webp))).collect()
+    }
+
+    /// The fallback files in the source's format, smallest first.
+    pub fn fallbacks(&self) -> Vec<Variant> {
+        self.widths.iter().map(|&w| self.variant(&self.resize(w, self.fallback()))).collect()
+    }
+
+    /// The JPEG for social cards: 1200 px wide, or the source's width if smaller (an
+    /// SVG is drawn at 1200 px).
+    pub fn social(&self) -> Variant {
+        self.variant(&self.social_spec())
+    }
+
+    /// The crops listed in structured data (16:9, 4:3, 1:1), each at least 1200 px
+    /// wide; none that the source is too small for.
+    pub fn crops(&self) -> Vec<Variant> {
+        self.crop_specs().iter().map(|s| self.variant(s)).collect()
+    }
+
+    fn resize(&self, width: u32, format: Format) -> Spec {
+        Spec { kind: SpecKind::Resize, format, size: (width, self.height_at(width)) }
+    }
+
+    fn social_spec(&self) -> Spec {
+        let width =
+            if self.format == Format::Svg { SOCIAL_WIDTH } else { self.width.min(SOCIAL_WIDTH) };
+        self.resize(width, Format::Jpeg)
+    }
+
+    /// The width an SVG is drawn at before its crops are cut: wide enough for each.
+    fn svg_raster_width(&self) -> u32 {
+        SOCIAL_WIDTH * 2
+    }
+
+    fn crop_specs(&self) -> Vec<Spec> {
+        let (w, h) = if self.format == Format::Svg {
+            let width = self.svg_raster_width();
+            (width, self.height_at(width))
+        } else {
+            (self.width, self.height)
+        };
+        CROPS
+            .iter()
+            .filter_map(|&(rw, rh)| {
+                // The largest centre part of the picture with this shape.
+                let crop_w = (u64::from(h) * u64::from(rw) / u64::from(rh)).min(u64::from(w));
+                (crop_w >= u64::from(SOCIAL_WIDTH)).then(|| Spec {
+                    kind: SpecKind::Crop { ratio: (rw, rh) },
+                    format: Format::Jpeg,
+                    size: (SOCIAL_WIDTH, SOCIAL_WIDTH * rh / rw),
+                })
+            })
+            .collect()
+    }
+
+    /// Every file made of this picture: the page's sizes for a raster shown in pages,
+    /// the social image and crops for a lead image, the clean copy of the source.
+    fn specs(&self, lead: bool) -> Vec<Spec> {
+        let mut specs = Vec::new();
+        if self.is_responsive() {
+            for &w in &self.widths {
+                specs.push(self.resize(w, Format::Webp));
+                specs.push(self.resize(w, self.fallback()));
+            }
+            let original = Spec {
+                kind: SpecKind::Original,
+                format: self.format,
+                size: (self.width, self.height),
+            };
+            specs.push(original);
+        }
+        if lead {
+            specs.push(self.social_spec());
+            specs.extend(self.crop_specs());
+        }
+        specs.sort();
+        specs.dedup();
+        specs
+    }
+
+    /// Where `spec`'s file goes, relative to the output root.
+    fn output_rel(&self, spec: &Spec) -> PathBuf {
+        let inner = self.rel.strip_prefix("content").unwrap_or(&self.rel);
+        if spec.kind == SpecKind::Original {
+            return inner.to_owned();
+        }
+        let stem = inner.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into());
+        let tag = match spec.kind {
+            SpecKind::Crop { ratio: (w, h) } => format!("{w}x{h}"),
+            _ => spec.size.0.to_string(),
+        };
+        let name = format!("{stem}.{}.{tag}.{}", &self.hash[..10], spec.format.extension());
+        inner.with_file_name(name)
+    }
+
+    fn variant(&self, spec: &Spec) -> Variant {
+        Variant {
+            path: format!("/{}", display_path(&self.output_rel(spec))),
+            width: spec.size.0,
+            height: spec.size.1,
+        }
+    }
+
+    /// The name of `spec`'s file in the cache: a hash of the source and of every
+    /// setting that changes the result.
+    fn cache_name(&self, spec: &Spec, quality: u8) -> String {
+        // Quality changes only the lossy files.
+        let lossy =
+            spec.kind != SpecKind::Original && matches!(spec.format, Format::Webp | Format::Jpeg);
+        let quality = if lossy { quality } else { 0 };
+        let key = format!("{PIPELINE_VERSION} {} {spec:?} q{quality}", self.hash);
+        let hash = blake3::hash(key.as_bytes()).to_hex();
+        format!("{}.{}", &hash[..32], spec.format.extension())
+    }
+}
+
+/// What an article's use of an image found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// As shown, in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// The picture, when gazette processes it (a file of `content/` it could read).
+    pub picture: Option<Arc<Picture>>,
+}
+
+/// Where an article uses an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub line: usize,
+    pub column: usize,
+    /// Characters to underline.
+    pub width: usize,
+    /// The article's lead image: it gets a social image and crops.
+    pub lead: bool,
+    /// Only its size is wanted (a shortcode's `src`): the file is not processed.
+    pub measure_only: bool,
+}
+
+/// The first use of an image, named in its errors.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Use {
+    article: PathBuf,
+    line: usize,
+    column: usize,
+    width: usize,
+}
+
+#[derive(Debug)]
+struct Entry {
+    result: std::result::Result<Arc<Picture>, Failure>,
+    first: Use,
+    lead: bool,
+}
+
+/// A probe remembered from an earlier build: a file of this size and time has this
+/// hash and size.
+#[derive(Debug, Clone)]
+struct Known {
+    len: u64,
+    modified: u128,
+    hash: String,
+    width: u32,
+    height: u32,
+    format: Format,
+}
+
+/// The images of one build, as articles find them.
+pub(crate) struct Images {
+    settings: ImageSettings,
+    dir: Option<ContentDir>,
+    cache: PathBuf,
+    known: HashMap<PathBuf, Known>,
+    /// What was probed, by the source's path (relative to the site root).
+    found: Mutex<BTreeMap<PathBuf, Entry>>,
+    /// The (size, time) of each file probed, for the next build's index.
+    stamps: Mutex<HashMap<PathBuf, (u64, u128)>>,
+}
+
+const INDEX_NAME: &str = "index.tsv";
+
+/// What processing the images did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ImageReport {
+    /// Source images in the site.
+    pub sources: usize,
+    /// Files encoded in this build.
+    pub encoded: usize,
+    /// Files taken from the cache as they were.
+    pub reused: usize,
+    /// Files written to the output (made files and clean copies of sources).
+    pub written: usize,
+}
+
+impl Images {
+    /// The images of the site at `root`; `dir` is its content folder. Reads what the
+    /// cache remembers of earlier builds.
+    pub(crate) fn new(root: &Path, dir: Option<ContentDir>, settings: ImageSettings) -> Images {
+        let cache = cache_dir(root);
+        let known = load_index(&cache.join(INDEX_NAME));
+        Images {
+            settings,
+            dir,
+            cache,
+            known,
+            found: Mutex::new(BTreeMap::new()),
+            stamps: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Looks up the image at the site path `address` (`/images/photo.jpg`), used by
+    /// `article` at `usage`. `None` for other sites' images, files that are not images
+    /// and files the content gate does not read (it reports those itself).
+    pub(crate) fn find(&self, address: &str, article: &Path, usage: Usage) -> Option<Found> {
+        let rel = content_rel(address)?;
+        let format = Format::from_extension(&rel)?;
+        let first = Use {
+            article: article.to_owned(),
+            line: usage.line,
+            column: usage.column,
+            width: usage.width,
+        };
+        let cached = {
+            let mut found = self.found.lock().expect("no thread panics holding the lock");
+            found.get_mut(&rel).map(|entry| {
+                entry.lead |= usage.lead;
+                if first < entry.first {
+                    entry.first = first.clone();
+                }
+                entry.result.clone()
+            })
+        };
+        let result = match cached {
+            Some(result) => result,
+            None => {
+                let result = match self.probe(&rel, format) {
+                    Some(result) => result.map(Arc::new),
+                    None => return None,
+                };
+                let mut found = self.found.lock().expect("no thread panics holding the lock");
+                let entry = found.entry(rel).or_insert(Entry {
+                    result: result.clone(),
+                    first: first.clone(),
+                    lead: false,
+                });
+                entry.lead |= usage.lead;
+                if first < entry.first {
+                    entry.first = first;
+                }
+                result
+            }
+        };
+        let picture = result.ok()?;
+        Some(Found { width: picture.width, height: picture.height, picture: Some(picture) })
+    }
+
+    /// Measures and hashes one source; `None` when the gate does not let it be read.
+    fn probe(&self, rel: &Path, format: Format) -> Option<std::result::Result<Picture, Failure>> {
+        let dir = self.dir.as_ref()?;
+        let real = match dir.resolve(rel) {
+            Ok(real) => real,
+            Err(Skip::Missing) => return Some(Err(Failure::Missing)),
+            Err(_) => return None,
+        };
+        let meta = std::fs::metadata(&real).ok()?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let stamp = (meta.len(), modified);
+        let widths = |width: u32| {
+            let mut widths: Vec<u32> = self.settings.widths.iter().map(|&w| w.min(width)).collect();
+            widths.dedup();
+            widths
+        };
+        if let Some(known) = self.known.get(rel)
+            && (known.len, known.modified) == stamp
+            && u64::from(known.width) * u64::from(known.height) <= self.settings.max_pixels
+        {
+            self.stamps
+                .lock()
+                .expect("no thread panics holding the lock")
+                .insert(rel.into(), stamp);
+            return Some(Ok(Picture {
+                rel: rel.to_owned(),
+                hash: known.hash.clone(),
+                width: known.width,
+                height: known.height,
+                format: known.format,
+                bytes: known.len,
+                widths: widths(known.width),
+            }));
+        }
+        let bytes = match read_file(dir, rel) {
+            Ok(bytes) => bytes,
+            Err(failure) => return Some(Err(failure)),
+        };
+        let header = if format == Format::Svg {
+            process::svg_size(&bytes).map(|(width, height)| process::Header {
+                format: Format::Svg,
+                width,
+                height,
+            })
+        } else {
+            process::read_header(&bytes, self.settings.max_pixels)
+        };
+        let header = match header {
+            Ok(header) => header,
+            Err(failure) => return Some(Err(failure)),
+        };
+        self.stamps.lock().expect("no thread panics holding the lock").insert(rel.into(), stamp);
+        Some(Ok(Picture {
+            rel: rel.to_owned(),
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+            width: header.width,
+            height: header.height,
+            format: header.format,
+            bytes: bytes.len() as u64,
+            widths: widths(header.width),
+        }))
+    }
+
+    /// Every image problem found so far, each at the first article line that uses the
+    /// image. `with_missing`: a file that does not exist is reported too (`check`
+    /// reports it as a broken link already).
+    pub(crate) fn problems(&self, with_missing: bool) -> Vec<Diagnostic> {
+        let found = self.found.lock().expect("no thread panics holding the lock");
+        found
+            .iter()
+            .filter_map(|(rel, entry)| match &entry.result {
+                Err(Failure::Missing) if !with_missing => None,
+                Err(failure) => Some(problem(rel, &entry.first, failure)),
+                Ok(_) => None,
+            })
+            .collect()
+    }
+
+    /// Warnings for `check`: a lead image narrower than 1200 px (social cards and
+    /// search results show it blurred), and a source over 20 MB.
+    pub(crate) fn warnings(&self) -> Vec<Diagnostic> {
+        const LARGE: u64 = 20 * 1024 * 1024;
+        let found = self.found.lock().expect("no thread panics holding the lock");
+        let mut warnings = Vec::new();
+        for (rel, entry) in found.iter() {
+            let Ok(picture) = &entry.result else { continue };
+            let at = entry.first.location();
+            let shown = display_path(rel);
+            if entry.lead && picture.format != Format::Svg && picture.width < SOCIAL_WIDTH {
+                warnings.push(
+                    Diagnostic::warning(
+                        at.clone(),
+                        format!(
+                            "lead image `{shown}` is {} px wide: social cards and search results want at least {SOCIAL_WIDTH}",
+                            picture.width
+                        ),
+                    )
+                    .with_width(entry.first.width)
+                    .with_hint("use a larger version of the picture"),
+                );
+            }
+            if picture.bytes > LARGE {
+                warnings.push(
+                    Diagnostic::warning(
+                        at,
+                        format!(
+                            "image `{shown}` is {} MB: sources over 20 MB slow every fresh build",
+                            picture.bytes / (1024 * 1024)
+                        ),
+                    )
+                    .with_width(entry.first.width)
+                    .with_hint("export it at a lower quality or size before adding it"),
+                );
+            }
+        }
+        warnings
+    }
+
+    /// Every file [`Images::write`] puts in the output, relative to it.
+    pub(crate) fn output_files(&self) -> Vec<String> {
+        let found = self.found.lock().expect("no thread panics holding the lock");
+        found
+            .values()
+            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead)))
+            .flat_map(|(p, lead)| {
+                p.specs(lead)
+                    .into_iter()
+                    .map(|s| display_path(&p.output_rel(&s)))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The sources processed (their clean copies replace the files of `content/`).
+    pub(crate) fn processed_sources(&self) -> HashSet<PathBuf> {
+        let found = self.found.lock().expect("no thread panics holding the lock");
+        found
+            .iter()
+            .filter_map(|(rel, e)| {
+                e.result.as_ref().ok().filter(|p| p.is_responsive()).map(|_| rel.clone())
+            })
+            .collect()
+    }
+
+    /// Makes every file of every image found (from the cache when it has them) and
+    /// puts them in the output with `put` (cache file, output path). Fails, naming each
+    /// file and the article line that uses it, when any image cannot be used: nothing
+    /// is then published. Afterwards the cache holds only what this build used.
+    pub(crate) fn write(
+        &self,
+        put: &(dyn Fn(&Path, &Path) -> Result<()> + Sync),
+    ) -> Result<ImageReport> {
+        let mut problems = self.problems(true);
+        let entries: Vec<(Arc<Picture>, bool, Use)> = {
+            let found = self.found.lock().expect("no thread panics holding the lock");
+            found
+                .values()
+                .filter_map(|e| Some((e.result.clone().ok()?, e.lead, e.first.clone())))
+                .collect()
+        };
+        if !problems.is_empty() {
+            crate::content::add_excerpts(self.root(), &mut problems);
+            return Err(Error::contents(problems));
+        }
+        if entries.is_empty() && !self.cache.exists() {
+            return Ok(ImageReport::default());
+        }
+        std::fs::create_dir_all(&self.cache).map_err(|e| Error::io(&self.cache, e))?;
+        let encoded = AtomicUsize::new(0);
+        let reused = AtomicUsize::new(0);
+        let written = AtomicUsize::new(0);
+        let quality = self.settings.quality;
+        let results: Vec<std::result::Result<Vec<String>, Error>> = entries
+            .par_iter()
+            .map(|(picture, lead, first)| {
+                let specs = picture.specs(*lead);
+                let names: Vec<String> =
+                    specs.iter().map(|s| picture.cache_name(s, quality)).collect();
+                let missing: Vec<usize> =
+                    (0..specs.len()).filter(|&i| !self.cache.join(&names[i]).is_file()).collect();
+                if !missing.is_empty() {
+                    self.make(picture, &specs, &names, &missing).map_err(|failure| {
+                        Error::content(problem(&picture.rel, first, &failure))
+                    })?;
+                }
+                encoded.fetch_add(missing.len(), Ordering::Relaxed);
+                reused.fetch_add(specs.len() - missing.len(), Ordering::Relaxed);
+                for (spec, name) in specs.iter().zip(&names) {
+                    put(&self.cache.join(name), &picture.output_rel(spec))?;
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(names)
+            })
+            .collect();
+        let mut used: HashSet<String> = HashSet::new();
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(names) => used.extend(names),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            let mut diagnostics = Vec::new();
+            for e in errors {
+                match e {
+                    Error::Content(d) => diagnostics.push(*d),
+                    other => return Err(other),
+                }
+            }
+            crate::content::add_excerpts(self.root(), &mut diagnostics);
+            return Err(Error::contents(diagnostics));
+        }
+        self.forget_unused(&used);
+        self.save_index(&entries);
+        Ok(ImageReport {
+            sources: entries.len(),
+            encoded: encoded.into_inner(),
+            reused: reused.into_inner(),
+            written: written.into_inner(),
+        })
+    }
+
+    fn root(&self) -> &Path {
+        self.cache.parent().and_then(Path::parent).unwrap_or(Path::new("."))
+    }
+
+    /// Decodes the source once and encodes the files at `missing` into the cache.
+    fn make(
+        &self,
+        picture: &Picture,
+        specs: &[Spec],
+        names: &[String],
+        missing: &[usize],
+    ) -> std::result::Result<(), Failure> {
+        let dir = self.dir.as_ref().ok_or(Failure::Missing)?;
+        let bytes = read_file(dir, &picture.rel)?;
+        if blake3::hash(&bytes).to_hex().as_str() != picture.hash {
+            // Changed since it was measured: the pages would name the wrong files.
+            return Err(Failure::Unreadable("it changed during the build".into()));
+        }
+        let max = self.settings.max_pixels;
+        let mut pixels: Option<process::Pixels> = None;
+        // Largest first: each size is scaled from the one before it (same shape, fewer
+        // pixels to read), and the WebP and fallback of one size share their pixels.
+        let mut order = missing.to_vec();
+        order.sort_by_key(|&i| {
+            (specs[i].kind != SpecKind::Resize, std::cmp::Reverse(specs[i].size))
+        });
+        let mut previous: Option<process::Pixels> = None;
+        for i in order {
+            let spec = &specs[i];
+            let data = if spec.kind == SpecKind::Original {
+                let orientation = if picture.format == Format::Jpeg {
+                    strip::jpeg_orientation(&bytes)
+                } else {
+                    1
+                };
+                strip::strip(&bytes, picture.format, orientation)
+                    .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))?
+            } else {
+                if pixels.is_none() {
+                    pixels = Some(if picture.format == Format::Svg {
+                        process::rasterize_svg(&bytes, picture.svg_raster_width())?
+                    } else {
+                        process::decode(&bytes, max)?
+                    });
+                }
+                let source = pixels.as_ref().expect("decoded above");
+                let scaled = match (&previous, spec.kind) {
+                    (Some(p), SpecKind::Resize) if (p.width, p.height) == spec.size => None,
+                    (Some(p), SpecKind::Resize) if p.width >= spec.size.0 => {
+                        Some(process::resize(p, spec))
+                    }
+                    _ => Some(process::resize(source, spec)),
+                };
+                if let Some(scaled) = scaled {
+                    previous = Some(scaled);
+                }
+                let current = previous.as_ref().expect("set above");
+                process::encode(current, spec, self.settings.quality).map_err(Failure::Corrupt)?
+            };
+            self.store(&names[i], &data).map_err(|e| Failure::Unreadable(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a cache file whole: under a temporary name, then renamed.
+    fn store(&self, name: &str, data: &[u8]) -> std::io::Result<()> {
+        let path = self.cache.join(name);
+        let temporary = self.cache.join(format!(".{name}.{}.part", std::process::id()));
+        std::fs::write(&temporary, data)?;
+        std::fs::rename(&temporary, &path)
+    }
+
+    /// Removes the cache files this build did not use.
+    fn forget_unused(&self, used: &HashSet<String>) {
+        let Ok(entries) = std::fs::read_dir(&self.cache) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != INDEX_NAME
+                && !used.contains(&name)
+                && entry.file_type().is_ok_and(|t| t.is_file())
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn save_index(&self, entries: &[(Arc<Picture>, bool, Use)]) {
+        let stamps = self.stamps.lock().expect("no thread panics holding the lock");
+        let mut text = String::new();
+        for (picture, _, _) in entries {
+            let Some((len, modified)) = stamps.get(&picture.rel) else { continue };
+            let Some(rel) = picture.rel.to_str().filter(|r| !r.contains(['\t', '\n'])) else {
+                continue;
+            };
+            text.push_str(&format!(
+                "{rel}\t{len}\t{modified}\t{}\t{}\t{}\t{}\n",
+                picture.hash,
+                picture.width,
+                picture.height,
+                picture.format.name()
+            ));
+        }
+        let _ = self.store(INDEX_NAME, text.as_bytes());
+    }
+}
+
+impl Use {
+    fn location(&self) -> Location {
+        Location::new(&self.article, self.line).with_column(self.column)
+    }
+}
+
+/// The error for an image that cannot be used, at the article line that uses it.
+fn problem(rel: &Path, first: &Use, failure: &Failure) -> Diagnostic {
+    let shown = display_path(rel);
+    let (message, hint) = match failure {
+        Failure::Missing => (
+            format!("image `{shown}` does not exist"),
+            "add the file, or fix the address".to_owned(),
+        ),
+        Failure::NotAnImage => (
+            format!("image `{shown}` is not a JPEG, PNG, WebP or GIF file"),
+            "replace it with the picture itself, saved in one of those formats".to_owned(),
+        ),
+        Failure::TooLarge { width, height, max } => (
+            format!(
+                "image `{shown}` is {width}×{height} pixels, more than `images.max_pixels` ({max}): refused before decoding"
+            ),
+            "resize it before adding it, or raise `images.max_pixels` in site.yaml".to_owned(),
+        ),
+        Failure::Corrupt(reason) => (
+            format!("image `{shown}` cannot be decoded: {reason}"),
+            "the file may be truncated or damaged: export it again from the original".to_owned(),
+        ),
+        Failure::Unreadable(reason) => (
+            format!("image `{shown}` cannot be read: {reason}"),
+            "check the file, then build again".to_owned(),
+        ),
+    };
+    Diagnostic::error(first.location(), message).with_width(first.width).with_hint(hint)
+}
+
+/// `content/images/photo.jpg` for the site path `/images/photo.jpg`; `None` for an
+/// address that is not a plain site path.
+fn content_rel(address: &str) -> Option<PathBuf> {
+    let rest = address.strip_prefix('/')?;
+    if rest.starts_with('/') {
+        return None;
+    }
+    let rest = rest.split(['?', '#']).next()?;
+    let path = Path::new(rest);
+    if rest.is_empty() || !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        return None;
+    }
+    Some(Path::new("content").join(path))
+}
+
+/// Reads a source through the content gate.
+fn read_file(dir: &ContentDir, rel: &Path) -> std::result::Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut file = dir.open_file(rel).map_err(|e| Failure::Unreadable(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|e| Failure::Unreadable(e.to_string()))?;
+    Ok(bytes)
+}
+
+fn load_index(path: &Path) -> HashMap<PathBuf, Known> {
+    let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            let rel = PathBuf::from(f.next()?);
+            let known = Known {
+                len: f.next()?.parse().ok()?,
+                modified: f.next()?.parse().ok()?,
+                hash: f.next().filter(|h| h.len() == 64)?.to_owned(),
+                width: f.next()?.parse().ok().filter(|w| *w > 0)?,
+                height: f.next()?.parse().ok().filter(|h| *h > 0)?,
+                format: Format::parse(f.next()?)?,
+            };
+            Some((rel, known))
+        })
+        .collect()
+}
+
+/// The HTML of a picture in a page: a WebP `<source>` and an `<img>` in the source's
+/// format, both with every width, so browsers download the smallest that fits.
+/// `base_path` prefixes every address (`/` or `/news/`); `eager`: the page's first
+/// picture, loaded at once (`fetchpriority="high"`) instead of when scrolled to.
+pub fn render_picture(
+    picture: &Picture,
+    alt: &str,
+    title: Option<&str>,
+    base_path: &str,
+    sizes: &str,
+    eager: bool,
+) -> String {
+    use pulldown_cmark_escape::{escape_href, escape_html};
+    let link = |path: &str| format!("{base_path}{}", path.trim_start_matches('/'));
+    let srcset = |variants: &[Variant]| {
+        let mut out = String::new();
+        for (i, v) in variants.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            escape_href(&mut out, &link(&v.path)).expect("String writes cannot fail");
+            out.push_str(&format!(" {}w", v.width));
+        }
+        out
+    };
+    let fallbacks = picture.fallbacks();
+    let largest = fallbacks.last().expect("every picture has at least one width");
+    let mut html = String::from("<picture><source type=\"image/webp\" srcset=\"");
+    html.push_str(&srcset(&picture.webp()));
+    html.push_str(&format!("\" sizes=\"{sizes}\"><img src=\""));
+    escape_href(&mut html, &link(&largest.path)).expect("String writes cannot fail");
+    html.push_str("\" srcset=\"");
+    html.push_str(&srcset(&fallbacks));
+    html.push_str(&format!(
+        "\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"",
+        largest.width, largest.height
+    ));
+    escape_html(&mut html, alt).expect("String writes cannot fail");
+    html.push('"');
+    if let Some(title) = title.filter(|t| !t.is_empty()) {
+        html.push_str(" title=\"");
+        escape_html(&mut html, title).expect("String writes cannot fail");
+        html.push('"');
+    }
+    if eager {
+        html.push_str(" fetchpriority=\"high\" decoding=\"async\"></picture>");
+    } else {
+        html.push_str(" loading=\"lazy\" decoding=\"async\"></picture>");
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,299 @@
+//! Pixels: decoding with limits, EXIF orientation, resizing and cropping
+//! (`fast_image_resize`), encoding WebP (libwebp), JPEG and PNG (`image`), and SVG
+//! rasterized with `resvg`. Everything is encoded from pixels, so no metadata of the
+//! source (EXIF, GPS, XMP, comments) reaches an output file.
+
+use std::io::Cursor;
+
+use fast_image_resize as fr;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+use super::{Format, Spec, SpecKind};
+
+/// The pixels of a source image, oriented: 8-bit RGB, or RGBA when it has transparency.
+pub(super) struct Pixels {
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) alpha: bool,
+    pub(super) data: Vec<u8>,
+}
+
+/// What the header of a raster image says, read without decoding its pixels.
+pub(super) struct Header {
+    pub(super) format: Format,
+    /// As shown, after the EXIF orientation.
+    pub(super) width: u32,
+    pub(super) height: u32,
+}
+
+/// Why an image cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No such file in `content/`.
+    Missing,
+    /// The bytes are not an image of a kind gazette reads.
+    NotAnImage,
+    /// More pixels than `images.max_pixels`: refused before decoding.
+    TooLarge { width: u32, height: u32, max: u64 },
+    /// The decoder stopped: a truncated or corrupt file.
+    Corrupt(String),
+    /// Reading the file failed.
+    Unreadable(String),
+}
+
+fn limits(max_pixels: u64) -> Limits {
+    let mut limits = Limits::default();
+    // Four bytes a pixel, and room for the decoder's own buffers.
+    limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(64 << 20));
+    let side = u32::try_from(max_pixels.min(u64::from(u32::MAX))).unwrap_or(u32::MAX);
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    limits
+}
+
+fn image_format(format: Format) -> Option<ImageFormat> {
+    match format {
+        Format::Jpeg => Some(ImageFormat::Jpeg),
+        Format::Png => Some(ImageFormat::Png),
+        Format::Webp => Some(ImageFormat::WebP),
+        Format::Gif => Some(ImageFormat::Gif),
+        Format::Svg => None,
+    }
+}
+
+/// The format the bytes really have, whatever the file's name says.
+pub(super) fn sniff(bytes: &[u8]) -> Option<Format> {
+    match image::guess_format(bytes).ok()? {
+        ImageFormat::Jpeg => Some(Format::Jpeg),
+        ImageFormat::Png => Some(Format::Png),
+        ImageFormat::WebP => Some(Format::Webp),
+        ImageFormat::Gif => Some(Format::Gif),
+        _ => None,
+    }
+}
+
+fn decoder(
+    bytes: &[u8],
+    format: Format,
+    max_pixels: u64,
+) -> Result<impl ImageDecoder + '_, Failure> {
+    let format = image_format(format).ok_or(Failure::NotAnImage)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits(max_pixels));
+    reader.into_decoder().map_err(|e| corrupt(&e))
+}
+
+fn corrupt(e: &image::ImageError) -> Failure {
+    match e {
+        image::ImageError::Limits(_) => {
+            Failure::Corrupt("it is larger than the decoder allows".into())
+        }
+        other => Failure::Corrupt(lowercase_first(&other.to_string())),
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether the orientation turns the picture on its side.
+fn turns(orientation: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation as O;
+    matches!(orientation, O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH)
+}
+
+/// Reads the header: the format and the size as shown. An image over `max_pixels` is
+/// refused here, before any pixel is decoded.
+pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failure> {
+    let format = sniff(bytes).ok_or(Failure::NotAnImage)?;
+    refuse_too_large(bytes, max_pixels)?;
+    let mut decoder = decoder(bytes, format, max_pixels)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(Failure::TooLarge { width, height, max: max_pixels });
+    }
+    if width == 0 || height == 0 {
+        return Err(Failure::Corrupt("it has no pixels".into()));
+    }
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (width, height) = if turns(orientation) { (height, width) } else { (width, height) };
+    Ok(Header { format, width, height })
+}
+
+/// The size the file's header claims, read by a parser that allocates nothing for the
+/// pixels: an image over `max_pixels` is refused before any decoder sees it.
+fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
+    let Ok(size) = imagesize::blob_size(bytes) else { return Ok(()) };
+    let (width, height) = (size.width as u64, size.height as u64);
+    if width.saturating_mul(height) > max_pixels {
+        return Err(Failure::TooLarge {
+            width: u32::try_from(width).unwrap_or(u32::MAX),
+            height: u32::try_from(height).unwrap_or(u32::MAX),
+            max: max_pixels,
+        });
+    }
+    Ok(())
+}
+
+/// A JPEG whose entropy-coded data stops before its end marker: decoders fill the rest
+/// with grey rather than fail, so the file is checked first.
+fn jpeg_is_truncated(bytes: &[u8]) -> bool {
+    let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
+    match (last(0xDA), last(0xD9)) {
+        (Some(scan), Some(end)) => end < scan,
+        _ => true,
+    }
+}
+
+/// Decodes the whole image (a GIF's first frame), applies its EXIF orientation and
+/// returns 8-bit pixels.
+pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
+    let format = sniff(bytes).ok_or(Failure::NotAnImage)?;
+    refuse_too_large(bytes, max_pixels)?;
+    if format == Format::Jpeg && jpeg_is_truncated(bytes) {
+        return Err(Failure::Corrupt("the file ends before the image does".into()));
+    }
+    let mut decoder = decoder(bytes, format, max_pixels)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(Failure::TooLarge { width, height, max: max_pixels });
+    }
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?;
+    image.apply_orientation(orientation);
+    Ok(into_pixels(image))
+}
+
+fn into_pixels(image: DynamicImage) -> Pixels {
+    let (width, height) = (image.width(), image.height());
+    if image.color().has_alpha() {
+        let rgba = image.into_rgba8();
+        // Fully opaque pictures are encoded as RGB: smaller, and JPEG has no alpha.
+        if rgba.pixels().all(|p| p.0[3] == 255) {
+            let rgb = DynamicImage::ImageRgba8(rgba).into_rgb8();
+            return Pixels { width, height, alpha: false, data: rgb.into_raw() };
+        }
+        Pixels { width, height, alpha: true, data: rgba.into_raw() }
+    } else {
+        Pixels { width, height, alpha: false, data: image.into_rgb8().into_raw() }
+    }
+}
+
+/// Rasterizes an SVG `width` pixels wide, on white (social cards have no transparency).
+pub(super) fn rasterize_svg(bytes: &[u8], width: u32) -> Result<Pixels, Failure> {
+    use resvg::{tiny_skia, usvg};
+    let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
+        .map_err(|e| Failure::Corrupt(lowercase_first(&e.to_string())))?;
+    let size = tree.size();
+    let scale = width as f32 / size.width();
+    let height = ((size.height() * scale).round() as u32).max(1);
+    let mut pixmap = tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| Failure::Corrupt("it has no size".into()))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    let data = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    Ok(Pixels { width, height, alpha: false, data })
+}
+
+/// The size of an SVG as drawn, from its parsed tree.
+pub(super) fn svg_size(bytes: &[u8]) -> Result<(u32, u32), Failure> {
+    use resvg::usvg;
+    let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
+        .map_err(|e| Failure::Corrupt(lowercase_first(&e.to_string())))?;
+    let size = tree.size();
+    Ok(((size.width().round() as u32).max(1), (size.height().round() as u32).max(1)))
+}
+
+/// Scales (and for a crop, first cuts the centre of) `pixels` to the size of `spec`.
+pub(super) fn resize(pixels: &Pixels, spec: &Spec) -> Pixels {
+    let (width, height) = spec.size;
+    if (width, height) == (pixels.width, pixels.height) {
+        return Pixels { width, height, alpha: pixels.alpha, data: pixels.data.clone() };
+    }
+    let kind = if pixels.alpha { fr::PixelType::U8x4 } else { fr::PixelType::U8x3 };
+    let source = fr::images::ImageRef::new(pixels.width, pixels.height, &pixels.data, kind)
+        .expect("the buffer holds width × height pixels");
+    let mut target = fr::images::Image::new(width, height, kind);
+    let mut options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    if matches!(spec.kind, SpecKind::Crop { .. }) {
+        options = options.fit_into_destination(Some((0.5, 0.5)));
+    }
+    fr::Resizer::new()
+        .resize(&source, &mut target, &options)
+        .expect("source and target have the same pixel type");
+    Pixels { width, height, alpha: pixels.alpha, data: target.into_vec() }
+}
+
+/// Encodes `pixels` as the file `spec` names.
+pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8>, String> {
+    match spec.format {
+        Format::Webp => {
+            let encoder = if pixels.alpha {
+                webp::Encoder::from_rgba(&pixels.data, pixels.width, pixels.height)
+            } else {
+                webp::Encoder::from_rgb(&pixels.data, pixels.width, pixels.height)
+            };
+            let memory = encoder
+                .encode_simple(false, f32::from(quality))
+                .map_err(|e| format!("webp encoding failed: {e:?}"))?;
+            Ok(memory.to_vec())
+        }
+        Format::Jpeg => {
+            let rgb;
+            let data = if pixels.alpha {
+                rgb = flatten(pixels);
+                &rgb
+            } else {
+                &pixels.data
+            };
+            let mut out = Vec::new();
+            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+            image::ImageEncoder::write_image(
+                encoder,
+                data,
+                pixels.width,
+                pixels.height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+        Format::Png => {
+            let mut out = Vec::new();
+            let encoder = image::codecs::png::PngEncoder::new(&mut out);
+            let color = if pixels.alpha {
+                image::ExtendedColorType::Rgba8
+            } else {
+                image::ExtendedColorType::Rgb8
+            };
+            image::ImageEncoder::write_image(
+                encoder,
+                &pixels.data,
+                pixels.width,
+                pixels.height,
+                color,
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+        Format::Gif | Format::Svg => Err("no encoder for this format".into()),
+    }
+}
+
+/// RGBA on white, as RGB.
+fn flatten(pixels: &Pixels) -> Vec<u8> {
+    pixels
+        .data
+        .chunks_exact(4)
+        .flat_map(|p| {
+            let a = u16::from(p[3]);
+            let mix = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
+            [mix(p[0]), mix(p[1]), mix(p[2])]
+        })
+        .collect()
+}

@@ -1,0 +1,483 @@
+//! Images (issue 16): real image files made in each test, built, and the output parsed
+//! and decoded back.
+
+use std::path::Path;
+
+use crate::support::{Site, stderr, stdout, tree_hashes};
+
+const SITE: &str = "title: Pictures\nbase_url: https://example.org/\n";
+
+/// The GPS latitude the photos carry (48/1, 51/1, 2417/100 as EXIF rationals): found
+/// nowhere in the output.
+fn gps_bytes() -> Vec<u8> {
+    [(48u32, 1u32), (51, 1), (2417, 100)]
+        .iter()
+        .flat_map(|(n, d)| n.to_le_bytes().into_iter().chain(d.to_le_bytes()))
+        .collect()
+}
+
+/// Pixels with detail (a flat picture would hide resizing mistakes): left half red,
+/// right half blue, so a turned picture shows where its halves went.
+fn pixels(width: u32, height: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let shade = ((x + y) % 32) as u8;
+            if x < width / 2 {
+                data.extend_from_slice(&[220 + shade / 2, shade, shade]);
+            } else {
+                data.extend_from_slice(&[shade, shade, 220 + shade / 2]);
+            }
+        }
+    }
+    data
+}
+
+/// A camera-like JPEG: an EXIF block with `orientation` and a GPS position.
+fn photo(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode(&pixels(width, height), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(0x0112u16.to_le_bytes());
+    tiff.extend(3u16.to_le_bytes());
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(orientation.to_le_bytes());
+    tiff.extend([0, 0]);
+    let gps_ifd: u32 = 8 + 2 + 2 * 12 + 4;
+    tiff.extend(0x8825u16.to_le_bytes());
+    tiff.extend(4u16.to_le_bytes());
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(gps_ifd.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    let values = gps_ifd + 2 + 12 + 4;
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(2u16.to_le_bytes()); // GPSLatitude
+    tiff.extend(5u16.to_le_bytes());
+    tiff.extend(3u32.to_le_bytes());
+    tiff.extend(values.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(gps_bytes());
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    out.extend(b"Exif\0\0");
+    out.extend(tiff);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// A PNG of `width` × `height` pixels.
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        &pixels(width, height),
+        width,
+        height,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A tiny PNG whose header claims `width` × `height` pixels: a decompression bomb.
+fn bomb(width: u32, height: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        c.extend_from_slice(&body);
+        c.extend_from_slice(&crc32(&body).to_be_bytes());
+        c
+    };
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend(height.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend(chunk(b"IHDR", &header));
+    out.extend(chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+    out.extend(chunk(b"IEND", &[]));
+    out
+}
+
+fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
+    let path = site.path().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn article(front: &str, body: &str) -> String {
+    format!("---\ntitle: Floods\ndate: 2026-03-01\ntags: [weather]\n{front}---\n\n{body}\n")
+}
+
+/// The widths of a `srcset`, and its files.
+fn srcset(value: &str) -> Vec<(String, u32)> {
+    value
+        .split(", ")
+        .map(|item| {
+            let (url, width) = item.rsplit_once(' ').unwrap();
+            (url.to_owned(), width.trim_end_matches('w').parse().unwrap())
+        })
+        .collect()
+}
+
+fn output_file(site: &Site, url: &str) -> Vec<u8> {
+    let rel = url.trim_start_matches("https://example.org/").trim_start_matches('/');
+    std::fs::read(site.out().join(rel)).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+fn decode(bytes: &[u8]) -> (image::ImageFormat, image::DynamicImage) {
+    let format = image::guess_format(bytes).unwrap();
+    (format, image::load_from_memory(bytes).unwrap())
+}
+
+fn has_exif(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w == b"Exif\0\0")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A site with a turned camera photo (orientation 6, 600×400 as stored: 400×600 as
+/// shown) and a PNG in its body; small widths keep the test quick.
+fn body_site() -> Site {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320, 800]\n"));
+    write_bytes(&site, "content/images/turned.jpg", &photo(600, 400, 6));
+    write_bytes(&site, "content/images/chart.png", &png(500, 250));
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "",
+            "Intro.\n\n![A turned street](/images/turned.jpg)\n\nA chart: ![Rain by month](/images/chart.png \"Rain\") inline.\n",
+        ),
+    );
+    site
+}
+
+#[test]
+fn body_images_become_pictures_never_wider_than_their_source() {
+    let site = body_site();
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let pictures = page.select("picture");
+    assert_eq!(pictures.len(), 2);
+    for (picture, (shown_w, shown_h, format)) in pictures
+        .iter()
+        .zip([(400, 600, image::ImageFormat::Jpeg), (500, 250, image::ImageFormat::Png)])
+    {
+        let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+        let source = picture.select(&sel("source")).next().unwrap().value();
+        let img = picture.select(&sel("img")).next().unwrap().value();
+        assert_eq!(source.attr("type"), Some("image/webp"));
+        assert_eq!(img.attr("decoding"), Some("async"));
+        assert_eq!(img.attr("loading"), Some("lazy"));
+        assert!(img.attr("sizes").is_some() && source.attr("sizes").is_some());
+        let webp = srcset(source.attr("srcset").unwrap());
+        let fallback = srcset(img.attr("srcset").unwrap());
+        let widths: Vec<u32> = webp.iter().map(|(_, w)| *w).collect();
+        // 800 is wider than either source: the source's own width stands in.
+        assert_eq!(widths, [160, 320, shown_w]);
+        assert_eq!(fallback.iter().map(|(_, w)| *w).collect::<Vec<_>>(), widths);
+        for ((webp_url, width), (fallback_url, _)) in webp.iter().zip(&fallback) {
+            assert!(webp_url.contains(&format!(".{width}.webp")), "{webp_url}");
+            let (kind, decoded) = decode(&output_file(&site, webp_url));
+            assert_eq!(kind, image::ImageFormat::WebP);
+            assert_eq!(decoded.width(), *width);
+            assert_eq!(decoded.height(), shown_h * width / shown_w);
+            let (kind, decoded) = decode(&output_file(&site, fallback_url));
+            assert_eq!(kind, format);
+            assert_eq!(decoded.width(), *width);
+        }
+        // width and height are those of the file `src` names.
+        let (_, src) = decode(&output_file(&site, img.attr("src").unwrap()));
+        assert_eq!(img.attr("width"), Some(src.width().to_string().as_str()));
+        assert_eq!(img.attr("height"), Some(src.height().to_string().as_str()));
+        assert_eq!((src.width(), src.height()), (shown_w, shown_h));
+    }
+    // The turned photo is upright in every file: its left (red) half is now on top.
+    let img = page.select("picture img")[0];
+    let (_, upright) = decode(&output_file(&site, img.value().attr("src").unwrap()));
+    let top = upright.to_rgb8().get_pixel(200, 20).0;
+    let bottom = upright.to_rgb8().get_pixel(200, 580).0;
+    assert!(top[0] > 150 && top[2] < 100, "top {top:?}");
+    assert!(bottom[2] > 150 && bottom[0] < 100, "bottom {bottom:?}");
+    // Names carry a hash of the source.
+    assert!(
+        img.value().attr("src").unwrap().starts_with("/images/turned.")
+            && img.value().attr("src").unwrap().ends_with(".400.jpg")
+    );
+}
+
+#[test]
+fn no_exif_or_gps_position_reaches_the_output() {
+    let site = body_site();
+    site.build(&[]);
+    let gps = gps_bytes();
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(site.out()).into_iter().map(Result::unwrap) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert!(!contains(&bytes, &gps), "GPS position in {}", entry.path().display());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.contains(".webp") || name.matches('.').count() > 1 {
+            assert!(!has_exif(&bytes), "EXIF in {name}");
+        }
+        files += 1;
+    }
+    assert!(files > 10);
+    // The source keeps its address, without metadata but with its orientation.
+    let source = std::fs::read(site.out().join("images/turned.jpg")).unwrap();
+    let (_, decoded) = decode(&source);
+    assert_eq!((decoded.width(), decoded.height()), (600, 400));
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(&source)).unwrap();
+    use image::ImageDecoder;
+    assert_eq!(decoder.orientation().unwrap(), image::metadata::Orientation::Rotate90);
+    // Its one EXIF block, right after the start marker, holds no GPS pointer.
+    assert_eq!(&source[2..4], [0xFF, 0xE1]);
+    assert_eq!(&source[6..10], b"Exif");
+    let end = 4 + usize::from(u16::from_be_bytes([source[4], source[5]]));
+    assert!(!contains(&source[4..end], &0x8825u16.to_le_bytes()));
+    assert_eq!(source.windows(6).filter(|w| w == b"Exif\0\0").count(), 1);
+}
+
+#[test]
+fn a_titled_image_alone_in_its_paragraph_is_a_figure() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160]\n"));
+    write_bytes(&site, "content/images/a.png", &png(300, 200));
+    site.write(
+        "content/world/floods.md",
+        &article("", "Intro.\n\n![A flooded street](/images/a.png \"Water reached the doors.\")\n\nText ![x](/images/a.png \"Inline\") more.\n"),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    assert_eq!(page.texts("figure > figcaption"), ["Water reached the doors."]);
+    assert_eq!(page.attrs("figure > picture > img", "alt"), ["A flooded street"]);
+    assert!(page.select("p figure").is_empty());
+    // Inside a sentence, the title stays a title.
+    assert_eq!(page.attrs("p picture img", "title"), ["Inline"]);
+}
+
+#[test]
+fn a_large_lead_image_gets_a_1200px_jpeg_for_social_cards_and_three_crops() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [320]\n"));
+    write_bytes(&site, "content/images/lead.png", &png(1600, 1200));
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "image: /images/lead.png\nimage_alt: A flooded square\nimage_caption: The square at noon.\nimage_credit: \"Photo: Ana Ruiz\"\n",
+            "Body.",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let og = page.attrs("meta[property='og:image']", "content");
+    assert_eq!(page.attrs("meta[name='twitter:image']", "content"), og);
+    let (kind, social) = decode(&output_file(&site, &og[0]));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    assert_eq!((social.width(), social.height()), (1200, 900));
+    assert_eq!(page.attrs("meta[property='og:image:width']", "content"), ["1200"]);
+    assert_eq!(page.attrs("meta[property='og:image:height']", "content"), ["900"]);
+    assert_eq!(page.attrs("meta[name='robots']", "content"), ["max-image-preview:large"]);
+    // The lead image loads at once; the caption and credit stay under it.
+    let lead = page.one("figure.lead-image picture img");
+    assert_eq!(lead.value().attr("fetchpriority"), Some("high"));
+    assert_eq!(lead.value().attr("loading"), None);
+    assert_eq!(page.texts("figure.lead-image figcaption .credit"), ["Photo: Ana Ruiz"]);
+    let script = page.texts("script[type='application/ld+json']").join("");
+    let json: serde_json::Value = serde_json::from_str(&script).unwrap();
+    let images = json["@graph"][0]["image"].as_array().unwrap();
+    let mut shapes = Vec::new();
+    for image in images {
+        assert_eq!(image["creditText"], "Photo: Ana Ruiz");
+        let (kind, crop) = decode(&output_file(&site, image["url"].as_str().unwrap()));
+        assert_eq!(kind, image::ImageFormat::Jpeg);
+        assert_eq!(image["width"], crop.width());
+        assert_eq!(image["height"], crop.height());
+        shapes.push((crop.width(), crop.height()));
+    }
+    assert_eq!(shapes, [(1200, 675), (1200, 900), (1200, 1200)]);
+    // The front page's lead story shows it too.
+    let home = site.page("/");
+    assert_eq!(home.select(".lead-story-image picture").len(), 1);
+}
+
+#[test]
+fn an_svg_lead_image_is_shown_as_is_and_rasterized_for_social_cards() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/images/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"200\"><rect width=\"400\" height=\"200\" fill=\"#c00\"/></svg>\n",
+    );
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/map.svg\nimage_alt: A map\n", "Body."),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    assert_eq!(page.attrs("figure.lead-image img", "src"), ["/images/map.svg"]);
+    let og = page.attrs("meta[property='og:image']", "content");
+    let (kind, social) = decode(&output_file(&site, &og[0]));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    assert_eq!((social.width(), social.height()), (1200, 600));
+    let red = social.to_rgb8().get_pixel(600, 300).0;
+    assert!(red[0] > 180 && red[1] < 60, "{red:?}");
+}
+
+#[test]
+fn a_second_build_encodes_nothing_and_the_cache_forgets_what_is_unused() {
+    let site = body_site();
+    let first = stdout(&site.build(&[]));
+    assert!(first.contains("images: 14 file(s) encoded, 0 from the cache"), "{first}");
+    let cache = site.path().join(".gazette/images");
+    let before = tree_hashes(&cache);
+    let second = stdout(&site.build(&[]));
+    assert!(second.contains("images: 0 file(s) encoded, 14 from the cache"), "{second}");
+    assert_eq!(tree_hashes(&cache), before);
+    // The output is the same, byte for byte.
+    let output = tree_hashes(&site.out());
+    site.build(&[]);
+    assert_eq!(tree_hashes(&site.out()), output);
+    // A picture no article uses any more leaves the cache.
+    site.write(
+        "content/world/floods.md",
+        &article("", "Intro.\n\n![A turned street](/images/turned.jpg)\n"),
+    );
+    let third = stdout(&site.build(&[]));
+    assert!(third.contains("images: 0 file(s) encoded, 7 from the cache"), "{third}");
+    assert_eq!(tree_hashes(&cache).len(), 7 + 1, "seven files and the index");
+    // A setting that changes the files encodes them again.
+    site.write("site.yaml", &format!("{SITE}images:\n  widths: [160, 320, 800]\n  quality: 60\n"));
+    let fourth = stdout(&site.build(&[]));
+    assert!(fourth.contains("images: 6 file(s) encoded, 1 from the cache"), "{fourth}");
+}
+
+/// Builds a good site, adds `bad` used by an article, and returns the failed build's
+/// error after checking that the output did not change.
+fn failed_build(bad_name: &str, bad: &[u8]) -> String {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160]\n"));
+    write_bytes(&site, "content/images/good.png", &png(200, 100));
+    site.write("content/world/floods.md", &article("", "![Good](/images/good.png)\n"));
+    site.build(&[]);
+    let before = tree_hashes(&site.out());
+    if !bad.is_empty() {
+        write_bytes(&site, &format!("content/images/{bad_name}"), bad);
+    }
+    site.write(
+        "content/world/rain.md",
+        &format!("---\ntitle: Rain\ndate: 2026-03-02\ntags: [weather]\n---\n\nIntro.\n\n![Bad](/images/{bad_name})\n"),
+    );
+    let started = std::time::Instant::now();
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Not a timing limit of the product: a guard against a hang in the test run.
+    assert!(started.elapsed().as_secs() < 60);
+    assert_eq!(tree_hashes(&site.out()), before, "the output is left as it was");
+    stderr(&out)
+}
+
+#[test]
+fn a_text_file_named_jpg_fails_the_build_naming_it_and_the_line_that_uses_it() {
+    let err = failed_build("notes.jpg", b"these are my notes, not a photo\n");
+    assert_eq!(
+        err,
+        "error: image `content/images/notes.jpg` is not a JPEG, PNG, WebP or GIF file\n \
+         --> content/world/rain.md:9:1\n  |\n9 | ![Bad](/images/notes.jpg)\n  | ^^^^^^^^^^^^^^^^^^^^^^^^^\n  |\n  \
+         = help: replace it with the picture itself, saved in one of those formats\n"
+    );
+}
+
+#[test]
+fn a_missing_image_fails_the_build() {
+    let err = failed_build("gone.jpg", b"");
+    assert!(err.starts_with("error: image `content/images/gone.jpg` does not exist\n --> content/world/rain.md:9:1\n"), "{err}");
+}
+
+#[test]
+fn a_truncated_image_fails_the_build() {
+    for (name, bytes) in [("cut.jpg", photo(300, 200, 1)), ("cut.png", png(300, 200))] {
+        let cut = &bytes[..bytes.len() * 2 / 3];
+        let err = failed_build(name, cut);
+        assert!(
+            err.starts_with(&format!("error: image `content/images/{name}` cannot be decoded: ")),
+            "{err}"
+        );
+        assert!(err.contains("--> content/world/rain.md:9:1"), "{err}");
+        assert!(err.contains("help: the file may be truncated or damaged"), "{err}");
+    }
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let err = failed_build("bomb.png", &bomb(60_000, 60_000));
+    assert!(
+        err.starts_with(
+            "error: image `content/images/bomb.png` is 60000×60000 pixels, more than `images.max_pixels` (50000000): refused before decoding\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: resize it before adding it, or raise `images.max_pixels`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_reports_unusable_images_and_warns_of_small_lead_images() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/small.png", &png(640, 360));
+    write_bytes(&site, "content/images/bad.png", b"not a picture");
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/small.png\nimage_alt: A street\n", "![Bad](/images/bad.png)"),
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: lead image `content/images/small.png` is 640 px wide: social cards and search results want at least 1200\n --> content/world/floods.md:5:8\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: image `content/images/bad.png` is not a JPEG, PNG, WebP or GIF file\n --> content/world/floods.md:9:1\n"),
+        "{err}"
+    );
+    assert!(!Path::new(&site.path().join(".gazette/images")).join("index.tsv").exists());
+}
+
+#[test]
+fn feed_entries_carry_their_lead_image() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [320]\n"));
+    write_bytes(&site, "content/images/lead.png", &png(400, 300));
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/lead.png\nimage_alt: A square\n", "Body."),
+    );
+    site.build(&[]);
+    let feed = site.read("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let enclosure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("link") && n.attribute("rel") == Some("enclosure"))
+        .expect("an enclosure link");
+    assert_eq!(enclosure.attribute("type"), Some("image/jpeg"));
+    let href = enclosure.attribute("href").unwrap();
+    let (kind, social) = decode(&output_file(&site, href));
+    assert_eq!((kind, social.width(), social.height()), (image::ImageFormat::Jpeg, 400, 300));
+}
