@@ -463,6 +463,9 @@ impl Session {
         // The files the new site has: every page, the sitemaps just written, assets.
         let mut expected: HashSet<String> = plan::page_files(&pages);
         expected.extend(written_files.iter().filter(|f| f.starts_with("sitemap")).cloned());
+        // The search index's shards and documents, whose number depends on the content.
+        let search = crate::render::search_index_folder();
+        expected.extend(written_files.iter().filter(|f| f.starts_with(&search)).cloned());
         expected.extend(theme.assets.iter().map(|a| a.output_path.clone()));
         expected.extend(
             site.assets.iter().map(|rel| display_path(rel.strip_prefix("content").unwrap_or(rel))),

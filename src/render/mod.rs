@@ -702,6 +702,17 @@ impl<'a> Pages<'a> {
                 return Ok(files.len());
             }
         };
+        if job == Job::SearchIndex {
+            let articles: Vec<&crate::site::Article> = published().collect();
+            let prefix = file.strip_suffix("index.json").expect("the index is an index.json");
+            return search::write_search_index(
+                site,
+                &articles,
+                &site.config.language,
+                prefix,
+                sink,
+            );
+        }
         let text = match job {
             Job::SiteFeed => {
                 feeds::render_feed(site, &site.config.title, path, &UrlPath::root(), published())
@@ -715,7 +726,6 @@ impl<'a> Pages<'a> {
             }
             Job::NewsSitemap => sitemaps::render_news_sitemap(site),
             Job::Robots => sitemaps::render_robots(site),
-            Job::SearchIndex => search::render_search_index(site),
             Job::CorrectionsFeed => feeds::render_corrections_feed(site),
             Job::Alias { index } => render_alias_page(site, site.article(self.aliases[index].1)),
             Job::Redirects => {
@@ -1056,6 +1066,12 @@ fn put_value(
         }
         _ => false,
     }
+}
+
+/// The folder of the search index's files, relative to the output folder: `search/`.
+pub(crate) fn search_index_folder() -> String {
+    let file = Place::fixed(Job::SearchIndex).and_then(|p| p.path).expect("a fixed file").1;
+    file.strip_suffix("index.json").expect("the index is an index.json").to_owned()
 }
 
 /// What the search box suggests typing: the site's two most used tags (ties in the order of

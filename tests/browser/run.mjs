@@ -5,6 +5,7 @@ import { embed } from "./embed.mjs";
 import { languages } from "./languages.mjs";
 import { liveReload } from "./live_reload.mjs";
 import { screenshots } from "./screenshots.mjs";
+import { search } from "./search.mjs";
 import { size } from "./size.mjs";
 import { validate } from "./validate.mjs";
 
@@ -12,6 +13,7 @@ const checks = [
   ["HTML validation", validate],
   ["size", size],
   ["accessibility", a11y],
+  ["search", search],
   ["click-to-load frames", embed],
   ["screenshots", screenshots],
   ["languages", languages],

@@ -15,6 +15,7 @@ mod new;
 mod news;
 mod newsroom;
 mod rich;
+mod search;
 mod see_also;
 mod serve;
 mod support;

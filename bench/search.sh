@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The split search index at scale (issue 20): index size, its share of the build's wall
+# time, and what a two-word query downloads and how fast its first results show.
+#   bench/search.sh [N ...]        default: 10000 100000
+# GAZETTE_BIN: the gazette to measure (default target/release/gazette, built first).
+# BASE_BIN: a gazette built from before the split index (one small JSON file); when set,
+#   each size is also built with it and "index time" is the difference of wall times.
+# Needs tests/browser's node modules (`cd tests/browser && npm ci`) and Chromium.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+export SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
+[ -d "$SHARED_BENCH" ] || SHARED_BENCH=/work/shared/bench
+BENCH=${BENCH_DIR:-/tmp/bench}
+if [ -z "${GAZETTE_BIN:-}" ]; then
+  (cd "$REPO" && cargo build --release --locked --quiet)
+  GAZETTE_BIN=$REPO/target/release/gazette
+fi
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+
+wall() { # bin site out -> seconds of wall time
+  rm -rf "$3"
+  /usr/bin/time -f "%e" -o "$3.time" "$1" build --quiet --root "$2" --output "$3" >/dev/null 2>&1
+  cat "$3.time"
+}
+
+for n in "${sizes[@]}"; do
+  site=$("$HERE/corpus.sh" "$n")
+  out="$BENCH/search-$n-out"
+  echo "== $n articles"
+  if [ -n "${BASE_BIN:-}" ]; then
+    base=$(wall "$BASE_BIN" "$site" "$out")
+    new=$(wall "$GAZETTE_BIN" "$site" "$out")
+    echo "build wall: ${new} s; without the split index (BASE_BIN): ${base} s;" \
+      "index time ~ $(echo "$new - $base" | bc) s = $(echo "scale=1; 100 * ($new - $base) / $new" | bc)% of the build"
+  else
+    echo "build wall: $(wall "$GAZETTE_BIN" "$site" "$out") s"
+  fi
+  idx="$out/search"
+  shards=$(find "$idx/shards" -type f | wc -l)
+  docs=$(find "$idx/docs" -type f | wc -l)
+  echo "index: $(du -sb "$idx" | cut -f1) bytes in $(find "$idx" -type f | wc -l) files;" \
+    "$shards shards, $(cat "$idx"/shards/*.bin | wc -c) bytes ($(cat "$idx"/shards/*.bin | gzip -6 | wc -c) gzipped);" \
+    "$docs documents, $(find "$idx/docs" -type f -print0 | xargs -0 cat | wc -c) bytes;" \
+    "index.json $(wc -c < "$idx/index.json") bytes ($(gzip -6 -c "$idx/index.json" | wc -c) gzipped)"
+  echo "script: $(cat "$out"/search.*.js | wc -c) bytes ($(cat "$out"/search.*.js | gzip -6 | wc -c) gzipped)"
+  (cd "$REPO" && node bench/search_query.mjs "$out" "$site/content")
+done

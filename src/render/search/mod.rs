@@ -1,0 +1,478 @@
+//! The search index (issue 20): many small files, so a query downloads only what it needs.
+//!
+//! - `index.json`: what the search page's script reads first: the number of documents, the
+//!   language and stemmer, the first key of every shard, the categories.
+//! - `shards/<n>.bin`: every word and stem of the site in byte order, cut into shards of about
+//!   [`SHARD_BYTES`]; each word lists the documents that hold it with a score (BM25F, title
+//!   and headings above the body), or names its stem.
+//! - `docs/<n>.json`: one document's title, link, date, category, tags, summary and text,
+//!   fetched only for the results shown (the excerpt is cut from the text).
+//! - `filters/c/<slug>.bin`, `filters/t/<slug>.bin`: the documents of a category or tag;
+//!   `tags.json`: every tag, for the tag filter.
+//!
+//! docs/search.md describes the files byte by byte.
+
+mod format;
+pub(crate) mod text;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::Sink;
+use crate::error::{Error, Result};
+use crate::site::{Article, Site};
+use format::{Kind, Postings, ShardWriter};
+
+/// About how many bytes a shard holds before the next begins.
+pub(crate) const SHARD_BYTES: usize = 24 * 1024;
+/// The most documents a word lists: the best-scoring ones. A word in more documents than
+/// this says little about any of them, and its full list would cost every query that
+/// uses it more than the rest of the query together.
+pub(crate) const PER_WORD: usize = 3000;
+
+/// How much an occurrence counts, by where it is (BM25F field weights).
+const TITLE: f32 = 8.0;
+const HEADING: f32 = 3.0;
+const TOPIC: f32 = 3.0;
+const SUMMARY: f32 = 2.0;
+const KEY_POINT: f32 = 2.0;
+const QUESTION: f32 = 2.0;
+const BODY: f32 = 1.0;
+/// Added to a title word's score after saturation: without it, a word repeated in a long
+/// body scores about as high as the same word in the title.
+const TITLE_BONUS: f32 = 1.5;
+/// BM25's saturation and body-length normalisation.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// What `index.json` holds.
+#[derive(Serialize)]
+struct Meta<'a> {
+    version: u32,
+    language: &'a str,
+    /// The Snowball stemmer's name, when the language has one.
+    stemmer: Option<&'a str>,
+    documents: usize,
+    per_word: usize,
+    /// The first key of each shard: shard `n` holds the keys from `shards[n]` up to
+    /// `shards[n + 1]`.
+    shards: Vec<String>,
+    categories: Vec<Filter<'a>>,
+}
+
+#[derive(Serialize)]
+struct Filter<'a> {
+    name: &'a str,
+    slug: &'a str,
+    documents: usize,
+}
+
+/// What `docs/<n>.json` holds.
+#[derive(Serialize)]
+struct Doc<'a> {
+    title: &'a str,
+    url: String,
+    date: String,
+    category: &'a str,
+    tags: Vec<&'a str>,
+    summary: &'a str,
+    text: &'a str,
+}
+
+/// The words of one part of a thread's documents, numbered in that part.
+struct Part {
+    /// Folded word -> its stem's number in `stems`.
+    words: FxHashMap<String, u32>,
+    stems: FxHashMap<String, u32>,
+    /// By stem number: the documents that hold it, with its weighted frequency and
+    /// whether the title has it.
+    postings: Vec<Vec<(u32, f32, bool)>>,
+    /// By stem number: the counts of the article being read (weighted outside the body,
+    /// in the body, in the title), zero between articles.
+    counts: Vec<(f32, u32, bool)>,
+    files: usize,
+    error: Option<Error>,
+}
+
+/// Writes the search index of `articles` (one language's, in the order results break ties)
+/// under `prefix` (`search/`, or `fr/search/` for a site's French pages), through `sink`.
+/// Returns how many files it wrote.
+pub(crate) fn write_search_index(
+    site: &Site,
+    articles: &[&Article],
+    language: &str,
+    prefix: &str,
+    sink: Sink<'_>,
+) -> Result<usize> {
+    let stemmer = text::stemmer_for(language);
+    let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
+    let average_body = (total_words as f32 / articles.len().max(1) as f32).max(1.0);
+    // Few, large parts: each part stems its own vocabulary, which is most of the work of
+    // a new word, and the parts' vocabularies are merged one by one.
+    let part_len = (articles.len() / (rayon::current_num_threads() * 2)).max(64);
+    let parts: Vec<Part> = articles
+        .par_iter()
+        .enumerate()
+        .with_min_len(part_len)
+        .fold(
+            || Part {
+                words: FxHashMap::default(),
+                stems: FxHashMap::default(),
+                postings: Vec::new(),
+                counts: Vec::new(),
+                files: 0,
+                error: None,
+            },
+            |mut part, (number, article)| {
+                if part.error.is_none() {
+                    let stemmer = stemmer.map(|(_, a)| rust_stemmers::Stemmer::create(a));
+                    let indexed = index_article(
+                        site,
+                        article,
+                        number as u32,
+                        &mut part,
+                        stemmer.as_ref(),
+                        average_body,
+                    );
+                    match indexed.and_then(|doc| {
+                        let path = format!("{prefix}docs/{number}.json");
+                        sink(Path::new(&path), &doc)
+                    }) {
+                        Ok(()) => part.files += 1,
+                        Err(e) => part.error = Some(e),
+                    }
+                }
+                part
+            },
+        )
+        .collect();
+
+    // Number the stems of every part once for the whole index.
+    let mut files = 0;
+    let mut stems: FxHashMap<String, u32> = FxHashMap::default();
+    let mut postings: Vec<Vec<(u32, f32, bool)>> = Vec::new();
+    let mut words: FxHashMap<String, u32> = FxHashMap::default();
+    for part in parts {
+        if let Some(e) = part.error {
+            return Err(e);
+        }
+        files += part.files;
+        let mut names = vec![String::new(); part.stems.len()];
+        for (stem, local) in part.stems {
+            names[local as usize] = stem;
+        }
+        let global: Vec<u32> = names
+            .into_iter()
+            .map(|stem| {
+                let next = stems.len() as u32;
+                *stems.entry(stem).or_insert_with(|| {
+                    postings.push(Vec::new());
+                    next
+                })
+            })
+            .collect();
+        for (local, list) in part.postings.into_iter().enumerate() {
+            postings[global[local] as usize].extend(list);
+        }
+        for (word, local) in part.words {
+            words.entry(word).or_insert(global[local as usize]);
+        }
+    }
+
+    let scored = score(postings, articles.len());
+    let mut stem_names = vec![""; stems.len()];
+    for (stem, &number) in &stems {
+        stem_names[number as usize] = stem.as_str();
+    }
+    // Every key: each word, and each stem no word is spelled as.
+    let mut keys: Vec<(&str, Key)> = Vec::with_capacity(words.len() + stems.len());
+    for (word, &stem) in &words {
+        if stem_names[stem as usize] == word {
+            keys.push((word, Key::Postings(Kind::Word, stem)));
+        } else {
+            keys.push((word, Key::Redirect(stem)));
+        }
+    }
+    for (stem, &number) in &stems {
+        if !words.contains_key(stem) {
+            keys.push((stem, Key::Postings(Kind::Stem, number)));
+        }
+    }
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+    let mut shard_keys = Vec::new();
+    let mut shard = ShardWriter::default();
+    let mut shard_files = Vec::new();
+    for (key, entry) in keys {
+        if shard.is_empty() {
+            shard_keys.push(key.to_owned());
+        }
+        match entry {
+            Key::Redirect(stem) => shard.redirect(key, stem_names[stem as usize]),
+            Key::Postings(kind, stem) => {
+                let (docs, scores, truncated) = &scored[stem as usize];
+                shard.postings(key, kind, &Postings { docs, scores, truncated: *truncated });
+            }
+        }
+        if shard.len() >= SHARD_BYTES {
+            shard_files.push(std::mem::take(&mut shard).finish());
+        }
+    }
+    if !shard.is_empty() {
+        shard_files.push(shard.finish());
+    }
+    // Shard 0 holds every key before the second shard's first, the empty key included.
+    if let Some(first) = shard_keys.first_mut() {
+        first.clear();
+    }
+    let errors: Vec<Error> = shard_files
+        .par_iter()
+        .enumerate()
+        .filter_map(|(n, bytes)| sink(Path::new(&format!("{prefix}shards/{n}.bin")), bytes).err())
+        .collect();
+    Error::collect(errors)?;
+    files += shard_files.len();
+
+    files += write_filters(site, articles, prefix, sink)?;
+    let categories = site
+        .categories
+        .iter()
+        .map(|c| Filter {
+            name: &c.name,
+            slug: c.slug.as_str(),
+            documents: articles.iter().filter(|a| a.category == c.id).count(),
+        })
+        .filter(|f| f.documents > 0)
+        .collect();
+    let meta = Meta {
+        version: 2,
+        language,
+        stemmer: stemmer.map(|(name, _)| name),
+        documents: articles.len(),
+        per_word: PER_WORD,
+        shards: shard_keys,
+        categories,
+    };
+    let json = serde_json::to_vec(&meta).expect("the index serialises");
+    sink(Path::new(&format!("{prefix}index.json")), &json)?;
+    Ok(files + 1)
+}
+
+/// A key of the index: a word or stem with its documents, or a word naming its stem.
+enum Key {
+    Postings(Kind, u32),
+    Redirect(u32),
+}
+
+/// Each stem's documents, sorted by number, with their scores from 1 to 255 on one scale for
+/// the whole index, keeping only the best [`PER_WORD`]: `(documents, scores, truncated)`.
+fn score(postings: Vec<Vec<(u32, f32, bool)>>, documents: usize) -> Vec<(Vec<u32>, Vec<u8>, bool)> {
+    let n = documents as f32;
+    let scored: Vec<Vec<(u32, f32)>> = postings
+        .into_par_iter()
+        .map(|list| {
+            let df = list.len() as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            list.into_iter()
+                .map(|(doc, tf, title)| {
+                    let bonus = if title { TITLE_BONUS } else { 0.0 };
+                    (doc, idf * (tf * (K1 + 1.0) / (tf + K1) + bonus))
+                })
+                .collect()
+        })
+        .collect();
+    let top = scored.iter().flatten().map(|&(_, s)| s).fold(f32::MIN_POSITIVE, f32::max);
+    scored
+        .into_par_iter()
+        .map(|mut list| {
+            let truncated = list.len() > PER_WORD;
+            if truncated {
+                list.select_nth_unstable_by(PER_WORD - 1, |a, b| b.1.total_cmp(&a.1));
+                list.truncate(PER_WORD);
+            }
+            list.sort_unstable_by_key(|&(doc, _)| doc);
+            let docs = list.iter().map(|&(doc, _)| doc).collect();
+            let scores =
+                list.iter().map(|&(_, s)| ((s / top * 255.0).round() as u8).max(1)).collect();
+            (docs, scores, truncated)
+        })
+        .collect()
+}
+
+/// Counts the words of one article into `part` and returns its `docs/<n>.json`.
+fn index_article(
+    site: &Site,
+    article: &Article,
+    number: u32,
+    part: &mut Part,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    average_body: f32,
+) -> Result<Vec<u8>> {
+    let doc = &article.doc;
+    // Per stem number (in `part.counts`): weighted occurrences outside the body, and
+    // occurrences in the body; `touched` lists the stems this article has.
+    let mut touched: Vec<u32> = Vec::new();
+    let mut body_words = 0u32;
+    let mut lower = String::new();
+    let mut add = |text: &str, weight: Option<f32>, part: &mut Part| {
+        text::for_each_word(text, |word| {
+            let folded: std::borrow::Cow<'_, str> =
+                if word.is_ascii() && word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    lower.clear();
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                    std::borrow::Cow::Borrowed(lower.as_str())
+                } else {
+                    text::fold(word)
+                };
+            let stem = match part.words.get(folded.as_ref()) {
+                Some(&stem) => stem,
+                None => {
+                    let stem = match stemmer {
+                        Some(stemmer) => stemmer.stem(&folded).into_owned(),
+                        None => folded.to_string(),
+                    };
+                    let next = part.stems.len() as u32;
+                    let number = *part.stems.entry(stem).or_insert_with(|| {
+                        part.postings.push(Vec::new());
+                        part.counts.push((0.0, 0, false));
+                        next
+                    });
+                    part.words.insert(folded.into_owned(), number);
+                    number
+                }
+            };
+            let count = &mut part.counts[stem as usize];
+            if *count == (0.0, 0, false) {
+                touched.push(stem);
+            }
+            match weight {
+                Some(w) => {
+                    count.0 += w;
+                    count.2 |= w == TITLE;
+                }
+                None => {
+                    count.1 += 1;
+                    body_words += 1;
+                }
+            }
+        });
+    };
+    add(&doc.title, Some(TITLE), part);
+    add(&doc.summary, Some(SUMMARY), part);
+    let category = &site.category(article.category).name;
+    add(category, Some(TOPIC), part);
+    let tags: Vec<&str> = article.tags.iter().map(|&t| site.tag(t).name.as_str()).collect();
+    for tag in &tags {
+        add(tag, Some(TOPIC), part);
+    }
+    let mut body = String::new();
+    let mut key_points = String::new();
+    for point in &doc.key_points {
+        if let Some(label) = &point.label {
+            text::push_text(&mut key_points, label);
+            key_points.push(':');
+        }
+        text::push_html_text(&mut key_points, &point.text_html);
+        key_points.push(' ');
+    }
+    add(&key_points, Some(KEY_POINT), part);
+    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    text::push_html_text(&mut body, &doc.body.intro_html.text().map_err(io)?);
+    for section in &doc.body.sections {
+        add(&section.heading, Some(HEADING), part);
+        text::push_text(&mut body, &section.heading);
+        text::push_html_text(&mut body, &section.html.text().map_err(io)?);
+    }
+    let body_end = body.len();
+    for faq in &doc.faq {
+        add(&faq.question, Some(QUESTION), part);
+        text::push_text(&mut body, &faq.question);
+        text::push_text(&mut body, &faq.answer_text);
+    }
+    add(&body[..body_end], None, part);
+    for faq in &doc.faq {
+        add(&faq.answer_text, None, part);
+    }
+    if !key_points.is_empty() {
+        text::push_text(&mut body, &key_points);
+    }
+    // BM25F: body occurrences count less in a long body, more in a short one.
+    let norm = BODY / (1.0 - B + B * body_words as f32 / average_body);
+    for stem in touched {
+        let (weighted, in_body, in_title) = std::mem::take(&mut part.counts[stem as usize]);
+        part.postings[stem as usize].push((number, weighted + in_body as f32 * norm, in_title));
+    }
+    let json = Doc {
+        title: &doc.title,
+        url: site.config.base_url.link(&article.url),
+        date: doc.date.day().to_string(),
+        category,
+        tags,
+        summary: &doc.summary,
+        text: body.trim(),
+    };
+    Ok(serde_json::to_vec(&json).expect("a document serialises"))
+}
+
+/// The document lists of every category and tag that has documents.
+fn write_filters(
+    site: &Site,
+    articles: &[&Article],
+    prefix: &str,
+    sink: Sink<'_>,
+) -> Result<usize> {
+    let mut by_category: Vec<Vec<u32>> = vec![Vec::new(); site.categories.len()];
+    let mut by_tag: Vec<Vec<u32>> = vec![Vec::new(); site.tags.len()];
+    for (number, article) in articles.iter().enumerate() {
+        by_category[article.category.index()].push(number as u32);
+        for tag in &article.tags {
+            by_tag[tag.index()].push(number as u32);
+        }
+    }
+    let mut files = 0;
+    for (category, docs) in site.categories.iter().zip(&by_category) {
+        if !docs.is_empty() {
+            let path = format!("{prefix}filters/c/{}.bin", category.slug.as_str());
+            sink(Path::new(&path), &format::filter_file(docs))?;
+            files += 1;
+        }
+    }
+    let mut tags: Vec<(&str, &str, usize)> = Vec::new();
+    for (tag, docs) in site.tags.iter().zip(&by_tag) {
+        if !docs.is_empty() {
+            let path = format!("{prefix}filters/t/{}.bin", tag.slug.as_str());
+            sink(Path::new(&path), &format::filter_file(docs))?;
+            files += 1;
+            tags.push((&tag.name, tag.slug.as_str(), docs.len()));
+        }
+    }
+    tags.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let json = serde_json::to_vec(&tags).expect("tags serialise");
+    sink(Path::new(&format!("{prefix}tags.json")), &json)?;
+    Ok(files + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_in_more_documents_than_the_limit_keeps_only_its_best() {
+        let common: Vec<(u32, f32, bool)> =
+            (0..PER_WORD as u32 + 10).map(|d| (d, d as f32, false)).collect();
+        let scored = score(vec![common, vec![(5, 1.0, true)]], 100_000);
+        let (docs, scores, truncated) = &scored[0];
+        assert!(truncated);
+        assert_eq!(docs.len(), PER_WORD);
+        // The ten lowest frequencies went; the rest stay in document order.
+        assert_eq!(docs[0], 10);
+        assert!(docs.windows(2).all(|w| w[0] < w[1]));
+        assert!(scores.iter().all(|&s| s >= 1));
+        assert!(!scored[1].2);
+        assert_eq!(scored[1].0, [5]);
+    }
+}

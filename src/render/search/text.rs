@@ -1,0 +1,267 @@
+//! Text for the search index: HTML to plain text, words by Unicode rules, folded and stemmed.
+//!
+//! The search page's script splits a query with the browser's `Intl.Segmenter` and folds
+//! each word the same way [`fold`] does, so the words it looks up are the words written here.
+
+use std::borrow::Cow;
+
+use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
+use unicode_normalization::UnicodeNormalization;
+
+/// The text of an HTML fragment: tags dropped (each as a space, so words on either side of
+/// `</p><p>` stay apart), the entities gazette's renderer writes decoded, whitespace collapsed.
+/// Appended to `out`.
+pub(crate) fn push_html_text(out: &mut String, html: &str) {
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '&']) {
+        push_collapsed(out, &rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with('<') {
+            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+            push_space(out);
+        } else {
+            let (decoded, len) = entity(rest);
+            push_collapsed(out, decoded);
+            rest = &rest[len..];
+        }
+    }
+    push_collapsed(out, rest);
+}
+
+/// Appends plain `text` with its whitespace collapsed.
+pub(crate) fn push_text(out: &mut String, text: &str) {
+    push_space(out);
+    push_collapsed(out, text);
+}
+
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+fn push_collapsed(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            out.push_str(&text[start..i]);
+            push_space(out);
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[start..]);
+}
+
+/// The character an entity at the start of `text` stands for, and the entity's length.
+/// Anything not understood stays as written.
+fn entity(text: &str) -> (&str, usize) {
+    const NAMED: [(&str, &str); 6] = [
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&nbsp;", " "),
+    ];
+    for (name, value) in NAMED {
+        if text.starts_with(name) {
+            return (value, name.len());
+        }
+    }
+    ("&", 1)
+}
+
+/// Case and accents folded away: `Économie` and `economie` are one word. Only the
+/// combining accents of Latin, Greek and Cyrillic (U+0300 to U+036F) go; the marks of
+/// other scripts (Thai vowels, Japanese voicing) carry meaning and stay.
+pub(crate) fn fold(word: &str) -> Cow<'_, str> {
+    if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return Cow::Borrowed(word);
+    }
+    if word.is_ascii() {
+        return Cow::Owned(word.to_ascii_lowercase());
+    }
+    let stripped: String =
+        word.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).nfc().collect();
+    Cow::Owned(stripped.to_lowercase())
+}
+
+/// Scripts written without spaces between words, which need a dictionary (Chinese,
+/// Japanese) or a model (Thai, Lao, Khmer, Burmese) to find where words end.
+fn needs_dictionary(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'     // Thai, Lao
+        | '\u{1000}'..='\u{109F}'   // Myanmar
+        | '\u{1780}'..='\u{17FF}'   // Khmer
+        | '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}'   // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'   // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}'   // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}'   // halfwidth Katakana
+        | '\u{20000}'..='\u{2FA1F}' // CJK extensions B and on
+    )
+}
+
+/// Calls `each` with every word of `text`, in order, as written (not folded).
+///
+/// Words follow the Unicode word boundary rules (UAX #29), as `Intl.Segmenter` finds them
+/// in the browser. Text in scripts written without spaces goes through ICU4X's dictionary
+/// and LSTM segmenter; other text takes a fast path with the same result for the cases
+/// news text has: letters, digits and marks, joined across a single `'`, `’`, `.` or `_`
+/// between two of them (`don't`, `3.5`, `U.S`).
+pub(crate) fn for_each_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+    if text.is_ascii() {
+        return for_each_ascii_word(text, each);
+    }
+    if text.chars().any(needs_dictionary) {
+        let segmenter = WordSegmenter::new_auto(WordBreakInvariantOptions::default());
+        let mut breaks = segmenter.segment_str(text);
+        let mut start = breaks.next().unwrap_or(0);
+        // A segment is a word when it holds a letter or digit: ICU4X 2.1 calls the last
+        // Thai word before a space "not word-like".
+        for end in breaks {
+            let segment = &text[start..end];
+            if segment.chars().any(char::is_alphanumeric) {
+                each(segment);
+            }
+            start = end;
+        }
+        return;
+    }
+    let word_char = |c: char| c.is_alphanumeric() || c == '_' || is_mark(c);
+    let mut start = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if word_char(c) {
+            start.get_or_insert(at);
+            continue;
+        }
+        let Some(s) = start else { continue };
+        let joins =
+            matches!(c, '\'' | '’' | '.') && chars.peek().is_some_and(|&(_, n)| word_char(n));
+        if !joins {
+            each(&text[s..at]);
+            start = None;
+        }
+    }
+    if let Some(s) = start {
+        each(&text[s..]);
+    }
+}
+
+/// [`for_each_word`] for ASCII text, byte by byte: most of an English site.
+fn for_each_ascii_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut start = None;
+    for (at, &b) in bytes.iter().enumerate() {
+        if word(b) {
+            start.get_or_insert(at);
+            continue;
+        }
+        let Some(s) = start else { continue };
+        let joins = matches!(b, b'\'' | b'.') && bytes.get(at + 1).is_some_and(|&n| word(n));
+        if !joins {
+            each(&text[s..at]);
+            start = None;
+        }
+    }
+    if let Some(s) = start {
+        each(&text[s..]);
+    }
+}
+
+/// Combining marks (accents written as separate characters, vowel signs).
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The Snowball stemmer for a site language (`en`, `fr-CA`), if there is one.
+pub(crate) fn stemmer_for(language: &str) -> Option<(&'static str, rust_stemmers::Algorithm)> {
+    use rust_stemmers::Algorithm::*;
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "ar" => ("arabic", Arabic),
+        "da" => ("danish", Danish),
+        "nl" => ("dutch", Dutch),
+        "en" => ("english", English),
+        "fi" => ("finnish", Finnish),
+        "fr" => ("french", French),
+        "de" => ("german", German),
+        "el" => ("greek", Greek),
+        "hu" => ("hungarian", Hungarian),
+        "it" => ("italian", Italian),
+        "no" | "nb" | "nn" => ("norwegian", Norwegian),
+        "pt" => ("portuguese", Portuguese),
+        "ro" => ("romanian", Romanian),
+        "ru" => ("russian", Russian),
+        "es" => ("spanish", Spanish),
+        "sv" => ("swedish", Swedish),
+        "ta" => ("tamil", Tamil),
+        "tr" => ("turkish", Turkish),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        for_each_word(text, |w| out.push(w));
+        out
+    }
+
+    #[test]
+    fn ascii_text_splits_as_any_text_does() {
+        let text = "Rates rose 3.5% (the bank's call), don't panic. U.S. e-mail_x 'quoted' end.";
+        let mut slow = Vec::new();
+        // A non-ASCII character at the end takes the general path.
+        let general = format!("{text} é");
+        for_each_word(&general, |w| slow.push(w));
+        assert_eq!(slow.pop(), Some("é"));
+        assert_eq!(words(text), slow);
+    }
+
+    #[test]
+    fn words_split_on_spaces_and_punctuation_but_keep_inner_apostrophes_and_decimals() {
+        assert_eq!(
+            words("Rates rose 3.5% (the bank's call), don't panic… U.S. e-mail"),
+            ["Rates", "rose", "3.5", "the", "bank's", "call", "don't", "panic", "U.S", "e", "mail"]
+        );
+    }
+
+    #[test]
+    fn chinese_japanese_and_thai_are_split_into_words() {
+        assert_eq!(words("こんにちは世界"), ["こんにちは", "世界"]);
+        assert_eq!(words("ทุกสองสัปดาห์"), ["ทุก", "สอง", "สัปดาห์"]);
+        assert_eq!(words("ทุกสองสัปดาห์ ok"), ["ทุก", "สอง", "สัปดาห์", "ok"]);
+        let chinese = words("中央银行提高利率");
+        assert!(chinese.len() > 1 && chinese.concat() == "中央银行提高利率", "{chinese:?}");
+    }
+
+    #[test]
+    fn folding_drops_case_and_latin_accents_only() {
+        assert_eq!(fold("Économie"), "economie");
+        assert_eq!(fold("ΑΘΉΝΑ"), "αθηνα");
+        assert_eq!(fold("plain"), "plain");
+        // Japanese voicing marks and Thai vowels are part of the word.
+        assert_eq!(fold("が"), "が");
+        assert_eq!(fold("สัปดาห์"), "สัปดาห์");
+    }
+
+    #[test]
+    fn html_becomes_text_with_words_kept_apart() {
+        let mut out = String::new();
+        push_html_text(&mut out, "<p>Rates &amp; <em>bonds</em></p><p>next\n line</p>");
+        assert_eq!(out.trim_end(), "Rates & bonds next line");
+    }
+}

@@ -1,0 +1,256 @@
+//! The split search index (issue 20): read back from the files a build writes, with a
+//! decoder written from docs/search.md rather than from gazette's code.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::support::Site;
+
+/// One key of a shard.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Entry {
+    /// Documents with their scores; `true` when only the best are listed.
+    Postings(BTreeMap<u32, u8>, bool),
+    Redirect(String),
+}
+
+/// A build's search index, every shard decoded.
+pub(crate) struct Index {
+    pub(crate) meta: serde_json::Value,
+    /// Every key, with the shard it is in.
+    pub(crate) keys: BTreeMap<String, (usize, Entry)>,
+    dir: std::path::PathBuf,
+}
+
+fn varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut value = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        value |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return value;
+        }
+        shift += 7;
+    }
+}
+
+fn gaps(bytes: &[u8], at: &mut usize, n: usize) -> Vec<u32> {
+    let mut doc = 0u32;
+    (0..n)
+        .map(|_| {
+            doc += varint(bytes, at) as u32;
+            doc
+        })
+        .collect()
+}
+
+impl Index {
+    /// Reads the index of the build in `out`, under `prefix` (`search/`).
+    pub(crate) fn load(out: &Path, prefix: &str) -> Index {
+        let dir = out.join(prefix);
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
+                .unwrap();
+        let mut keys = BTreeMap::new();
+        let shards = meta["shards"].as_array().unwrap();
+        for n in 0..shards.len() {
+            let bytes = std::fs::read(dir.join(format!("shards/{n}.bin"))).unwrap();
+            assert_eq!(bytes[0], 1, "shard version");
+            let mut at = 1;
+            let count = varint(&bytes, &mut at);
+            let mut key: Vec<u8> = Vec::new();
+            for _ in 0..count {
+                let shared = varint(&bytes, &mut at) as usize;
+                let len = varint(&bytes, &mut at) as usize;
+                key.truncate(shared);
+                key.extend_from_slice(&bytes[at..at + len]);
+                at += len;
+                let kind = bytes[at];
+                at += 1;
+                let entry = if kind == 2 {
+                    let len = varint(&bytes, &mut at) as usize;
+                    let stem = String::from_utf8(bytes[at..at + len].to_vec()).unwrap();
+                    at += len;
+                    Entry::Redirect(stem)
+                } else {
+                    assert!(kind <= 1, "kind {kind}");
+                    let n = varint(&bytes, &mut at) as usize;
+                    let truncated = bytes[at] == 1;
+                    at += 1;
+                    let docs = gaps(&bytes, &mut at, n);
+                    let scores = &bytes[at..at + n];
+                    at += n;
+                    Entry::Postings(
+                        docs.into_iter().zip(scores.iter().copied()).collect(),
+                        truncated,
+                    )
+                };
+                let key = String::from_utf8(key.clone()).unwrap();
+                assert!(keys.insert(key, (n, entry)).is_none(), "a key twice");
+            }
+            assert_eq!(at, bytes.len(), "shard {n} has bytes past its last entry");
+        }
+        Index { meta, keys, dir }
+    }
+
+    /// The documents of `word` (folded, as the script folds it), best first, as URLs.
+    pub(crate) fn find(&self, word: &str) -> Vec<String> {
+        let mut entry = &self.keys.get(word).unwrap_or_else(|| panic!("no key `{word}`")).1;
+        if let Entry::Redirect(stem) = entry {
+            entry = &self.keys[stem].1;
+        }
+        let Entry::Postings(docs, _) = entry else { panic!("`{word}` redirects twice") };
+        let mut ranked: Vec<(&u32, &u8)> = docs.iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        ranked.iter().map(|(doc, _)| self.doc(**doc)["url"].as_str().unwrap().to_owned()).collect()
+    }
+
+    pub(crate) fn doc(&self, n: u32) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.dir.join(format!("docs/{n}.json"))).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Every document, in number order.
+    pub(crate) fn docs(&self) -> Vec<serde_json::Value> {
+        (0..self.meta["documents"].as_u64().unwrap() as u32).map(|n| self.doc(n)).collect()
+    }
+
+    /// The documents of a filter file (`c/world`, `t/trade`), as URLs.
+    pub(crate) fn filter(&self, name: &str) -> Vec<String> {
+        let bytes = std::fs::read(self.dir.join(format!("filters/{name}.bin"))).unwrap();
+        let mut at = 0;
+        let n = varint(&bytes, &mut at) as usize;
+        let docs = gaps(&bytes, &mut at, n);
+        assert_eq!(at, bytes.len());
+        docs.into_iter().map(|d| self.doc(d)["url"].as_str().unwrap().to_owned()).collect()
+    }
+}
+
+/// The search documents of a build, in number order (what replaced the `articles` of the
+/// one-file index).
+pub(crate) fn search_docs(site: &Site) -> Vec<serde_json::Value> {
+    Index::load(&site.out(), "search/").docs()
+}
+
+const SITE: &str = "title: Search Times\nbase_url: https://example.com/\nlanguage: en\n";
+
+fn article(title: &str, category: &str, tags: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: 2026-03-02\ncategory: {category}\ntags: [{tags}]\n\
+         summary: A summary.\n---\n\n{body}\n"
+    )
+}
+
+#[test]
+fn body_headings_key_points_and_faq_are_searchable_with_the_title_ranked_first() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/in-body.md",
+        &article("Harbour talks", "World", "ports", "The zeppelin was seen over the bay."),
+    );
+    site.write(
+        "content/world/in-title.md",
+        &article("The zeppelin returns", "World", "ports", "Nothing else to say here at all."),
+    );
+    site.write(
+        "content/economy/parts.md",
+        "---\ntitle: Parts\ndate: 2026-03-01\ncategory: Economy\nkey_points:\n  - \"Cost: a \
+          quokka budget\"\nfaq:\n  - question: Why the marmoset?\n    answer: Because of the \
+          wombat.\n---\n\nLead.\n\n## The axolotl section\n\nText.\n",
+    );
+    site.build(&[]);
+    let index = Index::load(&site.out(), "search/");
+    assert_eq!(index.find("zeppelin"), ["/world/in-title/", "/world/in-body/"]);
+    for word in ["quokka", "marmoset", "wombat", "axolotl"] {
+        assert_eq!(index.find(word), ["/economy/parts/"], "{word}");
+    }
+    assert_eq!(index.meta["version"], 2);
+    assert_eq!(index.meta["language"], "en");
+    assert_eq!(index.meta["stemmer"], "english");
+    assert_eq!(index.meta["documents"], 3);
+    let doc = index.docs().into_iter().find(|d| d["url"] == "/world/in-body/").unwrap();
+    assert_eq!(doc["title"], "Harbour talks");
+    assert_eq!(doc["category"], "World");
+    assert_eq!(doc["tags"], serde_json::json!(["ports"]));
+    assert_eq!(doc["date"], "2026-03-02");
+    assert_eq!(doc["summary"], "A summary.");
+    assert_eq!(doc["text"], "The zeppelin was seen over the bay.");
+}
+
+#[test]
+fn words_are_folded_and_stemmed_and_point_to_their_stem() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/a.md",
+        &article("Économie", "World", "", "Interest RATES rose; the rate is high. Running."),
+    );
+    site.build(&[]);
+    let index = Index::load(&site.out(), "search/");
+    assert_eq!(index.find("economie"), ["/world/a/"]);
+    assert_eq!(index.keys["rates"].1, Entry::Redirect("rate".into()));
+    assert_eq!(index.keys["running"].1, Entry::Redirect("run".into()));
+    // "run" is no word of the site: a stem only, reached from "running".
+    assert!(matches!(index.keys["run"].1, Entry::Postings(..)));
+    assert_eq!(index.find("run"), ["/world/a/"]);
+    assert!(!index.keys.contains_key("Économie") && !index.keys.contains_key("RATES"));
+}
+
+#[test]
+fn chinese_japanese_and_thai_words_are_keys() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\nlanguage: ja\n");
+    site.write("content/world/a.md", &article("こんにちは世界", "World", "", "ทุกสองสัปดาห์"));
+    site.build(&[]);
+    let index = Index::load(&site.out(), "search/");
+    assert_eq!(index.meta["stemmer"], serde_json::Value::Null);
+    for word in ["こんにちは", "世界", "สัปดาห์"] {
+        assert_eq!(index.find(word), ["/world/a/"], "{word}");
+    }
+}
+
+#[test]
+fn shards_hold_sorted_key_ranges_that_start_at_their_listed_keys() {
+    let site = Site::empty(SITE);
+    // Enough distinct words for several shards.
+    for a in 0..30 {
+        let body: Vec<String> = (0..400).map(|w| format!("w{a}x{w}q")).collect();
+        site.write(
+            &format!("content/world/a{a}.md"),
+            &article(&format!("Article {a}"), "World", "", &body.join(" ")),
+        );
+    }
+    site.build(&[]);
+    let index = Index::load(&site.out(), "search/");
+    let starts: Vec<&str> =
+        index.meta["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert!(starts.len() > 1, "{} shards", starts.len());
+    assert_eq!(starts[0], "");
+    for (key, (shard, _)) in &index.keys {
+        assert!(key.as_str() >= starts[*shard], "{key} before shard {shard}");
+        if let Some(next) = starts.get(shard + 1) {
+            assert!(key.as_str() < *next, "{key} past shard {shard}");
+        }
+    }
+    assert_eq!(index.find("w7x399q"), ["/world/a7/"]);
+}
+
+#[test]
+fn category_and_tag_filters_list_their_documents() {
+    let site = Site::fixture("build/basic");
+    site.build(&[]);
+    let index = Index::load(&site.out(), "search/");
+    let mut world = index.filter("c/world");
+    world.sort();
+    assert_eq!(world, ["/world/alpha/", "/world/beta/"]);
+    assert_eq!(index.filter("t/trade").len(), 3);
+    let categories: Vec<&str> = index.meta["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["slug"].as_str().unwrap())
+        .collect();
+    assert!(categories.contains(&"world") && categories.contains(&"economy"), "{categories:?}");
+    let tags: serde_json::Value = serde_json::from_str(&site.read("search/tags.json")).unwrap();
+    assert!(tags.as_array().unwrap().iter().any(|t| t[1] == "trade" && t[2] == 3), "{tags}");
+}
