@@ -539,6 +539,12 @@ impl Images {
         warnings
     }
 
+    /// Whether a page of this build uses the image at `rel` (relative to the site
+    /// root), whether or not it could be read.
+    pub(crate) fn uses(&self, rel: &Path) -> bool {
+        self.found.lock().expect("no thread panics holding the lock").contains_key(rel)
+    }
+
     /// Every file [`Images::write`] puts in the output, relative to it.
     pub(crate) fn output_files(&self) -> Vec<String> {
         let found = self.found.lock().expect("no thread panics holding the lock");

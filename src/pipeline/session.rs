@@ -195,7 +195,10 @@ impl Session {
         // assembled: a change to one reads every article again (issue 18).
         let shortcodes_changed =
             changes.templates.iter().any(|t| t.starts_with(theme::shortcodes::FOLDER));
-        if changes.config || shortcodes_changed {
+        // A replaced image gets new file names (they carry a hash of its bytes): every
+        // page that shows it, card or article, must name them, as a fresh build does.
+        let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel));
+        if changes.config || shortcodes_changed || image_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
             return Ok(report);

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{Site, stderr, stdout, tree_hashes};
+use crate::support::{Page, Server, Site, stderr, stdout, tree_hashes};
 
 const SITE: &str = "title: Pictures\nbase_url: https://example.org/\n";
 
@@ -480,4 +480,46 @@ fn feed_entries_carry_their_lead_image() {
     let href = enclosure.attribute("href").unwrap();
     let (kind, social) = decode(&output_file(&site, href));
     assert_eq!((kind, social.width(), social.height()), (image::ImageFormat::Jpeg, 400, 300));
+}
+
+#[test]
+fn serve_shows_a_replaced_photo_at_once_with_new_file_names() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320]\n"));
+    write_bytes(&site, "content/images/street.png", &png(400, 200));
+    site.write("content/world/floods.md", &article("", "![A street](/images/street.png)\n"));
+    let server = Server::start(site.path(), &[]);
+    let shown = || {
+        let html = server.get("/news/floods/").text();
+        Page(scraper::Html::parse_document(&html)).attrs("picture img", "src")
+    };
+    let fetch = |url: &str| {
+        let response = server.get(url);
+        assert_eq!(response.status, 200, "{url}");
+        decode(&response.body).1
+    };
+    let before = shown();
+    assert_eq!(before.len(), 1, "{before:?}");
+    let old = fetch(&before[0]);
+    assert_eq!((old.width(), old.height()), (320, 160));
+
+    // Replaced by a square photo narrower than the largest width.
+    write_bytes(&site, "content/images/street.png", &png(300, 300));
+    server.eventually("the page names the new photo's files", || shown() != before);
+    let after = shown();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].ends_with(".300.png"), "{after:?}");
+    let new = fetch(&after[0]);
+    assert_eq!((new.width(), new.height()), (300, 300));
+    // The page's fallback srcset and the WebP source name the new files too, and the
+    // old ones are gone from the preview.
+    let html = server.get("/news/floods/").text();
+    let page = Page(scraper::Html::parse_document(&html));
+    for (url, width) in srcset(&page.attrs("picture source", "srcset")[0]) {
+        let webp = fetch(&url);
+        assert_eq!((webp.width(), webp.height()), (width, width), "{url}");
+    }
+    assert_eq!(server.get(&before[0]).status, 404, "{}", before[0]);
+    // The source itself is published, replaced.
+    let source = fetch("/images/street.png");
+    assert_eq!((source.width(), source.height()), (300, 300));
 }
