@@ -102,7 +102,8 @@ impl Session {
             &options.root,
             content::ContentDir::open(&options.root)?,
             config.images.clone(),
-        );
+        )
+        .with_theme(&theme, &config.theme);
         let loaded = {
             let shortcodes = theme.shortcode_renderer(&config);
             load_documents(
@@ -197,7 +198,8 @@ impl Session {
             changes.templates.iter().any(|t| t.starts_with(theme::shortcodes::FOLDER));
         // A replaced image gets new file names (they carry a hash of its bytes): every
         // page that shows it, card or article, must name them, as a fresh build does.
-        let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel));
+        let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel))
+            || (changes.theme_static && self.images.uses_theme_files());
         if changes.config || shortcodes_changed || image_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;

@@ -523,3 +523,48 @@ fn serve_shows_a_replaced_photo_at_once_with_new_file_names() {
     let source = fetch("/images/street.png");
     assert_eq!((source.width(), source.height()), (300, 300));
 }
+
+#[test]
+fn images_of_the_themes_static_folder_are_sources_too() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320]\n"));
+    let banner = png(500, 250);
+    write_bytes(&site, "themes/default/static/img/banner.png", &banner);
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "image: /img/banner.png\nimage_alt: The banner\n",
+            "Body.\n\n![The banner again](/img/banner.png)\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let pictures = page.select("picture");
+    assert_eq!(pictures.len(), 2, "the lead image and the body's");
+    for (url, width) in srcset(&page.attrs("article picture source", "srcset")[1]) {
+        assert!(url.starts_with("/img/banner."), "{url}");
+        let (kind, webp) = decode(&output_file(&site, &url));
+        assert_eq!(kind, image::ImageFormat::WebP);
+        assert_eq!((webp.width(), webp.height()), (width, width / 2), "{url}");
+    }
+    let img = page.one("article p picture img, article figure:not(.lead-image) picture img");
+    assert_eq!(img.value().attr("width"), Some("320"));
+    assert_eq!(img.value().attr("height"), Some("160"));
+    let og = page.attrs("meta[property='og:image']", "content");
+    let (kind, social) = decode(&output_file(&site, &og[0]));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    assert_eq!((social.width(), social.height()), (500, 250));
+    // The theme publishes its own file as it is.
+    assert_eq!(output_file(&site, "/img/banner.png"), banner);
+
+    // A broken image of the theme is named where it is.
+    write_bytes(&site, "themes/default/static/img/banner.png", b"not a picture");
+    let out = site.run(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "image `themes/default/static/img/banner.png` is not a JPEG, PNG, WebP or GIF file"
+        ),
+        "{err}"
+    );
+}
