@@ -568,3 +568,41 @@ fn images_of_the_themes_static_folder_are_sources_too() {
         "{err}"
     );
 }
+
+#[test]
+fn the_figure_shortcode_shows_the_same_picture_as_a_markdown_image() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320]\n"));
+    write_bytes(&site, "content/images/chart.png", &png(500, 250));
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "",
+            "![Rain by month](/images/chart.png)\n\n{{ figure(src=\"/images/chart.png\", alt=\"Rain by month\", caption=\"Rain in March.\") }}\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let attrs = |css: &str, names: &[&str]| -> Vec<Vec<Option<String>>> {
+        page.select(css)
+            .iter()
+            .map(|e| names.iter().map(|n| e.value().attr(n).map(str::to_owned)).collect())
+            .collect()
+    };
+    let img = ["src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"];
+    let markdown = attrs("p > picture > img", &img);
+    let figure = attrs("figure.figure > picture > img", &img);
+    assert_eq!(markdown.len(), 1);
+    assert_eq!(figure, markdown);
+    let source = ["type", "srcset", "sizes"];
+    assert_eq!(
+        attrs("figure.figure > picture > source", &source),
+        attrs("p > picture > source", &source)
+    );
+    // Its files are the processed ones, of the sizes the page says.
+    for (url, width) in srcset(figure[0][1].as_deref().unwrap()) {
+        let (kind, file) = decode(&output_file(&site, &url));
+        assert_eq!(kind, image::ImageFormat::Png);
+        assert_eq!((file.width(), file.height()), (width, width / 2), "{url}");
+    }
+    assert_eq!(page.texts("figure.figure figcaption"), ["Rain in March."]);
+}
