@@ -606,3 +606,68 @@ fn the_figure_shortcode_shows_the_same_picture_as_a_markdown_image() {
     }
     assert_eq!(page.texts("figure.figure figcaption"), ["Rain in March."]);
 }
+
+/// A PNG whose left half is transparent and right half opaque blue.
+fn transparent_png(width: u32, height: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity((width * height * 4) as usize);
+    for _ in 0..height {
+        for x in 0..width {
+            data.extend_from_slice(if x < width / 2 { &[0, 0, 0, 0] } else { &[0, 0, 255, 255] });
+        }
+    }
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        &data,
+        width,
+        height,
+        image::ExtendedColorType::Rgba8,
+    )
+    .unwrap();
+    out
+}
+
+#[test]
+fn transparency_is_kept_where_the_format_has_it_and_opaque_pictures_have_no_alpha() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [100]\n"));
+    write_bytes(&site, "content/images/logo.png", &transparent_png(400, 200));
+    write_bytes(&site, "content/images/chart.png", &png(400, 200));
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "image: /images/logo.png\nimage_alt: A logo\n",
+            "![A logo](/images/logo.png)\n\n![A chart](/images/chart.png)\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let files = |alt: &str| {
+        let css = format!("article p picture:has(img[alt='{alt}'])");
+        let picture = page.one(&css);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let attr = |s: &str| {
+            let e = picture.select(&sel(s)).next().unwrap();
+            e.value().attr("srcset").unwrap().to_owned()
+        };
+        (srcset(&attr("source"))[0].0.clone(), srcset(&attr("img"))[0].0.clone())
+    };
+    let (webp, fallback) = files("A logo");
+    for url in [webp, fallback] {
+        let (_, decoded) = decode(&output_file(&site, &url));
+        assert!(decoded.color().has_alpha(), "{url}");
+        let rgba = decoded.to_rgba8();
+        assert_eq!(rgba.get_pixel(5, 25).0[3], 0, "{url}: the left half stays transparent");
+        assert_eq!(rgba.get_pixel(95, 25).0, [0, 0, 255, 255], "{url}");
+    }
+    let (webp, fallback) = files("A chart");
+    for url in [webp, fallback] {
+        let (_, decoded) = decode(&output_file(&site, &url));
+        assert!(!decoded.color().has_alpha(), "{url}: an opaque picture has no alpha channel");
+    }
+    // The social card is a JPEG: the transparent half is drawn on white.
+    let og = page.attrs("meta[property='og:image']", "content");
+    let (kind, social) = decode(&output_file(&site, &og[0]));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    let white = social.to_rgb8().get_pixel(5, 5).0;
+    assert!(white.iter().all(|&c| c > 240), "{white:?}");
+}
