@@ -165,7 +165,22 @@ pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
         return Err(Failure::TooLarge { width, height, max: max_pixels });
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?;
+    let mut image = if decoder.color_type() == image::ColorType::Rgb8 {
+        // A photo: decoded into the first three quarters of its RGBA buffer, then widened
+        // in place, so its pixels are never held twice.
+        let pixels = width as usize * height as usize;
+        let mut data = vec![255u8; pixels * 4];
+        decoder.read_image(&mut data[..pixels * 3]).map_err(|e| corrupt(&e))?;
+        for i in (0..pixels).rev() {
+            data.copy_within(i * 3..i * 3 + 3, i * 4);
+            data[i * 4 + 3] = 255;
+        }
+        let buffer = image::RgbaImage::from_raw(width, height, data)
+            .expect("the buffer holds width × height pixels");
+        DynamicImage::ImageRgba8(buffer)
+    } else {
+        DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?
+    };
     image.apply_orientation(orientation);
     Ok(into_pixels(image))
 }
