@@ -37,6 +37,8 @@ pub mod theme;
 pub mod render;
 // Staging folder swapped into the output folder.
 pub(crate) mod output;
+// What the last build wrote, so the next one links what did not change.
+pub(crate) mod cache;
 // The only code that calls the stages in order.
 pub mod pipeline;
 // Prints errors and warnings to the terminal.

@@ -59,9 +59,30 @@ impl Staging {
 
     /// Writes `bytes` to `rel` (relative to the output root), creating folders.
     pub(crate) fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        self.write_new(rel, bytes).map(drop)
+    }
+
+    /// Like [`Staging::write`], and says which file it made (for the build cache).
+    pub(crate) fn write_file(&self, rel: &Path, bytes: &[u8]) -> Result<fs::Metadata> {
+        let (path, file) = self.write_new(rel, bytes)?;
+        file.metadata().map_err(|e| Error::io(&path, e))
+    }
+
+    fn write_new(&self, rel: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
         let path = self.target(rel)?;
         let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        Ok((path, file))
+    }
+
+    /// Makes `rel` (relative to the output root) a hard link to the published file `from`
+    /// (for the build cache), which keeps its inode, bytes and mtime; an error where no
+    /// link can be made. A link at the end of `from` is linked as the link, never
+    /// followed. Returns the new path.
+    pub(crate) fn link_published(&self, rel: &Path, from: &Path) -> Result<PathBuf> {
+        let path = self.target(rel)?;
+        fs::hard_link(from, &path).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
     }
 
     /// Copies the regular file at `from` to `rel` (relative to the output root). `from`
@@ -279,12 +300,26 @@ pub(crate) enum Owned {
 /// of `serve` now, the build cache later. Never published, never committed.
 pub(crate) const GAZETTE_DIR: &str = ".gazette";
 
+/// gazette's own folder in the site at `root`: `<root>/.gazette`.
+pub(crate) fn gazette_dir(root: &Path) -> PathBuf {
+    // Without a `./` in front, for messages, when the site is the current folder.
+    if root == Path::new(".") { PathBuf::from(GAZETTE_DIR) } else { root.join(GAZETTE_DIR) }
+}
+
 /// Where `gazette serve` builds the site at `root`: `<root>/.gazette/serve`.
 pub(crate) fn preview_dir(root: &Path) -> PathBuf {
-    // Without a `./` in front, for messages, when the site is the current folder.
-    let own =
-        if root == Path::new(".") { PathBuf::from(GAZETTE_DIR) } else { root.join(GAZETTE_DIR) };
-    own.join("serve")
+    gazette_dir(root).join("serve")
+}
+
+/// Makes [`GAZETTE_DIR`] in the site at `root` if it is missing, with a `.gitignore`.
+pub(crate) fn make_gazette_dir(root: &Path) -> Result<PathBuf> {
+    let own = gazette_dir(root);
+    if !own.exists() {
+        fs::create_dir_all(&own).map_err(|e| Error::io(&own, e))?;
+        let ignore = own.join(".gitignore");
+        fs::write(&ignore, GAZETTE_DIR_GITIGNORE).map_err(|e| Error::io(&ignore, e))?;
+    }
+    Ok(own)
 }
 
 /// What gazette writes into [`GAZETTE_DIR`] when it makes it: git then ignores the folder
@@ -297,12 +332,7 @@ const GAZETTE_DIR_GITIGNORE: &str =
 pub(crate) fn prepare_preview(root: &Path) -> Result<PathBuf> {
     let preview = preview_dir(root);
     check_folder(Owned::Preview, root, &preview)?;
-    let own = parent_of(&preview);
-    if !own.exists() {
-        fs::create_dir_all(&own).map_err(|e| Error::io(&own, e))?;
-        let ignore = own.join(".gitignore");
-        fs::write(&ignore, GAZETTE_DIR_GITIGNORE).map_err(|e| Error::io(&ignore, e))?;
-    }
+    make_gazette_dir(root)?;
     Ok(preview)
 }
 

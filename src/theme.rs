@@ -37,6 +37,9 @@ pub struct Theme {
     pub origins: BTreeMap<String, String>,
     /// The templates of `templates/shortcodes/`, by shortcode name, with what each accepts.
     pub shortcodes: BTreeMap<String, shortcodes::Signature>,
+    /// A hash of every template's name and text: what a page's render reads of the theme
+    /// besides its context (for the build cache).
+    pub templates_hash: blake3::Hash,
 }
 
 /// Files ending like this get a content hash in their name, so browsers may cache them forever.
@@ -103,6 +106,12 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
         signatures.insert(short.to_owned(), signature);
     }
 
+    let mut hasher = blake3::Hasher::new();
+    for (name, (_, text)) in &templates {
+        hasher.update(name.as_bytes()).update(&[0]).update(text.as_bytes()).update(&[0]);
+    }
+    let templates_hash = hasher.finalize();
+
     let mut tera = Tera::new();
     register_filters(&mut tera, config);
     let origins: BTreeMap<String, String> =
@@ -123,7 +132,7 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
         asset_paths.insert(name, output_path.clone());
         assets.push(Asset { output_path, bytes });
     }
-    Ok(Theme { tera, assets, asset_paths, origins, shortcodes: signatures })
+    Ok(Theme { tera, assets, asset_paths, origins, shortcodes: signatures, templates_hash })
 }
 
 impl Theme {

@@ -32,6 +32,12 @@ pub struct BuildArgs {
     /// Build as if the time were this RFC 3339 instant (for reproducible "recent" lists)
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<jiff::Timestamp>,
+    /// Keep the build cache in this folder [default: .gazette/ inside the site folder]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the build cache: every file is written anew
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub(crate) fn parse_now(text: &str) -> Result<jiff::Timestamp, String> {
@@ -47,6 +53,8 @@ impl BuildArgs {
             drafts: self.drafts,
             now: self.now,
             future: self.future,
+            cache_dir: self.cache_dir.clone(),
+            no_cache: self.no_cache,
         }
     }
 }
@@ -59,6 +67,9 @@ const MAX_WARNINGS_SHOWN: usize = 20;
 pub(crate) fn run(args: &BuildArgs) -> Result<()> {
     let options = args.options();
     let report = pipeline::build(&options)?;
+    for notice in &report.cache_notices {
+        eprintln!("note: {notice}");
+    }
     for warning in report.warnings.iter().take(MAX_WARNINGS_SHOWN) {
         crate::report::print_diagnostic(warning);
     }

@@ -22,6 +22,12 @@ pub struct CheckArgs {
     /// Check as if the time were this RFC 3339 instant (what is scheduled, what expired)
     #[arg(long, value_name = "TIME", value_parser = crate::cmd::build::parse_now)]
     pub now: Option<jiff::Timestamp>,
+    /// Read the build cache from this folder [default: .gazette/ inside the site folder]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Do not read the build cache: every page is rendered
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,11 +78,16 @@ pub(crate) fn run(args: &CheckArgs) -> i32 {
         root: args.root.clone(),
         drafts: args.drafts,
         now: args.now,
+        cache_dir: args.cache_dir.clone(),
+        no_cache: args.no_cache,
         ..Default::default()
     };
     let mut scheduled = Vec::new();
     let (articles, diagnostics, others) = match pipeline::check(&options) {
         Ok(report) => {
+            for notice in &report.cache_notices {
+                eprintln!("note: {notice}");
+            }
             scheduled = report.scheduled;
             (Some(report.articles), report.problems, Vec::new())
         }

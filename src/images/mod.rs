@@ -34,10 +34,10 @@ pub const SOCIAL_WIDTH: u32 = 1200;
 /// The crops listed in an article's structured data, as width:height.
 const CROPS: [(u32, u32); 3] = [(16, 9), (4, 3), (1, 1)];
 
-/// Where processed images are kept between builds: `<root>/.gazette/images`. The one
-/// place that names it.
-pub fn cache_dir(root: &Path) -> PathBuf {
-    root.join(".gazette").join("images")
+/// Where processed images are kept between builds: `images/` in the build cache folder
+/// `cache` (`<root>/.gazette` unless `--cache-dir` moves it). The one place that names it.
+pub fn cache_dir(cache: &Path) -> PathBuf {
+    cache.join("images")
 }
 
 /// The file formats gazette reads.
@@ -391,10 +391,10 @@ pub struct ImageReport {
 }
 
 impl Images {
-    /// The images of the site at `root`; `dir` is its content folder. Reads what the
-    /// cache remembers of earlier builds.
-    pub(crate) fn new(root: &Path, dir: Option<ContentDir>, settings: ImageSettings) -> Images {
-        let cache = cache_dir(root);
+    /// The images of a site; `dir` is its content folder, `cache` the folder processed
+    /// images are kept in (see [`cache_dir`]). Reads what it remembers of earlier builds.
+    pub(crate) fn new(cache: &Path, dir: Option<ContentDir>, settings: ImageSettings) -> Images {
+        let cache = cache.to_owned();
         let known = load_index(&cache.join(INDEX_NAME));
         Images {
             settings,

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache;
 use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
@@ -21,7 +22,7 @@ use crate::front_matter;
 use crate::images::{Found, Images, Usage};
 use crate::markdown::Shortcodes;
 use crate::output::{self, Staging};
-use crate::render;
+use crate::render::{self, Reuse};
 use crate::site::{self, Document, Site};
 use crate::spill::Spill;
 use crate::theme;
@@ -42,11 +43,33 @@ pub struct BuildOptions {
     pub now: Option<jiff::Timestamp>,
     /// Publish articles dated after the build time too (`build --future`, `serve`).
     pub future: bool,
+    /// Where the build cache lives; defaults to `<root>/.gazette` (see [`Self::cache_dir`]).
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the build cache (`--no-cache`).
+    pub no_cache: bool,
 }
 
 impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
         self.output.clone().unwrap_or_else(|| self.root.join("output"))
+    }
+
+    /// The build cache folder: `--cache-dir`, or gazette's own folder in the site
+    /// (`<root>/.gazette`); `None` with `--no-cache`. Whatever else a build keeps between
+    /// runs goes below it too.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            return None;
+        }
+        Some(self.cache_dir.clone().unwrap_or_else(|| output::gazette_dir(&self.root)))
+    }
+
+    /// The folder the images of issue 16 are kept in, `images/` in [`Self::cache_dir`]. With
+    /// `--no-cache` (and in `serve`) they stay in gazette's own folder: a build encodes
+    /// only the images it has not encoded before, and needs a place for them.
+    pub fn images_cache(&self) -> PathBuf {
+        let base = self.cache_dir().unwrap_or_else(|| output::gazette_dir(&self.root));
+        crate::images::cache_dir(&base)
     }
 }
 
@@ -65,6 +88,12 @@ pub struct BuildReport {
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
+    /// Why the build cache was not used or not saved, one line each.
+    pub cache_notices: Vec<String>,
+    /// Files linked from the previous output because their bytes were the same.
+    pub linked: usize,
+    /// Bytes of the files written anew (the others are links).
+    pub bytes_written: u64,
 }
 
 struct Timer {
@@ -396,7 +425,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");
     let images = Images::new(
-        &options.root,
+        &options.images_cache(),
         content::ContentDir::open(&options.root)?,
         config.images.clone(),
     )
@@ -404,14 +433,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, mut report) =
         load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
 
+    let (cache, notice) = open_cache(options, &output)?;
+    report.cache_notices.extend(notice.map(|n| format!("{n}; writing every file")));
     let staging = Staging::create(&output)?;
-    let write = |rel: &Path, bytes: &[u8]| staging.write(rel, bytes);
+    let written = cache::Written::new(cache.as_ref(), &output);
+    let write = |rel: &Path, bytes: &[u8]| written.put(&staging, rel, bytes);
     let outputs = checks::Outputs {
         left_out: left_out_files(&report.left_out),
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let (files, problems) = render_and_check(&site, &mut theme, &write, &mut timer, outputs)?;
+    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(&staging, rel, inputs));
+    // A first build (an empty cache) hashes no page's inputs, so that it costs what a
+    // build without a cache does but for hashing what it writes: the next build hashes
+    // them, and the one after renders only what changed.
+    let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
+    let (files, problems) =
+        render_and_check(&site, &mut theme, &write, reuse, &mut timer, outputs)?;
     let moved = moved::moved_pages(&output, &site);
     // Every image an article uses, resized (or taken from the cache) into the output;
     // a source that cannot be used fails the build here, before anything is published.
@@ -419,12 +457,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     report.images = images.write(&put)?;
     timer.stage("images");
     let processed = images.processed_sources();
-    let copy = |rel: &Path, from: &Path| staging.copy(rel, from);
+    let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
     let files = files + report.images.written + copy_assets(&site, &copy, &processed)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
     // Content assets copied, the new output swapped in, the previous one deleted.
     timer.stage("commit");
+    (report.linked, report.bytes_written) = written.counts();
+    let entries = written.into_entries();
+    if let Some(cache) = cache {
+        report.cache_notices.extend(cache.save(entries));
+        timer.stage("cache");
+    }
 
     report.warnings.extend(warnings);
     report.warnings.extend(moved);
@@ -436,6 +480,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // exits meanwhile hands the memory back all at once).
     std::thread::spawn(move || drop((site, theme)));
     Ok(report)
+}
+
+/// Opens the build cache for a build into `output`, unless `--no-cache`: `None` with a
+/// notice when it cannot be used. A cache folder inside the output folder is refused,
+/// as every build replaces that folder whole.
+fn open_cache(
+    options: &BuildOptions,
+    output: &Path,
+) -> Result<(Option<cache::Cache>, Option<String>)> {
+    let Some(dir) = options.cache_dir() else { return Ok((None, None)) };
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    if absolute(&dir).starts_with(absolute(output)) {
+        return Err(Error::Usage(format!(
+            "--cache-dir: `{}` is inside the output folder `{}`, which every build replaces",
+            display_path(&dir),
+            display_path(output)
+        )));
+    }
+    if options.cache_dir.is_none() {
+        if let Err(e) = output::make_gazette_dir(&options.root) {
+            let why = format!("the build cache cannot be made ({e})");
+            return Ok((None, Some(why)));
+        }
+    }
+    Ok(cache::open(&dir, output))
 }
 
 /// Every output file of an in-memory build by path, and the content checks' findings.
@@ -482,19 +551,11 @@ pub fn build_in_memory(
             .insert(display_path(rel), bytes.to_vec());
         Ok(())
     };
-    render::render_site(&site, &mut theme, &keep)?;
-    let files = files.into_inner().expect("no thread panicked");
-    let outputs = checks::Outputs {
-        files: files.keys().cloned().collect(),
-        ids: files
-            .iter()
-            .filter(|(name, _)| name.ends_with(".html"))
-            .map(|(name, bytes)| (name.clone(), checks::collect_ids(bytes)))
-            .collect(),
-        ..Default::default()
-    };
-    let findings = checks::check_site(&site, &outputs);
-    Ok((files, findings))
+    // Rendered and checked as `build` and `check` do it, into memory.
+    let outputs = checks::Outputs::default();
+    let (_, findings) =
+        render_and_check(&site, &mut theme, &keep, None, &mut Timer::new(), outputs)?;
+    Ok((files.into_inner().expect("no thread panicked"), findings))
 }
 
 /// What `check` found once the site could be assembled: errors and warnings, in file
@@ -505,6 +566,8 @@ pub struct CheckReport {
     pub problems: Vec<Diagnostic>,
     /// Articles dated after the check's time: what is scheduled, and when.
     pub scheduled: Vec<Arc<Document>>,
+    /// Why the build cache was not used, one line each.
+    pub cache_notices: Vec<String>,
 }
 
 /// The whole pipeline without writing anything: every page is rendered and checked,
@@ -523,7 +586,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
     // Images are measured, not resized: `check` reports those it cannot use.
     let mut images = Images::new(
-        &options.root,
+        &options.images_cache(),
         content::ContentDir::open(&options.root)?,
         config.images.clone(),
     );
@@ -597,7 +660,18 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let found = match render_and_check(&site, &mut theme, &discard, &mut timer, outputs) {
+    // Pages made from the same inputs by the last build are known to render: only the
+    // others are rendered (issue 15). The cache is only read.
+    let (cache, notice) = match options.cache_dir() {
+        Some(dir) => cache::open_existing(&dir, &options.output_dir()),
+        None => (None, None),
+    };
+    let rendered_before = |rel: &Path, inputs: &blake3::Hash| {
+        Ok(cache.as_ref().is_some_and(|c| c.rendered_before(rel, inputs)))
+    };
+    let reuse = cache.is_some().then_some(&rendered_before as Reuse<'_>);
+    let cache_notices = notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
+    let found = match render_and_check(&site, &mut theme, &discard, reuse, &mut timer, outputs) {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
     };
@@ -621,7 +695,8 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(report.warnings);
     problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    Ok(CheckReport { articles: site.articles.len() + left_out.len() + unread, problems, scheduled })
+    let articles = site.articles.len() + left_out.len() + unread;
+    Ok(CheckReport { articles, problems, scheduled, cache_notices })
 }
 
 /// The page each article left out of the build would have had, as an output file.
@@ -650,6 +725,7 @@ fn render_and_check(
     site: &Site,
     theme: &mut theme::Theme,
     write: render::Sink<'_>,
+    reuse: Option<Reuse<'_>>,
     timer: &mut Timer,
     outputs: checks::Outputs,
 ) -> Result<(usize, Vec<Diagnostic>)> {
@@ -672,7 +748,18 @@ fn render_and_check(
         writing.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
         written
     };
-    let files = render::render_site(site, theme, &record)?;
+    // A page others link into with an `#anchor` is always rendered: the checks read its ids.
+    let reused = |rel: &Path, inputs: &blake3::Hash| {
+        let key = crate::error::display_path(rel);
+        let Some(reuse) = reuse.filter(|_| !anchored.contains(&key)) else { return Ok(false) };
+        let reused = reuse(rel, inputs)?;
+        if reused {
+            outputs.lock().expect("no thread panics while holding the lock").files.insert(key);
+        }
+        Ok(reused)
+    };
+    let reused = reuse.is_some().then_some(&reused as Reuse<'_>);
+    let files = render::render_site_reusing(site, theme, &record, reused)?;
     timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
     timer.stage("render");
     let mut outputs = outputs.into_inner().expect("no thread panicked");

@@ -24,6 +24,8 @@ pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
             || path.starts_with("/authors/")
             || path.starts_with("/archive/")
             || path.starts_with("/series/")
+            // The front page's later pages, which come and go with the article count.
+            || path.starts_with("/page/")
     };
     let gone = output::previous_article_pages(output, &|path| !has_page(path));
     gone.iter().map(|page| warning(site, output, page)).collect()

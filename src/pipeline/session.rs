@@ -42,6 +42,16 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         *self == Changes::default()
     }
+
+    /// Adds the changes of `other`: for an update that failed, whose changes the next
+    /// update must apply too (the session kept the last good build).
+    pub fn extend(&mut self, other: &Changes) {
+        self.config |= other.config;
+        self.templates.extend(other.templates.iter().cloned());
+        self.theme_static |= other.theme_static;
+        self.articles.extend(other.articles.iter().cloned());
+        self.assets.extend(other.assets.iter().cloned());
+    }
 }
 
 /// What a rebuild did.
@@ -99,7 +109,7 @@ impl Session {
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
         let images = Images::new(
-            &options.root,
+            &options.images_cache(),
             content::ContentDir::open(&options.root)?,
             config.images.clone(),
         )

@@ -29,6 +29,11 @@ use views::{PagerView, article_view, card, site_view};
 /// Where rendered files go: called with a path relative to the output folder.
 pub(crate) type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 
+/// What a build may reuse of the last one (issue 15): asked, before a page is rendered,
+/// with the hash of everything its render reads (see [`inputs`]); `Ok(true)` when
+/// the last build's page stands in for it, so it is not rendered.
+pub(crate) type Reuse<'a> = &'a (dyn Fn(&Path, &blake3::Hash) -> Result<bool> + Sync);
+
 /// The templates that render whole pages; the others (layouts, partials, components)
 /// are pieces of them.
 pub(crate) const PAGE_TEMPLATES: &[&str] = &[
@@ -185,11 +190,36 @@ impl Place {
 }
 
 /// Renders every page, feed and theme asset into `sink`; returns how many files were
-/// written. Reports every failing page, not only the first.
-pub(crate) fn render_site(site: &Site, theme: &mut Theme, sink: Sink<'_>) -> Result<usize> {
+/// written. Reports every failing page, not only the first. Each page `reuse` accepts is
+/// not rendered (nor put in `sink`): the build cache stands in for it (issue 15).
+pub(crate) fn render_site_reusing(
+    site: &Site,
+    theme: &mut Theme,
+    sink: Sink<'_>,
+    reuse: Option<Reuse<'_>>,
+) -> Result<usize> {
     theme.add_highlight_css(site);
-    set_globals(site, theme);
-    let pages = Pages::new(site, theme);
+    let globals = set_globals(site, theme);
+    let mut pages = Pages::new(site, theme);
+    if let Some(reuse) = reuse {
+        // What every page's render reads besides its own context: the templates, the
+        // site-wide values, and the settings the filters were made with.
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(theme.templates_hash.as_bytes());
+        hasher.update(globals.as_bytes()).update(&[0]);
+        hasher.update(format!("{:?}", site.config).as_bytes());
+        pages.reuse = Some((reuse, hasher.finalize()));
+        let none = rustc_hash::FxHashMap::default();
+        pages.card_hashes = pages
+            .cards
+            .par_iter()
+            .filter_map(|card| {
+                let mut bytes = Vec::new();
+                let address = map_address(card)?;
+                put_value(&mut bytes, card, &none).then(|| (address, blake3::hash(&bytes)))
+            })
+            .collect();
+    }
     let jobs = pages.jobs();
     let mut written = pages.render(&jobs, sink)?;
     written += write_assets(theme, sink)?;
@@ -265,6 +295,11 @@ pub struct Pages<'a> {
     months: Vec<Month>,
     /// Every alias and the article it leads to, by alias.
     aliases: Vec<(String, ArticleId)>,
+    /// What may stand in for a page, and the hash of what every page reads.
+    reuse: Option<(Reuse<'a>, blake3::Hash)>,
+    /// The hash of each card (see [`put_value`]), by the address of its map: a card shows
+    /// on a dozen listings, and is hashed once.
+    card_hashes: rustc_hash::FxHashMap<usize, blake3::Hash>,
 }
 
 /// Every alias of the site with the article it leads to, by alias.
@@ -345,7 +380,16 @@ impl<'a> Pages<'a> {
     pub(crate) fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
         debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
-        Pages { site, theme, cards, all, months: months(site), aliases: aliases_of(site) }
+        Pages {
+            site,
+            theme,
+            cards,
+            all,
+            months: months(site),
+            aliases: aliases_of(site),
+            reuse: None,
+            card_hashes: Default::default(),
+        }
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
@@ -488,6 +532,13 @@ impl<'a> Pages<'a> {
         let article = self.page_context(job, &mut context)?;
         context.insert("canonical", &base.absolute_str(path));
         context.insert("current_url", &base.link_str(path));
+        if let Some((reuse, base)) = self.reuse {
+            if let Some(inputs) = inputs(&base, template, &mut context, &self.card_hashes) {
+                if reuse(Path::new(file), &inputs)? {
+                    return Ok(1);
+                }
+            }
+        }
         self.write_template(&mut context, template, Path::new(file), article, sink)
     }
 
@@ -864,6 +915,143 @@ impl<'a> Pages<'a> {
             }
             written
         })
+    }
+}
+
+/// Every value a page's context may hold (see [`Pages::page_context`]).
+const PAGE_KEYS: &[&str] = &[
+    "page",
+    "listing",
+    "blocks",
+    "category",
+    "tag",
+    "related_tags",
+    "author",
+    "profile",
+    "years",
+    "archive_year",
+    "tags",
+    "search_index_url",
+    "search_examples",
+    "series",
+    "corrections",
+    "corrections_feed_url",
+    "canonical",
+    "current_url",
+];
+
+/// The hash of everything the render of `template` with `context` reads, given `base`,
+/// the hash of what every page reads. `None` when the context holds a value not in
+/// [`PAGE_KEYS`]: such a page is always rendered, never reused.
+fn inputs(
+    base: &blake3::Hash,
+    template: &str,
+    context: &mut Context,
+    known: &rustc_hash::FxHashMap<usize, blake3::Hash>,
+) -> Option<blake3::Hash> {
+    let taken: Vec<(&'static str, Value)> =
+        PAGE_KEYS.iter().filter_map(|&key| Some((key, context.remove(key)?))).collect();
+    let complete = *context == Context::new();
+    let hash = complete.then(|| {
+        thread_local! {
+            /// Each thread's buffer for the values of a page, reused from page to page.
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            bytes.extend_from_slice(base.as_bytes());
+            put_str(bytes, template);
+            let mut complete = true;
+            for (key, value) in &taken {
+                put_str(bytes, key);
+                complete = complete && put_value(bytes, value, known);
+            }
+            let hash = complete.then(|| blake3::hash(bytes));
+            if bytes.capacity() > 1 << 20 {
+                *bytes = Vec::new();
+            }
+            hash
+        })
+    });
+    for (key, value) in taken {
+        context.insert_value(key, value);
+    }
+    hash.flatten()
+}
+
+/// Appends `text`, its length first, so that no two sequences of values give the same bytes.
+fn put_str(bytes: &mut Vec<u8>, text: &str) {
+    bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(text.as_bytes());
+}
+
+/// The address of a map value's map, shared by its clones.
+fn map_address(value: &Value) -> Option<usize> {
+    value.as_map().map(|map| map as *const tera::value::Map as usize)
+}
+
+/// Appends a template value: its kind, then what it holds (see [`inputs`]), or for a map
+/// in `known`, its hash. Faster than JSON, which escapes every string. `false` for a kind
+/// of value it does not know.
+fn put_value(
+    bytes: &mut Vec<u8>,
+    value: &Value,
+    known: &rustc_hash::FxHashMap<usize, blake3::Hash>,
+) -> bool {
+    use tera::value::ValueKind;
+    if let Some(hash) = map_address(value).and_then(|address| known.get(&address)) {
+        bytes.push(0xff);
+        bytes.extend_from_slice(hash.as_bytes());
+        return true;
+    }
+    let kind = value.kind();
+    bytes.push(kind as u8);
+    match kind {
+        ValueKind::Undefined | ValueKind::None => true,
+        ValueKind::Bool => {
+            bytes.push(u8::from(value.as_bool() == Some(true)));
+            true
+        }
+        ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
+            let n = value.as_i128().or_else(|| value.as_u128().map(|n| n as i128));
+            bytes.extend_from_slice(&n.unwrap_or_default().to_le_bytes());
+            true
+        }
+        ValueKind::F64 => {
+            bytes.extend_from_slice(&value.as_f64().unwrap_or_default().to_bits().to_le_bytes());
+            true
+        }
+        ValueKind::String => {
+            bytes.push(u8::from(value.is_safe()));
+            put_str(bytes, value.as_str().unwrap_or_default());
+            true
+        }
+        ValueKind::Bytes => {
+            let raw = value.as_bytes().unwrap_or_default();
+            bytes.extend_from_slice(&(raw.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(raw);
+            true
+        }
+        ValueKind::Array => {
+            let items = value.as_array().unwrap_or_default();
+            bytes.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            items.iter().all(|item| put_value(bytes, item, known))
+        }
+        ValueKind::Map => {
+            let map = value.as_map().expect("a map value is a map");
+            bytes.extend_from_slice(&(map.len() as u64).to_le_bytes());
+            map.iter().all(|(key, item)| {
+                match key.as_str() {
+                    Some(key) => put_str(bytes, key),
+                    None => {
+                        bytes.push(0xfe);
+                        put_str(bytes, &format!("{key:?}"));
+                    }
+                }
+                put_value(bytes, item, known)
+            })
+        }
+        _ => false,
     }
 }
 

@@ -180,6 +180,8 @@ pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashM
         all: Vec::new(),
         months: super::months(site),
         aliases: super::aliases_of(site),
+        reuse: None,
+        card_hashes: Default::default(),
     };
     let nth = |page: usize, what: String| {
         if page == 1 { what } else { format!("page {page} of {what}") }

@@ -90,7 +90,8 @@ fn timings_show_every_stage_of_a_build() {
             "render",
             "checks",
             "images",
-            "commit"
+            "commit",
+            "cache"
         ],
         "{err}"
     );

@@ -2,12 +2,14 @@
 //! fixture sites copied to temporary folders, and parses what it writes.
 
 mod build;
+mod cache;
 mod check;
 mod docs;
 mod files;
 mod hostile;
 mod images;
 mod init;
+mod model;
 mod new;
 mod news;
 mod newsroom;

@@ -80,6 +80,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
         now: None,
         // The preview shows scheduled articles, marked as such (issue 17).
         future: true,
+        // The session keeps its state in memory; the preview has no build cache.
+        cache_dir: None,
+        no_cache: true,
     };
     // The preview, never the output folder: its links all point at this server. Checked
     // by the same rule as `build`'s output before anything is written: serving fails at once.
@@ -94,6 +97,8 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
         .map_err(|e| Error::Failed(format!("cannot watch the site for changes: {e}")))?;
     let mut themes_watched = watched.root.join("themes").is_dir();
+    // What a failed update did not apply: applied with the next changes.
+    let mut unapplied = Changes::default();
     for (path, mode) in [
         (watched.root.join("content"), RecursiveMode::Recursive),
         (watched.root.join("themes"), RecursiveMode::Recursive),
@@ -178,7 +183,12 @@ pub(crate) fn run(args: &ServeArgs) -> Result<()> {
         if changes.is_empty() {
             continue;
         }
-        rebuild(&mut session, &options, &changes, &shared, &mut shown, args.timings);
+        // After a failed update the session still holds the last good build: the files
+        // that update read are read again with these, not left stale (issue 15).
+        unapplied.extend(&changes);
+        if rebuild(&mut session, &options, &unapplied, &shared, &mut shown, args.timings) {
+            unapplied = Changes::default();
+        }
     }
 
     let _ = stop_tx.send(());
@@ -199,6 +209,7 @@ fn changes_content(kind: &notify::EventKind) -> bool {
     !matches!(kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)))
 }
 
+/// Applies `changes` to the session (or starts it); returns whether that succeeded.
 fn rebuild(
     session: &mut Option<Session>,
     options: &BuildOptions,
@@ -206,7 +217,7 @@ fn rebuild(
     shared: &http::Shared,
     shown: &mut Vec<String>,
     timings: bool,
-) {
+) -> bool {
     let result = match session {
         Some(session) => session.update(changes),
         None => Session::start(options).map(|(new, report)| {
@@ -218,10 +229,12 @@ fn rebuild(
         Ok(report) => {
             print_report(&report, "rebuilt", shown, timings);
             shared.built();
+            true
         }
         Err(err) => {
             crate::report::report(&err);
             shared.failed(err.render(false));
+            false
         }
     }
 }

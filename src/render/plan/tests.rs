@@ -245,3 +245,36 @@ fn every_page_template_renders_some_job_and_every_job_template_is_a_page_templat
     assert_eq!(used, PAGE_TEMPLATES.iter().copied().collect());
     assert_eq!(pages.job_template(Job::SiteFeed), None);
 }
+
+/// The build cache reuses a page only when it hashed every value of its context (issue
+/// 15): a value under a key `PAGE_KEYS` lacks would make every such page render always.
+#[test]
+fn every_page_context_is_hashed_whole_for_the_build_cache() {
+    let config = config();
+    let theme = load_embedded_theme(&config).unwrap();
+    let mut docs = articles(&config);
+    let part = front("Part", "03-08", "World", "talks", "Ann");
+    let newsroom =
+        format!("{part}\nseries: Talks\ncorrections:\n  - date: 2026-03-09\n    text: Fixed.");
+    docs.push(doc(&config, "world/part.md", &newsroom, "Some words about it."));
+    let site = site(&config, &docs);
+    let pages = Pages::new(&site, &theme);
+    let base = blake3::hash(b"what every page reads");
+    let mut hashes = std::collections::HashSet::new();
+    let mut jobs = 0;
+    for job in pages.jobs() {
+        let Some(template) = pages.job_template(job) else { continue };
+        let mut context = tera::Context::new();
+        pages.page_context(job, &mut context).unwrap();
+        context.insert("canonical", "https://example.com/x/");
+        context.insert("current_url", "/x/");
+        let inputs = crate::render::inputs(&base, template, &mut context, &Default::default());
+        let inputs = inputs.unwrap_or_else(|| panic!("{job:?}: a context value is not hashed"));
+        // Hashing gives the context back whole.
+        assert!(context.contains_key("canonical") && context.contains_key("current_url"));
+        hashes.insert(inputs);
+        jobs += 1;
+    }
+    // Every page's inputs differ from every other's.
+    assert_eq!(hashes.len(), jobs);
+}

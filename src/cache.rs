@@ -1,0 +1,401 @@
+//! The build cache (issue 15): what the last build wrote to the output folder, each file
+//! with a hash of its bytes, a hash of what its render read (for a page), and the
+//! identity of the file on disk. The next build puts a file whose bytes did not change
+//! into its staging folder as a hard link to the file already published, rather than
+//! writing it again, and does not even render a page whose inputs did not change. Sync
+//! tools (`rsync -a`, `aws s3 sync`) then see only the files that really changed: the
+//! others keep their inode, size and mtime.
+//!
+//! The cache never decides what a file holds: a file is linked only when the published
+//! file still holds what the cache recorded (it is the very file recorded, or its bytes
+//! hash the same), and the recorded bytes are those a render of the same inputs makes.
+//! So a cached build is byte-identical to a `--no-cache` one whatever the cache holds.
+//! A cache that cannot be used (unreadable, truncated, garbage, from another gazette,
+//! another output folder, or locked by a build running at the same moment) is set aside
+//! with a one-line notice, and the build writes every file, as without a cache.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result, display_path};
+use crate::output::Staging;
+
+/// The cache file, in the cache folder.
+const FILE: &str = "build-cache";
+/// Held (with `flock`) by the build reading and writing the cache.
+const LOCK: &str = "build-cache.lock";
+/// The first line of the cache file: its format.
+const HEADER: &str = "gazette build cache 2";
+
+/// Which file on disk a page was written to: a hard link keeps all of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        meta.is_file().then(|| Stamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+        })
+    }
+
+    /// Elsewhere nothing is linked: every file is written.
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<Stamp> {
+        None
+    }
+}
+
+/// One file of the last build.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Of its bytes; `None` when a first build wrote it (it hashes nothing, to cost
+    /// what a build without cache does).
+    hash: Option<blake3::Hash>,
+    /// Of everything its render read (see [`crate::render::Reuse`]), for a page.
+    inputs: Option<blake3::Hash>,
+    stamp: Stamp,
+}
+
+/// The build cache of one output folder, locked for this build.
+#[derive(Debug)]
+pub(crate) struct Cache {
+    dir: PathBuf,
+    /// Which output folder and which gazette the entries are about.
+    identity: String,
+    previous: FxHashMap<String, Entry>,
+    /// Holds the lock for as long as the cache is open.
+    _lock: fs::File,
+}
+
+/// Opens the cache in `dir` for a build into `output`. With a notice (`the build cache
+/// ... is damaged`) when the cache cannot be used: the build then goes on without it
+/// (`None`), or with an empty cache it replaces. A missing cache file is no problem (the
+/// first build), and gives an empty cache.
+pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
+    let shown = display_path(&dir.join(FILE));
+    let notice = |why: String| Some(format!("the build cache `{shown}` {why}"));
+    if let Err(e) = fs::create_dir_all(dir) {
+        return (None, notice(format!("cannot be made ({e})")));
+    }
+    let lock_path = dir.join(LOCK);
+    let lock =
+        match fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path) {
+            Ok(file) => file,
+            Err(e) => return (None, notice(format!("cannot be locked ({e})"))),
+        };
+    if !try_lock(&lock) {
+        return (None, notice("is in use by another build".to_owned()));
+    }
+    let identity = identity(output);
+    let mut cache =
+        Cache { dir: dir.to_owned(), identity, previous: FxHashMap::default(), _lock: lock };
+    let mut text = Vec::new();
+    match fs::File::open(dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Some(cache), None),
+        Err(e) => return (Some(cache), notice(format!("cannot be read ({e})"))),
+    }
+    match parse(&text, &cache.identity) {
+        Ok(previous) => {
+            cache.previous = previous;
+            (Some(cache), None)
+        }
+        Err(why) => (Some(cache), notice(why.to_owned())),
+    }
+}
+
+/// Opens the cache in `dir` only to read it (for `check`): nothing is made or changed.
+/// `(None, None)` when there is no cache.
+pub(crate) fn open_existing(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
+    if !dir.join(FILE).is_file() || !dir.join(LOCK).is_file() {
+        return (None, None);
+    }
+    match open(dir, output) {
+        // A cache that cannot be used is left for the next build to replace.
+        (Some(cache), None) => (Some(cache), None),
+        (_, notice) => (None, notice),
+    }
+}
+
+#[cfg(unix)]
+fn try_lock(file: &fs::File) -> bool {
+    use rustix::fs::{FlockOperation, flock};
+    flock(file, FlockOperation::NonBlockingLockExclusive).is_ok()
+}
+
+#[cfg(not(unix))]
+fn try_lock(_: &fs::File) -> bool {
+    true
+}
+
+/// What the entries are valid for: this gazette (its version and a hash of its very
+/// binary, so a development build invalidates the cache like an upgrade, while the same
+/// binary installed again in CI keeps it) and this output folder.
+fn identity(output: &Path) -> String {
+    let exe = std::env::current_exe()
+        .and_then(fs::read)
+        .map(|bytes| blake3::hash(&bytes).to_hex()[..16].to_owned())
+        .unwrap_or_default();
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_owned());
+    format!("gazette {} {exe}\noutput {}", env!("CARGO_PKG_VERSION"), display_path(&output))
+}
+
+/// Reads a cache file: its header, identity and checksum first, then one entry a line.
+fn parse(
+    bytes: &[u8],
+    identity: &str,
+) -> std::result::Result<FxHashMap<String, Entry>, &'static str> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "is damaged")?;
+    let rest = text
+        .strip_prefix(HEADER)
+        .and_then(|r| r.strip_prefix('\n'))
+        .ok_or("is damaged or from another gazette")?;
+    let rest = rest
+        .strip_prefix(identity)
+        .and_then(|r| r.strip_prefix('\n'))
+        .ok_or("is from another gazette or output folder")?;
+    let (sum, body) = rest.split_once('\n').ok_or("is damaged")?;
+    let sum = sum.strip_prefix("checksum ").ok_or("is damaged")?;
+    if blake3::hash(body.as_bytes()).to_hex().as_str() != sum {
+        return Err("is damaged");
+    }
+    let mut entries = FxHashMap::default();
+    for line in body.lines() {
+        let entry = parse_entry(line).ok_or("is damaged")?;
+        entries.insert(entry.0.to_owned(), entry.1);
+    }
+    Ok(entries)
+}
+
+fn parse_entry(line: &str) -> Option<(&str, Entry)> {
+    let mut fields = line.splitn(8, ' ');
+    let hash = match fields.next()? {
+        "-" => None,
+        hex => Some(blake3::Hash::from_hex(hex).ok()?),
+    };
+    let inputs = match fields.next()? {
+        "-" => None,
+        hex => Some(blake3::Hash::from_hex(hex).ok()?),
+    };
+    let mut number = || fields.next()?.parse::<u64>().ok();
+    let (dev, ino, len) = (number()?, number()?, number()?);
+    let mtime = fields.next()?.parse().ok()?;
+    let mtime_nsec = fields.next()?.parse().ok()?;
+    let path = fields.next()?;
+    Some((path, Entry { hash, inputs, stamp: Stamp { dev, ino, len, mtime, mtime_nsec } }))
+}
+
+impl Cache {
+    /// Whether the cache records nothing (a first build, or one after a cache problem).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.previous.is_empty()
+    }
+
+    /// Whether the last build made the page `rel` from the same inputs (for `check`,
+    /// which needs to know that a page renders, not its bytes).
+    pub(crate) fn rendered_before(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
+        self.previous.get(&display_path(rel)).is_some_and(|e| e.inputs == Some(*inputs))
+    }
+
+    /// Writes the entries of a build that just committed. A failure is a notice, never a
+    /// build failure: the next build writes every file.
+    pub(crate) fn save(self, entries: Entries) -> Option<String> {
+        let Entries(entries) = entries;
+        let mut body = String::with_capacity(entries.len() * 120);
+        for (path, entry) in &entries {
+            let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
+            let hex = |h: Option<blake3::Hash>| {
+                h.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string())
+            };
+            let (hash, inputs) = (hex(entry.hash), hex(entry.inputs));
+            body.push_str(&format!(
+                "{hash} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n"
+            ));
+        }
+        let mut text = format!(
+            "{HEADER}\n{}\nchecksum {}\n",
+            self.identity,
+            blake3::hash(body.as_bytes()).to_hex()
+        );
+        text.push_str(&body);
+        let path = self.dir.join(FILE);
+        let temporary = self.dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+        let saved = fs::File::create(&temporary)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .and_then(|()| fs::rename(&temporary, &path));
+        match saved {
+            Ok(()) => None,
+            Err(e) => {
+                let _ = fs::remove_file(&temporary);
+                Some(format!("the build cache `{}` cannot be written ({e})", display_path(&path)))
+            }
+        }
+    }
+}
+
+/// The files a build wrote, for [`Cache::save`].
+#[derive(Debug)]
+pub(crate) struct Entries(Vec<(String, Entry)>);
+
+/// Puts the files of a build into its staging folder, linking those whose bytes the
+/// last build already wrote, and notes what it did for the cache.
+#[derive(Debug)]
+pub(crate) struct Written<'a> {
+    previous: Option<&'a FxHashMap<String, Entry>>,
+    /// The output folder being replaced, where the files to link are.
+    output: &'a Path,
+    entries: Mutex<Vec<(String, Entry)>>,
+    /// The inputs of the pages about to be rendered, until they are put.
+    pending: Mutex<FxHashMap<String, blake3::Hash>>,
+    /// The cache records nothing: nothing is hashed (see [`Entry::hash`]).
+    first: bool,
+    linked: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl<'a> Written<'a> {
+    /// Without a cache, every file is written and nothing is recorded.
+    pub(crate) fn new(cache: Option<&'a Cache>, output: &'a Path) -> Self {
+        Written {
+            previous: cache.map(|c| &c.previous),
+            output,
+            entries: Mutex::new(Vec::new()),
+            pending: Mutex::new(FxHashMap::default()),
+            first: cache.is_some_and(|c| c.previous.is_empty()),
+            linked: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    /// What to save in the cache once the build is committed.
+    pub(crate) fn into_entries(self) -> Entries {
+        Entries(self.entries.into_inner().expect("no thread panicked"))
+    }
+
+    /// How many files were linked rather than written, and how many bytes were written.
+    pub(crate) fn counts(&self) -> (usize, u64) {
+        (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
+    }
+
+    /// Links the last build's page at `rel` into `staging` when it was made from the
+    /// same `inputs` and is still the file recorded: the page need not be rendered.
+    /// Otherwise notes the inputs, for [`Written::put`] to record with the page.
+    pub(crate) fn reuse(&self, staging: &Staging, rel: &Path, inputs: &blake3::Hash) -> bool {
+        let Some(previous) = self.previous else { return false };
+        let key = display_path(rel);
+        if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
+            if let Some(stamp) = self.link(staging, rel, entry, None) {
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                self.record(key, Entry { stamp, ..*entry });
+                return true;
+            }
+        }
+        self.pending.lock().expect("no thread panics holding the lock").insert(key, *inputs);
+        false
+    }
+
+    /// Puts `bytes` at `rel` in `staging`.
+    pub(crate) fn put(&self, staging: &Staging, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let Some(previous) = self.previous else {
+            self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            return staging.write(rel, bytes);
+        };
+        let key = display_path(rel);
+        let inputs = self.pending.lock().expect("no thread panics holding the lock").remove(&key);
+        let hash = (!self.first).then(|| blake3::hash(bytes));
+        let same = |e: &&Entry| match e.hash {
+            Some(recorded) => Some(recorded) == hash,
+            None => e.stamp.len == bytes.len() as u64,
+        };
+        if let Some(entry) = previous.get(&key).filter(same) {
+            if let Some(stamp) = self.link(staging, rel, entry, Some(bytes)) {
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                self.record(key, Entry { hash, inputs, stamp });
+                return Ok(());
+            }
+        }
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let meta = staging.write_file(rel, bytes)?;
+        if let Some(stamp) = Stamp::of(&meta) {
+            self.record(key, Entry { hash, inputs, stamp });
+        }
+        Ok(())
+    }
+
+    /// Copies the regular file at `from` to `rel` in `staging` (see [`Staging::copy`]),
+    /// or links the published one when its bytes are the same.
+    pub(crate) fn copy(&self, staging: &Staging, rel: &Path, from: &Path) -> Result<()> {
+        if self.previous.is_none() {
+            return staging.copy(rel, from);
+        }
+        let mut bytes = Vec::new();
+        crate::text_file::open_regular(from)
+            .and_then(|mut file| file.read_to_end(&mut bytes))
+            .map_err(|e| Error::io(from, e))?;
+        self.put(staging, rel, &bytes)
+    }
+
+    /// Links the published file at `rel` into `staging`, if it still holds what `entry`
+    /// recorded (`entry`'s hash is that of the bytes wanted, or `wanted` are the bytes):
+    /// it is the very file recorded (same device, inode, size and mtime) and its hash is
+    /// known, or it is a file of the same size whose bytes are the ones wanted (an output
+    /// folder restored from a CI cache has new inodes; a first build hashed nothing).
+    /// Returns the linked file's stamp. A regular file is required (never a link); one
+    /// that cannot be linked (another file system) is written instead.
+    fn link(
+        &self,
+        staging: &Staging,
+        rel: &Path,
+        entry: &Entry,
+        wanted: Option<&[u8]>,
+    ) -> Option<Stamp> {
+        let from = self.output.join(rel);
+        let stamp_of = |path: &Path| fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m));
+        let stamp = stamp_of(&from)?;
+        if stamp != entry.stamp || entry.hash.is_none() {
+            if stamp.len != entry.stamp.len {
+                return None;
+            }
+            let mut bytes = Vec::with_capacity(stamp.len as usize);
+            crate::text_file::open_regular(&from).ok()?.read_to_end(&mut bytes).ok()?;
+            let same = match (wanted, entry.hash) {
+                (Some(wanted), _) => wanted == bytes.as_slice(),
+                (None, Some(hash)) => blake3::hash(&bytes) == hash,
+                (None, None) => false,
+            };
+            if !same {
+                return None;
+            }
+        }
+        let to = staging.link_published(rel, &from).ok()?;
+        // Checked again through the new link: it is the file just checked.
+        if stamp_of(&to) != Some(stamp) {
+            let _ = fs::remove_file(to);
+            return None;
+        }
+        Some(stamp)
+    }
+
+    fn record(&self, key: String, entry: Entry) {
+        if !key.contains(['\n', '\r']) {
+            self.entries.lock().expect("no thread panics holding the lock").push((key, entry));
+        }
+    }
+}

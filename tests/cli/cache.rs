@@ -1,0 +1,289 @@
+//! The build cache (issue 15): a rebuild links the files whose bytes did not change, so
+//! their inode and mtime stay; whatever the cache holds, the output is the one a
+//! `--no-cache` build makes.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Site, gazette, stderr, tree_hashes};
+
+const NOW: &str = "--now=2026-06-01T00:00:00Z";
+
+/// Every file under `dir` with its inode and mtime.
+fn stamps(dir: &Path) -> BTreeMap<PathBuf, (u64, i64, i64)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_owned();
+            (rel, (meta.ino(), meta.mtime(), meta.mtime_nsec()))
+        })
+        .collect()
+}
+
+/// The files whose inode or mtime differ between two listings, and those new in `after`.
+fn changed(
+    before: &BTreeMap<PathBuf, (u64, i64, i64)>,
+    after: &BTreeMap<PathBuf, (u64, i64, i64)>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(rel, stamp)| before.get(*rel) != Some(stamp))
+        .map(|(rel, _)| rel.display().to_string())
+        .collect()
+}
+
+/// The notes a command printed (its warnings about the site left out).
+fn notes(out: &std::process::Output) -> Vec<String> {
+    stderr(out).lines().filter(|l| l.starts_with("note:")).map(str::to_owned).collect()
+}
+
+/// What a `--no-cache` build of the site's current files writes, in a folder of the
+/// site's temporary folder.
+fn clean_build(site: &Site) -> BTreeMap<PathBuf, String> {
+    let out = site.path().join("clean");
+    let _ = std::fs::remove_dir_all(&out);
+    site.build(&["--no-cache", "-q", NOW, "--output", "clean"]);
+    tree_hashes(&out)
+}
+
+#[test]
+fn a_rebuild_without_change_writes_no_file() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    let before = stamps(&site.out());
+    site.build(&["-q", NOW]);
+    let after = stamps(&site.out());
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    // Only the marker is written again by every build.
+    assert_eq!(changed(&before, &after), [".gazette-output"]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+fn a_body_edit_keeps_the_untouched_pages_as_hard_links() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    let before = stamps(&site.out());
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write(
+        "content/economy/gamma.md",
+        &gamma.replace("Gamma body with several words", "Gamma body, edited, with several words"),
+    );
+    site.build(&["-q", NOW]);
+    let after = stamps(&site.out());
+    let changed = changed(&before, &after);
+    assert!(changed.contains(&"economy/gamma/index.html".to_owned()), "{changed:?}");
+    // The other articles' pages are the very files of the last build.
+    for page in ["world/alpha/index.html", "economy/delta/index.html", "news/epsilon/index.html"] {
+        assert!(!changed.contains(&page.to_owned()), "{page} was written again: {changed:?}");
+        assert_eq!(before[Path::new(page)], after[Path::new(page)]);
+    }
+    // Content files and theme assets are linked too.
+    assert!(!changed.iter().any(|f| f.starts_with("files/") || f.starts_with("images/")));
+    assert!(
+        site.read("economy/gamma/index.html").contains("Gamma body, edited, with several words")
+    );
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+fn a_page_edited_in_the_output_folder_is_written_again() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    let page = site.out().join("world/alpha/index.html");
+    let published = std::fs::read(&page).unwrap();
+    std::fs::write(&page, b"defaced").unwrap();
+    site.build(&["-q", NOW]);
+    assert_eq!(std::fs::read(&page).unwrap(), published);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+/// Builds once, spoils the cache file with `spoil`, builds again: the notice is the
+/// one expected, and the output is a clean build's.
+fn spoiled_cache_gives_a_full_build(spoil: impl Fn(&[u8]) -> Vec<u8>, notice: &str) {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    let cache = site.path().join(".gazette/build-cache");
+    let bytes = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, spoil(&bytes)).unwrap();
+    let before = stamps(&site.out());
+    let out = site.build(&["-q", NOW]);
+    assert_eq!(
+        notes(&out),
+        [format!("note: the build cache `.gazette/build-cache` {notice}; writing every file")]
+    );
+    // Every page written anew: none is a link to the last build's. (Resized images are
+    // links to their own cache, issue 16, whatever the build cache holds.)
+    let after = stamps(&site.out());
+    let page = |rel: &PathBuf| rel.extension().is_some_and(|e| e == "html" || e == "xml");
+    assert!(after.iter().filter(|(rel, _)| page(rel)).all(|(rel, s)| before[rel].0 != s.0));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    // The cache is whole again: the next build links every page.
+    let out = site.build(&["-q", NOW]);
+    assert_eq!(notes(&out), Vec::<String>::new());
+    assert_eq!(changed(&after, &stamps(&site.out())), [".gazette-output"]);
+}
+
+#[test]
+fn a_truncated_cache_gives_a_full_correct_build() {
+    spoiled_cache_gives_a_full_build(|bytes| bytes[..bytes.len() / 2].to_vec(), "is damaged");
+}
+
+#[test]
+fn a_garbage_cache_gives_a_full_correct_build() {
+    spoiled_cache_gives_a_full_build(|_| b"\x00\xffnot a cache at all\n".to_vec(), "is damaged");
+}
+
+#[test]
+fn a_cache_with_one_flipped_byte_gives_a_full_correct_build() {
+    spoiled_cache_gives_a_full_build(
+        |bytes| {
+            let mut bytes = bytes.to_vec();
+            let last = bytes.len() - 2;
+            bytes[last] ^= 1;
+            bytes
+        },
+        "is damaged",
+    );
+}
+
+#[test]
+fn a_cache_from_another_gazette_gives_a_full_correct_build() {
+    spoiled_cache_gives_a_full_build(
+        |bytes| {
+            String::from_utf8(bytes.to_vec())
+                .unwrap()
+                .replacen("gazette 0.", "gazette 99.", 1)
+                .into()
+        },
+        "is from another gazette or output folder",
+    );
+}
+
+#[test]
+fn two_builds_at_once_both_succeed_with_a_correct_output() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    site.write(
+        "content/misc/epsilon.md",
+        "---\ntitle: Epsilon again\ndate: 2026-03-05\n---\n\nNew.\n",
+    );
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+            .current_dir(site.path())
+            .args(["build", "-q", NOW])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    for build in [first, second] {
+        let out = build.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        // A build that found the cache locked says so, and writes every file.
+        let notes = notes(&out);
+        assert!(
+            notes.is_empty()
+                || notes
+                    == [
+                        "note: the build cache `.gazette/build-cache` is in use by another build; writing every file"
+                    ],
+            "{notes:?}"
+        );
+    }
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    site.build(&["-q", NOW]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+fn no_cache_keeps_no_cache_and_cache_dir_moves_it() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW, "--no-cache"]);
+    // Resized images (issue 16) are still kept in .gazette/images/.
+    assert!(!site.path().join(".gazette/build-cache").exists(), "--no-cache made a cache");
+    std::fs::remove_dir_all(site.path().join(".gazette")).unwrap();
+    site.build(&["-q", NOW, "--cache-dir", "elsewhere/cache"]);
+    assert!(site.path().join("elsewhere/cache/build-cache").is_file());
+    assert!(site.path().join("elsewhere/cache/images").is_dir());
+    assert!(!site.path().join(".gazette").exists(), "--cache-dir still made .gazette/");
+    // The default folder is git-ignored from the start.
+    site.build(&["-q", NOW]);
+    let ignore = std::fs::read_to_string(site.path().join(".gazette/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+}
+
+#[test]
+fn a_cache_folder_inside_the_output_folder_is_a_usage_error() {
+    let site = Site::fixture("build/basic");
+    let out = gazette(site.path(), &["build", "-q", "--cache-dir", "output/cache"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: --cache-dir: `output/cache` is inside the output folder `./output`, which every build replaces\n"
+    );
+    let out = gazette(site.path(), &["build", "--no-cache", "--cache-dir", "c"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_output_folder_restored_from_a_ci_cache_keeps_its_files() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    // As a CI cache restores it: the same bytes and mtimes in new files (new inodes).
+    let out = site.out();
+    let saved = site.path().join("saved");
+    std::fs::rename(&out, &saved).unwrap();
+    for entry in walkdir::WalkDir::new(&saved) {
+        let entry = entry.unwrap();
+        let to = out.join(entry.path().strip_prefix(&saved).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+            let modified = entry.metadata().unwrap().modified().unwrap();
+            std::fs::File::options().write(true).open(&to).unwrap().set_modified(modified).unwrap();
+        }
+    }
+    // One restored page was changed since, keeping its size.
+    let page = out.join("world/alpha/index.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&page, &bytes).unwrap();
+    let before = stamps(&out);
+    site.build(&["-q", NOW]);
+    // Resized images are links to their own cache (issue 16), not to the output's files.
+    let changed: Vec<String> =
+        changed(&before, &stamps(&out)).into_iter().filter(|f| !f.starts_with("images/")).collect();
+    assert_eq!(changed, [".gazette-output", "world/alpha/index.html"]);
+    assert_eq!(tree_hashes(&out), clean_build(&site));
+}
+
+#[test]
+fn check_reads_the_cache_and_finds_what_it_finds_without_it() {
+    let site = Site::fixture("build/basic");
+    // Without a cache, check makes none.
+    let first = site.run(&["check", NOW]);
+    assert!(!site.path().join(".gazette").exists(), "check made .gazette/");
+    site.build(&["-q", NOW]);
+    let cache = std::fs::read(site.path().join(".gazette/build-cache")).unwrap();
+    assert_eq!(stderr(&site.run(&["check", NOW])), stderr(&first));
+    // A broken link in one article: found with the cache as without it.
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write(
+        "content/economy/gamma.md",
+        &gamma.replace("Gamma body", "Gamma [body](/economy/nowhere/)"),
+    );
+    let cached = site.run(&["check", NOW]);
+    let uncached = site.run(&["check", NOW, "--no-cache"]);
+    assert_eq!(cached.status.code(), Some(1));
+    assert_eq!(stderr(&cached), stderr(&uncached));
+    assert!(stderr(&cached).contains("/economy/nowhere/"), "{}", stderr(&cached));
+    // check only reads the cache.
+    assert_eq!(std::fs::read(site.path().join(".gazette/build-cache")).unwrap(), cache);
+}
