@@ -861,13 +861,25 @@ impl<'a, 'o> Renderer<'a, 'o> {
                 missing_alt: false,
                 raw_html: false,
             });
-            let usage = Usage { line: call.line, column, width, lead: false, measure_only: true };
+            // A shortcode's `src` image is processed like a Markdown image: the template
+            // gets `picture` for the theme's `picture` component (issue 16).
+            let usage =
+                Usage { line: call.line, column, width, lead: false, measure_only: key != "src" };
             if key == "src"
                 && let Some(found) =
                     self.options.image_sizes.and_then(|sizes| sizes(&target, usage))
             {
                 call.extra.insert("width".to_owned(), found.width.into());
                 call.extra.insert("height".to_owned(), found.height.into());
+                let base_path = self.options.base_path;
+                let link = |path: &str| format!("{base_path}{}", path.trim_start_matches('/'));
+                let view = found
+                    .picture
+                    .as_deref()
+                    .and_then(|picture| crate::render::picture_view_with(&link, picture));
+                if let Some(view) = view.and_then(|v| serde_json::to_value(v).ok()) {
+                    call.extra.insert("picture".to_owned(), view);
+                }
             }
             call.args.insert(key.to_owned(), self.rewrite(&target).into());
         }

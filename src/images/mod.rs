@@ -111,8 +111,13 @@ enum SpecKind {
 /// A source image of the site, measured and hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picture {
-    /// Relative to the site root: `content/images/photo.jpg`.
+    /// Relative to the site root: `content/images/photo.jpg`, or
+    /// `themes/default/static/images/logo.png` for an image of the theme.
     pub rel: PathBuf,
+    /// Relative to the output root: `images/photo.jpg`.
+    inner: PathBuf,
+    /// An image of the theme's `static/` folder: the theme publishes it as it is.
+    from_theme: bool,
     /// BLAKE3 of the file's bytes, hex.
     pub hash: String,
     /// As shown (after the EXIF orientation).
@@ -143,8 +148,7 @@ impl Picture {
 
     /// The site path of the source: `/images/photo.jpg`.
     pub fn site_path(&self) -> String {
-        let inner = self.rel.strip_prefix("content").unwrap_or(&self.rel);
-        format!("/{}", display_path(inner))
+        format!("/{}", display_path(&self.inner))
     }
 
     /// The fallback's format: the source's (a WebP source falls back to JPEG).
@@ -225,6 +229,9 @@ impl Picture {
                 specs.push(self.resize(w, Format::Webp));
                 specs.push(self.resize(w, self.fallback()));
             }
+        }
+        // The theme's own files are published by the theme, as they are.
+        if self.is_responsive() && !self.from_theme {
             let original = Spec {
                 kind: SpecKind::Original,
                 format: self.format,
@@ -243,7 +250,7 @@ impl Picture {
 
     /// Where `spec`'s file goes, relative to the output root.
     fn output_rel(&self, spec: &Spec) -> PathBuf {
-        let inner = self.rel.strip_prefix("content").unwrap_or(&self.rel);
+        let inner = &self.inner;
         if spec.kind == SpecKind::Original {
             return inner.to_owned();
         }
@@ -312,8 +319,25 @@ struct Use {
 #[derive(Debug)]
 struct Entry {
     result: std::result::Result<Arc<Picture>, Failure>,
+    /// The file named in messages (see [`Picture::rel`]).
+    shown: PathBuf,
+    /// It is a file of the theme's `static/` folder.
+    from_theme: bool,
     first: Use,
     lead: bool,
+}
+
+/// What probing a source found.
+struct Probed {
+    result: std::result::Result<Picture, Failure>,
+    shown: PathBuf,
+    from_theme: bool,
+}
+
+impl Probed {
+    fn content(rel: &Path, result: std::result::Result<Picture, Failure>) -> Probed {
+        Probed { result, shown: rel.to_owned(), from_theme: false }
+    }
 }
 
 /// A probe remembered from an earlier build: a file of this size and time has this
@@ -332,6 +356,9 @@ struct Known {
 pub(crate) struct Images {
     settings: ImageSettings,
     dir: Option<ContentDir>,
+    /// The image files of the theme's `static/` folder, by their path in the output
+    /// (`images/logo.png`): used where `content/` has no file at that path.
+    theme: HashMap<PathBuf, ThemeFile>,
     cache: PathBuf,
     known: HashMap<PathBuf, Known>,
     /// What was probed, by the source's path (relative to the site root).
@@ -341,6 +368,14 @@ pub(crate) struct Images {
 }
 
 const INDEX_NAME: &str = "index.tsv";
+
+/// An image of the theme's `static/` folder.
+struct ThemeFile {
+    /// Relative to the site root: `themes/default/static/images/logo.png` (the default
+    /// theme's files are built into gazette; this is where its source keeps them).
+    shown: PathBuf,
+    bytes: std::borrow::Cow<'static, [u8]>,
+}
 
 /// What processing the images did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -364,11 +399,35 @@ impl Images {
         Images {
             settings,
             dir,
+            theme: HashMap::new(),
             cache,
             known,
             found: Mutex::new(BTreeMap::new()),
             stamps: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Adds the image files of `theme`'s `static/` folder as sources, for the site paths
+    /// no file of `content/` has (`/images/logo.png`).
+    pub(crate) fn with_theme(mut self, theme: &crate::theme::Theme, name: &str) -> Images {
+        let folder = Path::new("themes").join(name).join("static");
+        self.theme = theme
+            .assets
+            .iter()
+            .filter(|asset| Format::from_extension(Path::new(&asset.output_path)).is_some())
+            .map(|asset| {
+                let inner = PathBuf::from(&asset.output_path);
+                let file = ThemeFile { shown: folder.join(&inner), bytes: asset.bytes.clone() };
+                (inner, file)
+            })
+            .collect();
+        self
+    }
+
+    /// Whether this build uses an image of the theme's `static/` folder.
+    pub(crate) fn uses_theme_files(&self) -> bool {
+        let found = self.found.lock().expect("no thread panics holding the lock");
+        found.values().any(|entry| entry.from_theme)
     }
 
     /// Looks up the image at the site path `address` (`/images/photo.jpg`), used by
@@ -396,13 +455,13 @@ impl Images {
         let result = match cached {
             Some(result) => result,
             None => {
-                let result = match self.probe(&rel, format) {
-                    Some(result) => result.map(Arc::new),
-                    None => return None,
-                };
+                let probed = self.probe(&rel, format)?;
+                let result = probed.result.map(Arc::new);
                 let mut found = self.found.lock().expect("no thread panics holding the lock");
                 let entry = found.entry(rel).or_insert(Entry {
                     result: result.clone(),
+                    shown: probed.shown,
+                    from_theme: probed.from_theme,
                     first: first.clone(),
                     lead: false,
                 });
@@ -417,13 +476,34 @@ impl Images {
         Some(Found { width: picture.width, height: picture.height, picture: Some(picture) })
     }
 
-    /// Measures and hashes one source; `None` when the gate does not let it be read.
-    fn probe(&self, rel: &Path, format: Format) -> Option<std::result::Result<Picture, Failure>> {
-        let dir = self.dir.as_ref()?;
-        let real = match dir.resolve(rel) {
-            Ok(real) => real,
-            Err(Skip::Missing) => return Some(Err(Failure::Missing)),
-            Err(_) => return None,
+    /// Measures and hashes one source: the file of `content/` at `rel`, or the theme's
+    /// file at that path when `content/` has none. `None` when the gate does not let it
+    /// be read.
+    fn probe(&self, rel: &Path, format: Format) -> Option<Probed> {
+        let inner = rel.strip_prefix("content").unwrap_or(rel).to_owned();
+        let real = match self.dir.as_ref().map(|dir| dir.resolve(rel)) {
+            Some(Ok(real)) => Some(real),
+            Some(Err(Skip::Missing)) | None => None,
+            Some(Err(_)) => return None,
+        };
+        let Some(real) = real else {
+            let Some(file) = self.theme.get(&inner) else {
+                // No content folder at all: nothing of it is an image of the site.
+                self.dir.as_ref()?;
+                return Some(Probed::content(rel, Err(Failure::Missing)));
+            };
+            let result = self.measure(&file.bytes, format).map(|header| Picture {
+                rel: file.shown.clone(),
+                inner,
+                from_theme: true,
+                hash: blake3::hash(&file.bytes).to_hex().to_string(),
+                width: header.width,
+                height: header.height,
+                format: header.format,
+                bytes: file.bytes.len() as u64,
+                widths: self.widths(header.width),
+            });
+            return Some(Probed { result, shown: file.shown.clone(), from_theme: true });
         };
         let meta = std::fs::metadata(&real).ok()?;
         let modified = meta
@@ -432,11 +512,6 @@ impl Images {
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
         let stamp = (meta.len(), modified);
-        let widths = |width: u32| {
-            let mut widths: Vec<u32> = self.settings.widths.iter().map(|&w| w.min(width)).collect();
-            widths.dedup();
-            widths
-        };
         if let Some(known) = self.known.get(rel)
             && (known.len, known.modified) == stamp
             && u64::from(known.width) * u64::from(known.height) <= self.settings.max_pixels
@@ -445,43 +520,79 @@ impl Images {
                 .lock()
                 .expect("no thread panics holding the lock")
                 .insert(rel.into(), stamp);
-            return Some(Ok(Picture {
-                rel: rel.to_owned(),
-                hash: known.hash.clone(),
-                width: known.width,
-                height: known.height,
-                format: known.format,
-                bytes: known.len,
-                widths: widths(known.width),
-            }));
+            return Some(Probed::content(
+                rel,
+                Ok(Picture {
+                    rel: rel.to_owned(),
+                    inner,
+                    from_theme: false,
+                    hash: known.hash.clone(),
+                    width: known.width,
+                    height: known.height,
+                    format: known.format,
+                    bytes: known.len,
+                    widths: self.widths(known.width),
+                }),
+            ));
         }
+        let dir = self.dir.as_ref()?;
         let bytes = match read_file(dir, rel) {
             Ok(bytes) => bytes,
-            Err(failure) => return Some(Err(failure)),
+            Err(failure) => return Some(Probed::content(rel, Err(failure))),
         };
-        let header = if format == Format::Svg {
-            process::svg_size(&bytes).map(|(width, height)| process::Header {
+        let header = match self.measure(&bytes, format) {
+            Ok(header) => header,
+            Err(failure) => return Some(Probed::content(rel, Err(failure))),
+        };
+        self.stamps.lock().expect("no thread panics holding the lock").insert(rel.into(), stamp);
+        Some(Probed::content(
+            rel,
+            Ok(Picture {
+                rel: rel.to_owned(),
+                inner,
+                from_theme: false,
+                hash: blake3::hash(&bytes).to_hex().to_string(),
+                width: header.width,
+                height: header.height,
+                format: header.format,
+                bytes: bytes.len() as u64,
+                widths: self.widths(header.width),
+            }),
+        ))
+    }
+
+    /// The size and format of an image file, from its header.
+    fn measure(
+        &self,
+        bytes: &[u8],
+        format: Format,
+    ) -> std::result::Result<process::Header, Failure> {
+        if format == Format::Svg {
+            process::svg_size(bytes).map(|(width, height)| process::Header {
                 format: Format::Svg,
                 width,
                 height,
             })
         } else {
-            process::read_header(&bytes, self.settings.max_pixels)
-        };
-        let header = match header {
-            Ok(header) => header,
-            Err(failure) => return Some(Err(failure)),
-        };
-        self.stamps.lock().expect("no thread panics holding the lock").insert(rel.into(), stamp);
-        Some(Ok(Picture {
-            rel: rel.to_owned(),
-            hash: blake3::hash(&bytes).to_hex().to_string(),
-            width: header.width,
-            height: header.height,
-            format: header.format,
-            bytes: bytes.len() as u64,
-            widths: widths(header.width),
-        }))
+            process::read_header(bytes, self.settings.max_pixels)
+        }
+    }
+
+    /// The widths made of a picture `width` pixels wide: `images.widths`, none wider.
+    fn widths(&self, width: u32) -> Vec<u32> {
+        let mut widths: Vec<u32> = self.settings.widths.iter().map(|&w| w.min(width)).collect();
+        widths.dedup();
+        widths
+    }
+
+    /// The bytes of a source, from the theme or through the content gate.
+    fn source_bytes(&self, picture: &Picture) -> std::result::Result<Vec<u8>, Failure> {
+        if picture.from_theme {
+            let file = self.theme.get(&picture.inner).ok_or(Failure::Missing)?;
+            return Ok(file.bytes.to_vec());
+        }
+        let dir = self.dir.as_ref().ok_or(Failure::Missing)?;
+        read_file(dir, &picture.rel)
     }
 
     /// Every image problem found so far, each at the first article line that uses the
@@ -490,10 +601,10 @@ impl Images {
     pub(crate) fn problems(&self, with_missing: bool) -> Vec<Diagnostic> {
         let found = self.found.lock().expect("no thread panics holding the lock");
         found
-            .iter()
-            .filter_map(|(rel, entry)| match &entry.result {
+            .values()
+            .filter_map(|entry| match &entry.result {
                 Err(Failure::Missing) if !with_missing => None,
-                Err(failure) => Some(problem(rel, &entry.first, failure)),
+                Err(failure) => Some(problem(&entry.shown, &entry.first, failure)),
                 Ok(_) => None,
             })
             .collect()
@@ -505,10 +616,10 @@ impl Images {
         const LARGE: u64 = 20 * 1024 * 1024;
         let found = self.found.lock().expect("no thread panics holding the lock");
         let mut warnings = Vec::new();
-        for (rel, entry) in found.iter() {
+        for entry in found.values() {
             let Ok(picture) = &entry.result else { continue };
             let at = entry.first.location();
-            let shown = display_path(rel);
+            let shown = display_path(&entry.shown);
             if entry.lead && picture.format != Format::Svg && picture.width < SOCIAL_WIDTH {
                 warnings.push(
                     Diagnostic::warning(
@@ -539,6 +650,12 @@ impl Images {
         warnings
     }
 
+    /// Whether a page of this build uses the image at `rel` (relative to the site
+    /// root), whether or not it could be read.
+    pub(crate) fn uses(&self, rel: &Path) -> bool {
+        self.found.lock().expect("no thread panics holding the lock").contains_key(rel)
+    }
+
     /// Every file [`Images::write`] puts in the output, relative to it.
     pub(crate) fn output_files(&self) -> Vec<String> {
         let found = self.found.lock().expect("no thread panics holding the lock");
@@ -560,7 +677,8 @@ impl Images {
         found
             .iter()
             .filter_map(|(rel, e)| {
-                e.result.as_ref().ok().filter(|p| p.is_responsive()).map(|_| rel.clone())
+                let picture = e.result.as_ref().ok()?;
+                (picture.is_responsive() && !picture.from_theme).then(|| rel.clone())
             })
             .collect()
     }
@@ -656,8 +774,7 @@ impl Images {
         names: &[String],
         missing: &[usize],
     ) -> std::result::Result<(), Failure> {
-        let dir = self.dir.as_ref().ok_or(Failure::Missing)?;
-        let bytes = read_file(dir, &picture.rel)?;
+        let bytes = self.source_bytes(picture)?;
         if blake3::hash(&bytes).to_hex().as_str() != picture.hash {
             // Changed since it was measured: the pages would name the wrong files.
             return Err(Failure::Unreadable("it changed during the build".into()));

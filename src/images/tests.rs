@@ -3,6 +3,8 @@ use super::*;
 fn picture(width: u32, height: u32, format: Format) -> Picture {
     Picture {
         rel: PathBuf::from("content/images/photo.jpg"),
+        inner: PathBuf::from("images/photo.jpg"),
+        from_theme: false,
         hash: "3f2a1c9b0d".repeat(6) + "abcd",
         width,
         height,

@@ -428,7 +428,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &options.images_cache(),
         content::ContentDir::open(&options.root)?,
         config.images.clone(),
-    );
+    )
+    .with_theme(&theme, &config.theme);
     let (site, mut report) =
         load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
 
@@ -584,11 +585,14 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
     // Images are measured, not resized: `check` reports those it cannot use.
-    let images = Images::new(
+    let mut images = Images::new(
         &options.images_cache(),
         content::ContentDir::open(&options.root)?,
         config.images.clone(),
     );
+    if let Ok(theme) = &theme {
+        images = images.with_theme(theme, &config.theme);
+    }
     let Documents { mut documents, assets, report, failed, broken } = load_documents(
         &config,
         options,

@@ -112,7 +112,8 @@ impl Session {
             &options.images_cache(),
             content::ContentDir::open(&options.root)?,
             config.images.clone(),
-        );
+        )
+        .with_theme(&theme, &config.theme);
         let loaded = {
             let shortcodes = theme.shortcode_renderer(&config);
             load_documents(
@@ -205,7 +206,11 @@ impl Session {
         // assembled: a change to one reads every article again (issue 18).
         let shortcodes_changed =
             changes.templates.iter().any(|t| t.starts_with(theme::shortcodes::FOLDER));
-        if changes.config || shortcodes_changed {
+        // A replaced image gets new file names (they carry a hash of its bytes): every
+        // page that shows it, card or article, must name them, as a fresh build does.
+        let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel))
+            || (changes.theme_static && self.images.uses_theme_files());
+        if changes.config || shortcodes_changed || image_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
             return Ok(report);

@@ -8,6 +8,8 @@ mod search;
 mod sitemaps;
 mod unlink;
 mod views;
+
+pub(crate) use views::picture_view_with;
 mod xml;
 
 use std::collections::BTreeMap;

@@ -99,21 +99,30 @@ pub(crate) fn picture_view(
     base: &crate::url::BaseUrl,
     picture: &crate::images::Picture,
 ) -> Option<PictureView> {
+    picture_view_with(&|path| base.asset_link(path), picture)
+}
+
+/// [`picture_view`] with `link` turning a site path into the page's link: for article
+/// bodies, which know only the site's base path.
+pub(crate) fn picture_view_with(
+    link: &dyn Fn(&str) -> String,
+    picture: &crate::images::Picture,
+) -> Option<PictureView> {
     if !picture.is_responsive() {
         return None;
     }
     let srcset = |variants: &[crate::images::Variant]| {
         variants
             .iter()
-            .map(|v| format!("{} {}w", base.asset_link(&v.path), v.width))
+            .map(|v| format!("{} {}w", link(&v.path), v.width))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let fallbacks = picture.fallbacks();
     let largest = fallbacks.last()?;
     Some(PictureView {
-        src: base.asset_link(&largest.path),
-        thumbnail: base.asset_link(&fallbacks.first()?.path),
+        src: link(&largest.path),
+        thumbnail: link(&fallbacks.first()?.path),
         srcset: srcset(&fallbacks),
         webp_srcset: srcset(&picture.webp()),
         width: largest.width,

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{Site, stderr, stdout, tree_hashes};
+use crate::support::{Page, Server, Site, stderr, stdout, tree_hashes};
 
 const SITE: &str = "title: Pictures\nbase_url: https://example.org/\n";
 
@@ -480,4 +480,194 @@ fn feed_entries_carry_their_lead_image() {
     let href = enclosure.attribute("href").unwrap();
     let (kind, social) = decode(&output_file(&site, href));
     assert_eq!((kind, social.width(), social.height()), (image::ImageFormat::Jpeg, 400, 300));
+}
+
+#[test]
+fn serve_shows_a_replaced_photo_at_once_with_new_file_names() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320]\n"));
+    write_bytes(&site, "content/images/street.png", &png(400, 200));
+    site.write("content/world/floods.md", &article("", "![A street](/images/street.png)\n"));
+    let server = Server::start(site.path(), &[]);
+    let shown = || {
+        let html = server.get("/news/floods/").text();
+        Page(scraper::Html::parse_document(&html)).attrs("picture img", "src")
+    };
+    let fetch = |url: &str| {
+        let response = server.get(url);
+        assert_eq!(response.status, 200, "{url}");
+        decode(&response.body).1
+    };
+    let before = shown();
+    assert_eq!(before.len(), 1, "{before:?}");
+    let old = fetch(&before[0]);
+    assert_eq!((old.width(), old.height()), (320, 160));
+
+    // Replaced by a square photo narrower than the largest width.
+    write_bytes(&site, "content/images/street.png", &png(300, 300));
+    server.eventually("the page names the new photo's files", || shown() != before);
+    let after = shown();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].ends_with(".300.png"), "{after:?}");
+    let new = fetch(&after[0]);
+    assert_eq!((new.width(), new.height()), (300, 300));
+    // The page's fallback srcset and the WebP source name the new files too, and the
+    // old ones are gone from the preview.
+    let html = server.get("/news/floods/").text();
+    let page = Page(scraper::Html::parse_document(&html));
+    for (url, width) in srcset(&page.attrs("picture source", "srcset")[0]) {
+        let webp = fetch(&url);
+        assert_eq!((webp.width(), webp.height()), (width, width), "{url}");
+    }
+    assert_eq!(server.get(&before[0]).status, 404, "{}", before[0]);
+    // The source itself is published, replaced.
+    let source = fetch("/images/street.png");
+    assert_eq!((source.width(), source.height()), (300, 300));
+}
+
+#[test]
+fn images_of_the_themes_static_folder_are_sources_too() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320]\n"));
+    let banner = png(500, 250);
+    write_bytes(&site, "themes/default/static/img/banner.png", &banner);
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "image: /img/banner.png\nimage_alt: The banner\n",
+            "Body.\n\n![The banner again](/img/banner.png)\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let pictures = page.select("picture");
+    assert_eq!(pictures.len(), 2, "the lead image and the body's");
+    for (url, width) in srcset(&page.attrs("article picture source", "srcset")[1]) {
+        assert!(url.starts_with("/img/banner."), "{url}");
+        let (kind, webp) = decode(&output_file(&site, &url));
+        assert_eq!(kind, image::ImageFormat::WebP);
+        assert_eq!((webp.width(), webp.height()), (width, width / 2), "{url}");
+    }
+    let img = page.one("article p picture img, article figure:not(.lead-image) picture img");
+    assert_eq!(img.value().attr("width"), Some("320"));
+    assert_eq!(img.value().attr("height"), Some("160"));
+    let og = page.attrs("meta[property='og:image']", "content");
+    let (kind, social) = decode(&output_file(&site, &og[0]));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    assert_eq!((social.width(), social.height()), (500, 250));
+    // The theme publishes its own file as it is.
+    assert_eq!(output_file(&site, "/img/banner.png"), banner);
+
+    // A broken image of the theme is named where it is.
+    write_bytes(&site, "themes/default/static/img/banner.png", b"not a picture");
+    let out = site.run(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "image `themes/default/static/img/banner.png` is not a JPEG, PNG, WebP or GIF file"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_figure_shortcode_shows_the_same_picture_as_a_markdown_image() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160, 320]\n"));
+    write_bytes(&site, "content/images/chart.png", &png(500, 250));
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "",
+            "![Rain by month](/images/chart.png)\n\n{{ figure(src=\"/images/chart.png\", alt=\"Rain by month\", caption=\"Rain in March.\") }}\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let attrs = |css: &str, names: &[&str]| -> Vec<Vec<Option<String>>> {
+        page.select(css)
+            .iter()
+            .map(|e| names.iter().map(|n| e.value().attr(n).map(str::to_owned)).collect())
+            .collect()
+    };
+    let img = ["src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"];
+    let markdown = attrs("p > picture > img", &img);
+    let figure = attrs("figure.figure > picture > img", &img);
+    assert_eq!(markdown.len(), 1);
+    assert_eq!(figure, markdown);
+    let source = ["type", "srcset", "sizes"];
+    assert_eq!(
+        attrs("figure.figure > picture > source", &source),
+        attrs("p > picture > source", &source)
+    );
+    // Its files are the processed ones, of the sizes the page says.
+    for (url, width) in srcset(figure[0][1].as_deref().unwrap()) {
+        let (kind, file) = decode(&output_file(&site, &url));
+        assert_eq!(kind, image::ImageFormat::Png);
+        assert_eq!((file.width(), file.height()), (width, width / 2), "{url}");
+    }
+    assert_eq!(page.texts("figure.figure figcaption"), ["Rain in March."]);
+}
+
+/// A PNG whose left half is transparent and right half opaque blue.
+fn transparent_png(width: u32, height: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity((width * height * 4) as usize);
+    for _ in 0..height {
+        for x in 0..width {
+            data.extend_from_slice(if x < width / 2 { &[0, 0, 0, 0] } else { &[0, 0, 255, 255] });
+        }
+    }
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        &data,
+        width,
+        height,
+        image::ExtendedColorType::Rgba8,
+    )
+    .unwrap();
+    out
+}
+
+#[test]
+fn transparency_is_kept_where_the_format_has_it_and_opaque_pictures_have_no_alpha() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [100]\n"));
+    write_bytes(&site, "content/images/logo.png", &transparent_png(400, 200));
+    write_bytes(&site, "content/images/chart.png", &png(400, 200));
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "image: /images/logo.png\nimage_alt: A logo\n",
+            "![A logo](/images/logo.png)\n\n![A chart](/images/chart.png)\n",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let files = |alt: &str| {
+        let css = format!("article p picture:has(img[alt='{alt}'])");
+        let picture = page.one(&css);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let attr = |s: &str| {
+            let e = picture.select(&sel(s)).next().unwrap();
+            e.value().attr("srcset").unwrap().to_owned()
+        };
+        (srcset(&attr("source"))[0].0.clone(), srcset(&attr("img"))[0].0.clone())
+    };
+    let (webp, fallback) = files("A logo");
+    for url in [webp, fallback] {
+        let (_, decoded) = decode(&output_file(&site, &url));
+        assert!(decoded.color().has_alpha(), "{url}");
+        let rgba = decoded.to_rgba8();
+        assert_eq!(rgba.get_pixel(5, 25).0[3], 0, "{url}: the left half stays transparent");
+        assert_eq!(rgba.get_pixel(95, 25).0, [0, 0, 255, 255], "{url}");
+    }
+    let (webp, fallback) = files("A chart");
+    for url in [webp, fallback] {
+        let (_, decoded) = decode(&output_file(&site, &url));
+        assert!(!decoded.color().has_alpha(), "{url}: an opaque picture has no alpha channel");
+    }
+    // The social card is a JPEG: the transparent half is drawn on white.
+    let og = page.attrs("meta[property='og:image']", "content");
+    let (kind, social) = decode(&output_file(&site, &og[0]));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    let white = social.to_rgb8().get_pixel(5, 5).0;
+    assert!(white.iter().all(|&c| c > 240), "{white:?}");
 }
