@@ -360,6 +360,9 @@ pub(crate) struct Images {
     /// (`images/logo.png`): used where `content/` has no file at that path.
     theme: HashMap<PathBuf, ThemeFile>,
     cache: PathBuf,
+    /// The site's root, where error excerpts read the articles from (the cache can be
+    /// anywhere with `--cache-dir`).
+    root: PathBuf,
     known: HashMap<PathBuf, Known>,
     /// What was probed, by the source's path (relative to the site root).
     found: Mutex<BTreeMap<PathBuf, Entry>>,
@@ -393,7 +396,12 @@ pub struct ImageReport {
 impl Images {
     /// The images of a site; `dir` is its content folder, `cache` the folder processed
     /// images are kept in (see [`cache_dir`]). Reads what it remembers of earlier builds.
-    pub(crate) fn new(cache: &Path, dir: Option<ContentDir>, settings: ImageSettings) -> Images {
+    pub(crate) fn new(
+        root: &Path,
+        cache: &Path,
+        dir: Option<ContentDir>,
+        settings: ImageSettings,
+    ) -> Images {
         let cache = cache.to_owned();
         let known = load_index(&cache.join(INDEX_NAME));
         Images {
@@ -401,6 +409,7 @@ impl Images {
             dir,
             theme: HashMap::new(),
             cache,
+            root: root.to_owned(),
             known,
             found: Mutex::new(BTreeMap::new()),
             stamps: Mutex::new(HashMap::new()),
@@ -763,7 +772,7 @@ impl Images {
     }
 
     fn root(&self) -> &Path {
-        self.cache.parent().and_then(Path::parent).unwrap_or(Path::new("."))
+        &self.root
     }
 
     /// Decodes the source once and encodes the files at `missing` into the cache.

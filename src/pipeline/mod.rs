@@ -425,6 +425,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");
     let images = Images::new(
+        &options.root,
         &options.images_cache(),
         content::ContentDir::open(&options.root)?,
         config.images.clone(),
@@ -586,6 +587,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
     // Images are measured, not resized: `check` reports those it cannot use.
     let mut images = Images::new(
+        &options.root,
         &options.images_cache(),
         content::ContentDir::open(&options.root)?,
         config.images.clone(),

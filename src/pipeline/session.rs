@@ -109,6 +109,7 @@ impl Session {
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
         let images = Images::new(
+            &options.root,
             &options.images_cache(),
             content::ContentDir::open(&options.root)?,
             config.images.clone(),

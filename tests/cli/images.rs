@@ -671,3 +671,23 @@ fn transparency_is_kept_where_the_format_has_it_and_opaque_pictures_have_no_alph
     let white = social.to_rgb8().get_pixel(5, 5).0;
     assert!(white.iter().all(|&c| c > 240), "{white:?}");
 }
+
+#[test]
+fn with_the_cache_elsewhere_an_image_error_still_quotes_the_articles_line() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [160]\n"));
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().join("c");
+    write_bytes(&site, "content/images/notes.jpg", b"these are my notes, not a photo\n");
+    site.write(
+        "content/world/rain.md",
+        "---\ntitle: Rain\ndate: 2026-03-02\ntags: [weather]\n---\n\nIntro.\n\n![Bad](/images/notes.jpg)\n",
+    );
+    let out = site.run(&["build", "--cache-dir", cache_dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    // The excerpt is read from the site's article, not from a folder next to the cache.
+    assert!(
+        err.contains(" --> content/world/rain.md:9:1\n  |\n9 | ![Bad](/images/notes.jpg)\n"),
+        "{err}"
+    );
+}
