@@ -131,6 +131,18 @@ export const CENTRAL_BANKS = "How central banks set interest rates, and why they
 export async function searchFor(page, query) {
   await page.locator("#search-input").pressSequentially(query, { delay: 20 });
   await page.waitForSelector("#search-results .search-result", { timeout: DEADLINE_MS });
+  // Results follow every key (prefix search): wait until the last key's answer is shown,
+  // i.e. nothing is being fetched and the list stays the same for a moment.
+  await page.waitForLoadState("networkidle", { timeout: DEADLINE_MS });
+  const list = () => page.locator("#search-results").innerHTML();
+  let before = await list();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(150);
+    const now = await list();
+    if (now === before) return;
+    before = now;
+  }
+  throw new Error(`the search results for "${query}" never settled`);
 }
 
 /** Runs axe-core on the page as it is; returns its violations. */
