@@ -424,13 +424,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Templates are checked before content is parsed: a broken theme fails fast.
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");
-    let images = Images::new(
-        &options.root,
-        &options.images_cache(),
-        content::ContentDir::open(&options.root)?,
-        config.images.clone(),
-    )
-    .with_theme(&theme, &config.theme);
+    let images = site_images(options, &config, Some(&theme))?;
     let (site, mut report) =
         load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
 
@@ -586,15 +580,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
     // Images are measured, not resized: `check` reports those it cannot use.
-    let mut images = Images::new(
-        &options.root,
-        &options.images_cache(),
-        content::ContentDir::open(&options.root)?,
-        config.images.clone(),
-    );
-    if let Ok(theme) = &theme {
-        images = images.with_theme(theme, &config.theme);
-    }
+    let images = site_images(options, &config, theme.as_ref().ok())?;
     let Documents { mut documents, assets, report, failed, broken } = load_documents(
         &config,
         options,
@@ -810,4 +796,23 @@ fn copy_assets(
         .collect();
     Error::collect(errors)?;
     Ok(site.assets.iter().filter(|rel| !processed.contains(*rel)).count())
+}
+
+/// The images of the site at `options.root`, with those of `theme`'s `static/` folder when
+/// the theme loaded: what build, check and serve each resize or measure.
+pub(crate) fn site_images(
+    options: &BuildOptions,
+    config: &Config,
+    theme: Option<&theme::Theme>,
+) -> Result<Images> {
+    let images = Images::new(
+        &options.root,
+        &options.images_cache(),
+        content::ContentDir::open(&options.root)?,
+        config.images.clone(),
+    );
+    Ok(match theme {
+        Some(theme) => images.with_theme(theme, &config.theme),
+        None => images,
+    })
 }

@@ -108,13 +108,7 @@ impl Session {
         let output = output::prepare_preview(&options.root)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
-        let images = Images::new(
-            &options.root,
-            &options.images_cache(),
-            content::ContentDir::open(&options.root)?,
-            config.images.clone(),
-        )
-        .with_theme(&theme, &config.theme);
+        let images = super::site_images(options, &config, Some(&theme))?;
         let loaded = {
             let shortcodes = theme.shortcode_renderer(&config);
             load_documents(
