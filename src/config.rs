@@ -146,11 +146,19 @@ pub struct ImageSettings {
     pub quality: u8,
     /// Larger images are refused before they are decoded (decompression bombs).
     pub max_pixels: u64,
+    /// Also make AVIF files (first `<source>` of each picture). Needs a gazette built with
+    /// the `avif` cargo feature: AVIF encoding is slow, so it is off by default.
+    pub avif: bool,
 }
 
 impl Default for ImageSettings {
     fn default() -> Self {
-        ImageSettings { widths: vec![480, 800, 1200, 1600], quality: 80, max_pixels: 50_000_000 }
+        ImageSettings {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 80,
+            max_pixels: 50_000_000,
+            avif: false,
+        }
     }
 }
 
@@ -385,6 +393,16 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     }
     if images.max_pixels == 0 {
         problem("images", "images.max_pixels: expected at least 1 pixel".into(), None);
+    }
+    if images.avif && !cfg!(feature = "avif") {
+        problem(
+            "images",
+            "images.avif: this gazette was built without AVIF support".into(),
+            Some(
+                "build gazette with `cargo build --release --features avif`, \
+                 or remove `avif: true` to make WebP and JPEG/PNG only",
+            ),
+        );
     }
     let timezone_set = raw.timezone.is_some();
     let timezone = match raw.timezone.as_deref().map(str::trim) {

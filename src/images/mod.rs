@@ -48,6 +48,8 @@ pub enum Format {
     Webp,
     Gif,
     Svg,
+    /// Made, never read: with the `avif` cargo feature and `images.avif: true`.
+    Avif,
 }
 
 impl Format {
@@ -70,6 +72,7 @@ impl Format {
             Format::Webp => "webp",
             Format::Gif => "gif",
             Format::Svg => "svg",
+            Format::Avif => "avif",
         }
     }
 
@@ -80,6 +83,7 @@ impl Format {
             Format::Webp => "webp",
             Format::Gif => "gif",
             Format::Svg => "svg",
+            Format::Avif => "avif",
         }
     }
 
@@ -128,6 +132,8 @@ pub struct Picture {
     pub bytes: u64,
     /// The widths made of it: `images.widths`, none wider than the source.
     widths: Vec<u32>,
+    /// AVIF files are made too (`images.avif`).
+    avif: bool,
 }
 
 /// A file made from a picture: its site path (`/images/photo.3f2a1c9b0d.800.webp`) and
@@ -165,6 +171,14 @@ impl Picture {
     /// The WebP files, smallest first.
     pub fn webp(&self) -> Vec<Variant> {
         self.widths.iter().map(|&w| self.variant(&self.resize(w, Format::Webp))).collect()
+    }
+
+    /// The AVIF files, smallest first; none unless `images.avif` is on.
+    pub fn avif(&self) -> Vec<Variant> {
+        if !self.avif {
+            return Vec::new();
+        }
+        self.widths.iter().map(|&w| self.variant(&self.resize(w, Format::Avif))).collect()
     }
 
     /// The fallback files in the source's format, smallest first.
@@ -226,6 +240,9 @@ impl Picture {
         let mut specs = Vec::new();
         if self.is_responsive() {
             for &w in &self.widths {
+                if self.avif {
+                    specs.push(self.resize(w, Format::Avif));
+                }
                 specs.push(self.resize(w, Format::Webp));
                 specs.push(self.resize(w, self.fallback()));
             }
@@ -275,8 +292,8 @@ impl Picture {
     /// setting that changes the result.
     fn cache_name(&self, spec: &Spec, quality: u8) -> String {
         // Quality changes only the lossy files.
-        let lossy =
-            spec.kind != SpecKind::Original && matches!(spec.format, Format::Webp | Format::Jpeg);
+        let lossy = spec.kind != SpecKind::Original
+            && matches!(spec.format, Format::Webp | Format::Jpeg | Format::Avif);
         let quality = if lossy { quality } else { 0 };
         let key = format!("{PIPELINE_VERSION} {} {spec:?} q{quality}", self.hash);
         let hash = blake3::hash(key.as_bytes()).to_hex();
@@ -511,6 +528,7 @@ impl Images {
                 format: header.format,
                 bytes: file.bytes.len() as u64,
                 widths: self.widths(header.width),
+                avif: self.settings.avif,
             });
             return Some(Probed { result, shown: file.shown.clone(), from_theme: true });
         };
@@ -541,6 +559,7 @@ impl Images {
                     format: known.format,
                     bytes: known.len,
                     widths: self.widths(known.width),
+                    avif: self.settings.avif,
                 }),
             ));
         }
@@ -566,6 +585,7 @@ impl Images {
                 format: header.format,
                 bytes: bytes.len() as u64,
                 widths: self.widths(header.width),
+                avif: self.settings.avif,
             }),
         ))
     }
@@ -982,7 +1002,14 @@ pub fn render_picture(
     };
     let fallbacks = picture.fallbacks();
     let largest = fallbacks.last().expect("every picture has at least one width");
-    let mut html = String::from("<picture><source type=\"image/webp\" srcset=\"");
+    let mut html = String::from("<picture>");
+    let avif = picture.avif();
+    if !avif.is_empty() {
+        html.push_str("<source type=\"image/avif\" srcset=\"");
+        html.push_str(&srcset(&avif));
+        html.push_str(&format!("\" sizes=\"{sizes}\">"));
+    }
+    html.push_str("<source type=\"image/webp\" srcset=\"");
     html.push_str(&srcset(&picture.webp()));
     html.push_str(&format!("\" sizes=\"{sizes}\"><img src=\""));
     escape_href(&mut html, &link(&largest.path)).expect("String writes cannot fail");

@@ -11,6 +11,7 @@ fn picture(width: u32, height: u32, format: Format) -> Picture {
         format,
         bytes: 1,
         widths: [480, 800, 1200, 1600].iter().map(|&w: &u32| w.min(width)).collect(),
+        avif: false,
     }
 }
 

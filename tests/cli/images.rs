@@ -691,3 +691,53 @@ fn with_the_cache_elsewhere_an_image_error_still_quotes_the_articles_line() {
         "{err}"
     );
 }
+
+/// The width and height an AVIF file declares (its `ispe` property).
+#[cfg(feature = "avif")]
+fn avif_size(bytes: &[u8]) -> (u32, u32) {
+    let at = bytes.windows(4).position(|w| w == b"ispe").expect("an ispe box") + 8;
+    let word = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (word(at), word(at + 4))
+}
+
+#[cfg(feature = "avif")]
+#[test]
+fn with_images_avif_pictures_offer_avif_first_at_the_same_widths() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [64, 96]\n  avif: true\n"));
+    write_bytes(&site, "content/images/turned.jpg", &photo(120, 80, 6));
+    site.write("content/world/floods.md", &article("", "![A street](/images/turned.jpg)\n"));
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let sources = page.select("picture source");
+    let types: Vec<_> = sources.iter().map(|s| s.value().attr("type").unwrap()).collect();
+    assert_eq!(types, ["image/avif", "image/webp"]);
+    let avif = srcset(sources[0].value().attr("srcset").unwrap());
+    let webp = srcset(sources[1].value().attr("srcset").unwrap());
+    assert_eq!(avif.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [64, 80]);
+    assert_eq!(webp.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [64, 80]);
+    for (url, width) in &avif {
+        assert!(url.ends_with(&format!(".{width}.avif")), "{url}");
+        let bytes = output_file(&site, url);
+        assert_eq!(&bytes[4..12], b"ftypavif", "{url}");
+        // Upright: 80×120 as shown, scaled.
+        assert_eq!(avif_size(&bytes), (*width, width * 3 / 2), "{url}");
+        assert!(!has_exif(&bytes) && !contains(&bytes, &gps_bytes()));
+    }
+}
+
+#[cfg(not(feature = "avif"))]
+#[test]
+fn asking_for_avif_from_a_gazette_built_without_it_is_an_error() {
+    let site = Site::empty(&format!("{SITE}images:\n  avif: true\n"));
+    write_bytes(&site, "content/images/street.jpg", &photo(120, 80, 1));
+    site.write("content/world/floods.md", &article("", "![A street](/images/street.jpg)\n"));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: images.avif: this gazette was built without AVIF support\n --> site.yaml:3:8\n  |\n\
+         3 | images:\n  |        ^\n  |\n  = help: build gazette with `cargo build --release \
+         --features avif`, or remove `avif: true` to make WebP and JPEG/PNG only\n"
+    );
+    assert!(!site.out().exists());
+}
