@@ -886,8 +886,8 @@ fn asking_for_avif_from_a_gazette_built_without_it_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: images.avif: this gazette was built without AVIF support\n --> site.yaml:3:8\n  |\n\
-         3 | images:\n  |        ^\n  |\n  = help: build gazette with `cargo build --release \
+        "error: images.avif: this gazette was built without AVIF support\n --> site.yaml:4:9\n  |\n\
+         4 |   avif: true\n  |         ^^^^\n  |\n  = help: build gazette with `cargo build --release \
          --features avif`, or remove `avif: true` to make WebP and JPEG/PNG only\n"
     );
     assert!(!site.out().exists());
