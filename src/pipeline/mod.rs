@@ -423,7 +423,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Templates are checked before content is parsed: a broken theme fails fast.
     let mut theme = theme::load_theme(&config)?;
     timer.stage("theme");
-    let images = site_images(options, &config, Some(&theme))?;
+    let images = site_images(options, &config, Some(&theme), options.no_cache)?;
     let (site, mut report) =
         load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
 
@@ -579,7 +579,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
     // Images are measured, not resized: `check` reports those it cannot use.
-    let images = site_images(options, &config, theme.as_ref().ok())?;
+    let images = site_images(options, &config, theme.as_ref().ok(), options.no_cache)?;
     let Documents { mut documents, assets, report, failed, broken } = load_documents(
         &config,
         options,
@@ -799,13 +799,17 @@ fn copy_assets(
 
 /// The images of the site at `options.root`, with those of `theme`'s `static/` folder when
 /// the theme loaded: what build, check and serve each resize or measure.
+///
+/// `fresh`: encode every image afresh into a temporary folder (`build --no-cache`); `serve`,
+/// which has no build cache (`no_cache`), still keeps its images in gazette's folder.
 pub(crate) fn site_images(
     options: &BuildOptions,
     config: &Config,
     theme: Option<&theme::Theme>,
+    fresh: bool,
 ) -> Result<Images> {
     let dir = content::ContentDir::open(&options.root)?;
-    let images = if options.no_cache {
+    let images = if fresh {
         Images::uncached(
             &options.root,
             &output::gazette_dir(&options.root),

@@ -108,7 +108,7 @@ impl Session {
         let output = output::prepare_preview(&options.root)?;
         let mut theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
-        let images = super::site_images(options, &config, Some(&theme))?;
+        let images = super::site_images(options, &config, Some(&theme), false)?;
         let loaded = {
             let shortcodes = theme.shortcode_renderer(&config);
             load_documents(
