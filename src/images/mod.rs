@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 pub(crate) use process::Failure;
+pub(crate) use strip::{SNIFF_LEN, clean_published, sniff};
 
 use crate::config::ImageSettings;
 use crate::content::{ContentDir, Skip};

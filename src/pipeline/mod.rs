@@ -453,7 +453,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("images");
     let processed = images.processed_sources();
     let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
-    let files = files + report.images.written + copy_assets(&site, &copy, &processed)?;
+    let files = files + report.images.written + copy_assets(&site, &copy, &write, &processed)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
     // Content assets copied, the new output swapped in, the previous one deleted.
@@ -774,11 +774,14 @@ fn as_warnings(root: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Copies the non-Markdown files of `content/` to the same place in the output: each
-/// resolved through the content gate again, and copied from where it really is.
-/// The sources in `processed` are left out: their clean copies are in place already.
+/// resolved through the content gate again, and copied from where it really is. A
+/// JPEG, PNG or WebP is written without its metadata instead (`put`; see
+/// [`read_picture`]). The sources in `processed` are left out: their clean copies are
+/// in place already.
 fn copy_assets(
     site: &Site,
     copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync),
+    put: &(dyn Fn(&Path, &[u8]) -> Result<()> + Sync),
     processed: &std::collections::HashSet<PathBuf>,
 ) -> Result<usize> {
     let Some(dir) = content::ContentDir::open(&site.config.root)? else {
@@ -791,11 +794,33 @@ fn copy_assets(
         .filter_map(|rel| {
             let target = rel.strip_prefix("content").unwrap_or(rel);
             let from = dir.resolve(rel).map_err(|skip| skip.into_error(rel));
-            from.and_then(|from| copy(target, &from)).err()
+            from.and_then(|from| match read_picture(rel, &from)? {
+                Some(clean) => put(target, &clean),
+                None => copy(target, &from),
+            })
+            .err()
         })
         .collect();
     Error::collect(errors)?;
     Ok(site.assets.iter().filter(|rel| !processed.contains(*rel)).count())
+}
+
+/// The file of `content/` at `rel` (really at `from`) without its metadata, when its
+/// first bytes say it is a JPEG, PNG or WebP: published as it is, a photo would give
+/// away where it was taken (issue 16). `None` for any other file (copied as it is).
+pub(crate) fn read_picture(rel: &Path, from: &Path) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut file = crate::text_file::open_regular(from).map_err(|e| Error::io(rel, e))?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(crate::images::SNIFF_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(rel, e))?;
+    if crate::images::sniff(&bytes).is_none() {
+        return Ok(None);
+    }
+    file.read_to_end(&mut bytes).map_err(|e| Error::io(rel, e))?;
+    crate::images::clean_published(&bytes, rel)
 }
 
 /// The images of the site at `options.root`, with those of `theme`'s `static/` folder when
