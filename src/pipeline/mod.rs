@@ -161,12 +161,12 @@ fn load_site_with(
     let spill = spill_for(options)?;
     let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
     let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let Documents { documents, assets, mut report, mut failed, .. } =
-        load_documents(&config, options, timer, Some(&spill), shortcodes, images)?;
+        load_documents(&config, options, timer, Some(&spill), shortcodes, images, Some(now))?;
     if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
         return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
-    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let (documents, left_out) = site::publishable(documents, now, options.future);
     let hidden = site::hidden_files(&left_out);
     report.left_out = left_out;
@@ -217,6 +217,10 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
 /// copy. Returns the documents that loaded and every problem of the files that did not.
 /// `shortcodes` renders shortcode calls (the theme's); without it they stay as written.
+/// `publishing_at`: the time of a build that publishes what it loads (build, serve),
+/// whose left-out articles (scheduled for later, expired) have their images measured
+/// but not processed, like a draft's (issue 16); `None` for `check`, which checks the
+/// images of every article.
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
@@ -224,6 +228,7 @@ fn load_documents(
     spill: Option<&Arc<Spill>>,
     shortcodes: Option<&dyn Shortcodes>,
     images: Option<&Images>,
+    publishing_at: Option<jiff::Timestamp>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = content::walk_content(root)?;
@@ -260,7 +265,10 @@ fn load_documents(
             match parsed {
                 Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
                 Some(p) if problems.is_empty() => {
-                    let sizes = image_finder(images, dir, rel);
+                    let left_out = publishing_at.is_some_and(|now| {
+                        site::left_out_at(&p.front, config, now, options.future)
+                    });
+                    let sizes = image_finder(images.filter(|_| !left_out), dir, rel);
                     let (mut doc, problems) =
                         site::render_document(rel, p, config, Some(&sizes), shortcodes);
                     add(2, parsed_at);
@@ -390,6 +398,9 @@ fn load_document(
     if parsed.front.draft && !options.drafts {
         return Ok(None);
     }
+    // Not published (yet): its images are measured, not processed (issue 16).
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let images = images.filter(|_| !site::left_out_at(&parsed.front, config, now, options.future));
     let sizes = |address: &str, usage: Usage| {
         if let Some(images) = images
             && !usage.measure_only
@@ -588,6 +599,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         Some(&spill),
         shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
         Some(&images),
+        None,
     )?;
     drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {

@@ -118,6 +118,7 @@ impl Session {
                 Some(&spill),
                 Some(&shortcodes),
                 Some(&images),
+                Some(options.now.unwrap_or_else(jiff::Timestamp::now)),
             )
         };
         let super::Documents { documents, assets, report, failed, .. } = loaded?;

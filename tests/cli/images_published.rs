@@ -144,3 +144,56 @@ fn a_photo_whose_metadata_cannot_be_removed_fails_the_build_naming_it() {
     );
     assert_eq!(tree_hashes(&site.out()), before, "the output is left as it was");
 }
+
+/// The files of the output whose name starts with `images/<stem>.` and carries a hash
+/// (`images/later.3f2a1c9b0d.160.webp`): those made from the source `stem`.
+fn made_from(site: &Site, stem: &str) -> Vec<String> {
+    let mut made: Vec<String> = std::fs::read_dir(site.out().join("images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(&format!("{stem}.")) && name.matches('.').count() > 1)
+        .collect();
+    made.sort();
+    made
+}
+
+#[test]
+fn images_of_scheduled_and_expired_articles_are_not_processed_until_published() {
+    let site = Site::empty(SITE);
+    for stem in ["now", "later", "gone", "draft"] {
+        write_bytes(&site, &format!("content/images/{stem}.png"), &crate::images::png(300, 150));
+    }
+    let post = |date: &str, extra: &str, stem: &str| {
+        format!(
+            "---\ntitle: {stem}\ndate: {date}\ntags: [weather]\nimage: /images/{stem}.png\nimage_alt: A chart\n{extra}---\n\nBody.\n\n![Chart](/images/{stem}.png)\n"
+        )
+    };
+    site.write("content/world/now.md", &post("2026-03-01", "", "now"));
+    site.write("content/world/later.md", &post("2099-01-01", "", "later"));
+    site.write("content/world/gone.md", &post("2026-01-01", "expires: 2026-02-01\n", "gone"));
+    site.write("content/world/draft.md", &post("2026-03-01", "draft: true\n", "draft"));
+    site.build(&[]);
+    assert!(made_from(&site, "now").len() >= 2, "{:?}", made_from(&site, "now"));
+    for stem in ["later", "gone", "draft"] {
+        assert_eq!(made_from(&site, stem), Vec::<String>::new(), "{stem}");
+    }
+    // `check` still measures every article's images: a broken one is found before the
+    // article goes out.
+    write_bytes(&site, "content/images/later.png", b"not a picture");
+    let out = site.run(&["check"]);
+    assert!(
+        stderr(&out)
+            .contains("image `content/images/later.png` is not a JPEG, PNG, WebP or GIF file"),
+        "{}",
+        stderr(&out)
+    );
+    // Published with `--future`: its images are made like the others.
+    write_bytes(&site, "content/images/later.png", &crate::images::png(300, 150));
+    site.build(&["--future"]);
+    let later = made_from(&site, "later");
+    assert!(later.iter().any(|n| n.ends_with(".160.webp")), "{later:?}");
+    let page = site.page("/news/later/");
+    for url in page.attrs("article picture img", "src") {
+        assert!(site.out().join(url.trim_start_matches('/')).is_file(), "{url}");
+    }
+}
