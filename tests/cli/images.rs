@@ -125,7 +125,7 @@ pub(crate) fn article(front: &str, body: &str) -> String {
 }
 
 /// The widths of a `srcset`, and its files.
-fn srcset(value: &str) -> Vec<(String, u32)> {
+pub(crate) fn srcset(value: &str) -> Vec<(String, u32)> {
     value
         .split(", ")
         .map(|item| {
@@ -135,7 +135,7 @@ fn srcset(value: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
-fn output_file(site: &Site, url: &str) -> Vec<u8> {
+pub(crate) fn output_file(site: &Site, url: &str) -> Vec<u8> {
     let rel = url.trim_start_matches("https://example.org/").trim_start_matches('/');
     std::fs::read(site.out().join(rel)).unwrap_or_else(|e| panic!("{url}: {e}"))
 }

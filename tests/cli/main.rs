@@ -21,3 +21,4 @@ mod see_also;
 mod serve;
 mod support;
 mod theme;
+mod thumbnails;
