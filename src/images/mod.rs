@@ -941,7 +941,8 @@ fn content_rel(address: &str) -> Option<PathBuf> {
         return None;
     }
     let rest = rest.split(['?', '#']).next()?;
-    let path = Path::new(rest);
+    let rest = crate::url::percent_decode(rest); // `my%20photo.jpg` is `my photo.jpg`
+    let path = Path::new(rest.as_ref());
     if rest.is_empty() || !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
         return None;
     }

@@ -197,3 +197,30 @@ fn images_of_scheduled_and_expired_articles_are_not_processed_until_published() 
         assert!(site.out().join(url.trim_start_matches('/')).is_file(), "{url}");
     }
 }
+
+#[test]
+fn a_percent_encoded_image_address_finds_its_file() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/my photo.png", &crate::images::png(300, 150));
+    site.write(
+        "content/world/floods.md",
+        &article("", "![A chart](/images/my%20photo.png)\n\n[The file](/images/my%20photo.png)\n"),
+    );
+    // A second article on the same tag: `check` then has nothing else to say.
+    site.write("content/world/rain.md", &article("", "More rain.\n"));
+    let out = site.build(&[]);
+    assert_eq!(stderr(&out), "", "no broken link either");
+    let page = site.page("/news/floods/");
+    let img = page.one("article picture img");
+    let files = crate::images::srcset(img.value().attr("srcset").unwrap());
+    assert_eq!(files.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [160]);
+    for (url, _) in &files {
+        assert!(url.starts_with("/images/my%20photo."), "{url}");
+        let file = url.replace("%20", " ");
+        let (_, decoded) = decode(&crate::images::output_file(&site, &file));
+        assert_eq!(decoded.width(), 160);
+    }
+    assert!(site.out().join("images/my photo.png").is_file());
+    let check = site.run(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
