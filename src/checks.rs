@@ -317,6 +317,9 @@ pub(crate) fn resolve(article: &Article, path: &str) -> Option<String> {
 /// Like [`resolve`], for a link on the page at the site path `page` (`/authors/ann/`).
 pub(crate) fn resolve_from(page: &str, path: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or("");
+    // A link to `my%20photo.jpg` leads to the file `my photo.jpg`.
+    let path = crate::url::percent_decode(path);
+    let path = path.as_ref();
     if path.contains(':') || path.starts_with("//") {
         return None; // another site, or a scheme such as mailto:
     }

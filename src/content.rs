@@ -216,7 +216,8 @@ impl ContentDir {
     pub(crate) fn image_size(&self, site_path: &str) -> Option<(u32, u32)> {
         let rel = site_path.strip_prefix('/')?;
         let rel = rel.split(['?', '#']).next()?;
-        let path = Path::new(rel);
+        let rel = crate::url::percent_decode(rel);
+        let path = Path::new(rel.as_ref());
         if rel.is_empty()
             || rel.starts_with('/')
             || !path.components().all(|c| matches!(c, Component::Normal(_)))

@@ -383,8 +383,9 @@ pub enum Error {
     /// theme folder missing, a file that would be overwritten, a port or a watcher that
     /// cannot be had.
     Failed(String),
-    /// A folder gazette would fill or replace may hold something it did not write: the
-    /// message says why, the help what to do instead.
+    /// A folder gazette would fill or replace may hold something it did not write, or a
+    /// file it would publish cannot be made safe to publish: the message says why, the
+    /// help what to do instead.
     Refused { message: String, help: String },
     /// Several problems found in one run, reported together.
     Many(Vec<Error>),

@@ -138,6 +138,12 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
     let mut assets = Vec::with_capacity(statics.len());
     let mut asset_paths = BTreeMap::new();
     for (name, bytes) in statics {
+        // A photo of the theme is published without its metadata too (issue 16).
+        let shown = theme_dir.join("static").join(&name);
+        let bytes = match crate::images::clean_published(&bytes, &relative(config, &shown))? {
+            Some(clean) => Cow::Owned(clean),
+            None => bytes,
+        };
         let output_path = if HASHED.iter().any(|ext| name.ends_with(ext)) {
             hashed_name(&name, &bytes)
         } else {

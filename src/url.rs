@@ -297,9 +297,47 @@ fn is_site_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//")
 }
 
+/// The path of a site address as a file name: `%20` and other `%XX` escapes decoded
+/// (`/images/my%20photo.jpg` is the file `images/my photo.jpg`). Left as written when
+/// an escape is malformed or the result is not UTF-8.
+pub(crate) fn percent_decode(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.contains('%') {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(byte) if bytes[i] == b'%' => {
+                out.push(byte);
+                i += 3;
+            }
+            _ => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => std::borrow::Cow::Owned(decoded),
+        Err(_) => std::borrow::Cow::Borrowed(path),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_escapes_of_a_path_are_decoded_and_malformed_ones_kept() {
+        assert_eq!(percent_decode("/images/my%20photo.jpg"), "/images/my photo.jpg");
+        assert_eq!(percent_decode("/caf%C3%A9.png"), "/café.png");
+        assert_eq!(percent_decode("/100%.png"), "/100%.png");
+        assert_eq!(percent_decode("/a%zz%2"), "/a%zz%2");
+        assert_eq!(percent_decode("/bad%FF.png"), "/bad%FF.png");
+    }
 
     #[test]
     fn slugs_are_safe_for_hostile_text() {

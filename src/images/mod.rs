@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 pub(crate) use process::Failure;
+pub(crate) use strip::{SNIFF_LEN, clean_published, sniff};
 
 use crate::config::ImageSettings;
 use crate::content::{ContentDir, Skip};
@@ -1088,7 +1089,8 @@ fn content_rel(address: &str) -> Option<PathBuf> {
         return None;
     }
     let rest = rest.split(['?', '#']).next()?;
-    let path = Path::new(rest);
+    let rest = crate::url::percent_decode(rest); // `my%20photo.jpg` is `my photo.jpg`
+    let path = Path::new(rest.as_ref());
     if rest.is_empty() || !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
         return None;
     }

@@ -20,6 +20,54 @@ pub(super) fn strip(bytes: &[u8], format: super::Format, orientation: u8) -> Opt
     }
 }
 
+/// The format of a file from its first bytes, when it is a kind of picture that may
+/// carry metadata (EXIF, XMP, text chunks): JPEG, PNG or WebP, whatever its name says.
+pub(crate) fn sniff(head: &[u8]) -> Option<super::Format> {
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(super::Format::Jpeg)
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(super::Format::Png)
+    } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+        Some(super::Format::Webp)
+    } else {
+        None
+    }
+}
+
+/// How many first bytes [`sniff`] needs.
+pub(crate) const SNIFF_LEN: usize = 12;
+
+/// A file gazette publishes as it is (a file of `content/` no article shows as an
+/// image, a theme's static file), made safe to publish: a JPEG, PNG or WebP (by its
+/// bytes, not its name) without its metadata, a JPEG keeping only its orientation
+/// (issue 16: a photo's GPS position is never published). `Ok(None)` for any other
+/// file, published as it is; an error naming `shown` for a picture whose structure
+/// cannot be followed, which is not published at all.
+pub(crate) fn clean_published(
+    bytes: &[u8],
+    shown: &std::path::Path,
+) -> crate::error::Result<Option<Vec<u8>>> {
+    let Some(format) = sniff(bytes) else { return Ok(None) };
+    let orientation = if format == super::Format::Jpeg { jpeg_orientation(bytes) } else { 1 };
+    match strip(bytes, format, orientation) {
+        Some(clean) => Ok(Some(clean)),
+        None => Err(crate::error::Error::Refused {
+            message: format!(
+                "`{}` is a {} file whose structure gazette cannot follow: its metadata, which may hold where the photo was taken, cannot be removed, so it is not published",
+                crate::error::display_path(shown),
+                match format {
+                    super::Format::Png => "PNG",
+                    super::Format::Webp => "WebP",
+                    _ => "JPEG",
+                }
+            ),
+            help:
+                "export it again from the original (it may be truncated or damaged), or remove it"
+                    .to_owned(),
+        }),
+    }
+}
+
 /// The EXIF orientation of a JPEG, 1 (upright) when it has none.
 pub(super) fn jpeg_orientation(bytes: &[u8]) -> u8 {
     use image::ImageDecoder;

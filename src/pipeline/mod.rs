@@ -160,12 +160,12 @@ fn load_site_with(
     let spill = spill_for(options)?;
     let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
     let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let Documents { documents, assets, mut report, mut failed, .. } =
-        load_documents(&config, options, timer, Some(&spill), shortcodes, images)?;
+        load_documents(&config, options, timer, Some(&spill), shortcodes, images, Some(now))?;
     if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
         return Err(Error::Many(failed)); // an unreadable file: the site would mislead
     }
-    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let (documents, left_out) = site::publishable(documents, now, options.future);
     let hidden = site::hidden_files(&left_out);
     report.left_out = left_out;
@@ -216,6 +216,10 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
 /// copy. Returns the documents that loaded and every problem of the files that did not.
 /// `shortcodes` renders shortcode calls (the theme's); without it they stay as written.
+/// `publishing_at`: the time of a build that publishes what it loads (build, serve),
+/// whose left-out articles (scheduled for later, expired) have their images measured
+/// but not processed, like a draft's (issue 16); `None` for `check`, which checks the
+/// images of every article.
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
@@ -223,6 +227,7 @@ fn load_documents(
     spill: Option<&Arc<Spill>>,
     shortcodes: Option<&dyn Shortcodes>,
     images: Option<&Images>,
+    publishing_at: Option<jiff::Timestamp>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = content::walk_content(root)?;
@@ -259,7 +264,10 @@ fn load_documents(
             match parsed {
                 Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
                 Some(p) if problems.is_empty() => {
-                    let sizes = image_finder(images, dir, rel);
+                    let left_out = publishing_at.is_some_and(|now| {
+                        site::left_out_at(&p.front, config, now, options.future)
+                    });
+                    let sizes = image_finder(images.filter(|_| !left_out), dir, rel);
                     let (mut doc, problems) =
                         site::render_document(rel, p, config, Some(&sizes), shortcodes);
                     add(2, parsed_at);
@@ -389,6 +397,9 @@ fn load_document(
     if parsed.front.draft && !options.drafts {
         return Ok(None);
     }
+    // Not published (yet): its images are measured, not processed (issue 16).
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let images = images.filter(|_| !site::left_out_at(&parsed.front, config, now, options.future));
     let sizes = |address: &str, usage: Usage| {
         if let Some(images) = images
             && !usage.measure_only
@@ -452,7 +463,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("images");
     let processed = images.processed_sources();
     let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
-    let files = files + report.images.written + copy_assets(&site, &copy, &processed)?;
+    let files = files + report.images.written + copy_assets(&site, &copy, &write, &processed)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
     // Content assets copied, the new output swapped in, the previous one deleted.
@@ -587,6 +598,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         Some(&spill),
         shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
         Some(&images),
+        None,
     )?;
     drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
@@ -773,11 +785,14 @@ fn as_warnings(root: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Copies the non-Markdown files of `content/` to the same place in the output: each
-/// resolved through the content gate again, and copied from where it really is.
-/// The sources in `processed` are left out: their clean copies are in place already.
+/// resolved through the content gate again, and copied from where it really is. A
+/// JPEG, PNG or WebP is written without its metadata instead (`put`; see
+/// [`read_picture`]). The sources in `processed` are left out: their clean copies are
+/// in place already.
 fn copy_assets(
     site: &Site,
     copy: &(dyn Fn(&Path, &Path) -> Result<()> + Sync),
+    put: &(dyn Fn(&Path, &[u8]) -> Result<()> + Sync),
     processed: &std::collections::HashSet<PathBuf>,
 ) -> Result<usize> {
     let Some(dir) = content::ContentDir::open(&site.config.root)? else {
@@ -790,11 +805,33 @@ fn copy_assets(
         .filter_map(|rel| {
             let target = rel.strip_prefix("content").unwrap_or(rel);
             let from = dir.resolve(rel).map_err(|skip| skip.into_error(rel));
-            from.and_then(|from| copy(target, &from)).err()
+            from.and_then(|from| match read_picture(rel, &from)? {
+                Some(clean) => put(target, &clean),
+                None => copy(target, &from),
+            })
+            .err()
         })
         .collect();
     Error::collect(errors)?;
     Ok(site.assets.iter().filter(|rel| !processed.contains(*rel)).count())
+}
+
+/// The file of `content/` at `rel` (really at `from`) without its metadata, when its
+/// first bytes say it is a JPEG, PNG or WebP: published as it is, a photo would give
+/// away where it was taken (issue 16). `None` for any other file (copied as it is).
+pub(crate) fn read_picture(rel: &Path, from: &Path) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut file = crate::text_file::open_regular(from).map_err(|e| Error::io(rel, e))?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(crate::images::SNIFF_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(rel, e))?;
+    if crate::images::sniff(&bytes).is_none() {
+        return Ok(None);
+    }
+    file.read_to_end(&mut bytes).map_err(|e| Error::io(rel, e))?;
+    crate::images::clean_published(&bytes, rel)
 }
 
 /// The images of the site at `options.root`, with those of `theme`'s `static/` folder when

@@ -118,6 +118,7 @@ impl Session {
                 Some(&spill),
                 Some(&shortcodes),
                 Some(&images),
+                Some(options.now.unwrap_or_else(jiff::Timestamp::now)),
             )
         };
         let super::Documents { documents, assets, report, failed, .. } = loaded?;
@@ -152,7 +153,11 @@ impl Session {
             for rel in site.assets.iter().filter(|rel| !processed.contains(*rel)) {
                 let target = rel.strip_prefix("content").unwrap_or(rel);
                 let from = dir.as_ref().ok_or(Skip::Missing).and_then(|d| d.resolve(rel));
-                staging.copy(target, &from.map_err(|skip| skip.into_error(rel))?)?;
+                let from = from.map_err(|skip| skip.into_error(rel))?;
+                match super::read_picture(rel, &from)? {
+                    Some(clean) => staging.write(target, &clean)?,
+                    None => staging.copy(target, &from)?,
+                }
                 recorder.record(target, b"");
                 written += 1;
             }
@@ -623,6 +628,8 @@ impl Session {
                 std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| Error::io(rel, e))
             })?;
             let target = rel.strip_prefix("content").unwrap_or(rel);
+            // Never published with its metadata (issue 16), as in a build.
+            let bytes = crate::images::clean_published(&bytes, rel)?.unwrap_or(bytes);
             output::replace_file(&self.output, target, &bytes)?;
         }
         let stale: Vec<&String> = self.files.iter().filter(|f| !expected.contains(*f)).collect();

@@ -95,6 +95,34 @@ pub(crate) struct PictureView {
     /// Of the largest file (`src`): the shape the layout reserves.
     pub(crate) width: u32,
     pub(crate) height: u32,
+    /// The same picture for a listing card's small thumbnail: only its smallest files.
+    pub(crate) thumb: ThumbView,
+}
+
+/// The smallest files of a picture, for thumbnails (issue 16: "listing cards get small
+/// thumbnails"): every width up to the first at least [`THUMB_WIDTH`] pixels wide, so
+/// no browser downloads a large file for a small box.
+#[derive(Debug, Serialize)]
+pub(crate) struct ThumbView {
+    /// The largest of these fallback files.
+    pub(crate) src: String,
+    pub(crate) srcset: String,
+    pub(crate) webp_srcset: String,
+    pub(crate) avif_srcset: String,
+    /// Of `src`.
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+}
+
+/// The pixels a thumbnail needs at most: the default theme's cards show it 6rem (96 CSS
+/// pixels) wide, and 3× screens want three device pixels for each.
+const THUMB_WIDTH: u32 = 288;
+
+/// The first `variants` up to and including the first at least [`THUMB_WIDTH`] wide.
+fn thumb_variants(variants: Vec<crate::images::Variant>) -> Vec<crate::images::Variant> {
+    let enough = variants.iter().position(|v| v.width >= THUMB_WIDTH);
+    let keep = enough.map_or(variants.len(), |i| i + 1);
+    variants.into_iter().take(keep).collect()
 }
 
 pub(crate) fn picture_view(
@@ -122,6 +150,16 @@ pub(crate) fn picture_view_with(
     };
     let fallbacks = picture.fallbacks();
     let largest = fallbacks.last()?;
+    let thumbs = thumb_variants(fallbacks.clone());
+    let thumb_largest = thumbs.last()?;
+    let thumb = ThumbView {
+        src: link(&thumb_largest.path),
+        srcset: srcset(&thumbs),
+        webp_srcset: srcset(&thumb_variants(picture.webp())),
+        avif_srcset: srcset(&thumb_variants(picture.avif())),
+        width: thumb_largest.width,
+        height: thumb_largest.height,
+    };
     Some(PictureView {
         src: link(&largest.path),
         thumbnail: link(&fallbacks.first()?.path),
@@ -130,6 +168,7 @@ pub(crate) fn picture_view_with(
         avif_srcset: srcset(&picture.avif()),
         width: largest.width,
         height: largest.height,
+        thumb,
     })
 }
 

@@ -138,6 +138,21 @@ pub fn publishable(
     documents.into_iter().partition(|d| (future || !d.is_scheduled(now)) && !d.is_expired(now))
 }
 
+/// Whether a build at `now` leaves out the article whose front matter is `front`: the
+/// rule of [`publishable`], read before the article is rendered, so that a build does
+/// not process the images of an article it does not publish (issue 16).
+pub fn left_out_at(
+    front: &crate::front_matter::FrontMatter,
+    config: &crate::config::Config,
+    now: jiff::Timestamp,
+    future: bool,
+) -> bool {
+    let zone = |d: crate::date::Date| d.in_zone(&config.timezone, config.timezone_set);
+    let scheduled = zone(front.date).timestamp() > now;
+    let expired = front.expires.is_some_and(|e| zone(e).timestamp() <= now);
+    (scheduled && !future) || expired
+}
+
 /// The output file of each article in `left_out`, for [`Site::hidden`].
 pub fn hidden_files(left_out: &[Arc<Document>]) -> std::collections::HashSet<String> {
     left_out

@@ -7,12 +7,14 @@ import { liveReload } from "./live_reload.mjs";
 import { screenshots } from "./screenshots.mjs";
 import { search } from "./search.mjs";
 import { size } from "./size.mjs";
+import { thumbnails } from "./thumbnails.mjs";
 import { validate } from "./validate.mjs";
 
 const checks = [
   ["HTML validation", validate],
   ["size", size],
   ["accessibility", a11y],
+  ["listing thumbnails", thumbnails],
   ["search", search],
   ["click-to-load frames", embed],
   ["screenshots", screenshots],

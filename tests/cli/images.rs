@@ -9,7 +9,7 @@ const SITE: &str = "title: Pictures\nbase_url: https://example.org/\n";
 
 /// The GPS latitude the photos carry (48/1, 51/1, 2417/100 as EXIF rationals): found
 /// nowhere in the output.
-fn gps_bytes() -> Vec<u8> {
+pub(crate) fn gps_bytes() -> Vec<u8> {
     [(48u32, 1u32), (51, 1), (2417, 100)]
         .iter()
         .flat_map(|(n, d)| n.to_le_bytes().into_iter().chain(d.to_le_bytes()))
@@ -34,7 +34,7 @@ fn pixels(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// A camera-like JPEG: an EXIF block with `orientation` and a GPS position.
-fn photo(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+pub(crate) fn photo(width: u32, height: u32, orientation: u16) -> Vec<u8> {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
         .encode(&pixels(width, height), width, height, image::ExtendedColorType::Rgb8)
@@ -83,7 +83,7 @@ pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in bytes {
         crc ^= u32::from(b);
@@ -114,18 +114,18 @@ fn bomb(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
+pub(crate) fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
     let path = site.path().join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
 }
 
-fn article(front: &str, body: &str) -> String {
+pub(crate) fn article(front: &str, body: &str) -> String {
     format!("---\ntitle: Floods\ndate: 2026-03-01\ntags: [weather]\n{front}---\n\n{body}\n")
 }
 
 /// The widths of a `srcset`, and its files.
-fn srcset(value: &str) -> Vec<(String, u32)> {
+pub(crate) fn srcset(value: &str) -> Vec<(String, u32)> {
     value
         .split(", ")
         .map(|item| {
@@ -135,12 +135,12 @@ fn srcset(value: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
-fn output_file(site: &Site, url: &str) -> Vec<u8> {
+pub(crate) fn output_file(site: &Site, url: &str) -> Vec<u8> {
     let rel = url.trim_start_matches("https://example.org/").trim_start_matches('/');
     std::fs::read(site.out().join(rel)).unwrap_or_else(|e| panic!("{url}: {e}"))
 }
 
-fn decode(bytes: &[u8]) -> (image::ImageFormat, image::DynamicImage) {
+pub(crate) fn decode(bytes: &[u8]) -> (image::ImageFormat, image::DynamicImage) {
     let format = image::guess_format(bytes).unwrap();
     (format, image::load_from_memory(bytes).unwrap())
 }
@@ -149,7 +149,7 @@ fn has_exif(bytes: &[u8]) -> bool {
     bytes.windows(6).any(|w| w == b"Exif\0\0")
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 

@@ -1,0 +1,93 @@
+//! Listing cards (issue 16): an article with a resized image shows a small thumbnail on
+//! every listing, made of the picture's smallest files.
+
+use crate::images::{decode, output_file, photo, png, srcset, write_bytes};
+use crate::support::Site;
+
+/// A site of three articles: two with photos (one large, one smaller than every width
+/// but the first), one without any image.
+fn site() -> Site {
+    let site = Site::empty(
+        "title: Pictures\nbase_url: https://example.org/\nimages:\n  widths: [160, 320, 800, 1600]\n",
+    );
+    write_bytes(&site, "content/images/street.jpg", &photo(1000, 750, 1));
+    write_bytes(&site, "content/images/chart.png", &png(200, 100));
+    let post = |title: &str, date: &str, front: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: {date}\ncategory: World\ntags: [weather]\nauthor: Ana Ruiz\nseries: Storms\n{front}---\n\nBody.\n"
+        )
+    };
+    site.write(
+        "content/world/street.md",
+        &post("Street", "2026-03-03", "image: /images/street.jpg\nimage_alt: A street\n"),
+    );
+    site.write(
+        "content/world/chart.md",
+        &post("Chart", "2026-03-02", "image: /images/chart.png\nimage_alt: A chart\n"),
+    );
+    site.write("content/world/plain.md", &post("Plain", "2026-03-01", ""));
+    site
+}
+
+#[test]
+fn listing_cards_show_a_thumbnail_of_the_smallest_files_never_wider_than_the_source() {
+    let site = site();
+    site.build(&[]);
+    // The front page's lead story (Street) shows its own image; the other cards follow.
+    let listings = [
+        "/world/",
+        "/tags/weather/",
+        "/authors/ana-ruiz/",
+        "/series/storms/",
+        "/archive/2026/03/",
+        "/",
+    ];
+    for url in listings {
+        let page = site.page(url);
+        let cards = page.select(".card");
+        assert!(!cards.is_empty(), "{url}");
+        for card in cards {
+            let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+            let title = card.select(&sel(".card-title")).next().unwrap().text().collect::<String>();
+            let img = card.select(&sel("picture img")).next();
+            let Some(img) = img.map(|i| i.value()) else {
+                assert_eq!(title, "Plain", "{url}: a card without thumbnail");
+                assert!(card.select(&sel("img, .card-image")).next().is_none(), "{url}");
+                continue;
+            };
+            let (source_width, source_height) = match title.as_str() {
+                "Street" => (1000, 750),
+                "Chart" => (200, 100),
+                other => panic!("{url}: a thumbnail on {other}"),
+            };
+            let source = card.select(&sel("picture source")).next().unwrap().value();
+            assert_eq!(source.attr("type"), Some("image/webp"));
+            assert_eq!(img.attr("loading"), Some("lazy"), "{url}");
+            assert_eq!(img.attr("decoding"), Some("async"), "{url}");
+            assert_eq!(img.attr("alt"), Some(""), "{url}: decorative, beside its title");
+            assert_eq!(img.attr("sizes"), Some("6rem"));
+            assert_eq!(source.attr("sizes"), Some("6rem"));
+            let webp = srcset(source.attr("srcset").unwrap());
+            let fallback = srcset(img.attr("srcset").unwrap());
+            let widths: Vec<u32> = fallback.iter().map(|(_, w)| *w).collect();
+            // The smallest files only: up to the first at least 288 px wide (3× 6rem).
+            let expected: &[u32] = if title == "Street" { &[160, 320] } else { &[160, 200] };
+            assert_eq!(widths, expected, "{url} {title}");
+            assert_eq!(webp.iter().map(|(_, w)| *w).collect::<Vec<_>>(), widths);
+            for (file, width) in webp.iter().chain(&fallback) {
+                assert!(*width <= source_width);
+                let (_, decoded) = decode(&output_file(&site, file));
+                assert_eq!(decoded.width(), *width, "{file}");
+            }
+            let (_, src) = decode(&output_file(&site, img.attr("src").unwrap()));
+            assert_eq!(img.attr("width"), Some(src.width().to_string().as_str()), "{url}");
+            assert_eq!(img.attr("height"), Some(src.height().to_string().as_str()), "{url}");
+            assert_eq!(src.width() * source_height, src.height() * source_width);
+        }
+    }
+    // The front page's lead story is Street, with its full picture, loaded first.
+    let home = site.page("/");
+    let lead = home.one(".lead-story picture img");
+    assert_eq!(lead.value().attr("fetchpriority"), Some("high"));
+    assert!(srcset(lead.value().attr("srcset").unwrap()).iter().any(|(_, w)| *w == 800));
+}
