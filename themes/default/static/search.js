@@ -194,7 +194,7 @@
   function starting(prefix) {
     if (!meta.shards.length) return Promise.resolve([]);
     // Two letters start too many words to read them all: their first shard will do.
-    var first = shardOf(prefix), last = first, most = prefix.length < 3 ? 0 : 2;
+    var first = shardOf(prefix), last = first, most = prefix.length < 3 ? 0 : 1;
     while (last + 1 < meta.shards.length && last < first + most && meta.shards[last + 1].startsWith(prefix)) last++;
     var loads = [];
     for (var n = first; n <= last; n++) loads.push(shard(n));
@@ -368,6 +368,7 @@
 
   // Fills the excerpts of the results shown that have none yet.
   function excerpts(isMatch, run) {
+    if (run !== current) return;
     Array.prototype.forEach.call(list.querySelectorAll(".search-excerpt[data-url]"), function (p) {
       var url = p.getAttribute("data-url");
       p.removeAttribute("data-url");
@@ -423,6 +424,7 @@
   // `typing`: the query comes from a key, so the excerpts wait for it to settle.
   function run(query, typing) {
     var id = ++current;
+    clearTimeout(settleTimer);
     var raw = words(query);
     var terms = raw.map(function (w) { return fold(w.word); });
     var prefixLast = raw.length > 0 && raw[raw.length - 1].index + raw[raw.length - 1].word.length === query.length;
@@ -476,6 +478,7 @@
   var timer = 0;
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    clearTimeout(settleTimer);
     timer = setTimeout(function () { update(true); }, 40);
   });
   form.addEventListener("submit", function (event) {
