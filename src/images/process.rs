@@ -10,14 +10,21 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::{Format, Spec, SpecKind};
 
-/// The pixels of a source image, oriented: 8-bit RGBA, the one layout the resizer is
-/// built for (fast_image_resize's `only_u8x4`: 3 MB less of binary).
+/// The pixels of a source image, oriented, 8 bits a channel: RGBA when some pixel is not
+/// fully opaque, RGB otherwise (a camera photo held as RGB needs a quarter less memory
+/// than as RGBA, and JPEG and lossy WebP encode RGB).
 pub(super) struct Pixels {
     pub(super) width: u32,
     pub(super) height: u32,
-    /// Some pixel is not fully opaque.
+    /// Some pixel is not fully opaque: `data` is RGBA, else RGB.
     pub(super) alpha: bool,
     pub(super) data: Vec<u8>,
+}
+
+impl Pixels {
+    fn kind(&self) -> fr::PixelType {
+        if self.alpha { fr::PixelType::U8x4 } else { fr::PixelType::U8x3 }
+    }
 }
 
 /// What the header of a raster image says, read without decoding its pixels.
@@ -37,6 +44,9 @@ pub(crate) enum Failure {
     NotAnImage,
     /// More pixels than `images.max_pixels`: refused before decoding.
     TooLarge { width: u32, height: u32, max: u64 },
+    /// An SVG lead image that, drawn wide enough for social cards, would have more pixels
+    /// than `images.max_pixels`.
+    SvgTooLarge { width: u32, height: u32, max: u64 },
     /// The decoder stopped: a truncated or corrupt file.
     Corrupt(String),
     /// Reading the file failed.
@@ -59,7 +69,7 @@ fn image_format(format: Format) -> Option<ImageFormat> {
         Format::Png => Some(ImageFormat::Png),
         Format::Webp => Some(ImageFormat::WebP),
         Format::Gif => Some(ImageFormat::Gif),
-        Format::Svg => None,
+        Format::Svg | Format::Avif => None,
     }
 }
 
@@ -121,6 +131,9 @@ pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failu
     if width == 0 || height == 0 {
         return Err(Failure::Corrupt("it has no pixels".into()));
     }
+    if is_truncated(bytes, format) {
+        return Err(Failure::Corrupt("the file ends before the image does".into()));
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let (width, height) = if turns(orientation) { (height, width) } else { (width, height) };
     Ok(Header { format, width, height })
@@ -141,13 +154,27 @@ fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A JPEG whose entropy-coded data stops before its end marker: decoders fill the rest
-/// with grey rather than fail, so the file is checked first.
-fn jpeg_is_truncated(bytes: &[u8]) -> bool {
-    let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
-    match (last(0xDA), last(0xD9)) {
-        (Some(scan), Some(end)) => end < scan,
-        _ => true,
+/// A file that stops before its format's end: JPEG without its end-of-image marker after
+/// the last scan (decoders fill the rest with grey rather than fail), PNG without its
+/// `IEND` chunk, WebP shorter than its RIFF header says. Read from the bytes alone, so
+/// `check` finds it without decoding. (A GIF's one-byte trailer proves nothing: a cut
+/// GIF fails when it is decoded.)
+fn is_truncated(bytes: &[u8], format: Format) -> bool {
+    match format {
+        Format::Jpeg => {
+            let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
+            match (last(0xDA), last(0xD9)) {
+                (Some(scan), Some(end)) => end < scan,
+                _ => true,
+            }
+        }
+        // Searched from the end: found at once in a whole file, even with bytes after it.
+        Format::Png => !bytes.windows(4).rev().any(|w| w == b"IEND"),
+        Format::Webp => {
+            let size = bytes.get(4..8).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
+            size.is_none_or(|size| (bytes.len() as u64) < u64::from(size) + 8)
+        }
+        Format::Gif | Format::Svg | Format::Avif => false,
     }
 }
 
@@ -156,7 +183,7 @@ fn jpeg_is_truncated(bytes: &[u8]) -> bool {
 pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
     let format = sniff(bytes).ok_or(Failure::NotAnImage)?;
     refuse_too_large(bytes, max_pixels)?;
-    if format == Format::Jpeg && jpeg_is_truncated(bytes) {
+    if is_truncated(bytes, format) {
         return Err(Failure::Corrupt("the file ends before the image does".into()));
     }
     let mut decoder = decoder(bytes, format, max_pixels)?;
@@ -165,49 +192,49 @@ pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
         return Err(Failure::TooLarge { width, height, max: max_pixels });
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = if decoder.color_type() == image::ColorType::Rgb8 {
-        // A photo: decoded into the first three quarters of its RGBA buffer, then widened
-        // in place, so its pixels are never held twice.
-        let pixels = width as usize * height as usize;
-        let mut data = vec![255u8; pixels * 4];
-        decoder.read_image(&mut data[..pixels * 3]).map_err(|e| corrupt(&e))?;
-        for i in (0..pixels).rev() {
-            data.copy_within(i * 3..i * 3 + 3, i * 4);
-            data[i * 4 + 3] = 255;
-        }
-        let buffer = image::RgbaImage::from_raw(width, height, data)
-            .expect("the buffer holds width × height pixels");
-        DynamicImage::ImageRgba8(buffer)
-    } else {
-        DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?
-    };
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?;
     image.apply_orientation(orientation);
     Ok(into_pixels(image))
 }
 
 fn into_pixels(image: DynamicImage) -> Pixels {
     let (width, height) = (image.width(), image.height());
-    let had_alpha = image.color().has_alpha();
-    let rgba = image.into_rgba8();
-    // Fully opaque pictures are encoded as RGB: smaller, and JPEG has no alpha.
-    let alpha = had_alpha && rgba.pixels().any(|p| p.0[3] != 255);
-    Pixels { width, height, alpha, data: rgba.into_raw() }
+    if let DynamicImage::ImageRgb8(rgb) = image {
+        // A photo: its decoded buffer is used as it is, never copied.
+        return Pixels { width, height, alpha: false, data: rgb.into_raw() };
+    }
+    let alpha = image.color().has_alpha()
+        && match &image {
+            DynamicImage::ImageRgba8(rgba) => rgba.pixels().any(|p| p.0[3] != 255),
+            other => other.to_rgba8().pixels().any(|p| p.0[3] != 255),
+        };
+    if alpha {
+        Pixels { width, height, alpha, data: image.into_rgba8().into_raw() }
+    } else {
+        Pixels { width, height, alpha, data: image.into_rgb8().into_raw() }
+    }
 }
 
-/// Rasterizes an SVG `width` pixels wide, on white (social cards have no transparency).
-pub(super) fn rasterize_svg(bytes: &[u8], width: u32) -> Result<Pixels, Failure> {
+/// Rasterizes an SVG `width` pixels wide, on white (social cards have no transparency);
+/// refused when that would make more than `max_pixels` pixels.
+pub(super) fn rasterize_svg(bytes: &[u8], width: u32, max_pixels: u64) -> Result<Pixels, Failure> {
     use resvg::{tiny_skia, usvg};
     let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
         .map_err(|e| Failure::Corrupt(lowercase_first(&e.to_string())))?;
     let size = tree.size();
     let scale = width as f32 / size.width();
-    let height = ((size.height() * scale).round() as u32).max(1);
+    let drawn = (f64::from(size.height()) * f64::from(scale)).round().max(1.0);
+    if drawn * f64::from(width) > max_pixels as f64 {
+        let height = drawn.min(f64::from(u32::MAX)) as u32;
+        return Err(Failure::SvgTooLarge { width, height, max: max_pixels });
+    }
+    let height = drawn as u32;
     let mut pixmap = tiny_skia::Pixmap::new(width, height)
         .ok_or_else(|| Failure::Corrupt("it has no size".into()))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     // Opaque (drawn on white), so its premultiplied pixels are plain RGBA.
-    Ok(Pixels { width, height, alpha: false, data: pixmap.take() })
+    Ok(Pixels { width, height, alpha: false, data: rgba_to_rgb(&pixmap.take()) })
 }
 
 /// The size of an SVG as drawn, from its parsed tree.
@@ -225,7 +252,7 @@ pub(super) fn resize(pixels: &Pixels, spec: &Spec) -> Pixels {
     if (width, height) == (pixels.width, pixels.height) {
         return Pixels { width, height, alpha: pixels.alpha, data: pixels.data.clone() };
     }
-    let kind = fr::PixelType::U8x4;
+    let kind = pixels.kind();
     let source = fr::images::ImageRef::new(pixels.width, pixels.height, &pixels.data, kind)
         .expect("the buffer holds width × height pixels");
     let mut target = fr::images::Image::new(width, height, kind);
@@ -251,15 +278,14 @@ fn rgba_to_rgb(rgba: &[u8]) -> Vec<u8> {
 
 /// Encodes `pixels` as the file `spec` names.
 pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8>, String> {
-    // Opaque pictures are encoded without their alpha channel (each file made is at most
-    // a few megapixels: the copy is cheap).
-    let rgb = if pixels.alpha { Vec::new() } else { rgba_to_rgb(&pixels.data) };
+    // Opaque pictures are held without an alpha channel.
+    let rgb = &pixels.data;
     match spec.format {
         Format::Webp => {
             let encoder = if pixels.alpha {
                 webp::Encoder::from_rgba(&pixels.data, pixels.width, pixels.height)
             } else {
-                webp::Encoder::from_rgb(&rgb, pixels.width, pixels.height)
+                webp::Encoder::from_rgb(rgb, pixels.width, pixels.height)
             };
             let memory = encoder
                 .encode_simple(false, f32::from(quality))
@@ -272,7 +298,7 @@ pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8
                 flat = flatten(pixels);
                 &flat
             } else {
-                &rgb
+                rgb
             };
             let mut out = Vec::new();
             let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
@@ -292,14 +318,38 @@ pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8
             let (data, color) = if pixels.alpha {
                 (&pixels.data, image::ExtendedColorType::Rgba8)
             } else {
-                (&rgb, image::ExtendedColorType::Rgb8)
+                (rgb, image::ExtendedColorType::Rgb8)
             };
             image::ImageEncoder::write_image(encoder, data, pixels.width, pixels.height, color)
                 .map_err(|e| e.to_string())?;
             Ok(out)
         }
+        Format::Avif => encode_avif(pixels, quality),
         Format::Gif | Format::Svg => Err("no encoder for this format".into()),
     }
+}
+
+/// AVIF (rav1e, pure Rust), at the speed that keeps a camera photo's four sizes to a few
+/// seconds; the `avif` cargo feature.
+#[cfg(feature = "avif")]
+fn encode_avif(pixels: &Pixels, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let encoder =
+        image::codecs::avif::AvifEncoder::new_with_speed_quality(&mut out, AVIF_SPEED, quality);
+    let color =
+        if pixels.alpha { image::ExtendedColorType::Rgba8 } else { image::ExtendedColorType::Rgb8 };
+    image::ImageEncoder::write_image(encoder, &pixels.data, pixels.width, pixels.height, color)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// rav1e's speed, 1 (slowest, smallest) to 10.
+#[cfg(feature = "avif")]
+const AVIF_SPEED: u8 = 8;
+
+#[cfg(not(feature = "avif"))]
+fn encode_avif(_: &Pixels, _: u8) -> Result<Vec<u8>, String> {
+    Err("this gazette was built without AVIF support (the `avif` cargo feature)".into())
 }
 
 /// RGBA on white, as RGB.
