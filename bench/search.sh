@@ -3,8 +3,10 @@
 # time, and what a two-word query downloads and how fast its first results show.
 #   bench/search.sh [N ...]        default: 10000 100000
 # GAZETTE_BIN: the gazette to measure (default target/release/gazette, built first).
-# BASE_BIN: a gazette built from before the split index (one small JSON file); when set,
-#   each size is also built with it and "index time" is the difference of wall times.
+# BASE_BIN: a gazette that writes no index when NOINDEX is set (a local build with an early
+#   return in write_search_index on that variable; see bench/README.md): each size is also
+#   built with it, and the index's cost is the difference of user+sys CPU time (wall time on
+#   the shared machine is too noisy to subtract).
 # Needs tests/browser's node modules (`cd tests/browser && npm ci`) and Chromium.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,30 +21,33 @@ fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 
-wall() { # bin site out -> seconds of wall time
+wall() { # bin site out -> "wall user sys" seconds
   rm -rf "$3"
-  /usr/bin/time -f "%e" -o "$3.time" "$1" build --quiet --root "$2" --output "$3" >/dev/null 2>&1
-  cat "$3.time"
+  /usr/bin/time -f "%e %U %S" -o "$3.time" "$1" build --quiet --root "$2" --output "$3" >/dev/null 2>&1
+  tail -1 "$3.time"
 }
+cpu() { echo "$2 + $3" | bc; } # "wall user sys" -> user + sys
 
 for n in "${sizes[@]}"; do
   site=$("$HERE/corpus.sh" "$n")
   out="$BENCH/search-$n-out"
   echo "== $n articles"
   if [ -n "${BASE_BIN:-}" ]; then
-    base=$(wall "$BASE_BIN" "$site" "$out")
+    # NOINDEX is for a BASE_BIN patched to skip the index; other builds ignore it.
+    base=$(NOINDEX=1 wall "$BASE_BIN" "$site" "$out")
     new=$(wall "$GAZETTE_BIN" "$site" "$out")
-    echo "build wall: ${new} s; without the split index (BASE_BIN): ${base} s;" \
-      "index time ~ $(echo "$new - $base" | bc) s = $(echo "scale=1; 100 * ($new - $base) / $new" | bc)% of the build"
+    b=$(cpu $base) w=$(cpu $new)
+    echo "build: $new (wall user sys, s); without the index (BASE_BIN): $base;" \
+      "index ~ $(echo "$w - $b" | bc) s of user+sys = $(echo "scale=1; 100 * ($w - $b) / $w" | bc)% of the build's CPU"
   else
-    echo "build wall: $(wall "$GAZETTE_BIN" "$site" "$out") s"
+    echo "build: $(wall "$GAZETTE_BIN" "$site" "$out") (wall user sys, s)"
   fi
   idx="$out/search"
   shards=$(find "$idx/shards" -type f | wc -l)
-  docs=$(find "$idx/docs" -type f | wc -l)
+  metas=$(find "$idx/meta" -type f | wc -l)
   echo "index: $(du -sb "$idx" | cut -f1) bytes in $(find "$idx" -type f | wc -l) files;" \
     "$shards shards, $(cat "$idx"/shards/*.bin | wc -c) bytes ($(cat "$idx"/shards/*.bin | gzip -6 | wc -c) gzipped);" \
-    "$docs documents, $(find "$idx/docs" -type f -print0 | xargs -0 cat | wc -c) bytes;" \
+    "$metas meta files, $(find "$idx/meta" -type f -print0 | xargs -0 cat | wc -c) bytes;" \
     "index.json $(wc -c < "$idx/index.json") bytes ($(gzip -6 -c "$idx/index.json" | wc -c) gzipped)"
   echo "script: $(cat "$out"/search.*.js | wc -c) bytes ($(cat "$out"/search.*.js | gzip -6 | wc -c) gzipped)"
   (cd "$REPO" && node bench/search_query.mjs "$out" "$site/content")

@@ -48,6 +48,8 @@ export async function search() {
     // A phrase only in one body, opened from the address.
     await page.goto(server.url + "search/?q=" + encodeURIComponent("lantern heron"));
     await page.waitForSelector("#search-results .search-result", { timeout: DEADLINE_MS });
+    // The excerpt follows, cut from the article's own page.
+    await page.waitForSelector("#search-results .search-excerpt mark", { timeout: DEADLINE_MS });
     // Every byte the page fetched so far, as sent (gazette serve does not compress).
     const before = await page.evaluate(() =>
       performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource")).reduce((sum, e) => sum + e.encodedBodySize, 0),
@@ -61,12 +63,23 @@ export async function search() {
     if (status.trim() !== "1 explainer matches.") fail(`status after "lantern heron": "${status}"`);
     console.log(`  search: "lantern heron" from the address downloaded ${before} bytes in ${files.length + 1} files (uncompressed): ${files.join(" ")}`);
 
-    // A title word ranks its article first; the address follows typing.
+    // A title word ranks its article first; the address follows typing. Article pages (for
+    // excerpts) are fetched only for the results of the settled query, not while typing.
     await page.fill("#search-input", "");
+    const articlePages = [];
+    const onRequest = (r) => {
+      const path = new URL(r.url()).pathname;
+      if (r.resourceType() === "fetch" && !path.startsWith("/search/")) articlePages.push(path);
+    };
+    page.on("request", onRequest);
     await page.locator("#search-input").pressSequentially("ferries", { delay: 20 });
     await page.waitForFunction(() => /ferries/.test(location.search) && document.querySelectorAll("#search-results .search-result").length === 3, null, { timeout: DEADLINE_MS });
+    await page.waitForFunction(() => document.querySelectorAll("#search-results .search-excerpt mark").length >= 3, null, { timeout: DEADLINE_MS });
+    page.off("request", onRequest);
     const ranked = await page.locator("#search-results .search-result h2 a").evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
     if (ranked[0] !== "/world/ferries/") fail(`"ferries" ranks ${JSON.stringify(ranked)}: the title match is not first`);
+    const extra = articlePages.filter((p) => !ranked.includes(p) && p !== "/world/ferries/");
+    if (extra.length) fail(`typing "ferries" fetched pages of results it no longer shows: ${JSON.stringify(articlePages)}`);
     if (new URL(page.url()).searchParams.get("q") !== "ferries") fail(`the address does not follow the query: ${page.url()}`);
     const titleMarks = await page.locator("#search-results .search-result h2 mark").allTextContents();
     if (!titleMarks.some((m) => m.toLowerCase() === "ferries")) fail(`the title match is not highlighted: ${JSON.stringify(titleMarks)}`);

@@ -9,8 +9,9 @@ use crate::support::Site;
 /// One key of a shard.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Entry {
-    /// Documents with their scores; `true` when only the best are listed.
-    Postings(BTreeMap<u32, u8>, bool),
+    /// Documents with their score bytes (128 added when the title has the word) and
+    /// follower bytes; `true` when only the best are listed.
+    Postings(BTreeMap<u32, (u8, u8)>, bool),
     Redirect(String),
 }
 
@@ -57,7 +58,7 @@ impl Index {
         let shards = meta["shards"].as_array().unwrap();
         for n in 0..shards.len() {
             let bytes = std::fs::read(dir.join(format!("shards/{n}.bin"))).unwrap();
-            assert_eq!(bytes[0], 1, "shard version");
+            assert_eq!(bytes[0], 2, "shard version");
             let mut at = 1;
             let count = varint(&bytes, &mut at);
             let mut key: Vec<u8> = Vec::new();
@@ -81,11 +82,10 @@ impl Index {
                     at += 1;
                     let docs = gaps(&bytes, &mut at, n);
                     let scores = &bytes[at..at + n];
-                    at += n;
-                    Entry::Postings(
-                        docs.into_iter().zip(scores.iter().copied()).collect(),
-                        truncated,
-                    )
+                    let next = &bytes[at + n..at + 2 * n];
+                    at += 2 * n;
+                    let scored = scores.iter().copied().zip(next.iter().copied());
+                    Entry::Postings(docs.into_iter().zip(scored).collect(), truncated)
                 };
                 let key = String::from_utf8(key.clone()).unwrap();
                 assert!(keys.insert(key, (n, entry)).is_none(), "a key twice");
@@ -102,14 +102,27 @@ impl Index {
             entry = &self.keys[stem].1;
         }
         let Entry::Postings(docs, _) = entry else { panic!("`{word}` redirects twice") };
-        let mut ranked: Vec<(&u32, &u8)> = docs.iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut ranked: Vec<(&u32, u8)> = docs.iter().map(|(d, (s, _))| (d, s & 127)).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         ranked.iter().map(|(doc, _)| self.doc(**doc)["url"].as_str().unwrap().to_owned()).collect()
     }
 
+    /// The postings of `key` (no redirect followed): doc -> (score byte, follower byte).
+    pub(crate) fn postings(&self, key: &str) -> &BTreeMap<u32, (u8, u8)> {
+        match &self.keys.get(key).unwrap_or_else(|| panic!("no key `{key}`")).1 {
+            Entry::Postings(docs, _) => docs,
+            Entry::Redirect(stem) => panic!("`{key}` redirects to `{stem}`"),
+        }
+    }
+
+    /// Document `n`: `title`, `url`, `date`, `category`, from its `meta/<g>.json`.
     pub(crate) fn doc(&self, n: u32) -> serde_json::Value {
-        let text = std::fs::read_to_string(self.dir.join(format!("docs/{n}.json"))).unwrap();
-        serde_json::from_str(&text).unwrap()
+        let group = self.meta["group"].as_u64().unwrap() as u32;
+        let rows = std::fs::read_to_string(self.dir.join(format!("meta/{}.json", n / group)));
+        let rows: serde_json::Value = serde_json::from_str(&rows.unwrap()).unwrap();
+        let row = &rows[(n % group) as usize];
+        assert_eq!(row.as_array().unwrap().len(), 4, "{row}");
+        serde_json::json!({ "title": row[0], "url": row[1], "date": row[2], "category": row[3] })
     }
 
     /// Every document, in number order.
@@ -166,17 +179,22 @@ fn body_headings_key_points_and_faq_are_searchable_with_the_title_ranked_first()
     for word in ["quokka", "marmoset", "wombat", "axolotl"] {
         assert_eq!(index.find(word), ["/economy/parts/"], "{word}");
     }
-    assert_eq!(index.meta["version"], 2);
+    assert_eq!(index.meta["version"], 3);
+    assert_eq!(index.meta["group"], 8);
     assert_eq!(index.meta["language"], "en");
     assert_eq!(index.meta["stemmer"], "english");
     assert_eq!(index.meta["documents"], 3);
     let doc = index.docs().into_iter().find(|d| d["url"] == "/world/in-body/").unwrap();
     assert_eq!(doc["title"], "Harbour talks");
     assert_eq!(doc["category"], "World");
-    assert_eq!(doc["tags"], serde_json::json!(["ports"]));
     assert_eq!(doc["date"], "2026-03-02");
-    assert_eq!(doc["summary"], "A summary.");
-    assert_eq!(doc["text"], "The zeppelin was seen over the bay.");
+    // The excerpt comes from the article's page: its body and FAQ are marked for the script.
+    assert!(!index.dir.join("docs").exists(), "the index holds no copy of the text");
+    let page = site.page("/world/in-body/");
+    assert_eq!(page.texts("[data-search-text]"), ["The zeppelin was seen over the bay."]);
+    let parts = site.page("/economy/parts/").texts("[data-search-text]");
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert!(parts[1].contains("Because of the wombat."), "{parts:?}");
 }
 
 #[test]
@@ -253,4 +271,63 @@ fn category_and_tag_filters_list_their_documents() {
     assert!(categories.contains(&"world") && categories.contains(&"economy"), "{categories:?}");
     let tags: serde_json::Value = serde_json::from_str(&site.read("search/tags.json")).unwrap();
     assert!(tags.as_array().unwrap().iter().any(|t| t[1] == "trade" && t[2] == 3), "{tags}");
+}
+
+#[test]
+fn title_words_are_flagged_and_each_word_names_the_words_after_it() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/world/a.md",
+        &article("Lantern harbour", "World", "", "The heron flew; a lantern heron waited."),
+    );
+    site.build(&[]);
+    let index = Index::load(&site.out(), "search/");
+    let (lantern, _) = index.postings("lantern")[&0];
+    let (heron, _) = index.postings("heron")[&0];
+    assert!(lantern >= 128, "`lantern` is in the title: {lantern}");
+    assert!(heron < 128, "`heron` is not in the title: {heron}");
+    // One bit of eight per stem (FNV-1a modulo 8, docs/search.md): "lantern" is followed
+    // by "harbour" in the title and by "heron" in the body.
+    let bit = |word: &str| {
+        let hash =
+            word.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        1u8 << (hash & 7)
+    };
+    assert_eq!(index.postings("lantern")[&0].1, bit("heron") | bit("harbour"));
+    assert_eq!(index.postings("wait")[&0].1, 0, "nothing follows the last word");
+}
+
+#[test]
+fn the_search_page_gives_the_script_its_messages_in_the_site_language() {
+    let site = Site::empty("title: T\nbase_url: https://example.com/\nlanguage: fr\n");
+    site.write("content/world/a.md", &article("Un titre", "Monde", "", "Du texte."));
+    site.build(&[]);
+    let page = site.page("/search/");
+    assert_eq!(
+        page.attrs("#search-form", "data-msg-none"),
+        ["Aucun article ne correspond à « {query} »."]
+    );
+    assert_eq!(
+        page.attrs("#search-form", "data-msg-matches-other"),
+        ["{count} articles correspondent."]
+    );
+    let english = Site::empty(SITE);
+    english.write("content/world/a.md", &article("A title", "World", "", "Some text."));
+    english.build(&[]);
+    let page = english.page("/search/");
+    assert_eq!(
+        page.attrs("#search-form", "data-msg-prompt"),
+        ["Type a word to search the explainers."]
+    );
+    assert_eq!(page.attrs("#search-form", "data-msg-matches-one"), ["{count} explainer matches."]);
+    // No message is left in the script itself.
+    let script = std::fs::read_dir(english.out())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with("search."))
+        .expect("the search script");
+    let script = std::fs::read_to_string(script).unwrap();
+    for english in ["explainer", "Type a word", "could not be loaded"] {
+        assert!(!script.contains(english), "search.js holds `{english}`");
+    }
 }

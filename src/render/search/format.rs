@@ -4,7 +4,7 @@
 //! so that long lists are mostly one byte a document and compress well.
 
 /// The first byte of every shard file.
-pub(crate) const SHARD_VERSION: u8 = 1;
+pub(crate) const SHARD_VERSION: u8 = 2;
 
 /// What a key of a shard is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub(crate) enum Kind {
 pub(crate) struct Postings<'a> {
     pub(crate) docs: &'a [u32],
     pub(crate) scores: &'a [u8],
+    /// Per document, the follower bits of the stems that come right after this one.
+    pub(crate) next: &'a [u8],
     /// Only the best-scoring documents are listed; others hold the word too.
     pub(crate) truncated: bool,
 }
@@ -66,6 +68,7 @@ impl ShardWriter {
         self.out.push(u8::from(postings.truncated));
         push_gaps(&mut self.out, postings.docs);
         self.out.extend_from_slice(postings.scores);
+        self.out.extend_from_slice(postings.next);
     }
 
     /// Bytes written so far.
@@ -110,14 +113,16 @@ mod tests {
     #[test]
     fn keys_share_their_prefix_with_the_previous_key() {
         let mut shard = ShardWriter::default();
-        let postings = Postings { docs: &[3, 200], scores: &[9, 255], truncated: false };
+        let postings =
+            Postings { docs: &[3, 200], scores: &[9, 255], next: &[0, 16], truncated: false };
         shard.postings("rate", Kind::Word, &postings);
         shard.redirect("rates", "rate");
         assert_eq!(
             shard.finish(),
             [
-                1, 2, // version, entries
-                0, 4, b'r', b'a', b't', b'e', 1, 2, 0, 3, 197, 1, 9, 255, // "rate", 2 docs
+                2, 2, // version, entries
+                0, 4, b'r', b'a', b't', b'e', 1, 2, 0, 3, 197, 1, 9, 255, 0,
+                16, // "rate", 2 docs
                 4, 1, b's', 2, 4, b'r', b'a', b't', b'e', // "rates" -> "rate"
             ]
         );

@@ -4,9 +4,10 @@
 //!   language and stemmer, the first key of every shard, the categories.
 //! - `shards/<n>.bin`: every word and stem of the site in byte order, cut into shards of about
 //!   [`SHARD_BYTES`]; each word lists the documents that hold it with a score (BM25F, title
-//!   and headings above the body), or names its stem.
-//! - `docs/<n>.json`: one document's title, link, date, category, tags, summary and text,
-//!   fetched only for the results shown (the excerpt is cut from the text).
+//!   and headings above the body) and the words that follow it there, or names its stem.
+//! - `meta/<g>.json`: the title, link, date and category of [`GROUP`] documents: what a
+//!   result shows. The excerpt is cut from the article's own page, which the script fetches
+//!   for the results shown once the query settles: the index holds no copy of the text.
 //! - `filters/c/<slug>.bin`, `filters/t/<slug>.bin`: the documents of a category or tag;
 //!   `tags.json`: every tag, for the tag filter.
 //!
@@ -27,11 +28,14 @@ use crate::site::{Article, Site};
 use format::{Kind, Postings, ShardWriter};
 
 /// About how many bytes a shard holds before the next begins.
-pub(crate) const SHARD_BYTES: usize = 24 * 1024;
+pub(crate) const SHARD_BYTES: usize = 8 * 1024;
 /// The most documents a word lists: the best-scoring ones. A word in more documents than
 /// this says little about any of them, and its full list would cost every query that
 /// uses it more than the rest of the query together.
 pub(crate) const PER_WORD: usize = 3000;
+/// How many documents' titles, links, dates and categories a `meta/<g>.json` holds: a result
+/// list of ten costs ten small files, not ten documents' text.
+pub(crate) const GROUP: usize = 8;
 
 /// How much an occurrence counts, by where it is (BM25F field weights).
 const TITLE: f32 = 8.0;
@@ -57,6 +61,7 @@ struct Meta<'a> {
     stemmer: Option<&'a str>,
     documents: usize,
     per_word: usize,
+    group: usize,
     /// The first key of each shard: shard `n` holds the keys from `shards[n]` up to
     /// `shards[n + 1]`.
     shards: Vec<String>,
@@ -70,16 +75,25 @@ struct Filter<'a> {
     documents: usize,
 }
 
-/// What `docs/<n>.json` holds.
-#[derive(Serialize)]
-struct Doc<'a> {
-    title: &'a str,
-    url: String,
-    date: String,
-    category: &'a str,
-    tags: Vec<&'a str>,
-    summary: &'a str,
-    text: &'a str,
+/// One document of a stem's list.
+#[derive(Clone, Copy)]
+struct Posting {
+    doc: u32,
+    /// Weighted frequency (BM25F).
+    tf: f32,
+    title: bool,
+    /// The follower bits of the stems that come right after this one in the document.
+    next: u8,
+}
+
+/// The counts of one stem in the article being read; zero between articles.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Count {
+    /// Weighted occurrences outside the body.
+    weighted: f32,
+    body: u32,
+    title: bool,
+    next: u8,
 }
 
 /// The words of one part of a thread's documents, numbered in that part.
@@ -87,14 +101,23 @@ struct Part {
     /// Folded word -> its stem's number in `stems`.
     words: FxHashMap<String, u32>,
     stems: FxHashMap<String, u32>,
-    /// By stem number: the documents that hold it, with its weighted frequency and
-    /// whether the title has it.
-    postings: Vec<Vec<(u32, f32, bool)>>,
-    /// By stem number: the counts of the article being read (weighted outside the body,
-    /// in the body, in the title), zero between articles.
-    counts: Vec<(f32, u32, bool)>,
-    files: usize,
+    /// By stem number: its follower bit (see [`follower_bit`]).
+    bits: Vec<u8>,
+    /// By stem number: the documents that hold it.
+    postings: Vec<Vec<Posting>>,
+    /// By stem number: its counts in the article being read.
+    counts: Vec<Count>,
     error: Option<Error>,
+}
+
+/// The one bit of eight that stands for `stem` in the follower byte of the word before it:
+/// FNV-1a of its UTF-8 bytes, modulo 8. The script computes the same from a key.
+pub(crate) fn follower_bit(stem: &str) -> u8 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in stem.as_bytes() {
+        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    1 << (hash & 7)
 }
 
 /// Writes the search index of `articles` (one language's, in the order results break ties)
@@ -121,9 +144,9 @@ pub(crate) fn write_search_index(
             || Part {
                 words: FxHashMap::default(),
                 stems: FxHashMap::default(),
+                bits: Vec::new(),
                 postings: Vec::new(),
                 counts: Vec::new(),
-                files: 0,
                 error: None,
             },
             |mut part, (number, article)| {
@@ -137,12 +160,8 @@ pub(crate) fn write_search_index(
                         stemmer.as_ref(),
                         average_body,
                     );
-                    match indexed.and_then(|doc| {
-                        let path = format!("{prefix}docs/{number}.json");
-                        sink(Path::new(&path), &doc)
-                    }) {
-                        Ok(()) => part.files += 1,
-                        Err(e) => part.error = Some(e),
+                    if let Err(e) = indexed {
+                        part.error = Some(e);
                     }
                 }
                 part
@@ -151,15 +170,13 @@ pub(crate) fn write_search_index(
         .collect();
 
     // Number the stems of every part once for the whole index.
-    let mut files = 0;
     let mut stems: FxHashMap<String, u32> = FxHashMap::default();
-    let mut postings: Vec<Vec<(u32, f32, bool)>> = Vec::new();
+    let mut postings: Vec<Vec<Posting>> = Vec::new();
     let mut words: FxHashMap<String, u32> = FxHashMap::default();
     for part in parts {
         if let Some(e) = part.error {
             return Err(e);
         }
-        files += part.files;
         let mut names = vec![String::new(); part.stems.len()];
         for (stem, local) in part.stems {
             names[local as usize] = stem;
@@ -213,8 +230,14 @@ pub(crate) fn write_search_index(
         match entry {
             Key::Redirect(stem) => shard.redirect(key, stem_names[stem as usize]),
             Key::Postings(kind, stem) => {
-                let (docs, scores, truncated) = &scored[stem as usize];
-                shard.postings(key, kind, &Postings { docs, scores, truncated: *truncated });
+                let list = &scored[stem as usize];
+                let postings = Postings {
+                    docs: &list.docs,
+                    scores: &list.scores,
+                    next: &list.next,
+                    truncated: list.truncated,
+                };
+                shard.postings(key, kind, &postings);
             }
         }
         if shard.len() >= SHARD_BYTES {
@@ -234,9 +257,10 @@ pub(crate) fn write_search_index(
         .filter_map(|(n, bytes)| sink(Path::new(&format!("{prefix}shards/{n}.bin")), bytes).err())
         .collect();
     Error::collect(errors)?;
-    files += shard_files.len();
+    let mut files = shard_files.len();
 
     files += write_filters(site, articles, prefix, sink)?;
+    files += write_meta(site, articles, prefix, sink)?;
     let categories = site
         .categories
         .iter()
@@ -248,11 +272,12 @@ pub(crate) fn write_search_index(
         .filter(|f| f.documents > 0)
         .collect();
     let meta = Meta {
-        version: 2,
+        version: 3,
         language,
         stemmer: stemmer.map(|(name, _)| name),
         documents: articles.len(),
         per_word: PER_WORD,
+        group: GROUP,
         shards: shard_keys,
         categories,
     };
@@ -267,19 +292,28 @@ enum Key {
     Redirect(u32),
 }
 
-/// Each stem's documents, sorted by number, with their scores from 1 to 255 on one scale for
-/// the whole index, keeping only the best [`PER_WORD`]: `(documents, scores, truncated)`.
-fn score(postings: Vec<Vec<(u32, f32, bool)>>, documents: usize) -> Vec<(Vec<u32>, Vec<u8>, bool)> {
+/// A stem's documents, sorted by number, with their scores and follower bytes.
+struct Scored {
+    docs: Vec<u32>,
+    /// 1 to 127 on one scale for the whole index, plus 128 when the title has the stem.
+    scores: Vec<u8>,
+    next: Vec<u8>,
+    /// Only the best [`PER_WORD`] documents are listed.
+    truncated: bool,
+}
+
+/// Scores each stem's documents (BM25F), keeping only the best [`PER_WORD`].
+fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
     let n = documents as f32;
-    let scored: Vec<Vec<(u32, f32)>> = postings
+    let scored: Vec<Vec<(Posting, f32)>> = postings
         .into_par_iter()
         .map(|list| {
             let df = list.len() as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             list.into_iter()
-                .map(|(doc, tf, title)| {
-                    let bonus = if title { TITLE_BONUS } else { 0.0 };
-                    (doc, idf * (tf * (K1 + 1.0) / (tf + K1) + bonus))
+                .map(|p| {
+                    let bonus = if p.title { TITLE_BONUS } else { 0.0 };
+                    (p, idf * (p.tf * (K1 + 1.0) / (p.tf + K1) + bonus))
                 })
                 .collect()
         })
@@ -293,16 +327,23 @@ fn score(postings: Vec<Vec<(u32, f32, bool)>>, documents: usize) -> Vec<(Vec<u32
                 list.select_nth_unstable_by(PER_WORD - 1, |a, b| b.1.total_cmp(&a.1));
                 list.truncate(PER_WORD);
             }
-            list.sort_unstable_by_key(|&(doc, _)| doc);
-            let docs = list.iter().map(|&(doc, _)| doc).collect();
-            let scores =
-                list.iter().map(|&(_, s)| ((s / top * 255.0).round() as u8).max(1)).collect();
-            (docs, scores, truncated)
+            list.sort_unstable_by_key(|(p, _)| p.doc);
+            Scored {
+                docs: list.iter().map(|(p, _)| p.doc).collect(),
+                scores: list
+                    .iter()
+                    .map(|&(p, s)| {
+                        ((s / top * 127.0).round() as u8).max(1) | u8::from(p.title) << 7
+                    })
+                    .collect(),
+                next: list.iter().map(|(p, _)| p.next).collect(),
+                truncated,
+            }
         })
         .collect()
 }
 
-/// Counts the words of one article into `part` and returns its `docs/<n>.json`.
+/// Counts the words of one article into `part`.
 fn index_article(
     site: &Site,
     article: &Article,
@@ -310,14 +351,14 @@ fn index_article(
     part: &mut Part,
     stemmer: Option<&rust_stemmers::Stemmer>,
     average_body: f32,
-) -> Result<Vec<u8>> {
+) -> Result<()> {
     let doc = &article.doc;
-    // Per stem number (in `part.counts`): weighted occurrences outside the body, and
-    // occurrences in the body; `touched` lists the stems this article has.
+    // `touched` lists the stems this article has, whose counts are not zero.
     let mut touched: Vec<u32> = Vec::new();
     let mut body_words = 0u32;
     let mut lower = String::new();
     let mut add = |text: &str, weight: Option<f32>, part: &mut Part| {
+        let mut previous: Option<u32> = None;
         text::for_each_word(text, |word| {
             let folded: std::borrow::Cow<'_, str> =
                 if word.is_ascii() && word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -336,26 +377,32 @@ fn index_article(
                         None => folded.to_string(),
                     };
                     let next = part.stems.len() as u32;
+                    let bit = follower_bit(&stem);
                     let number = *part.stems.entry(stem).or_insert_with(|| {
+                        part.bits.push(bit);
                         part.postings.push(Vec::new());
-                        part.counts.push((0.0, 0, false));
+                        part.counts.push(Count::default());
                         next
                     });
                     part.words.insert(folded.into_owned(), number);
                     number
                 }
             };
+            if let Some(previous) = previous {
+                part.counts[previous as usize].next |= part.bits[stem as usize];
+            }
+            previous = Some(stem);
             let count = &mut part.counts[stem as usize];
-            if *count == (0.0, 0, false) {
+            if count.weighted == 0.0 && count.body == 0 {
                 touched.push(stem);
             }
             match weight {
                 Some(w) => {
-                    count.0 += w;
-                    count.2 |= w == TITLE;
+                    count.weighted += w;
+                    count.title |= w == TITLE;
                 }
                 None => {
-                    count.1 += 1;
+                    count.body += 1;
                     body_words += 1;
                 }
             }
@@ -365,11 +412,9 @@ fn index_article(
     add(&doc.summary, Some(SUMMARY), part);
     let category = &site.category(article.category).name;
     add(category, Some(TOPIC), part);
-    let tags: Vec<&str> = article.tags.iter().map(|&t| site.tag(t).name.as_str()).collect();
-    for tag in &tags {
-        add(tag, Some(TOPIC), part);
+    for tag in &article.tags {
+        add(&site.tag(*tag).name, Some(TOPIC), part);
     }
-    let mut body = String::new();
     let mut key_points = String::new();
     for point in &doc.key_points {
         if let Some(label) = &point.label {
@@ -380,42 +425,56 @@ fn index_article(
         key_points.push(' ');
     }
     add(&key_points, Some(KEY_POINT), part);
+    let mut text = String::new();
     let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
-    text::push_html_text(&mut body, &doc.body.intro_html.text().map_err(io)?);
+    text::push_html_text(&mut text, &doc.body.intro_html.text().map_err(io)?);
     for section in &doc.body.sections {
         add(&section.heading, Some(HEADING), part);
-        text::push_text(&mut body, &section.heading);
-        text::push_html_text(&mut body, &section.html.text().map_err(io)?);
+        text::push_text(&mut text, &section.heading);
+        text::push_html_text(&mut text, &section.html.text().map_err(io)?);
     }
-    let body_end = body.len();
+    add(&text, None, part);
     for faq in &doc.faq {
         add(&faq.question, Some(QUESTION), part);
-        text::push_text(&mut body, &faq.question);
-        text::push_text(&mut body, &faq.answer_text);
-    }
-    add(&body[..body_end], None, part);
-    for faq in &doc.faq {
         add(&faq.answer_text, None, part);
-    }
-    if !key_points.is_empty() {
-        text::push_text(&mut body, &key_points);
     }
     // BM25F: body occurrences count less in a long body, more in a short one.
     let norm = BODY / (1.0 - B + B * body_words as f32 / average_body);
     for stem in touched {
-        let (weighted, in_body, in_title) = std::mem::take(&mut part.counts[stem as usize]);
-        part.postings[stem as usize].push((number, weighted + in_body as f32 * norm, in_title));
+        let count = std::mem::take(&mut part.counts[stem as usize]);
+        part.postings[stem as usize].push(Posting {
+            doc: number,
+            tf: count.weighted + count.body as f32 * norm,
+            title: count.title,
+            next: count.next,
+        });
     }
-    let json = Doc {
-        title: &doc.title,
-        url: site.config.base_url.link(&article.url),
-        date: doc.date.day().to_string(),
-        category,
-        tags,
-        summary: &doc.summary,
-        text: body.trim(),
-    };
-    Ok(serde_json::to_vec(&json).expect("a document serialises"))
+    Ok(())
+}
+
+/// The `meta/<g>.json` files: for each document, `[title, url, date, category]`.
+fn write_meta(site: &Site, articles: &[&Article], prefix: &str, sink: Sink<'_>) -> Result<usize> {
+    let errors: Vec<Error> = articles
+        .par_chunks(GROUP)
+        .enumerate()
+        .filter_map(|(g, group)| {
+            let rows: Vec<(&str, String, String, &str)> = group
+                .iter()
+                .map(|a| {
+                    (
+                        a.doc.title.as_str(),
+                        site.config.base_url.link(&a.url),
+                        a.doc.date.day().to_string(),
+                        site.category(a.category).name.as_str(),
+                    )
+                })
+                .collect();
+            let json = serde_json::to_vec(&rows).expect("the documents serialise");
+            sink(Path::new(&format!("{prefix}meta/{g}.json")), &json).err()
+        })
+        .collect();
+    Error::collect(errors)?;
+    Ok(articles.len().div_ceil(GROUP))
 }
 
 /// The document lists of every category and tag that has documents.
@@ -462,17 +521,30 @@ mod tests {
 
     #[test]
     fn a_word_in_more_documents_than_the_limit_keeps_only_its_best() {
-        let common: Vec<(u32, f32, bool)> =
-            (0..PER_WORD as u32 + 10).map(|d| (d, d as f32, false)).collect();
-        let scored = score(vec![common, vec![(5, 1.0, true)]], 100_000);
-        let (docs, scores, truncated) = &scored[0];
-        assert!(truncated);
-        assert_eq!(docs.len(), PER_WORD);
+        let posting = |doc: u32, tf: f32, title: bool| Posting { doc, tf, title, next: 3 };
+        let common: Vec<Posting> =
+            (0..PER_WORD as u32 + 10).map(|d| posting(d, d as f32, false)).collect();
+        let scored = score(vec![common, vec![posting(5, 1.0, true)]], 100_000);
+        let list = &scored[0];
+        assert!(list.truncated);
+        assert_eq!(list.docs.len(), PER_WORD);
         // The ten lowest frequencies went; the rest stay in document order.
-        assert_eq!(docs[0], 10);
-        assert!(docs.windows(2).all(|w| w[0] < w[1]));
-        assert!(scores.iter().all(|&s| s >= 1));
-        assert!(!scored[1].2);
-        assert_eq!(scored[1].0, [5]);
+        assert_eq!(list.docs[0], 10);
+        assert!(list.docs.windows(2).all(|w| w[0] < w[1]));
+        assert!(list.scores.iter().all(|&s| (1..128).contains(&s)));
+        assert!(list.next.iter().all(|&n| n == 3));
+        assert!(!scored[1].truncated);
+        assert_eq!(scored[1].docs, [5]);
+        // The title bit.
+        assert!(scored[1].scores[0] > 128);
+    }
+
+    #[test]
+    fn follower_bits_are_one_bit_of_eight() {
+        for stem in ["", "rate", "économie", "世界"] {
+            assert_eq!(follower_bit(stem).count_ones(), 1, "{stem}");
+        }
+        // FNV-1a of "a" is 0xe40c292c.
+        assert_eq!(follower_bit("a"), 1 << 4);
     }
 }

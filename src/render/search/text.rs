@@ -136,39 +136,33 @@ pub(crate) fn for_each_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
         return;
     }
     let word_char = |c: char| c.is_alphanumeric() || c == '_' || is_mark(c);
-    let mut start = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if word_char(c) {
-            start.get_or_insert(at);
-            continue;
-        }
-        let Some(s) = start else { continue };
-        let joins =
-            matches!(c, '\'' | '’' | '.') && chars.peek().is_some_and(|&(_, n)| word_char(n));
-        if !joins {
-            each(&text[s..at]);
-            start = None;
-        }
-    }
-    if let Some(s) = start {
-        each(&text[s..]);
-    }
+    split_words(text, text.char_indices(), word_char, |c| matches!(c, '\'' | '’' | '.'), each);
 }
 
 /// [`for_each_word`] for ASCII text, byte by byte: most of an English site.
-fn for_each_ascii_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
-    let bytes = text.as_bytes();
+fn for_each_ascii_word<'t>(text: &'t str, each: impl FnMut(&'t str)) {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    split_words(text, text.bytes().enumerate(), word, |b| matches!(b, b'\'' | b'.'), each);
+}
+
+/// Calls `each` with every run of `units` (characters or bytes of `text`, with their offsets)
+/// that are `word`, a single `joins` between two word units keeping a run together.
+fn split_words<'t, U: Copy>(
+    text: &'t str,
+    units: impl Iterator<Item = (usize, U)>,
+    word: impl Fn(U) -> bool,
+    joins: impl Fn(U) -> bool,
+    mut each: impl FnMut(&'t str),
+) {
     let mut start = None;
-    for (at, &b) in bytes.iter().enumerate() {
-        if word(b) {
+    let mut units = units.peekable();
+    while let Some((at, unit)) = units.next() {
+        if word(unit) {
             start.get_or_insert(at);
             continue;
         }
         let Some(s) = start else { continue };
-        let joins = matches!(b, b'\'' | b'.') && bytes.get(at + 1).is_some_and(|&n| word(n));
-        if !joins {
+        if !(joins(unit) && units.peek().is_some_and(|&(_, next)| word(next))) {
             each(&text[s..at]);
             start = None;
         }

@@ -1,6 +1,9 @@
 // gazette search (issue 20): reads the split index under the folder of `data-index` and
-// fetches only the shards that hold the query's words, then the few documents it shows.
-// No dependencies and no other host; results are built with DOM nodes, never innerHTML.
+// fetches only the shards that hold the query's words, then the titles of the results it
+// shows, and, once the query settles, their own pages, for the excerpts (the elements
+// marked `data-search-text`, else the <article>). No dependencies and no
+// other host; results are built with DOM nodes, never innerHTML. Every message comes from
+// the page (the form's data-msg-* attributes), in the page's language.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -14,11 +17,33 @@
   if (!script || !form || !input || !list || !status) return;
   var PAGE = 10;
   var PREFIX_KEYS = 24;
+  // While typing, excerpts wait until the query has not changed for this long.
+  var SETTLE_MS = 300;
   var base = new URL(script.getAttribute("data-index"), window.location.href);
   var lang = document.documentElement.lang || undefined;
   var meta = null;
   var cache = new Map();
   var utf8 = new TextDecoder();
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  var numbers = window.Intl ? new Intl.NumberFormat(lang) : null;
+
+  // A message of the page, its {name} placeholders filled.
+  function msg(name, values) {
+    var key = "msg" + name.charAt(0).toUpperCase() + name.slice(1);
+    return (form.dataset[key] || "").replace(/\{(\w+)\}/g, function (all, k) {
+      if (!values || !(k in values)) return all;
+      var v = values[k];
+      return typeof v === "number" && numbers ? numbers.format(v) : String(v);
+    });
+  }
+  // A message with a count, in the plural form the page's language uses for it.
+  function counted(name, count, values) {
+    var form1 = plural && plural.select(count) === "one" ? "One" : "Other";
+    values = values || {};
+    values.count = count;
+    return msg(name + form1, values);
+  }
+
   var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(lang, { granularity: "word" }) : null;
 
   var longDate = (function () {
@@ -92,7 +117,7 @@
     return fetchBytes("shards/" + n + ".bin").then(function (bytes) {
       if (bytes.parsed) return bytes.parsed;
       var r = reader(bytes);
-      if (r.byte() !== 1) throw new Error("unknown shard version");
+      if (r.byte() !== 2) throw new Error("unknown shard version");
       var count = r.varint(), keys = [], key = new Uint8Array(0);
       for (var i = 0; i < count; i++) {
         var shared = r.varint(), len = r.varint();
@@ -101,7 +126,7 @@
         next.set(bytes.subarray(r.at, r.at + len), shared);
         r.skip(len);
         key = next;
-        var entry = { key: utf8.decode(key), kind: r.byte(), at: r.at, r: r };
+        var entry = { key: utf8.decode(key), kind: r.byte(), r: r };
         if (entry.kind === 2) {
           var stem = r.varint();
           entry.stem = utf8.decode(bytes.subarray(r.at, r.at + stem));
@@ -112,7 +137,9 @@
           entry.gaps = r.at;
           for (var k = 0; k < entry.count; k++) r.varint();
           entry.scores = r.at;
-          r.skip(entry.count);
+          entry.next = r.at + entry.count;
+          entry.bit = followerBit(key);
+          r.skip(2 * entry.count);
         }
         keys.push(entry);
       }
@@ -121,12 +148,22 @@
     });
   }
 
+  // The bit that stands for a stem in the follower byte of the word before it: FNV-1a of
+  // its UTF-8 bytes, modulo 8, as the index computes it.
+  function followerBit(bytes) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+    return 1 << (h & 7);
+  }
+
+  // An entry's documents: doc -> {s: score, t: 1 when in the title, n: follower byte}.
   function postings(entry) {
-    var r = reader(entry.r.bytes), doc = 0, out = new Map();
+    var bytes = entry.r.bytes, r = reader(bytes), doc = 0, out = new Map();
     r.skip(entry.gaps);
     for (var k = 0; k < entry.count; k++) {
       doc += r.varint();
-      out.set(doc, entry.r.bytes[entry.scores + k]);
+      var score = bytes[entry.scores + k];
+      out.set(doc, { s: score & 127, t: score >> 7, n: bytes[entry.next + k] });
     }
     return out;
   }
@@ -156,8 +193,9 @@
   // The entries of the words that start with `prefix`, nearest in length first.
   function starting(prefix) {
     if (!meta.shards.length) return Promise.resolve([]);
-    var first = shardOf(prefix), last = first;
-    while (last + 1 < meta.shards.length && last < first + 2 && meta.shards[last + 1].startsWith(prefix)) last++;
+    // Two letters start too many words to read them all: their first shard will do.
+    var first = shardOf(prefix), last = first, most = prefix.length < 3 ? 0 : 1;
+    while (last + 1 < meta.shards.length && last < first + most && meta.shards[last + 1].startsWith(prefix)) last++;
     var loads = [];
     for (var n = first; n <= last; n++) loads.push(shard(n));
     return Promise.all(loads).then(function (shards) {
@@ -171,7 +209,8 @@
   }
 
   // One query word: every document holding it (or, for the last word, a word it starts),
-  // with its best score; `truncated` when some lists held only their best documents.
+  // with its best score; `bits`, the follower bits of its stems; `truncated` when some
+  // lists held only their best documents.
   function lookup(word, prefix) {
     var entries = prefix && word.length >= 2 ? starting(word) : exact(word).then(function (e) { return e ? [e] : []; });
     return entries.then(function (found) {
@@ -179,16 +218,19 @@
         return e.kind === 2 ? exact(e.stem) : e;
       }));
     }).then(function (stems) {
-      var docs = new Map(), truncated = false, seen = new Set();
+      var docs = new Map(), truncated = false, seen = new Set(), bits = 0;
       stems.forEach(function (e) {
         if (!e || seen.has(e.key)) return;
         seen.add(e.key);
         truncated = truncated || e.truncated;
-        postings(e).forEach(function (score, doc) {
-          if (!(docs.get(doc) >= score)) docs.set(doc, score);
+        bits |= e.bit;
+        postings(e).forEach(function (p, doc) {
+          var had = docs.get(doc);
+          if (!had) docs.set(doc, p);
+          else docs.set(doc, { s: Math.max(had.s, p.s), t: had.t | p.t, n: had.n | p.n });
         });
       });
-      return { docs: docs, truncated: truncated };
+      return { docs: docs, truncated: truncated, bits: bits };
     });
   }
 
@@ -201,37 +243,44 @@
     }, function () { return new Set(); });
   }
 
+  // How well `doc` matches: [tier, score]. With two words or more, tier 2 when every word
+  // is in the title, 1 when the words follow each other in the document as in the query
+  // (a phrase: each word's follower byte has the next word's bit; rarely a false match);
+  // with one word, 1 when it is in the title. The score adds the words' BM25F scores.
+  function grade(found, doc) {
+    var score = 0, titles = 0, phrase = found.length > 1;
+    for (var i = 0; i < found.length; i++) {
+      var p = found[i].docs.get(doc);
+      if (p === undefined) {
+        if (!found[i].truncated) return null;
+        phrase = false;
+        continue;
+      }
+      score += p.s;
+      titles += p.t;
+      if (i + 1 < found.length && !(p.n & found[i + 1].bits)) phrase = false;
+    }
+    var tier = titles === found.length ? (found.length > 1 ? 2 : 1) : phrase ? 1 : 0;
+    return { doc: doc, tier: tier, score: score };
+  }
+
   // Every word must be in a document, except words so common that only their best
   // documents are listed: those add to the score where listed and filter nothing.
   function rank(found, filters) {
     var required = found.filter(function (f) { return !f.truncated; });
     var pool = required.length ? required : found;
-    var start = pool.reduce(function (a, b) { return a.docs.size <= b.docs.size ? a : b; });
-    var hits = [];
-    start.docs.forEach(function (_, doc) {
-      if (!filters.every(function (f) { return !f || f.has(doc); })) return;
-      var score = 0;
-      for (var i = 0; i < found.length; i++) {
-        var s = found[i].docs.get(doc);
-        if (s === undefined && !found[i].truncated) return;
-        score += s || 0;
-      }
-      hits.push({ doc: doc, score: score });
-    });
-    if (!required.length) {
-      // Union of the common words' lists.
-      var seen = new Set(hits.map(function (h) { return h.doc; }));
-      found.forEach(function (f) {
-        f.docs.forEach(function (_, doc) {
-          if (seen.has(doc) || !filters.every(function (x) { return !x || x.has(doc); })) return;
-          seen.add(doc);
-          var score = 0;
-          found.forEach(function (g) { score += g.docs.get(doc) || 0; });
-          hits.push({ doc: doc, score: score });
-        });
+    var passes = function (doc) { return filters.every(function (f) { return !f || f.has(doc); }); };
+    var hits = [], seen = new Set();
+    // With only common words, the union of their lists; else the shortest required list.
+    (required.length ? [pool.reduce(function (a, b) { return a.docs.size <= b.docs.size ? a : b; })] : found).forEach(function (f) {
+      f.docs.forEach(function (_, doc) {
+        if (seen.has(doc) || !passes(doc)) return;
+        seen.add(doc);
+        var hit = grade(found, doc);
+        if (hit) hits.push(hit);
       });
-    }
-    return hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    });
+    return hits.sort(function (a, b) { return b.tier - a.tier || b.score - a.score || a.doc - b.doc; });
   }
 
   function matcher(terms, prefixLast) {
@@ -263,10 +312,10 @@
   }
 
   // About 30 words of the text around the most matched words, or the summary.
-  function excerpt(doc, isMatch) {
-    var all = words(doc.text), hits = [];
+  function excerpt(text, summary, isMatch) {
+    var all = words(text), hits = [];
     for (var i = 0; i < all.length; i++) if (isMatch(all[i].word)) hits.push(i);
-    if (!hits.length) return doc.summary;
+    if (!hits.length) return summary;
     var best = hits[0], bestCount = 0, SPAN = 30;
     for (var h = 0, j = 0; h < hits.length; h++) {
       while (hits[j] < hits[h] - SPAN + 8) j++;
@@ -275,12 +324,67 @@
     }
     var from = Math.max(0, best - 8), to = Math.min(all.length - 1, from + SPAN);
     var start = all[from].index, end = all[to].index + all[to].word.length;
-    return (from > 0 ? "… " : "") + doc.text.slice(start, end) + (to < all.length - 1 ? " …" : "");
+    return (from > 0 ? "… " : "") + text.slice(start, end) + (to < all.length - 1 ? " …" : "");
   }
 
-  function show(results, from, isMatch, run) {
+  var BLOCK = /^(P|LI|H[1-6]|DIV|SECTION|BLOCKQUOTE|FIGCAPTION|DT|DD|TD|TH|BR|ASIDE)$/;
+  // The text of an article's page and its summary (its meta description).
+  function pageText(url) {
+    var key = "page:" + url;
+    if (!cache.has(key)) {
+      cache.set(key, fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+        return r.text();
+      }).then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var roots = page.querySelectorAll("[data-search-text]");
+        if (!roots.length) roots = page.querySelectorAll("article");
+        var out = [];
+        Array.prototype.forEach.call(roots, function (root) {
+          var walk = page.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+            acceptNode: function (n) { return /^(SCRIPT|STYLE|TEMPLATE)$/.test(n.nodeName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT; }
+          });
+          for (var n = walk.currentNode; n; n = walk.nextNode()) {
+            if (n.nodeType === 3) out.push(n.data);
+            else if (BLOCK.test(n.nodeName)) out.push(" ");
+          }
+          out.push(" ");
+        });
+        var description = page.querySelector('meta[name="description"]');
+        return { text: out.join("").replace(/\s+/g, " ").trim(), summary: description ? description.content : "" };
+      }));
+    }
+    return cache.get(key);
+  }
+
+  // The title, URL, date and category of a document, from its group's meta file.
+  function docMeta(doc) {
+    var group = meta.group || 1;
+    return fetchBytes("meta/" + Math.floor(doc / group) + ".json").then(function (rows) {
+      var row = rows[doc % group];
+      return { doc: doc, title: row[0], url: row[1], date: row[2], category: row[3] };
+    });
+  }
+
+  // Fills the excerpts of the results shown that have none yet.
+  function excerpts(isMatch, run) {
+    if (run !== current) return;
+    Array.prototype.forEach.call(list.querySelectorAll(".search-excerpt[data-url]"), function (p) {
+      var url = p.getAttribute("data-url");
+      p.removeAttribute("data-url");
+      pageText(url).then(function (page) {
+        if (run !== current) return;
+        p.textContent = "";
+        highlight(p, excerpt(page.text, page.summary, isMatch), isMatch);
+      }, function () { /* the result stands without its excerpt */ });
+    });
+  }
+
+  // Shows results[from..from + PAGE] at once from the meta files; their excerpts follow
+  // now (`settle` 0) or once the query has not changed for `settle` ms.
+  function show(results, from, isMatch, run, settle) {
     var page = results.slice(from, from + PAGE);
-    return Promise.all(page.map(function (h) { return fetchBytes("docs/" + h.doc + ".json"); })).then(function (docs) {
+    return Promise.all(page.map(function (h) { return docMeta(h.doc); })).then(function (docs) {
       if (run !== current) return;
       if (from === 0) list.textContent = "";
       docs.forEach(function (d) {
@@ -297,7 +401,7 @@
         h.append(a);
         var p = document.createElement("p");
         p.className = "card-summary search-excerpt";
-        highlight(p, excerpt(d, isMatch), isMatch);
+        p.setAttribute("data-url", d.url);
         var metaLine = document.createElement("p");
         metaLine.className = "meta";
         var time = document.createElement("time");
@@ -308,20 +412,26 @@
         list.append(li);
       });
       if (more) more.hidden = from + PAGE >= results.length;
+      clearTimeout(settleTimer);
+      if (settle) settleTimer = setTimeout(function () { excerpts(isMatch, run); }, settle);
+      else excerpts(isMatch, run);
     });
   }
 
   var current = 0;
   var shown = null;
-  function run(query) {
+  var settleTimer = 0;
+  // `typing`: the query comes from a key, so the excerpts wait for it to settle.
+  function run(query, typing) {
     var id = ++current;
+    clearTimeout(settleTimer);
     var raw = words(query);
     var terms = raw.map(function (w) { return fold(w.word); });
     var prefixLast = raw.length > 0 && raw[raw.length - 1].index + raw[raw.length - 1].word.length === query.length;
     if (!terms.length) {
       list.textContent = "";
       if (more) more.hidden = true;
-      status.textContent = query ? "Type a word to search for." : "Type a word to search the explainers.";
+      status.textContent = query ? msg("noWords") : msg("prompt");
       return Promise.resolve();
     }
     var lookups = terms.map(function (t, i) { return lookup(t, prefixLast && i === terms.length - 1); });
@@ -331,25 +441,25 @@
       var results = rank(r[0], r[1]);
       var isMatch = matcher(terms, prefixLast);
       shown = { results: results, from: 0, isMatch: isMatch };
-      return show(results, 0, isMatch, id).then(function () {
+      return show(results, 0, isMatch, id, typing ? SETTLE_MS : 0).then(function () {
         if (id !== current) return;
-        status.textContent = results.length === 0 ? "No explainers match “" + query + "”."
-          : results.length === 1 ? "1 explainer matches."
-          : results.length + " explainers match" + (results.length > PAGE ? "; showing the best " + Math.min(PAGE, results.length) + "." : ".");
+        status.textContent = results.length === 0 ? msg("none", { query: query.trim() })
+          : results.length > PAGE ? counted("best", results.length, { shown: PAGE })
+          : counted("matches", results.length);
       });
     }).catch(function (err) {
-      if (id === current) status.textContent = "Search failed: " + err.message + ".";
+      if (id === current) status.textContent = msg("failed", { error: err.message });
     });
   }
 
-  function update() {
+  function update(typing) {
     var query = input.value.trim();
     var url = new URL(window.location.href);
     [["q", query], ["category", category && category.value], ["tag", tag && tag.value]].forEach(function (p) {
       if (p[1]) url.searchParams.set(p[0], p[1]); else url.searchParams.delete(p[0]);
     });
     window.history.replaceState(null, "", url);
-    if (meta) run(input.value.replace(/^\s+/, ""));
+    if (meta) run(input.value.replace(/^\s+/, ""), typing === true);
   }
 
   function loadTags() {
@@ -368,32 +478,33 @@
   var timer = 0;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(update, 40);
+    clearTimeout(settleTimer);
+    timer = setTimeout(function () { update(true); }, 40);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     update();
   });
-  if (category) category.addEventListener("change", update);
+  if (category) category.addEventListener("change", function () { update(); });
   if (tag) {
     tag.addEventListener("focus", loadTags);
     tag.addEventListener("pointerdown", loadTags);
-    tag.addEventListener("change", update);
+    tag.addEventListener("change", function () { update(); });
   }
   if (more) more.addEventListener("click", function () {
     if (!shown) return;
     shown.from += PAGE;
     var first = list.children.length;
-    show(shown.results, shown.from, shown.isMatch, current).then(function () {
+    show(shown.results, shown.from, shown.isMatch, current, 0).then(function () {
       var link = list.children[first] && list.children[first].querySelector("a");
       if (link) link.focus();
-      status.textContent = "Showing " + list.children.length + " of " + shown.results.length + " explainers.";
+      status.textContent = counted("showing", shown.results.length, { shown: list.children.length });
     });
   });
 
   var params = new URL(window.location.href).searchParams;
   input.value = params.get("q") || "";
-  status.textContent = "Loading the search index…";
+  status.textContent = msg("loading");
   fetchBytes("index.json").then(function (m) {
     meta = m;
     if (category) {
@@ -411,6 +522,6 @@
   }).then(function () {
     return run(input.value.trim());
   }, function (err) {
-    status.textContent = "The search index could not be loaded (" + err.message + ").";
+    status.textContent = msg("loadFailed", { error: err.message });
   });
 })();
