@@ -809,3 +809,24 @@ fn check_passes_on_a_site_in_several_languages() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("/fr/economie/nulle-part/"), "{}", stderr(&out));
 }
+
+#[test]
+fn sitemaps_percent_encode_unicode_slugs() {
+    let site = unicode_site("unicode");
+    site.build(&["--now", "2026-02-09T12:00:00Z"]);
+    let sitemap = site.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("the sitemap parses");
+    let locs: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
+    assert!(!locs.is_empty());
+    for loc in &locs {
+        assert!(loc.is_ascii() && !loc.contains(' '), "RFC 3986 allows no raw `{loc}`");
+        url::Url::parse(loc).expect("a valid URL");
+    }
+    // `/العالم/الاقتصاد/`, encoded as UTF-8.
+    let article = "https://example.com/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/%D8%A7%D9%84%D8%A7%D9%82%D8%AA%D8%B5%D8%A7%D8%AF/";
+    assert!(locs.contains(&article), "{locs:?}");
+    assert!(locs.contains(&"https://example.com/tags/%E4%B8%AD%E5%9B%BD%E7%BB%8F%E6%B5%8E/"));
+    let news = site.read("news-sitemap.xml");
+    assert!(news.contains(&format!("<loc>{article}</loc>")), "{news}");
+}
