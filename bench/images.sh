@@ -35,14 +35,18 @@ HUGO=${HUGO_BIN:-hugo}
 WIDTHS="480 800 1200 1600"
 QUALITY=80
 
-(cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet --example photos)
-BIN="$ROOT/target/release/gazette"
+# GAZETTE_BIN runs another gazette binary (e.g. a saved release while this tree is rebuilt).
+if [ -z "${GAZETTE_BIN:-}" ]; then
+  (cd "$ROOT" && cargo build --release --quiet)
+fi
+BIN=${GAZETTE_BIN:-$ROOT/target/release/gazette}
 command -v "$HUGO" > /dev/null || { echo "no hugo: apt-get install -y hugo" >&2; exit 1; }
 
 PHOTO_DIR="$BENCH/photos-$PHOTOS"
 if [ ! -f "$PHOTO_DIR/.done" ]; then
   echo "making $PHOTOS photos in $PHOTO_DIR ..." >&2
   rm -rf "$PHOTO_DIR"
+  (cd "$ROOT" && cargo build --release --quiet --example photos)
   "$ROOT/target/release/examples/photos" "$PHOTO_DIR" "$PHOTOS" 4000 3000
   touch "$PHOTO_DIR/.done"
 fi

@@ -10,14 +10,21 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::{Format, Spec, SpecKind};
 
-/// The pixels of a source image, oriented: 8-bit RGBA, the one layout the resizer is
-/// built for (fast_image_resize's `only_u8x4`: 3 MB less of binary).
+/// The pixels of a source image, oriented, 8 bits a channel: RGBA when some pixel is not
+/// fully opaque, RGB otherwise (a camera photo held as RGB needs a quarter less memory
+/// than as RGBA, and JPEG and lossy WebP encode RGB).
 pub(super) struct Pixels {
     pub(super) width: u32,
     pub(super) height: u32,
-    /// Some pixel is not fully opaque.
+    /// Some pixel is not fully opaque: `data` is RGBA, else RGB.
     pub(super) alpha: bool,
     pub(super) data: Vec<u8>,
+}
+
+impl Pixels {
+    fn kind(&self) -> fr::PixelType {
+        if self.alpha { fr::PixelType::U8x4 } else { fr::PixelType::U8x3 }
+    }
 }
 
 /// What the header of a raster image says, read without decoding its pixels.
@@ -165,33 +172,27 @@ pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
         return Err(Failure::TooLarge { width, height, max: max_pixels });
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = if decoder.color_type() == image::ColorType::Rgb8 {
-        // A photo: decoded into the first three quarters of its RGBA buffer, then widened
-        // in place, so its pixels are never held twice.
-        let pixels = width as usize * height as usize;
-        let mut data = vec![255u8; pixels * 4];
-        decoder.read_image(&mut data[..pixels * 3]).map_err(|e| corrupt(&e))?;
-        for i in (0..pixels).rev() {
-            data.copy_within(i * 3..i * 3 + 3, i * 4);
-            data[i * 4 + 3] = 255;
-        }
-        let buffer = image::RgbaImage::from_raw(width, height, data)
-            .expect("the buffer holds width × height pixels");
-        DynamicImage::ImageRgba8(buffer)
-    } else {
-        DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?
-    };
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?;
     image.apply_orientation(orientation);
     Ok(into_pixels(image))
 }
 
 fn into_pixels(image: DynamicImage) -> Pixels {
     let (width, height) = (image.width(), image.height());
-    let had_alpha = image.color().has_alpha();
-    let rgba = image.into_rgba8();
-    // Fully opaque pictures are encoded as RGB: smaller, and JPEG has no alpha.
-    let alpha = had_alpha && rgba.pixels().any(|p| p.0[3] != 255);
-    Pixels { width, height, alpha, data: rgba.into_raw() }
+    if let DynamicImage::ImageRgb8(rgb) = image {
+        // A photo: its decoded buffer is used as it is, never copied.
+        return Pixels { width, height, alpha: false, data: rgb.into_raw() };
+    }
+    let alpha = image.color().has_alpha()
+        && match &image {
+            DynamicImage::ImageRgba8(rgba) => rgba.pixels().any(|p| p.0[3] != 255),
+            other => other.to_rgba8().pixels().any(|p| p.0[3] != 255),
+        };
+    if alpha {
+        Pixels { width, height, alpha, data: image.into_rgba8().into_raw() }
+    } else {
+        Pixels { width, height, alpha, data: image.into_rgb8().into_raw() }
+    }
 }
 
 /// Rasterizes an SVG `width` pixels wide, on white (social cards have no transparency).
@@ -207,7 +208,7 @@ pub(super) fn rasterize_svg(bytes: &[u8], width: u32) -> Result<Pixels, Failure>
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     // Opaque (drawn on white), so its premultiplied pixels are plain RGBA.
-    Ok(Pixels { width, height, alpha: false, data: pixmap.take() })
+    Ok(Pixels { width, height, alpha: false, data: rgba_to_rgb(&pixmap.take()) })
 }
 
 /// The size of an SVG as drawn, from its parsed tree.
@@ -225,7 +226,7 @@ pub(super) fn resize(pixels: &Pixels, spec: &Spec) -> Pixels {
     if (width, height) == (pixels.width, pixels.height) {
         return Pixels { width, height, alpha: pixels.alpha, data: pixels.data.clone() };
     }
-    let kind = fr::PixelType::U8x4;
+    let kind = pixels.kind();
     let source = fr::images::ImageRef::new(pixels.width, pixels.height, &pixels.data, kind)
         .expect("the buffer holds width × height pixels");
     let mut target = fr::images::Image::new(width, height, kind);
@@ -251,15 +252,14 @@ fn rgba_to_rgb(rgba: &[u8]) -> Vec<u8> {
 
 /// Encodes `pixels` as the file `spec` names.
 pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8>, String> {
-    // Opaque pictures are encoded without their alpha channel (each file made is at most
-    // a few megapixels: the copy is cheap).
-    let rgb = if pixels.alpha { Vec::new() } else { rgba_to_rgb(&pixels.data) };
+    // Opaque pictures are held without an alpha channel.
+    let rgb = &pixels.data;
     match spec.format {
         Format::Webp => {
             let encoder = if pixels.alpha {
                 webp::Encoder::from_rgba(&pixels.data, pixels.width, pixels.height)
             } else {
-                webp::Encoder::from_rgb(&rgb, pixels.width, pixels.height)
+                webp::Encoder::from_rgb(rgb, pixels.width, pixels.height)
             };
             let memory = encoder
                 .encode_simple(false, f32::from(quality))
@@ -272,7 +272,7 @@ pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8
                 flat = flatten(pixels);
                 &flat
             } else {
-                &rgb
+                rgb
             };
             let mut out = Vec::new();
             let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
@@ -292,7 +292,7 @@ pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8
             let (data, color) = if pixels.alpha {
                 (&pixels.data, image::ExtendedColorType::Rgba8)
             } else {
-                (&rgb, image::ExtendedColorType::Rgb8)
+                (rgb, image::ExtendedColorType::Rgb8)
             };
             image::ImageEncoder::write_image(encoder, data, pixels.width, pixels.height, color)
                 .map_err(|e| e.to_string())?;
