@@ -789,20 +789,29 @@ fn render_and_check(
     };
     let reused = reuse.is_some().then_some(&reused as Reuse<'_>);
     let mut files = 0;
+    let mut assets_written = std::collections::HashSet::new();
     for (site, theme) in sites.iter().zip(themes.iter_mut()) {
         let prefix = site.output_prefix();
         if prefix.is_empty() {
             files += render::render_site_reusing(site, theme, &record, reused)?;
+            assets_written.extend(theme.assets.iter().map(|a| a.output_path.clone()));
             continue;
         }
-        // Another language's pages, below its folder; the theme's files are the
-        // default language's (issue 19).
-        let record = |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-        let in_folder = |rel: &Path, inputs: &blake3::Hash| {
+        // Another language's pages, below its folder (issue 19).
+        let in_folder = |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
+        let reuse_in_folder = |rel: &Path, inputs: &blake3::Hash| {
             reused.expect("asked only when given")(&Path::new(&prefix).join(rel), inputs)
         };
-        let in_folder = reused.is_some().then_some(&in_folder as Reuse<'_>);
-        files += render::render_pages(site, theme, &record, in_folder, false)?;
+        let reuse_in_folder = reused.is_some().then_some(&reuse_in_folder as Reuse<'_>);
+        files += render::render_pages(site, theme, &in_folder, reuse_in_folder, false)?;
+        // The theme's files are shared, but its pages may name one of their own: the
+        // highlighting styles of the code its articles have.
+        for asset in &theme.assets {
+            if assets_written.insert(asset.output_path.clone()) {
+                record(Path::new(&asset.output_path), &asset.bytes)?;
+                files += 1;
+            }
+        }
     }
     timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
     timer.stage("render");

@@ -152,12 +152,21 @@ impl Session {
             let mut written = pages.render(&jobs, &record)?;
             written += render::write_assets(&theme, &record)?;
             let mut other_findings = Vec::new();
+            let mut assets: HashSet<String> =
+                theme.assets.iter().map(|a| a.output_path.clone()).collect();
             for other in &others {
-                let mut theme = theme::load_theme(&other.config)?;
+                let mut other_theme = theme::load_theme(&other.config)?;
                 let prefix = other.output_prefix();
-                let record =
+                let in_folder =
                     |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-                written += render::render_pages(other, &mut theme, &record, None, false)?;
+                written += render::render_pages(other, &mut other_theme, &in_folder, None, false)?;
+                // Shared theme files, and those only this language's pages name (issue 19).
+                for asset in &other_theme.assets {
+                    if assets.insert(asset.output_path.clone()) {
+                        record(Path::new(&asset.output_path), &asset.bytes)?;
+                        written += 1;
+                    }
+                }
                 other_findings.push(other);
             }
             let put = |from: &Path, rel: &Path| {

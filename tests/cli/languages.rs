@@ -830,3 +830,20 @@ fn sitemaps_percent_encode_unicode_slugs() {
     let news = site.read("news-sitemap.xml");
     assert!(news.contains(&format!("<loc>{article}</loc>")), "{news}");
 }
+
+#[test]
+fn code_in_another_language_only_gets_its_highlighting_styles() {
+    let site = multilingual();
+    site.write(
+        "content/economy/inflation.fr.md",
+        "---\ntitle: L’inflation en bref\ndate: 2026-02-07\ncategory: Économie\ntags: [monnaie]\n---\n## Calcul\n\n```python\nprint(1.02 ** 10)\n```\n",
+    );
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let page = site.page("/fr/economie/inflation/");
+    let sheets = page.attrs("link[rel=stylesheet]", "href");
+    let highlight: Vec<&String> = sheets.iter().filter(|h| h.contains("highlight")).collect();
+    assert_eq!(highlight.len(), 1, "{sheets:?}");
+    for href in sheets {
+        assert!(site.out().join(href.trim_start_matches('/')).is_file(), "{href} is written");
+    }
+}
