@@ -568,6 +568,10 @@ fn each_language_has_its_own_urls_lang_and_dir() {
     assert_eq!(search.attrs("script[data-index]", "data-index"), ["/fr/search/index.json"]);
     let css = fr.attrs("link[rel=stylesheet]", "href");
     assert!(css.iter().all(|h| !h.starts_with("/fr/")), "{css:?}");
+    assert!(css.iter().any(|h| h.starts_with("/languages.")), "the switcher's styles: {css:?}");
+    for href in &css {
+        assert!(site.out().join(href.trim_start_matches('/')).is_file(), "{href}");
+    }
     let news = site.read("fr/news-sitemap.xml");
     assert!(news.contains("<news:language>fr</news:language>"), "{news}");
     assert!(!news.contains("<news:language>en</news:language>"), "{news}");
@@ -750,6 +754,13 @@ fn a_language_the_site_does_not_list_is_an_error_at_its_line() {
     single.write("content/news/notes.fr.md", "---\ntitle: Notes\ndate: 2026-02-01\n---\nText.\n");
     single.build(&[]);
     assert!(single.out().join("news/notes-fr/index.html").is_file());
+    // Nor does it publish the switcher's styles or name them.
+    let names: Vec<String> = std::fs::read_dir(single.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with("languages.")), "{names:?}");
+    assert!(!single.read("news/notes-fr/index.html").contains("languages"));
     let lang = Site::empty("title: T\nbase_url: https://example.com/\n");
     lang.write(
         "content/news/notes.md",
