@@ -458,7 +458,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
     let (files, problems) =
         render_and_check(&sites, &mut themes, &write, reuse, &mut timer, outputs)?;
-    let moved = moved::moved_pages(&output, site);
+    let moved = moved::moved_pages(&output, &sites);
     // Every image an article uses, resized (or taken from the cache) into the output;
     // a source that cannot be used fails the build here, before anything is published.
     let put = |from: &Path, rel: &Path| staging.link(rel, from);

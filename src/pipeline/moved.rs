@@ -9,7 +9,33 @@ use crate::site::{Article, Site};
 
 /// A warning for each article page of the previous build in `output` that `site` no
 /// longer has and no alias covers, at the file that probably holds it now.
-pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
+/// `sites` are the site's languages, the default first (issue 19): a page below `/fr/` is
+/// one of the French pages.
+pub(super) fn moved_pages(output: &Path, sites: &[Site]) -> Vec<Diagnostic> {
+    // The site a page's path belongs to, and the path inside it.
+    let language_of = |path: &str| -> (&Site, String) {
+        for site in &sites[1..] {
+            let folder = format!("/{}", site.config.language);
+            if let Some(rest) = path.strip_prefix(&folder).filter(|r| r.starts_with('/')) {
+                return (site, rest.to_owned());
+            }
+        }
+        (&sites[0], path.to_owned())
+    };
+    let gone = output::previous_article_pages(output, &|path| {
+        let (site, path) = language_of(path);
+        !has_page(site, &path)
+    });
+    gone.iter()
+        .map(|page| {
+            let (site, _) = language_of(&page.path);
+            warning(site, output, page)
+        })
+        .collect()
+}
+
+/// Whether `site` has a page, or means to have none, at `path`.
+fn has_page(site: &Site, path: &str) -> bool {
     let aliases: std::collections::HashSet<&str> =
         site.aliases().into_iter().map(|(alias, _)| alias).collect();
     // An article scheduled for later or past its `expires:` left on purpose.
@@ -26,9 +52,10 @@ pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
             || path.starts_with("/series/")
             // The front page's later pages, which come and go with the article count.
             || path.starts_with("/page/")
+            // The fixed pages, which an article page's depth can look like.
+            || ["/search/", "/corrections/"].contains(&path)
     };
-    let gone = output::previous_article_pages(output, &|path| !has_page(path));
-    gone.iter().map(|page| warning(site, output, page)).collect()
+    has_page(path)
 }
 
 fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {

@@ -858,3 +858,21 @@ fn code_in_another_language_only_gets_its_highlighting_styles() {
         assert!(site.out().join(href.trim_start_matches('/')).is_file(), "{href} is written");
     }
 }
+
+#[test]
+fn a_second_build_finds_every_language_page_still_there() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let out = site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let err = stderr(&out);
+    assert!(!err.contains("the previous build had a page"), "{err}");
+    // A default-language article that moves is still noticed.
+    site.remove("content/economy/budget.md");
+    site.write(
+        "content/economy/budget-2026.md",
+        "---\ntitle: The budget\ndate: 2026-02-06\ncategory: Economy\ntags: [money]\n---\nMinistries spend.\n",
+    );
+    let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
+    assert!(err.contains("the previous build had a page at `/economy/budget/`"), "{err}");
+    assert_eq!(err.matches("the previous build had a page").count(), 1, "{err}");
+}
