@@ -145,16 +145,18 @@ fn try_lock(_: &fs::File) -> bool {
     true
 }
 
-/// What the entries are valid for: this gazette (its version and a hash of its very
-/// binary, so a development build invalidates the cache like an upgrade, while the same
-/// binary installed again in CI keeps it) and this output folder.
+/// What the entries are valid for: this gazette (its version and `GAZETTE_BUILD_ID`, a
+/// hash of its sources, dependencies, features and compiler made when it was compiled: a
+/// development build invalidates the cache like an upgrade, while the same build installed
+/// again in CI keeps it) and this output folder.
 fn identity(output: &Path) -> String {
-    let exe = std::env::current_exe()
-        .and_then(fs::read)
-        .map(|bytes| blake3::hash(&bytes).to_hex()[..16].to_owned())
-        .unwrap_or_default();
     let output = std::path::absolute(output).unwrap_or_else(|_| output.to_owned());
-    format!("gazette {} {exe}\noutput {}", env!("CARGO_PKG_VERSION"), display_path(&output))
+    format!(
+        "gazette {} {}\noutput {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("GAZETTE_BUILD_ID"),
+        display_path(&output)
+    )
 }
 
 /// Reads a cache file: its header, identity and checksum first, then one entry a line.

@@ -167,11 +167,19 @@ pub struct ImageSettings {
     pub quality: u8,
     /// Larger images are refused before they are decoded (decompression bombs).
     pub max_pixels: u64,
+    /// Also make AVIF files (first `<source>` of each picture). Needs a gazette built with
+    /// the `avif` cargo feature: AVIF encoding is slow, so it is off by default.
+    pub avif: bool,
 }
 
 impl Default for ImageSettings {
     fn default() -> Self {
-        ImageSettings { widths: vec![480, 800, 1200, 1600], quality: 80, max_pixels: 50_000_000 }
+        ImageSettings {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 80,
+            max_pixels: 50_000_000,
+            avif: false,
+        }
     }
 }
 
@@ -340,6 +348,28 @@ fn find_text(text: &str, needle: &str) -> (usize, usize) {
     }
 }
 
+/// The line and value column of `child:` written in block style under the top-level
+/// `parent:` (`images:` then `  avif: true`).
+fn nested_position(text: &str, parent: &str, child: &str) -> Option<(usize, usize)> {
+    let keys = yaml::Keys::of(text);
+    let (line, lines) = keys.block(parent)?;
+    for (i, source) in lines.enumerate().skip(1) {
+        let body = source.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if body.len() == source.len() {
+            return None; // the next top-level key: the block ended
+        }
+        if let Some(rest) = body.strip_prefix(child).and_then(|r| r.strip_prefix(':')) {
+            let indent = source.len() - body.len();
+            let gap = rest.len() - rest.trim_start().len();
+            return Some((line + i, indent + child.chars().count() + 1 + gap + 1));
+        }
+    }
+    None
+}
+
 /// Parses the text of `site.yaml`; `root` is recorded, not read. Returns every problem
 /// found, not only the first.
 pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
@@ -355,14 +385,23 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
             Err(yaml::Partial { problems, value: Some(raw), skipped }) => (raw, problems, skipped),
             Err(yaml::Partial { problems, value: None, .. }) => return Err(problems),
         };
+    // `images.avif` is the `avif:` line inside the `images:` block, if it is written
+    // there in block style; else the parent's line.
     let at = |key: &str| {
-        let (line, column) = yaml::value_position(text, key).unwrap_or((1, 1));
+        let (line, column) = match key.split_once('.') {
+            Some((parent, child)) => {
+                nested_position(text, parent, child).or_else(|| yaml::value_position(text, parent))
+            }
+            None => yaml::value_position(text, key),
+        }
+        .unwrap_or((1, 1));
         Location::new(path, line).with_column(column)
     };
     // Problems found here point at the value, shown under the message; keys already
     // reported hold stand-in values and are not checked again.
     let mut problem = |key: &str, message: String, hint: Option<&str>| {
-        if !skipped.iter().any(|k| k == key) {
+        let top = key.split('.').next().unwrap_or(key);
+        if !skipped.iter().any(|k| k == top) {
             let d = Diagnostic::error(at(key), message).with_excerpt_from(text, 1, None);
             problems.push(match hint {
                 Some(hint) => d.with_hint(hint),
@@ -398,16 +437,26 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     let images = &raw.images;
     if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
         problem(
-            "images",
+            "images.widths",
             "images.widths: expected a list of widths between 16 and 8192 pixels".into(),
             Some("write for instance `widths: [480, 800, 1200, 1600]`"),
         );
     }
     if !(1..=100).contains(&images.quality) {
-        problem("images", "images.quality: expected a number from 1 to 100".into(), None);
+        problem("images.quality", "images.quality: expected a number from 1 to 100".into(), None);
     }
     if images.max_pixels == 0 {
-        problem("images", "images.max_pixels: expected at least 1 pixel".into(), None);
+        problem("images.max_pixels", "images.max_pixels: expected at least 1 pixel".into(), None);
+    }
+    if images.avif && !cfg!(feature = "avif") {
+        problem(
+            "images.avif",
+            "images.avif: this gazette was built without AVIF support".into(),
+            Some(
+                "build gazette with `cargo build --release --features avif`, \
+                 or remove `avif: true` to make WebP and JPEG/PNG only",
+            ),
+        );
     }
     let timezone_set = raw.timezone.is_some();
     let timezone = match raw.timezone.as_deref().map(str::trim) {

@@ -25,7 +25,7 @@ use crate::error::{Diagnostic, Error, Location, Result, display_path};
 
 /// Bumped whenever the files made from a source change for the same settings (a new
 /// resizing filter, a new encoder): the cache keys change with it.
-const PIPELINE_VERSION: &str = "gazette-images-1";
+const PIPELINE_VERSION: &str = "gazette-images-2";
 
 /// The width of social cards and structured-data images (Open Graph, Google's Article
 /// guidance), when the source is that large.
@@ -48,6 +48,8 @@ pub enum Format {
     Webp,
     Gif,
     Svg,
+    /// Made, never read: with the `avif` cargo feature and `images.avif: true`.
+    Avif,
 }
 
 impl Format {
@@ -70,6 +72,7 @@ impl Format {
             Format::Webp => "webp",
             Format::Gif => "gif",
             Format::Svg => "svg",
+            Format::Avif => "avif",
         }
     }
 
@@ -80,6 +83,7 @@ impl Format {
             Format::Webp => "webp",
             Format::Gif => "gif",
             Format::Svg => "svg",
+            Format::Avif => "avif",
         }
     }
 
@@ -128,6 +132,10 @@ pub struct Picture {
     pub bytes: u64,
     /// The widths made of it: `images.widths`, none wider than the source.
     widths: Vec<u32>,
+    /// AVIF files are made too (`images.avif`).
+    avif: bool,
+    /// `images.quality`, which the lossy files' bytes (and so their names) depend on.
+    quality: u8,
 }
 
 /// A file made from a picture: its site path (`/images/photo.3f2a1c9b0d.800.webp`) and
@@ -165,6 +173,14 @@ impl Picture {
     /// The WebP files, smallest first.
     pub fn webp(&self) -> Vec<Variant> {
         self.widths.iter().map(|&w| self.variant(&self.resize(w, Format::Webp))).collect()
+    }
+
+    /// The AVIF files, smallest first; none unless `images.avif` is on.
+    pub fn avif(&self) -> Vec<Variant> {
+        if !self.avif {
+            return Vec::new();
+        }
+        self.widths.iter().map(|&w| self.variant(&self.resize(w, Format::Avif))).collect()
     }
 
     /// The fallback files in the source's format, smallest first.
@@ -226,6 +242,9 @@ impl Picture {
         let mut specs = Vec::new();
         if self.is_responsive() {
             for &w in &self.widths {
+                if self.avif {
+                    specs.push(self.resize(w, Format::Avif));
+                }
                 specs.push(self.resize(w, Format::Webp));
                 specs.push(self.resize(w, self.fallback()));
             }
@@ -259,7 +278,8 @@ impl Picture {
             SpecKind::Crop { ratio: (w, h) } => format!("{w}x{h}"),
             _ => spec.size.0.to_string(),
         };
-        let name = format!("{stem}.{}.{tag}.{}", &self.hash[..10], spec.format.extension());
+        let hash = self.file_hash(spec);
+        let name = format!("{stem}.{}.{tag}.{}", &hash[..10], spec.format.extension());
         inner.with_file_name(name)
     }
 
@@ -271,16 +291,21 @@ impl Picture {
         }
     }
 
-    /// The name of `spec`'s file in the cache: a hash of the source and of every
-    /// setting that changes the result.
-    fn cache_name(&self, spec: &Spec, quality: u8) -> String {
+    /// A hash of the source and of every setting that changes `spec`'s file: its name
+    /// in the output (so a host may keep a file forever: new bytes get a new name) and in
+    /// the cache.
+    fn file_hash(&self, spec: &Spec) -> String {
         // Quality changes only the lossy files.
-        let lossy =
-            spec.kind != SpecKind::Original && matches!(spec.format, Format::Webp | Format::Jpeg);
-        let quality = if lossy { quality } else { 0 };
+        let lossy = spec.kind != SpecKind::Original
+            && matches!(spec.format, Format::Webp | Format::Jpeg | Format::Avif);
+        let quality = if lossy { self.quality } else { 0 };
         let key = format!("{PIPELINE_VERSION} {} {spec:?} q{quality}", self.hash);
-        let hash = blake3::hash(key.as_bytes()).to_hex();
-        format!("{}.{}", &hash[..32], spec.format.extension())
+        blake3::hash(key.as_bytes()).to_hex().to_string()
+    }
+
+    /// The name of `spec`'s file in the cache (see [`Picture::file_hash`]).
+    fn cache_name(&self, spec: &Spec) -> String {
+        format!("{}.{}", &self.file_hash(spec)[..32], spec.format.extension())
     }
 }
 
@@ -340,12 +365,59 @@ impl Probed {
     }
 }
 
-/// A probe remembered from an earlier build: a file of this size and time has this
-/// hash and size.
-#[derive(Debug, Clone)]
-struct Known {
+/// What identifies one version of a file without reading it: its size, modification
+/// time and status-change time (which no program can set back: a file rewritten with its
+/// old size and modification time restored still shows as changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
     len: u64,
     modified: u128,
+    changed: i128,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = 0;
+        Stamp { len: meta.len(), modified, changed }
+    }
+
+    /// Without the status-change time, which hard links change (a cache file gains and
+    /// loses links as outputs come and go): for the cache's own files.
+    fn content_only(self) -> Stamp {
+        Stamp { changed: 0, ..self }
+    }
+
+    fn parse(fields: &mut std::str::Split<'_, char>) -> Option<Stamp> {
+        Some(Stamp {
+            len: fields.next()?.parse().ok()?,
+            modified: fields.next()?.parse().ok()?,
+            changed: fields.next()?.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\t{}\t{}", self.len, self.modified, self.changed)
+    }
+}
+
+/// A probe remembered from an earlier build: a file with this stamp has this hash and
+/// size.
+#[derive(Debug, Clone)]
+struct Known {
+    stamp: Stamp,
     hash: String,
     width: u32,
     height: u32,
@@ -366,11 +438,30 @@ pub(crate) struct Images {
     known: HashMap<PathBuf, Known>,
     /// What was probed, by the source's path (relative to the site root).
     found: Mutex<BTreeMap<PathBuf, Entry>>,
-    /// The (size, time) of each file probed, for the next build's index.
-    stamps: Mutex<HashMap<PathBuf, (u64, u128)>>,
+    /// The stamp of each file probed, for the next build's index.
+    stamps: Mutex<HashMap<PathBuf, Stamp>>,
+    /// The stamp of each file of the cache as an earlier build left it: a file that does
+    /// not match (truncated, rewritten in place through a hard link of the output) is made
+    /// again rather than published.
+    made: HashMap<String, Stamp>,
+    /// The same for this build, saved at its end.
+    made_now: Mutex<HashMap<String, Stamp>>,
+    /// With `--no-cache`: the fresh folder this build encodes into, removed afterwards.
+    _scratch: Option<Scratch>,
+}
+
+/// A folder removed, with what it holds, when this is dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 const INDEX_NAME: &str = "index.tsv";
+/// The stamps of the cache's files (see [`Images::made`]).
+const FILES_NAME: &str = "files.tsv";
 
 /// An image of the theme's `static/` folder.
 struct ThemeFile {
@@ -404,6 +495,7 @@ impl Images {
     ) -> Images {
         let cache = cache.to_owned();
         let known = load_index(&cache.join(INDEX_NAME));
+        let made = load_files(&cache.join(FILES_NAME));
         Images {
             settings,
             dir,
@@ -413,6 +505,42 @@ impl Images {
             known,
             found: Mutex::new(BTreeMap::new()),
             stamps: Mutex::new(HashMap::new()),
+            made,
+            made_now: Mutex::new(HashMap::new()),
+            _scratch: None,
+        }
+    }
+
+    /// [`Images::new`] without a cache (`--no-cache`): every file is encoded afresh, in a
+    /// folder of its own inside `parent` (on the output's disk, so files are linked, not
+    /// copied), made only if something is encoded (`check` makes nothing) and removed
+    /// when these images are dropped.
+    pub(crate) fn uncached(
+        root: &Path,
+        parent: &Path,
+        dir: Option<ContentDir>,
+        settings: ImageSettings,
+    ) -> Images {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let scratch = parent.join(format!(".images-uncached-{}-{nanos}", std::process::id()));
+        let mut images = Images::new(root, &scratch, dir, settings);
+        images._scratch = Some(Scratch(scratch));
+        images
+    }
+
+    /// Whether the cache holds `name` as this gazette made it.
+    fn intact(&self, name: &str) -> bool {
+        let Some(expected) = self.made.get(name) else { return false };
+        let Ok(meta) = std::fs::metadata(self.cache.join(name)) else { return false };
+        meta.is_file() && Stamp::of(&meta).content_only() == *expected
+    }
+
+    fn record_made(&self, name: &str) {
+        if let Ok(meta) = std::fs::metadata(self.cache.join(name)) {
+            let mut made = self.made_now.lock().expect("no thread panics holding the lock");
+            made.insert(name.to_owned(), Stamp::of(&meta).content_only());
         }
     }
 
@@ -511,18 +639,15 @@ impl Images {
                 format: header.format,
                 bytes: file.bytes.len() as u64,
                 widths: self.widths(header.width),
+                avif: self.settings.avif,
+                quality: self.settings.quality,
             });
             return Some(Probed { result, shown: file.shown.clone(), from_theme: true });
         };
         let meta = std::fs::metadata(&real).ok()?;
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        let stamp = (meta.len(), modified);
+        let stamp = Stamp::of(&meta);
         if let Some(known) = self.known.get(rel)
-            && (known.len, known.modified) == stamp
+            && known.stamp == stamp
             && u64::from(known.width) * u64::from(known.height) <= self.settings.max_pixels
         {
             self.stamps
@@ -539,8 +664,10 @@ impl Images {
                     width: known.width,
                     height: known.height,
                     format: known.format,
-                    bytes: known.len,
+                    bytes: known.stamp.len,
                     widths: self.widths(known.width),
+                    avif: self.settings.avif,
+                    quality: self.settings.quality,
                 }),
             ));
         }
@@ -566,6 +693,8 @@ impl Images {
                 format: header.format,
                 bytes: bytes.len() as u64,
                 widths: self.widths(header.width),
+                avif: self.settings.avif,
+                quality: self.settings.quality,
             }),
         ))
     }
@@ -614,15 +743,35 @@ impl Images {
             .filter_map(|entry| match &entry.result {
                 Err(Failure::Missing) if !with_missing => None,
                 Err(failure) => Some(problem(&entry.shown, &entry.first, failure)),
-                Ok(_) => None,
+                Ok(picture) => {
+                    let too_large = entry.lead.then(|| self.svg_too_large(picture)).flatten()?;
+                    Some(problem(&entry.shown, &entry.first, &too_large))
+                }
             })
             .collect()
+    }
+
+    /// An SVG lead image is drawn 2,400 px wide for its social image and crops: one whose
+    /// shape would make that more than `images.max_pixels` is refused (a 1×100000 SVG
+    /// would otherwise ask for terabytes).
+    fn svg_too_large(&self, picture: &Picture) -> Option<Failure> {
+        if picture.format != Format::Svg {
+            return None;
+        }
+        let width = picture.svg_raster_width();
+        let height = u64::from(picture.height) * u64::from(width) / u64::from(picture.width);
+        let max = self.settings.max_pixels;
+        (height * u64::from(width) > max).then(|| Failure::SvgTooLarge {
+            width,
+            height: u32::try_from(height).unwrap_or(u32::MAX),
+            max,
+        })
     }
 
     /// Warnings for `check`: a lead image narrower than 1200 px (social cards and
     /// search results show it blurred), and a source over 20 MB.
     pub(crate) fn warnings(&self) -> Vec<Diagnostic> {
-        const LARGE: u64 = 20 * 1024 * 1024;
+        const LARGE: u64 = 20_000_000;
         let found = self.found.lock().expect("no thread panics holding the lock");
         let mut warnings = Vec::new();
         for entry in found.values() {
@@ -647,8 +796,8 @@ impl Images {
                     Diagnostic::warning(
                         at,
                         format!(
-                            "image `{shown}` is {} MB: sources over 20 MB slow every fresh build",
-                            picture.bytes / (1024 * 1024)
+                            "image `{shown}` is {:.1} MB: sources over 20 MB slow every fresh build",
+                            picture.bytes as f64 / 1e6
                         ),
                     )
                     .with_width(entry.first.width)
@@ -719,19 +868,20 @@ impl Images {
         let encoded = AtomicUsize::new(0);
         let reused = AtomicUsize::new(0);
         let written = AtomicUsize::new(0);
-        let quality = self.settings.quality;
         let results: Vec<std::result::Result<Vec<String>, Error>> = entries
             .par_iter()
             .map(|(picture, lead, first)| {
                 let specs = picture.specs(*lead);
-                let names: Vec<String> =
-                    specs.iter().map(|s| picture.cache_name(s, quality)).collect();
+                let names: Vec<String> = specs.iter().map(|s| picture.cache_name(s)).collect();
                 let missing: Vec<usize> =
-                    (0..specs.len()).filter(|&i| !self.cache.join(&names[i]).is_file()).collect();
+                    (0..specs.len()).filter(|&i| !self.intact(&names[i])).collect();
                 if !missing.is_empty() {
                     self.make(picture, &specs, &names, &missing).map_err(|failure| {
                         Error::content(problem(&picture.rel, first, &failure))
                     })?;
+                }
+                for name in &names {
+                    self.record_made(name);
                 }
                 encoded.fetch_add(missing.len(), Ordering::Relaxed);
                 reused.fetch_add(specs.len() - missing.len(), Ordering::Relaxed);
@@ -810,7 +960,7 @@ impl Images {
             } else {
                 if pixels.is_none() {
                     pixels = Some(if picture.format == Format::Svg {
-                        process::rasterize_svg(&bytes, picture.svg_raster_width())?
+                        process::rasterize_svg(&bytes, picture.svg_raster_width(), max)?
                     } else {
                         process::decode(&bytes, max)?
                     });
@@ -848,6 +998,7 @@ impl Images {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name != INDEX_NAME
+                && name != FILES_NAME
                 && !used.contains(&name)
                 && entry.file_type().is_ok_and(|t| t.is_file())
             {
@@ -860,12 +1011,12 @@ impl Images {
         let stamps = self.stamps.lock().expect("no thread panics holding the lock");
         let mut text = String::new();
         for (picture, _, _) in entries {
-            let Some((len, modified)) = stamps.get(&picture.rel) else { continue };
+            let Some(stamp) = stamps.get(&picture.rel) else { continue };
             let Some(rel) = picture.rel.to_str().filter(|r| !r.contains(['\t', '\n'])) else {
                 continue;
             };
             text.push_str(&format!(
-                "{rel}\t{len}\t{modified}\t{}\t{}\t{}\t{}\n",
+                "{rel}\t{stamp}\t{}\t{}\t{}\t{}\n",
                 picture.hash,
                 picture.width,
                 picture.height,
@@ -873,6 +1024,11 @@ impl Images {
             ));
         }
         let _ = self.store(INDEX_NAME, text.as_bytes());
+        let made = self.made_now.lock().expect("no thread panics holding the lock");
+        let mut names: Vec<_> = made.iter().collect();
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        let text: String = names.iter().map(|(name, stamp)| format!("{name}\t{stamp}\n")).collect();
+        let _ = self.store(FILES_NAME, text.as_bytes());
     }
 }
 
@@ -899,6 +1055,12 @@ fn problem(rel: &Path, first: &Use, failure: &Failure) -> Diagnostic {
                 "image `{shown}` is {width}×{height} pixels, more than `images.max_pixels` ({max}): refused before decoding"
             ),
             "resize it before adding it, or raise `images.max_pixels` in site.yaml".to_owned(),
+        ),
+        Failure::SvgTooLarge { width, height, max } => (
+            format!(
+                "lead image `{shown}` would be drawn {width}×{height} pixels for social cards, more than `images.max_pixels` ({max})"
+            ),
+            "use a JPEG or PNG lead image, or an SVG closer to a photo's shape".to_owned(),
         ),
         Failure::Corrupt(reason) => (
             format!("image `{shown}` cannot be decoded: {reason}"),
@@ -943,14 +1105,24 @@ fn load_index(path: &Path) -> HashMap<PathBuf, Known> {
             let mut f = line.split('\t');
             let rel = PathBuf::from(f.next()?);
             let known = Known {
-                len: f.next()?.parse().ok()?,
-                modified: f.next()?.parse().ok()?,
+                stamp: Stamp::parse(&mut f)?,
                 hash: f.next().filter(|h| h.len() == 64)?.to_owned(),
                 width: f.next()?.parse().ok().filter(|w| *w > 0)?,
                 height: f.next()?.parse().ok().filter(|h| *h > 0)?,
                 format: Format::parse(f.next()?)?,
             };
             Some((rel, known))
+        })
+        .collect()
+}
+
+fn load_files(path: &Path) -> HashMap<String, Stamp> {
+    let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            let name = f.next()?.to_owned();
+            Some((name, Stamp::parse(&mut f)?))
         })
         .collect()
 }
@@ -982,7 +1154,14 @@ pub fn render_picture(
     };
     let fallbacks = picture.fallbacks();
     let largest = fallbacks.last().expect("every picture has at least one width");
-    let mut html = String::from("<picture><source type=\"image/webp\" srcset=\"");
+    let mut html = String::from("<picture>");
+    let avif = picture.avif();
+    if !avif.is_empty() {
+        html.push_str("<source type=\"image/avif\" srcset=\"");
+        html.push_str(&srcset(&avif));
+        html.push_str(&format!("\" sizes=\"{sizes}\">"));
+    }
+    html.push_str("<source type=\"image/webp\" srcset=\"");
     html.push_str(&srcset(&picture.webp()));
     html.push_str(&format!("\" sizes=\"{sizes}\"><img src=\""));
     escape_href(&mut html, &link(&largest.path)).expect("String writes cannot fail");

@@ -44,6 +44,9 @@ pub(crate) enum Failure {
     NotAnImage,
     /// More pixels than `images.max_pixels`: refused before decoding.
     TooLarge { width: u32, height: u32, max: u64 },
+    /// An SVG lead image that, drawn wide enough for social cards, would have more pixels
+    /// than `images.max_pixels`.
+    SvgTooLarge { width: u32, height: u32, max: u64 },
     /// The decoder stopped: a truncated or corrupt file.
     Corrupt(String),
     /// Reading the file failed.
@@ -66,7 +69,7 @@ fn image_format(format: Format) -> Option<ImageFormat> {
         Format::Png => Some(ImageFormat::Png),
         Format::Webp => Some(ImageFormat::WebP),
         Format::Gif => Some(ImageFormat::Gif),
-        Format::Svg => None,
+        Format::Svg | Format::Avif => None,
     }
 }
 
@@ -128,6 +131,9 @@ pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failu
     if width == 0 || height == 0 {
         return Err(Failure::Corrupt("it has no pixels".into()));
     }
+    if is_truncated(bytes, format) {
+        return Err(Failure::Corrupt("the file ends before the image does".into()));
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let (width, height) = if turns(orientation) { (height, width) } else { (width, height) };
     Ok(Header { format, width, height })
@@ -148,13 +154,27 @@ fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A JPEG whose entropy-coded data stops before its end marker: decoders fill the rest
-/// with grey rather than fail, so the file is checked first.
-fn jpeg_is_truncated(bytes: &[u8]) -> bool {
-    let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
-    match (last(0xDA), last(0xD9)) {
-        (Some(scan), Some(end)) => end < scan,
-        _ => true,
+/// A file that stops before its format's end: JPEG without its end-of-image marker after
+/// the last scan (decoders fill the rest with grey rather than fail), PNG without its
+/// `IEND` chunk, WebP shorter than its RIFF header says. Read from the bytes alone, so
+/// `check` finds it without decoding. (A GIF's one-byte trailer proves nothing: a cut
+/// GIF fails when it is decoded.)
+fn is_truncated(bytes: &[u8], format: Format) -> bool {
+    match format {
+        Format::Jpeg => {
+            let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
+            match (last(0xDA), last(0xD9)) {
+                (Some(scan), Some(end)) => end < scan,
+                _ => true,
+            }
+        }
+        // Searched from the end: found at once in a whole file, even with bytes after it.
+        Format::Png => !bytes.windows(4).rev().any(|w| w == b"IEND"),
+        Format::Webp => {
+            let size = bytes.get(4..8).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
+            size.is_none_or(|size| (bytes.len() as u64) < u64::from(size) + 8)
+        }
+        Format::Gif | Format::Svg | Format::Avif => false,
     }
 }
 
@@ -163,7 +183,7 @@ fn jpeg_is_truncated(bytes: &[u8]) -> bool {
 pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
     let format = sniff(bytes).ok_or(Failure::NotAnImage)?;
     refuse_too_large(bytes, max_pixels)?;
-    if format == Format::Jpeg && jpeg_is_truncated(bytes) {
+    if is_truncated(bytes, format) {
         return Err(Failure::Corrupt("the file ends before the image does".into()));
     }
     let mut decoder = decoder(bytes, format, max_pixels)?;
@@ -195,14 +215,20 @@ fn into_pixels(image: DynamicImage) -> Pixels {
     }
 }
 
-/// Rasterizes an SVG `width` pixels wide, on white (social cards have no transparency).
-pub(super) fn rasterize_svg(bytes: &[u8], width: u32) -> Result<Pixels, Failure> {
+/// Rasterizes an SVG `width` pixels wide, on white (social cards have no transparency);
+/// refused when that would make more than `max_pixels` pixels.
+pub(super) fn rasterize_svg(bytes: &[u8], width: u32, max_pixels: u64) -> Result<Pixels, Failure> {
     use resvg::{tiny_skia, usvg};
     let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
         .map_err(|e| Failure::Corrupt(lowercase_first(&e.to_string())))?;
     let size = tree.size();
     let scale = width as f32 / size.width();
-    let height = ((size.height() * scale).round() as u32).max(1);
+    let drawn = (f64::from(size.height()) * f64::from(scale)).round().max(1.0);
+    if drawn * f64::from(width) > max_pixels as f64 {
+        let height = drawn.min(f64::from(u32::MAX)) as u32;
+        return Err(Failure::SvgTooLarge { width, height, max: max_pixels });
+    }
+    let height = drawn as u32;
     let mut pixmap = tiny_skia::Pixmap::new(width, height)
         .ok_or_else(|| Failure::Corrupt("it has no size".into()))?;
     pixmap.fill(tiny_skia::Color::WHITE);
@@ -298,8 +324,32 @@ pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8
                 .map_err(|e| e.to_string())?;
             Ok(out)
         }
+        Format::Avif => encode_avif(pixels, quality),
         Format::Gif | Format::Svg => Err("no encoder for this format".into()),
     }
+}
+
+/// AVIF (rav1e, pure Rust), at the speed that keeps a camera photo's four sizes to a few
+/// seconds; the `avif` cargo feature.
+#[cfg(feature = "avif")]
+fn encode_avif(pixels: &Pixels, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let encoder =
+        image::codecs::avif::AvifEncoder::new_with_speed_quality(&mut out, AVIF_SPEED, quality);
+    let color =
+        if pixels.alpha { image::ExtendedColorType::Rgba8 } else { image::ExtendedColorType::Rgb8 };
+    image::ImageEncoder::write_image(encoder, &pixels.data, pixels.width, pixels.height, color)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// rav1e's speed, 1 (slowest, smallest) to 10.
+#[cfg(feature = "avif")]
+const AVIF_SPEED: u8 = 8;
+
+#[cfg(not(feature = "avif"))]
+fn encode_avif(_: &Pixels, _: u8) -> Result<Vec<u8>, String> {
+    Err("this gazette was built without AVIF support (the `avif` cargo feature)".into())
 }
 
 /// RGBA on white, as RGB.

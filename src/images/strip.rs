@@ -15,6 +15,8 @@ pub(super) fn strip(bytes: &[u8], format: super::Format, orientation: u8) -> Opt
         super::Format::Webp => strip_webp(bytes),
         // GIF has no EXIF; SVG is checked as text elsewhere.
         super::Format::Gif | super::Format::Svg => Some(bytes.to_vec()),
+        // Never a source: gazette makes AVIF files, it does not read them.
+        super::Format::Avif => None,
     }
 }
 

@@ -64,9 +64,8 @@ impl BuildOptions {
         Some(self.cache_dir.clone().unwrap_or_else(|| output::gazette_dir(&self.root)))
     }
 
-    /// The folder the images of issue 16 are kept in, `images/` in [`Self::cache_dir`]. With
-    /// `--no-cache` (and in `serve`) they stay in gazette's own folder: a build encodes
-    /// only the images it has not encoded before, and needs a place for them.
+    /// The folder the images of issue 16 are kept in, `images/` in [`Self::cache_dir`]
+    /// (with `--no-cache`, [`site_images`] encodes into a temporary folder instead).
     pub fn images_cache(&self) -> PathBuf {
         let base = self.cache_dir().unwrap_or_else(|| output::gazette_dir(&self.root));
         crate::images::cache_dir(&base)
@@ -874,12 +873,17 @@ pub(crate) fn site_images(
     config: &Config,
     theme: Option<&theme::Theme>,
 ) -> Result<Images> {
-    let images = Images::new(
-        &options.root,
-        &options.images_cache(),
-        content::ContentDir::open(&options.root)?,
-        config.images.clone(),
-    );
+    let dir = content::ContentDir::open(&options.root)?;
+    let images = if options.no_cache {
+        Images::uncached(
+            &options.root,
+            &output::gazette_dir(&options.root),
+            dir,
+            config.images.clone(),
+        )
+    } else {
+        Images::new(&options.root, &options.images_cache(), dir, config.images.clone())
+    };
     Ok(match theme {
         Some(theme) => images.with_theme(theme, &config.theme),
         None => images,

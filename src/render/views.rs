@@ -131,6 +131,8 @@ pub(crate) struct PictureView {
     pub(crate) srcset: String,
     /// `srcset` of the WebP `<source>`.
     pub(crate) webp_srcset: String,
+    /// `srcset` of the AVIF `<source>`, empty unless `images.avif` is on.
+    pub(crate) avif_srcset: String,
     /// Of the largest file (`src`): the shape the layout reserves.
     pub(crate) width: u32,
     pub(crate) height: u32,
@@ -166,6 +168,7 @@ pub(crate) fn picture_view_with(
         thumbnail: link(&fallbacks.first()?.path),
         srcset: srcset(&fallbacks),
         webp_srcset: srcset(&picture.webp()),
+        avif_srcset: srcset(&picture.avif()),
         width: largest.width,
         height: largest.height,
     })

@@ -122,6 +122,8 @@ export const OTHER_PAGES = {
   archive: "archive/",
   "archive year": "archive/2026/",
   "archive month": "archive/2026/03/",
+  // A camera photo in its body: a <picture> with WebP and JPEG sources (issue 16).
+  "article with a photo": "climate/drought-and-hydropower/",
 };
 
 /** The article the search check must find, and screenshots show. */

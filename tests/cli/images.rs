@@ -361,11 +361,94 @@ fn a_second_build_encodes_nothing_and_the_cache_forgets_what_is_unused() {
     );
     let third = stdout(&site.build(&[]));
     assert!(third.contains("images: 0 file(s) encoded, 7 from the cache"), "{third}");
-    assert_eq!(tree_hashes(&cache).len(), 7 + 1, "seven files and the index");
-    // A setting that changes the files encodes them again.
+    assert_eq!(tree_hashes(&cache).len(), 7 + 2, "seven files, the index and their stamps");
+    // A setting that changes the files encodes them again, under new names: a host that
+    // keeps files forever never serves the old bytes for the new settings.
+    let srcsets = |site: &Site| -> Vec<String> {
+        let page = site.page("/news/floods/");
+        let mut all = Vec::new();
+        for element in page.select("picture source, picture img") {
+            for (url, _) in srcset(element.value().attr("srcset").unwrap()) {
+                all.push(url);
+            }
+        }
+        all
+    };
+    let before = srcsets(&site);
     site.write("site.yaml", &format!("{SITE}images:\n  widths: [160, 320, 800]\n  quality: 60\n"));
     let fourth = stdout(&site.build(&[]));
     assert!(fourth.contains("images: 6 file(s) encoded, 1 from the cache"), "{fourth}");
+    let after = srcsets(&site);
+    assert_eq!(before.len(), 6);
+    for (old, new) in before.iter().zip(&after) {
+        assert_ne!(old, new, "a re-encoded file keeps its name");
+        assert!(!site.out().join(old.trim_start_matches('/')).exists(), "{old} is still published");
+        decode(&output_file(&site, new));
+    }
+}
+
+#[test]
+fn a_damaged_cache_file_is_encoded_again_never_published() {
+    let site = body_site();
+    site.build(&[]);
+    let cache = site.path().join(".gazette/images");
+    let webp = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "webp"))
+        .unwrap();
+    // Cut short in place: through the hard link, the published file is cut as well.
+    let bytes = std::fs::read(&webp).unwrap();
+    std::fs::OpenOptions::new().write(true).open(&webp).unwrap().set_len(100).unwrap();
+    let rebuilt = stdout(&site.build(&[]));
+    assert!(rebuilt.contains("images: 1 file(s) encoded, 13 from the cache"), "{rebuilt}");
+    assert_eq!(std::fs::read(&webp).unwrap(), bytes);
+    for element in site.page("/news/floods/").select("picture source") {
+        for (url, _) in srcset(element.value().attr("srcset").unwrap()) {
+            decode(&output_file(&site, &url));
+        }
+    }
+}
+
+#[test]
+fn a_source_rewritten_with_its_old_size_and_time_is_seen_as_changed() {
+    let site = body_site();
+    site.build(&[]);
+    let path = site.path().join("content/images/chart.png");
+    let old = std::fs::metadata(&path).unwrap();
+    let before =
+        site.page("/news/floods/").select("picture img")[1].value().attr("src").unwrap().to_owned();
+    // Another picture (colours inverted), padded to the same byte length after its
+    // end (decoders ignore bytes after IEND), its time set back.
+    let (_, decoded) = decode(&std::fs::read(&path).unwrap());
+    let mut rgb = decoded.to_rgb8();
+    for p in rgb.pixels_mut() {
+        p.0 = [255 - p.0[0], 255 - p.0[1], 255 - p.0[2]];
+    }
+    let mut inverted = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut inverted),
+        rgb.as_raw(),
+        500,
+        250,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    assert!(inverted.len() <= old.len() as usize, "{} > {}", inverted.len(), old.len());
+    inverted.resize(old.len() as usize, 0);
+    std::fs::write(&path, &inverted).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(old.modified().unwrap())
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), old.len());
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), old.modified().unwrap());
+    site.build(&[]);
+    let after =
+        site.page("/news/floods/").select("picture img")[1].value().attr("src").unwrap().to_owned();
+    assert_ne!(before, after, "the new picture is published under a new name");
 }
 
 /// Builds a good site, adds `bad` used by an article, and returns the failed build's
@@ -459,6 +542,74 @@ fn check_reports_unusable_images_and_warns_of_small_lead_images() {
         "{err}"
     );
     assert!(!Path::new(&site.path().join(".gazette/images")).join("index.tsv").exists());
+}
+
+#[test]
+fn check_finds_truncated_images_from_their_bytes_as_build_does() {
+    let site = Site::empty(SITE);
+    let jpeg = photo(300, 200, 1);
+    let png_bytes = png(300, 200);
+    write_bytes(&site, "content/images/cut.jpg", &jpeg[..jpeg.len() * 2 / 3]);
+    write_bytes(&site, "content/images/cut.png", &png_bytes[..png_bytes.len() * 2 / 3]);
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/cut.jpg\nimage_alt: A street\n", "![Chart](/images/cut.png)"),
+    );
+    let checked = stderr(&site.run(&["check"]));
+    let built = stderr(&site.run(&["build"]));
+    for name in ["cut.jpg", "cut.png"] {
+        let message = format!(
+            "error: image `content/images/{name}` cannot be decoded: the file ends before the image does\n"
+        );
+        assert!(checked.contains(&message), "{checked}");
+        assert!(built.contains(&message), "{built}");
+    }
+}
+
+#[test]
+fn an_svg_lead_too_tall_to_draw_for_social_cards_is_refused_by_check_and_build() {
+    let site = Site::empty(SITE);
+    site.write(
+        "content/images/tall.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 100000\" width=\"1\" height=\"100000\"><rect width=\"1\" height=\"100000\" fill=\"red\"/></svg>\n",
+    );
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/tall.svg\nimage_alt: A bar\n", "Text."),
+    );
+    let expected = "error: lead image `content/images/tall.svg` would be drawn 2400×240000000 pixels for social cards, more than `images.max_pixels` (50000000)\n \
+         --> content/world/floods.md:5:8\n  |\n5 | image: /images/tall.svg\n  |        ^^^^^^^^^^^^^^^^\n  |\n  \
+         = help: use a JPEG or PNG lead image, or an SVG closer to a photo's shape\n";
+    let checked = site.run(&["check"]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(stderr(&checked).contains(expected), "{}", stderr(&checked));
+    let built = site.run(&["build"]);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(stderr(&built).starts_with(expected), "{}", stderr(&built));
+    assert!(!site.out().exists());
+    // The same SVG in the body is shown as it is: nothing is drawn.
+    site.write("content/world/floods.md", &article("", "![A bar](/images/tall.svg)"));
+    site.build(&[]);
+    assert!(site.out().join("images/tall.svg").is_file());
+}
+
+#[test]
+fn no_cache_encodes_every_image_afresh_and_keeps_nothing() {
+    let site = body_site();
+    site.build(&[]);
+    let cache = site.path().join(".gazette/images");
+    let kept = tree_hashes(&cache);
+    let output = tree_hashes(&site.out());
+    let out = stdout(&site.build(&["--no-cache"]));
+    assert!(out.contains("images: 14 file(s) encoded, 0 from the cache"), "{out}");
+    assert_eq!(tree_hashes(&site.out()), output, "the same files as with the cache");
+    assert_eq!(tree_hashes(&cache), kept, "the cache is neither read nor changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.path().join(".gazette"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("uncached"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
@@ -690,4 +841,54 @@ fn with_the_cache_elsewhere_an_image_error_still_quotes_the_articles_line() {
         err.contains(" --> content/world/rain.md:9:1\n  |\n9 | ![Bad](/images/notes.jpg)\n"),
         "{err}"
     );
+}
+
+/// The width and height an AVIF file declares (its `ispe` property).
+#[cfg(feature = "avif")]
+fn avif_size(bytes: &[u8]) -> (u32, u32) {
+    let at = bytes.windows(4).position(|w| w == b"ispe").expect("an ispe box") + 8;
+    let word = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (word(at), word(at + 4))
+}
+
+#[cfg(feature = "avif")]
+#[test]
+fn with_images_avif_pictures_offer_avif_first_at_the_same_widths() {
+    let site = Site::empty(&format!("{SITE}images:\n  widths: [64, 96]\n  avif: true\n"));
+    write_bytes(&site, "content/images/turned.jpg", &photo(120, 80, 6));
+    site.write("content/world/floods.md", &article("", "![A street](/images/turned.jpg)\n"));
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let sources = page.select("picture source");
+    let types: Vec<_> = sources.iter().map(|s| s.value().attr("type").unwrap()).collect();
+    assert_eq!(types, ["image/avif", "image/webp"]);
+    let avif = srcset(sources[0].value().attr("srcset").unwrap());
+    let webp = srcset(sources[1].value().attr("srcset").unwrap());
+    assert_eq!(avif.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [64, 80]);
+    assert_eq!(webp.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [64, 80]);
+    for (url, width) in &avif {
+        assert!(url.ends_with(&format!(".{width}.avif")), "{url}");
+        let bytes = output_file(&site, url);
+        assert_eq!(&bytes[4..12], b"ftypavif", "{url}");
+        // Upright: 80×120 as shown, scaled.
+        assert_eq!(avif_size(&bytes), (*width, width * 3 / 2), "{url}");
+        assert!(!has_exif(&bytes) && !contains(&bytes, &gps_bytes()));
+    }
+}
+
+#[cfg(not(feature = "avif"))]
+#[test]
+fn asking_for_avif_from_a_gazette_built_without_it_is_an_error() {
+    let site = Site::empty(&format!("{SITE}images:\n  avif: true\n"));
+    write_bytes(&site, "content/images/street.jpg", &photo(120, 80, 1));
+    site.write("content/world/floods.md", &article("", "![A street](/images/street.jpg)\n"));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: images.avif: this gazette was built without AVIF support\n --> site.yaml:4:9\n  |\n\
+         4 |   avif: true\n  |         ^^^^\n  |\n  = help: build gazette with `cargo build --release \
+         --features avif`, or remove `avif: true` to make WebP and JPEG/PNG only\n"
+    );
+    assert!(!site.out().exists());
 }
