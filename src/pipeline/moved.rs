@@ -12,32 +12,36 @@ use crate::site::{Article, Site};
 /// `sites` are the site's languages, the default first (issue 19): a page below `/fr/` is
 /// one of the French pages.
 pub(super) fn moved_pages(output: &Path, sites: &[Site]) -> Vec<Diagnostic> {
-    // The site a page's path belongs to, and the path inside it.
-    let language_of = |path: &str| -> (&Site, String) {
-        for site in &sites[1..] {
+    // Each site's aliases, found once: a previous build has a page per article.
+    let aliases: Vec<std::collections::HashSet<&str>> = sites
+        .iter()
+        .map(|site| site.aliases().into_iter().map(|(alias, _)| alias).collect())
+        .collect();
+    // The site a page's path belongs to (by index), and the path inside it.
+    let language_of = |path: &str| -> (usize, String) {
+        for (index, site) in sites.iter().enumerate().skip(1) {
             let folder = format!("/{}", site.config.language);
             if let Some(rest) = path.strip_prefix(&folder).filter(|r| r.starts_with('/')) {
-                return (site, rest.to_owned());
+                return (index, rest.to_owned());
             }
         }
-        (&sites[0], path.to_owned())
+        (0, path.to_owned())
     };
     let gone = output::previous_article_pages(output, &|path| {
-        let (site, path) = language_of(path);
-        !has_page(site, &path)
+        let (index, path) = language_of(path);
+        !has_page(&sites[index], &aliases[index], &path)
     });
     gone.iter()
         .map(|page| {
-            let (site, _) = language_of(&page.path);
-            warning(site, output, page)
+            let (index, _) = language_of(&page.path);
+            warning(&sites[index], output, page)
         })
         .collect()
 }
 
-/// Whether `site` has a page, or means to have none, at `path`.
-fn has_page(site: &Site, path: &str) -> bool {
-    let aliases: std::collections::HashSet<&str> =
-        site.aliases().into_iter().map(|(alias, _)| alias).collect();
+/// Whether `site`, whose aliases are `aliases`, has a page, or means to have none, at
+/// `path`.
+fn has_page(site: &Site, aliases: &std::collections::HashSet<&str>, path: &str) -> bool {
     // An article scheduled for later or past its `expires:` left on purpose.
     let left_out =
         |path: &str| site.hidden.contains(&format!("{}/index.html", path.trim_matches('/')));
