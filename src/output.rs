@@ -69,8 +69,8 @@ impl Staging {
     }
 
     fn write_new(&self, rel: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
-        let path = self.target(rel)?;
-        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let (path, file) = self.make(rel, |path| fs::File::create(path))?;
+        let mut file = file;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
         Ok((path, file))
     }
@@ -80,18 +80,15 @@ impl Staging {
     /// link can be made. A link at the end of `from` is linked as the link, never
     /// followed. Returns the new path.
     pub(crate) fn link_published(&self, rel: &Path, from: &Path) -> Result<PathBuf> {
-        let path = self.target(rel)?;
-        fs::hard_link(from, &path).map_err(|e| Error::io(&path, e))?;
-        Ok(path)
+        self.make(rel, |path| fs::hard_link(from, path)).map(|(path, ())| path)
     }
 
     /// Copies the regular file at `from` to `rel` (relative to the output root). `from`
     /// is opened once, without following a symlink at its end, and read only if the open
     /// handle is a regular file: never a device or FIFO swapped in after a check.
     pub(crate) fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
-        let path = self.target(rel)?;
         let mut source = crate::text_file::open_regular(from).map_err(|e| Error::io(from, e))?;
-        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let (_, mut file) = self.make(rel, |path| fs::File::create(path))?;
         std::io::copy(&mut source, &mut file).map(drop).map_err(|e| Error::io(from, e))
     }
 
@@ -99,19 +96,32 @@ impl Staging {
     /// a hard link when both are on one disk, so a rebuild copies no image bytes, else
     /// a copy. Cache files are only ever replaced by renaming, never changed in place.
     pub(crate) fn link(&self, rel: &Path, from: &Path) -> Result<()> {
-        let path = self.target(rel)?;
-        if fs::hard_link(from, &path).is_ok() {
+        if self.make(rel, |path| fs::hard_link(from, path)).is_ok() {
             return Ok(());
         }
-        fs::copy(from, &path).map(drop).map_err(|e| Error::io(from, e))
+        self.make(rel, |path| fs::copy(from, path)).map(drop)
     }
 
-    fn target(&self, rel: &Path) -> Result<PathBuf> {
+    /// Runs `op` on the path of `rel` (relative to the output root), making its folders
+    /// first if `op` finds them missing: most files go into a folder made already, so
+    /// trying first saves a `mkdir` and a `stat` per file.
+    fn make<T>(
+        &self,
+        rel: &Path,
+        op: impl Fn(&Path) -> std::io::Result<T>,
+    ) -> Result<(PathBuf, T)> {
         let path = inside(&self.dir, rel)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        match op(&path) {
+            Ok(value) => Ok((path, value)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                }
+                let value = op(&path).map_err(|e| Error::io(&path, e))?;
+                Ok((path, value))
+            }
+            Err(e) => Err(Error::io(&path, e)),
         }
-        Ok(path)
     }
 
     /// Puts the staged build in place of the output folder in one step, then deletes the

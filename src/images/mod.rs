@@ -530,17 +530,23 @@ impl Images {
         images
     }
 
-    /// Whether the cache holds `name` as this gazette made it.
-    fn intact(&self, name: &str) -> bool {
-        let Some(expected) = self.made.get(name) else { return false };
-        let Ok(meta) = std::fs::metadata(self.cache.join(name)) else { return false };
-        meta.is_file() && Stamp::of(&meta).content_only() == *expected
+    /// The stamp of `name` if the cache holds it as this gazette made it.
+    fn intact(&self, name: &str) -> Option<Stamp> {
+        let expected = self.made.get(name)?;
+        let meta = std::fs::metadata(self.cache.join(name)).ok()?;
+        (meta.is_file() && Stamp::of(&meta).content_only() == *expected).then_some(*expected)
     }
 
-    fn record_made(&self, name: &str) {
-        if let Ok(meta) = std::fs::metadata(self.cache.join(name)) {
+    /// Notes the stamp of the cache file `name` (read from the disk if not given), for
+    /// the next build.
+    fn record_made(&self, name: &str, known: Option<Stamp>) {
+        let stamp = known.or_else(|| {
+            let meta = std::fs::metadata(self.cache.join(name)).ok()?;
+            Some(Stamp::of(&meta).content_only())
+        });
+        if let Some(stamp) = stamp {
             let mut made = self.made_now.lock().expect("no thread panics holding the lock");
-            made.insert(name.to_owned(), Stamp::of(&meta).content_only());
+            made.insert(name.to_owned(), stamp);
         }
     }
 
@@ -873,15 +879,15 @@ impl Images {
             .map(|(picture, lead, first)| {
                 let specs = picture.specs(*lead);
                 let names: Vec<String> = specs.iter().map(|s| picture.cache_name(s)).collect();
-                let missing: Vec<usize> =
-                    (0..specs.len()).filter(|&i| !self.intact(&names[i])).collect();
+                let kept: Vec<Option<Stamp>> = names.iter().map(|n| self.intact(n)).collect();
+                let missing: Vec<usize> = (0..specs.len()).filter(|&i| kept[i].is_none()).collect();
                 if !missing.is_empty() {
                     self.make(picture, &specs, &names, &missing).map_err(|failure| {
                         Error::content(problem(&picture.rel, first, &failure))
                     })?;
                 }
-                for name in &names {
-                    self.record_made(name);
+                for (name, stamp) in names.iter().zip(kept) {
+                    self.record_made(name, stamp);
                 }
                 encoded.fetch_add(missing.len(), Ordering::Relaxed);
                 reused.fetch_add(specs.len() - missing.len(), Ordering::Relaxed);
