@@ -311,7 +311,7 @@ fn link_targets(article: &Article) -> Vec<Target<'_>> {
 /// The output file a link from `article` reaches, if it stays inside the site:
 /// `/a/b/` is `a/b/index.html`, `/x.png` is `x.png`, `` (the page itself) its own file.
 pub(crate) fn resolve(article: &Article, path: &str) -> Option<String> {
-    resolve_from(article.url.as_str(), path)
+    resolve_from(&article.site_path(), path)
 }
 
 /// Like [`resolve`], for a link on the page at the site path `page` (`/authors/ann/`).

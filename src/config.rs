@@ -47,8 +47,29 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// How titles and names become URL segments.
     pub slugify: crate::url::Slugify,
-    /// The words, dates and plural rules of `language` (issue 19).
+    /// The words, dates and plural rules of `language` (issue 19); of every language of
+    /// the site in the configuration of the whole site.
     pub translations: std::sync::Arc<crate::i18n::Translations>,
+    /// The site's default language, served at `/` (`language` of site.yaml): the same
+    /// as `language` but in the configuration of another language's pages.
+    pub default_language: String,
+    /// The site's other languages, by code, as site.yaml lists them (issue 19): empty
+    /// for a site in one language.
+    pub languages: IndexMap<String, LanguageSettings>,
+    /// Each language of the site with its name in itself (`Français`), the default first:
+    /// what the language switcher shows. Set in the configuration of each language's
+    /// pages (see [`Config::for_language`]); empty otherwise.
+    pub language_names: Vec<(String, String)>,
+}
+
+/// One language of `languages:` in site.yaml: its pages' site title and description.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageSettings {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// One entry of `authors.yaml`.
@@ -199,6 +220,8 @@ struct RawConfig {
     extra: Option<serde_json::Value>,
     #[serde(default)]
     slugify: crate::url::Slugify,
+    #[serde(default)]
+    languages: Option<IndexMap<String, Option<LanguageSettings>>>,
 }
 
 /// Reads `<root>/site.yaml`, and `authors.yaml` beside it.
@@ -455,11 +478,33 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
             Some("write a BCP 47 code such as `en`, `fr` or `pt-BR`"),
         );
     }
+    let mut languages = IndexMap::new();
+    for (code, settings) in raw.languages.unwrap_or_default() {
+        if let Err(bad) = crate::i18n::check_code(&code) {
+            problem(
+                "languages",
+                format!("languages: {bad}"),
+                Some("write BCP 47 codes such as `fr`, `ar` or `pt-BR` as the keys of `languages`"),
+            );
+        } else if code == language {
+            problem(
+                "languages",
+                format!("languages: `{code}` is the default language (`language: {language}`)"),
+                Some(
+                    "list only the other languages: the default one takes `title` and `description` from the top of site.yaml",
+                ),
+            );
+        } else {
+            languages.insert(code, settings.unwrap_or_default());
+        }
+    }
     if !problems.is_empty() {
         problems.sort_by_key(|d| d.at.line);
         return Err(problems);
     }
-    let translations = crate::i18n::Translations::new(&[language.as_str()], &[])
+    let codes: Vec<&str> =
+        std::iter::once(language.as_str()).chain(languages.keys().map(String::as_str)).collect();
+    let translations = crate::i18n::Translations::new(&codes, &[])
         .expect("the embedded translations have no problems");
     let extra = match raw.extra {
         None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
@@ -470,7 +515,6 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         title: raw.title,
         published_url: base_url.clone(),
         base_url,
-        language,
         description: raw.description.unwrap_or_default(),
         author: raw.author,
         theme,
@@ -494,14 +538,51 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         extra,
         slugify: raw.slugify,
         translations: std::sync::Arc::new(translations),
+        default_language: language.clone(),
+        language,
+        languages,
+        language_names: Vec::new(),
     })
 }
 
 impl Config {
-    /// The site's languages, the default first. One for now: several languages in one site
-    /// (issue 19 point 4) are not built yet.
+    /// The site's languages, the default first.
     pub fn language_codes(&self) -> Vec<&str> {
-        vec![self.language.as_str()]
+        std::iter::once(self.default_language.as_str())
+            .chain(self.languages.keys().map(String::as_str))
+            .collect()
+    }
+
+    /// Whether site.yaml lists `languages:` besides the default one (issue 19).
+    pub fn is_multilingual(&self) -> bool {
+        !self.languages.is_empty()
+    }
+
+    /// The configuration the pages of the language `code` render with: its own title,
+    /// description and words, and links below `/<code>/` unless it is the default
+    /// language. `None` if the site has no such language.
+    pub fn for_language(&self, code: &str) -> Option<Config> {
+        let mut config = self.clone();
+        config.translations = std::sync::Arc::new(self.translations.only(code)?);
+        config.language_names = self
+            .translations
+            .languages()
+            .iter()
+            .map(|l| (l.code.clone(), l.text("language_name", None, &[]).unwrap_or_default()))
+            .collect();
+        config.language = code.to_owned();
+        if code != self.default_language {
+            let settings = self.languages.get(code)?;
+            if let Some(title) = &settings.title {
+                config.title = title.clone();
+            }
+            if let Some(description) = &settings.description {
+                config.description = description.clone();
+            }
+            config.base_url = self.base_url.with_language(code);
+            config.published_url = self.published_url.with_language(code);
+        }
+        Some(config)
     }
 
     pub fn theme_dir(&self) -> PathBuf {

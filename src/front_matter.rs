@@ -46,6 +46,10 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// The name of the series the article belongs to.
     pub series: Option<String>,
+    /// The article's language, when `lang:` names one (issue 19).
+    pub lang: Option<String>,
+    /// What the translations of one article share, when their file names differ.
+    pub translation_key: Option<String>,
     pub extra: serde_json::Value,
     /// Lines (in the whole file) of values that later stages may complain about.
     pub lines: KeyLines,
@@ -115,6 +119,7 @@ pub struct KeyLines {
     /// One per alias: where it is written.
     pub aliases: Vec<Pos>,
     pub series: Pos,
+    pub lang: Pos,
 }
 
 /// An article split into checked front matter and its Markdown body.
@@ -169,6 +174,10 @@ struct Raw {
     aliases: Vec<String>,
     #[serde(default)]
     series: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    translation_key: Option<String>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -431,6 +440,7 @@ pub fn parse_article_best_effort<'a>(
         corrections: correction_lines,
         aliases: kept_alias_lines,
         series: unquoted_pos_of("series"),
+        lang: unquoted_pos_of("lang"),
     };
     let summary = raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -461,6 +471,8 @@ pub fn parse_article_best_effort<'a>(
         updates,
         aliases,
         series: non_empty(raw.series),
+        lang: non_empty(raw.lang),
+        translation_key: non_empty(raw.translation_key),
         extra,
         lines,
     };

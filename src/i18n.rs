@@ -354,7 +354,7 @@ pub struct SiteFile {
 /// Every language of a site, ready to render with.
 #[derive(Debug)]
 pub struct Translations {
-    languages: Vec<Language>,
+    languages: Vec<std::sync::Arc<Language>>,
     /// What `check` reports: strings missing from a translation (shown in English), and
     /// keys no template uses.
     pub warnings: Vec<Diagnostic>,
@@ -382,7 +382,9 @@ impl Translations {
         for code in codes {
             let own = site.get(*code);
             // Config checked every code (`check_code`) before.
-            languages.push(Language::new(code, own.map(|(_, s)| s)).expect("a checked code"));
+            languages.push(std::sync::Arc::new(
+                Language::new(code, own.map(|(_, s)| s)).expect("a checked code"),
+            ));
             if *code == REFERENCE {
                 continue;
             }
@@ -437,13 +439,20 @@ impl Translations {
     }
 
     /// Every language of the site, the default first.
-    pub fn languages(&self) -> &[Language] {
+    pub fn languages(&self) -> &[std::sync::Arc<Language>] {
         &self.languages
     }
 
     /// The translations of `code`, if the site has that language.
     pub fn get(&self, code: &str) -> Option<&Language> {
-        self.languages.iter().find(|l| l.code == code)
+        self.languages.iter().find(|l| l.code == code).map(|l| &**l)
+    }
+
+    /// The translations of `code` alone, as the pages of that language of a site in
+    /// several languages render with (issue 19); `None` if the site lacks it.
+    pub fn only(&self, code: &str) -> Option<Translations> {
+        let language = self.languages.iter().find(|l| l.code == code)?;
+        Some(Translations { languages: vec![language.clone()], warnings: Vec::new() })
     }
 
     /// `code`'s translations, or the default language's.

@@ -48,6 +48,10 @@ const HASHED: &[&str] = &[".css", ".js"];
 
 /// Loads the site's theme. A file in `themes/<theme>/` replaces the default theme's file of
 /// the same name; the rest comes from the embedded default theme.
+/// The stylesheet of the language switcher, in a theme's `static/`: published only by
+/// sites in several languages.
+pub const LANGUAGES_CSS: &str = "languages.css";
+
 pub fn load_theme(config: &Config) -> Result<Theme> {
     load_theme_from(config, true)
 }
@@ -138,6 +142,11 @@ fn load_theme_from(config: &Config, read_disk: bool) -> Result<Theme> {
     let mut assets = Vec::with_capacity(statics.len());
     let mut asset_paths = BTreeMap::new();
     for (name, bytes) in statics {
+        // The language switcher's styles: a site in one language has no switcher, and
+        // its output stays what it was before sites had several languages (issue 19).
+        if name == LANGUAGES_CSS && !config.is_multilingual() {
+            continue;
+        }
         // A photo of the theme is published without its metadata too (issue 16).
         let shown = theme_dir.join("static").join(&name);
         let bytes = match crate::images::clean_published(&bytes, &relative(config, &shown))? {

@@ -193,6 +193,10 @@ pub struct BaseUrl {
     full: String,
     /// The path part, starting and ending with `/`.
     path: String,
+    /// The folder of a language other than the site's default (`fr/`), empty otherwise
+    /// (issue 19): the pages, feeds and indexes of that language live below it, the
+    /// site's files (images, the theme's assets) do not.
+    lang: String,
 }
 
 impl BaseUrl {
@@ -220,7 +224,24 @@ impl BaseUrl {
             path.push('/');
         }
         let full = format!("{}{}{}", &text[..text.len() - rest.len()], host, path);
-        Ok(BaseUrl { full, path })
+        Ok(BaseUrl { full, path, lang: String::new() })
+    }
+
+    /// The same site seen from the pages of the language `code` (not the default one):
+    /// its pages are under `/<code>/` (issue 19).
+    pub fn with_language(&self, code: &str) -> BaseUrl {
+        BaseUrl { lang: format!("{code}/"), ..self.clone() }
+    }
+
+    /// The root-relative link to a file of the whole site, whatever the language:
+    /// `/news/assets/style.css`.
+    pub fn root_link_str(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a file of the whole site, whatever the language.
+    pub fn root_absolute_str(&self, site_path: &str) -> String {
+        format!("{}{}", self.full, site_path.trim_start_matches('/'))
     }
 
     /// `https://example.com/news/`
@@ -246,7 +267,7 @@ impl BaseUrl {
 
     /// Like [`BaseUrl::link`] for any site path starting with `/` (an asset, for instance).
     pub fn link_str(&self, site_path: &str) -> String {
-        format!("{}{}", self.path, site_path.trim_start_matches('/'))
+        format!("{}{}{}", self.path, self.lang, site_path.trim_start_matches('/'))
     }
 
     /// The site path of an absolute URL of this site, either scheme:
@@ -277,18 +298,18 @@ impl BaseUrl {
 
     /// The absolute URL of a site path: `https://example.com/news/economy/rates/`.
     pub fn absolute_str(&self, site_path: &str) -> String {
-        format!("{}{}", self.full, site_path.trim_start_matches('/'))
+        format!("{}{}{}", self.full, self.lang, site_path.trim_start_matches('/'))
     }
 
     /// A link to a file or page named in content: site paths (`/img/a.png`) get the base
     /// path, URLs and relative links stay as written.
     pub fn asset_link(&self, path: &str) -> String {
-        if is_site_path(path) { self.link_str(path) } else { path.to_owned() }
+        if is_site_path(path) { self.root_link_str(path) } else { path.to_owned() }
     }
 
     /// An absolute URL for a site path or URL named in content.
     pub fn absolute(&self, path: &str) -> String {
-        if is_site_path(path) { self.absolute_str(path) } else { path.to_owned() }
+        if is_site_path(path) { self.root_absolute_str(path) } else { path.to_owned() }
     }
 }
 

@@ -142,21 +142,23 @@ pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
     let config = load_config(options)?;
     let theme = theme::load_theme(&config)?;
-    let (site, mut report) = load_site_with(config, options, &mut timer, Some(&theme), None)?;
+    let (sites, mut report) = load_site_with(config, options, &mut timer, Some(&theme), None)?;
     report.timings = timer.stages;
+    let site = sites.into_iter().next().expect("a site has its default language");
     Ok((site, report))
 }
 
 /// With a theme, content files that would replace a generated file are errors too.
 /// The site is assembled even when some articles failed, so every problem of the
-/// content (a file that would replace a page included) is reported at once.
+/// content (a file that would replace a page included) is reported at once. One site per
+/// language, the default first (see [`Site::assemble_languages`]).
 fn load_site_with(
     config: Config,
     options: &BuildOptions,
     timer: &mut Timer,
     theme: Option<&theme::Theme>,
     images: Option<&Images>,
-) -> Result<(Site, BuildReport)> {
+) -> Result<(Vec<Site>, BuildReport)> {
     let spill = spill_for(options)?;
     let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
     let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
@@ -169,19 +171,21 @@ fn load_site_with(
     let (documents, left_out) = site::publishable(documents, now, options.future);
     let hidden = site::hidden_files(&left_out);
     report.left_out = left_out;
-    match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
-        Ok(mut site) => {
-            site.hidden = hidden;
-            let aliases = site.alias_problems();
-            if !aliases.is_empty() {
-                failed.extend(flatten(site_problems(&options.root, aliases)));
-            }
-            if let Some(theme) = theme {
-                failed.extend(collisions(&site, theme).into_iter().map(Error::content));
+    match Site::assemble_languages(config, documents, assets, now, &mut |name| timer.stage(name)) {
+        Ok(mut sites) => {
+            for site in &mut sites {
+                site.hidden = hidden.clone();
+                let aliases = site.alias_problems();
+                if !aliases.is_empty() {
+                    failed.extend(flatten(site_problems(&options.root, aliases)));
+                }
+                if let Some(theme) = theme {
+                    failed.extend(collisions(site, theme).into_iter().map(Error::content));
+                }
             }
             if failed.is_empty() {
-                report.articles = site.articles.len();
-                return Ok((site, report));
+                report.articles = sites.iter().map(|s| s.articles.len()).sum();
+                return Ok((sites, report));
             }
         }
         Err(problems) => failed.extend(flatten(site_problems(&options.root, problems))),
@@ -197,6 +201,13 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let generated = render::plan::generated_files(site, theme);
+    let prefix = site.output_prefix();
+    let generated: std::collections::HashMap<String, String> = match prefix.is_empty() {
+        true => generated.into_iter().collect(),
+        false => {
+            generated.into_iter().map(|(file, what)| (format!("{prefix}{file}"), what)).collect()
+        }
+    };
     site.assets
         .iter()
         .filter_map(|rel| {
@@ -432,11 +443,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     output::check_output_dir(&options.root, &output)?;
     let config = load_config(options)?;
     // Templates are checked before content is parsed: a broken theme fails fast.
-    let mut theme = theme::load_theme(&config)?;
+    let theme = theme::load_theme(&config)?;
     timer.stage("theme");
     let images = site_images(options, &config, Some(&theme), options.no_cache)?;
-    let (site, mut report) =
+    let (sites, mut report) =
         load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
+    let mut themes = themes_for(&sites, theme)?;
+    let site = &sites[0];
 
     let (cache, notice) = open_cache(options, &output)?;
     report.cache_notices.extend(notice.map(|n| format!("{n}; writing every file")));
@@ -454,8 +467,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // them, and the one after renders only what changed.
     let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
     let (files, problems) =
-        render_and_check(&site, &mut theme, &write, reuse, &mut timer, outputs)?;
-    let moved = moved::moved_pages(&output, &site);
+        render_and_check(&sites, &mut themes, &write, reuse, &mut timer, outputs)?;
+    let moved = moved::moved_pages(&output, &sites);
     // Every image an article uses, resized (or taken from the cache) into the output;
     // a source that cannot be used fails the build here, before anything is published.
     let put = |from: &Path, rel: &Path| staging.link(rel, from);
@@ -463,7 +476,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("images");
     let processed = images.processed_sources();
     let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
-    let files = files + report.images.written + copy_assets(&site, &copy, &write, &processed)?;
+    let files = files + report.images.written + copy_assets(site, &copy, &write, &processed)?;
     let warnings = as_warnings(&options.root, problems);
     staging.commit()?;
     // Content assets copied, the new output swapped in, the previous one deleted.
@@ -483,8 +496,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Freeing every article and page value takes about a tenth of a second at 10,000
     // articles, and the build is done: no one needs to wait for it (a process that
     // exits meanwhile hands the memory back all at once).
-    std::thread::spawn(move || drop((site, theme)));
+    std::thread::spawn(move || drop((sites, themes)));
     Ok(report)
+}
+
+/// A theme per site: `theme` for a site in one language; for one in several, the theme
+/// loaded again for each language, so each renders with its own words (issue 19).
+fn themes_for(sites: &[Site], theme: theme::Theme) -> Result<Vec<theme::Theme>> {
+    if sites.len() == 1 {
+        return Ok(vec![theme]);
+    }
+    sites.iter().map(|site| theme::load_theme(&site.config)).collect()
 }
 
 /// Opens the build cache for a build into `output`, unless `--no-cache`: `None` with a
@@ -528,7 +550,7 @@ pub fn build_in_memory(
     // and images are not measured), whatever exists there.
     let root = Path::new("/nonexistent/gazette-in-memory");
     let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
-    let mut theme = theme::load_embedded_theme(&config)?;
+    let theme = theme::load_embedded_theme(&config)?;
     let shortcodes = theme.shortcode_renderer(&config);
     let mut documents = Vec::with_capacity(articles.len());
     let mut errors = Vec::new();
@@ -542,12 +564,19 @@ pub fn build_in_memory(
     drop(shortcodes);
     Error::collect(errors)?;
     let (documents, _) = site::publishable(documents, now, false);
-    let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
+    let sites = Site::assemble_languages(config, documents, Vec::new(), now, &mut |_| {})
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
-    let aliases = site.alias_problems();
+    let aliases: Vec<Diagnostic> = sites.iter().flat_map(Site::alias_problems).collect();
     if !aliases.is_empty() {
         return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
     }
+    let mut themes = match sites.len() {
+        1 => vec![theme],
+        _ => sites
+            .iter()
+            .map(|site| theme::load_embedded_theme(&site.config))
+            .collect::<Result<Vec<_>>>()?,
+    };
     let files = Mutex::new(std::collections::BTreeMap::new());
     let keep = |rel: &Path, bytes: &[u8]| {
         files
@@ -559,7 +588,7 @@ pub fn build_in_memory(
     // Rendered and checked as `build` and `check` do it, into memory.
     let outputs = checks::Outputs::default();
     let (_, findings) =
-        render_and_check(&site, &mut theme, &keep, None, &mut Timer::new(), outputs)?;
+        render_and_check(&sites, &mut themes, &keep, None, &mut Timer::new(), outputs)?;
     Ok((files.into_inner().expect("no thread panicked"), findings))
 }
 
@@ -585,6 +614,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     // Problems of `authors.yaml` are findings like the others: the articles are still
     // checked (without profiles).
     let (config, authors_problems) = load_config_and_authors(options)?;
+    let translation_warnings = config.translations.warnings.clone();
     let theme = theme::load_theme(&config);
     let spill = spill_for(options)?;
     // A broken theme leaves shortcode calls as written; its own error is reported.
@@ -606,7 +636,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         errors.splice(0..0, authors_problems.iter().cloned().map(Error::content));
         Err(Error::Many(errors))
     };
-    let mut theme = match theme {
+    let theme = match theme {
         Ok(theme) => theme,
         Err(e) => return fail(failed, Some(e)),
     };
@@ -628,15 +658,23 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut scheduled: Vec<Arc<Document>> =
         left_out.iter().filter(|d| d.is_scheduled(now) && !d.is_expired(now)).cloned().collect();
     scheduled.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
-    let mut site =
-        match Site::assemble(config, documents, assets, now, &mut |name| timer.stage(name)) {
-            Ok(site) => site,
-            Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
-        };
-    site.hidden = site::hidden_files(&left_out);
-    let clashes = collisions(&site, &theme);
+    let mut sites = match Site::assemble_languages(config, documents, assets, now, &mut |name| {
+        timer.stage(name)
+    }) {
+        Ok(sites) => sites,
+        Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
+    };
+    let hidden = site::hidden_files(&left_out);
+    for site in &mut sites {
+        site.hidden = hidden.clone();
+    }
+    let clashes: Vec<Diagnostic> = sites.iter().flat_map(|site| collisions(site, &theme)).collect();
     // Reported with every other finding, not instead of them.
-    let alias_problems = site.alias_problems();
+    let alias_problems: Vec<Diagnostic> = sites.iter().flat_map(Site::alias_problems).collect();
+    let mut themes = match themes_for(&sites, theme) {
+        Ok(themes) => themes,
+        Err(e) => return fail(failed, Some(e)),
+    };
     let unparsed: std::collections::BTreeSet<PathBuf> = failed
         .iter()
         .filter_map(|e| match e {
@@ -670,7 +708,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     };
     let reuse = cache.is_some().then_some(&rendered_before as Reuse<'_>);
     let cache_notices = notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
-    let found = match render_and_check(&site, &mut theme, &discard, reuse, &mut timer, outputs) {
+    let found = match render_and_check(&sites, &mut themes, &discard, reuse, &mut timer, outputs) {
         Ok((_, found)) => found,
         Err(e) => return fail(failed, Some(e)),
     };
@@ -689,14 +727,14 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     content::add_excerpts(&options.root, &mut problems);
     problems.extend(authors_problems);
     // Strings a translation lacks, shown in English (issue 19).
-    problems.extend(site.config.translations.warnings.iter().cloned());
+    problems.extend(translation_warnings.iter().cloned());
     // Added after the excerpts: a skipped file is never read, not even for its first
     // line (a symlink to `.git/config` must not show it), and the first line of a file
     // that would replace a page means nothing.
     problems.extend(report.warnings);
     problems.extend(clashes);
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    let articles = site.articles.len() + left_out.len() + unread;
+    let articles = sites.iter().map(|s| s.articles.len()).sum::<usize>() + left_out.len() + unread;
     Ok(CheckReport { articles, problems, scheduled, cache_notices })
 }
 
@@ -723,14 +761,15 @@ fn skipped(warnings: &[Diagnostic]) -> std::collections::HashSet<String> {
 /// checks (see [`checks::Outputs::unparsed`]). Returns the number of files and the
 /// checks' findings.
 fn render_and_check(
-    site: &Site,
-    theme: &mut theme::Theme,
+    sites: &[Site],
+    themes: &mut [theme::Theme],
     write: render::Sink<'_>,
     reuse: Option<Reuse<'_>>,
     timer: &mut Timer,
     outputs: checks::Outputs,
 ) -> Result<(usize, Vec<Diagnostic>)> {
-    let anchored = checks::anchored_pages(site);
+    let anchored: std::collections::HashSet<String> =
+        sites.iter().flat_map(checks::anchored_pages).collect();
     let outputs = Mutex::new(outputs);
     // Pages are written as they are rendered, on every thread: the time spent writing
     // is summed over threads, like the parsing stages'.
@@ -760,15 +799,45 @@ fn render_and_check(
         Ok(reused)
     };
     let reused = reuse.is_some().then_some(&reused as Reuse<'_>);
-    let files = render::render_site_reusing(site, theme, &record, reused)?;
+    let mut files = 0;
+    let mut assets_written = std::collections::HashSet::new();
+    for (site, theme) in sites.iter().zip(themes.iter_mut()) {
+        let prefix = site.output_prefix();
+        if prefix.is_empty() {
+            files += render::render_site_reusing(site, theme, &record, reused)?;
+            assets_written.extend(theme.assets.iter().map(|a| a.output_path.clone()));
+            continue;
+        }
+        // Another language's pages, below its folder (issue 19).
+        let in_folder = |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
+        let reuse_in_folder = |rel: &Path, inputs: &blake3::Hash| {
+            reused.expect("asked only when given")(&Path::new(&prefix).join(rel), inputs)
+        };
+        let reuse_in_folder = reused.is_some().then_some(&reuse_in_folder as Reuse<'_>);
+        files += render::render_pages(site, theme, &in_folder, reuse_in_folder, false)?;
+        // The theme's files are shared, but its pages may name one of their own: the
+        // highlighting styles of the code its articles have.
+        for asset in &theme.assets {
+            if assets_written.insert(asset.output_path.clone()) {
+                record(Path::new(&asset.output_path), &asset.bytes)?;
+                files += 1;
+            }
+        }
+    }
     timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
     timer.stage("render");
     let mut outputs = outputs.into_inner().expect("no thread panicked");
-    for rel in &site.assets {
-        let target = rel.strip_prefix("content").unwrap_or(rel);
-        outputs.files.insert(crate::error::display_path(target));
+    for site in sites {
+        for rel in &site.assets {
+            let target = rel.strip_prefix("content").unwrap_or(rel);
+            outputs.files.insert(crate::error::display_path(target));
+        }
     }
-    let problems = checks::check_site(site, &outputs);
+    let mut problems: Vec<Diagnostic> =
+        sites.iter().flat_map(|site| checks::check_site(site, &outputs)).collect();
+    if sites.len() > 1 {
+        checks::sort(&mut problems);
+    }
     timer.stage("checks");
     Ok((files, problems))
 }

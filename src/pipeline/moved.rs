@@ -9,9 +9,39 @@ use crate::site::{Article, Site};
 
 /// A warning for each article page of the previous build in `output` that `site` no
 /// longer has and no alias covers, at the file that probably holds it now.
-pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
-    let aliases: std::collections::HashSet<&str> =
-        site.aliases().into_iter().map(|(alias, _)| alias).collect();
+/// `sites` are the site's languages, the default first (issue 19): a page below `/fr/` is
+/// one of the French pages.
+pub(super) fn moved_pages(output: &Path, sites: &[Site]) -> Vec<Diagnostic> {
+    // Each site's aliases, found once: a previous build has a page per article.
+    let aliases: Vec<std::collections::HashSet<&str>> = sites
+        .iter()
+        .map(|site| site.aliases().into_iter().map(|(alias, _)| alias).collect())
+        .collect();
+    // The site a page's path belongs to (by index), and the path inside it.
+    let language_of = |path: &str| -> (usize, String) {
+        for (index, site) in sites.iter().enumerate().skip(1) {
+            let folder = format!("/{}", site.config.language);
+            if let Some(rest) = path.strip_prefix(&folder).filter(|r| r.starts_with('/')) {
+                return (index, rest.to_owned());
+            }
+        }
+        (0, path.to_owned())
+    };
+    let gone = output::previous_article_pages(output, &|path| {
+        let (index, path) = language_of(path);
+        !has_page(&sites[index], &aliases[index], &path)
+    });
+    gone.iter()
+        .map(|page| {
+            let (index, _) = language_of(&page.path);
+            warning(&sites[index], output, page)
+        })
+        .collect()
+}
+
+/// Whether `site`, whose aliases are `aliases`, has a page, or means to have none, at
+/// `path`.
+fn has_page(site: &Site, aliases: &std::collections::HashSet<&str>, path: &str) -> bool {
     // An article scheduled for later or past its `expires:` left on purpose.
     let left_out =
         |path: &str| site.hidden.contains(&format!("{}/index.html", path.trim_matches('/')));
@@ -26,9 +56,10 @@ pub(super) fn moved_pages(output: &Path, site: &Site) -> Vec<Diagnostic> {
             || path.starts_with("/series/")
             // The front page's later pages, which come and go with the article count.
             || path.starts_with("/page/")
+            // The fixed pages, which an article page's depth can look like.
+            || ["/search/", "/corrections/"].contains(&path)
     };
-    let gone = output::previous_article_pages(output, &|path| !has_page(path));
-    gone.iter().map(|page| warning(site, output, page)).collect()
+    has_page(path)
 }
 
 fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {

@@ -125,9 +125,18 @@ impl Session {
         if !failed.is_empty() {
             return Err(Error::Many(failed));
         }
-        let site =
+        let mut sites =
             assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
-        Error::collect(collisions(&site, &theme).into_iter().map(Error::content).collect())?;
+        for site in &sites {
+            Error::collect(collisions(site, &theme).into_iter().map(Error::content).collect())?;
+        }
+        let site = sites.remove(0);
+        // A site in several languages (issue 19): each language renders with a theme of
+        // its own words, and every update starts the session again.
+        let others = sites;
+        if !others.is_empty() {
+            theme = theme::load_theme(&site.config)?;
+        }
         theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
 
@@ -143,6 +152,24 @@ impl Session {
             };
             let mut written = pages.render(&jobs, &record)?;
             written += render::write_assets(&theme, &record)?;
+            let mut other_findings = Vec::new();
+            let mut assets: HashSet<String> =
+                theme.assets.iter().map(|a| a.output_path.clone()).collect();
+            for other in &others {
+                let mut other_theme = theme::load_theme(&other.config)?;
+                let prefix = other.output_prefix();
+                let in_folder =
+                    |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
+                written += render::render_pages(other, &mut other_theme, &in_folder, None, false)?;
+                // Shared theme files, and those only this language's pages name (issue 19).
+                for asset in &other_theme.assets {
+                    if assets.insert(asset.output_path.clone()) {
+                        record(Path::new(&asset.output_path), &asset.bytes)?;
+                        written += 1;
+                    }
+                }
+                other_findings.push(other);
+            }
             let put = |from: &Path, rel: &Path| {
                 recorder.record(rel, b"");
                 staging.link(rel, from)
@@ -163,11 +190,22 @@ impl Session {
             }
             let (files, ids) = recorder.finish();
             let outputs = checks::Outputs { files, ids, ..Default::default() };
-            let findings: Vec<Vec<Diagnostic>> = site
+            let mut findings: Vec<Vec<Diagnostic>> = site
                 .articles
                 .par_iter()
                 .map(|a| checks::check_article_alone(&site, a, &outputs))
                 .collect();
+            // The other languages' findings are shown with the first article's.
+            for other in other_findings {
+                let found = other
+                    .articles
+                    .iter()
+                    .flat_map(|a| checks::check_article_alone(other, a, &outputs));
+                match findings.first_mut() {
+                    Some(first) => first.extend(found),
+                    None => findings.push(found.collect()),
+                }
+            }
             (written, outputs, findings, pages.into_cards())
         };
         staging.commit()?;
@@ -210,7 +248,7 @@ impl Session {
         // page that shows it, card or article, must name them, as a fresh build does.
         let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel))
             || (changes.theme_static && self.images.uses_theme_files());
-        if changes.config || shortcodes_changed || image_changed {
+        if changes.config || shortcodes_changed || image_changed || self.config.is_multilingual() {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
             return Ok(report);
@@ -409,9 +447,11 @@ impl Session {
         timer.stage("parse");
         let documents_now: Vec<Arc<Document>> = documents.values().cloned().collect();
         let assets_now = assets.into_iter().collect();
+        // One site: a site in several languages starts the session again instead.
         let site = assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
             timer.stage(name)
-        })?;
+        })?
+        .remove(0);
         Error::collect(collisions(&site, &theme).into_iter().map(Error::content).collect())?;
         theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
@@ -671,17 +711,20 @@ fn assemble(
     documents: Vec<Arc<Document>>,
     assets: Vec<PathBuf>,
     stage: &mut dyn FnMut(&'static str),
-) -> Result<Site> {
+) -> Result<Vec<Site>> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let (documents, left_out) = crate::site::publishable(documents, now, options.future);
-    let mut site = Site::assemble(config.clone(), documents, assets, now, stage)
+    let mut sites = Site::assemble_languages(config.clone(), documents, assets, now, stage)
         .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
-    site.hidden = crate::site::hidden_files(&left_out);
-    let aliases = site.alias_problems();
-    if !aliases.is_empty() {
-        return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
+    let hidden = crate::site::hidden_files(&left_out);
+    for site in &mut sites {
+        site.hidden = hidden.clone();
+        let aliases = site.alias_problems();
+        if !aliases.is_empty() {
+            return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
+        }
     }
-    Ok(site)
+    Ok(sites)
 }
 
 /// The jobs whose page template is one of `templates`; every page when a shared piece

@@ -198,6 +198,18 @@ pub(crate) fn render_site_reusing(
     sink: Sink<'_>,
     reuse: Option<Reuse<'_>>,
 ) -> Result<usize> {
+    render_pages(site, theme, sink, reuse, true)
+}
+
+/// Like [`render_site_reusing`]; the theme's assets only when `with_assets` (the pages of
+/// a site's other languages link to those of its default one, issue 19).
+pub(crate) fn render_pages(
+    site: &Site,
+    theme: &mut Theme,
+    sink: Sink<'_>,
+    reuse: Option<Reuse<'_>>,
+    with_assets: bool,
+) -> Result<usize> {
     theme.add_highlight_css(site);
     let globals = set_globals(site, theme);
     let mut pages = Pages::new(site, theme);
@@ -222,7 +234,9 @@ pub(crate) fn render_site_reusing(
     }
     let jobs = pages.jobs();
     let mut written = pages.render(&jobs, sink)?;
-    written += write_assets(theme, sink)?;
+    if with_assets {
+        written += write_assets(theme, sink)?;
+    }
     Ok(written)
 }
 
@@ -234,7 +248,7 @@ pub fn set_globals(site: &Site, theme: &mut Theme) -> String {
     let assets: BTreeMap<&str, String> = theme
         .asset_paths
         .iter()
-        .map(|(name, path)| (name.as_str(), site.config.base_url.link_str(path)))
+        .map(|(name, path)| (name.as_str(), site.config.base_url.root_link_str(path)))
         .collect();
     let key = serde_json::to_string(&(&globals, &assets)).expect("views serialise");
     let context = theme.tera.global_context();
@@ -506,6 +520,10 @@ impl<'a> Pages<'a> {
             Job::Robots,
             Job::SearchIndex,
         ]);
+        // Crawlers read `/robots.txt` only: the default language's names every sitemap.
+        if site.config.language != site.config.default_language {
+            jobs.retain(|job| *job != Job::Robots);
+        }
         jobs.extend(self.newsroom_jobs());
         jobs
     }
@@ -557,6 +575,15 @@ impl<'a> Pages<'a> {
                 let view = article_view(site, article)
                     .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
                 context.insert("page", &view);
+                let translations = views::translation_links(site, article);
+                if !translations.is_empty() {
+                    // `x-default`: the version in the default language, if there is one.
+                    let default = &site.config.default_language;
+                    let fallback = translations.iter().find(|l| l.lang == *default);
+                    let x_default = fallback.unwrap_or(&translations[0]).url.clone();
+                    context.insert("translations", &translations);
+                    context.insert("x_default", &x_default);
+                }
                 return Ok(Some(article.doc.source.as_path()));
             }
             Job::Home { page } => {
@@ -571,6 +598,13 @@ impl<'a> Pages<'a> {
                 );
                 if page == 1 {
                     context.insert("blocks", &self.home_blocks(shown));
+                    let languages = views::site_view(site).languages;
+                    if !languages.is_empty() {
+                        let default = &site.config.default_language;
+                        let x_default = languages.iter().find(|l| l.lang == *default);
+                        context.insert("x_default", &x_default.map(|l| l.url.as_str()));
+                        context.insert("translations", &languages);
+                    }
                 }
             }
             Job::Category { index, page } => {
@@ -844,11 +878,15 @@ impl<'a> Pages<'a> {
         };
         let paging = self.paging();
         let mut entries = Vec::new();
+        // The front pages of a site's languages are versions of one another (issue 19).
+        let front = front_page_alternates(site);
         let mut listing = |url: &UrlPath, ids: &[ArticleId]| {
             for page in 1..=paging.count(ids.len()) {
+                let first = page == 1 && *url == UrlPath::root();
                 entries.push(sitemaps::Entry {
                     path: url.page(page).as_str().to_owned(),
                     lastmod: lastmod(paging.page(ids, page)),
+                    alternates: if first { front.clone() } else { Vec::new() },
                 });
             }
         };
@@ -869,17 +907,26 @@ impl<'a> Pages<'a> {
         }
         for s in &site.series {
             let path = s.url.as_str().to_owned();
-            entries.push(sitemaps::Entry { path, lastmod: lastmod(&s.articles) });
+            entries.push(sitemaps::Entry {
+                path,
+                lastmod: lastmod(&s.articles),
+                alternates: Vec::new(),
+            });
         }
         if self.newsroom_jobs().contains(&Job::Corrections) {
             let latest = site.corrections().first().map(|(_, c)| c.date);
             entries.push(sitemaps::Entry {
                 path: Place::fixed_path(Job::Corrections),
                 lastmod: latest,
+                alternates: Vec::new(),
             });
         }
         for job in [Job::TagsIndex, Job::ArchiveIndex] {
-            entries.push(sitemaps::Entry { path: Place::fixed_path(job), lastmod: lastmod(&all) });
+            entries.push(sitemaps::Entry {
+                path: Place::fixed_path(job),
+                lastmod: lastmod(&all),
+                alternates: Vec::new(),
+            });
         }
         for (index, year) in self.years().into_iter().enumerate() {
             let ids: Vec<ArticleId> = self
@@ -891,11 +938,13 @@ impl<'a> Pages<'a> {
             entries.push(sitemaps::Entry {
                 path: self.year_url(index).as_str().to_owned(),
                 lastmod: lastmod(&ids),
+                alternates: Vec::new(),
             });
         }
         entries.extend(site.articles.iter().filter(|a| !a.doc.draft).map(|a| sitemaps::Entry {
             path: a.url.as_str().to_owned(),
             lastmod: Some(changed(site, a.id)),
+            alternates: alternates_of(site, a),
         }));
         entries
     }
@@ -953,6 +1002,8 @@ const PAGE_KEYS: &[&str] = &[
     "corrections_feed_url",
     "canonical",
     "current_url",
+    "translations",
+    "x_default",
 ];
 
 /// The hash of everything the render of `template` with `context` reads, given `base`,
@@ -1083,6 +1134,29 @@ pub(crate) fn search_examples(site: &Site) -> Vec<String> {
     let mut tags: Vec<&crate::site::Tag> = site.tags.iter().collect();
     tags.sort_by_key(|t| std::cmp::Reverse(t.articles.len()));
     tags.iter().take(2).map(|t| t.name.replace(['-', '_'], " ")).collect()
+}
+
+/// An article's versions for the sitemap: every language's, then `x-default` (the
+/// default language's version, else the first), as its page's `hreflang` links give them.
+fn alternates_of(site: &Site, article: &crate::site::Article) -> Vec<(String, String)> {
+    let Some(versions) = site.alternates.get(article.id.index()).filter(|v| !v.is_empty()) else {
+        return Vec::new();
+    };
+    let default = &site.config.default_language;
+    let x_default = versions.iter().find(|v| v.lang == *default).unwrap_or(&versions[0]);
+    versions
+        .iter()
+        .map(|v| (v.lang.clone(), v.url.clone()))
+        .chain([("x-default".to_owned(), x_default.url.clone())])
+        .collect()
+}
+
+/// The front pages of every language of the site, then `x-default` (the default
+/// language's): empty for a site in one language.
+fn front_page_alternates(site: &Site) -> Vec<(String, String)> {
+    let languages = views::site_view(site).languages;
+    let x_default = languages.first().map(|l| ("x-default".to_owned(), l.url.clone()));
+    languages.into_iter().map(|l| (l.lang, l.url)).chain(x_default).collect()
 }
 
 fn changed(site: &Site, id: ArticleId) -> Date {

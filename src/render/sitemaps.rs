@@ -15,6 +15,31 @@ const NEWS_LIMIT: usize = 1_000;
 pub(crate) struct Entry {
     pub(crate) path: String,
     pub(crate) lastmod: Option<Date>,
+    /// The page's versions in every language, itself included, as (code, absolute URL),
+    /// then `x-default` (issue 19): empty for a page without translations.
+    pub(crate) alternates: Vec<(String, String)>,
+}
+
+/// `url` as a sitemap writes it: characters outside ASCII percent-encoded as UTF-8
+/// (RFC 3986), as are spaces and the few ASCII characters a URL may not hold. A unicode
+/// slug (`slugify: unicode`) was written raw before.
+pub(crate) fn encode_url(url: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |b: u8| {
+        b.is_ascii_graphic()
+            && !matches!(b, b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}')
+    };
+    if url.bytes().all(keep) {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let mut out = String::with_capacity(url.len() * 2);
+    for b in url.bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The sitemap files: `[("sitemap.xml", xml)]`, or an index and its parts when large.
@@ -23,11 +48,24 @@ pub(crate) fn render_sitemaps(site: &Site, entries: &[Entry]) -> Vec<(String, St
     let urlset = |chunk: &[Entry]| {
         let mut xml = String::with_capacity(chunk.len() * 120 + 200);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        if chunk.iter().any(|e| !e.alternates.is_empty()) {
+            xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+        } else {
+            xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        }
         for entry in chunk {
-            let _ = write!(xml, "  <url><loc>{}</loc>", escape(&base.absolute_str(&entry.path)));
+            let loc = base.absolute_str(&entry.path);
+            let _ = write!(xml, "  <url><loc>{}</loc>", escape(&encode_url(&loc)));
             if let Some(lastmod) = entry.lastmod {
                 let _ = write!(xml, "<lastmod>{}</lastmod>", lastmod.rfc3339());
+            }
+            for (lang, url) in &entry.alternates {
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    escape(lang),
+                    escape(&encode_url(url))
+                );
             }
             xml.push_str("</url>\n");
         }
@@ -76,7 +114,7 @@ pub(crate) fn render_news_sitemap(site: &Site) -> String {
         let _ = writeln!(
             xml,
             "  <url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
-            escape(&config.base_url.absolute_str(article.url.as_str())),
+            escape(&encode_url(&config.base_url.absolute_str(article.url.as_str()))),
             escape(&config.title),
             escape(&config.language),
             article.doc.date.rfc3339(),
@@ -88,8 +126,20 @@ pub(crate) fn render_news_sitemap(site: &Site) -> String {
 }
 
 pub(crate) fn render_robots(site: &Site) -> String {
-    format!(
+    let mut text = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         site.config.base_url.absolute_str("/sitemap.xml")
-    )
+    );
+    // The default language's file is the one crawlers read: it names the sitemap of
+    // every other language too (issue 19).
+    if site.config.language == site.config.default_language {
+        for code in site.config.languages.keys() {
+            let _ = writeln!(
+                text,
+                "Sitemap: {}",
+                site.config.base_url.root_absolute_str(&format!("/{code}/sitemap.xml"))
+            );
+        }
+    }
+    text
 }

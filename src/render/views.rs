@@ -44,6 +44,47 @@ pub(crate) struct SiteView<'a> {
     pub(crate) categories: Vec<NavCategory<'a>>,
     pub(crate) generator: &'static str,
     pub(crate) extra: &'a serde_json::Value,
+    /// The front page of each language, the default first, in a site of several
+    /// (issue 19); absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) languages: Vec<LanguageLink>,
+}
+
+/// A page in one language, as the language switcher and `hreflang` links show it.
+#[derive(Debug, Serialize)]
+pub(crate) struct LanguageLink {
+    /// The code, as site.yaml writes it.
+    pub(crate) lang: String,
+    /// The language's name in itself: `Français`.
+    pub(crate) name: String,
+    /// Root-relative link.
+    pub(crate) link: String,
+    /// Absolute URL.
+    pub(crate) url: String,
+    /// Whether it is the language of the page showing it.
+    pub(crate) current: bool,
+}
+
+/// An article's versions in every language, itself included (issue 19).
+pub(crate) fn translation_links(site: &Site, article: &Article) -> Vec<LanguageLink> {
+    site.alternates
+        .get(article.id.index())
+        .into_iter()
+        .flatten()
+        .map(|version| LanguageLink {
+            lang: version.lang.clone(),
+            name: language_name(site, &version.lang),
+            link: version.link.clone(),
+            url: version.url.clone(),
+            current: version.lang == site.config.language,
+        })
+        .collect()
+}
+
+/// `code`'s name in itself.
+fn language_name(site: &Site, code: &str) -> String {
+    let names = &site.config.language_names;
+    names.iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, n)| n.clone())
 }
 
 #[derive(Debug, Serialize)]
@@ -393,6 +434,23 @@ pub(crate) fn site_view(site: &Site) -> SiteView<'_> {
             .collect(),
         generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
         extra: &config.extra,
+        languages: config
+            .language_names
+            .iter()
+            .map(|(code, name)| {
+                let home = match *code == config.default_language {
+                    true => String::new(),
+                    false => format!("{code}/"),
+                };
+                LanguageLink {
+                    lang: code.clone(),
+                    name: name.clone(),
+                    link: base.root_link_str(&home),
+                    url: base.root_absolute_str(&home),
+                    current: *code == config.language,
+                }
+            })
+            .collect(),
     }
 }
 

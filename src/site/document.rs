@@ -58,6 +58,12 @@ pub struct Document {
     /// Site paths ending in `/` that redirect to the article.
     pub aliases: Vec<String>,
     pub series: Option<String>,
+    /// The article's language: `lang:`, else its file name's suffix (`rates.fr.md`) in a
+    /// site of several languages, else the site's default language (issue 19).
+    pub lang: String,
+    /// What its translations share: `translation_key:`, else the file's path without
+    /// the language suffix (`content/economy/rates`).
+    pub translation_key: String,
     pub extra: serde_json::Value,
     pub body: Body,
     pub reading_minutes: usize,
@@ -155,12 +161,17 @@ pub fn render_document(
         })
         .collect();
 
+    let (lang, stem) = article_language(source, &front, config, &mut problems);
     // `slugify: unicode` keeps every script (issue 19); `ascii` is what front_matter made.
     let slugify = config.slugify;
     let slug = match (front.slug, &front.slug_text) {
         (Some(_), Some(text)) if slugify != crate::url::Slugify::Ascii => Slug::with(text, slugify),
         (Some(slug), _) => slug,
-        (None, _) => Slug::with(&source.file_stem().unwrap_or_default().to_string_lossy(), slugify),
+        (None, _) => Slug::with(&stem, slugify),
+    };
+    let translation_key = match &front.translation_key {
+        Some(key) => format!("key:{key}"),
+        None => format!("file:{}", crate::error::display_path(&source.with_file_name(&stem))),
     };
     let mut tags = front.tags;
     if slugify != crate::url::Slugify::Ascii {
@@ -275,12 +286,84 @@ pub fn render_document(
         updates,
         aliases: front.aliases,
         series: front.series,
+        lang,
+        translation_key,
         extra: front.extra,
         body,
         reading_minutes,
         lines: front.lines,
     };
     (document, problems)
+}
+
+/// The language of the article at `source` and its file name without the language
+/// suffix (issue 19). A language the site does not list is an error of the file, and the
+/// article is taken to be in the default language.
+fn article_language(
+    source: &Path,
+    front: &front_matter::FrontMatter,
+    config: &Config,
+    problems: &mut Vec<Diagnostic>,
+) -> (String, String) {
+    let stem = source.file_stem().unwrap_or_default().to_string_lossy();
+    let known = |code: &str| config.language_codes().contains(&code);
+    let listed =
+        || config.language_codes().iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let hint = |code: &str| {
+        format!(
+            "the site's languages are {}: add `{code}` under `languages:` in site.yaml, or write one of them",
+            listed()
+        )
+    };
+    // Only a site in several languages reads the suffix: elsewhere `rates.fr.md` keeps
+    // the slug `rates-fr` it always had.
+    let mut suffix = None;
+    if config.is_multilingual()
+        && let Some((name, code)) = stem.rsplit_once('.')
+        && !name.is_empty()
+    {
+        if known(code) {
+            suffix = Some((code.to_owned(), name.to_owned()));
+        } else if looks_like_language(code) && front.lang.is_none() {
+            problems.push(
+                Diagnostic::error(
+                    Location::new(source, 1),
+                    format!(
+                        "the file name gives the language `{code}`, which site.yaml does not list"
+                    ),
+                )
+                .with_hint(hint(code)),
+            );
+        }
+    }
+    let stem = suffix.as_ref().map_or_else(|| stem.clone().into_owned(), |(_, name)| name.clone());
+    let lang = match &front.lang {
+        Some(code) if known(code) => code.clone(),
+        Some(code) => {
+            let (line, column) = front.lines.lang;
+            problems.push(
+                Diagnostic::error(
+                    Location::new(source, line.max(1)).with_column(column.max(1)),
+                    format!("lang: `{code}` is not a language of this site"),
+                )
+                .with_width(code.chars().count())
+                .with_hint(hint(code)),
+            );
+            config.default_language.clone()
+        }
+        None => suffix.map_or_else(|| config.default_language.clone(), |(code, _)| code),
+    };
+    (lang, stem)
+}
+
+/// Whether a file name's last dotted part reads as a language code (`fr`, `pt-BR`), not
+/// as a word or a version (`old`, `v2`).
+fn looks_like_language(part: &str) -> bool {
+    let (primary, region) = part.split_once('-').unwrap_or((part, ""));
+    primary.len() == 2
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && (region.is_empty()
+            || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic())))
 }
 
 /// What a shortcode's template sees as `page`: the article's front matter, as it is

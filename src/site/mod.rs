@@ -65,6 +65,31 @@ pub struct Article {
     pub series: Option<SeriesId>,
     /// Shared, so a rebuild reuses the documents of unchanged files.
     pub doc: Arc<Document>,
+    /// `/fr` for an article of a language other than the site's default one, whose pages
+    /// live below `/fr/` (issue 19): `url` is its path inside its language's pages.
+    pub lang_prefix: Option<Arc<str>>,
+}
+
+impl Article {
+    /// The article's path from the site's root: `url`, below its language's folder.
+    pub fn site_path(&self) -> std::borrow::Cow<'_, str> {
+        match &self.lang_prefix {
+            None => std::borrow::Cow::Borrowed(self.url.as_str()),
+            Some(prefix) => std::borrow::Cow::Owned(format!("{prefix}{}", self.url)),
+        }
+    }
+}
+
+/// One version of an article in a site of several languages (issue 19).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternate {
+    /// The language code, as site.yaml writes it.
+    pub lang: String,
+    /// Its absolute URL.
+    pub url: String,
+    /// Its root-relative link.
+    pub link: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +208,10 @@ pub struct Site {
     /// The output files of articles this build leaves out (scheduled for later, or
     /// expired), such as `economy/rates/index.html`: no link may lead there (issue 17).
     pub hidden: std::collections::HashSet<String>,
+    /// Per article, its versions in every language, itself included, in the order of the
+    /// site's languages (issue 19): empty for a site in one language, or an article
+    /// without translations.
+    pub alternates: Vec<Vec<Alternate>>,
     by_url: HashMap<UrlPath, ArticleId>,
 }
 
@@ -358,6 +387,8 @@ impl Site {
             })
             .collect();
 
+        let lang_prefix: Option<Arc<str>> = (config.language != config.default_language)
+            .then(|| Arc::from(format!("/{}", config.language)));
         let mut articles = Vec::with_capacity(documents.len());
         for (index, ((url, doc), old_category)) in
             documents.into_iter().zip(category_of).enumerate()
@@ -398,6 +429,7 @@ impl Site {
                 authors: author_ids,
                 series: series_id,
                 doc,
+                lang_prefix: lang_prefix.clone(),
             });
         }
         for s in &mut series {
@@ -453,8 +485,58 @@ impl Site {
             assets,
             now,
             hidden: Default::default(),
+            alternates: Vec::new(),
             by_url,
         })
+    }
+
+    /// The sites a build renders: for a site in one language, the site itself; for one
+    /// in several (issue 19), one per language, the default first, each with the
+    /// articles of its language only, so that listings, tags, feeds and "See also"
+    /// never mix languages. The files of `content/` belong to the first. Translations are
+    /// linked together (see [`Site::alternates`]); two articles of one language sharing
+    /// a translation key are an error.
+    pub fn assemble_languages(
+        config: Config,
+        documents: Vec<Arc<Document>>,
+        assets: Vec<PathBuf>,
+        now: jiff::Timestamp,
+        stage: &mut dyn FnMut(&'static str),
+    ) -> Result<Vec<Site>, Vec<Diagnostic>> {
+        if !config.is_multilingual() {
+            return Site::assemble(config, documents, assets, now, stage).map(|s| vec![s]);
+        }
+        let codes: Vec<String> = config.language_codes().iter().map(|c| (*c).to_owned()).collect();
+        let mut by_lang: Vec<Vec<Arc<Document>>> = vec![Vec::new(); codes.len()];
+        for doc in documents {
+            let index = codes.iter().position(|c| *c == doc.lang).unwrap_or(0);
+            by_lang[index].push(doc);
+        }
+        let mut problems = translation_conflicts(&by_lang);
+        let mut sites = Vec::with_capacity(codes.len());
+        let mut assets = Some(assets);
+        for (code, documents) in codes.iter().zip(by_lang) {
+            let config = config.for_language(code).expect("a language of the site");
+            let assets = assets.take().unwrap_or_default();
+            match Site::assemble(config, documents, assets, now, stage) {
+                Ok(site) => sites.push(site),
+                Err(found) => problems.extend(found),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        link_translations(&mut sites);
+        Ok(sites)
+    }
+
+    /// The folder of this site's pages in the output: empty for the default language,
+    /// `fr/` for French in a site of several languages (issue 19).
+    pub fn output_prefix(&self) -> String {
+        match self.config.language == self.config.default_language {
+            true => String::new(),
+            false => format!("{}/", self.config.language),
+        }
     }
 
     /// The same site with the documents of some articles replaced, when the new
@@ -616,6 +698,85 @@ impl Site {
     /// The article at `url`, if any.
     pub fn find(&self, url: &UrlPath) -> Option<&Article> {
         self.by_url.get(url).map(|&id| self.article(id))
+    }
+}
+
+/// Two articles of one language with the same translation key: which one a reader of
+/// another language is sent to would be a guess. One error per article after the first
+/// (by path).
+fn translation_conflicts(by_lang: &[Vec<Arc<Document>>]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for documents in by_lang {
+        let mut sorted: Vec<&Arc<Document>> = documents.iter().collect();
+        sorted
+            .sort_by(|a, b| (&a.translation_key, &a.source).cmp(&(&b.translation_key, &b.source)));
+        for pair in sorted.windows(2) {
+            let (first, second) = (pair[0], pair[1]);
+            if first.translation_key != second.translation_key {
+                continue;
+            }
+            let (what, hint) = match first.translation_key.strip_prefix("key:") {
+                Some(key) => (
+                    format!("the translation key `{key}`"),
+                    "give one of them another `translation_key:`, or the `lang:` it is written in",
+                ),
+                None => (
+                    "its file name".to_owned(),
+                    "give one of them a `translation_key:` of its own, or the `lang:` it is written in",
+                ),
+            };
+            problems.push(
+                Diagnostic::error(
+                    Location::new(&second.source, 1),
+                    format!(
+                        "this article and `{}` are both in `{}` with {what}: a page can have one translation per language",
+                        crate::error::display_path(&first.source),
+                        second.lang,
+                    ),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    problems
+}
+
+/// Fills [`Site::alternates`] of every site: the articles of all languages that share a
+/// translation key are versions of one another.
+fn link_translations(sites: &mut [Site]) {
+    let mut groups: HashMap<&str, Vec<(usize, ArticleId)>> = HashMap::default();
+    for (index, site) in sites.iter().enumerate() {
+        for article in &site.articles {
+            groups
+                .entry(article.doc.translation_key.as_str())
+                .or_default()
+                .push((index, article.id));
+        }
+    }
+    let mut all: Vec<Vec<Vec<Alternate>>> =
+        sites.iter().map(|s| vec![Vec::new(); s.articles.len()]).collect();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        // Sites are in the order of the languages: so are the members.
+        let versions: Vec<Alternate> = members
+            .iter()
+            .map(|&(index, id)| {
+                let site = &sites[index];
+                let article = site.article(id);
+                let base = &site.config.base_url;
+                Alternate {
+                    lang: site.config.language.clone(),
+                    url: base.absolute_str(article.url.as_str()),
+                    link: base.link(&article.url),
+                    title: article.doc.title.clone(),
+                }
+            })
+            .collect();
+        for &(index, id) in members {
+            all[index][id.index()] = versions.clone();
+        }
+    }
+    for (site, alternates) in sites.iter_mut().zip(all) {
+        site.alternates = alternates;
     }
 }
 

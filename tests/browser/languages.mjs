@@ -49,12 +49,116 @@ function demoIn(language) {
   for (const name of ["site.yaml", "authors.yaml", "content", "themes"]) {
     cpSync(join(REPO, name), join(dir, name), { recursive: true });
   }
-  const yaml = readFileSync(join(dir, "site.yaml"), "utf8").replace(/^language: .*$/m, `language: ${language}`);
+  // One language only: the demo's `languages:` block goes.
+  const yaml = readFileSync(join(dir, "site.yaml"), "utf8")
+    .replace(/^language: .*$/m, `language: ${language}`)
+    .replace(/^languages:\n(?:  .*\n)+/m, "");
   writeFileSync(join(dir, "site.yaml"), yaml);
   if (language === "ar") {
     writeFileSync(join(dir, "content", "economy", "كيف-تحدد-البنوك-المركزية-أسعار-الفائدة.md"), ARABIC_ARTICLE);
   }
   return dir;
+}
+
+/** The demo as it is (English and French) plus Arabic: the central banks explainer in
+ * three languages, so its switcher has three entries. */
+function multilingualDemo() {
+  const dir = mkdtempSync(join(tmpdir(), "gazette-multilingual-"));
+  for (const name of ["site.yaml", "authors.yaml", "content", "themes"]) {
+    cpSync(join(REPO, name), join(dir, name), { recursive: true });
+  }
+  const yaml = readFileSync(join(dir, "site.yaml"), "utf8").replace(
+    /^languages:\n/m,
+    'languages:\n  ar: { title: "مكتب الشرح", description: "الأخبار المهمة، بلغة واضحة." }\n',
+  );
+  if (!yaml.includes("  ar: ")) throw new Error("the demo's site.yaml has no `languages:` block");
+  writeFileSync(join(dir, "site.yaml"), yaml);
+  writeFileSync(
+    join(dir, "content", "economy", "how-central-banks-set-rates.ar.md"),
+    ARABIC_ARTICLE.replace("category: Economy", "category: اقتصاد"),
+  );
+  return dir;
+}
+
+const FRENCH_ARTICLE = "fr/economie/comment-les-banques-centrales-fixent-leurs-taux/";
+const ENGLISH_ARTICLE = "economy/how-central-banks-set-rates/";
+
+/** A site in English, French and Arabic (issue 19 point 4): every page valid, axe-clean
+ * on a French article and the French front page, and the language switcher operable by
+ * keyboard: Tab reaches it with a visible focus ring, Enter opens the translation. */
+async function severalLanguages(browser, validator, fail) {
+  const site = multilingualDemo();
+  try {
+    const out = await build(site);
+    const files = walk(out).filter((f) => f.endsWith(".html"));
+    const reports = [];
+    let errors = 0;
+    for (const file of files) {
+      const path = relative(out, file);
+      const html = readFileSync(file, "utf8");
+      const lang = path.startsWith("fr/") ? "fr" : path.startsWith("ar/") ? "ar" : "en";
+      if (!html.includes(`<html lang="${lang}"`)) fail(`multilingual ${path}`, `no lang="${lang}"`);
+      const report = await validator.validateString(html, path);
+      errors += report.errorCount;
+      if (!report.valid) reports.push(...report.results);
+    }
+    if (!files.some((f) => relative(out, f) === `${FRENCH_ARTICLE}index.html`)) fail("multilingual", `no /${FRENCH_ARTICLE}`);
+    rmSync(out, { recursive: true, force: true });
+    if (reports.length) console.log(formatterFactory("stylish")(reports));
+    if (errors) fail("multilingual HTML", `html-validate: ${errors} error(s) in ${files.length} pages`);
+
+    const server = await serve(site);
+    try {
+      for (const width of [375, 1280]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 } });
+        const page = await context.newPage();
+        for (const path of [FRENCH_ARTICLE, "fr/", "ar/"]) {
+          const where = `multilingual /${path} (${width}px)`;
+          const response = await page.goto(server.url + path);
+          if (!response.ok()) {
+            fail(where, `answered ${response.status()}`);
+            continue;
+          }
+          const violations = await axe(page);
+          if (violations.length) fail(where, `axe-core found ${violations.length} violation(s):\n${describeViolations(violations).join("\n")}`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          if (overflow > 0) fail(where, `scrolls sideways by ${overflow}px`);
+        }
+        // The switcher by keyboard: Tab until the English version's link has the focus.
+        await page.goto(server.url + FRENCH_ARTICLE);
+        const names = await page.$$eval("nav.languages a", (links) => links.map((a) => a.textContent));
+        if (names.join(",") !== "English,العربية,Français") fail(`switcher (${width}px)`, `shows ${JSON.stringify(names)}`);
+        let reached = null;
+        for (let tab = 0; tab < 40 && !reached; tab++) {
+          await page.keyboard.press("Tab");
+          reached = await page.evaluate(() => {
+            const el = document.activeElement;
+            if (!el || !el.closest("nav.languages") || el.getAttribute("hreflang") !== "en") return null;
+            const style = getComputedStyle(el);
+            return { outline: style.outlineStyle !== "none" && style.outlineWidth !== "0px", href: el.getAttribute("href") };
+          });
+        }
+        const where = `switcher by keyboard (${width}px)`;
+        if (!reached) {
+          fail(where, "40 presses of Tab never reach the link to the English version");
+        } else {
+          if (!reached.outline) fail(where, "the focused link shows no focus ring");
+          await Promise.all([page.waitForURL(`**/${ENGLISH_ARTICLE}`), page.keyboard.press("Enter")]);
+          const lang = await page.evaluate(() => document.documentElement.lang);
+          if (lang !== "en") fail(where, `Enter led to a page in \`${lang}\`, not the English version`);
+        }
+        if (width === 375) {
+          await page.goto(server.url + FRENCH_ARTICLE);
+          await page.screenshot({ path: join(SHOTS, "article-fr-multilingual-375.png"), fullPage: true });
+        }
+        await context.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(site, { recursive: true, force: true });
+  }
 }
 
 export async function languages() {
@@ -65,6 +169,7 @@ export async function languages() {
   const browser = await launch();
   const sites = [];
   try {
+    await severalLanguages(browser, validator, fail);
     for (const language of ["fr", "ar"]) {
       const site = demoIn(language);
       sites.push(site);
@@ -135,7 +240,7 @@ export async function languages() {
     for (const site of sites) rmSync(site, { recursive: true, force: true });
   }
   if (problems.length) throw new Error(`${problems.length} problem(s):\n${problems.join("\n")}`);
-  console.log("ok - languages: French and Arabic demo valid, axe-clean, Arabic right to left (screenshots/article-ar-375.png)");
+  console.log("ok - languages: French and Arabic demo valid, axe-clean, Arabic right to left (screenshots/article-ar-375.png); the English, French and Arabic demo valid, axe-clean, its switcher usable by keyboard");
 }
 
 function walk(dir) {

@@ -417,3 +417,462 @@ fn new_makes_a_file_name_from_an_arabic_or_chinese_title_in_both_modes() {
         }
     }
 }
+
+// ---- Several languages in one site (issue 19 point 4) ----
+
+/// A site in English (the default), French and Arabic. `rates` has a version in each
+/// language (by file name); `debt` and `dette` are translations by `translation_key`;
+/// `inflation` is in French only, `budget` in English only.
+fn multilingual() -> Site {
+    let site = Site::empty(
+        "title: The Desk\nbase_url: https://example.com/\nlanguage: en\ndescription: Explainers\npaginate: 2\nlanguages:\n  fr: { title: \"Le Bureau\", description: \"Des explications\" }\n  ar: { title: \"المكتب\", description: \"شروح\" }\n",
+    );
+    let article = |path: &str, front: &str, body: &str| {
+        site.write(path, &format!("---\n{front}\n---\n{body}\n"));
+    };
+    article(
+        "content/economy/rates.md",
+        "title: How rates work\ndate: 2026-02-09\ncategory: Economy\ntags: [rates, banks]",
+        "## Why\n\nCentral banks set rates.\n\n## How\n\nBy vote.",
+    );
+    article(
+        "content/economy/rates.fr.md",
+        "title: Comment fonctionnent les taux\ndate: 2026-02-09\ncategory: Économie\ntags: [taux, banques]",
+        "## Pourquoi\n\nLes banques centrales fixent les taux.\n\n## Comment\n\nPar un vote.",
+    );
+    article(
+        "content/economy/rates.ar.md",
+        "title: كيف تعمل الفائدة\ndate: 2026-02-09\ncategory: اقتصاد\ntags: [فائدة]",
+        "تحدد البنوك المركزية أسعار الفائدة.",
+    );
+    article(
+        "content/economy/debt.md",
+        "title: Debt explained\ndate: 2026-02-08\ncategory: Economy\ntags: [rates, banks, money]\ntranslation_key: debt",
+        "## Who owes\n\nGovernments borrow.\n\n## Who lends\n\nSavers.",
+    );
+    article(
+        "content/economie/dette.md",
+        "title: La dette expliquée\ndate: 2026-02-08\ncategory: Économie\ntags: [taux, banques, monnaie]\nlang: fr\ntranslation_key: debt",
+        "## Qui doit\n\nLes États empruntent.\n\n## Qui prête\n\nLes épargnants.",
+    );
+    article(
+        "content/economy/inflation.fr.md",
+        "title: L’inflation en bref\ndate: 2026-02-07\ncategory: Économie\ntags: [monnaie]",
+        "## Prix\n\nLes prix montent.\n\n## Salaires\n\nLes salaires suivent.",
+    );
+    article(
+        "content/economy/budget.md",
+        "title: The budget\ndate: 2026-02-06\ncategory: Economy\ntags: [money]",
+        "## Spending\n\nMinistries spend.\n\n## Revenue\n\nTaxes come in.",
+    );
+    site
+}
+
+/// The `hreflang` links of a page: (language, URL), in page order.
+fn hreflangs(page: &Page) -> Vec<(String, String)> {
+    page.select("link[rel=alternate][hreflang]")
+        .into_iter()
+        .map(|l| {
+            let attr = |name: &str| l.value().attr(name).unwrap().to_owned();
+            (attr("hreflang"), attr("href"))
+        })
+        .collect()
+}
+
+/// The page at an absolute URL of the fixture (`https://example.com/fr/`).
+fn page_at(site: &Site, url: &str) -> Page {
+    site.page(url.strip_prefix("https://example.com").expect("a URL of the site"))
+}
+
+/// Every `<url>` of the sitemaps of all languages: its `<loc>` and its alternates.
+fn sitemap_alternates(site: &Site) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut all = BTreeMap::new();
+    for file in ["sitemap.xml", "fr/sitemap.xml", "ar/sitemap.xml"] {
+        let xml = site.read(file);
+        let doc = roxmltree::Document::parse(&xml).expect("the sitemap parses");
+        for url in doc.descendants().filter(|n| n.has_tag_name("url")) {
+            let loc = url.children().find(|n| n.has_tag_name("loc")).unwrap().text().unwrap();
+            let links = url
+                .children()
+                .filter(|n| n.has_tag_name("link"))
+                .map(|n| {
+                    (
+                        n.attribute("hreflang").unwrap().to_owned(),
+                        n.attribute("href").unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            assert!(all.insert(loc.to_owned(), links).is_none(), "{loc} is listed once");
+        }
+    }
+    all
+}
+
+#[test]
+fn each_language_has_its_own_urls_lang_and_dir() {
+    let site = multilingual();
+    // The next day: the news sitemaps list the articles of the last two days.
+    site.build(&["--now", "2026-02-10T12:00:00Z"]);
+    for file in [
+        "economy/rates/index.html",
+        "economy/debt/index.html",
+        "index.html",
+        "feed.xml",
+        "search/index.html",
+        "search/index.json",
+        "tags/rates/index.html",
+        "archive/index.html",
+        "page/2/index.html",
+        "fr/index.html",
+        "fr/economie/rates/index.html",
+        "fr/economie/dette/index.html",
+        "fr/economie/inflation/index.html",
+        "fr/economie/index.html",
+        "fr/economie/feed.xml",
+        "fr/feed.xml",
+        "fr/search/index.html",
+        "fr/search/index.json",
+        "fr/tags/taux/index.html",
+        "fr/archive/index.html",
+        "fr/page/2/index.html",
+        "fr/sitemap.xml",
+        "fr/news-sitemap.xml",
+        "ar/index.html",
+        "ar/feed.xml",
+        "ar/search/index.json",
+    ] {
+        assert!(site.out().join(file).is_file(), "{file} is written");
+    }
+    assert!(!site.out().join("fr/robots.txt").exists(), "crawlers read /robots.txt only");
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.com/sitemap.xml\nSitemap: https://example.com/fr/sitemap.xml\nSitemap: https://example.com/ar/sitemap.xml\n"
+    );
+    for (rel, html) in pages(&site.out()) {
+        let root = html.root_element();
+        let lang = root.value().attr("lang");
+        let dir = root.value().attr("dir");
+        let expected = match rel.split('/').next() {
+            Some("fr") => (Some("fr"), None),
+            Some("ar") => (Some("ar"), Some("rtl")),
+            _ => (Some("en"), None),
+        };
+        assert_eq!((lang, dir), expected, "{rel}");
+    }
+    let fr = site.page("/fr/");
+    assert_eq!(fr.texts(".brand"), ["Le Bureau"]);
+    assert_eq!(fr.texts(".tagline"), ["Des explications"]);
+    assert_eq!(site.page("/ar/").texts(".brand"), ["المكتب"]);
+    // The search page of each language reads its own index; the theme's files are shared.
+    let search = site.page("/fr/search/");
+    assert_eq!(search.attrs("script[data-index]", "data-index"), ["/fr/search/index.json"]);
+    let css = fr.attrs("link[rel=stylesheet]", "href");
+    assert!(css.iter().all(|h| !h.starts_with("/fr/")), "{css:?}");
+    assert!(css.iter().any(|h| h.starts_with("/languages.")), "the switcher's styles: {css:?}");
+    for href in &css {
+        assert!(site.out().join(href.trim_start_matches('/')).is_file(), "{href}");
+    }
+    let news = site.read("fr/news-sitemap.xml");
+    assert!(news.contains("<news:language>fr</news:language>"), "{news}");
+    assert!(!news.contains("<news:language>en</news:language>"), "{news}");
+}
+
+#[test]
+fn hreflang_sets_are_complete_and_reciprocal_in_pages_and_sitemaps() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let ar_rates = {
+        let ar = site.page("/ar/");
+        let links = ar.attrs(".card-title a, .lead-story-title a", "href");
+        assert_eq!(links.len(), 1, "{links:?}");
+        format!("https://example.com{}", links[0])
+    };
+    let rates = vec![
+        ("en".to_owned(), "https://example.com/economy/rates/".to_owned()),
+        ("fr".to_owned(), "https://example.com/fr/economie/rates/".to_owned()),
+        ("ar".to_owned(), ar_rates),
+        ("x-default".to_owned(), "https://example.com/economy/rates/".to_owned()),
+    ];
+    let debt = vec![
+        ("en".to_owned(), "https://example.com/economy/debt/".to_owned()),
+        ("fr".to_owned(), "https://example.com/fr/economie/dette/".to_owned()),
+        ("x-default".to_owned(), "https://example.com/economy/debt/".to_owned()),
+    ];
+    let fronts = vec![
+        ("en".to_owned(), "https://example.com/".to_owned()),
+        ("fr".to_owned(), "https://example.com/fr/".to_owned()),
+        ("ar".to_owned(), "https://example.com/ar/".to_owned()),
+        ("x-default".to_owned(), "https://example.com/".to_owned()),
+    ];
+    let sitemaps = sitemap_alternates(&site);
+    for set in [&rates, &debt, &fronts] {
+        // Every version lists every version, itself included, and the sitemap says the same.
+        for (lang, url) in set.iter().filter(|(lang, _)| lang != "x-default") {
+            assert_eq!(&hreflangs(&page_at(&site, url)), set, "{lang}: {url}");
+            assert_eq!(sitemaps.get(url), Some(set), "the sitemap entry of {url}");
+        }
+    }
+    // Articles without translations carry none.
+    let inflation = site.page("/fr/economie/inflation/");
+    assert!(hreflangs(&inflation).is_empty());
+    assert_eq!(sitemaps["https://example.com/economy/budget/"], []);
+    let sitemap = site.read("sitemap.xml");
+    assert!(!sitemap.contains("<loc>https://example.com/fr/"), "own pages only:\n{sitemap}");
+    let sitemap = site.read("fr/sitemap.xml");
+    let locs = sitemap.matches("<loc>").count();
+    assert_eq!(locs, sitemap.matches("<loc>https://example.com/fr/").count(), "{sitemap}");
+}
+
+#[test]
+fn listings_feeds_tags_and_see_also_stay_in_their_language() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let links = |page: &Page| -> Vec<String> {
+        let all = page.attrs("main a[href]", "href");
+        all.into_iter().filter(|h| h.starts_with('/')).collect()
+    };
+    let french = |href: &String| href.starts_with("/fr/");
+    let english = |href: &String| !href.starts_with("/fr/") && !href.starts_with("/ar/");
+    for url in ["/", "/page/2/", "/economy/", "/tags/rates/", "/economy/rates/", "/economy/debt/"] {
+        let found = links(&site.page(url));
+        assert!(!found.is_empty(), "{url}");
+        assert!(found.iter().all(english), "{url}: {found:?}");
+    }
+    for url in ["/fr/", "/fr/page/2/", "/fr/economie/", "/fr/tags/taux/", "/fr/economie/rates/"] {
+        let found = links(&site.page(url));
+        assert!(!found.is_empty(), "{url}");
+        assert!(found.iter().all(french), "{url}: {found:?}");
+    }
+    // "See also" and related links of a French article lead to French articles only.
+    let see_also = site.page("/fr/economie/rates/").attrs(".see-also a, .related a", "href");
+    assert!(!see_also.is_empty(), "the French articles share tags");
+    assert!(see_also.iter().all(french), "{see_also:?}");
+    let see_also = site.page("/economy/rates/").attrs(".see-also a, .related a", "href");
+    assert!(!see_also.is_empty() && see_also.iter().all(english), "{see_also:?}");
+    // Per-language feeds: the French feed has the three French articles, the English one
+    // the three English.
+    let entries = |file: &str| -> Vec<String> {
+        let feed = feed_rs::parser::parse(site.read(file).as_bytes()).expect("the feed parses");
+        feed.entries.iter().map(|e| e.links[0].href.clone()).collect()
+    };
+    assert_eq!(
+        entries("fr/feed.xml"),
+        [
+            "https://example.com/fr/economie/rates/",
+            "https://example.com/fr/economie/dette/",
+            "https://example.com/fr/economie/inflation/",
+        ]
+    );
+    assert_eq!(
+        entries("feed.xml"),
+        [
+            "https://example.com/economy/rates/",
+            "https://example.com/economy/debt/",
+            "https://example.com/economy/budget/",
+        ]
+    );
+    let feed = feed_rs::parser::parse(site.read("fr/feed.xml").as_bytes()).unwrap();
+    assert_eq!(feed.title.unwrap().content, "Le Bureau");
+    // Each language's search index has its own articles (whatever its files are).
+    let index_text = |folder: &str| -> String {
+        walkdir::WalkDir::new(site.out().join(folder))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "html"))
+            .map(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
+            .collect()
+    };
+    let fr = index_text("fr/search");
+    assert!(fr.contains("/fr/economie/rates/") && !fr.contains("/economy/"), "{fr}");
+    let en = index_text("search");
+    assert!(en.contains("/economy/rates/") && !en.contains("/fr/"), "{en}");
+}
+
+#[test]
+fn the_language_switcher_links_translations_or_front_pages() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let switcher = |page: &Page| -> Vec<(String, String, bool)> {
+        page.select("nav.languages a")
+            .into_iter()
+            .map(|a| {
+                let v = a.value();
+                assert_eq!(v.attr("lang"), v.attr("hreflang"));
+                (v.attr("hreflang").unwrap().to_owned(), text(a), v.attr("aria-current").is_some())
+            })
+            .collect()
+    };
+    let hrefs = |page: &Page| page.attrs("nav.languages a", "href");
+    let article = site.page("/fr/economie/dette/");
+    assert_eq!(
+        switcher(&article),
+        [("en".into(), "English".into(), false), ("fr".into(), "Français".into(), true)]
+    );
+    assert_eq!(hrefs(&article), ["/economy/debt/", "/fr/economie/dette/"]);
+    assert_eq!(article.attrs("nav.languages", "aria-label"), ["Langues"]);
+    // Elsewhere, and on an article without translations: every language's front page.
+    for url in ["/fr/tags/taux/", "/fr/economie/inflation/", "/ar/"] {
+        let page = site.page(url);
+        assert_eq!(hrefs(&page), ["/", "/fr/", "/ar/"], "{url}");
+        let names: Vec<String> = switcher(&page).into_iter().map(|(_, name, _)| name).collect();
+        assert_eq!(names, ["English", "Français", "العربية"], "{url}");
+    }
+    let current: Vec<bool> = switcher(&site.page("/ar/")).into_iter().map(|(.., c)| c).collect();
+    assert_eq!(current, [false, false, true]);
+}
+
+#[test]
+fn a_language_the_site_does_not_list_is_an_error_at_its_line() {
+    let site = multilingual();
+    site.write(
+        "content/economy/zins.md",
+        "---\ntitle: Zinsen\ndate: 2026-02-01\nlang: de\n---\nText.\n",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: lang: `de` is not a language of this site\n --> content/economy/zins.md:4:7\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: the site's languages are `en`, `fr`, `ar`: add `de` under `languages:` in site.yaml, or write one of them"),
+        "{err}"
+    );
+    site.remove("content/economy/zins.md");
+    site.write("content/economy/rates.es.md", "---\ntitle: Tipos\ndate: 2026-02-01\n---\nTexto.\n");
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains("error: the file name gives the language `es`, which site.yaml does not list\n --> content/economy/rates.es.md:1\n"),
+        "{err}"
+    );
+    site.remove("content/economy/rates.es.md");
+    // A site in one language reads no suffix: `notes.fr.md` keeps the slug it always had.
+    let single = Site::empty("title: T\nbase_url: https://example.com/\n");
+    single.write("content/news/notes.fr.md", "---\ntitle: Notes\ndate: 2026-02-01\n---\nText.\n");
+    single.build(&[]);
+    assert!(single.out().join("news/notes-fr/index.html").is_file());
+    // Nor does it publish the switcher's styles or name them.
+    let names: Vec<String> = std::fs::read_dir(single.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with("languages.")), "{names:?}");
+    assert!(!single.read("news/notes-fr/index.html").contains("languages"));
+    let lang = Site::empty("title: T\nbase_url: https://example.com/\n");
+    lang.write(
+        "content/news/notes.md",
+        "---\ntitle: Notes\ndate: 2026-02-01\nlang: fr\n---\nText.\n",
+    );
+    let err = stderr(&lang.run(&["build"]));
+    assert!(err.contains("error: lang: `fr` is not a language of this site"), "{err}");
+    assert!(
+        err.contains("= help: the site's languages are `en`: add `fr` under `languages:`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_versions_in_one_language_and_bad_language_lists_are_errors() {
+    let site = multilingual();
+    site.write(
+        "content/economie/dette-bis.md",
+        "---\ntitle: Encore la dette\ndate: 2026-02-05\nlang: fr\ntranslation_key: debt\n---\nTexte.\n",
+    );
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains("error: this article and `content/economie/dette-bis.md` are both in `fr` with the translation key `debt`: a page can have one translation per language\n --> content/economie/dette.md:1:1\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "= help: give one of them another `translation_key:`, or the `lang:` it is written in"
+        ),
+        "{err}"
+    );
+    let bad = Site::empty(
+        "title: T\nbase_url: https://example.com/\nlanguage: en\nlanguages:\n  en: { title: E }\n",
+    );
+    let err = stderr(&bad.run(&["build"]));
+    assert!(
+        err.contains("error: languages: `en` is the default language (`language: en`)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_passes_on_a_site_in_several_languages() {
+    let site = multilingual();
+    // A French article links to another French page by its full site path.
+    site.write(
+        "content/economy/inflation.fr.md",
+        "---\ntitle: L’inflation en bref\ndate: 2026-02-07\ncategory: Économie\ntags: [taux, monnaie]\n---\n## Prix\n\nVoir [la dette](/fr/economie/dette/) et [les taux](../rates/).\n\n## Salaires\n\nLes salaires suivent.\n",
+    );
+    let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    site.write(
+        "content/economy/inflation.fr.md",
+        "---\ntitle: L’inflation en bref\ndate: 2026-02-07\ncategory: Économie\ntags: [taux, monnaie]\n---\nVoir [la dette](/fr/economie/nulle-part/).\n",
+    );
+    let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/fr/economie/nulle-part/"), "{}", stderr(&out));
+}
+
+#[test]
+fn sitemaps_percent_encode_unicode_slugs() {
+    let site = unicode_site("unicode");
+    site.build(&["--now", "2026-02-09T12:00:00Z"]);
+    let sitemap = site.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("the sitemap parses");
+    let locs: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
+    assert!(!locs.is_empty());
+    for loc in &locs {
+        assert!(loc.is_ascii() && !loc.contains(' '), "RFC 3986 allows no raw `{loc}`");
+        url::Url::parse(loc).expect("a valid URL");
+    }
+    // `/العالم/الاقتصاد/`, encoded as UTF-8.
+    let article = "https://example.com/%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/%D8%A7%D9%84%D8%A7%D9%82%D8%AA%D8%B5%D8%A7%D8%AF/";
+    assert!(locs.contains(&article), "{locs:?}");
+    assert!(locs.contains(&"https://example.com/tags/%E4%B8%AD%E5%9B%BD%E7%BB%8F%E6%B5%8E/"));
+    let news = site.read("news-sitemap.xml");
+    assert!(news.contains(&format!("<loc>{article}</loc>")), "{news}");
+}
+
+#[test]
+fn code_in_another_language_only_gets_its_highlighting_styles() {
+    let site = multilingual();
+    site.write(
+        "content/economy/inflation.fr.md",
+        "---\ntitle: L’inflation en bref\ndate: 2026-02-07\ncategory: Économie\ntags: [monnaie]\n---\n## Calcul\n\n```python\nprint(1.02 ** 10)\n```\n",
+    );
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let page = site.page("/fr/economie/inflation/");
+    let sheets = page.attrs("link[rel=stylesheet]", "href");
+    let highlight: Vec<&String> = sheets.iter().filter(|h| h.contains("highlight")).collect();
+    assert_eq!(highlight.len(), 1, "{sheets:?}");
+    for href in sheets {
+        assert!(site.out().join(href.trim_start_matches('/')).is_file(), "{href} is written");
+    }
+}
+
+#[test]
+fn a_second_build_finds_every_language_page_still_there() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let out = site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let err = stderr(&out);
+    assert!(!err.contains("the previous build had a page"), "{err}");
+    // A default-language article that moves is still noticed.
+    site.remove("content/economy/budget.md");
+    site.write(
+        "content/economy/budget-2026.md",
+        "---\ntitle: The budget\ndate: 2026-02-06\ncategory: Economy\ntags: [money]\n---\nMinistries spend.\n",
+    );
+    let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
+    assert!(err.contains("the previous build had a page at `/economy/budget/`"), "{err}");
+    assert_eq!(err.matches("the previous build had a page").count(), 1, "{err}");
+}

@@ -25,6 +25,10 @@ struct Article {
     draft: bool,
     related: Option<usize>,
     sections: Vec<usize>,
+    /// Written in French (`lang: fr`): an error unless site.yaml lists French (issue 19).
+    french: bool,
+    /// Carries `translation_key: pair`: a translation of the other articles carrying it.
+    paired: bool,
 }
 
 impl Article {
@@ -47,6 +51,12 @@ impl Article {
         );
         if self.draft {
             text.push_str("draft: true\n");
+        }
+        if self.french {
+            text.push_str("lang: fr\n");
+        }
+        if self.paired {
+            text.push_str("translation_key: pair\n");
         }
         if let Some(Some(other)) = self.related.map(|i| &all[i]) {
             let url = format!("/{}/{}/", CATEGORIES[other.category].to_lowercase(), other.slug);
@@ -71,8 +81,10 @@ fn article(slot: usize) -> impl Strategy<Value = Article> {
         0..CATEGORIES.len(),
         proptest::option::of(0..SLOTS),
         proptest::collection::vec(0..WORDS.len(), 0..3),
+        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.3),
     )
-        .prop_map(move |(title, day, tags, category, related, sections)| {
+        .prop_map(move |(title, day, tags, category, related, sections, french, paired)| {
             let tags: BTreeSet<usize> = tags.into_iter().collect();
             Article {
                 slug: format!("story-{slot}"),
@@ -83,6 +95,8 @@ fn article(slot: usize) -> impl Strategy<Value = Article> {
                 draft: false,
                 related,
                 sections,
+                french,
+                paired,
             }
         })
 }
@@ -100,6 +114,8 @@ enum Step {
     Draft(usize, bool),
     Related(usize, Option<usize>),
     Body(usize, Vec<usize>),
+    Lang(usize, bool),
+    Pair(usize, bool),
     SiteYaml(usize),
     Template(Option<usize>),
     Static(Option<usize>),
@@ -122,7 +138,9 @@ fn step() -> impl Strategy<Value = Step> {
         (slot.clone(), proptest::option::of(0..SLOTS)).prop_map(|(s, r)| Step::Related(s, r)),
         (slot.clone(), proptest::collection::vec(0..WORDS.len(), 0..3))
             .prop_map(|(s, b)| Step::Body(s, b)),
-        (0usize..3).prop_map(Step::SiteYaml),
+        (slot.clone(), any::<bool>()).prop_map(|(s, f)| Step::Lang(s, f)),
+        (slot.clone(), any::<bool>()).prop_map(|(s, p)| Step::Pair(s, p)),
+        (0usize..4).prop_map(Step::SiteYaml),
         proptest::option::of(0usize..3).prop_map(Step::Template),
         proptest::option::of(0usize..3).prop_map(Step::Static),
         slot.prop_map(Step::BreakAndFix),
@@ -166,12 +184,19 @@ impl World {
         let _ = std::fs::remove_file(self.root().join(rel));
     }
 
+    /// Variant 3 is a site in English and French (issue 19).
     fn site_yaml(&self, variant: usize) {
-        let title = ["Model Times", "The Model Post", "Model Daily"][variant];
-        let paginate = [2, 3, 10][variant];
+        let title = ["Model Times", "The Model Post", "Model Daily", "Model Times"][variant];
+        let paginate = [2, 3, 10, 2][variant];
+        let languages = match variant {
+            3 => "languages:\n  fr: { title: Le Modèle }\n",
+            _ => "",
+        };
         self.write(
             "site.yaml",
-            &format!("title: {title}\nbase_url: https://example.com/\npaginate: {paginate}\n"),
+            &format!(
+                "title: {title}\nbase_url: https://example.com/\npaginate: {paginate}\n{languages}"
+            ),
         );
     }
 
@@ -221,6 +246,8 @@ impl World {
             Step::Draft(slot, d) => edit(self, *slot, &|a| a.draft = *d),
             Step::Related(slot, r) => edit(self, *slot, &|a| a.related = *r),
             Step::Body(slot, b) => edit(self, *slot, &|a| a.sections = b.clone()),
+            Step::Lang(slot, f) => edit(self, *slot, &|a| a.french = *f),
+            Step::Pair(slot, p) => edit(self, *slot, &|a| a.paired = *p),
             Step::SiteYaml(variant) => {
                 self.site_yaml(*variant);
                 changes.config = true;
@@ -307,6 +334,7 @@ proptest! {
     fn cached_builds_and_serve_updates_match_a_clean_build(
         first in proptest::collection::vec(article(0), 1..3),
         steps in proptest::collection::vec(step(), 1..8),
+        multilingual in any::<bool>(),
     ) {
         let mut world = World {
             dir: tempfile::tempdir().unwrap(),
@@ -314,7 +342,7 @@ proptest! {
             session: None,
             unapplied: Changes::default(),
         };
-        world.site_yaml(0);
+        world.site_yaml(if multilingual { 3 } else { 0 });
         for (slot, mut article) in first.into_iter().enumerate() {
             article.slug = format!("story-{slot}");
             world.articles[slot] = Some(article);
