@@ -156,9 +156,8 @@ fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
 
 /// A file that stops before its format's end: JPEG without its end-of-image marker after
 /// the last scan (decoders fill the rest with grey rather than fail), PNG without its
-/// `IEND` chunk, WebP shorter than its RIFF header says. Read from the bytes alone, so
-/// `check` finds it without decoding. (A GIF's one-byte trailer proves nothing: a cut
-/// GIF fails when it is decoded.)
+/// `IEND` chunk, WebP shorter than its RIFF header says, GIF whose blocks stop before its
+/// trailer. Read from the bytes alone, so `check` finds it without decoding.
 fn is_truncated(bytes: &[u8], format: Format) -> bool {
     match format {
         Format::Jpeg => {
@@ -174,7 +173,8 @@ fn is_truncated(bytes: &[u8], format: Format) -> bool {
             let size = bytes.get(4..8).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
             size.is_none_or(|size| (bytes.len() as u64) < u64::from(size) + 8)
         }
-        Format::Gif | Format::Svg | Format::Avif => false,
+        Format::Gif => !gif_is_whole(bytes),
+        Format::Svg | Format::Avif => false,
     }
 }
 
@@ -212,6 +212,44 @@ fn into_pixels(image: DynamicImage) -> Pixels {
         Pixels { width, height, alpha, data: image.into_rgba8().into_raw() }
     } else {
         Pixels { width, height, alpha, data: image.into_rgb8().into_raw() }
+    }
+}
+
+/// Whether a GIF's blocks (header, colour tables, extensions and images, each a chain of
+/// sized sub-blocks) run whole up to the trailer: a walk over their sizes, no decoding.
+fn gif_is_whole(bytes: &[u8]) -> bool {
+    // The colour table a packed field announces, in bytes.
+    let table = |packed: u8| if packed & 0x80 != 0 { 3usize << ((packed & 7) + 1) } else { 0 };
+    // Skips a chain of sub-blocks from `at`; where it ends, if it does.
+    let chain = |mut at: usize| loop {
+        let size = usize::from(*bytes.get(at)?);
+        at += 1 + size;
+        if size == 0 {
+            return Some(at);
+        }
+    };
+    let Some(&packed) = bytes.get(10) else { return false };
+    let mut at = 13 + table(packed);
+    loop {
+        match bytes.get(at) {
+            // The trailer, or the data ending between two blocks (some encoders leave the
+            // trailer out, and decoders accept it), or something else after the images
+            // (left to the decoder): not cut inside a block.
+            Some(0x3B) | None => return at <= bytes.len(),
+            Some(0x21) => match chain(at + 2) {
+                Some(next) => at = next,
+                None => return false,
+            },
+            Some(0x2C) => {
+                let Some(&packed) = bytes.get(at + 9) else { return false };
+                // The descriptor, its colour table and the LZW code size, then the data.
+                match chain(at + 10 + table(packed) + 1) {
+                    Some(next) => at = next,
+                    None => return false,
+                }
+            }
+            Some(_) => return true,
+        }
     }
 }
 

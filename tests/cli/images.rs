@@ -549,15 +549,29 @@ fn check_finds_truncated_images_from_their_bytes_as_build_does() {
     let site = Site::empty(SITE);
     let jpeg = photo(300, 200, 1);
     let png_bytes = png(300, 200);
+    let mut gif = Vec::new();
+    {
+        let frame = image::RgbaImage::from_fn(120, 80, |x, y| {
+            image::Rgba([x as u8 * 2, y as u8 * 3, 90, 255])
+        });
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        encoder.encode_frame(image::Frame::new(frame)).unwrap();
+    }
     write_bytes(&site, "content/images/cut.jpg", &jpeg[..jpeg.len() * 2 / 3]);
     write_bytes(&site, "content/images/cut.png", &png_bytes[..png_bytes.len() * 2 / 3]);
+    write_bytes(&site, "content/images/cut.gif", &gif[..gif.len() * 2 / 3]);
+    write_bytes(&site, "content/images/whole.gif", &gif);
     site.write(
         "content/world/floods.md",
-        &article("image: /images/cut.jpg\nimage_alt: A street\n", "![Chart](/images/cut.png)"),
+        &article(
+            "image: /images/cut.jpg\nimage_alt: A street\n",
+            "![Chart](/images/cut.png)\n\n![Loop](/images/cut.gif)\n\n![Loop](/images/whole.gif)",
+        ),
     );
     let checked = stderr(&site.run(&["check"]));
     let built = stderr(&site.run(&["build"]));
-    for name in ["cut.jpg", "cut.png"] {
+    assert!(!checked.contains("whole.gif") && !built.contains("whole.gif"), "{checked}");
+    for name in ["cut.jpg", "cut.png", "cut.gif"] {
         let message = format!(
             "error: image `content/images/{name}` cannot be decoded: the file ends before the image does\n"
         );
