@@ -292,6 +292,15 @@ impl Picture {
         }
     }
 
+    /// The page width a resized file is scaled from: the next larger of `widths`, or
+    /// `None` for the source itself (the largest width, crops, and anything else).
+    fn parent(&self, spec: &Spec) -> Option<u32> {
+        if spec.kind != SpecKind::Resize {
+            return None;
+        }
+        self.widths.iter().copied().filter(|&w| w > spec.size.0).min()
+    }
+
     /// A hash of the source and of every setting that changes `spec`'s file: its name
     /// in the output (so a host may keep a file forever: new bytes get a new name) and in
     /// the cache.
@@ -300,7 +309,9 @@ impl Picture {
         let lossy = spec.kind != SpecKind::Original
             && matches!(spec.format, Format::Webp | Format::Jpeg | Format::Avif);
         let quality = if lossy { self.quality } else { 0 };
-        let key = format!("{PIPELINE_VERSION} {} {spec:?} q{quality}", self.hash);
+        // What it is scaled from is part of what it is.
+        let parent = self.parent(spec);
+        let key = format!("{PIPELINE_VERSION} {} {spec:?} q{quality} from {parent:?}", self.hash);
         blake3::hash(key.as_bytes()).to_hex().to_string()
     }
 
@@ -947,12 +958,21 @@ impl Images {
         }
         let max = self.settings.max_pixels;
         let mut pixels: Option<process::Pixels> = None;
-        // Largest first: each size is scaled from the one before it (same shape, fewer
-        // pixels to read), and the WebP and fallback of one size share their pixels.
-        let mut order = missing.to_vec();
+        // Largest first: each page width is scaled from the next larger page width (same
+        // shape, fewer pixels to read; see `Picture::parent`), and the WebP and fallback of
+        // one size share their pixels. Every resize is made, even of files the cache has,
+        // so a file's bytes never depend on which others were missing.
+        let needs_pixels = missing.iter().any(|&i| specs[i].kind != SpecKind::Original);
+        let mut order: Vec<usize> = (0..specs.len())
+            .filter(|&i| {
+                missing.contains(&i) || (needs_pixels && specs[i].kind == SpecKind::Resize)
+            })
+            .collect();
         order.sort_by_key(|&i| {
             (specs[i].kind != SpecKind::Resize, std::cmp::Reverse(specs[i].size))
         });
+        // The pixels of the last page width made, and of the last file made.
+        let mut chain: Option<process::Pixels> = None;
         let mut previous: Option<process::Pixels> = None;
         for i in order {
             let spec = &specs[i];
@@ -973,15 +993,20 @@ impl Images {
                     });
                 }
                 let source = pixels.as_ref().expect("decoded above");
-                let scaled = match (&previous, spec.kind) {
-                    (Some(p), SpecKind::Resize) if (p.width, p.height) == spec.size => None,
-                    (Some(p), SpecKind::Resize) if p.width >= spec.size.0 => {
-                        Some(process::resize(p, spec))
+                let same = previous.as_ref().filter(|p| (p.width, p.height) == spec.size);
+                if same.is_none() {
+                    let from = match (spec.kind, picture.parent(spec), &chain) {
+                        (SpecKind::Resize, Some(width), Some(c)) if c.width == width => c,
+                        _ => source,
+                    };
+                    let scaled = process::resize(from, spec);
+                    if spec.kind == SpecKind::Resize && picture.widths.contains(&spec.size.0) {
+                        chain = Some(process::Pixels { data: scaled.data.clone(), ..scaled });
                     }
-                    _ => Some(process::resize(source, spec)),
-                };
-                if let Some(scaled) = scaled {
                     previous = Some(scaled);
+                }
+                if !missing.contains(&i) {
+                    continue;
                 }
                 let current = previous.as_ref().expect("set above");
                 process::encode(current, spec, self.settings.quality).map_err(Failure::Corrupt)?

@@ -411,6 +411,34 @@ fn a_damaged_cache_file_is_encoded_again_never_published() {
 }
 
 #[test]
+fn a_file_encoded_again_alone_has_the_bytes_of_a_build_without_cache() {
+    let site = body_site();
+    site.write(
+        "content/world/rain.md",
+        "---\ntitle: Rain\ndate: 2026-03-02\ntags: [weather]\nimage: /images/turned.jpg\nimage_alt: A street\n---\n\nText.\n",
+    );
+    site.build(&["--no-cache"]);
+    let clean = tree_hashes(&site.out());
+    site.build(&[]);
+    assert_eq!(tree_hashes(&site.out()), clean);
+    // Each cache file removed alone is made again from the source, whatever the others.
+    let cache = site.path().join(".gazette/images");
+    let mut files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e != "tsv"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 10, "{files:?}");
+    for file in files {
+        std::fs::remove_file(&file).unwrap();
+        let out = stdout(&site.build(&[]));
+        assert!(out.contains("images: 1 file(s) encoded"), "{out}");
+        assert_eq!(tree_hashes(&site.out()), clean, "after {}", file.display());
+    }
+}
+
+#[test]
 fn a_source_rewritten_with_its_old_size_and_time_is_seen_as_changed() {
     let site = body_site();
     site.build(&[]);
