@@ -65,7 +65,7 @@ impl BuildOptions {
     }
 
     /// The folder the images of issue 16 are kept in, `images/` in [`Self::cache_dir`]
-    /// (with `--no-cache`, [`site_images`] encodes into a temporary folder instead).
+    /// (with `--no-cache`, `site_images` encodes into a temporary folder instead).
     pub fn images_cache(&self) -> PathBuf {
         let base = self.cache_dir().unwrap_or_else(|| output::gazette_dir(&self.root));
         crate::images::cache_dir(&base)
