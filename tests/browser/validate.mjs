@@ -9,6 +9,9 @@ import { join, relative } from "node:path";
 import { HtmlValidate, formatterFactory } from "html-validate";
 import { HERE, REPO, build } from "./lib.mjs";
 
+/** The search page of the default language, or of another under `/<lang>/` (issue 19). */
+const SEARCH_PAGE = /^(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)*\/)?search\/index\.html$/;
+
 /** Page types and how to recognise their files (paths relative to the output folder). */
 const TYPES = {
   home: (p) => p === "index.html",
@@ -48,17 +51,17 @@ export async function validate() {
       const path = relative(out, file);
       const html = readFileSync(file, "utf8");
       for (const [type, test] of Object.entries(TYPES)) if (test(path, html)) seen[type]++;
-      // Reading needs no JavaScript: only the search page runs a script, and a page with a
+      // Reading needs no JavaScript: only a search page (one per language) runs a script, and a page with a
       // click-to-load frame runs the one that loads it on a click; others carry data.
       const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
       const running = scripts.filter((tag) => !tag.includes('type="application/ld+json"'));
       const hasFrame = html.includes("data-embed-src=");
       const allowed = (tag) =>
-        (path === "search/index.html" && /src="[^"]*\/search\.[0-9a-f]+\.js"/.test(tag)) ||
+        (SEARCH_PAGE.test(path) && /src="[^"]*\/search\.[0-9a-f]+\.js"/.test(tag)) ||
         (hasFrame && /src="[^"]*\/embed\.[0-9a-f]+\.js"/.test(tag));
       const other = running.filter((tag) => !allowed(tag));
       if (other.length) {
-        throw new Error(`${path} runs a script (${other.join(" ")}): only /search/ and pages with a frame to load may`);
+        throw new Error(`${path} runs a script (${other.join(" ")}): only search pages (/search/, /<lang>/search/) and pages with a frame to load may`);
       }
       if (hasFrame && !running.some((tag) => /\/embed\.[0-9a-f]+\.js"/.test(tag))) {
         throw new Error(`${path} has a click-to-load frame but does not load embed.js`);
