@@ -228,16 +228,22 @@ fn a_tag_page_follows_its_related_topics() {
     );
 }
 
+/// The test articles, plus one in a series with a correction, which give the newsroom
+/// pages (issue 17) their jobs.
+fn articles_with_newsroom_pages(config: &Config) -> Vec<Arc<Document>> {
+    let mut docs = articles(config);
+    let part = front("Part", "03-08", "World", "talks", "Ann");
+    let newsroom =
+        format!("{part}\nseries: Talks\ncorrections:\n  - date: 2026-03-09\n    text: Fixed.");
+    docs.push(doc(config, "world/part.md", &newsroom, "Some words about it."));
+    docs
+}
+
 #[test]
 fn every_page_template_renders_some_job_and_every_job_template_is_a_page_template() {
     let config = config();
     let theme = load_embedded_theme(&config).unwrap();
-    let mut docs = articles(&config);
-    // A series and a correction give the newsroom pages (issue 17) their jobs.
-    let part = front("Part", "03-08", "World", "talks", "Ann");
-    let newsroom =
-        format!("{part}\nseries: Talks\ncorrections:\n  - date: 2026-03-09\n    text: Fixed.");
-    docs.push(doc(&config, "world/part.md", &newsroom, "Some words about it."));
+    let docs = articles_with_newsroom_pages(&config);
     let site = site(&config, &docs);
     let pages = Pages::new(&site, &theme);
     let used: BTreeSet<&str> =
@@ -252,11 +258,7 @@ fn every_page_template_renders_some_job_and_every_job_template_is_a_page_templat
 fn every_page_context_is_hashed_whole_for_the_build_cache() {
     let config = config();
     let theme = load_embedded_theme(&config).unwrap();
-    let mut docs = articles(&config);
-    let part = front("Part", "03-08", "World", "talks", "Ann");
-    let newsroom =
-        format!("{part}\nseries: Talks\ncorrections:\n  - date: 2026-03-09\n    text: Fixed.");
-    docs.push(doc(&config, "world/part.md", &newsroom, "Some words about it."));
+    let docs = articles_with_newsroom_pages(&config);
     let site = site(&config, &docs);
     let pages = Pages::new(&site, &theme);
     let base = blake3::hash(b"what every page reads");
