@@ -16,6 +16,8 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Location};
 
+mod cldr;
+
 /// The folder of a site's translation files: `i18n/fr.yaml`.
 pub const FOLDER: &str = "i18n";
 
@@ -149,6 +151,27 @@ fn parse_locale(code: &str) -> Result<Locale, BadLanguage> {
     code.replace('_', "-").parse::<Locale>().map_err(|_| BadLanguage(code.to_owned()))
 }
 
+/// Whether the binary has CLDR dates and numbers for `code`: it has them for the
+/// languages of the embedded translations, any region of them (tools/icu-data.sh).
+pub fn has_cldr_formats(code: &str) -> bool {
+    parse_locale(code)
+        .is_ok_and(|l| EMBEDDED.iter().any(|(embedded, _)| *embedded == l.id.language.as_str()))
+}
+
+fn english() -> Locale {
+    Locale::try_from_str(REFERENCE).expect("a valid locale")
+}
+
+/// A formatter for `locale`; one whose `-u-` keywords ask for data the binary lacks (say
+/// `-u-nu-thai` digits) is made without them, and failing that in English.
+fn formatter<F, E>(locale: &Locale, new: impl Fn(&Locale) -> Result<F, E>) -> F {
+    new(locale)
+        .or_else(|_| new(&Locale::from(locale.id.clone())))
+        .or_else(|_| new(&english()))
+        .ok()
+        .expect("the baked CLDR data has English")
+}
+
 impl Language {
     /// The language `code` with the site's own strings over the embedded ones.
     fn new(code: &str, site_strings: Option<&Strings>) -> Result<Language, BadLanguage> {
@@ -164,27 +187,41 @@ impl Language {
         if let Some(site) = site_strings {
             strings.extend(site.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        let prefs = || (&locale).into();
+        // Dates and numbers in a language the binary has no CLDR data for are English, as
+        // the theme's words are (`check` says so: `Translations::new`).
+        let formats = if has_cldr_formats(code) { locale.clone() } else { english() };
         let date = |set: DateFieldSet| {
-            FixedCalendarDateTimeFormatter::try_new(prefs(), set)
-                .expect("compiled data covers every language, falling back to the root")
+            formatter(&formats, |locale| {
+                FixedCalendarDateTimeFormatter::try_new_unstable(&cldr::Cldr, locale.into(), set)
+            })
         };
         Ok(Language {
             code: code.to_owned(),
             rtl: RIGHT_TO_LEFT.contains(&primary.as_str()),
             strings,
             plurals: PluralRules::try_new_cardinal((&locale).into())
-                .expect("compiled data covers every language"),
-            numbers: DecimalFormatter::try_new((&locale).into(), Default::default())
-                .expect("compiled data covers every language"),
+                .expect("compiled plural rules cover every language, falling back to the root"),
+            numbers: formatter(&formats, |locale| {
+                DecimalFormatter::try_new_unstable(&cldr::Cldr, locale.into(), Default::default())
+            }),
             long_date: date(DateFieldSet::YMD(fieldsets::YMD::long())),
             medium_date: date(DateFieldSet::YMD(fieldsets::YMD::medium())),
             short_date: date(DateFieldSet::YMD(fieldsets::YMD::short())),
             full_date: date(DateFieldSet::YMDE(fieldsets::YMDE::long())),
-            month_year: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::YM::long())
-                .expect("compiled data covers every language"),
-            month: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::M::long())
-                .expect("compiled data covers every language"),
+            month_year: formatter(&formats, |locale| {
+                FixedCalendarDateTimeFormatter::try_new_unstable(
+                    &cldr::Cldr,
+                    locale.into(),
+                    fieldsets::YM::long(),
+                )
+            }),
+            month: formatter(&formats, |locale| {
+                FixedCalendarDateTimeFormatter::try_new_unstable(
+                    &cldr::Cldr,
+                    locale.into(),
+                    fieldsets::M::long(),
+                )
+            }),
         })
     }
 
@@ -385,6 +422,20 @@ impl Translations {
             languages.push(std::sync::Arc::new(
                 Language::new(code, own.map(|(_, s)| s)).expect("a checked code"),
             ));
+            if !has_cldr_formats(code) {
+                warnings.push(
+                    Diagnostic::warning(
+                        Location::new("site.yaml", 1),
+                        format!(
+                            "no CLDR dates and numbers for the language `{code}`: its pages show them in English"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "gazette carries them for {} and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`",
+                        EMBEDDED.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                    )),
+                );
+            }
             if *code == REFERENCE {
                 continue;
             }

@@ -228,13 +228,14 @@ fn an_arabic_site_is_right_to_left_with_arabic_dates_and_plural_forms() {
 }
 
 #[test]
-fn a_japanese_site_has_cldr_dates_english_words_and_a_warning_about_them() {
+fn a_japanese_site_has_english_words_and_dates_and_warnings_about_them() {
     let site = site("ja", "新聞");
     site.build(&["--now", "2026-03-01T00:00:00Z"]);
     let article = site.page("/economie/taux/");
     assert_eq!(article.one("html").value().attr("lang"), Some("ja"));
     assert_eq!(article.one("html").value().attr("dir"), None);
-    assert_eq!(article.texts(".byline .dates time"), ["2026年2月9日"]);
+    // The binary carries CLDR dates for the shipped languages only (issue 19).
+    assert_eq!(article.texts(".byline .dates time"), ["February 9, 2026"]);
     assert_eq!(article.texts("#key-points"), ["Key Points"]);
     let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -246,6 +247,13 @@ fn a_japanese_site_has_cldr_dates_english_words_and_a_warning_about_them() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("create `i18n/ja.yaml`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "warning: no CLDR dates and numbers for the language `ja`: its pages show them in English\n --> site.yaml:1\n  = help: gazette carries them for en, fr, de, es, it, pt, nl, ar and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -875,4 +883,76 @@ fn a_second_build_finds_every_language_page_still_there() {
     let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
     assert!(err.contains("the previous build had a page at `/economy/budget/`"), "{err}");
     assert_eq!(err.matches("the previous build had a page").count(), 1, "{err}");
+}
+
+/// What a site in `language` shows that CLDR decides, on one line: the article's dates
+/// (published and updated), its reading times of 1 and 5 minutes, the archive's months,
+/// a month's title and a series' count of parts.
+fn cldr_texts(language: &str) -> String {
+    let site = site(language, "Site");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    let long = site.page("/economie/inflation/");
+    let archive = site.page("/archive/");
+    let month = site.page("/archive/2026/02/");
+    let series = site.page("/series/site-serie/");
+    [
+        article.texts(".byline .dates"),
+        article.texts(".byline .updated time"),
+        article.texts(".byline .reading-time"),
+        long.texts(".byline .reading-time"),
+        archive.texts(".archive-months a"),
+        month.texts("h1"),
+        series.texts(".standfirst"),
+    ]
+    .map(|texts| texts.join(" + "))
+    .join(" | ")
+}
+
+#[test]
+fn every_shipped_language_shows_the_same_cldr_dates_and_plurals_as_before() {
+    // Each line is what gazette built with ICU4X's `compiled_data` for every language wrote
+    // (before the data was baked for the shipped languages only, issue 19).
+    let expected = [
+        (
+            "en",
+            "Published February 9, 2026 | February 12, 2026 | 1 min read | 5 min read | February + January + December | February 2026 | 2 parts, in the order they were published.",
+        ),
+        (
+            "fr",
+            "Publié le 9 février 2026 | 12 février 2026 | 1 min de lecture | 5 min de lecture | février + janvier + décembre | février 2026 | 2 parties, dans l’ordre de publication.",
+        ),
+        (
+            "de",
+            "Veröffentlicht 9. Februar 2026 | 12. Februar 2026 | 1 Min. Lesezeit | 5 Min. Lesezeit | Februar + Januar + Dezember | Februar 2026 | 2 Teile, in der Reihenfolge des Erscheinens.",
+        ),
+        (
+            "es",
+            "Publicado 9 de febrero de 2026 | 12 de febrero de 2026 | 1 min de lectura | 5 min de lectura | febrero + enero + diciembre | febrero de 2026 | 2 partes, en el orden en que se publicaron.",
+        ),
+        (
+            "it",
+            "Pubblicato 9 febbraio 2026 | 12 febbraio 2026 | 1 min di lettura | 5 min di lettura | febbraio + gennaio + dicembre | febbraio 2026 | 2 parti, nell’ordine di pubblicazione.",
+        ),
+        (
+            "pt",
+            "Publicado 9 de fevereiro de 2026 | 12 de fevereiro de 2026 | 1 min de leitura | 5 min de leitura | fevereiro + janeiro + dezembro | fevereiro de 2026 | 2 partes, pela ordem de publicação.",
+        ),
+        (
+            "nl",
+            "Gepubliceerd 9 februari 2026 | 12 februari 2026 | 1 min leestijd | 5 min leestijd | februari + januari + december | februari 2026 | 2 delen, in de volgorde van verschijnen.",
+        ),
+        (
+            "ar",
+            "نُشر في 9 فبراير 2026 | 12 فبراير 2026 | دقيقة واحدة للقراءة | 5 دقائق للقراءة | فبراير + يناير + ديسمبر | فبراير 2026 | جزءان، بترتيب النشر.",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (language, want) in expected {
+        let got = cldr_texts(language);
+        if got != want {
+            failures.push(format!("        (\"{language}\", \"{got}\"),"));
+        }
+    }
+    assert!(failures.is_empty(), "differs:\n{}", failures.join("\n"));
 }
