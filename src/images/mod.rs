@@ -361,7 +361,21 @@ struct Entry {
     /// It is a file of the theme's `static/` folder.
     from_theme: bool,
     first: Use,
-    lead: bool,
+    /// The first use as an article's lead image, named in the messages only a lead image
+    /// gets; `None` when no article leads with it.
+    lead: Option<Use>,
+}
+
+impl Entry {
+    /// Records a use: the earliest, and the earliest as a lead image.
+    fn note(&mut self, first: &Use, lead: bool) {
+        if lead && self.lead.as_ref().is_none_or(|l| first < l) {
+            self.lead = Some(first.clone());
+        }
+        if *first < self.first {
+            self.first = first.clone();
+        }
+    }
 }
 
 /// What probing a source found.
@@ -600,10 +614,7 @@ impl Images {
         let cached = {
             let mut found = self.found.lock().expect("no thread panics holding the lock");
             found.get_mut(&rel).map(|entry| {
-                entry.lead |= usage.lead;
-                if first < entry.first {
-                    entry.first = first.clone();
-                }
+                entry.note(&first, usage.lead);
                 entry.result.clone()
             })
         };
@@ -618,12 +629,9 @@ impl Images {
                     shown: probed.shown,
                     from_theme: probed.from_theme,
                     first: first.clone(),
-                    lead: false,
+                    lead: None,
                 });
-                entry.lead |= usage.lead;
-                if first < entry.first {
-                    entry.first = first;
-                }
+                entry.note(&first, usage.lead);
                 result
             }
         };
@@ -762,8 +770,8 @@ impl Images {
                 Err(Failure::Missing) if !with_missing => None,
                 Err(failure) => Some(problem(&entry.shown, &entry.first, failure)),
                 Ok(picture) => {
-                    let too_large = entry.lead.then(|| self.svg_too_large(picture)).flatten()?;
-                    Some(problem(&entry.shown, &entry.first, &too_large))
+                    let lead = entry.lead.as_ref()?;
+                    Some(problem(&entry.shown, lead, &self.svg_too_large(picture)?))
                 }
             })
             .collect()
@@ -796,16 +804,19 @@ impl Images {
             let Ok(picture) = &entry.result else { continue };
             let at = entry.first.location();
             let shown = display_path(&entry.shown);
-            if entry.lead && picture.format != Format::Svg && picture.width < SOCIAL_WIDTH {
+            if let Some(lead) = &entry.lead
+                && picture.format != Format::Svg
+                && picture.width < SOCIAL_WIDTH
+            {
                 warnings.push(
                     Diagnostic::warning(
-                        at.clone(),
+                        lead.location(),
                         format!(
                             "lead image `{shown}` is {} px wide: social cards and search results want at least {SOCIAL_WIDTH}",
                             picture.width
                         ),
                     )
-                    .with_width(entry.first.width)
+                    .with_width(lead.width)
                     .with_hint("use a larger version of the picture"),
                 );
             }
@@ -837,7 +848,7 @@ impl Images {
         let found = self.found.lock().expect("no thread panics holding the lock");
         found
             .values()
-            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead)))
+            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead.is_some())))
             .flat_map(|(p, lead)| {
                 p.specs(lead)
                     .into_iter()
@@ -872,7 +883,7 @@ impl Images {
             let found = self.found.lock().expect("no thread panics holding the lock");
             found
                 .values()
-                .filter_map(|e| Some((e.result.clone().ok()?, e.lead, e.first.clone())))
+                .filter_map(|e| Some((e.result.clone().ok()?, e.lead.is_some(), e.first.clone())))
                 .collect()
         };
         if !problems.is_empty() {

@@ -934,3 +934,36 @@ fn asking_for_avif_from_a_gazette_built_without_it_is_an_error() {
     );
     assert!(!site.out().exists());
 }
+
+#[test]
+fn a_lead_image_message_names_the_article_that_leads_with_it_not_an_earlier_body_use() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/small.png", &png(640, 360));
+    site.write(
+        "content/images/tall.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 100000\" width=\"1\" height=\"100000\"><rect width=\"1\" height=\"100000\" fill=\"red\"/></svg>\n",
+    );
+    // `a.md` sorts first and shows both in its body, where neither is a problem.
+    site.write(
+        "content/world/a.md",
+        &article("", "![A street](/images/small.png)\n\n![A bar](/images/tall.svg)"),
+    );
+    site.write(
+        "content/world/b.md",
+        &article("image: /images/small.png\nimage_alt: A street\n", "Text."),
+    );
+    site.write(
+        "content/world/c.md",
+        &article("image: /images/tall.svg\nimage_alt: A bar\n", "Text."),
+    );
+    let err = stderr(&site.run(&["check"]));
+    assert!(
+        err.contains("warning: lead image `content/images/small.png` is 640 px wide: social cards and search results want at least 1200\n --> content/world/b.md:5:8\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: lead image `content/images/tall.svg` would be drawn 2400×240000000 pixels for social cards, more than `images.max_pixels` (50000000)\n --> content/world/c.md:5:8\n"),
+        "{err}"
+    );
+    assert!(!err.contains("a.md"), "{err}");
+}
