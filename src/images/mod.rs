@@ -647,6 +647,15 @@ impl Images {
         let real = match self.dir.as_ref().map(|dir| dir.resolve(rel)) {
             Some(Ok(real)) => Some(real),
             Some(Err(Skip::Missing)) | None => None,
+            // Named as an image but no file: as unusable as a missing one.
+            Some(Err(Skip::Folder)) => {
+                let failure = Failure::Unreadable("it is a folder, not a file".into());
+                return Some(Probed::content(rel, Err(failure)));
+            }
+            Some(Err(Skip::Special)) => {
+                let failure = Failure::Unreadable("it is not a regular file".into());
+                return Some(Probed::content(rel, Err(failure)));
+            }
             Some(Err(_)) => return None,
         };
         let Some(real) = real else {

@@ -967,3 +967,18 @@ fn a_lead_image_message_names_the_article_that_leads_with_it_not_an_earlier_body
     );
     assert!(!err.contains("a.md"), "{err}");
 }
+
+#[test]
+fn an_image_address_that_names_a_folder_fails_the_build_like_a_missing_file() {
+    let site = Site::empty(SITE);
+    std::fs::create_dir_all(site.path().join("content/images/dir.jpg")).unwrap();
+    site.write("content/world/floods.md", &article("", "![A street](/images/dir.jpg)"));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: image `content/images/dir.jpg` cannot be read: it is a folder, not a file\n --> content/world/floods.md:7:1\n"),
+        "{err}"
+    );
+    assert!(!site.out().exists(), "a failed first build publishes nothing");
+}
