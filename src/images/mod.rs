@@ -786,6 +786,59 @@ impl Images {
             .collect()
     }
 
+    /// For `check`: reads every picture as a build would (decodes it, or follows the
+    /// structure of the copy it publishes), unless the cache already holds every file a
+    /// build makes of it, which proves it reads. Damage deep inside a file (a broken
+    /// compressed stream) is found this way, not only a file cut short. One picture per
+    /// thread at a time, so memory stays that of a build.
+    pub(crate) fn decode_problems(&self) -> Vec<Diagnostic> {
+        let entries: Vec<(Arc<Picture>, bool, Use, PathBuf)> = {
+            let found = self.found.lock().expect("no thread panics holding the lock");
+            found
+                .values()
+                .filter_map(|e| {
+                    let picture = e.result.clone().ok()?;
+                    Some((picture, e.lead.is_some(), e.first.clone(), e.shown.clone()))
+                })
+                .collect()
+        };
+        entries
+            .par_iter()
+            .filter_map(|(picture, lead, first, shown)| {
+                // Refused already (see `problems`), without drawing it.
+                if *lead && self.svg_too_large(picture).is_some() {
+                    return None;
+                }
+                let specs = picture.specs(*lead);
+                if specs.iter().all(|s| self.intact(&picture.cache_name(s)).is_some()) {
+                    return None;
+                }
+                let failure = self.read_as_built(picture, &specs).err()?;
+                Some(problem(shown, first, &failure))
+            })
+            .collect()
+    }
+
+    /// What a build reads of `picture` to make `specs`, read and thrown away.
+    fn read_as_built(&self, picture: &Picture, specs: &[Spec]) -> std::result::Result<(), Failure> {
+        let bytes = self.source_bytes(picture)?;
+        if specs.iter().any(|s| s.kind == SpecKind::Original) {
+            let orientation =
+                if picture.format == Format::Jpeg { strip::jpeg_orientation(&bytes) } else { 1 };
+            strip::strip(&bytes, picture.format, orientation)
+                .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))?;
+        }
+        if specs.iter().any(|s| s.kind != SpecKind::Original) {
+            let max = self.settings.max_pixels;
+            if picture.format == Format::Svg {
+                process::rasterize_svg(&bytes, picture.svg_raster_width(), max)?;
+            } else {
+                process::decode(&bytes, max)?;
+            }
+        }
+        Ok(())
+    }
+
     /// An SVG lead image is drawn 2,400 px wide for its social image and crops: one whose
     /// shape would make that more than `images.max_pixels` is refused (a 1×100000 SVG
     /// would otherwise ask for terabytes).

@@ -982,3 +982,46 @@ fn an_image_address_that_names_a_folder_fails_the_build_like_a_missing_file() {
     );
     assert!(!site.out().exists(), "a failed first build publishes nothing");
 }
+
+/// `bytes` (a PNG) with one byte of its compressed pixels changed and the chunk's checksum
+/// made right again: whole, well formed, and undecodable.
+fn png_with_broken_pixels(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let at = out.windows(4).position(|w| w == b"IDAT").expect("a PNG has pixels");
+    let len = u32::from_be_bytes(out[at - 4..at].try_into().unwrap()) as usize;
+    let data = at + 4;
+    for b in &mut out[data + 2..data + len.min(40)] {
+        *b ^= 0x5A;
+    }
+    let crc = crc32(&out[at..data + len]);
+    out[data + len..data + len + 4].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
+#[test]
+fn check_decodes_images_so_damage_inside_a_whole_file_is_found_before_the_build() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/broken.png", &png_with_broken_pixels(&png(300, 200)));
+    write_bytes(&site, "content/images/fine.png", &png(300, 200));
+    site.write(
+        "content/world/floods.md",
+        &article("", "![Chart](/images/broken.png)\n\n![Chart](/images/fine.png)"),
+    );
+    let checked = site.run(&["check"]);
+    let built = site.run(&["build"]);
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    assert_eq!(built.status.code(), Some(1), "{}", stderr(&built));
+    let (checked, built) = (stderr(&checked), stderr(&built));
+    let first = built.lines().next().unwrap();
+    assert!(
+        first.starts_with("error: image `content/images/broken.png` cannot be decoded: "),
+        "{built}"
+    );
+    assert!(checked.contains(&format!("{first}\n --> content/world/floods.md:7:1\n")), "{checked}");
+    assert!(!checked.contains("fine.png"), "{checked}");
+    // Mended, it checks clean, before a build and after one (which fills the cache).
+    write_bytes(&site, "content/images/broken.png", &png(300, 200));
+    assert!(stderr(&site.run(&["check"])).ends_with(": 0 error(s), 1 warning(s)\n"));
+    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    assert!(stderr(&site.run(&["check"])).ends_with(": 0 error(s), 1 warning(s)\n"));
+}
