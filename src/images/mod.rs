@@ -361,7 +361,21 @@ struct Entry {
     /// It is a file of the theme's `static/` folder.
     from_theme: bool,
     first: Use,
-    lead: bool,
+    /// The first use as an article's lead image, named in the messages only a lead image
+    /// gets; `None` when no article leads with it.
+    lead: Option<Use>,
+}
+
+impl Entry {
+    /// Records a use: the earliest, and the earliest as a lead image.
+    fn note(&mut self, first: &Use, lead: bool) {
+        if lead && self.lead.as_ref().is_none_or(|l| first < l) {
+            self.lead = Some(first.clone());
+        }
+        if *first < self.first {
+            self.first = first.clone();
+        }
+    }
 }
 
 /// What probing a source found.
@@ -600,10 +614,7 @@ impl Images {
         let cached = {
             let mut found = self.found.lock().expect("no thread panics holding the lock");
             found.get_mut(&rel).map(|entry| {
-                entry.lead |= usage.lead;
-                if first < entry.first {
-                    entry.first = first.clone();
-                }
+                entry.note(&first, usage.lead);
                 entry.result.clone()
             })
         };
@@ -618,12 +629,9 @@ impl Images {
                     shown: probed.shown,
                     from_theme: probed.from_theme,
                     first: first.clone(),
-                    lead: false,
+                    lead: None,
                 });
-                entry.lead |= usage.lead;
-                if first < entry.first {
-                    entry.first = first;
-                }
+                entry.note(&first, usage.lead);
                 result
             }
         };
@@ -639,6 +647,15 @@ impl Images {
         let real = match self.dir.as_ref().map(|dir| dir.resolve(rel)) {
             Some(Ok(real)) => Some(real),
             Some(Err(Skip::Missing)) | None => None,
+            // Named as an image but no file: as unusable as a missing one.
+            Some(Err(Skip::Folder)) => {
+                let failure = Failure::Unreadable("it is a folder, not a file".into());
+                return Some(Probed::content(rel, Err(failure)));
+            }
+            Some(Err(Skip::Special)) => {
+                let failure = Failure::Unreadable("it is not a regular file".into());
+                return Some(Probed::content(rel, Err(failure)));
+            }
             Some(Err(_)) => return None,
         };
         let Some(real) = real else {
@@ -762,11 +779,64 @@ impl Images {
                 Err(Failure::Missing) if !with_missing => None,
                 Err(failure) => Some(problem(&entry.shown, &entry.first, failure)),
                 Ok(picture) => {
-                    let too_large = entry.lead.then(|| self.svg_too_large(picture)).flatten()?;
-                    Some(problem(&entry.shown, &entry.first, &too_large))
+                    let lead = entry.lead.as_ref()?;
+                    Some(problem(&entry.shown, lead, &self.svg_too_large(picture)?))
                 }
             })
             .collect()
+    }
+
+    /// For `check`: reads every picture as a build would (decodes it, or follows the
+    /// structure of the copy it publishes), unless the cache already holds every file a
+    /// build makes of it, which proves it reads. Damage deep inside a file (a broken
+    /// compressed stream) is found this way, not only a file cut short. One picture per
+    /// thread at a time, so memory stays that of a build.
+    pub(crate) fn decode_problems(&self) -> Vec<Diagnostic> {
+        let entries: Vec<(Arc<Picture>, bool, Use, PathBuf)> = {
+            let found = self.found.lock().expect("no thread panics holding the lock");
+            found
+                .values()
+                .filter_map(|e| {
+                    let picture = e.result.clone().ok()?;
+                    Some((picture, e.lead.is_some(), e.first.clone(), e.shown.clone()))
+                })
+                .collect()
+        };
+        entries
+            .par_iter()
+            .filter_map(|(picture, lead, first, shown)| {
+                // Refused already (see `problems`), without drawing it.
+                if *lead && self.svg_too_large(picture).is_some() {
+                    return None;
+                }
+                let specs = picture.specs(*lead);
+                if specs.iter().all(|s| self.intact(&picture.cache_name(s)).is_some()) {
+                    return None;
+                }
+                let failure = self.read_as_built(picture, &specs).err()?;
+                Some(problem(shown, first, &failure))
+            })
+            .collect()
+    }
+
+    /// What a build reads of `picture` to make `specs`, read and thrown away.
+    fn read_as_built(&self, picture: &Picture, specs: &[Spec]) -> std::result::Result<(), Failure> {
+        let bytes = self.source_bytes(picture)?;
+        if specs.iter().any(|s| s.kind == SpecKind::Original) {
+            let orientation =
+                if picture.format == Format::Jpeg { strip::jpeg_orientation(&bytes) } else { 1 };
+            strip::strip(&bytes, picture.format, orientation)
+                .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))?;
+        }
+        if specs.iter().any(|s| s.kind != SpecKind::Original) {
+            let max = self.settings.max_pixels;
+            if picture.format == Format::Svg {
+                process::rasterize_svg(&bytes, picture.svg_raster_width(), max)?;
+            } else {
+                process::decode(&bytes, max)?;
+            }
+        }
+        Ok(())
     }
 
     /// An SVG lead image is drawn 2,400 px wide for its social image and crops: one whose
@@ -796,16 +866,19 @@ impl Images {
             let Ok(picture) = &entry.result else { continue };
             let at = entry.first.location();
             let shown = display_path(&entry.shown);
-            if entry.lead && picture.format != Format::Svg && picture.width < SOCIAL_WIDTH {
+            if let Some(lead) = &entry.lead
+                && picture.format != Format::Svg
+                && picture.width < SOCIAL_WIDTH
+            {
                 warnings.push(
                     Diagnostic::warning(
-                        at.clone(),
+                        lead.location(),
                         format!(
                             "lead image `{shown}` is {} px wide: social cards and search results want at least {SOCIAL_WIDTH}",
                             picture.width
                         ),
                     )
-                    .with_width(entry.first.width)
+                    .with_width(lead.width)
                     .with_hint("use a larger version of the picture"),
                 );
             }
@@ -837,7 +910,7 @@ impl Images {
         let found = self.found.lock().expect("no thread panics holding the lock");
         found
             .values()
-            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead)))
+            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead.is_some())))
             .flat_map(|(p, lead)| {
                 p.specs(lead)
                     .into_iter()
@@ -872,7 +945,7 @@ impl Images {
             let found = self.found.lock().expect("no thread panics holding the lock");
             found
                 .values()
-                .filter_map(|e| Some((e.result.clone().ok()?, e.lead, e.first.clone())))
+                .filter_map(|e| Some((e.result.clone().ok()?, e.lead.is_some(), e.first.clone())))
                 .collect()
         };
         if !problems.is_empty() {
