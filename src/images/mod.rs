@@ -34,6 +34,10 @@ pub const SOCIAL_WIDTH: u32 = 1200;
 
 /// The crops listed in an article's structured data, as width:height.
 const CROPS: [(u32, u32); 3] = [(16, 9), (4, 3), (1, 1)];
+/// A lead image's thumbnail for listing cards: the 4:3 centre at 192×144 px, the default
+/// theme's 6rem × 4.5rem box at twice its size (sharp on screens of double density). The
+/// page sizes stay in its `srcset` for denser screens.
+pub const THUMB_SIZE: (u32, u32) = (192, 144);
 
 /// Where processed images are kept between builds: `images/` in the build cache folder
 /// `cache` (`<root>/.gazette` unless `--cache-dir` moves it). The one place that names it.
@@ -161,7 +165,7 @@ impl Picture {
     }
 
     /// The fallback's format: the source's (a WebP source falls back to JPEG).
-    fn fallback(&self) -> Format {
+    pub fn fallback(&self) -> Format {
         if self.format == Format::Png { Format::Png } else { Format::Jpeg }
     }
 
@@ -199,6 +203,23 @@ impl Picture {
     /// wide; none that the source is too small for.
     pub fn crops(&self) -> Vec<Variant> {
         self.crop_specs().iter().map(|s| self.variant(s)).collect()
+    }
+
+    /// The card thumbnail in `format` (see [`THUMB_SIZE`]): `None` for a picture with
+    /// too few pixels for it (the page sizes serve then) or not resized at all.
+    pub fn thumb(&self, format: Format) -> Option<Variant> {
+        self.thumb_spec(format).map(|s| self.variant(&s))
+    }
+
+    fn thumb_spec(&self, format: Format) -> Option<Spec> {
+        let (w, h) = THUMB_SIZE;
+        // The largest 4:3 part of the picture must hold the thumbnail's pixels.
+        let crop_w = (u64::from(self.height) * u64::from(w) / u64::from(h)).min(self.width.into());
+        (self.is_responsive() && crop_w >= u64::from(w)).then_some(Spec {
+            kind: SpecKind::Crop { ratio: (4, 3) },
+            format,
+            size: THUMB_SIZE,
+        })
     }
 
     fn resize(&self, width: u32, format: Format) -> Spec {
@@ -262,6 +283,12 @@ impl Picture {
         if lead {
             specs.push(self.social_spec());
             specs.extend(self.crop_specs());
+            // Cards show lead images.
+            if self.avif {
+                specs.extend(self.thumb_spec(Format::Avif));
+            }
+            specs.extend(self.thumb_spec(Format::Webp));
+            specs.extend(self.thumb_spec(self.fallback()));
         }
         specs.sort();
         specs.dedup();
@@ -276,7 +303,9 @@ impl Picture {
         }
         let stem = inner.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into());
         let tag = match spec.kind {
-            SpecKind::Crop { ratio: (w, h) } => format!("{w}x{h}"),
+            // The crops for structured data are 1200 px wide; others say their width.
+            SpecKind::Crop { ratio: (w, h) } if spec.size.0 == SOCIAL_WIDTH => format!("{w}x{h}"),
+            SpecKind::Crop { ratio: (w, h) } => format!("{w}x{h}.{}", spec.size.0),
             _ => spec.size.0.to_string(),
         };
         let hash = self.file_hash(spec);
@@ -647,13 +676,10 @@ impl Images {
         let real = match self.dir.as_ref().map(|dir| dir.resolve(rel)) {
             Some(Ok(real)) => Some(real),
             Some(Err(Skip::Missing)) | None => None,
-            // Named as an image but no file: as unusable as a missing one.
+            // Named as an image but a folder: as unusable as a missing file (the content
+            // gate reports devices and FIFOs itself, as skipped files).
             Some(Err(Skip::Folder)) => {
                 let failure = Failure::Unreadable("it is a folder, not a file".into());
-                return Some(Probed::content(rel, Err(failure)));
-            }
-            Some(Err(Skip::Special)) => {
-                let failure = Failure::Unreadable("it is not a regular file".into());
                 return Some(Probed::content(rel, Err(failure)));
             }
             Some(Err(_)) => return None,
