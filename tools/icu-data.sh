@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates src/i18n/data: the CLDR dates and numbers gazette bakes into its binary, for
-# the languages of its embedded translations, src/i18n/*.yaml (issue 19). Run it after
-# adding a translation, or upgrading ICU4X (then also bump CLDR below and the versions in
+# the languages of its embedded translations, src/i18n/*.yaml, and those listed in
+# tools/icu-data/languages.txt (issue 19). Run it after adding a translation or a language
+# to that list, or upgrading ICU4X (then also bump CLDR below and the versions in
 # tools/icu-data/Cargo.toml); see CONTRIBUTING.md.
 #
 # Needs cargo and npm (the CLDR JSON comes from the npm registry); a normal build needs
@@ -38,11 +39,15 @@ japanese="cldr-cal-japanese-full/main/und/ca-japanese.json"
 mkdir -p "$(dirname "$work/cldr/$japanese")"
 cp "$source_dir/tests/data/cldr/$japanese" "$work/cldr/$japanese"
 
+# The languages of the embedded translations, then those of tools/icu-data/languages.txt.
 languages=()
 for file in "$root"/src/i18n/*.yaml; do
     languages+=("$(basename "$file" .yaml)")
 done
+while read -r code; do
+    languages+=("$code")
+done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$root/tools/icu-data/languages.txt")
 echo "baking the data of ${languages[*]} into src/i18n/data"
 rm -rf "$root/src/i18n/data"
 cargo run --locked --release --manifest-path "$tool" -- "$work/cldr" "$root/src/i18n/data" "${languages[@]}"
-echo "done: run cargo test (every_shipped_language_* compare the formats with CLDR's)"
+echo "done: run cargo test (every_baked_language_* and every_shipped_language_* compare the formats with CLDR's)"
