@@ -151,11 +151,24 @@ fn parse_locale(code: &str) -> Result<Locale, BadLanguage> {
     code.replace('_', "-").parse::<Locale>().map_err(|_| BadLanguage(code.to_owned()))
 }
 
+/// The languages the binary has CLDR dates and numbers for, by primary subtag: those of
+/// the embedded translations, then those of tools/icu-data/languages.txt (`zh-Hant` is
+/// `zh`), each once.
+fn cldr_languages() -> Vec<&'static str> {
+    let mut languages: Vec<&str> = Vec::new();
+    let codes = EMBEDDED.iter().map(|(code, _)| *code).chain(cldr::listed());
+    for language in codes.map(|code| code.split('-').next().unwrap_or(code)) {
+        if !languages.contains(&language) {
+            languages.push(language);
+        }
+    }
+    languages
+}
+
 /// Whether the binary has CLDR dates and numbers for `code`: it has them for the
-/// languages of the embedded translations, any region of them (tools/icu-data.sh).
+/// languages of `cldr_languages`, any region or script of them (tools/icu-data.sh).
 pub fn has_cldr_formats(code: &str) -> bool {
-    parse_locale(code)
-        .is_ok_and(|l| EMBEDDED.iter().any(|(embedded, _)| *embedded == l.id.language.as_str()))
+    parse_locale(code).is_ok_and(|l| cldr_languages().contains(&l.id.language.as_str()))
 }
 
 fn english() -> Locale {
@@ -432,7 +445,7 @@ impl Translations {
                     )
                     .with_hint(format!(
                         "gazette carries them for {} and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`",
-                        EMBEDDED.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                        cldr_languages().join(", ")
                     )),
                 );
             }

@@ -228,14 +228,14 @@ fn an_arabic_site_is_right_to_left_with_arabic_dates_and_plural_forms() {
 }
 
 #[test]
-fn a_japanese_site_has_english_words_and_dates_and_warnings_about_them() {
+fn a_japanese_site_has_cldr_dates_english_words_and_a_warning_about_them() {
     let site = site("ja", "新聞");
     site.build(&["--now", "2026-03-01T00:00:00Z"]);
     let article = site.page("/economie/taux/");
     assert_eq!(article.one("html").value().attr("lang"), Some("ja"));
     assert_eq!(article.one("html").value().attr("dir"), None);
-    // The binary carries CLDR dates for the shipped languages only (issue 19).
-    assert_eq!(article.texts(".byline .dates time"), ["February 9, 2026"]);
+    // Japanese is in tools/icu-data/languages.txt: CLDR dates, though no translation.
+    assert_eq!(article.texts(".byline .dates time"), ["2026年2月9日"]);
     assert_eq!(article.texts("#key-points"), ["Key Points"]);
     let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -247,9 +247,22 @@ fn a_japanese_site_has_english_words_and_dates_and_warnings_about_them() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("create `i18n/ja.yaml`"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("no CLDR dates"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_language_without_baked_cldr_data_has_english_dates_and_a_warning_about_them() {
+    let site = site("is", "Fréttir");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let article = site.page("/economie/taux/");
+    assert_eq!(article.one("html").value().attr("lang"), Some("is"));
+    // Icelandic is neither a shipped translation nor in tools/icu-data/languages.txt.
+    assert_eq!(article.texts(".byline .dates time"), ["February 9, 2026"]);
+    let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
-            "warning: no CLDR dates and numbers for the language `ja`: its pages show them in English\n --> site.yaml:1\n  = help: gazette carries them for en, fr, de, es, it, pt, nl, ar and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`\n"
+            "warning: no CLDR dates and numbers for the language `is`: its pages show them in English\n --> site.yaml:1\n  = help: gazette carries them for en, fr, de, es, it, pt, nl, ar, ja, zh, ko, ru, uk, pl, cs, tr, sv, da, nb, fi, el, he, fa, ur, hi, id, vi, th, hu, ro and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`\n"
         ),
         "{}",
         stderr(&out)
