@@ -10,6 +10,8 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::{Format, Spec, SpecKind};
 
+mod scan;
+
 /// The pixels of a source image, oriented, 8 bits a channel: RGBA when some pixel is not
 /// fully opaque, RGB otherwise (a camera photo held as RGB needs a quarter less memory
 /// than as RGBA, and JPEG and lossy WebP encode RGB).
@@ -155,7 +157,8 @@ fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
 }
 
 /// A file that stops before its format's end: JPEG without its end-of-image marker after
-/// the last scan (decoders fill the rest with grey rather than fail), PNG without its
+/// the last scan, or a sequential JPEG whose coded data stops before its last block and is
+/// closed with that marker (decoders fill the rest with grey rather than fail), PNG without its
 /// `IEND` chunk, WebP shorter than its RIFF header says, GIF whose blocks stop before its
 /// trailer. Read from the bytes alone, so `check` finds it without decoding.
 fn is_truncated(bytes: &[u8], format: Format) -> bool {
@@ -163,7 +166,7 @@ fn is_truncated(bytes: &[u8], format: Format) -> bool {
         Format::Jpeg => {
             let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
             match (last(0xDA), last(0xD9)) {
-                (Some(scan), Some(end)) => end < scan,
+                (Some(scan), Some(end)) => end < scan || scan::ends_early(bytes),
                 _ => true,
             }
         }
