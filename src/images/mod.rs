@@ -26,7 +26,7 @@ use crate::error::{Diagnostic, Error, Location, Result, display_path};
 
 /// Bumped whenever the files made from a source change for the same settings (a new
 /// resizing filter, a new encoder): the cache keys change with it.
-const PIPELINE_VERSION: &str = "gazette-images-2";
+const PIPELINE_VERSION: &str = "gazette-images-3";
 
 /// The width of social cards and structured-data images (Open Graph, Google's Article
 /// guidance), when the source is that large.

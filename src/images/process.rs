@@ -195,9 +195,68 @@ pub(super) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Pixels, Failure> {
         return Err(Failure::TooLarge { width, height, max: max_pixels });
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let profile = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(&e))?;
     image.apply_orientation(orientation);
-    Ok(into_pixels(image))
+    let mut pixels = into_pixels(image);
+    if let Some(profile) = profile {
+        to_srgb(&mut pixels, &profile);
+    }
+    Ok(pixels)
+}
+
+/// Converts `pixels` from the colour space its ICC profile describes to sRGB, which is
+/// what browsers assume of a picture without a profile: the files made of it carry no
+/// profile (it is metadata, and costs bytes in every size), so a Display P3 or Adobe RGB
+/// photo would otherwise look dull or shifted (issue 16). A profile that is sRGB already,
+/// or that cannot be read or used (a grey or CMYK one), leaves the pixels as they are.
+fn to_srgb(pixels: &mut Pixels, profile: &[u8]) {
+    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+    let Ok(source) = ColorProfile::new_from_slice(profile) else { return };
+    if source.color_space != DataColorSpace::Rgb {
+        return;
+    }
+    let layout = if pixels.alpha { Layout::Rgba } else { Layout::Rgb };
+    let Ok(transform) = source.create_transform_8bit(
+        layout,
+        &ColorProfile::new_srgb(),
+        layout,
+        TransformOptions::default(),
+    ) else {
+        return;
+    };
+    if is_identity(transform.as_ref(), layout) {
+        return;
+    }
+    // In bands, so the converted copy is never the size of the whole picture.
+    let channels = if pixels.alpha { 4 } else { 3 };
+    let band = 65_536 * channels;
+    let mut out = vec![0; band.min(pixels.data.len())];
+    for chunk in pixels.data.chunks_mut(band) {
+        let out = &mut out[..chunk.len()];
+        if transform.transform(chunk, out).is_err() {
+            return;
+        }
+        chunk.copy_from_slice(out);
+    }
+}
+
+/// Whether a transform leaves every colour of a coarse grid within one step of itself:
+/// an sRGB profile, however it is written.
+fn is_identity(transform: &dyn moxcms::TransformExecutor<u8>, layout: moxcms::Layout) -> bool {
+    let steps = [0u8, 32, 64, 96, 128, 160, 192, 224, 255];
+    let channels = if layout == moxcms::Layout::Rgba { 4 } else { 3 };
+    let mut grid = Vec::new();
+    for &r in &steps {
+        for &g in &steps {
+            for &b in &steps {
+                grid.extend_from_slice(&[r, g, b, 255][..channels]);
+            }
+        }
+    }
+    let mut out = vec![0; grid.len()];
+    transform.transform(&grid, &mut out).is_ok()
+        && grid.iter().zip(&out).all(|(&a, &b)| a.abs_diff(b) <= 1)
 }
 
 fn into_pixels(image: DynamicImage) -> Pixels {
