@@ -106,7 +106,14 @@ fn corrupt(e: &image::ImageError) -> Failure {
     }
 }
 
+/// A decoder's message as part of gazette's (which are lowercase): its first letter
+/// lowercased, unless its first word is an acronym (`SVG data parsing failed`).
 fn lowercase_first(text: &str) -> String {
+    let word = text.split_whitespace().next().unwrap_or("");
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= 2 && !word.chars().any(char::is_lowercase) {
+        return text.to_owned();
+    }
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
@@ -463,4 +470,19 @@ fn flatten(pixels: &Pixels) -> Vec<u8> {
             [mix(p[0]), mix(p[1]), mix(p[2])]
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_start_lowercase_but_acronyms_keep_their_capitals() {
+        assert_eq!(lowercase_first("Premature end of file"), "premature end of file");
+        assert_eq!(lowercase_first("SVG data parsing failed"), "SVG data parsing failed");
+        assert_eq!(lowercase_first("I/O error"), "I/O error");
+        assert_eq!(lowercase_first("A file"), "a file");
+        assert_eq!(lowercase_first("PNG."), "PNG.");
+        assert_eq!(lowercase_first(""), "");
+    }
 }

@@ -123,3 +123,20 @@ fn pictures_with_a_display_p3_profile_are_converted_to_srgb() {
         }
     }
 }
+
+#[test]
+fn a_broken_svg_lead_image_keeps_the_acronym_in_its_error() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/map.svg", b"<svg xmlns='http://www.w3.org/2000/svg'");
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/map.svg\nimage_alt: A map\n", ""),
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: image `content/images/map.svg` cannot be decoded: SVG data parsing failed cause the document does not have a root node\n --> content/world/floods.md:5:8\n"),
+        "{err}"
+    );
+}
