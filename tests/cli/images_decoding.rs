@@ -140,3 +140,87 @@ fn a_broken_svg_lead_image_keeps_the_acronym_in_its_error() {
         "{err}"
     );
 }
+
+/// An animated GIF (two 40×30 frames, looping) with a comment and an XMP block that
+/// give away where it was made.
+fn gif_with_metadata() -> Vec<u8> {
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        encoder.set_repeat(image::codecs::gif::Repeat::Infinite).unwrap();
+        for shade in [40u8, 200] {
+            let frame = image::RgbaImage::from_fn(40, 30, |x, y| {
+                image::Rgba([shade, (x * 6) as u8, (y * 8) as u8, 255])
+            });
+            encoder.encode_frame(image::Frame::new(frame)).unwrap();
+        }
+    }
+    let packed = gif[10];
+    let start = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+    let mut blocks = vec![0x21, 0xFE];
+    let comment = b"GPSLatitude 48.8584 N secret location";
+    blocks.push(comment.len() as u8);
+    blocks.extend_from_slice(comment);
+    blocks.push(0);
+    blocks.extend_from_slice(&[0x21, 0xFF, 11]);
+    blocks.extend_from_slice(b"XMP DataXMP");
+    let xmp = b"<x:xmpmeta><exif:GPSLatitude>48,51.5N</exif:GPSLatitude></x:xmpmeta>";
+    blocks.push(xmp.len() as u8);
+    blocks.extend_from_slice(xmp);
+    blocks.push(0);
+    gif.splice(start..start, blocks);
+    gif
+}
+
+fn frames(gif: &[u8]) -> Vec<Vec<u8>> {
+    use image::AnimationDecoder;
+    image::codecs::gif::GifDecoder::new(std::io::Cursor::new(gif))
+        .unwrap()
+        .into_frames()
+        .map(|f| f.unwrap().into_buffer().into_raw())
+        .collect()
+}
+
+#[test]
+fn gifs_are_published_without_comments_or_xmp_and_keep_their_frames_and_loop() {
+    let site = Site::empty(SITE);
+    let gif = gif_with_metadata();
+    assert!(contains(&gif, b"secret location") && contains(&gif, b"XMP DataXMP"));
+    write_bytes(&site, "content/images/loop.gif", &gif);
+    write_bytes(&site, "content/images/unused.gif", &gif);
+    site.write(
+        "content/world/floods.md",
+        &article("image: /images/loop.gif\nimage_alt: A loop\n", "![Loop](/images/loop.gif)"),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let shown = page.attrs("article img", "src");
+    assert!(shown.iter().any(|src| src == "/images/loop.gif"), "{shown:?}");
+    for rel in ["images/loop.gif", "images/unused.gif"] {
+        let out = std::fs::read(site.out().join(rel)).unwrap();
+        assert!(!contains(&out, b"secret location") && !contains(&out, b"GPSLatitude"), "{rel}");
+        assert!(!contains(&out, b"XMP DataXMP"), "{rel}");
+        assert!(contains(&out, b"NETSCAPE2.0"), "{rel} keeps its loop");
+        assert_eq!(frames(&out), frames(&gif), "{rel}");
+        assert_eq!(frames(&out).len(), 2);
+    }
+}
+
+#[test]
+fn a_gif_whose_blocks_cannot_be_followed_is_not_published() {
+    let site = Site::empty(SITE);
+    let mut gif = gif_with_metadata();
+    let packed = gif[10];
+    let start = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+    gif[start] = 0x99;
+    write_bytes(&site, "content/images/odd.gif", &gif);
+    site.write("content/world/floods.md", &article("", "Text."));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: `content/images/odd.gif` is a GIF file whose structure gazette cannot follow: its metadata, which may hold where the photo was taken, cannot be removed, so it is not published\n"),
+        "{err}"
+    );
+    assert!(!site.out().join("images/odd.gif").exists());
+}
