@@ -69,7 +69,7 @@ fn image_format(format: Format) -> Option<ImageFormat> {
     match format {
         Format::Jpeg => Some(ImageFormat::Jpeg),
         Format::Png => Some(ImageFormat::Png),
-        Format::Webp => Some(ImageFormat::WebP),
+        Format::Webp | Format::AnimatedWebp => Some(ImageFormat::WebP),
         Format::Gif => Some(ImageFormat::Gif),
         Format::Svg | Format::Avif => None,
     }
@@ -145,7 +145,17 @@ pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failu
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let (width, height) = if turns(orientation) { (height, width) } else { (width, height) };
+    let format = if format == Format::Webp && is_animated_webp(bytes) {
+        Format::AnimatedWebp
+    } else {
+        format
+    };
     Ok(Header { format, width, height })
+}
+
+/// Whether a WebP's extended header (`VP8X`) announces an animation.
+fn is_animated_webp(bytes: &[u8]) -> bool {
+    bytes.get(12..16) == Some(b"VP8X") && bytes.get(20).is_some_and(|flags| flags & 0b10 != 0)
 }
 
 /// The size the file's header claims, read by a parser that allocates nothing for the
@@ -179,7 +189,7 @@ fn is_truncated(bytes: &[u8], format: Format) -> bool {
         }
         // Searched from the end: found at once in a whole file, even with bytes after it.
         Format::Png => !bytes.windows(4).rev().any(|w| w == b"IEND"),
-        Format::Webp => {
+        Format::Webp | Format::AnimatedWebp => {
             let size = bytes.get(4..8).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
             size.is_none_or(|size| (bytes.len() as u64) < u64::from(size) + 8)
         }
@@ -432,7 +442,9 @@ pub(super) fn encode(pixels: &Pixels, spec: &Spec, quality: u8) -> Result<Vec<u8
             Ok(out)
         }
         Format::Avif => encode_avif(pixels, quality),
-        Format::Gif | Format::Svg => Err("no encoder for this format".into()),
+        Format::Gif | Format::Svg | Format::AnimatedWebp => {
+            Err("no encoder for this format".into())
+        }
     }
 }
 

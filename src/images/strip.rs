@@ -13,7 +13,7 @@ pub(super) fn strip(bytes: &[u8], format: super::Format, orientation: u8) -> Opt
     match format {
         super::Format::Jpeg => strip_jpeg(bytes, orientation),
         super::Format::Png => strip_png(bytes),
-        super::Format::Webp => strip_webp(bytes),
+        super::Format::Webp | super::Format::AnimatedWebp => strip_webp(bytes),
         super::Format::Gif => strip_gif(bytes),
         // SVG is checked as text elsewhere.
         super::Format::Svg => Some(bytes.to_vec()),

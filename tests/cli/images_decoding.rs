@@ -224,3 +224,105 @@ fn a_gif_whose_blocks_cannot_be_followed_is_not_published() {
     );
     assert!(!site.out().join("images/odd.gif").exists());
 }
+
+/// A RIFF chunk, padded to an even length.
+fn riff_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut chunk = kind.to_vec();
+    chunk.extend((data.len() as u32).to_le_bytes());
+    chunk.extend_from_slice(data);
+    if data.len() % 2 == 1 {
+        chunk.push(0);
+    }
+    chunk
+}
+
+/// An animated WebP, `width` × `height`, with two lossless frames (red, then blue),
+/// looping, and an EXIF chunk with the GPS position.
+fn animated_webp(width: u32, height: u32) -> Vec<u8> {
+    let frame = |rgb: [u8; 3]| {
+        let mut still = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut still)
+            .encode(
+                &rgb.repeat((width * height) as usize),
+                width,
+                height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        let mut anmf = vec![0; 6]; // at 0, 0
+        anmf.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
+        anmf.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
+        anmf.extend_from_slice(&[100, 0, 0]); // 100 ms
+        anmf.push(0);
+        anmf.extend_from_slice(&still[12..]); // its VP8L chunk
+        riff_chunk(b"ANMF", &anmf)
+    };
+    // Animation (bit 1) and EXIF (bit 3).
+    let mut vp8x = vec![0b0000_1010, 0, 0, 0];
+    vp8x.extend_from_slice(&(width - 1).to_le_bytes()[..3]);
+    vp8x.extend_from_slice(&(height - 1).to_le_bytes()[..3]);
+    let mut body = b"WEBP".to_vec();
+    body.extend(riff_chunk(b"VP8X", &vp8x));
+    body.extend(riff_chunk(b"ANIM", &[255, 255, 255, 255, 0, 0]));
+    body.extend(frame([230, 20, 20]));
+    body.extend(frame([20, 20, 230]));
+    let exif = {
+        let jpeg = photo(8, 8, 1);
+        let end = 4 + usize::from(u16::from_be_bytes([jpeg[4], jpeg[5]]));
+        jpeg[10..end].to_vec()
+    };
+    body.extend(riff_chunk(b"EXIF", &exif));
+    let mut out = b"RIFF".to_vec();
+    out.extend((body.len() as u32).to_le_bytes());
+    out.extend(body);
+    out
+}
+
+#[test]
+fn an_animated_webp_is_published_as_it_is_like_a_gif_and_its_lead_card_is_its_first_frame() {
+    let site = Site::empty(SITE);
+    let webp = animated_webp(1300, 20);
+    write_bytes(&site, "content/images/loop.webp", &webp);
+    site.write(
+        "content/world/floods.md",
+        &article(
+            "image: /images/loop.webp\nimage_alt: A loop\n",
+            "Intro.\n\n![Loop](/images/loop.webp)",
+        ),
+    );
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    assert!(page.select("picture").is_empty(), "{:?}", page.attrs("picture img", "src"));
+    let imgs: Vec<_> =
+        page.select("article img").into_iter().map(|img| img.value().clone()).collect();
+    assert_eq!(imgs.len(), 2, "the lead image and the body's");
+    for img in &imgs {
+        assert_eq!(img.attr("src"), Some("/images/loop.webp"));
+        assert_eq!((img.attr("width"), img.attr("height")), (Some("1300"), Some("20")));
+    }
+    // Published with every frame, without its EXIF chunk.
+    let out = std::fs::read(site.out().join("images/loop.webp")).unwrap();
+    assert!(!contains(&out, b"EXIF") && !contains(&out, &crate::images::gps_bytes()));
+    let mut decoder = image::codecs::webp::WebPDecoder::new(std::io::Cursor::new(&out)).unwrap();
+    assert!(decoder.has_animation());
+    decoder.set_background_color(image::Rgba([0, 0, 0, 0])).unwrap();
+    let frames: Vec<_> = image::AnimationDecoder::into_frames(decoder)
+        .map(|f| f.unwrap().into_buffer().get_pixel(5, 5).0)
+        .collect();
+    assert_eq!(frames.len(), 2);
+    assert!(frames[0][0] > 200 && frames[1][2] > 200, "{frames:?}");
+    // No resized, frozen copies of it.
+    let made: Vec<_> = std::fs::read_dir(site.out().join("images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("loop.") && name.ends_with(".webp") && name != "loop.webp")
+        .collect();
+    assert!(made.is_empty(), "{made:?}");
+    // The social card is a JPEG of its first frame.
+    let card = page.one("meta[property='og:image']").value().attr("content").unwrap().to_owned();
+    let (kind, decoded) = decode(&output_file(&site, &card));
+    assert_eq!(kind, image::ImageFormat::Jpeg);
+    assert_eq!(decoded.width(), 1200);
+    let red = decoded.to_rgb8().get_pixel(600, 9).0;
+    assert!(red[0] > 200 && red[2] < 60, "{red:?}");
+}
