@@ -326,3 +326,50 @@ fn an_animated_webp_is_published_as_it_is_like_a_gif_and_its_lead_card_is_its_fi
     let red = decoded.to_rgb8().get_pixel(600, 9).0;
     assert!(red[0] > 200 && red[2] < 60, "{red:?}");
 }
+
+/// A chart: white, with flat bars and thin lines (anti-aliased once resized).
+fn chart_png(width: u32, height: u32) -> Vec<u8> {
+    let chart = image::RgbImage::from_fn(width, height, |x, y| {
+        let bar = (x / 40) % 3 == 0 && y > height - (x * 7 % height).max(40);
+        let grid = y % 50 == 0 || x % 125 == 0;
+        if bar {
+            image::Rgb([30, 90, 160])
+        } else if grid {
+            image::Rgb([170, 170, 170])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let mut out = Vec::new();
+    chart.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}
+
+#[test]
+fn png_fallbacks_of_a_chart_are_deflated_harder_than_the_fast_level() {
+    let site =
+        Site::empty("title: Pictures\nbase_url: https://example.org/\nimages:\n  widths: [800]\n");
+    write_bytes(&site, "content/images/chart.png", &chart_png(1000, 600));
+    site.write("content/world/floods.md", &article("", "![Rain by month](/images/chart.png)"));
+    site.build(&[]);
+    let page = site.page("/news/floods/");
+    let src = page.one("picture img").value().attr("src").unwrap().to_owned();
+    let bytes = output_file(&site, &src);
+    let (kind, decoded) = decode(&bytes);
+    assert_eq!((kind, decoded.width(), decoded.height()), (image::ImageFormat::Png, 800, 480));
+    // The same pixels at the fast level, which every PNG was written at before.
+    let mut fast = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new_with_quality(
+            &mut fast,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::Adaptive,
+        ),
+        decoded.to_rgb8().as_raw(),
+        800,
+        480,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    assert!(bytes.len() * 10 < fast.len() * 8, "{} bytes, fast level {}", bytes.len(), fast.len());
+}
