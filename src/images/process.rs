@@ -140,7 +140,10 @@ pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failu
     if width == 0 || height == 0 {
         return Err(Failure::Corrupt("it has no pixels".into()));
     }
-    if is_truncated(bytes, format) {
+    // A sequential JPEG cut short and closed again with its end marker passes the scan
+    // of its segments: its coded data is walked too (once, here: a build decodes only
+    // what it measured).
+    if is_truncated(bytes, format) || format == Format::Jpeg && scan::ends_early(bytes) {
         return Err(Failure::Corrupt("the file ends before the image does".into()));
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -174,8 +177,7 @@ fn refuse_too_large(bytes: &[u8], max_pixels: u64) -> Result<(), Failure> {
 }
 
 /// A file that stops before its format's end: JPEG without its end-of-image marker after
-/// the last scan, or a sequential JPEG whose coded data stops before its last block and is
-/// closed with that marker (decoders fill the rest with grey rather than fail), PNG without its
+/// the last scan (decoders fill the rest with grey rather than fail), PNG without its
 /// `IEND` chunk, WebP shorter than its RIFF header says, GIF whose blocks stop before its
 /// trailer. Read from the bytes alone, so `check` finds it without decoding.
 fn is_truncated(bytes: &[u8], format: Format) -> bool {
@@ -183,7 +185,7 @@ fn is_truncated(bytes: &[u8], format: Format) -> bool {
         Format::Jpeg => {
             let last = |marker: u8| bytes.windows(2).rposition(|w| w[0] == 0xFF && w[1] == marker);
             match (last(0xDA), last(0xD9)) {
-                (Some(scan), Some(end)) => end < scan || scan::ends_early(bytes),
+                (Some(scan), Some(end)) => end < scan,
                 _ => true,
             }
         }

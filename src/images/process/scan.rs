@@ -3,25 +3,52 @@
 //! with an end-of-image marker passes every check of its segments, and decoders fill the
 //! missing part with grey instead of failing (issue 16).
 
+/// Codes up to this long are found with one look-up.
+const LOOKUP_BITS: u32 = 9;
+
 /// One Huffman table, canonical: the codes of each length are consecutive.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Table {
     /// The largest code of each length (1 to 16), `-1` where none has that length.
     max: [i32; 17],
     /// What to add to a code of each length to find its symbol's index.
     offset: [i32; 17],
     symbols: Vec<u8>,
+    /// By the next `LOOKUP_BITS` bits: the length and symbol of a code that short, or a
+    /// length 0.
+    fast: Vec<(u8, u8)>,
+}
+
+impl Default for Table {
+    fn default() -> Table {
+        Table::parse(&[0; 16], &[])
+    }
 }
 
 impl Table {
     /// A table from its `DHT` segment: 16 counts of codes by length, then the symbols.
     fn parse(counts: &[u8], symbols: &[u8]) -> Table {
-        let mut table = Table { max: [-1; 17], offset: [0; 17], symbols: symbols.to_vec() };
+        let mut table = Table {
+            max: [-1; 17],
+            offset: [0; 17],
+            symbols: symbols.to_vec(),
+            fast: vec![(0, 0); 1 << LOOKUP_BITS],
+        };
         let (mut code, mut index) = (0i32, 0i32);
         for length in 1..=16 {
             let count = i32::from(counts[length - 1]);
             if count > 0 {
                 table.offset[length] = index - code;
+                if length as u32 <= LOOKUP_BITS {
+                    let spread = LOOKUP_BITS - length as u32;
+                    for (i, c) in (code..code + count).enumerate() {
+                        let Some(&symbol) = symbols.get(index as usize + i) else { break };
+                        let first = (c as usize) << spread;
+                        for entry in &mut table.fast[first..first + (1 << spread)] {
+                            *entry = (length as u8, symbol);
+                        }
+                    }
+                }
                 code += count;
                 index += count;
                 table.max[length] = code - 1;
@@ -36,6 +63,7 @@ impl Table {
 struct Bits<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The next bits, first at the top; zeros below the `count` real ones.
     buffer: u64,
     count: u32,
     /// A marker ended the data: the restart number (0 to 7), or `None` for another
@@ -44,9 +72,22 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
-    /// Reads whole bytes into the buffer until it holds `want` bits, or the data ends.
-    fn fill(&mut self, want: u32) {
-        while self.count < want && self.stopped.is_none() {
+    /// Reads whole bytes into the buffer while it has room, until the data ends.
+    fn fill(&mut self) {
+        // Most of the data: whole bytes without a 0xFF among them, taken at once.
+        let room = ((64 - self.count) / 8) as usize;
+        if let Some(chunk) = self.bytes.get(self.at..self.at + room)
+            && self.stopped.is_none()
+            && !chunk.contains(&0xFF)
+        {
+            for &byte in chunk {
+                self.buffer |= u64::from(byte) << (56 - self.count);
+                self.count += 8;
+            }
+            self.at += room;
+            return;
+        }
+        while self.count <= 56 && self.stopped.is_none() {
             let Some(&byte) = self.bytes.get(self.at) else {
                 self.stopped = Some(None);
                 return;
@@ -73,38 +114,39 @@ impl Bits<'_> {
             } else {
                 self.at += 1;
             }
-            self.buffer = (self.buffer << 8) | u64::from(byte);
+            self.buffer |= u64::from(byte) << (56 - self.count);
             self.count += 8;
         }
     }
 
-    fn bit(&mut self) -> Option<u32> {
-        self.fill(1);
-        if self.count == 0 {
-            return None;
-        }
-        self.count -= 1;
-        Some(((self.buffer >> self.count) & 1) as u32)
-    }
-
+    /// Drops `bits` bits (at most 32); `None` when the data has fewer.
     fn skip(&mut self, bits: u32) -> Option<()> {
-        self.fill(bits);
         if self.count < bits {
-            return None;
+            self.fill();
+            if self.count < bits {
+                return None;
+            }
         }
+        self.buffer = self.buffer.checked_shl(bits).unwrap_or(0);
         self.count -= bits;
         Some(())
     }
 
     fn symbol(&mut self, table: &Table) -> Option<u8> {
-        let mut code = 0i32;
-        for length in 1..=16 {
-            code = (code << 1) | self.bit()? as i32;
+        if self.count < 16 {
+            self.fill();
+        }
+        let (length, symbol) = table.fast[(self.buffer >> (64 - LOOKUP_BITS)) as usize];
+        if length > 0 {
+            self.skip(u32::from(length))?;
+            return Some(symbol);
+        }
+        for length in LOOKUP_BITS as usize + 1..=16 {
+            let code = (self.buffer >> (64 - length)) as i32;
             if code <= table.max[length] {
-                return table
-                    .symbols
-                    .get(usize::try_from(code + table.offset[length]).ok()?)
-                    .copied();
+                self.skip(length as u32)?;
+                let index = usize::try_from(code + table.offset[length]).ok()?;
+                return table.symbols.get(index).copied();
             }
         }
         None
@@ -119,7 +161,19 @@ impl Bits<'_> {
         self.skip(u32::from(size))?;
         let mut k = 1;
         while k < 64 {
-            let rs = self.symbol(ac)?;
+            if self.count < 32 {
+                self.fill();
+            }
+            // A short code and its value's bits, dropped at once.
+            let (length, rs) = ac.fast[(self.buffer >> (64 - LOOKUP_BITS)) as usize];
+            let rs = if length > 0 {
+                self.skip(u32::from(length) + u32::from(rs & 15))?;
+                rs
+            } else {
+                let rs = self.symbol(ac)?;
+                self.skip(u32::from(rs & 15))?;
+                rs
+            };
             let (run, size) = (rs >> 4, rs & 15);
             if size == 0 {
                 if run != 15 {
@@ -128,9 +182,7 @@ impl Bits<'_> {
                 k += 16;
                 continue;
             }
-            k += usize::from(run);
-            self.skip(u32::from(size))?;
-            k += 1;
+            k += usize::from(run) + 1;
         }
         (k <= 64).then_some(())
     }
@@ -139,8 +191,11 @@ impl Bits<'_> {
     /// left of its last byte are padding); `false` when another marker or more data
     /// stands there.
     fn restart(&mut self) -> bool {
-        self.fill(64);
-        if !matches!(self.stopped, Some(Some(_))) {
+        if self.count >= 8 {
+            return false;
+        }
+        self.fill();
+        if self.count >= 8 || !matches!(self.stopped, Some(Some(_))) {
             return false;
         }
         self.count = 0;
