@@ -19,12 +19,6 @@ struct Table {
     fast: Vec<(u8, u8)>,
 }
 
-impl Default for Table {
-    fn default() -> Table {
-        Table::parse(&[0; 16], &[])
-    }
-}
-
 impl Table {
     /// A table from its `DHT` segment: 16 counts of codes by length, then the symbols.
     fn parse(counts: &[u8], symbols: &[u8]) -> Table {
@@ -222,8 +216,10 @@ pub(super) fn ends_early(bytes: &[u8]) -> bool {
 
 /// `Some(cut)` when the file could be walked.
 fn walk(bytes: &[u8]) -> Option<bool> {
-    let mut dc: [Table; 4] = Default::default();
-    let mut ac: [Table; 4] = Default::default();
+    // A table a scan uses but no segment defines (motion-JPEG frames rely on the
+    // standard's) leaves the file to the decoder.
+    let mut dc: [Option<Table>; 4] = Default::default();
+    let mut ac: [Option<Table>; 4] = Default::default();
     let mut components: Vec<Component> = Vec::new();
     let (mut width, mut height) = (0u32, 0u32);
     let mut restart_interval = 0u32;
@@ -277,8 +273,8 @@ fn walk(bytes: &[u8]) -> Option<bool> {
                     let table = Table::parse(counts, symbols);
                     let slot = usize::from(class_id & 15);
                     match class_id >> 4 {
-                        0 => *dc.get_mut(slot)? = table,
-                        1 => *ac.get_mut(slot)? = table,
+                        0 => *dc.get_mut(slot)? = Some(table),
+                        1 => *ac.get_mut(slot)? = Some(table),
                         _ => return None,
                     }
                     rest = &rest[17 + total..];
@@ -298,7 +294,7 @@ fn walk(bytes: &[u8]) -> Option<bool> {
                     let s = segment.get(1 + 2 * i..3 + 2 * i)?;
                     let index = components.iter().position(|c| c.id == s[0])?;
                     let (d, a) = (usize::from(s[1] >> 4), usize::from(s[1] & 15));
-                    scan.push((index, dc.get(d)?.clone(), ac.get(a)?.clone()));
+                    scan.push((index, dc.get(d)?.clone()?, ac.get(a)?.clone()?));
                 }
                 let h_max = components.iter().map(|c| c.h).max()?;
                 let v_max = components.iter().map(|c| c.v).max()?;
@@ -383,6 +379,25 @@ mod tests {
                 assert_eq!(walk(&cut), Some(true), "{width}×{height}");
             }
         }
+    }
+
+    #[test]
+    fn a_jpeg_without_its_huffman_tables_is_left_to_the_decoder() {
+        let whole = photo(120, 80);
+        let mut without = whole[..2].to_vec();
+        let mut at = 2;
+        loop {
+            let length = usize::from(u16::from_be_bytes([whole[at + 2], whole[at + 3]]));
+            if whole[at + 1] != 0xC4 {
+                without.extend_from_slice(&whole[at..at + 2 + length]);
+            }
+            if whole[at + 1] == 0xDA {
+                without.extend_from_slice(&whole[at + 2 + length..]);
+                break;
+            }
+            at += 2 + length;
+        }
+        assert_eq!(walk(&without), None);
     }
 
     #[test]
