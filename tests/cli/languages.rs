@@ -876,3 +876,48 @@ fn a_second_build_finds_every_language_page_still_there() {
     assert!(err.contains("the previous build had a page at `/economy/budget/`"), "{err}");
     assert_eq!(err.matches("the previous build had a page").count(), 1, "{err}");
 }
+
+// ---- Redirects, moved pages, shortcodes and serve in several languages ----
+
+/// Adds `aliases` to the front matter of the fixture's article at `path`.
+fn add_aliases(site: &Site, path: &str, aliases: &str) {
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &text.replacen("\n---\n", &format!("\naliases: {aliases}\n---\n"), 1));
+}
+
+#[test]
+fn every_language_redirects_are_in_the_one_root_redirects_file() {
+    let site = multilingual();
+    // Each language's aliases are paths inside its own pages.
+    add_aliases(&site, "content/economy/rates.fr.md", "[/economie/anciens-taux/, /taux.html]");
+    add_aliases(&site, "content/economy/rates.ar.md", "[/qadim/]");
+    add_aliases(&site, "content/economy/budget.md", "[/economy/old-budget/]");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let expected = "/economy/old-budget/ /economy/budget/ 301\n\
+                    /fr/economie/anciens-taux/ /fr/economie/rates/ 301\n\
+                    /fr/taux.html /fr/economie/rates/ 301\n\
+                    /ar/qadim/ /ar/qtsd/rates/ 301\n";
+    assert_eq!(site.read("_redirects"), expected);
+    // Hosts never read a `_redirects` below the root.
+    for folder in ["fr", "ar"] {
+        assert!(!site.out().join(folder).join("_redirects").exists(), "{folder}/_redirects");
+    }
+    // The redirect pages stay in their language's folder, in their language.
+    for (file, to) in [
+        ("fr/economie/anciens-taux/index.html", "/fr/economie/rates/"),
+        ("fr/taux.html", "/fr/economie/rates/"),
+        ("ar/qadim/index.html", "/ar/qtsd/rates/"),
+    ] {
+        let page = Page(Html::parse_document(&site.read(file)));
+        assert_eq!(page.attrs("meta[http-equiv=refresh]", "content"), [format!("0; url={to}")]);
+        let lang = file.split('/').next().unwrap();
+        assert_eq!(page.attrs("html", "lang"), [lang]);
+    }
+    // A French alias alone still makes the root file; the order is the same every build.
+    std::fs::remove_dir_all(site.out()).unwrap();
+    let text = std::fs::read_to_string(site.path().join("content/economy/budget.md")).unwrap();
+    site.write("content/economy/budget.md", &text.replace("aliases: [/economy/old-budget/]\n", ""));
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let only_others = expected.lines().skip(1).map(|l| format!("{l}\n")).collect::<String>();
+    assert_eq!(site.read("_redirects"), only_others);
+}
