@@ -921,3 +921,45 @@ fn every_language_redirects_are_in_the_one_root_redirects_file() {
     let only_others = expected.lines().skip(1).map(|l| format!("{l}\n")).collect::<String>();
     assert_eq!(site.read("_redirects"), only_others);
 }
+
+#[test]
+fn a_page_moved_in_another_language_is_noticed_with_its_own_paths() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    // The French version gets another slug; the Arabic one is deleted.
+    let text = std::fs::read_to_string(site.path().join("content/economy/rates.fr.md")).unwrap();
+    site.write(
+        "content/economy/rates.fr.md",
+        &text.replacen("\n---\n", "\nslug: taux-directeurs\n---\n", 1),
+    );
+    site.remove("content/economy/rates.ar.md");
+    let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
+    assert_eq!(err.matches("the previous build had a page").count(), 2, "{err}");
+    assert!(
+        err.contains(
+            "warning: the previous build had a page at `/fr/economie/rates/` that this one has not\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "help: it is probably `content/economy/rates.fr.md`, now at `/fr/economie/taux-directeurs/`: add `aliases: [\"/economie/rates/\"]` to its front matter so shared links keep working\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: the previous build had a page at `/ar/qtsd/rates/` that this one has not\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: if the article moved, add `aliases: [\"/qtsd/rates/\"]` to the front matter of its `ar` version so shared links keep working\n"),
+        "{err}"
+    );
+    // With the alias the hint gives, the old address redirects and the warning is gone.
+    add_aliases(&site, "content/economy/rates.fr.md", "[\"/economie/rates/\"]");
+    let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
+    assert!(!err.contains("the previous build had a page"), "{err}");
+    assert_eq!(site.read("_redirects"), "/fr/economie/rates/ /fr/economie/taux-directeurs/ 301\n");
+}
