@@ -963,3 +963,59 @@ fn a_page_moved_in_another_language_is_noticed_with_its_own_paths() {
     assert!(!err.contains("the previous build had a page"), "{err}");
     assert_eq!(site.read("_redirects"), "/fr/economie/rates/ /fr/economie/taux-directeurs/ 301\n");
 }
+
+/// A shortcode of the site's theme that shows a translated string, a date, the
+/// language and the site's title.
+const NOTE_SHORTCODE: &str = "{#- args: on: string -#}\n<aside class=\"note\" data-lang=\"{{ lang }}\"><b>{{ t(key=\"share\") }}</b> <time>{{ on | date }}</time> <i>{{ site.title }}</i> <u>{{ site.language }}</u></aside>\n";
+
+/// What the note shortcode shows on the page at `url`: (string, date, title, language,
+/// `lang`).
+fn note(site: &Site, url: &str) -> (String, String, String, String, String) {
+    let page = site.page(url);
+    let one = |selector: &str| {
+        let found = page.texts(selector);
+        assert_eq!(found.len(), 1, "{url}: {selector}: {found:?}");
+        found[0].clone()
+    };
+    let lang = page.attrs("aside.note", "data-lang");
+    (
+        one("aside.note b"),
+        one("aside.note time"),
+        one("aside.note i"),
+        one("aside.note u"),
+        lang[0].clone(),
+    )
+}
+
+#[test]
+fn shortcodes_speak_the_language_of_their_article() {
+    let site = multilingual();
+    site.write("themes/default/templates/shortcodes/note.html", NOTE_SHORTCODE);
+    for (path, lead) in [
+        ("content/economy/rates.md", "## Why"),
+        ("content/economy/rates.fr.md", "## Pourquoi"),
+        ("content/economy/rates.ar.md", "تحدد"),
+    ] {
+        let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+        let call = "{{ note(on=\"2026-02-09\") }}\n\n";
+        site.write(path, &text.replacen(lead, &format!("{call}{lead}"), 1));
+    }
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let strings = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        (a.to_owned(), b.to_owned(), c.to_owned(), d.to_owned(), e.to_owned())
+    };
+    assert_eq!(
+        note(&site, "/economy/rates/"),
+        strings("Share", "February 9, 2026", "The Desk", "en", "en")
+    );
+    assert_eq!(
+        note(&site, "/fr/economie/rates/"),
+        strings("Partager", "9 février 2026", "Le Bureau", "fr", "fr")
+    );
+    let (share, date, title, language, lang) = note(&site, "/ar/qtsd/rates/");
+    assert_eq!(
+        (share.as_str(), title.as_str(), language.as_str(), lang.as_str()),
+        ("شارك", "المكتب", "ar", "ar")
+    );
+    assert!(date.contains("فبراير"), "{date}");
+}
