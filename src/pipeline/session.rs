@@ -20,7 +20,7 @@ use crate::error::{Diagnostic, Error, Result, display_path};
 use crate::images::Images;
 use crate::output::{self, Staging};
 use crate::render::{self, Job, Pages, plan};
-use crate::site::{Document, Site};
+use crate::site::{ArticleId, Document, Site};
 use crate::theme::{self, Theme};
 
 /// What changed on disk since the last build, as the watcher saw it.
@@ -95,6 +95,42 @@ pub struct Session {
     /// The site's images, processed as a build does (issue 16), so the preview is what a
     /// build publishes.
     images: Images,
+    /// The site's other languages, in site.yaml's order (issue 19): `site`, `theme` and
+    /// the rest above are the default language's.
+    others: Vec<OtherLanguage>,
+    /// For a site in several languages, the theme with every language's words, which
+    /// renders the shortcodes of every article in its own language (`theme` has only the
+    /// default language's).
+    shortcode_theme: Option<Theme>,
+}
+
+/// One of the other languages of a site in several languages (issue 19): its pages live
+/// below its folder (`fr/`), and are kept like the default language's.
+struct OtherLanguage {
+    site: Site,
+    /// Loaded for this language, its words and site-wide values set.
+    theme: Theme,
+    /// The cards of `site`'s articles, by id.
+    cards: Vec<tera::Value>,
+    /// Per article (by id in `site`): the files it links to.
+    links: Vec<checks::LinkFiles>,
+    /// Per article (by id in `site`): what the content checks found in it.
+    findings: Vec<Vec<Diagnostic>>,
+    /// What the site-wide checks found.
+    tag_findings: Vec<Diagnostic>,
+}
+
+/// One language's part of an edit in place: its new site and what to render.
+struct EditedLanguage {
+    /// 0 for the default language, `i` for `Session::others[i - 1]`.
+    index: usize,
+    site: Site,
+    cards: Vec<tera::Value>,
+    jobs: Vec<Job>,
+    links: Vec<checks::LinkFiles>,
+    /// The addresses of the edited documents.
+    changed: FxHashSet<usize>,
+    edits: Vec<(ArticleId, Arc<Document>)>,
 }
 
 impl Session {
@@ -134,9 +170,10 @@ impl Session {
         // A site in several languages (issue 19): each language renders with a theme of
         // its own words, and every update starts the session again.
         let others = sites;
-        if !others.is_empty() {
-            theme = theme::load_theme(&site.config)?;
-        }
+        let shortcode_theme = match others.is_empty() {
+            true => None,
+            false => Some(std::mem::replace(&mut theme, theme::load_theme(&site.config)?)),
+        };
         theme.add_highlight_css(&site);
         let globals = render::set_globals(&site, &mut theme);
 
@@ -152,15 +189,19 @@ impl Session {
             };
             let mut written = pages.render(&jobs, &record)?;
             written += render::write_assets(&theme, &record)?;
-            let mut other_findings = Vec::new();
+            let mut other_states = Vec::with_capacity(others.len());
             let mut assets: HashSet<String> =
                 theme.assets.iter().map(|a| a.output_path.clone()).collect();
-            for other in &others {
+            for other in others {
                 let mut other_theme = theme::load_theme(&other.config)?;
+                other_theme.add_highlight_css(&other);
+                render::set_globals(&other, &mut other_theme);
                 let prefix = other.output_prefix();
                 let in_folder =
                     |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-                written += render::render_pages(other, &mut other_theme, &in_folder, None, false)?;
+                let pages = Pages::new(&other, &other_theme);
+                written += pages.render(&pages.jobs(), &in_folder)?;
+                let cards = pages.into_cards();
                 // Shared theme files, and those only this language's pages name (issue 19).
                 for asset in &other_theme.assets {
                     if assets.insert(asset.output_path.clone()) {
@@ -168,7 +209,7 @@ impl Session {
                         written += 1;
                     }
                 }
-                other_findings.push(other);
+                other_states.push((other, other_theme, cards));
             }
             let put = |from: &Path, rel: &Path| {
                 recorder.record(rel, b"");
@@ -190,26 +231,30 @@ impl Session {
             }
             let (files, ids) = recorder.finish();
             let outputs = checks::Outputs { files, ids, ..Default::default() };
-            let mut findings: Vec<Vec<Diagnostic>> = site
+            let findings: Vec<Vec<Diagnostic>> = site
                 .articles
                 .par_iter()
                 .map(|a| checks::check_article_alone(&site, a, &outputs))
                 .collect();
-            // The other languages' findings are shown with the first article's.
-            for other in other_findings {
-                let found = other
-                    .articles
-                    .iter()
-                    .flat_map(|a| checks::check_article_alone(other, a, &outputs));
-                match findings.first_mut() {
-                    Some(first) => first.extend(found),
-                    None => findings.push(found.collect()),
-                }
-            }
-            (written, outputs, findings, pages.into_cards())
+            let others: Vec<OtherLanguage> = other_states
+                .into_iter()
+                .map(|(site, theme, cards)| OtherLanguage {
+                    findings: site
+                        .articles
+                        .par_iter()
+                        .map(|a| checks::check_article_alone(&site, a, &outputs))
+                        .collect(),
+                    links: site.articles.par_iter().map(checks::links_of).collect(),
+                    tag_findings: checks::check_tags_alone(&site),
+                    site,
+                    theme,
+                    cards,
+                })
+                .collect();
+            (written, outputs, findings, pages.into_cards(), others)
         };
         staging.commit()?;
-        let (written, outputs, findings, cards) = rendered;
+        let (written, outputs, findings, cards, others) = rendered;
         let links = site.articles.par_iter().map(checks::links_of).collect();
         let tag_findings = checks::check_tags_alone(&site);
         let documents = documents.into_iter().map(|d| (d.source.clone(), d)).collect();
@@ -229,6 +274,8 @@ impl Session {
             findings,
             tag_findings,
             images,
+            others,
+            shortcode_theme,
         };
         let mut warnings = session.warnings_from(&session.findings);
         warnings.extend(report.warnings);
@@ -248,7 +295,7 @@ impl Session {
         // page that shows it, card or article, must name them, as a fresh build does.
         let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel))
             || (changes.theme_static && self.images.uses_theme_files());
-        if changes.config || shortcodes_changed || image_changed || self.config.is_multilingual() {
+        if changes.config || shortcodes_changed || image_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
             return Ok(report);
@@ -257,6 +304,13 @@ impl Session {
         let mut timer = Timer::new();
         let mut report = match self.edit_in_place(changes, &mut timer) {
             Some(result) => result?,
+            // Anything but an edit in place of a site in several languages starts the
+            // session again (issue 19).
+            None if self.config.is_multilingual() => {
+                let (session, report) = Session::start(&self.options)?;
+                *self = session;
+                return Ok(report);
+            }
             None => self.rebuild(changes, &mut timer)?,
         };
         report.timings = timer.stages;
@@ -267,6 +321,8 @@ impl Session {
     /// The common case: articles edited without touching what the site's structure
     /// depends on (see `Site::with_edits`). Nothing is reassembled; only the edited pages
     /// and those that show them are rendered and checked. `None` when this does not apply.
+    /// In a site of several languages (issue 19), an edit stays in its article's language:
+    /// only that language's pages are planned and rendered.
     fn edit_in_place(
         &mut self,
         changes: &Changes,
@@ -281,8 +337,12 @@ impl Session {
         if !only_articles || !changes.articles.iter().all(edited_in_place) {
             return None; // an article came or went
         }
-        let mut edits = Vec::with_capacity(changes.articles.len());
-        let shortcodes = self.theme.shortcode_renderer(&self.config);
+        // The edits of each language: 0 is the default one, `i` is `others[i - 1]`.
+        let mut edits: Vec<Vec<(ArticleId, Arc<Document>)>> =
+            vec![Vec::new(); 1 + self.others.len()];
+        // A site in several languages renders shortcodes with every language's words.
+        let shortcode_theme = self.shortcode_theme.as_ref().unwrap_or(&self.theme);
+        let shortcodes = shortcode_theme.shortcode_renderer(&self.config);
         for rel in &changes.articles {
             let doc = match load_document(
                 &self.config,
@@ -295,50 +355,86 @@ impl Session {
                 Ok(None) => return None, // became a draft: the site's structure changes
                 Err(e) => return Some(Err(e)),
             };
-            edits.push((self.site.by_source(rel)?.id, doc));
+            let (index, old) = (0..=self.others.len())
+                .find_map(|index| Some((index, self.language(index).by_source(rel)?)))?;
+            // Another language or other translations: pages of several languages change.
+            if old.doc.lang != doc.lang || old.doc.translation_key != doc.translation_key {
+                return None;
+            }
+            // New code classes change the code stylesheet, an asset every page links.
+            if old.doc.body.code_classes != doc.body.code_classes {
+                return None;
+            }
+            edits[index].push((old.id, doc));
         }
         drop(shortcodes);
         timer.stage("parse (in place)");
-        // New code classes change the code stylesheet, an asset every page links.
-        if edits
-            .iter()
-            .any(|(id, doc)| self.site.article(*id).doc.body.code_classes != doc.body.code_classes)
-        {
-            return None;
-        }
-        let site = self.site.with_edits(&edits)?;
-        let mut cards = self.cards.clone();
-        for (id, _) in &edits {
-            cards[id.index()] = render::card_value(&site, site.article(*id));
-        }
-        timer.stage("site");
 
-        let changed: FxHashSet<usize> =
-            edits.iter().map(|(_, doc)| Arc::as_ptr(doc) as usize).collect();
-        let (jobs, cards) = {
-            let old = Pages::with_cards(&self.site, &self.theme, std::mem::take(&mut self.cards));
-            let new = Pages::with_cards(&site, &self.theme, cards);
+        // Each language's new site, cards, jobs and links.
+        let mut edited: Vec<EditedLanguage> = Vec::new();
+        for (index, edits) in edits.into_iter().enumerate().filter(|(_, e)| !e.is_empty()) {
+            let (old_site, old_cards, theme) = match index {
+                0 => (&self.site, &mut self.cards, &self.theme),
+                _ => {
+                    let other = &mut self.others[index - 1];
+                    (&other.site, &mut other.cards, &other.theme)
+                }
+            };
+            let site = old_site.with_edits(&edits)?;
+            let mut cards = old_cards.clone();
+            for (id, _) in &edits {
+                cards[id.index()] = render::card_value(&site, site.article(*id));
+            }
+            let changed: FxHashSet<usize> =
+                edits.iter().map(|(_, doc)| Arc::as_ptr(doc) as usize).collect();
+            let old = Pages::with_cards(old_site, theme, std::mem::take(old_cards));
+            let new = Pages::with_cards(&site, theme, cards);
             let jobs = plan::plan_update(&old, &new, &changed);
-            self.cards = old.into_cards();
-            (jobs, new.into_cards())
-        };
-        let mut links = self.links.clone();
-        for (id, _) in &edits {
-            links[id.index()] = checks::links_of(site.article(*id));
+            *old_cards = old.into_cards();
+            let cards = new.into_cards();
+            let mut links = match index {
+                0 => self.links.clone(),
+                _ => self.others[index - 1].links.clone(),
+            };
+            for (id, _) in &edits {
+                links[id.index()] = checks::links_of(site.article(*id));
+            }
+            edited.push(EditedLanguage { index, site, cards, jobs, links, changed, edits });
         }
-        let anchored: HashSet<String> =
-            links.iter().flat_map(|l| l.anchored.iter().cloned()).collect();
+        // The pages linked with an `#anchor`, from every language's articles.
+        let links_of = |index: usize| -> &Vec<checks::LinkFiles> {
+            match edited.iter().find(|e| e.index == index) {
+                Some(e) => &e.links,
+                None if index == 0 => &self.links,
+                None => &self.others[index - 1].links,
+            }
+        };
+        let anchored: HashSet<String> = (0..=self.others.len())
+            .flat_map(|index| links_of(index).iter().flat_map(|l| l.anchored.iter().cloned()))
+            .collect();
         timer.stage("plan");
 
-        let pages = Pages::with_cards(&site, &self.theme, cards);
-        let (rendered, (_, new_ids)) = match render_in_memory(&pages, &jobs, &anchored, None) {
-            Ok(done) => done,
-            Err(e) => return Some(Err(e)),
-        };
+        let mut rendered = Vec::new();
+        let mut new_ids = HashMap::new();
+        for language in &edited {
+            let theme = match language.index {
+                0 => &self.theme,
+                i => &self.others[i - 1].theme,
+            };
+            let prefix = language.site.output_prefix();
+            let pages = Pages::with_cards(&language.site, theme, language.cards.clone());
+            match render_in_memory(&pages, &language.jobs, &anchored, None, &prefix) {
+                Ok((files, (_, ids))) => {
+                    rendered.extend(files);
+                    new_ids.extend(ids);
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
         timer.stage("render");
 
         // Re-check the edited articles, and those whose anchors point into a page whose
-        // ids just changed.
+        // ids just changed, in every language.
         let moved: HashSet<&String> = new_ids
             .iter()
             .filter(|(file, ids)| self.ids.get(*file) != Some(ids))
@@ -348,17 +444,28 @@ impl Session {
         ids.extend(new_ids.clone());
         let outputs =
             checks::Outputs { files: std::mem::take(&mut self.files), ids, ..Default::default() };
-        let mut findings = self.findings.clone();
-        for article in &site.articles {
-            let edited = changed.contains(&(Arc::as_ptr(&article.doc) as usize));
-            let affected = links[article.id.index()].anchored.iter().any(|f| moved.contains(f));
-            if edited || affected {
-                findings[article.id.index()] =
-                    checks::check_article_alone(&site, article, &outputs);
+        let mut all_findings = Vec::with_capacity(1 + self.others.len());
+        for index in 0..=self.others.len() {
+            let language = edited.iter().find(|e| e.index == index);
+            let site = language.map_or_else(|| self.language(index), |e| &e.site);
+            let changed = language.map(|e| &e.changed);
+            let links = links_of(index);
+            let mut findings = match index {
+                0 => self.findings.clone(),
+                i => self.others[i - 1].findings.clone(),
+            };
+            for article in &site.articles {
+                let edited =
+                    changed.is_some_and(|c| c.contains(&(Arc::as_ptr(&article.doc) as usize)));
+                let affected = links[article.id.index()].anchored.iter().any(|f| moved.contains(f));
+                if edited || affected {
+                    findings[article.id.index()] =
+                        checks::check_article_alone(site, article, &outputs);
+                }
             }
+            all_findings.push(findings);
         }
         self.files = outputs.files;
-        let warnings = self.warnings_from(&findings);
         timer.stage("checks");
 
         let written = match self.write(&rendered, &self.site.assets, changes, &self.files.clone()) {
@@ -366,15 +473,26 @@ impl Session {
             Err(e) => return Some(Err(e)),
         };
         timer.stage("write");
-        let cards = pages.into_cards();
         self.ids = outputs.ids;
-        self.cards = cards;
-        self.site = site;
-        for (id, doc) in edits {
-            self.documents.insert(self.site.article(id).doc.source.clone(), doc);
+        for language in edited {
+            let EditedLanguage { index, site, cards, links, edits, .. } = language;
+            for (id, doc) in edits {
+                self.documents.insert(site.article(id).doc.source.clone(), doc);
+            }
+            match index {
+                0 => (self.site, self.cards, self.links) = (site, cards, links),
+                i => {
+                    let other = &mut self.others[i - 1];
+                    (other.site, other.cards, other.links) = (site, cards, links);
+                }
+            }
         }
-        self.links = links;
-        self.findings = findings;
+        let mut all_findings = all_findings.into_iter();
+        self.findings = all_findings.next().expect("the default language's findings");
+        for (other, findings) in self.others.iter_mut().zip(all_findings) {
+            other.findings = findings;
+        }
+        let warnings = self.warnings_from(&self.findings);
         Some(Ok(UpdateReport {
             written: written.0,
             removed: written.1,
@@ -382,6 +500,14 @@ impl Session {
             warnings,
             ..Default::default()
         }))
+    }
+
+    /// The site of language `index`: 0 is the default language's, `i` is `others[i - 1]`'s.
+    fn language(&self, index: usize) -> &Site {
+        match index {
+            0 => &self.site,
+            i => &self.others[i - 1].site,
+        }
     }
 
     /// Any other change: the site is reassembled from the kept documents and the changed
@@ -502,7 +628,7 @@ impl Session {
 
         let with_assets = theme_changed.then_some(&theme);
         let (rendered, (written_files, new_ids)) =
-            render_in_memory(&pages, &jobs, &anchored, with_assets)?;
+            render_in_memory(&pages, &jobs, &anchored, with_assets, "")?;
         timer.stage("render");
 
         // The files the new site has: every page, the sitemaps just written, assets.
@@ -627,6 +753,10 @@ impl Session {
     fn warnings_from(&self, findings: &[Vec<Diagnostic>]) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = findings.iter().flatten().cloned().collect();
         all.extend(self.tag_findings.iter().cloned());
+        for other in &self.others {
+            all.extend(other.findings.iter().flatten().cloned());
+            all.extend(other.tag_findings.iter().cloned());
+        }
         checks::sort(&mut all);
         as_warnings(&self.options.root, checks::cap_per_file(all))
     }
@@ -682,20 +812,20 @@ impl Session {
 
 /// Renders `jobs` (and the theme's assets, when given) into memory, noting the ids of
 /// the pages in `anchored`. Nothing is written until everything rendered.
+/// The files of the pages go below `prefix`, the folder of their language (issue 19).
 fn render_in_memory(
     pages: &Pages<'_>,
     jobs: &[Job],
     anchored: &HashSet<String>,
     assets: Option<&Theme>,
+    prefix: &str,
 ) -> Result<(Rendered, Written)> {
     let recorder = Recorder::new(anchored);
     let rendered: Mutex<Rendered> = Mutex::new(Vec::new());
     let keep = |rel: &Path, bytes: &[u8]| {
-        recorder.record(rel, bytes);
-        rendered
-            .lock()
-            .expect("no thread panics holding the lock")
-            .push((rel.to_owned(), bytes.to_vec()));
+        let rel = Path::new(prefix).join(rel);
+        recorder.record(&rel, bytes);
+        rendered.lock().expect("no thread panics holding the lock").push((rel, bytes.to_vec()));
         Ok(())
     };
     pages.render(jobs, &keep)?;

@@ -1019,3 +1019,48 @@ fn shortcodes_speak_the_language_of_their_article() {
     );
     assert!(date.contains("فبراير"), "{date}");
 }
+
+#[test]
+fn serve_rebuilds_only_the_changed_pages_of_an_edited_french_article() {
+    use crate::support::Server;
+    let site = multilingual();
+    // A shortcode read again with the edit still speaks the article's language.
+    site.write("themes/default/templates/shortcodes/note.html", NOTE_SHORTCODE);
+    let path = "content/economy/rates.fr.md";
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &text.replace("## Comment", "{{ note(on=\"2026-02-09\") }}\n\n## Comment"));
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    let first = events.next_build().expect("the current build number at once");
+    let preview = site.path().join(".gazette/serve");
+    let modified = |rel: &str| std::fs::metadata(preview.join(rel)).unwrap().modified().unwrap();
+    let untouched =
+        ["economy/rates/index.html", "ar/qtsd/rates/index.html", "fr/economie/dette/index.html"];
+    let before: Vec<_> = untouched.iter().map(|rel| modified(rel)).collect();
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &text.replace("Par un vote.", "Par un vote, à la majorité."));
+    let next = events.next_build().expect("a reload event after the save");
+    assert!(next > first);
+    let page = Page(Html::parse_document(&server.get("/fr/economie/rates/").text()));
+    assert!(
+        page.texts("main p").concat().contains("Par un vote, à la majorité."),
+        "{}",
+        server.output()
+    );
+    assert_eq!(page.attrs("html", "lang"), ["fr"]);
+    assert_eq!(page.texts("aside.note b"), ["Partager"]);
+    assert_eq!(page.texts("aside.note time"), ["9 février 2026"]);
+    // Only what the edit changed was written, as in a site in one language.
+    assert!(server.wait_for_line("rebuilt changed pages").is_some(), "{}", server.output());
+    assert_eq!(server.count_lines("rebuilt all pages"), 0, "{}", server.output());
+    let after: Vec<_> = untouched.iter().map(|rel| modified(rel)).collect();
+    assert_eq!(before, after, "a page of another article or language was rewritten");
+    // A new French article changes the site's structure: every page, and it is there.
+    site.write(
+        "content/economy/banques.fr.md",
+        "---\ntitle: Les banques\ndate: 2026-02-05\ncategory: Économie\ntags: [banques]\n---\nElles prêtent.\n",
+    );
+    server
+        .eventually("the new French article", || server.get("/fr/economie/banques/").status == 200);
+    assert!(server.get("/fr/").text().contains("Les banques"));
+}
