@@ -1064,3 +1064,67 @@ fn serve_rebuilds_only_the_changed_pages_of_an_edited_french_article() {
         .eventually("the new French article", || server.get("/fr/economie/banques/").status == 200);
     assert!(server.get("/fr/").text().contains("Les banques"));
 }
+
+#[test]
+fn serve_rebuilds_a_moved_french_article_and_its_translations_without_starting_again() {
+    use crate::support::Server;
+    let site = multilingual();
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    events.next_build().expect("the current build number at once");
+    let preview = site.path().join(".gazette/serve");
+    let modified = |rel: &str| std::fs::metadata(preview.join(rel)).unwrap().modified().unwrap();
+    // The Arabic page of an article without translations shows nothing of the change.
+    let untouched = "ar/qtsd/index.html";
+    let before = modified(untouched);
+    // A new slug and an alias: the French URL changes, so do its translations' links.
+    let path = "content/economy/rates.fr.md";
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(
+        path,
+        &text.replacen("\n---\n", "\nslug: taux\naliases: [/economie/rates/]\n---\n", 1),
+    );
+    server.eventually("the French article at its new address", || {
+        server.get("/fr/economie/taux/").status == 200
+    });
+    assert!(server.wait_for_line("rebuilt changed pages").is_some(), "{}", server.output());
+    assert_eq!(server.count_lines("rebuilt all pages"), 0, "{}", server.output());
+    let local = "http://127.0.0.1";
+    let english = Page(Html::parse_document(&server.get("/economy/rates/").text()));
+    let arabic = Page(Html::parse_document(&server.get("/ar/qtsd/rates/").text()));
+    for page in [&english, &arabic] {
+        let links = hreflangs(page);
+        let fr: Vec<&String> = links.iter().filter(|(l, _)| l == "fr").map(|(_, u)| u).collect();
+        assert_eq!(fr.len(), 1, "{links:?}");
+        assert!(fr[0].ends_with("/fr/economie/taux/") && fr[0].starts_with(local), "{links:?}");
+        assert_eq!(page.attrs("nav.languages a[hreflang=fr]", "href"), ["/fr/economie/taux/"]);
+    }
+    // The old address redirects, from the one root `_redirects` too.
+    let old = Page(Html::parse_document(&server.get("/fr/economie/rates/").text()));
+    assert_eq!(old.attrs("meta[http-equiv=refresh]", "content"), ["0; url=/fr/economie/taux/"]);
+    assert!(
+        server.get("/_redirects").text().contains("/fr/economie/rates/ /fr/economie/taux/ 301"),
+        "{}",
+        server.get("/_redirects").text()
+    );
+    assert!(!preview.join("fr/_redirects").exists());
+    assert_eq!(modified(untouched), before, "an unrelated Arabic page was rewritten");
+    // A French article deleted: gone from every French listing, and the preview holds the
+    // files a build makes, no more, no fewer.
+    site.remove("content/economy/inflation.fr.md");
+    server.eventually("the deleted article gone", || {
+        server.get("/fr/economie/inflation/").status == 404
+    });
+    assert!(!server.get("/fr/").text().contains("L’inflation en bref"));
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let files = |dir: &Path| -> std::collections::BTreeSet<String> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+            .filter(|f| !f.starts_with(".gazette"))
+            .collect()
+    };
+    assert_eq!(files(&preview), files(&site.out()));
+}
