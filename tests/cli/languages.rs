@@ -997,7 +997,7 @@ fn shortcodes_speak_the_language_of_their_article() {
         ("content/economy/rates.ar.md", "تحدد"),
     ] {
         let text = std::fs::read_to_string(site.path().join(path)).unwrap();
-        let call = "{{ note(on=\"2026-02-09\") }}\n\n";
+        let call = "{{ note(on=\"2026-02-09\") }}\n\n{{ youtube(id=\"abc123\", title=\"Taux & prix\") }}\n\n{{ video(src=\"https://example.com/v.mp4\") }}\n\n";
         site.write(path, &text.replacen(lead, &format!("{call}{lead}"), 1));
     }
     site.build(&["--now", "2026-03-01T00:00:00Z"]);
@@ -1018,6 +1018,57 @@ fn shortcodes_speak_the_language_of_their_article() {
         ("شارك", "المكتب", "ar", "ar")
     );
     assert!(date.contains("فبراير"), "{date}");
+    // The built-in shortcodes speak it too.
+    let builtin = |url: &str| {
+        let page = site.page(url);
+        let texts = |selector: &str| page.texts(selector).join(" | ");
+        [
+            texts(".embed-note"),
+            texts("button.embed-load"),
+            texts(".embed figcaption a"),
+            texts("video a"),
+        ]
+    };
+    assert_eq!(
+        builtin("/economy/rates/"),
+        [
+            "This video is hosted by YouTube. Nothing is loaded from there until you play it.",
+            "Play “Taux & prix”",
+            "Watch on YouTube",
+            "Download the video"
+        ]
+    );
+    assert_eq!(
+        builtin("/fr/economie/rates/"),
+        [
+            "Cette vidéo est hébergée par YouTube. Rien n’en est chargé tant que vous ne la lancez pas.",
+            "Lire « Taux & prix »",
+            "Regarder sur YouTube",
+            "Télécharger la vidéo"
+        ]
+    );
+    assert_eq!(builtin("/ar/qtsd/rates/")[2], "شاهد على يوتيوب");
+}
+
+#[test]
+fn the_built_in_embed_speaks_the_language_of_a_site_in_one_language() {
+    let site = site("de", "Das Büro");
+    let path = site.path().join("content/monde/sommet.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let call = "{{ embed(url=\"https://data.example.org/chart\", title=\"Zinsen\") }}\n\n";
+    std::fs::write(
+        &path,
+        text.replacen("## Première partie", &format!("{call}## Première partie"), 1),
+    )
+    .unwrap();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let page = site.page("/monde/sommet/");
+    assert_eq!(
+        page.texts(".embed-note"),
+        ["Dieser Inhalt liegt bei data.example.org. Von dort wird erst auf Wunsch etwas geladen."]
+    );
+    assert_eq!(page.texts("button.embed-load"), ["„Zinsen“ anzeigen"]);
+    assert_eq!(page.texts(".embed figcaption a"), ["Auf data.example.org öffnen"]);
 }
 
 #[test]
