@@ -126,8 +126,13 @@ pub(crate) fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     cap_per_file(found)
 }
 
+/// The largest side of a profile picture that `check` accepts without a warning: twice
+/// the 96 px the default theme shows, for screens of double density, with room to spare.
+const PROFILE_IMAGE_MAX: u32 = 400;
+
 /// A profile `image` of `authors.yaml` that is a site path must be a file of the site,
-/// like an article's lead image (issue 17).
+/// like an article's lead image (issue 17), and a raster one small: it is published as
+/// it is (issue 16).
 fn check_profile_images(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     let Some(profiles) = &site.config.authors else { return Vec::new() };
     profiles
@@ -139,14 +144,28 @@ fn check_profile_images(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
                 return None; // a URL: not ours to check
             }
             let file = path.trim_start_matches('/');
-            if outputs.files.contains(file) {
-                return None;
-            }
             let (line, column) = profile.image_at;
+            let at = Location::new(crate::config::AUTHORS_FILE, line.max(1)).with_column(column.max(1));
+            if outputs.files.contains(file) {
+                // Published as it is: a camera photo would weigh megabytes in a 96 px circle.
+                let (width, height) = crate::content::image_size(&site.config.root, path)?;
+                let svg = path.to_ascii_lowercase().ends_with(".svg");
+                return (!svg && width.max(height) > PROFILE_IMAGE_MAX).then(|| {
+                    Diagnostic::warning(
+                        at,
+                        format!(
+                            "the image `{image}` of `{name}` is {width}×{height} px; the author page shows it at 96×96"
+                        ),
+                    )
+                    .with_width(image.chars().count())
+                    .with_hint(format!(
+                        "profile pictures are published as they are: use a square one of at most {PROFILE_IMAGE_MAX}×{PROFILE_IMAGE_MAX} px (sharp on screens of double density)"
+                    ))
+                });
+            }
             Some(
                 Diagnostic::error(
-                    Location::new(crate::config::AUTHORS_FILE, line.max(1))
-                        .with_column(column.max(1)),
+                    at,
                     format!("the image `{image}` of `{name}` matches no file of the site"),
                 )
                 .with_width(image.chars().count())

@@ -417,8 +417,17 @@ impl<'a> Pages<'a> {
 
     /// Renders `jobs` into `sink`; returns how many files were written, or every failure.
     pub(crate) fn render(&self, jobs: &[Job], sink: Sink<'_>) -> Result<usize> {
+        // The search index is the one long job (a tenth to a quarter of the build's CPU at
+        // 10,000 articles): started first, it runs beside the pages and their writes
+        // instead of after them, where the build would wait for it alone.
+        let ordered: Vec<Job> = jobs
+            .iter()
+            .filter(|j| **j == Job::SearchIndex)
+            .chain(jobs.iter().filter(|j| **j != Job::SearchIndex))
+            .copied()
+            .collect();
         let results: Vec<Result<usize>> =
-            jobs.par_iter().map(|job| self.render_job(*job, sink)).collect();
+            ordered.par_iter().map(|job| self.render_job(*job, sink)).collect();
         let mut written = 0;
         let mut errors = Vec::new();
         for result in results {

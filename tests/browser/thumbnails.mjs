@@ -72,15 +72,19 @@ export async function thumbnails() {
         }
         const shifts = await page.evaluate(() => window.__shifts);
         const total = shifts.reduce((sum, s) => sum + s.value, 0);
-        // Thumbnails without a reserved box shift the page by 0.0134 here (tried); one CI dry
-        // run saw a 0.0018 shift of a text node on an author page at 1280 px, cause not found
-        // yet, and none in the runs before and after: the bound sits between the two, far
-        // under the 0.1 that Core Web Vitals call good. Every shift is printed.
+        // Thumbnails without a reserved box shift the page by 0.0134 here (tried); a
+        // profile picture whose file is not square (the demo's is a 16:9 SVG) shifted the
+        // author page by 0.0018 at 1280 px and 0.073 at 375 px before its box was fixed in
+        // the stylesheet. The bound sits under both, far under the 0.1 that Core Web Vitals
+        // call good. Every shift is printed.
         if (shifts.length) console.log(`  ${where}: layout shifts ${JSON.stringify(shifts)}`);
-        // KNOWN DEFECT, not yet explained: the author page with a profile shifted by 0.0018
-        // and 0.074 in two CI dry runs (the profile's links and the card list moved); it
-        // is reported above and left out of the bound until its cause is found.
-        if (!path.startsWith("authors/") && total > 0.005) throw new Error(`${where}: the layout shifted by ${total.toFixed(4)}:\n${JSON.stringify(shifts, null, 1)}`);
+        if (total > 0.005) throw new Error(`${where}: the layout shifted by ${total.toFixed(4)}:\n${JSON.stringify(shifts, null, 1)}`);
+        if (path.startsWith("authors/")) {
+          // The profile picture keeps its square box whatever the file's shape.
+          const box = await page.$eval(".profile-image", (i) => [i.getBoundingClientRect().width, i.getBoundingClientRect().height, i.naturalWidth, i.naturalHeight]);
+          if (Math.round(box[0]) !== 96 || Math.round(box[1]) !== 96) throw new Error(`${where}: the profile picture is ${box[0]}×${box[1]}, not 96×96`);
+          if (box[2] === box[3]) throw new Error(`${where}: the profile picture is square (${box[2]}×${box[3]}): this check needs one that is not`);
+        }
         const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
         if (sideways) throw new Error(`${where}: the page scrolls sideways`);
         const violations = await axe(page);

@@ -818,3 +818,23 @@ fn serve_updates_corrections_series_and_redirects_as_a_fresh_build_would() {
     assert_eq!(server.interrupt(), Some(0));
     assert_eq!(preview_differs_from_a_fresh_build(&site, port), Vec::<String>::new());
 }
+
+#[test]
+fn a_large_raster_profile_picture_is_a_warning_naming_its_size() {
+    let site = desk(SITE_YAML);
+    site.write("authors.yaml", &AUTHORS.replace("/ana.svg", "/ana.png"));
+    crate::images::write_bytes(&site, "content/ana.png", &crate::images::png(800, 600));
+    site.write("content/world/port.md", &article("Port", "2026-01-10", ""));
+    let out = site.run(&["check"]);
+    assert_eq!(
+        stderr(&out),
+        "warning: the image `/ana.png` of `Ana Ruiz` is 800×600 px; the author page shows it at 96×96\n \
+         --> authors.yaml:4:10\n  |\n4 |   image: /ana.png\n  |          ^^^^^^^^\n  |\n  \
+         = help: profile pictures are published as they are: use a square one of at most 400×400 px (sharp on screens of double density)\n\n\
+         checked 2 article(s): 0 error(s), 1 warning(s)\n"
+    );
+    // One of at most 400 px is what the warning asks for: no warning.
+    crate::images::write_bytes(&site, "content/ana.png", &crate::images::png(400, 400));
+    let out = site.run(&["check"]);
+    assert_eq!(stderr(&out), "checked 2 article(s): 0 error(s), 0 warning(s)\n");
+}
