@@ -866,7 +866,8 @@ impl Session {
 
 /// Renders `jobs` (and the theme's assets, when given) into memory, noting the ids of
 /// the pages in `anchored`. Nothing is written until everything rendered.
-/// The files of the pages go below `prefix`, the folder of their language (issue 19).
+/// The files of the pages go below `prefix`, the folder of their language (issue 19); the
+/// theme's files at the root.
 fn render_in_memory(
     pages: &Pages<'_>,
     jobs: &[Job],
@@ -877,12 +878,14 @@ fn render_in_memory(
     let recorder = Recorder::new(anchored);
     let rendered: Mutex<Rendered> = Mutex::new(Vec::new());
     let keep = |rel: &Path, bytes: &[u8]| {
-        let rel = Path::new(prefix).join(rel);
-        recorder.record(&rel, bytes);
-        rendered.lock().expect("no thread panics holding the lock").push((rel, bytes.to_vec()));
+        recorder.record(rel, bytes);
+        let file = rel.to_owned();
+        rendered.lock().expect("no thread panics holding the lock").push((file, bytes.to_vec()));
         Ok(())
     };
-    pages.render(jobs, &keep)?;
+    let in_folder = |rel: &Path, bytes: &[u8]| keep(&Path::new(prefix).join(rel), bytes);
+    pages.render(jobs, &in_folder)?;
+    // The theme's files are shared by every language, at the root.
     if let Some(theme) = assets {
         render::write_assets(theme, &keep)?;
     }
