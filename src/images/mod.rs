@@ -34,6 +34,10 @@ pub const SOCIAL_WIDTH: u32 = 1200;
 
 /// The crops listed in an article's structured data, as width:height.
 const CROPS: [(u32, u32); 3] = [(16, 9), (4, 3), (1, 1)];
+/// A lead image's thumbnail for listing cards: the 4:3 centre at 192×144 px, the default
+/// theme's 6rem × 4.5rem box at twice its size (sharp on screens of double density). The
+/// page sizes stay in its `srcset` for denser screens.
+pub const THUMB_SIZE: (u32, u32) = (192, 144);
 
 /// Where processed images are kept between builds: `images/` in the build cache folder
 /// `cache` (`<root>/.gazette` unless `--cache-dir` moves it). The one place that names it.
@@ -161,7 +165,7 @@ impl Picture {
     }
 
     /// The fallback's format: the source's (a WebP source falls back to JPEG).
-    fn fallback(&self) -> Format {
+    pub fn fallback(&self) -> Format {
         if self.format == Format::Png { Format::Png } else { Format::Jpeg }
     }
 
@@ -199,6 +203,23 @@ impl Picture {
     /// wide; none that the source is too small for.
     pub fn crops(&self) -> Vec<Variant> {
         self.crop_specs().iter().map(|s| self.variant(s)).collect()
+    }
+
+    /// The card thumbnail in `format` (see [`THUMB_SIZE`]): `None` for a picture with
+    /// too few pixels for it (the page sizes serve then) or not resized at all.
+    pub fn thumb(&self, format: Format) -> Option<Variant> {
+        self.thumb_spec(format).map(|s| self.variant(&s))
+    }
+
+    fn thumb_spec(&self, format: Format) -> Option<Spec> {
+        let (w, h) = THUMB_SIZE;
+        // The largest 4:3 part of the picture must hold the thumbnail's pixels.
+        let crop_w = (u64::from(self.height) * u64::from(w) / u64::from(h)).min(self.width.into());
+        (self.is_responsive() && crop_w >= u64::from(w)).then_some(Spec {
+            kind: SpecKind::Crop { ratio: (4, 3) },
+            format,
+            size: THUMB_SIZE,
+        })
     }
 
     fn resize(&self, width: u32, format: Format) -> Spec {
@@ -262,6 +283,12 @@ impl Picture {
         if lead {
             specs.push(self.social_spec());
             specs.extend(self.crop_specs());
+            // Cards show lead images.
+            if self.avif {
+                specs.extend(self.thumb_spec(Format::Avif));
+            }
+            specs.extend(self.thumb_spec(Format::Webp));
+            specs.extend(self.thumb_spec(self.fallback()));
         }
         specs.sort();
         specs.dedup();
@@ -276,7 +303,9 @@ impl Picture {
         }
         let stem = inner.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into());
         let tag = match spec.kind {
-            SpecKind::Crop { ratio: (w, h) } => format!("{w}x{h}"),
+            // The crops for structured data are 1200 px wide; others say their width.
+            SpecKind::Crop { ratio: (w, h) } if spec.size.0 == SOCIAL_WIDTH => format!("{w}x{h}"),
+            SpecKind::Crop { ratio: (w, h) } => format!("{w}x{h}.{}", spec.size.0),
             _ => spec.size.0.to_string(),
         };
         let hash = self.file_hash(spec);
@@ -361,7 +390,21 @@ struct Entry {
     /// It is a file of the theme's `static/` folder.
     from_theme: bool,
     first: Use,
-    lead: bool,
+    /// The first use as an article's lead image, named in the messages only a lead image
+    /// gets; `None` when no article leads with it.
+    lead: Option<Use>,
+}
+
+impl Entry {
+    /// Records a use: the earliest, and the earliest as a lead image.
+    fn note(&mut self, first: &Use, lead: bool) {
+        if lead && self.lead.as_ref().is_none_or(|l| first < l) {
+            self.lead = Some(first.clone());
+        }
+        if *first < self.first {
+            self.first = first.clone();
+        }
+    }
 }
 
 /// What probing a source found.
@@ -600,10 +643,7 @@ impl Images {
         let cached = {
             let mut found = self.found.lock().expect("no thread panics holding the lock");
             found.get_mut(&rel).map(|entry| {
-                entry.lead |= usage.lead;
-                if first < entry.first {
-                    entry.first = first.clone();
-                }
+                entry.note(&first, usage.lead);
                 entry.result.clone()
             })
         };
@@ -618,12 +658,9 @@ impl Images {
                     shown: probed.shown,
                     from_theme: probed.from_theme,
                     first: first.clone(),
-                    lead: false,
+                    lead: None,
                 });
-                entry.lead |= usage.lead;
-                if first < entry.first {
-                    entry.first = first;
-                }
+                entry.note(&first, usage.lead);
                 result
             }
         };
@@ -639,6 +676,12 @@ impl Images {
         let real = match self.dir.as_ref().map(|dir| dir.resolve(rel)) {
             Some(Ok(real)) => Some(real),
             Some(Err(Skip::Missing)) | None => None,
+            // Named as an image but a folder: as unusable as a missing file (the content
+            // gate reports devices and FIFOs itself, as skipped files).
+            Some(Err(Skip::Folder)) => {
+                let failure = Failure::Unreadable("it is a folder, not a file".into());
+                return Some(Probed::content(rel, Err(failure)));
+            }
             Some(Err(_)) => return None,
         };
         let Some(real) = real else {
@@ -762,11 +805,64 @@ impl Images {
                 Err(Failure::Missing) if !with_missing => None,
                 Err(failure) => Some(problem(&entry.shown, &entry.first, failure)),
                 Ok(picture) => {
-                    let too_large = entry.lead.then(|| self.svg_too_large(picture)).flatten()?;
-                    Some(problem(&entry.shown, &entry.first, &too_large))
+                    let lead = entry.lead.as_ref()?;
+                    Some(problem(&entry.shown, lead, &self.svg_too_large(picture)?))
                 }
             })
             .collect()
+    }
+
+    /// For `check`: reads every picture as a build would (decodes it, or follows the
+    /// structure of the copy it publishes), unless the cache already holds every file a
+    /// build makes of it, which proves it reads. Damage deep inside a file (a broken
+    /// compressed stream) is found this way, not only a file cut short. One picture per
+    /// thread at a time, so memory stays that of a build.
+    pub(crate) fn decode_problems(&self) -> Vec<Diagnostic> {
+        let entries: Vec<(Arc<Picture>, bool, Use, PathBuf)> = {
+            let found = self.found.lock().expect("no thread panics holding the lock");
+            found
+                .values()
+                .filter_map(|e| {
+                    let picture = e.result.clone().ok()?;
+                    Some((picture, e.lead.is_some(), e.first.clone(), e.shown.clone()))
+                })
+                .collect()
+        };
+        entries
+            .par_iter()
+            .filter_map(|(picture, lead, first, shown)| {
+                // Refused already (see `problems`), without drawing it.
+                if *lead && self.svg_too_large(picture).is_some() {
+                    return None;
+                }
+                let specs = picture.specs(*lead);
+                if specs.iter().all(|s| self.intact(&picture.cache_name(s)).is_some()) {
+                    return None;
+                }
+                let failure = self.read_as_built(picture, &specs).err()?;
+                Some(problem(shown, first, &failure))
+            })
+            .collect()
+    }
+
+    /// What a build reads of `picture` to make `specs`, read and thrown away.
+    fn read_as_built(&self, picture: &Picture, specs: &[Spec]) -> std::result::Result<(), Failure> {
+        let bytes = self.source_bytes(picture)?;
+        if specs.iter().any(|s| s.kind == SpecKind::Original) {
+            let orientation =
+                if picture.format == Format::Jpeg { strip::jpeg_orientation(&bytes) } else { 1 };
+            strip::strip(&bytes, picture.format, orientation)
+                .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))?;
+        }
+        if specs.iter().any(|s| s.kind != SpecKind::Original) {
+            let max = self.settings.max_pixels;
+            if picture.format == Format::Svg {
+                process::rasterize_svg(&bytes, picture.svg_raster_width(), max)?;
+            } else {
+                process::decode(&bytes, max)?;
+            }
+        }
+        Ok(())
     }
 
     /// An SVG lead image is drawn 2,400 px wide for its social image and crops: one whose
@@ -796,16 +892,19 @@ impl Images {
             let Ok(picture) = &entry.result else { continue };
             let at = entry.first.location();
             let shown = display_path(&entry.shown);
-            if entry.lead && picture.format != Format::Svg && picture.width < SOCIAL_WIDTH {
+            if let Some(lead) = &entry.lead
+                && picture.format != Format::Svg
+                && picture.width < SOCIAL_WIDTH
+            {
                 warnings.push(
                     Diagnostic::warning(
-                        at.clone(),
+                        lead.location(),
                         format!(
                             "lead image `{shown}` is {} px wide: social cards and search results want at least {SOCIAL_WIDTH}",
                             picture.width
                         ),
                     )
-                    .with_width(entry.first.width)
+                    .with_width(lead.width)
                     .with_hint("use a larger version of the picture"),
                 );
             }
@@ -837,7 +936,7 @@ impl Images {
         let found = self.found.lock().expect("no thread panics holding the lock");
         found
             .values()
-            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead)))
+            .filter_map(|e| Some((e.result.as_ref().ok()?, e.lead.is_some())))
             .flat_map(|(p, lead)| {
                 p.specs(lead)
                     .into_iter()
@@ -872,7 +971,7 @@ impl Images {
             let found = self.found.lock().expect("no thread panics holding the lock");
             found
                 .values()
-                .filter_map(|e| Some((e.result.clone().ok()?, e.lead, e.first.clone())))
+                .filter_map(|e| Some((e.result.clone().ok()?, e.lead.is_some(), e.first.clone())))
                 .collect()
         };
         if !problems.is_empty() {

@@ -723,6 +723,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     problems.extend(alias_problems);
     // A missing image is a broken link, reported as one already.
     problems.extend(images.problems(false));
+    problems.extend(images.decode_problems());
     problems.extend(images.warnings());
     content::add_excerpts(&options.root, &mut problems);
     problems.extend(authors_problems);

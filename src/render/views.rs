@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::{Job, Place};
+use crate::images::Format;
 use crate::site::{Article, ArticleId, Author, Category, Site, Tag};
 use crate::url::UrlPath;
 
@@ -140,12 +141,14 @@ pub(crate) struct PictureView {
     pub(crate) thumb: ThumbView,
 }
 
-/// The smallest files of a picture, for thumbnails (issue 16: "listing cards get small
-/// thumbnails"): every width up to the first at least [`THUMB_WIDTH`] pixels wide, so
-/// no browser downloads a large file for a small box.
+/// The files of a picture for a card's small box (issue 16: "listing cards get small
+/// thumbnails"): its 192×144 thumbnail (a lead image's 4:3 centre, see
+/// [`crate::images::THUMB_SIZE`]) and the first page size at least [`THUMB_WIDTH`] wide;
+/// for a picture too small for a thumbnail, every page size up to that one. No browser
+/// downloads a large file for a small box.
 #[derive(Debug, Serialize)]
 pub(crate) struct ThumbView {
-    /// The largest of these fallback files.
+    /// The first of these fallback files: the thumbnail, or the smallest page size.
     pub(crate) src: String,
     pub(crate) srcset: String,
     pub(crate) webp_srcset: String,
@@ -191,15 +194,26 @@ pub(crate) fn picture_view_with(
     };
     let fallbacks = picture.fallbacks();
     let largest = fallbacks.last()?;
-    let thumbs = thumb_variants(fallbacks.clone());
-    let thumb_largest = thumbs.last()?;
+    // The card thumbnail first when the picture has one (a lead image large enough),
+    // then the first page size dense screens want; else the smallest page sizes.
+    let thumbs = |format: Format, variants: Vec<crate::images::Variant>| match picture.thumb(format)
+    {
+        Some(thumb) => std::iter::once(thumb)
+            .chain(variants.into_iter().find(|v| v.width >= THUMB_WIDTH))
+            .collect(),
+        None => thumb_variants(variants),
+    };
+    let avif = picture.avif();
+    let avif_thumbs = if avif.is_empty() { avif } else { thumbs(Format::Avif, avif) };
+    let fallback_thumbs: Vec<_> = thumbs(picture.fallback(), fallbacks.clone());
+    let thumb_src = fallback_thumbs.first()?;
     let thumb = ThumbView {
-        src: link(&thumb_largest.path),
-        srcset: srcset(&thumbs),
-        webp_srcset: srcset(&thumb_variants(picture.webp())),
-        avif_srcset: srcset(&thumb_variants(picture.avif())),
-        width: thumb_largest.width,
-        height: thumb_largest.height,
+        src: link(&thumb_src.path),
+        srcset: srcset(&fallback_thumbs),
+        webp_srcset: srcset(&thumbs(Format::Webp, picture.webp())),
+        avif_srcset: srcset(&avif_thumbs),
+        width: thumb_src.width,
+        height: thumb_src.height,
     };
     Some(PictureView {
         src: link(&largest.path),

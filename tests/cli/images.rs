@@ -934,3 +934,94 @@ fn asking_for_avif_from_a_gazette_built_without_it_is_an_error() {
     );
     assert!(!site.out().exists());
 }
+
+#[test]
+fn a_lead_image_message_names_the_article_that_leads_with_it_not_an_earlier_body_use() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/small.png", &png(640, 360));
+    site.write(
+        "content/images/tall.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 100000\" width=\"1\" height=\"100000\"><rect width=\"1\" height=\"100000\" fill=\"red\"/></svg>\n",
+    );
+    // `a.md` sorts first and shows both in its body, where neither is a problem.
+    site.write(
+        "content/world/a.md",
+        &article("", "![A street](/images/small.png)\n\n![A bar](/images/tall.svg)"),
+    );
+    site.write(
+        "content/world/b.md",
+        &article("image: /images/small.png\nimage_alt: A street\n", "Text."),
+    );
+    site.write(
+        "content/world/c.md",
+        &article("image: /images/tall.svg\nimage_alt: A bar\n", "Text."),
+    );
+    let err = stderr(&site.run(&["check"]));
+    assert!(
+        err.contains("warning: lead image `content/images/small.png` is 640 px wide: social cards and search results want at least 1200\n --> content/world/b.md:5:8\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: lead image `content/images/tall.svg` would be drawn 2400×240000000 pixels for social cards, more than `images.max_pixels` (50000000)\n --> content/world/c.md:5:8\n"),
+        "{err}"
+    );
+    assert!(!err.contains("a.md"), "{err}");
+}
+
+#[test]
+fn an_image_address_that_names_a_folder_fails_the_build_like_a_missing_file() {
+    let site = Site::empty(SITE);
+    std::fs::create_dir_all(site.path().join("content/images/dir.jpg")).unwrap();
+    site.write("content/world/floods.md", &article("", "![A street](/images/dir.jpg)"));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: image `content/images/dir.jpg` cannot be read: it is a folder, not a file\n --> content/world/floods.md:7:1\n"),
+        "{err}"
+    );
+    assert!(!site.out().exists(), "a failed first build publishes nothing");
+}
+
+/// `bytes` (a PNG) with one byte of its compressed pixels changed and the chunk's checksum
+/// made right again: whole, well formed, and undecodable.
+fn png_with_broken_pixels(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let at = out.windows(4).position(|w| w == b"IDAT").expect("a PNG has pixels");
+    let len = u32::from_be_bytes(out[at - 4..at].try_into().unwrap()) as usize;
+    let data = at + 4;
+    for b in &mut out[data + 2..data + len.min(40)] {
+        *b ^= 0x5A;
+    }
+    let crc = crc32(&out[at..data + len]);
+    out[data + len..data + len + 4].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
+#[test]
+fn check_decodes_images_so_damage_inside_a_whole_file_is_found_before_the_build() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/broken.png", &png_with_broken_pixels(&png(300, 200)));
+    write_bytes(&site, "content/images/fine.png", &png(300, 200));
+    site.write(
+        "content/world/floods.md",
+        &article("", "![Chart](/images/broken.png)\n\n![Chart](/images/fine.png)"),
+    );
+    let checked = site.run(&["check"]);
+    let built = site.run(&["build"]);
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    assert_eq!(built.status.code(), Some(1), "{}", stderr(&built));
+    let (checked, built) = (stderr(&checked), stderr(&built));
+    let first = built.lines().next().unwrap();
+    assert!(
+        first.starts_with("error: image `content/images/broken.png` cannot be decoded: "),
+        "{built}"
+    );
+    assert!(checked.contains(&format!("{first}\n --> content/world/floods.md:7:1\n")), "{checked}");
+    assert!(!checked.contains("fine.png"), "{checked}");
+    // Mended, it checks clean, before a build and after one (which fills the cache).
+    write_bytes(&site, "content/images/broken.png", &png(300, 200));
+    assert!(stderr(&site.run(&["check"])).ends_with(": 0 error(s), 1 warning(s)\n"));
+    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    assert!(stderr(&site.run(&["check"])).ends_with(": 0 error(s), 1 warning(s)\n"));
+}

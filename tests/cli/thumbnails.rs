@@ -1,5 +1,5 @@
 //! Listing cards (issue 16): an article with a resized image shows a small thumbnail on
-//! every listing, made of the picture's smallest files.
+//! every listing: a 192×144 crop of its lead image, else its smallest files.
 
 use crate::images::{decode, output_file, photo, png, srcset, write_bytes};
 use crate::support::Site;
@@ -30,7 +30,7 @@ fn site() -> Site {
 }
 
 #[test]
-fn listing_cards_show_a_thumbnail_of_the_smallest_files_never_wider_than_the_source() {
+fn listing_cards_show_a_small_thumbnail_never_wider_than_the_source() {
     let site = site();
     site.build(&[]);
     // The front page's lead story (Street) shows its own image; the other cards follow.
@@ -70,10 +70,19 @@ fn listing_cards_show_a_thumbnail_of_the_smallest_files_never_wider_than_the_sou
             let webp = srcset(source.attr("srcset").unwrap());
             let fallback = srcset(img.attr("srcset").unwrap());
             let widths: Vec<u32> = fallback.iter().map(|(_, w)| *w).collect();
-            // The smallest files only: up to the first at least 288 px wide (3× 6rem).
-            let expected: &[u32] = if title == "Street" { &[160, 320] } else { &[160, 200] };
+            // Street: its 192×144 thumbnail, then the first page size at least 288 px wide
+            // (3× 6rem). Chart has too few pixels for a thumbnail: its smallest files, up
+            // to the first at least 288 px wide.
+            let expected: &[u32] = if title == "Street" { &[192, 320] } else { &[160, 200] };
             assert_eq!(widths, expected, "{url} {title}");
             assert_eq!(webp.iter().map(|(_, w)| *w).collect::<Vec<_>>(), widths);
+            if title == "Street" {
+                for (file, _) in [&webp[0], &fallback[0]] {
+                    assert!(file.contains(".4x3.192."), "{file}");
+                    let (_, decoded) = decode(&output_file(&site, file));
+                    assert_eq!((decoded.width(), decoded.height()), (192, 144), "{file}");
+                }
+            }
             for (file, width) in webp.iter().chain(&fallback) {
                 assert!(*width <= source_width);
                 let (_, decoded) = decode(&output_file(&site, file));
@@ -90,4 +99,33 @@ fn listing_cards_show_a_thumbnail_of_the_smallest_files_never_wider_than_the_sou
     let lead = home.one(".lead-story picture img");
     assert_eq!(lead.value().attr("fetchpriority"), Some("high"));
     assert!(srcset(lead.value().attr("srcset").unwrap()).iter().any(|(_, w)| *w == 800));
+}
+
+#[test]
+fn a_wide_lead_image_gets_a_thumbnail_of_its_4_3_centre() {
+    let site = Site::empty("title: Pictures\nbase_url: https://example.org/\n");
+    write_bytes(&site, "content/images/wide.jpg", &photo(1600, 900, 1));
+    site.write(
+        "content/world/wide.md",
+        "---\ntitle: Wide\ndate: 2026-03-03\ntags: [weather]\nimage: /images/wide.jpg\nimage_alt: A street\n---\n\nBody.\n",
+    );
+    site.write(
+        "content/world/plain.md",
+        "---\ntitle: Plain\ndate: 2026-03-04\ntags: [weather]\n---\n\nBody.\n",
+    );
+    site.build(&[]);
+    let page = site.page("/tags/weather/");
+    let img = page.one(".card-image img");
+    let fallback = srcset(img.value().attr("srcset").unwrap());
+    assert_eq!(fallback.iter().map(|(_, w)| *w).collect::<Vec<_>>(), [192, 480]);
+    assert_eq!(img.value().attr("src"), Some(fallback[0].0.as_str()));
+    assert_eq!(img.value().attr("width"), Some("192"));
+    assert_eq!(img.value().attr("height"), Some("144"));
+    let (format, thumb) = decode(&output_file(&site, &fallback[0].0));
+    assert_eq!(format, image::ImageFormat::Jpeg);
+    assert_eq!((thumb.width(), thumb.height()), (192, 144));
+    let webp = srcset(page.one(".card-image source").value().attr("srcset").unwrap());
+    let (format, thumb) = decode(&output_file(&site, &webp[0].0));
+    assert_eq!(format, image::ImageFormat::WebP);
+    assert_eq!((thumb.width(), thumb.height()), (192, 144));
 }
