@@ -26,7 +26,7 @@ use crate::error::{Diagnostic, Error, Location, Result, display_path};
 
 /// Bumped whenever the files made from a source change for the same settings (a new
 /// resizing filter, a new encoder): the cache keys change with it.
-const PIPELINE_VERSION: &str = "gazette-images-2";
+const PIPELINE_VERSION: &str = "gazette-images-3";
 
 /// The width of social cards and structured-data images (Open Graph, Google's Article
 /// guidance), when the source is that large.
@@ -51,6 +51,9 @@ pub enum Format {
     Jpeg,
     Png,
     Webp,
+    /// A WebP with several frames: shown as it is, like a GIF (resizing would keep
+    /// only its first frame).
+    AnimatedWebp,
     Gif,
     Svg,
     /// Made, never read: with the `avif` cargo feature and `images.avif: true`.
@@ -74,7 +77,7 @@ impl Format {
         match self {
             Format::Jpeg => "jpg",
             Format::Png => "png",
-            Format::Webp => "webp",
+            Format::Webp | Format::AnimatedWebp => "webp",
             Format::Gif => "gif",
             Format::Svg => "svg",
             Format::Avif => "avif",
@@ -86,6 +89,7 @@ impl Format {
             Format::Jpeg => "jpeg",
             Format::Png => "png",
             Format::Webp => "webp",
+            Format::AnimatedWebp => "webp-animated",
             Format::Gif => "gif",
             Format::Svg => "svg",
             Format::Avif => "avif",
@@ -93,7 +97,7 @@ impl Format {
     }
 
     fn parse(name: &str) -> Option<Format> {
-        [Format::Jpeg, Format::Png, Format::Webp, Format::Gif, Format::Svg]
+        [Format::Jpeg, Format::Png, Format::Webp, Format::AnimatedWebp, Format::Gif, Format::Svg]
             .into_iter()
             .find(|f| f.name() == name)
     }
@@ -153,8 +157,8 @@ pub struct Variant {
 }
 
 impl Picture {
-    /// Whether the page shows it as a `<picture>` of resized files; a GIF (it may move)
-    /// and an SVG (it scales) are shown as they are.
+    /// Whether the page shows it as a `<picture>` of resized files; a GIF or an animated
+    /// WebP (they may move) and an SVG (it scales) are shown as they are.
     pub fn is_responsive(&self) -> bool {
         matches!(self.format, Format::Jpeg | Format::Png | Format::Webp)
     }
@@ -515,6 +519,9 @@ impl Drop for Scratch {
 }
 
 const INDEX_NAME: &str = "index.tsv";
+/// The first line of the index: an index without it holds what an older gazette
+/// measured (before animated WebP files were told apart) and is not used.
+const INDEX_HEADER: &str = "# gazette image index 2";
 /// The stamps of the cache's files (see [`Images::made`]).
 const FILES_NAME: &str = "files.tsv";
 
@@ -1140,7 +1147,7 @@ impl Images {
 
     fn save_index(&self, entries: &[(Arc<Picture>, bool, Use)]) {
         let stamps = self.stamps.lock().expect("no thread panics holding the lock");
-        let mut text = String::new();
+        let mut text = format!("{INDEX_HEADER}\n");
         for (picture, _, _) in entries {
             let Some(stamp) = stamps.get(&picture.rel) else { continue };
             let Some(rel) = picture.rel.to_str().filter(|r| !r.contains(['\t', '\n'])) else {
@@ -1232,7 +1239,11 @@ fn read_file(dir: &ContentDir, rel: &Path) -> std::result::Result<Vec<u8>, Failu
 
 fn load_index(path: &Path) -> HashMap<PathBuf, Known> {
     let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
-    text.lines()
+    let mut lines = text.lines();
+    if lines.next() != Some(INDEX_HEADER) {
+        return HashMap::new();
+    }
+    lines
         .filter_map(|line| {
             let mut f = line.split('\t');
             let rel = PathBuf::from(f.next()?);

@@ -1,7 +1,8 @@
 //! Copies of source images without their metadata, published at the source's own
 //! address (`/images/photo.jpg` keeps working): a camera's EXIF block holds the GPS
 //! position, the camera's serial number and the time the photo was taken, none of
-//! which a news site may publish by accident (issue 16).
+//! which a news site may publish by accident (issue 16). GIFs, published as they are,
+//! lose their comments and application blocks (XMP) the same way.
 //!
 //! The pixels are kept byte for byte (no re-encoding): only the metadata segments are
 //! left out. A JPEG turned by its EXIF orientation keeps a new, minimal EXIF block that
@@ -12,18 +13,22 @@ pub(super) fn strip(bytes: &[u8], format: super::Format, orientation: u8) -> Opt
     match format {
         super::Format::Jpeg => strip_jpeg(bytes, orientation),
         super::Format::Png => strip_png(bytes),
-        super::Format::Webp => strip_webp(bytes),
-        // GIF has no EXIF; SVG is checked as text elsewhere.
-        super::Format::Gif | super::Format::Svg => Some(bytes.to_vec()),
+        super::Format::Webp | super::Format::AnimatedWebp => strip_webp(bytes),
+        super::Format::Gif => strip_gif(bytes),
+        // SVG is checked as text elsewhere.
+        super::Format::Svg => Some(bytes.to_vec()),
         // Never a source: gazette makes AVIF files, it does not read them.
         super::Format::Avif => None,
     }
 }
 
 /// The format of a file from its first bytes, when it is a kind of picture that may
-/// carry metadata (EXIF, XMP, text chunks): JPEG, PNG or WebP, whatever its name says.
+/// carry metadata (EXIF, XMP, text chunks, comments): JPEG, PNG, WebP or GIF, whatever
+/// its name says.
 pub(crate) fn sniff(head: &[u8]) -> Option<super::Format> {
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+    if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Some(super::Format::Gif)
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(super::Format::Jpeg)
     } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(super::Format::Png)
@@ -38,8 +43,8 @@ pub(crate) fn sniff(head: &[u8]) -> Option<super::Format> {
 pub(crate) const SNIFF_LEN: usize = 12;
 
 /// A file gazette publishes as it is (a file of `content/` no article shows as an
-/// image, a theme's static file), made safe to publish: a JPEG, PNG or WebP (by its
-/// bytes, not its name) without its metadata, a JPEG keeping only its orientation
+/// image, a GIF, a theme's static file), made safe to publish: a JPEG, PNG, WebP or GIF
+/// (by its bytes, not its name) without its metadata, a JPEG keeping only its orientation
 /// (issue 16: a photo's GPS position is never published). `Ok(None)` for any other
 /// file, published as it is; an error naming `shown` for a picture whose structure
 /// cannot be followed, which is not published at all.
@@ -58,6 +63,7 @@ pub(crate) fn clean_published(
                 match format {
                     super::Format::Png => "PNG",
                     super::Format::Webp => "WebP",
+                    super::Format::Gif => "GIF",
                     _ => "JPEG",
                 }
             ),
@@ -167,6 +173,67 @@ fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// A GIF without its comments and application blocks (XMP, editors' data), which may
+/// hold anything its author typed or a tool wrote, such as where it was made. The blocks
+/// that make the picture stay: colour tables, frames, their timing and transparency,
+/// plain text, and the loop count (`NETSCAPE2.0`, `ANIMEXTS1.0`). Anything after the
+/// trailer goes too.
+fn strip_gif(bytes: &[u8]) -> Option<Vec<u8>> {
+    // The colour table a packed field announces, in bytes.
+    let table = |packed: u8| if packed & 0x80 != 0 { 3usize << ((packed & 7) + 1) } else { 0 };
+    // Where a chain of sub-blocks starting at `at` ends.
+    let chain = |mut at: usize| loop {
+        let size = usize::from(*bytes.get(at)?);
+        at += 1 + size;
+        if size == 0 {
+            return (at <= bytes.len()).then_some(at);
+        }
+    };
+    if !(bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a")) {
+        return None;
+    }
+    let start = 13 + table(*bytes.get(10)?);
+    let mut out = bytes.get(..start)?.to_vec();
+    let mut at = start;
+    loop {
+        match bytes.get(at) {
+            // The trailer, or data ending between two blocks (decoders accept it).
+            Some(0x3B) | None => {
+                out.push(0x3B);
+                return Some(out);
+            }
+            Some(0x21) => {
+                let label = *bytes.get(at + 1)?;
+                let end = chain(at + 2)?;
+                let keep = match label {
+                    // Application: kept only for the loop count of an animation.
+                    0xFF => {
+                        let name = bytes.get(at + 3..at + 14)?;
+                        bytes.get(at + 2) == Some(&11)
+                            && (name == b"NETSCAPE2.0" || name == b"ANIMEXTS1.0")
+                    }
+                    // Graphic control (timing, transparency) and plain text draw the
+                    // picture; comments and labels no decoder knows go.
+                    0xF9 | 0x01 => true,
+                    _ => false,
+                };
+                if keep {
+                    out.extend_from_slice(&bytes[at..end]);
+                }
+                at = end;
+            }
+            Some(0x2C) => {
+                let packed = *bytes.get(at + 9)?;
+                // The descriptor, its colour table and the LZW code size, then the data.
+                let end = chain(at + 10 + table(packed) + 1)?;
+                out.extend_from_slice(&bytes[at..end]);
+                at = end;
+            }
+            Some(_) => return None,
+        }
+    }
 }
 
 fn strip_webp(bytes: &[u8]) -> Option<Vec<u8>> {

@@ -133,3 +133,16 @@ fn the_picture_markup_lists_every_width_and_escapes_the_alt_text() {
         "width=\"1600\" height=\"1200\" alt=\"A &quot;flooded&quot; street\" loading=\"lazy\""
     ));
 }
+
+#[test]
+fn an_index_written_before_animated_webp_files_were_told_apart_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(INDEX_NAME);
+    let line =
+        format!("content/images/loop.webp\t10\t20\t30\t{}\t640\t480\twebp\n", "a".repeat(64));
+    std::fs::write(&path, &line).unwrap();
+    assert!(load_index(&path).is_empty());
+    std::fs::write(&path, format!("{INDEX_HEADER}\n{line}")).unwrap();
+    let known = load_index(&path);
+    assert_eq!(known[Path::new("content/images/loop.webp")].format, Format::Webp);
+}

@@ -481,7 +481,7 @@ fn a_source_rewritten_with_its_old_size_and_time_is_seen_as_changed() {
 
 /// Builds a good site, adds `bad` used by an article, and returns the failed build's
 /// error after checking that the output did not change.
-fn failed_build(bad_name: &str, bad: &[u8]) -> String {
+pub(crate) fn failed_build(bad_name: &str, bad: &[u8]) -> String {
     let site = Site::empty(&format!("{SITE}images:\n  widths: [160]\n"));
     write_bytes(&site, "content/images/good.png", &png(200, 100));
     site.write("content/world/floods.md", &article("", "![Good](/images/good.png)\n"));

@@ -8,6 +8,7 @@ mod docs;
 mod files;
 mod hostile;
 mod images;
+mod images_decoding;
 mod images_published;
 mod init;
 mod languages;
