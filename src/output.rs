@@ -356,52 +356,77 @@ pub(crate) struct PreviousPage {
 }
 
 /// The article pages of the build in `output`, if gazette built it, whose site path
-/// `wanted` accepts: pages two folders deep, leaving out listing pages (`.../page/N/`)
-/// and redirects. Reads only the pages `wanted` accepts; unreadable ones are skipped,
-/// as a build must not fail over the previous output.
+/// `wanted` accepts: pages two folders deep, or three in one of the folders `languages`
+/// names (`fr`: `/fr/economie/taux/`, issue 19), leaving out listing pages
+/// (`.../page/N/`) and redirects. Reads only the pages `wanted` accepts; unreadable ones
+/// are skipped, as a build must not fail over the previous output.
 pub(crate) fn previous_article_pages(
     output: &Path,
+    languages: &[&str],
     wanted: &dyn Fn(&str) -> bool,
 ) -> Vec<PreviousPage> {
     if !output.join(Owned::Output.marker()).is_file() {
         return Vec::new();
     }
-    let names = |dir: &Path| -> Vec<String> {
-        let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| !n.starts_with('.'))
-            .collect();
-        names.sort();
-        names
-    };
+    // Each folder that holds article folders, as a site path prefix: the root's, and
+    // each language's.
+    let mut roots: Vec<String> = vec![String::new()];
+    roots.extend(languages.iter().map(|code| format!("/{code}")));
     let mut pages = Vec::new();
-    for top in names(output) {
-        for slug in names(&output.join(&top)) {
-            let path = format!("/{top}/{slug}/");
-            if slug == "page" || !wanted(&path) {
-                continue;
+    for root in &roots {
+        let dir = output.join(root.trim_start_matches('/'));
+        for top in folder_names(&dir) {
+            if root.is_empty() && languages.contains(&top.as_str()) {
+                continue; // a language's folder: its pages are a level deeper
             }
-            let file = output.join(&top).join(&slug).join("index.html");
-            let Ok(handle) = fs::File::open(&file) else { continue };
-            // The head and the headline are near the start of a page.
-            let mut text = String::new();
-            if handle.take(256 << 10).read_to_string(&mut text).is_err()
-                || text.contains("http-equiv=\"refresh\"")
-            {
-                continue;
-            }
-            let title = text.split_once("<h1").and_then(|(_, rest)| {
-                let (_, rest) = rest.split_once('>')?;
-                let (inner, _) = rest.split_once("</h1>")?;
-                Some(unescape(inner.trim()))
-            });
-            pages.push(PreviousPage { path, title });
+            collect_pages(&dir.join(&top), &format!("{root}/{top}"), wanted, &mut pages);
         }
     }
     pages
+}
+
+/// The article pages of the folders in `dir` (at the site path `prefix`) for
+/// [`previous_article_pages`].
+fn collect_pages(
+    dir: &Path,
+    prefix: &str,
+    wanted: &dyn Fn(&str) -> bool,
+    pages: &mut Vec<PreviousPage>,
+) {
+    for slug in folder_names(dir) {
+        let path = format!("{prefix}/{slug}/");
+        if slug == "page" || !wanted(&path) {
+            continue;
+        }
+        let file = dir.join(&slug).join("index.html");
+        let Ok(handle) = fs::File::open(&file) else { continue };
+        // The head and the headline are near the start of a page.
+        let mut text = String::new();
+        if handle.take(256 << 10).read_to_string(&mut text).is_err()
+            || text.contains("http-equiv=\"refresh\"")
+        {
+            continue;
+        }
+        let title = text.split_once("<h1").and_then(|(_, rest)| {
+            let (_, rest) = rest.split_once('>')?;
+            let (inner, _) = rest.split_once("</h1>")?;
+            Some(unescape(inner.trim()))
+        });
+        pages.push(PreviousPage { path, title });
+    }
+}
+
+/// The names of the folders in `dir` but hidden ones, sorted; none when it cannot be read.
+fn folder_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
 }
 
 /// The few entities a headline written by the default theme may hold.

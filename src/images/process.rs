@@ -153,7 +153,36 @@ pub(super) fn read_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Failu
     } else {
         format
     };
+    // Published as they are, GIFs and animated WebP files are never decoded by a build:
+    // their frames are, here, so one cut short and closed again (its blocks whole, its
+    // pixels not) fails like any damaged image.
+    if matches!(format, Format::Gif | Format::AnimatedWebp) {
+        check_frames(bytes, format, u64::from(width) * u64::from(height), max_pixels)?;
+    }
     Ok(Header { format, width, height })
+}
+
+/// How many pixels of frames [`check_frames`] decodes at most, in `images.max_pixels`:
+/// a few seconds of work. An animation longer than that is checked up to there.
+const FRAME_BUDGET: u64 = 8;
+
+/// Decodes the frames of an animation (GIF, animated WebP), one at a time, and throws
+/// them away: an error names what the decoder found.
+fn check_frames(bytes: &[u8], format: Format, canvas: u64, max_pixels: u64) -> Result<(), Failure> {
+    use image::AnimationDecoder;
+    let frames = match format {
+        Format::Gif => image::codecs::gif::GifDecoder::new(Cursor::new(bytes))
+            .map_err(|e| corrupt(&e))?
+            .into_frames(),
+        _ => image::codecs::webp::WebPDecoder::new(Cursor::new(bytes))
+            .map_err(|e| corrupt(&e))?
+            .into_frames(),
+    };
+    let most = (FRAME_BUDGET * max_pixels / canvas.max(1)).max(1);
+    for frame in frames.take(usize::try_from(most).unwrap_or(usize::MAX)) {
+        frame.map_err(|e| corrupt(&e))?;
+    }
+    Ok(())
 }
 
 /// Whether a WebP's extended header (`VP8X`) announces an animation.

@@ -27,14 +27,15 @@ pub(super) fn moved_pages(output: &Path, sites: &[Site]) -> Vec<Diagnostic> {
         }
         (0, path.to_owned())
     };
-    let gone = output::previous_article_pages(output, &|path| {
+    let folders: Vec<&str> = sites.iter().skip(1).map(|s| s.config.language.as_str()).collect();
+    let gone = output::previous_article_pages(output, &folders, &|path| {
         let (index, path) = language_of(path);
         !has_page(&sites[index], &aliases[index], &path)
     });
     gone.iter()
         .map(|page| {
-            let (index, _) = language_of(&page.path);
-            warning(&sites[index], output, page)
+            let (index, inside) = language_of(&page.path);
+            warning(&sites[index], output, page, &inside)
         })
         .collect()
 }
@@ -62,9 +63,11 @@ fn has_page(site: &Site, aliases: &std::collections::HashSet<&str>, path: &str) 
     has_page(path)
 }
 
-fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {
+/// The warning for `page`, a page of `site` at `alias` inside its language's pages (its
+/// path but for the language's folder: what the article's `aliases:` gives).
+fn warning(site: &Site, output: &Path, page: &PreviousPage, alias: &str) -> Diagnostic {
     let message = format!("the previous build had a page at `{}` that this one has not", page.path);
-    let line = format!("aliases: [\"{}\"]", page.path);
+    let line = format!("aliases: [\"{alias}\"]");
     match probable_source(site, page) {
         Some(article) => {
             let doc = &article.doc;
@@ -77,15 +80,15 @@ fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {
                 format!(
                     "it is probably `{}`, now at `{}`: add `{line}` to its front matter so shared links keep working",
                     display_path(&doc.source),
-                    article.url
+                    article.site_path()
                 )
             } else {
                 // A second `aliases:` line would be a duplicate key.
                 format!(
                     "it is probably `{}`, now at `{}`: add `\"{}\"` to its `aliases:` list (line {}) so shared links keep working",
                     display_path(&doc.source),
-                    article.url,
-                    page.path,
+                    article.site_path(),
+                    alias,
                     doc.lines.aliases.first().map_or(1, |&(line, _)| line),
                 )
             })
@@ -94,9 +97,16 @@ fn warning(site: &Site, output: &Path, page: &PreviousPage) -> Diagnostic {
             Location::new(output.join(page.path.trim_matches('/')).join("index.html"), 1),
             message,
         )
-        .with_hint(format!(
-            "if the article moved, add `{line}` to its front matter so shared links keep working"
-        )),
+        .with_hint(match site.output_prefix().is_empty() {
+            true => format!(
+                "if the article moved, add `{line}` to its front matter so shared links keep working"
+            ),
+            // An alias is a path inside its language's pages (issue 19).
+            false => format!(
+                "if the article moved, add `{line}` to the front matter of its `{}` version so shared links keep working",
+                site.config.language
+            ),
+        }),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::error::{Diagnostic, Error, Result, display_path};
 use crate::images::Images;
 use crate::output::{self, Staging};
 use crate::render::{self, Job, Pages, plan};
-use crate::site::{Document, Site};
+use crate::site::{ArticleId, Document, Site};
 use crate::theme::{self, Theme};
 
 /// What changed on disk since the last build, as the watcher saw it.
@@ -74,17 +74,33 @@ pub struct Session {
     options: BuildOptions,
     output: PathBuf,
     config: Config,
-    theme: Theme,
-    /// The site-wide template values of the last build (see `render::set_globals`).
-    globals: String,
     documents: BTreeMap<PathBuf, Arc<Document>>,
-    site: Site,
-    /// The cards of `site`'s articles, by id.
-    cards: Vec<tera::Value>,
     /// Every file in the output folder, relative to it.
     files: HashSet<String>,
     /// The `id`s of the pages that links point into.
     ids: HashMap<String, HashSet<String>>,
+    /// The site's images, processed as a build does (issue 16), so the preview is what a
+    /// build publishes.
+    images: Images,
+    /// The site's languages, the default first: one for a site in one language. Each
+    /// other language's pages live below its folder (`fr/`, issue 19).
+    languages: Vec<Language>,
+    /// For a site in several languages, the theme with every language's words, which
+    /// renders the shortcodes of every article in its own language (each language's
+    /// theme has only its own words). `None` for a site in one language, whose theme
+    /// renders them.
+    shortcode_theme: Option<Theme>,
+}
+
+/// One language of the site as the last good build left it.
+struct Language {
+    site: Site,
+    /// Loaded for this language, with the highlighting styles and site-wide values set.
+    theme: Theme,
+    /// The site-wide template values of the last build (see `render::set_globals`).
+    globals: String,
+    /// The cards of `site`'s articles, by id.
+    cards: Vec<tera::Value>,
     /// Per article (by id in `site`): the files it links to, and the pages it links into
     /// with an `#anchor`.
     links: Vec<checks::LinkFiles>,
@@ -92,9 +108,32 @@ pub struct Session {
     findings: Vec<Vec<Diagnostic>>,
     /// What the site-wide checks found (tags used once).
     tag_findings: Vec<Diagnostic>,
-    /// The site's images, processed as a build does (issue 16), so the preview is what a
-    /// build publishes.
-    images: Images,
+}
+
+/// One language's part of an edit in place: its new site and what to render.
+struct EditedLanguage {
+    /// Its position in `Session::languages`.
+    index: usize,
+    site: Site,
+    cards: Vec<tera::Value>,
+    jobs: Vec<Job>,
+    links: Vec<checks::LinkFiles>,
+    /// The addresses of the edited documents.
+    changed: FxHashSet<usize>,
+    edits: Vec<(ArticleId, Arc<Document>)>,
+}
+
+/// One language's part of a rebuild, before anything is written.
+struct RebuiltLanguage {
+    site: Site,
+    theme: Theme,
+    globals: String,
+    cards: Vec<tera::Value>,
+    links: Vec<checks::LinkFiles>,
+    old_ids: Vec<Option<ArticleId>>,
+    jobs: Vec<Job>,
+    /// Every page was planned.
+    full: bool,
 }
 
 impl Session {
@@ -106,7 +145,7 @@ impl Session {
         let mut timer = Timer::new();
         let config = load_config(options)?;
         let output = output::prepare_preview(&options.root)?;
-        let mut theme = theme::load_theme(&config)?;
+        let theme = theme::load_theme(&config)?;
         let spill = super::spill_for(options)?;
         let images = super::site_images(options, &config, Some(&theme), false)?;
         let loaded = {
@@ -125,50 +164,48 @@ impl Session {
         if !failed.is_empty() {
             return Err(Error::Many(failed));
         }
-        let mut sites =
+        let sites =
             assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
         for site in &sites {
             Error::collect(collisions(site, &theme).into_iter().map(Error::content).collect())?;
         }
-        let site = sites.remove(0);
         // A site in several languages (issue 19): each language renders with a theme of
-        // its own words, and every update starts the session again.
-        let others = sites;
-        if !others.is_empty() {
-            theme = theme::load_theme(&site.config)?;
-        }
-        theme.add_highlight_css(&site);
-        let globals = render::set_globals(&site, &mut theme);
+        // its own words.
+        let (mut themes, shortcode_theme) = match sites.len() {
+            1 => (vec![theme], None),
+            _ => {
+                let themes = sites.iter().map(|site| theme::load_theme(&site.config));
+                (themes.collect::<Result<Vec<_>>>()?, Some(theme))
+            }
+        };
 
         let staging = Staging::create_owned(output::Owned::Preview, &output)?;
         let rendered = {
-            let pages = Pages::new(&site, &theme);
-            let jobs = pages.jobs();
-            let anchored = checks::anchored_pages(&site);
+            let anchored: HashSet<String> = sites.iter().flat_map(checks::anchored_pages).collect();
             let recorder = Recorder::new(&anchored);
             let record = |rel: &Path, bytes: &[u8]| {
                 recorder.record(rel, bytes);
                 staging.write(rel, bytes)
             };
-            let mut written = pages.render(&jobs, &record)?;
-            written += render::write_assets(&theme, &record)?;
-            let mut other_findings = Vec::new();
-            let mut assets: HashSet<String> =
-                theme.assets.iter().map(|a| a.output_path.clone()).collect();
-            for other in &others {
-                let mut other_theme = theme::load_theme(&other.config)?;
-                let prefix = other.output_prefix();
+            let mut written = 0;
+            let mut made = Vec::with_capacity(sites.len());
+            let mut assets: HashSet<String> = HashSet::new();
+            for (site, theme) in sites.iter().zip(themes.iter_mut()) {
+                theme.add_highlight_css(site);
+                let globals = render::set_globals(site, theme);
+                let prefix = site.output_prefix();
                 let in_folder =
                     |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-                written += render::render_pages(other, &mut other_theme, &in_folder, None, false)?;
+                let pages = Pages::new(site, theme);
+                written += pages.render(&pages.jobs(), &in_folder)?;
                 // Shared theme files, and those only this language's pages name (issue 19).
-                for asset in &other_theme.assets {
+                for asset in &theme.assets {
                     if assets.insert(asset.output_path.clone()) {
                         record(Path::new(&asset.output_path), &asset.bytes)?;
                         written += 1;
                     }
                 }
-                other_findings.push(other);
+                made.push((globals, pages.into_cards()));
             }
             let put = |from: &Path, rel: &Path| {
                 recorder.record(rel, b"");
@@ -176,6 +213,7 @@ impl Session {
             };
             written += images.write(&put)?.written;
             let processed = images.processed_sources();
+            let site = &sites[0];
             let dir = content::ContentDir::open(&site.config.root)?;
             for rel in site.assets.iter().filter(|rel| !processed.contains(*rel)) {
                 let target = rel.strip_prefix("content").unwrap_or(rel);
@@ -190,47 +228,47 @@ impl Session {
             }
             let (files, ids) = recorder.finish();
             let outputs = checks::Outputs { files, ids, ..Default::default() };
-            let mut findings: Vec<Vec<Diagnostic>> = site
-                .articles
-                .par_iter()
-                .map(|a| checks::check_article_alone(&site, a, &outputs))
+            let findings: Vec<Vec<Vec<Diagnostic>>> = sites
+                .iter()
+                .map(|site| {
+                    site.articles
+                        .par_iter()
+                        .map(|a| checks::check_article_alone(site, a, &outputs))
+                        .collect()
+                })
                 .collect();
-            // The other languages' findings are shown with the first article's.
-            for other in other_findings {
-                let found = other
-                    .articles
-                    .iter()
-                    .flat_map(|a| checks::check_article_alone(other, a, &outputs));
-                match findings.first_mut() {
-                    Some(first) => first.extend(found),
-                    None => findings.push(found.collect()),
-                }
-            }
-            (written, outputs, findings, pages.into_cards())
+            (written, outputs, findings, made)
         };
         staging.commit()?;
-        let (written, outputs, findings, cards) = rendered;
-        let links = site.articles.par_iter().map(checks::links_of).collect();
-        let tag_findings = checks::check_tags_alone(&site);
+        let (written, outputs, findings, made) = rendered;
+        let languages = sites
+            .into_iter()
+            .zip(themes)
+            .zip(findings.into_iter().zip(made))
+            .map(|((site, theme), (findings, (globals, cards)))| Language {
+                links: site.articles.par_iter().map(checks::links_of).collect(),
+                tag_findings: checks::check_tags_alone(&site),
+                site,
+                theme,
+                globals,
+                cards,
+                findings,
+            })
+            .collect();
         let documents = documents.into_iter().map(|d| (d.source.clone(), d)).collect();
         let (files, ids) = (outputs.files, outputs.ids);
         let session = Session {
             options: options.clone(),
             output,
             config,
-            theme,
-            globals,
             documents,
-            site,
-            cards,
             files,
             ids,
-            links,
-            findings,
-            tag_findings,
             images,
+            languages,
+            shortcode_theme,
         };
-        let mut warnings = session.warnings_from(&session.findings);
+        let mut warnings = session.warnings();
         warnings.extend(report.warnings);
         let timings = timer.stages;
         let elapsed = start.elapsed();
@@ -248,7 +286,7 @@ impl Session {
         // page that shows it, card or article, must name them, as a fresh build does.
         let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel))
             || (changes.theme_static && self.images.uses_theme_files());
-        if changes.config || shortcodes_changed || image_changed || self.config.is_multilingual() {
+        if changes.config || shortcodes_changed || image_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
             return Ok(report);
@@ -264,9 +302,16 @@ impl Session {
         Ok(report)
     }
 
+    /// The theme that renders shortcodes: with every language's words (issue 19).
+    fn shortcode_theme(&self) -> &Theme {
+        self.shortcode_theme.as_ref().unwrap_or(&self.languages[0].theme)
+    }
+
     /// The common case: articles edited without touching what the site's structure
     /// depends on (see `Site::with_edits`). Nothing is reassembled; only the edited pages
     /// and those that show them are rendered and checked. `None` when this does not apply.
+    /// In a site of several languages (issue 19), an edit stays in its article's language:
+    /// only that language's pages are planned and rendered.
     fn edit_in_place(
         &mut self,
         changes: &Changes,
@@ -281,8 +326,10 @@ impl Session {
         if !only_articles || !changes.articles.iter().all(edited_in_place) {
             return None; // an article came or went
         }
-        let mut edits = Vec::with_capacity(changes.articles.len());
-        let shortcodes = self.theme.shortcode_renderer(&self.config);
+        // The edits of each language, by its position in `languages`.
+        let mut edits: Vec<Vec<(ArticleId, Arc<Document>)>> =
+            vec![Vec::new(); self.languages.len()];
+        let shortcodes = self.shortcode_theme().shortcode_renderer(&self.config);
         for rel in &changes.articles {
             let doc = match load_document(
                 &self.config,
@@ -295,50 +342,78 @@ impl Session {
                 Ok(None) => return None, // became a draft: the site's structure changes
                 Err(e) => return Some(Err(e)),
             };
-            edits.push((self.site.by_source(rel)?.id, doc));
+            let (index, old) = self
+                .languages
+                .iter()
+                .enumerate()
+                .find_map(|(index, language)| Some((index, language.site.by_source(rel)?)))?;
+            // Another language or other translations: pages of several languages change.
+            if old.doc.lang != doc.lang || old.doc.translation_key != doc.translation_key {
+                return None;
+            }
+            // New code classes change the code stylesheet, an asset every page links.
+            if old.doc.body.code_classes != doc.body.code_classes {
+                return None;
+            }
+            edits[index].push((old.id, doc));
         }
         drop(shortcodes);
         timer.stage("parse (in place)");
-        // New code classes change the code stylesheet, an asset every page links.
-        if edits
-            .iter()
-            .any(|(id, doc)| self.site.article(*id).doc.body.code_classes != doc.body.code_classes)
-        {
-            return None;
-        }
-        let site = self.site.with_edits(&edits)?;
-        let mut cards = self.cards.clone();
-        for (id, _) in &edits {
-            cards[id.index()] = render::card_value(&site, site.article(*id));
-        }
-        timer.stage("site");
 
-        let changed: FxHashSet<usize> =
-            edits.iter().map(|(_, doc)| Arc::as_ptr(doc) as usize).collect();
-        let (jobs, cards) = {
-            let old = Pages::with_cards(&self.site, &self.theme, std::mem::take(&mut self.cards));
-            let new = Pages::with_cards(&site, &self.theme, cards);
+        // Each edited language's new site, cards, jobs and links.
+        let mut edited: Vec<EditedLanguage> = Vec::new();
+        for (index, edits) in edits.into_iter().enumerate().filter(|(_, e)| !e.is_empty()) {
+            let language = &mut self.languages[index];
+            let site = language.site.with_edits(&edits)?;
+            let mut cards = language.cards.clone();
+            for (id, _) in &edits {
+                cards[id.index()] = render::card_value(&site, site.article(*id));
+            }
+            let changed: FxHashSet<usize> =
+                edits.iter().map(|(_, doc)| Arc::as_ptr(doc) as usize).collect();
+            let old_cards = std::mem::take(&mut language.cards);
+            let old = Pages::with_cards(&language.site, &language.theme, old_cards);
+            let new = Pages::with_cards(&site, &language.theme, cards);
             let jobs = plan::plan_update(&old, &new, &changed);
-            self.cards = old.into_cards();
-            (jobs, new.into_cards())
-        };
-        let mut links = self.links.clone();
-        for (id, _) in &edits {
-            links[id.index()] = checks::links_of(site.article(*id));
+            language.cards = old.into_cards();
+            let cards = new.into_cards();
+            let mut links = language.links.clone();
+            for (id, _) in &edits {
+                links[id.index()] = checks::links_of(site.article(*id));
+            }
+            edited.push(EditedLanguage { index, site, cards, jobs, links, changed, edits });
         }
-        let anchored: HashSet<String> =
-            links.iter().flat_map(|l| l.anchored.iter().cloned()).collect();
+        // Every language's articles' links, with the edits.
+        let all_links: Vec<&Vec<checks::LinkFiles>> = (0..self.languages.len())
+            .map(|index| match edited.iter().find(|e| e.index == index) {
+                Some(e) => &e.links,
+                None => &self.languages[index].links,
+            })
+            .collect();
+        let anchored: HashSet<String> = all_links
+            .iter()
+            .flat_map(|links| links.iter().flat_map(|l| l.anchored.iter().cloned()))
+            .collect();
         timer.stage("plan");
 
-        let pages = Pages::with_cards(&site, &self.theme, cards);
-        let (rendered, (_, new_ids)) = match render_in_memory(&pages, &jobs, &anchored, None) {
-            Ok(done) => done,
-            Err(e) => return Some(Err(e)),
-        };
+        let mut rendered = Vec::new();
+        let mut new_ids = HashMap::new();
+        for language in &edited {
+            let theme = &self.languages[language.index].theme;
+            let prefix = language.site.output_prefix();
+            let pages = Pages::with_cards(&language.site, theme, language.cards.clone());
+            match render_in_memory(&pages, &language.jobs, &anchored, None, &prefix) {
+                Ok((files, (_, ids))) => {
+                    rendered.extend(files);
+                    new_ids.extend(ids);
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
         timer.stage("render");
 
         // Re-check the edited articles, and those whose anchors point into a page whose
-        // ids just changed.
+        // ids just changed, in every language.
         let moved: HashSet<&String> = new_ids
             .iter()
             .filter(|(file, ids)| self.ids.get(*file) != Some(ids))
@@ -348,50 +423,69 @@ impl Session {
         ids.extend(new_ids.clone());
         let outputs =
             checks::Outputs { files: std::mem::take(&mut self.files), ids, ..Default::default() };
-        let mut findings = self.findings.clone();
-        for article in &site.articles {
-            let edited = changed.contains(&(Arc::as_ptr(&article.doc) as usize));
-            let affected = links[article.id.index()].anchored.iter().any(|f| moved.contains(f));
-            if edited || affected {
-                findings[article.id.index()] =
-                    checks::check_article_alone(&site, article, &outputs);
+        let mut all_findings = Vec::with_capacity(self.languages.len());
+        for (index, links) in all_links.iter().enumerate() {
+            let language = edited.iter().find(|e| e.index == index);
+            let site = language.map_or(&self.languages[index].site, |e| &e.site);
+            let changed = language.map(|e| &e.changed);
+            let mut findings = self.languages[index].findings.clone();
+            for article in &site.articles {
+                let address = Arc::as_ptr(&article.doc) as usize;
+                let edited = changed.is_some_and(|c| c.contains(&address));
+                let affected = links[article.id.index()].anchored.iter().any(|f| moved.contains(f));
+                if edited || affected {
+                    findings[article.id.index()] =
+                        checks::check_article_alone(site, article, &outputs);
+                }
             }
+            all_findings.push(findings);
         }
         self.files = outputs.files;
-        let warnings = self.warnings_from(&findings);
         timer.stage("checks");
 
-        let written = match self.write(&rendered, &self.site.assets, changes, &self.files.clone()) {
+        let assets = &self.languages[0].site.assets;
+        let written = match self.write(&rendered, assets, changes, &self.files.clone()) {
             Ok(written) => written,
             Err(e) => return Some(Err(e)),
         };
         timer.stage("write");
-        let cards = pages.into_cards();
         self.ids = outputs.ids;
-        self.cards = cards;
-        self.site = site;
-        for (id, doc) in edits {
-            self.documents.insert(self.site.article(id).doc.source.clone(), doc);
+        for language in edited {
+            let EditedLanguage { index, site, cards, links, edits, .. } = language;
+            for (id, doc) in edits {
+                self.documents.insert(site.article(id).doc.source.clone(), doc);
+            }
+            let kept = &mut self.languages[index];
+            (kept.site, kept.cards, kept.links) = (site, cards, links);
         }
-        self.links = links;
-        self.findings = findings;
+        for (language, findings) in self.languages.iter_mut().zip(all_findings) {
+            language.findings = findings;
+        }
         Some(Ok(UpdateReport {
             written: written.0,
             removed: written.1,
             full: false,
-            warnings,
+            warnings: self.warnings(),
             ..Default::default()
         }))
     }
 
     /// Any other change: the site is reassembled from the kept documents and the changed
     /// files; pages are rendered where they differ, or all of them when the navigation,
-    /// the theme's assets or the templates they share changed.
+    /// the theme's assets or the templates they share changed. Each language is planned
+    /// against its own last build (issue 19).
     fn rebuild(&mut self, changes: &Changes, timer: &mut Timer) -> Result<UpdateReport> {
         let theme_changed = !changes.templates.is_empty() || changes.theme_static;
-        let mut theme =
-            if theme_changed { theme::load_theme(&self.config)? } else { self.theme.clone() };
-        let shortcodes = theme.shortcode_renderer(&self.config);
+        let multilingual = self.languages.len() > 1;
+        // The theme that renders the shortcodes of the articles read again.
+        let shortcode_theme = match theme_changed {
+            true => Some(theme::load_theme(&self.config)?),
+            false => None,
+        };
+        let shortcodes = shortcode_theme
+            .as_ref()
+            .unwrap_or_else(|| self.shortcode_theme())
+            .shortcode_renderer(&self.config);
         let mut documents = self.documents.clone();
         let mut errors = Vec::new();
         // Every changed file goes through the content gate, as in a full build: a symlink
@@ -424,7 +518,7 @@ impl Session {
             }
         }
         drop(shortcodes);
-        let mut assets: BTreeSet<PathBuf> = self.site.assets.iter().cloned().collect();
+        let mut assets: BTreeSet<PathBuf> = self.languages[0].site.assets.iter().cloned().collect();
         for rel in &changes.assets {
             if readable(rel) {
                 if !self.config.markdown.unsafe_html {
@@ -447,73 +541,137 @@ impl Session {
         timer.stage("parse");
         let documents_now: Vec<Arc<Document>> = documents.values().cloned().collect();
         let assets_now = assets.into_iter().collect();
-        // One site: a site in several languages starts the session again instead.
-        let site = assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
-            timer.stage(name)
-        })?
-        .remove(0);
-        Error::collect(collisions(&site, &theme).into_iter().map(Error::content).collect())?;
-        theme.add_highlight_css(&site);
-        let globals = render::set_globals(&site, &mut theme);
-        timer.stage("site");
-
-        let old_ids = self.old_ids(&site, &fresh);
-        let pages = Pages::with_cards(&site, &theme, self.reuse_cards(&site, &old_ids));
-        let full = changes.theme_static || globals != self.globals;
-        let mut jobs: Vec<Job> = if full {
-            pages.jobs()
-        } else {
-            let old = Pages::with_cards(&self.site, &self.theme, std::mem::take(&mut self.cards));
-            let mut jobs = plan::plan_update(&old, &pages, &fresh);
-            self.cards = old.into_cards();
-            if !changes.templates.is_empty() {
-                let mut set: HashSet<Job> = jobs.iter().copied().collect();
-                set.extend(template_jobs(&pages, &changes.templates));
-                jobs = set.into_iter().collect();
-            }
-            jobs
-        };
-        // Pages linked with an `#anchor` whose ids are unknown are rendered too.
-        // Each article's links are known from the last build unless it was read again.
-        let links: Vec<checks::LinkFiles> = site
-            .articles
-            .par_iter()
-            .zip(&old_ids)
-            .map(|(a, old)| {
-                old.map_or_else(|| checks::links_of(a), |old| self.links[old.index()].clone())
-            })
+        // The languages come from site.yaml, which did not change: one site per language.
+        let sites =
+            assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
+                timer.stage(name)
+            })?;
+        let mut shortcode_theme = shortcode_theme;
+        let mut rebuilt = Vec::with_capacity(sites.len());
+        for (index, site) in sites.into_iter().enumerate() {
+            let mut theme = match (theme_changed, multilingual) {
+                (false, _) => self.languages[index].theme.clone(),
+                (true, true) => theme::load_theme(&site.config)?,
+                (true, false) => shortcode_theme.take().expect("loaded for the change"),
+            };
+            Error::collect(collisions(&site, &theme).into_iter().map(Error::content).collect())?;
+            theme.add_highlight_css(&site);
+            let globals = render::set_globals(&site, &mut theme);
+            let old_ids = self.old_ids(index, &site, &fresh);
+            let cards = self.reuse_cards(index, &site, &old_ids);
+            let pages = Pages::with_cards(&site, &theme, cards);
+            let language = &mut self.languages[index];
+            let full = changes.theme_static || globals != language.globals;
+            let jobs: Vec<Job> = if full {
+                pages.jobs()
+            } else {
+                let old_cards = std::mem::take(&mut language.cards);
+                let old = Pages::with_cards(&language.site, &language.theme, old_cards);
+                let mut jobs = plan::plan_update(&old, &pages, &fresh);
+                language.cards = old.into_cards();
+                if !changes.templates.is_empty() {
+                    let mut set: HashSet<Job> = jobs.iter().copied().collect();
+                    set.extend(template_jobs(&pages, &changes.templates));
+                    jobs = set.into_iter().collect();
+                }
+                jobs
+            };
+            let cards = pages.into_cards();
+            // Each article's links are known from the last build unless it was read again.
+            let links: Vec<checks::LinkFiles> = site
+                .articles
+                .par_iter()
+                .zip(&old_ids)
+                .map(|(a, old)| {
+                    old.map_or_else(
+                        || checks::links_of(a),
+                        |old| language.links[old.index()].clone(),
+                    )
+                })
+                .collect();
+            rebuilt.push(RebuiltLanguage {
+                site,
+                theme,
+                globals,
+                cards,
+                links,
+                old_ids,
+                jobs,
+                full,
+            });
+        }
+        // The shortcode theme of a site in several languages, when the theme changed.
+        let shortcode_theme = shortcode_theme.filter(|_| multilingual);
+        let anchored: HashSet<String> = rebuilt
+            .iter()
+            .flat_map(|r| r.links.iter().flat_map(|l| l.anchored.iter().cloned()))
             .collect();
-        let anchored: HashSet<String> =
-            links.iter().flat_map(|l| l.anchored.iter().cloned()).collect();
+        // Pages linked with an `#anchor` whose ids are unknown are rendered too.
         let unknown: Vec<&String> =
             anchored.iter().filter(|f| !self.ids.contains_key(*f)).collect();
         if !unknown.is_empty() {
-            let by_file: HashMap<String, Job> = pages
-                .jobs()
-                .into_iter()
-                .filter_map(|job| pages.job_file(job).map(|f| (f, job)))
-                .collect();
-            let planned: HashSet<Job> = jobs.iter().copied().collect();
-            jobs.extend(
-                unknown.iter().filter_map(|f| by_file.get(*f)).filter(|job| !planned.contains(job)),
-            );
+            for language in &mut rebuilt {
+                let prefix = language.site.output_prefix();
+                let pages =
+                    Pages::with_cards(&language.site, &language.theme, language.cards.clone());
+                let by_file: HashMap<String, Job> = pages
+                    .jobs()
+                    .into_iter()
+                    .filter_map(|job| pages.job_file(job).map(|f| (format!("{prefix}{f}"), job)))
+                    .collect();
+                let planned: HashSet<Job> = language.jobs.iter().copied().collect();
+                let more: Vec<Job> = unknown
+                    .iter()
+                    .filter_map(|f| by_file.get(*f))
+                    .filter(|job| !planned.contains(job))
+                    .copied()
+                    .collect();
+                language.cards = pages.into_cards();
+                language.jobs.extend(more);
+            }
         }
         timer.stage("plan");
 
-        let with_assets = theme_changed.then_some(&theme);
-        let (rendered, (written_files, new_ids)) =
-            render_in_memory(&pages, &jobs, &anchored, with_assets)?;
+        let mut rendered = Vec::new();
+        let mut written_files = HashSet::new();
+        let mut new_ids = HashMap::new();
+        // The files the new site has: every page, the sitemaps and search index just
+        // written, assets.
+        let mut expected: HashSet<String> = HashSet::new();
+        let search = crate::render::search_index_folder();
+        for language in &mut rebuilt {
+            let prefix = language.site.output_prefix();
+            let with_assets = theme_changed.then_some(&language.theme);
+            let cards = std::mem::take(&mut language.cards);
+            let pages = Pages::with_cards(&language.site, &language.theme, cards);
+            let (files, (written, ids)) =
+                render_in_memory(&pages, &language.jobs, &anchored, with_assets, &prefix)?;
+            expected.extend(plan::page_files(&pages).into_iter().map(|f| format!("{prefix}{f}")));
+            // The sitemaps, and the search index's shards and documents, whose number
+            // depends on the content.
+            let sitemaps = format!("{prefix}sitemap");
+            let index = format!("{prefix}{search}");
+            expected.extend(
+                written
+                    .iter()
+                    .filter(|f| f.starts_with(&sitemaps) || f.starts_with(&index))
+                    .cloned(),
+            );
+            expected.extend(language.theme.assets.iter().map(|a| a.output_path.clone()));
+            language.cards = pages.into_cards();
+            // A theme file every language has is written once.
+            rendered.extend(files.into_iter().filter(|(rel, _)| {
+                let file = display_path(rel);
+                !written_files.contains(&file)
+            }));
+            written_files.extend(written);
+            new_ids.extend(ids);
+        }
         timer.stage("render");
 
-        // The files the new site has: every page, the sitemaps just written, assets.
-        let mut expected: HashSet<String> = plan::page_files(&pages);
-        expected.extend(written_files.iter().filter(|f| f.starts_with("sitemap")).cloned());
-        // The search index's shards and documents, whose number depends on the content.
-        let search = crate::render::search_index_folder();
-        expected.extend(written_files.iter().filter(|f| f.starts_with(&search)).cloned());
-        expected.extend(theme.assets.iter().map(|a| a.output_path.clone()));
+        let site_assets = &rebuilt[0].site.assets;
         expected.extend(
-            site.assets.iter().map(|rel| display_path(rel.strip_prefix("content").unwrap_or(rel))),
+            site_assets.iter().map(|rel| display_path(rel.strip_prefix("content").unwrap_or(rel))),
         );
         expected.extend(self.images.output_files());
         let mut ids = self.ids.clone();
@@ -536,45 +694,65 @@ impl Session {
             !l.all.iter().any(touched) && !l.anchored.iter().any(|f| moved.contains(f))
         };
         let outputs = checks::Outputs { files: expected, ids, ..Default::default() };
-        let findings: Vec<Vec<Diagnostic>> = site
-            .articles
-            .par_iter()
-            .zip(&old_ids)
-            .zip(&links)
-            .map(|((a, old), l)| match old {
-                Some(old) if outputs_unchanged(l) => self.findings[old.index()].clone(),
-                _ => checks::check_article_alone(&site, a, &outputs),
+        let findings: Vec<(Vec<Vec<Diagnostic>>, Vec<Diagnostic>)> = rebuilt
+            .iter()
+            .zip(&self.languages)
+            .map(|(new, old_language)| {
+                let site = &new.site;
+                let findings = site
+                    .articles
+                    .par_iter()
+                    .zip(&new.old_ids)
+                    .zip(&new.links)
+                    .map(|((a, old), l)| match old {
+                        Some(old) if outputs_unchanged(l) => {
+                            old_language.findings[old.index()].clone()
+                        }
+                        _ => checks::check_article_alone(site, a, &outputs),
+                    })
+                    .collect();
+                (findings, checks::check_tags_alone(site))
             })
             .collect();
-        let tag_findings = checks::check_tags_alone(&site);
         timer.stage("checks");
 
-        let (written, removed) = self.write(&rendered, &site.assets, changes, &outputs.files)?;
+        let (written, removed) = self.write(&rendered, site_assets, changes, &outputs.files)?;
         timer.stage("write");
-        let cards = pages.into_cards();
+        let full = rebuilt.iter().any(|r| r.full);
         self.files = outputs.files;
         self.ids = outputs.ids;
-        self.cards = cards;
-        self.site = site;
         self.documents = documents;
-        self.theme = theme;
-        self.globals = globals;
-        self.links = links;
-        self.findings = findings;
-        self.tag_findings = tag_findings;
-        let mut warnings = self.warnings_from(&self.findings);
+        if theme_changed {
+            self.shortcode_theme = shortcode_theme;
+        }
+        self.languages = rebuilt
+            .into_iter()
+            .zip(findings)
+            .map(|(r, (findings, tag_findings))| Language {
+                site: r.site,
+                theme: r.theme,
+                globals: r.globals,
+                cards: r.cards,
+                links: r.links,
+                findings,
+                tag_findings,
+            })
+            .collect();
+        let mut warnings = self.warnings();
         warnings.extend(skipped);
         Ok(UpdateReport { written, removed, full, warnings, ..Default::default() })
     }
 
-    /// For each article of `site`, its id in the last build when it is there and its
-    /// document was not read again (`fresh` holds the addresses of those that were).
+    /// For each article of `site`, its id in the last build of language `index` when it
+    /// is there and its document was not read again (`fresh` holds the addresses of those
+    /// that were).
     fn old_ids(
         &self,
+        index: usize,
         site: &Site,
         fresh: &FxHashSet<usize>,
-    ) -> Vec<Option<crate::site::ArticleId>> {
-        let by_source: FxHashMap<&[u8], crate::site::ArticleId> = self
+    ) -> Vec<Option<ArticleId>> {
+        let by_source: FxHashMap<&[u8], ArticleId> = self.languages[index]
             .site
             .articles
             .iter()
@@ -591,42 +769,48 @@ impl Session {
             .collect()
     }
 
-    /// The cards of `site`'s articles, reusing the last build's where an article, its
-    /// category, tags and authors read the same.
+    /// The cards of `site`'s articles, reusing the last build's of language `index` where
+    /// an article, its category, tags and authors read the same.
     fn reuse_cards(
         &self,
+        index: usize,
         site: &Site,
-        old_ids: &[Option<crate::site::ArticleId>],
+        old_ids: &[Option<ArticleId>],
     ) -> Vec<tera::Value> {
+        let last = &self.languages[index];
         let same_names = |old: &crate::site::Article, new: &crate::site::Article| {
-            self.site.category(old.category).name == site.category(new.category).name
+            last.site.category(old.category).name == site.category(new.category).name
                 && old
                     .tags
                     .iter()
-                    .map(|&t| &self.site.tag(t).name)
+                    .map(|&t| &last.site.tag(t).name)
                     .eq(new.tags.iter().map(|&t| &site.tag(t).name))
                 && old
                     .authors
                     .iter()
-                    .map(|&x| &self.site.author(x).name)
+                    .map(|&x| &last.site.author(x).name)
                     .eq(new.authors.iter().map(|&x| &site.author(x).name))
         };
         site.articles
             .par_iter()
             .zip(old_ids)
             .map(|(a, old)| match old {
-                Some(old) if same_names(self.site.article(*old), a) => {
-                    self.cards[old.index()].clone()
+                Some(old) if same_names(last.site.article(*old), a) => {
+                    last.cards[old.index()].clone()
                 }
                 _ => render::card_value(site, a),
             })
             .collect()
     }
 
-    /// Every finding, the site-wide ones included, shown as warnings in file order.
-    fn warnings_from(&self, findings: &[Vec<Diagnostic>]) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = findings.iter().flatten().cloned().collect();
-        all.extend(self.tag_findings.iter().cloned());
+    /// Every finding of every language, the site-wide ones included, shown as warnings
+    /// in file order.
+    fn warnings(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = Vec::new();
+        for language in &self.languages {
+            all.extend(language.findings.iter().flatten().cloned());
+            all.extend(language.tag_findings.iter().cloned());
+        }
         checks::sort(&mut all);
         as_warnings(&self.options.root, checks::cap_per_file(all))
     }
@@ -682,23 +866,26 @@ impl Session {
 
 /// Renders `jobs` (and the theme's assets, when given) into memory, noting the ids of
 /// the pages in `anchored`. Nothing is written until everything rendered.
+/// The files of the pages go below `prefix`, the folder of their language (issue 19); the
+/// theme's files at the root.
 fn render_in_memory(
     pages: &Pages<'_>,
     jobs: &[Job],
     anchored: &HashSet<String>,
     assets: Option<&Theme>,
+    prefix: &str,
 ) -> Result<(Rendered, Written)> {
     let recorder = Recorder::new(anchored);
     let rendered: Mutex<Rendered> = Mutex::new(Vec::new());
     let keep = |rel: &Path, bytes: &[u8]| {
         recorder.record(rel, bytes);
-        rendered
-            .lock()
-            .expect("no thread panics holding the lock")
-            .push((rel.to_owned(), bytes.to_vec()));
+        let file = rel.to_owned();
+        rendered.lock().expect("no thread panics holding the lock").push((file, bytes.to_vec()));
         Ok(())
     };
-    pages.render(jobs, &keep)?;
+    let in_folder = |rel: &Path, bytes: &[u8]| keep(&Path::new(prefix).join(rel), bytes);
+    pages.render(jobs, &in_folder)?;
+    // The theme's files are shared by every language, at the root.
     if let Some(theme) = assets {
         render::write_assets(theme, &keep)?;
     }

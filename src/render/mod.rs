@@ -547,7 +547,11 @@ impl<'a> Pages<'a> {
             jobs.extend([Job::Corrections, Job::CorrectionsFeed]);
         }
         jobs.extend((0..self.aliases.len()).map(|index| Job::Alias { index }));
-        if !self.aliases.is_empty() {
+        // Hosts read `/_redirects` at the root only: the default language's lists every
+        // language's rules, and the other languages write none below their folder
+        // (issue 19).
+        let default_language = site.config.language == site.config.default_language;
+        if default_language && (!self.aliases.is_empty() || !site.other_redirects.is_empty()) {
             jobs.push(Job::Redirects);
         }
         jobs
@@ -773,15 +777,7 @@ impl<'a> Pages<'a> {
             Job::Robots => sitemaps::render_robots(site),
             Job::CorrectionsFeed => feeds::render_corrections_feed(site),
             Job::Alias { index } => render_alias_page(site, site.article(self.aliases[index].1)),
-            Job::Redirects => {
-                let base = &site.config.base_url;
-                let mut text = String::new();
-                for (alias, id) in &self.aliases {
-                    let to = base.link(&site.article(*id).url);
-                    text.push_str(&format!("{} {to} 301\n", base.link_str(alias)));
-                }
-                text
-            }
+            Job::Redirects => render_redirects(site),
             _ => unreachable!("{job:?} renders a template or several files"),
         };
         sink(Path::new(file), text.as_bytes()).map(|()| 1)
@@ -1192,6 +1188,20 @@ fn alias_file(alias: &str) -> String {
 
 /// The page left at an alias: it sends readers and crawlers to the article (issue 17).
 /// Written here rather than by the theme: it must redirect whatever the theme does.
+/// `/_redirects`: a line `<alias> <article> 301` per alias of `site`, by alias, then the
+/// rules of the site's other languages in their order (issue 19). An alias listed twice
+/// keeps its first rule: a host would use only that one.
+fn render_redirects(site: &Site) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut text = String::new();
+    for (from, to) in site.redirect_rules().iter().chain(&site.other_redirects) {
+        if seen.insert(from.clone()) {
+            text.push_str(&format!("{from} {to} 301\n"));
+        }
+    }
+    text
+}
+
 fn render_alias_page(site: &Site, article: &crate::site::Article) -> String {
     use pulldown_cmark_escape::{escape_href, escape_html};
     let base = &site.config.base_url;

@@ -50,6 +50,10 @@ pub(crate) fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<us
                 None => true,
                 Some(&old_id) => {
                     links(old_site, old_id) != links(new_site, article.id)
+                        // Its translations' addresses, in its head and language switcher
+                        // (issue 19).
+                        || old_site.alternates.get(old_id.index())
+                            != new_site.alternates.get(article.id.index())
                         || links(new_site, article.id).iter().any(|(_, u)| card_changed.contains(u))
                         || related_urls(new_site, article.id).any(|u| card_changed.contains(u))
                         || series_parts(old_site, old_id) != series_parts(new_site, article.id)

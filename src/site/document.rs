@@ -135,7 +135,10 @@ pub fn render_document(
     shortcodes: Option<&dyn Shortcodes>,
 ) -> (Document, Vec<Diagnostic>) {
     let front = parsed.front;
-    let page = shortcodes.map(|_| shortcode_page(source, &front, config));
+    // Known before the body is rendered: its shortcodes speak its language (issue 19).
+    let mut language_problems = Vec::new();
+    let (lang, stem) = article_language(source, &front, config, &mut language_problems);
+    let page = shortcodes.map(|_| shortcode_page(source, &front, config, &lang));
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         base_path: config.base_url.path(),
@@ -160,8 +163,7 @@ pub fn render_document(
             }
         })
         .collect();
-
-    let (lang, stem) = article_language(source, &front, config, &mut problems);
+    problems.extend(language_problems);
     // `slugify: unicode` keeps every script (issue 19); `ascii` is what front_matter made.
     let slugify = config.slugify;
     let slug = match (front.slug, &front.slug_text) {
@@ -372,9 +374,11 @@ fn shortcode_page(
     source: &Path,
     front: &front_matter::FrontMatter,
     config: &Config,
+    lang: &str,
 ) -> serde_json::Value {
     let category = front.category.as_deref().unwrap_or(&config.default_category);
     serde_json::json!({
+        "lang": lang,
         "title": front.title,
         "date": front.date.to_string(),
         "updated": front.updated.map(|d| d.to_string()),

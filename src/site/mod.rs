@@ -212,6 +212,10 @@ pub struct Site {
     /// site's languages (issue 19): empty for a site in one language, or an article
     /// without translations.
     pub alternates: Vec<Vec<Alternate>>,
+    /// The redirect rules (see [`Site::redirect_rules`]) of the site's other languages,
+    /// for the default language only: hosts read one `/_redirects`, at the root, so the
+    /// default language's lists every language's rules (issue 19).
+    pub other_redirects: Vec<(String, String)>,
     by_url: HashMap<UrlPath, ArticleId>,
 }
 
@@ -486,6 +490,7 @@ impl Site {
             now,
             hidden: Default::default(),
             alternates: Vec::new(),
+            other_redirects: Vec::new(),
             by_url,
         })
     }
@@ -527,6 +532,9 @@ impl Site {
             return Err(problems);
         }
         link_translations(&mut sites);
+        let others: Vec<(String, String)> =
+            sites.iter().skip(1).flat_map(Site::redirect_rules).collect();
+        sites[0].other_redirects = others;
         Ok(sites)
     }
 
@@ -682,6 +690,17 @@ impl Site {
             .collect();
         all.sort_by_key(|(alias, _)| *alias);
         all
+    }
+
+    /// A permanent redirect per alias, by alias: (the alias's link, the article's link),
+    /// both from the root of the host (`/fr/ancien/` for a French article's
+    /// `/ancien/`), as `/_redirects` lists them.
+    pub fn redirect_rules(&self) -> Vec<(String, String)> {
+        let base = &self.config.base_url;
+        self.aliases()
+            .into_iter()
+            .map(|(alias, article)| (base.link_str(alias), base.link(&article.url)))
+            .collect()
     }
 
     /// Aliases that would take the address of a page of the site or of another alias:

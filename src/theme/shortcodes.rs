@@ -167,7 +167,10 @@ pub fn parse_signature(text: &str) -> Result<Signature, String> {
 pub struct Renderer<'a> {
     tera: &'a Tera,
     signatures: &'a BTreeMap<String, Signature>,
-    site: Value,
+    /// `site` as each language's shortcodes see it, by language code (one for a site
+    /// in one language).
+    sites: BTreeMap<String, Value>,
+    default_language: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -176,14 +179,25 @@ impl<'a> Renderer<'a> {
         signatures: &'a BTreeMap<String, Signature>,
         config: &Config,
     ) -> Self {
-        let site = serde_json::json!({
-            "title": config.title,
-            "base_url": config.base_url.as_str(),
-            "language": config.language,
-            "description": config.description,
-            "extra": config.extra,
-        });
-        Renderer { tera, signatures, site: Value::from_serializable(&site) }
+        // A site in several languages: an article's shortcodes see its language's title,
+        // description and address (issue 19).
+        let view = |config: &Config| {
+            Value::from_serializable(&serde_json::json!({
+                "title": config.title,
+                "base_url": config.base_url.as_str(),
+                "language": config.language,
+                "description": config.description,
+                "extra": config.extra,
+            }))
+        };
+        let mut sites = BTreeMap::new();
+        for code in config.language_codes() {
+            if let Some(language) = config.for_language(code).filter(|_| *code != config.language) {
+                sites.insert((*code).to_owned(), view(&language));
+            }
+        }
+        sites.insert(config.language.clone(), view(config));
+        Renderer { tera, signatures, sites, default_language: config.language.clone() }
     }
 
     fn check(&self, call: &Call, signature: &Signature, block: bool) -> Result<(), Refusal> {
@@ -301,6 +315,10 @@ impl Shortcodes for Renderer<'_> {
         };
         self.check(call, signature, body.is_some())?;
         let mut context = Context::new();
+        // The article's language, which `t()` and `date` speak (issue 19); an argument
+        // of the same name replaces it.
+        let lang = page.get("lang").and_then(|l| l.as_str()).unwrap_or(&self.default_language);
+        context.insert("lang", lang);
         for (key, value) in call.extra.iter().chain(&call.args) {
             context.insert(key.clone(), value);
         }
@@ -315,7 +333,8 @@ impl Shortcodes for Renderer<'_> {
             context.insert_value("body", Value::safe_string(body));
         }
         context.insert("page", page);
-        context.insert_value("site", self.site.clone());
+        let site = self.sites.get(lang).or_else(|| self.sites.get(&self.default_language));
+        context.insert_value("site", site.expect("the default language's view").clone());
         self.tera.render(&format!("{FOLDER}{name}.html"), &context).map_err(|e| Refusal {
             message: format!("the shortcode `{name}` failed: {}", reason(&e)),
             hint: None,

@@ -373,3 +373,61 @@ fn png_fallbacks_of_a_chart_are_deflated_harder_than_the_fast_level() {
     .unwrap();
     assert!(bytes.len() * 10 < fast.len() * 8, "{} bytes, fast level {}", bytes.len(), fast.len());
 }
+
+/// A GIF of noise (many blocks of pixel data) cut at a block boundary in the middle of
+/// its pixels and closed again (block end and trailer): every block is whole, the
+/// picture is not.
+fn gif_cut_and_closed() -> Vec<u8> {
+    let mut gif = Vec::new();
+    {
+        let mut seed = 7u32;
+        let frame = image::RgbaImage::from_fn(200, 150, |_, _| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let [a, b, c, _] = seed.to_be_bytes();
+            image::Rgba([a, b, c, 255])
+        });
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        encoder.encode_frame(image::Frame::new(frame)).unwrap();
+    }
+    let packed = gif[10];
+    let mut at = 13 + if packed & 0x80 != 0 { 3 << ((packed & 7) + 1) } else { 0 };
+    // Extensions up to the image.
+    while gif[at] == 0x21 {
+        at += 2;
+        while gif[at] != 0 {
+            at += 1 + gif[at] as usize;
+        }
+        at += 1;
+    }
+    assert_eq!(gif[at], 0x2C, "an image descriptor");
+    let local = gif[at + 9];
+    at += 10 + if local & 0x80 != 0 { 3 << ((local & 7) + 1) } else { 0 };
+    at += 1; // the LZW code size
+    let mut blocks = Vec::new();
+    while gif[at] != 0 {
+        blocks.push(at);
+        at += 1 + gif[at] as usize;
+    }
+    assert!(blocks.len() > 10, "noise takes many blocks: {}", blocks.len());
+    let mut cut = gif[..blocks[blocks.len() / 2]].to_vec();
+    cut.extend_from_slice(&[0x00, 0x3B]);
+    cut
+}
+
+#[test]
+fn a_gif_cut_short_and_closed_fails_build_and_check_even_shown_as_it_is() {
+    let site = Site::empty(SITE);
+    write_bytes(&site, "content/images/cut.gif", &gif_cut_and_closed());
+    site.write("content/world/rain.md", &article("", "![Noise](/images/cut.gif)"));
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("error: image `content/images/cut.gif` cannot be decoded: ")
+                && err.contains(" --> content/world/rain.md:7:1\n"),
+            "{command}: {err}"
+        );
+    }
+    assert!(!site.out().exists(), "nothing is published");
+}

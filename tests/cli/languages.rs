@@ -969,3 +969,306 @@ fn every_shipped_language_shows_the_same_cldr_dates_and_plurals_as_before() {
     }
     assert!(failures.is_empty(), "differs:\n{}", failures.join("\n"));
 }
+
+// ---- Redirects, moved pages, shortcodes and serve in several languages ----
+
+/// Adds `aliases` to the front matter of the fixture's article at `path`.
+fn add_aliases(site: &Site, path: &str, aliases: &str) {
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &text.replacen("\n---\n", &format!("\naliases: {aliases}\n---\n"), 1));
+}
+
+#[test]
+fn every_language_redirects_are_in_the_one_root_redirects_file() {
+    let site = multilingual();
+    // Each language's aliases are paths inside its own pages.
+    add_aliases(&site, "content/economy/rates.fr.md", "[/economie/anciens-taux/, /taux.html]");
+    add_aliases(&site, "content/economy/rates.ar.md", "[/qadim/]");
+    add_aliases(&site, "content/economy/budget.md", "[/economy/old-budget/]");
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let expected = "/economy/old-budget/ /economy/budget/ 301\n\
+                    /fr/economie/anciens-taux/ /fr/economie/rates/ 301\n\
+                    /fr/taux.html /fr/economie/rates/ 301\n\
+                    /ar/qadim/ /ar/qtsd/rates/ 301\n";
+    assert_eq!(site.read("_redirects"), expected);
+    // Hosts never read a `_redirects` below the root.
+    for folder in ["fr", "ar"] {
+        assert!(!site.out().join(folder).join("_redirects").exists(), "{folder}/_redirects");
+    }
+    // The redirect pages stay in their language's folder, in their language.
+    for (file, to) in [
+        ("fr/economie/anciens-taux/index.html", "/fr/economie/rates/"),
+        ("fr/taux.html", "/fr/economie/rates/"),
+        ("ar/qadim/index.html", "/ar/qtsd/rates/"),
+    ] {
+        let page = Page(Html::parse_document(&site.read(file)));
+        assert_eq!(page.attrs("meta[http-equiv=refresh]", "content"), [format!("0; url={to}")]);
+        let lang = file.split('/').next().unwrap();
+        assert_eq!(page.attrs("html", "lang"), [lang]);
+    }
+    // A French alias alone still makes the root file; the order is the same every build.
+    std::fs::remove_dir_all(site.out()).unwrap();
+    let text = std::fs::read_to_string(site.path().join("content/economy/budget.md")).unwrap();
+    site.write("content/economy/budget.md", &text.replace("aliases: [/economy/old-budget/]\n", ""));
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let only_others = expected.lines().skip(1).map(|l| format!("{l}\n")).collect::<String>();
+    assert_eq!(site.read("_redirects"), only_others);
+}
+
+#[test]
+fn a_page_moved_in_another_language_is_noticed_with_its_own_paths() {
+    let site = multilingual();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    // The French version gets another slug; the Arabic one is deleted.
+    let text = std::fs::read_to_string(site.path().join("content/economy/rates.fr.md")).unwrap();
+    site.write(
+        "content/economy/rates.fr.md",
+        &text.replacen("\n---\n", "\nslug: taux-directeurs\n---\n", 1),
+    );
+    site.remove("content/economy/rates.ar.md");
+    let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
+    assert_eq!(err.matches("the previous build had a page").count(), 2, "{err}");
+    assert!(
+        err.contains(
+            "warning: the previous build had a page at `/fr/economie/rates/` that this one has not\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "help: it is probably `content/economy/rates.fr.md`, now at `/fr/economie/taux-directeurs/`: add `aliases: [\"/economie/rates/\"]` to its front matter so shared links keep working\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning: the previous build had a page at `/ar/qtsd/rates/` that this one has not\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: if the article moved, add `aliases: [\"/qtsd/rates/\"]` to the front matter of its `ar` version so shared links keep working\n"),
+        "{err}"
+    );
+    // With the alias the hint gives, the old address redirects and the warning is gone.
+    add_aliases(&site, "content/economy/rates.fr.md", "[\"/economie/rates/\"]");
+    let err = stderr(&site.build(&["--now", "2026-03-01T00:00:00Z"]));
+    assert!(!err.contains("the previous build had a page"), "{err}");
+    assert_eq!(site.read("_redirects"), "/fr/economie/rates/ /fr/economie/taux-directeurs/ 301\n");
+}
+
+/// A shortcode of the site's theme that shows a translated string, a date, the
+/// language and the site's title.
+const NOTE_SHORTCODE: &str = "{#- args: on: string -#}\n<aside class=\"note\" data-lang=\"{{ lang }}\"><b>{{ t(key=\"share\") }}</b> <time>{{ on | date }}</time> <i>{{ site.title }}</i> <u>{{ site.language }}</u></aside>\n";
+
+/// What the note shortcode shows on the page at `url`: (string, date, title, language,
+/// `lang`).
+fn note(site: &Site, url: &str) -> (String, String, String, String, String) {
+    let page = site.page(url);
+    let one = |selector: &str| {
+        let found = page.texts(selector);
+        assert_eq!(found.len(), 1, "{url}: {selector}: {found:?}");
+        found[0].clone()
+    };
+    let lang = page.attrs("aside.note", "data-lang");
+    (
+        one("aside.note b"),
+        one("aside.note time"),
+        one("aside.note i"),
+        one("aside.note u"),
+        lang[0].clone(),
+    )
+}
+
+#[test]
+fn shortcodes_speak_the_language_of_their_article() {
+    let site = multilingual();
+    site.write("themes/default/templates/shortcodes/note.html", NOTE_SHORTCODE);
+    for (path, lead) in [
+        ("content/economy/rates.md", "## Why"),
+        ("content/economy/rates.fr.md", "## Pourquoi"),
+        ("content/economy/rates.ar.md", "تحدد"),
+    ] {
+        let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+        let call = "{{ note(on=\"2026-02-09\") }}\n\n{{ youtube(id=\"abc123\", title=\"Taux & prix\") }}\n\n{{ video(src=\"https://example.com/v.mp4\") }}\n\n";
+        site.write(path, &text.replacen(lead, &format!("{call}{lead}"), 1));
+    }
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let strings = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        (a.to_owned(), b.to_owned(), c.to_owned(), d.to_owned(), e.to_owned())
+    };
+    assert_eq!(
+        note(&site, "/economy/rates/"),
+        strings("Share", "February 9, 2026", "The Desk", "en", "en")
+    );
+    assert_eq!(
+        note(&site, "/fr/economie/rates/"),
+        strings("Partager", "9 février 2026", "Le Bureau", "fr", "fr")
+    );
+    let (share, date, title, language, lang) = note(&site, "/ar/qtsd/rates/");
+    assert_eq!(
+        (share.as_str(), title.as_str(), language.as_str(), lang.as_str()),
+        ("شارك", "المكتب", "ar", "ar")
+    );
+    assert!(date.contains("فبراير"), "{date}");
+    // The built-in shortcodes speak it too.
+    let builtin = |url: &str| {
+        let page = site.page(url);
+        let texts = |selector: &str| page.texts(selector).join(" | ");
+        [
+            texts(".embed-note"),
+            texts("button.embed-load"),
+            texts(".embed figcaption a"),
+            texts("video a"),
+        ]
+    };
+    assert_eq!(
+        builtin("/economy/rates/"),
+        [
+            "This video is hosted by YouTube. Nothing is loaded from there until you play it.",
+            "Play “Taux & prix”",
+            "Watch on YouTube",
+            "Download the video"
+        ]
+    );
+    assert_eq!(
+        builtin("/fr/economie/rates/"),
+        [
+            "Cette vidéo est hébergée par YouTube. Rien n’en est chargé tant que vous ne la lancez pas.",
+            "Lire « Taux & prix »",
+            "Regarder sur YouTube",
+            "Télécharger la vidéo"
+        ]
+    );
+    assert_eq!(builtin("/ar/qtsd/rates/")[2], "شاهد على يوتيوب");
+}
+
+#[test]
+fn the_built_in_embed_speaks_the_language_of_a_site_in_one_language() {
+    let site = site("de", "Das Büro");
+    let path = site.path().join("content/monde/sommet.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let call = "{{ embed(url=\"https://data.example.org/chart\", title=\"Zinsen\") }}\n\n";
+    std::fs::write(
+        &path,
+        text.replacen("## Première partie", &format!("{call}## Première partie"), 1),
+    )
+    .unwrap();
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let page = site.page("/monde/sommet/");
+    assert_eq!(
+        page.texts(".embed-note"),
+        ["Dieser Inhalt liegt bei data.example.org. Von dort wird erst auf Wunsch etwas geladen."]
+    );
+    assert_eq!(page.texts("button.embed-load"), ["„Zinsen“ anzeigen"]);
+    assert_eq!(page.texts(".embed figcaption a"), ["Auf data.example.org öffnen"]);
+}
+
+#[test]
+fn serve_rebuilds_only_the_changed_pages_of_an_edited_french_article() {
+    use crate::support::Server;
+    let site = multilingual();
+    // A shortcode read again with the edit still speaks the article's language.
+    site.write("themes/default/templates/shortcodes/note.html", NOTE_SHORTCODE);
+    let path = "content/economy/rates.fr.md";
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &text.replace("## Comment", "{{ note(on=\"2026-02-09\") }}\n\n## Comment"));
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    let first = events.next_build().expect("the current build number at once");
+    let preview = site.path().join(".gazette/serve");
+    let modified = |rel: &str| std::fs::metadata(preview.join(rel)).unwrap().modified().unwrap();
+    let untouched =
+        ["economy/rates/index.html", "ar/qtsd/rates/index.html", "fr/economie/dette/index.html"];
+    let before: Vec<_> = untouched.iter().map(|rel| modified(rel)).collect();
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &text.replace("Par un vote.", "Par un vote, à la majorité."));
+    let next = events.next_build().expect("a reload event after the save");
+    assert!(next > first);
+    let page = Page(Html::parse_document(&server.get("/fr/economie/rates/").text()));
+    assert!(
+        page.texts("main p").concat().contains("Par un vote, à la majorité."),
+        "{}",
+        server.output()
+    );
+    assert_eq!(page.attrs("html", "lang"), ["fr"]);
+    assert_eq!(page.texts("aside.note b"), ["Partager"]);
+    assert_eq!(page.texts("aside.note time"), ["9 février 2026"]);
+    // Only what the edit changed was written, as in a site in one language.
+    assert!(server.wait_for_line("rebuilt changed pages").is_some(), "{}", server.output());
+    assert_eq!(server.count_lines("rebuilt all pages"), 0, "{}", server.output());
+    let after: Vec<_> = untouched.iter().map(|rel| modified(rel)).collect();
+    assert_eq!(before, after, "a page of another article or language was rewritten");
+    // A new French article changes the site's structure: every page, and it is there.
+    site.write(
+        "content/economy/banques.fr.md",
+        "---\ntitle: Les banques\ndate: 2026-02-05\ncategory: Économie\ntags: [banques]\n---\nElles prêtent.\n",
+    );
+    server
+        .eventually("the new French article", || server.get("/fr/economie/banques/").status == 200);
+    assert!(server.get("/fr/").text().contains("Les banques"));
+}
+
+#[test]
+fn serve_rebuilds_a_moved_french_article_and_its_translations_without_starting_again() {
+    use crate::support::Server;
+    let site = multilingual();
+    let server = Server::start(site.path(), &[]);
+    let mut events = server.events();
+    events.next_build().expect("the current build number at once");
+    let preview = site.path().join(".gazette/serve");
+    let modified = |rel: &str| std::fs::metadata(preview.join(rel)).unwrap().modified().unwrap();
+    // The Arabic page of an article without translations shows nothing of the change.
+    let untouched = "ar/qtsd/index.html";
+    let before = modified(untouched);
+    // A new slug and an alias: the French URL changes, so do its translations' links.
+    let path = "content/economy/rates.fr.md";
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(
+        path,
+        &text.replacen("\n---\n", "\nslug: taux\naliases: [/economie/rates/]\n---\n", 1),
+    );
+    server.eventually("the French article at its new address", || {
+        server.get("/fr/economie/taux/").status == 200
+    });
+    assert!(server.wait_for_line("rebuilt changed pages").is_some(), "{}", server.output());
+    assert_eq!(server.count_lines("rebuilt all pages"), 0, "{}", server.output());
+    let local = "http://127.0.0.1";
+    let english = Page(Html::parse_document(&server.get("/economy/rates/").text()));
+    let arabic = Page(Html::parse_document(&server.get("/ar/qtsd/rates/").text()));
+    for page in [&english, &arabic] {
+        let links = hreflangs(page);
+        let fr: Vec<&String> = links.iter().filter(|(l, _)| l == "fr").map(|(_, u)| u).collect();
+        assert_eq!(fr.len(), 1, "{links:?}");
+        assert!(fr[0].ends_with("/fr/economie/taux/") && fr[0].starts_with(local), "{links:?}");
+        assert_eq!(page.attrs("nav.languages a[hreflang=fr]", "href"), ["/fr/economie/taux/"]);
+    }
+    // The old address redirects, from the one root `_redirects` too.
+    let old = Page(Html::parse_document(&server.get("/fr/economie/rates/").text()));
+    assert_eq!(old.attrs("meta[http-equiv=refresh]", "content"), ["0; url=/fr/economie/taux/"]);
+    assert!(
+        server.get("/_redirects").text().contains("/fr/economie/rates/ /fr/economie/taux/ 301"),
+        "{}",
+        server.get("/_redirects").text()
+    );
+    assert!(!preview.join("fr/_redirects").exists());
+    assert_eq!(modified(untouched), before, "an unrelated Arabic page was rewritten");
+    // A French article deleted: gone from every French listing, and the preview holds the
+    // files a build makes, no more, no fewer.
+    site.remove("content/economy/inflation.fr.md");
+    server.eventually("the deleted article gone", || {
+        server.get("/fr/economie/inflation/").status == 404
+    });
+    assert!(!server.get("/fr/").text().contains("L’inflation en bref"));
+    site.build(&["--now", "2026-03-01T00:00:00Z"]);
+    let files = |dir: &Path| -> std::collections::BTreeSet<String> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+            .filter(|f| !f.starts_with(".gazette"))
+            .collect()
+    };
+    assert_eq!(files(&preview), files(&site.out()));
+}
