@@ -1272,3 +1272,19 @@ fn serve_rebuilds_a_moved_french_article_and_its_translations_without_starting_a
     };
     assert_eq!(files(&preview), files(&site.out()));
 }
+
+#[test]
+fn a_key_point_label_takes_its_languages_colon() {
+    for (language, shown) in [("fr", "Décision\u{202f}:"), ("en", "Décision:"), ("de", "Décision:")]
+    {
+        let site = site(language, "Le Bureau");
+        let text = std::fs::read_to_string(site.path().join("content/economie/taux.md")).unwrap();
+        let text =
+            text.replace("  - \"Le Bureau point\"", "  - \"Décision: le taux reste à 3 %.\"");
+        site.write("content/economie/taux.md", &text);
+        site.build(&["--now", "2026-03-01T00:00:00Z"]);
+        // The page's raw text: the test helper's `texts` folds every space into one.
+        let html = site.read("economie/taux/index.html");
+        assert!(html.contains(&format!("<strong>{shown}</strong>")), "{language}");
+    }
+}
