@@ -247,7 +247,11 @@ pub fn load_config_and_authors(root: &Path) -> Result<(Config, Vec<Diagnostic>)>
     let mut config = parse_config(root, &text).map_err(Error::contents)?;
     let files = load_translation_files(root)?;
     if !files.is_empty() {
-        let translations = crate::i18n::Translations::new(&config.language_codes(), &files)
+        let default = config.language.clone();
+        let translations =
+            crate::i18n::Translations::new(&config.language_codes(), &files, &|code| {
+                language_location(Path::new(CONFIG_FILE), &text, &default, code)
+            })
             .map_err(Error::contents)?;
         config.translations = std::sync::Arc::new(translations);
     }
@@ -348,6 +352,29 @@ fn find_text(text: &str, needle: &str) -> (usize, usize) {
     }
 }
 
+/// Where `key` of site.yaml (`language`, or `images.avif` for the `avif:` line inside the
+/// `images:` block if it is written there in block style, else the parent's line) is.
+fn key_location(path: &Path, text: &str, key: &str) -> Location {
+    let (line, column) = match key.split_once('.') {
+        Some((parent, child)) => {
+            nested_position(text, parent, child).or_else(|| yaml::value_position(text, parent))
+        }
+        None => yaml::value_position(text, key),
+    }
+    .unwrap_or((1, 1));
+    Location::new(path, line).with_column(column)
+}
+
+/// Where site.yaml names the language `code`: `language:` for the default one, else its
+/// entry under `languages:`.
+fn language_location(path: &Path, text: &str, default: &str, code: &str) -> Location {
+    if code == default {
+        key_location(path, text, "language")
+    } else {
+        key_location(path, text, &format!("languages.{code}"))
+    }
+}
+
 /// The line and value column of `child:` written in block style under the top-level
 /// `parent:` (`images:` then `  avif: true`).
 fn nested_position(text: &str, parent: &str, child: &str) -> Option<(usize, usize)> {
@@ -387,16 +414,7 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         };
     // `images.avif` is the `avif:` line inside the `images:` block, if it is written
     // there in block style; else the parent's line.
-    let at = |key: &str| {
-        let (line, column) = match key.split_once('.') {
-            Some((parent, child)) => {
-                nested_position(text, parent, child).or_else(|| yaml::value_position(text, parent))
-            }
-            None => yaml::value_position(text, key),
-        }
-        .unwrap_or((1, 1));
-        Location::new(path, line).with_column(column)
-    };
+    let at = |key: &str| key_location(path, text, key);
     // Problems found here point at the value, shown under the message; keys already
     // reported hold stand-in values and are not checked again.
     let mut problem = |key: &str, message: String, hint: Option<&str>| {
@@ -504,8 +522,10 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
     }
     let codes: Vec<&str> =
         std::iter::once(language.as_str()).chain(languages.keys().map(String::as_str)).collect();
-    let translations = crate::i18n::Translations::new(&codes, &[])
-        .expect("the embedded translations have no problems");
+    let translations = crate::i18n::Translations::new(&codes, &[], &|code| {
+        language_location(path, text, &language, code)
+    })
+    .expect("the embedded translations have no problems");
     let extra = match raw.extra {
         None | Some(serde_json::Value::Null) => serde_json::Value::Object(Default::default()),
         Some(v) => v,

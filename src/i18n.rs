@@ -413,7 +413,12 @@ pub struct Translations {
 impl Translations {
     /// The translations of `codes` (the first is the default language), with the site's
     /// files over the embedded ones. Errors are problems of the site's files.
-    pub fn new(codes: &[&str], files: &[SiteFile]) -> Result<Translations, Vec<Diagnostic>> {
+    /// `at` says where site.yaml names a language, for the warnings about it.
+    pub fn new(
+        codes: &[&str],
+        files: &[SiteFile],
+        at: &dyn Fn(&str) -> Location,
+    ) -> Result<Translations, Vec<Diagnostic>> {
         let reference = embedded(REFERENCE).expect("English is embedded");
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
@@ -438,7 +443,7 @@ impl Translations {
             if !has_cldr_formats(code) {
                 warnings.push(
                     Diagnostic::warning(
-                        Location::new("site.yaml", 1),
+                        at(code),
                         format!(
                             "no CLDR dates and numbers for the language `{code}`: its pages show them in English"
                         ),
@@ -467,7 +472,7 @@ impl Translations {
             if embedded.is_none() && own.is_none() {
                 warnings.push(
                     Diagnostic::warning(
-                        Location::new("site.yaml", 1),
+                        at(code),
                         format!(
                             "no translation for the language `{code}`: its pages show the theme's words in English"
                         ),

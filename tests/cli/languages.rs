@@ -260,9 +260,17 @@ fn a_language_without_baked_cldr_data_has_english_dates_and_a_warning_about_them
     assert_eq!(article.texts(".byline .dates time"), ["February 9, 2026"]);
     let out = site.run(&["check", "--now", "2026-03-01T00:00:00Z"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // Both warnings point at `language: is`, the third line of site.yaml.
     assert!(
         stderr(&out).contains(
-            "warning: no CLDR dates and numbers for the language `is`: its pages show them in English\n --> site.yaml:1\n  = help: gazette carries them for en, fr, de, es, it, pt, nl, ar, ja, zh, ko, ru, uk, pl, cs, tr, sv, da, nb, fi, el, he, fa, ur, hi, id, vi, th, hu, ro and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`\n"
+            "warning: no translation for the language `is`: its pages show the theme's words in English\n --> site.yaml:3:11\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains(
+            "warning: no CLDR dates and numbers for the language `is`: its pages show them in English\n --> site.yaml:3:11\n  = help: gazette carries them for en, fr, de, es, it, pt, nl, ar, ja, zh, ko, ru, uk, pl, cs, tr, sv, da, nb, fi, el, he, fa, ur, hi, id, vi, th, hu, ro and their regional variants; a theme can show numeric dates with `date(format=\"%Y-%m-%d\")`\n"
         ),
         "{}",
         stderr(&out)
