@@ -1122,10 +1122,14 @@ impl Images {
         Ok(())
     }
 
-    /// Writes a cache file whole: under a temporary name, then renamed.
+    /// Writes a cache file whole: under a temporary name, then renamed. Two sources with
+    /// the same bytes make the same files at the same time: each write has a temporary
+    /// name of its own, so neither renames the other's half-written file.
     fn store(&self, name: &str, data: &[u8]) -> std::io::Result<()> {
+        static WRITES: AtomicUsize = AtomicUsize::new(0);
         let path = self.cache.join(name);
-        let temporary = self.cache.join(format!(".{name}.{}.part", std::process::id()));
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        let temporary = self.cache.join(format!(".{name}.{}.{n}.part", std::process::id()));
         std::fs::write(&temporary, data)?;
         std::fs::rename(&temporary, &path)
     }

@@ -1022,6 +1022,30 @@ fn check_decodes_images_so_damage_inside_a_whole_file_is_found_before_the_build(
     // Mended, it checks clean, before a build and after one (which fills the cache).
     write_bytes(&site, "content/images/broken.png", &png(300, 200));
     assert!(stderr(&site.run(&["check"])).ends_with(": 0 error(s), 1 warning(s)\n"));
-    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    let built = site.run(&["build"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
     assert!(stderr(&site.run(&["check"])).ends_with(": 0 error(s), 1 warning(s)\n"));
+}
+
+#[test]
+fn identical_images_under_several_names_build_together() {
+    // Same bytes, same cache files, made at the same moment by parallel workers: each
+    // must land whole (a shared temporary name once lost one of them).
+    let site = Site::empty(SITE);
+    let photo_bytes = photo(900, 600, 1);
+    let mut body = String::new();
+    for name in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+        write_bytes(&site, &format!("content/images/{name}.jpg"), &photo_bytes);
+        body.push_str(&format!("![Same {name}](/images/{name}.jpg)\n\n"));
+    }
+    site.write("content/world/floods.md", &article("", &body));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = site.page("/news/floods/");
+    let sources = page.attrs("article picture img", "src");
+    assert_eq!(sources.len(), 8, "{sources:?}");
+    for src in sources {
+        let (_, decoded) = decode(&output_file(&site, &src));
+        assert_eq!((decoded.width(), decoded.height()), (900, 600), "{src}");
+    }
 }
