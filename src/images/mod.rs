@@ -856,20 +856,27 @@ impl Images {
     fn read_as_built(&self, picture: &Picture, specs: &[Spec]) -> std::result::Result<(), Failure> {
         let bytes = self.source_bytes(picture)?;
         if specs.iter().any(|s| s.kind == SpecKind::Original) {
-            let orientation =
-                if picture.format == Format::Jpeg { strip::jpeg_orientation(&bytes) } else { 1 };
-            strip::strip(&bytes, picture.format, orientation)
-                .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))?;
+            clean_copy(picture, &bytes)?;
         }
         if specs.iter().any(|s| s.kind != SpecKind::Original) {
-            let max = self.settings.max_pixels;
-            if picture.format == Format::Svg {
-                process::rasterize_svg(&bytes, picture.svg_raster_width(), max)?;
-            } else {
-                process::decode(&bytes, max)?;
-            }
+            self.source_pixels(picture, &bytes)?;
         }
         Ok(())
+    }
+
+    /// The pixels every made file is scaled from: the decoded source, or an SVG drawn
+    /// at [`Picture::svg_raster_width`].
+    fn source_pixels(
+        &self,
+        picture: &Picture,
+        bytes: &[u8],
+    ) -> std::result::Result<process::Pixels, Failure> {
+        let max = self.settings.max_pixels;
+        if picture.format == Format::Svg {
+            process::rasterize_svg(bytes, picture.svg_raster_width(), max)
+        } else {
+            process::decode(bytes, max)
+        }
     }
 
     /// An SVG lead image is drawn 2,400 px wide for its social image and crops: one whose
@@ -1062,7 +1069,6 @@ impl Images {
             // Changed since it was measured: the pages would name the wrong files.
             return Err(Failure::Unreadable("it changed during the build".into()));
         }
-        let max = self.settings.max_pixels;
         let mut pixels: Option<process::Pixels> = None;
         // Largest first: each page width is scaled from the next larger page width (same
         // shape, fewer pixels to read; see `Picture::parent`), and the WebP and fallback of
@@ -1083,20 +1089,10 @@ impl Images {
         for i in order {
             let spec = &specs[i];
             let data = if spec.kind == SpecKind::Original {
-                let orientation = if picture.format == Format::Jpeg {
-                    strip::jpeg_orientation(&bytes)
-                } else {
-                    1
-                };
-                strip::strip(&bytes, picture.format, orientation)
-                    .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))?
+                clean_copy(picture, &bytes)?
             } else {
                 if pixels.is_none() {
-                    pixels = Some(if picture.format == Format::Svg {
-                        process::rasterize_svg(&bytes, picture.svg_raster_width(), max)?
-                    } else {
-                        process::decode(&bytes, max)?
-                    });
+                    pixels = Some(self.source_pixels(picture, &bytes)?);
                 }
                 let source = pixels.as_ref().expect("decoded above");
                 let same = previous.as_ref().filter(|p| (p.width, p.height) == spec.size);
@@ -1272,6 +1268,15 @@ fn load_files(path: &Path) -> HashMap<String, Stamp> {
             Some((name, Stamp::parse(&mut f)?))
         })
         .collect()
+}
+
+/// The source's own bytes without metadata (a JPEG keeps its orientation), published at
+/// its own address.
+fn clean_copy(picture: &Picture, bytes: &[u8]) -> std::result::Result<Vec<u8>, Failure> {
+    let orientation =
+        if picture.format == Format::Jpeg { strip::jpeg_orientation(bytes) } else { 1 };
+    strip::strip(bytes, picture.format, orientation)
+        .ok_or_else(|| Failure::Corrupt("its structure cannot be followed".into()))
 }
 
 /// The HTML of a picture in a page: a WebP `<source>` and an `<img>` in the source's
