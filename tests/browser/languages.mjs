@@ -114,13 +114,7 @@ async function severalLanguages(browser, validator, fail) {
         const page = await context.newPage();
         for (const path of [FRENCH_ARTICLE, "fr/", "ar/"]) {
           const where = `multilingual /${path} (${width}px)`;
-          const response = await page.goto(server.url + path);
-          if (!response.ok()) {
-            fail(where, `answered ${response.status()}`);
-            continue;
-          }
-          const violations = await axe(page);
-          if (violations.length) fail(where, `axe-core found ${violations.length} violation(s):\n${describeViolations(violations).join("\n")}`);
+          if (!(await openAxeClean(page, server.url + path, where, fail))) continue;
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           if (overflow > 0) fail(where, `scrolls sideways by ${overflow}px`);
         }
@@ -200,13 +194,7 @@ export async function languages() {
           const page = await context.newPage();
           for (const path of [article, DEMO_PAGES.article, DEMO_PAGES.home]) {
             const where = `${language} /${path} (${width}px)`;
-            const response = await page.goto(server.url + path);
-            if (!response.ok()) {
-              fail(where, `answered ${response.status()}`);
-              continue;
-            }
-            const violations = await axe(page);
-            if (violations.length) fail(where, `axe-core found ${violations.length} violation(s):\n${describeViolations(violations).join("\n")}`);
+            if (!(await openAxeClean(page, server.url + path, where, fail))) continue;
             const layout = await page.evaluate(() => {
               const side = (el) => el && { left: getComputedStyle(el).borderLeftWidth, right: getComputedStyle(el).borderRightWidth };
               return {
@@ -254,4 +242,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`not ok - languages\n${err.stack || err}`);
     process.exit(1);
   });
+}
+
+// Opens `url` in `page` and reports through `fail` an error answer or axe-core
+// violations; false when the page did not load (nothing more to check on it).
+async function openAxeClean(page, url, where, fail) {
+  const response = await page.goto(url);
+  if (!response.ok()) {
+    fail(where, `answered ${response.status()}`);
+    return false;
+  }
+  const violations = await axe(page);
+  if (violations.length) fail(where, `axe-core found ${violations.length} violation(s):\n${describeViolations(violations).join("\n")}`);
+  return true;
 }
