@@ -397,18 +397,32 @@
     });
   }
 
-  // Fills the excerpts of the results shown that have none yet.
+  // Fills the excerpts of the results shown that have none yet, each when it comes near
+  // the viewport: a result nobody scrolls to costs no page.
+  var watcher = null;
   function excerpts(isMatch, run) {
     if (run !== current) return;
-    Array.prototype.forEach.call(list.querySelectorAll(".search-excerpt[data-url]"), function (p) {
+    if (watcher) watcher.disconnect();
+    var fill = function (p) {
       var url = p.getAttribute("data-url");
+      if (!url) return;
       p.removeAttribute("data-url");
       pageText(url).then(function (page) {
         if (run !== current) return;
         p.textContent = "";
         highlight(p, excerpt(page.text, page.summary, isMatch), isMatch);
       }, function () { /* the result stands without its excerpt */ });
-    });
+    };
+    var waiting = list.querySelectorAll(".search-excerpt[data-url]");
+    if (!window.IntersectionObserver) return Array.prototype.forEach.call(waiting, fill);
+    watcher = new IntersectionObserver(function (entries, observer) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        observer.unobserve(e.target);
+        fill(e.target);
+      });
+    }, { rootMargin: "300px 0px" });
+    Array.prototype.forEach.call(waiting, function (p) { watcher.observe(p); });
   }
 
   // Shows results[from..from + PAGE] from the meta files, each as soon as it and those
