@@ -249,7 +249,12 @@ pub(crate) fn write_search_index(
             })
             .collect();
         for (local, list) in part.postings.into_iter().enumerate() {
-            postings[global[local] as usize].extend(list);
+            let into = &mut postings[global[local] as usize];
+            if into.is_empty() {
+                *into = list;
+            } else {
+                into.extend(list);
+            }
         }
         for (word, local) in part.words.into_iter().zip(part.word_stems) {
             words.entry(word).or_insert(global[local as usize]);
@@ -362,38 +367,45 @@ struct Scored {
 /// Scores each stem's documents (BM25F), keeping only the best [`PER_WORD`].
 fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
     let n = documents as f32;
-    let scored: Vec<Vec<(Posting, f32)>> = postings
-        .into_par_iter()
+    let idf = |df: usize| {
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    // Computed again where needed rather than kept beside each posting: the lists of a
+    // large site are tens of megabytes.
+    let weight = |p: &Posting, idf: f32| {
+        let bonus = if p.title { TITLE_BONUS } else { 0.0 };
+        idf * (p.tf * (K1 + 1.0) / (p.tf + K1) + bonus)
+    };
+    let top = postings
+        .par_iter()
         .map(|list| {
-            let df = list.len() as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            list.into_iter()
-                .map(|p| {
-                    let bonus = if p.title { TITLE_BONUS } else { 0.0 };
-                    (p, idf * (p.tf * (K1 + 1.0) / (p.tf + K1) + bonus))
-                })
-                .collect()
+            let idf = idf(list.len());
+            list.iter().map(|p| weight(p, idf)).fold(f32::MIN_POSITIVE, f32::max)
         })
-        .collect();
-    let top = scored.iter().flatten().map(|&(_, s)| s).fold(f32::MIN_POSITIVE, f32::max);
-    scored
+        .reduce(|| f32::MIN_POSITIVE, f32::max);
+    postings
         .into_par_iter()
         .map(|mut list| {
+            let idf = idf(list.len());
             let truncated = list.len() > PER_WORD;
             if truncated {
-                list.select_nth_unstable_by(PER_WORD - 1, |a, b| b.1.total_cmp(&a.1));
+                list.select_nth_unstable_by(PER_WORD - 1, |a, b| {
+                    weight(b, idf).total_cmp(&weight(a, idf))
+                });
                 list.truncate(PER_WORD);
             }
-            list.sort_unstable_by_key(|(p, _)| p.doc);
+            list.sort_unstable_by_key(|p| p.doc);
             Scored {
-                docs: list.iter().map(|(p, _)| p.doc).collect(),
+                docs: list.iter().map(|p| p.doc).collect(),
                 scores: list
                     .iter()
-                    .map(|&(p, s)| {
-                        ((s / top * 127.0).round() as u8).max(1) | u8::from(p.title) << 7
+                    .map(|p| {
+                        ((weight(p, idf) / top * 127.0).round() as u8).max(1)
+                            | u8::from(p.title) << 7
                     })
                     .collect(),
-                next: list.iter().map(|(p, _)| p.next).collect(),
+                next: list.iter().map(|p| p.next).collect(),
                 truncated,
             }
         })
