@@ -200,9 +200,9 @@ pub(crate) fn write_search_index(
     let stemmer = text::stemmer_for(language);
     let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
     let average_body = (total_words as f32 / articles.len().max(1) as f32).max(1.0);
-    // Few, large parts: each part stems its own vocabulary, which is most of the work of
-    // a new word, and the parts' vocabularies are merged one by one.
-    let part_len = (articles.len() / (rayon::current_num_threads() * 2)).max(64);
+    // One part a thread: each part numbers and stems its own vocabulary, which is most of
+    // the work of a new word, and the parts' vocabularies are merged one by one.
+    let part_len = (articles.len() / rayon::current_num_threads()).max(64);
     let parts: Vec<Part> = articles
         .par_iter()
         .enumerate()
