@@ -264,10 +264,10 @@
   }
 
   // How well `doc` matches, as one number that sorts the results (higher first): the tier,
-  // then the score, then the lower document number. With two words or more, tier 2 when
-  // every word is in the title, 1 when the words follow each other in the document as in
-  // the query (a phrase: each word's follower byte has the next word's bit; rarely a false
-  // match); with one word, 1 when it is in the title. The score adds the words' BM25F
+  // then the score, then the lower document number. With two words or more, tier 3 when
+  // every word is in the title and they follow each other as in the query (a phrase: each
+  // word's follower byte has the next word's bit; rarely a false match), 2 when every word
+  // is in the title, 1 for a phrase elsewhere; with one word, 1 when it is in the title. The score adds the words' BM25F
   // scores. -1 when a word the document must hold is missing.
   var DOC_SPAN = 1 << 21;
   function grade(found, doc) {
@@ -283,7 +283,7 @@
       titles += f.title[doc];
       if (i + 1 < found.length && !(f.next[doc] & found[i + 1].bits)) phrase = false;
     }
-    var tier = titles === found.length ? (found.length > 1 ? 2 : 1) : phrase ? 1 : 0;
+    var tier = titles === found.length ? (found.length > 1 ? (phrase ? 3 : 2) : 1) : phrase ? 1 : 0;
     return (tier * 4096 + Math.min(score, 4095)) * DOC_SPAN + (DOC_SPAN - 1 - doc);
   }
 
