@@ -14,7 +14,7 @@ use super::{
     BuildOptions, BuildReport, Documents, Timer, collisions, copy_assets, flatten,
     load_config_and_authors, load_documents, site_images, site_problems, spill_for,
 };
-use crate::cache;
+use crate::cache::{self, parse};
 use crate::checks;
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result, display_path};
@@ -98,15 +98,19 @@ pub(crate) struct Loaded {
     pub(crate) authors_problems: Vec<Diagnostic>,
     pub(crate) alias_findings: Vec<Diagnostic>,
     pub(crate) clashes: Vec<Diagnostic>,
+    /// The parses of this build, to save once it is committed.
+    pub(crate) parse_cache: Option<parse::ParseCache>,
 }
 
 /// Runs every stage before rendering: configuration, theme, images, articles, site
 /// model. A build stops at the first stage that fails; `check` goes on as far as it can
-/// and comes back with every problem at once.
+/// and comes back with every problem at once. With the build `cache` (a build's), the
+/// articles that did not change since the last build are not parsed again.
 pub(crate) fn load(
     options: &BuildOptions,
     input: &Input<'_>,
     purpose: Purpose,
+    cache: Option<&cache::Cache>,
     timer: &mut Timer,
 ) -> Result<Loaded> {
     let checking = purpose == Purpose::Check;
@@ -140,6 +144,14 @@ pub(crate) fn load(
         Input::Memory { .. } => None,
     };
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (parse_cache, parse_notice) = match (cache, &theme) {
+        (Some(cache), Ok(theme)) => {
+            let identity = parse::identity(&config, &theme.templates_hash, options.drafts);
+            let (parse_cache, notice) = parse::ParseCache::open(cache, identity);
+            (Some(parse_cache), notice)
+        }
+        _ => (None, None),
+    };
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
     let Documents { mut documents, assets, mut report, mut failed, broken } = load_documents(
@@ -151,7 +163,12 @@ pub(crate) fn load(
         shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
         images.as_ref(),
         (!checking).then_some(now),
+        parse_cache.as_ref(),
     )?;
+    report.cache_notices.extend(parse_notice);
+    if let Some(parse_cache) = &parse_cache {
+        report.reparsed = Some(report.articles_read - parse_cache.reused());
+    }
     drop(shortcodes);
     let fail = |mut errors: Vec<Error>, first: Option<Error>| {
         errors.splice(0..0, first.into_iter().flat_map(flatten));
@@ -244,6 +261,7 @@ pub(crate) fn load(
         authors_problems,
         alias_findings,
         clashes: all_clashes,
+        parse_cache,
     })
 }
 

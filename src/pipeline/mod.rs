@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::cache;
+use crate::cache::parse::{ParseCache, Parsed, Stamp};
 use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
@@ -96,6 +97,11 @@ pub struct BuildReport {
     pub linked: usize,
     /// Bytes of the files written anew (the others are links).
     pub bytes_written: u64,
+    /// Article files found in `content/`.
+    pub articles_read: usize,
+    /// With the parse cache: how many of them were parsed (the others were unchanged
+    /// since the last build, issue 15).
+    pub reparsed: Option<usize>,
 }
 
 struct Timer {
@@ -143,7 +149,7 @@ fn load_config_and_authors(options: &BuildOptions) -> Result<(Config, Vec<Diagno
 /// Every content problem is reported at once.
 pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
-    let loaded = engine::load(options, &Input::Disk, Purpose::Build, &mut timer)?;
+    let loaded = engine::load(options, &Input::Disk, Purpose::Build, None, &mut timer)?;
     let mut report = loaded.report;
     report.timings = timer.stages;
     let site = loaded.sites.into_iter().next().expect("a site has its default language");
@@ -187,7 +193,8 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 /// `publishing_at`: the time of a build that publishes what it loads (build, serve),
 /// whose left-out articles (scheduled for later, expired) have their images measured
 /// but not processed, like a draft's (issue 16); `None` for `check`, which checks the
-/// images of every article.
+/// images of every article. `parse_cache`: the parses of the last build, to reuse for
+/// the files that did not change; what is parsed anew is kept in it (issue 15).
 #[allow(clippy::too_many_arguments)]
 fn load_documents(
     config: &Config,
@@ -198,6 +205,7 @@ fn load_documents(
     shortcodes: Option<&dyn Shortcodes>,
     images: Option<&Images>,
     publishing_at: Option<jiff::Timestamp>,
+    parse_cache: Option<&ParseCache>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = match input {
@@ -207,7 +215,11 @@ fn load_documents(
             ..Default::default()
         },
     };
-    let mut report = BuildReport { warnings: files.warnings, ..BuildReport::default() };
+    let mut report = BuildReport {
+        warnings: files.warnings,
+        articles_read: files.articles.len(),
+        ..BuildReport::default()
+    };
     // A site that does not trust its contributors publishes no file a browser could run
     // script from (issue 22).
     let refused: Vec<Error> = if config.markdown.unsafe_html {
@@ -233,6 +245,26 @@ fn load_documents(
         .map(|(i, rel)| {
             let start = Instant::now();
             let dir = files.dir.as_ref();
+            // A file the last build parsed, unchanged since: nothing to read (issue 15).
+            let stamp = match (parse_cache, dir) {
+                (Some(_), Some(dir)) => dir.walked_path(rel).and_then(|p| Stamp::of(&p)),
+                _ => None,
+            };
+            let cached = |parsed: Parsed| match parsed {
+                Parsed::Draft => Loaded::Draft,
+                Parsed::Document(mut doc) => {
+                    if let Some(spill) = spill
+                        && let Err(e) = doc.body.spill_to(spill)
+                    {
+                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)], None);
+                    }
+                    Loaded::Document(Arc::new(*doc))
+                }
+            };
+            if let Some(parsed) = parse_cache.and_then(|c| c.by_stamp(rel, stamp)) {
+                add(0, start);
+                return cached(parsed);
+            }
             let text = match (input, dir) {
                 (Input::Memory { articles, .. }, _) => articles[i].1.clone(),
                 (Input::Disk, Some(dir)) => match dir.load_walked_article(rel) {
@@ -242,15 +274,30 @@ fn load_documents(
                 (Input::Disk, None) => unreachable!("articles are found in a content folder"),
             };
             let read = add(0, start);
+            if let Some(parsed) = parse_cache.and_then(|c| c.by_text(rel, stamp, &text)) {
+                return cached(parsed);
+            }
             let (parsed, problems) = front_matter::parse_article_best_effort(rel, &text);
             let parsed_at = add(1, read);
             match parsed {
-                Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
+                Some(p) if problems.is_empty() && p.front.draft && !options.drafts => {
+                    if let Some(cache) = parse_cache {
+                        cache.record(rel, stamp, &text, None);
+                    }
+                    Loaded::Draft
+                }
                 Some(p) if problems.is_empty() => {
                     let left_out = publishing_at.is_some_and(|now| {
                         site::left_out_at(&p.front, config, now, options.future)
                     });
-                    let sizes = image_finder(images.filter(|_| !left_out), dir, rel);
+                    // A parse that looked at an image file is not kept: the file may
+                    // change without the article.
+                    let looked = std::sync::atomic::AtomicBool::new(false);
+                    let finder = image_finder(images.filter(|_| !left_out), dir, rel);
+                    let sizes = |address: &str, usage: Usage| {
+                        looked.store(true, Ordering::Relaxed);
+                        finder(address, usage)
+                    };
                     let (mut doc, problems) = site::render_document(
                         rel,
                         p,
@@ -264,6 +311,11 @@ fn load_documents(
                         // still sees the rest of it.
                         let problems = problems.into_iter().map(Error::content).collect();
                         return Loaded::Failed(problems, Some(Arc::new(doc)));
+                    }
+                    if let Some(cache) = parse_cache
+                        && !looked.load(Ordering::Relaxed)
+                    {
+                        cache.record(rel, stamp, &text, Some(&doc));
                     }
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
@@ -423,11 +475,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Before any work: a folder gazette may not replace is refused at once.
     let output = options.output_dir();
     output::check_output_dir(&options.root, &output)?;
-    let mut loaded = engine::load(options, &Input::Disk, Purpose::Build, &mut timer)?;
-    let mut report = std::mem::take(&mut loaded.report);
-
+    // Opened first: its lock covers the parse cache too.
     let (cache, notice) = open_cache(options, &output)?;
-    report.cache_notices.extend(notice.map(|n| format!("{n}; writing every file")));
+    let mut loaded =
+        engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer)?;
+    let mut report = std::mem::take(&mut loaded.report);
+    report.cache_notices.splice(0..0, notice.map(|n| format!("{n}; writing every file")));
     let staging = Staging::create(&output)?;
     let written = cache::Written::new(cache.as_ref(), &output);
     let outputs = checks::Outputs {
@@ -450,6 +503,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     timer.stage("commit");
     (report.linked, report.bytes_written) = written.counts();
     let entries = written.into_entries();
+    if let Some(parse_cache) = loaded.parse_cache.take() {
+        report.cache_notices.extend(parse_cache.save());
+    }
     if let Some(cache) = cache {
         report.cache_notices.extend(cache.save(entries));
         timer.stage("cache");
@@ -517,7 +573,7 @@ pub fn build_in_memory(
     };
     let input = Input::Memory { site_yaml, articles };
     let mut timer = Timer::new();
-    let mut loaded = engine::load(&options, &input, Purpose::Build, &mut timer)?;
+    let mut loaded = engine::load(&options, &input, Purpose::Build, None, &mut timer)?;
     // Rendered and checked as `build` and `check` do it, into memory.
     let files = Mutex::new(std::collections::BTreeMap::new());
     let sink = engine::Sink::Memory(&files);
@@ -547,7 +603,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut timer = Timer::new();
     // Problems of `authors.yaml` are findings like the others: the articles are still
     // checked (without profiles).
-    let mut loaded = engine::load(options, &Input::Disk, Purpose::Check, &mut timer)?;
+    let mut loaded = engine::load(options, &Input::Disk, Purpose::Check, None, &mut timer)?;
     let translation_warnings = loaded.config.translations.warnings.clone();
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let left_out = std::mem::take(&mut loaded.report.left_out);

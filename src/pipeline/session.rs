@@ -152,7 +152,7 @@ impl Session {
         let start = Instant::now();
         let mut timer = Timer::new();
         let output = output::prepare_preview(&options.root)?;
-        let mut loaded = engine::load(options, &Input::Disk, Purpose::Serve, &mut timer)?;
+        let mut loaded = engine::load(options, &Input::Disk, Purpose::Serve, None, &mut timer)?;
         let staging = Staging::create_owned(output::Owned::Preview, &output)?;
         let written = cache::Written::new(None, &output);
         let sink = engine::Sink::Staging { staging: &staging, written: &written };
