@@ -148,6 +148,7 @@ pub(crate) fn load(
         (Some(cache), Ok(theme)) => {
             let identity = parse::identity(&config, &theme.templates_hash, options.drafts);
             let (parse_cache, notice) = parse::ParseCache::open(cache, identity);
+            timer.stage("parse cache");
             (Some(parse_cache), notice)
         }
         _ => (None, None),
