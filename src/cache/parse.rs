@@ -177,7 +177,7 @@ impl ParseCache {
             kept: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
         };
-        let bytes = match fs::read(&parse_cache.path) {
+        let bytes = match parse_cache.load() {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (parse_cache, None),
             Err(e) => {
@@ -193,6 +193,23 @@ impl ParseCache {
                 (parse_cache, Some(notice))
             }
         }
+    }
+
+    /// The cache file's bytes; only its first lines when they are not this build's
+    /// (the rest, hundreds of megabytes on a large site, would not be used).
+    fn load(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut file = fs::File::open(&self.path)?;
+        let head = HEADER.len() + 1 + self.identity.len() + 1;
+        let mut bytes = Vec::with_capacity(head);
+        (&mut file).take(head as u64).read_to_end(&mut bytes)?;
+        let expected = format!("{HEADER}\n{}\n", self.identity);
+        if bytes == expected.as_bytes() {
+            let size = file.metadata().map_or(0, |m| m.len() as usize);
+            bytes.reserve(size.saturating_sub(head));
+            file.read_to_end(&mut bytes)?;
+        }
+        Ok(bytes)
     }
 
     fn notice(&self, why: &str) -> String {
