@@ -131,6 +131,8 @@ pub(crate) struct ParseCache {
     racy_after_ns: i128,
     kept: Mutex<Vec<KeptFile>>,
     reused: AtomicUsize,
+    /// Only read (`check`): nothing is kept, nothing saved.
+    read_only: bool,
 }
 
 /// What the parse of an article depends on besides its file (see the module's text):
@@ -164,7 +166,12 @@ impl ParseCache {
     /// Opens the parse cache beside `cache` (whose lock this build holds) for a build
     /// whose parses depend on `identity`. With a notice when the file cannot be used:
     /// the cache is then empty, and every file is parsed.
-    pub(crate) fn open(cache: &Cache, identity: String) -> (ParseCache, Option<String>) {
+    /// `read_only` (for `check`): nothing parsed is kept for a next build.
+    pub(crate) fn open(
+        cache: &Cache,
+        identity: String,
+        read_only: bool,
+    ) -> (ParseCache, Option<String>) {
         let path = cache.dir.join(FILE);
         let mut parse_cache = ParseCache {
             path,
@@ -176,6 +183,7 @@ impl ParseCache {
             racy_after_ns: i128::MIN,
             kept: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
+            read_only,
         };
         let bytes = match parse_cache.load() {
             Ok(bytes) => bytes,
@@ -302,6 +310,9 @@ impl ParseCache {
         text: &str,
         document: Option<&Document>,
     ) {
+        if self.read_only {
+            return;
+        }
         let hash = *blake3::hash(text.as_bytes()).as_bytes();
         let kept = match document {
             None => Kept::Draft,
@@ -314,6 +325,9 @@ impl ParseCache {
     }
 
     fn keep(&self, rel: &Path, stamp: Option<Stamp>, hash: [u8; 32], kept: Kept) {
+        if self.read_only {
+            return;
+        }
         let mut all = self.kept.lock().expect("no thread panics holding the lock");
         all.push((rel.to_owned(), stamp, hash, kept));
     }
@@ -326,6 +340,9 @@ impl ParseCache {
     /// Writes what this build kept, for the next one. A failure is a notice, never a
     /// build failure: the next build parses every file.
     pub(crate) fn save(mut self) -> Option<String> {
+        if self.read_only {
+            return None;
+        }
         let shown = self.shown();
         let mut kept = std::mem::take(self.kept.get_mut().expect("no thread panicked"));
         kept.sort_by(|a, b| a.0.cmp(&b.0));

@@ -104,8 +104,8 @@ pub(crate) struct Loaded {
 
 /// Runs every stage before rendering: configuration, theme, images, articles, site
 /// model. A build stops at the first stage that fails; `check` goes on as far as it can
-/// and comes back with every problem at once. With the build `cache` (a build's), the
-/// articles that did not change since the last build are not parsed again.
+/// and comes back with every problem at once. With the build `cache`, the articles that
+/// did not change since the last build are not parsed again (`check` only reads it).
 pub(crate) fn load(
     options: &BuildOptions,
     input: &Input<'_>,
@@ -147,7 +147,7 @@ pub(crate) fn load(
     let (parse_cache, parse_notice) = match (cache, &theme) {
         (Some(cache), Ok(theme)) => {
             let identity = parse::identity(&config, &theme.templates_hash, options.drafts);
-            let (parse_cache, notice) = parse::ParseCache::open(cache, identity);
+            let (parse_cache, notice) = parse::ParseCache::open(cache, identity, checking);
             timer.stage("parse cache");
             (Some(parse_cache), notice)
         }

@@ -603,7 +603,15 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut timer = Timer::new();
     // Problems of `authors.yaml` are findings like the others: the articles are still
     // checked (without profiles).
-    let mut loaded = engine::load(options, &Input::Disk, Purpose::Check, None, &mut timer)?;
+    // Pages made from the same inputs by the last build are known to render: only the
+    // others are rendered; articles it parsed are not parsed again (issue 15). The cache
+    // is only read.
+    let (cache, notice) = match options.cache_dir() {
+        Some(dir) => cache::open_existing(&dir, &options.output_dir()),
+        None => (None, None),
+    };
+    let mut loaded =
+        engine::load(options, &Input::Disk, Purpose::Check, cache.as_ref(), &mut timer)?;
     let translation_warnings = loaded.config.translations.warnings.clone();
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let left_out = std::mem::take(&mut loaded.report.left_out);
@@ -630,17 +638,13 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         skipped: skipped(&loaded.report.warnings),
         ..Default::default()
     };
-    // Pages made from the same inputs by the last build are known to render: only the
-    // others are rendered (issue 15). The cache is only read.
-    let (cache, notice) = match options.cache_dir() {
-        Some(dir) => cache::open_existing(&dir, &options.output_dir()),
-        None => (None, None),
-    };
     let rendered_before = |rel: &Path, inputs: &blake3::Hash| {
         Ok(cache.as_ref().is_some_and(|c| c.rendered_before(rel, inputs)))
     };
     let reuse = cache.is_some().then_some(&rendered_before as Reuse<'_>);
-    let cache_notices = notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
+    let mut cache_notices: Vec<String> =
+        notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
+    cache_notices.append(&mut loaded.report.cache_notices);
     let authors_problems = std::mem::take(&mut loaded.authors_problems);
     let found =
         match engine::render(&mut loaded, &engine::Sink::Nowhere, reuse, &mut timer, outputs) {

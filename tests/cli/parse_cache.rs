@@ -134,3 +134,25 @@ fn issue_15_a_parse_cache_from_another_gazette_gives_a_full_correct_build() {
         "is from another gazette",
     );
 }
+
+#[test]
+fn issue_15_check_reads_the_parse_cache_and_finds_what_it_finds_without_it() {
+    let site = settled_site();
+    site.build(&["-q", NOW]);
+    let cache = site.path().join(".gazette/parse-cache");
+    let kept = std::fs::read(&cache).unwrap();
+    // An unparsable date in one article, a dead link in another: found with the parse
+    // cache (the other articles taken from it) as without it.
+    let beta = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &beta.replace("Beta body.", "[Beta](/nowhere/) body."));
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write("content/economy/gamma.md", &gamma.replacen("date: 2026-", "date: 2026-13-", 1));
+    let cached = site.run(&["check", NOW]);
+    let uncached = site.run(&["check", NOW, "--no-cache"]);
+    assert_eq!(cached.status.code(), Some(1));
+    assert_eq!(stderr(&cached), stderr(&uncached));
+    assert!(stderr(&cached).contains("/nowhere/"), "{}", stderr(&cached));
+    assert!(stderr(&cached).contains("content/economy/gamma.md:"), "{}", stderr(&cached));
+    // check only reads it.
+    assert_eq!(std::fs::read(&cache).unwrap(), kept);
+}
