@@ -2,8 +2,9 @@
 # The split search index at scale (issue 20): index size, its share of the build's wall
 # time, and what a two-word query downloads and how fast its first results show.
 #   bench/search.sh [N ...]        default: 10000 100000
+# QUERY_RUNS: how many times to run the ten queries (default 1).
 # GAZETTE_BIN: the gazette to measure (default target/release/gazette, built first).
-# BASE_BIN: a gazette that writes no index when NOINDEX is set (a local build with an early
+# BASE_BIN: a gazette that writes no index when GAZETTE_NOINDEX is set (a local build with an early
 #   return in write_search_index on that variable; see bench/README.md): each size is also
 #   built with it, and the index's cost is the difference of user+sys CPU time (wall time on
 #   the shared machine is too noisy to subtract).
@@ -23,7 +24,7 @@ sizes=("$@")
 
 wall() { # bin site out -> "wall user sys" seconds
   rm -rf "$3"
-  /usr/bin/time -f "%e %U %S" -o "$3.time" "$1" build --quiet --root "$2" --output "$3" >/dev/null 2>&1
+  /usr/bin/time -f "%e %U %S" -o "$3.time" "$1" build --quiet --no-cache --root "$2" --output "$3" >/dev/null 2>&1
   tail -1 "$3.time"
 }
 cpu() { echo "$2 + $3" | bc; } # "wall user sys" -> user + sys
@@ -33,8 +34,8 @@ for n in "${sizes[@]}"; do
   out="$BENCH/search-$n-out"
   echo "== $n articles"
   if [ -n "${BASE_BIN:-}" ]; then
-    # NOINDEX is for a BASE_BIN patched to skip the index; other builds ignore it.
-    base=$(NOINDEX=1 wall "$BASE_BIN" "$site" "$out")
+    # GAZETTE_NOINDEX is for a BASE_BIN patched to skip the index; other builds ignore it.
+    base=$(GAZETTE_NOINDEX=1 wall "$BASE_BIN" "$site" "$out")
     new=$(wall "$GAZETTE_BIN" "$site" "$out")
     b=$(cpu $base) w=$(cpu $new)
     echo "build: $new (wall user sys, s); without the index (BASE_BIN): $base;" \
@@ -50,5 +51,9 @@ for n in "${sizes[@]}"; do
     "$metas meta files, $(find "$idx/meta" -type f -print0 | xargs -0 cat | wc -c) bytes;" \
     "index.json $(wc -c < "$idx/index.json") bytes ($(gzip -6 -c "$idx/index.json" | wc -c) gzipped)"
   echo "script: $(cat "$out"/search.*.js | wc -c) bytes ($(cat "$out"/search.*.js | gzip -6 | wc -c) gzipped)"
-  (cd "$REPO" && node bench/search_query.mjs "$out" "$site/content")
+  # The query timings move with the machine's load: QUERY_RUNS runs them more than once.
+  for run in $(seq "${QUERY_RUNS:-1}"); do
+    echo "queries, run $run of ${QUERY_RUNS:-1} (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    (cd "$REPO" && node bench/search_query.mjs "$out" "$site/content")
+  done
 done

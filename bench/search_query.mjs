@@ -84,17 +84,18 @@ for (const { q, kind, title } of queries) {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   const fetched = new Set();
   page.on("request", (r) => fetched.add(new URL(r.url()).pathname));
-  let ms, titles, sharedBytes = NaN;
+  let ms, titles, sharedBytes = NaN, phases = [];
   if (!pagefind) {
     await page.goto(base + "/search/");
     await page.waitForFunction(() => /Type a word/.test(document.getElementById("search-status").textContent));
     await page.evaluate(() => {
-      const input = document.getElementById("search-input");
-      // The first results shown after the last keystroke.
-      input.addEventListener("input", () => {
+      // The first results shown after the last keystroke. The key is stamped while the
+      // event is captured, before the page's own listener runs: with every file it needs
+      // already fetched, the page shows the new results before its listener returns.
+      document.addEventListener("input", () => {
         window.__typed = performance.now();
         window.__shown = 0;
-      });
+      }, true);
       new MutationObserver(() => {
         if (!window.__shown && document.querySelector("#search-results .search-result")) window.__shown = performance.now();
       }).observe(document.getElementById("search-results"), { childList: true });
@@ -103,6 +104,15 @@ for (const { q, kind, title } of queries) {
     await page.waitForFunction(() => window.__shown || /No explainers/.test(document.getElementById("search-status").textContent), null, { timeout: 60000 });
     await page.waitForLoadState("networkidle");
     ms = await page.evaluate(() => (window.__shown ? window.__shown - window.__typed : NaN));
+    // Where the time went, from the script's User Timing marks after the last key: the
+    // query starts, its words' lists are in, the results are ranked, the first is shown.
+    phases = await page.evaluate(() => {
+      const marks = performance.getEntriesByType("mark").filter((m) => m.startTime >= window.__typed);
+      return ["query", "found", "ranked", "shown"].map((name) => {
+        const m = marks.find((m) => m.name === "search:" + name);
+        return m ? Math.round(m.startTime - window.__typed) : NaN;
+      });
+    });
     titles = await page.locator("#search-results .search-result h2").allTextContents();
     // The same query opened from a shared address, in a fresh page: what it alone costs.
     const shared = await context.newPage();
@@ -128,7 +138,12 @@ for (const { q, kind, title } of queries) {
   }
   const bytes = gzipBytes(fetched);
   const rank = titles.findIndex((t) => t.trim() === title || t.trim().startsWith(title)) + 1;
-  rows.push({ q, kind, ms, bytes, sharedBytes, files: fetched.size, rank });
+  const parts = { shards: 0, meta: 0, pages: 0, other: 0 };
+  for (const path of fetched) {
+    const kind = /\/search\/shards\//.test(path) ? "shards" : /\/search\/meta\//.test(path) ? "meta" : /\/$/.test(path) && path !== "/search/" ? "pages" : "other";
+    parts[kind] += gzipBytes([path]);
+  }
+  rows.push({ q, kind, ms, bytes, sharedBytes, files: fetched.size, rank, phases, parts });
   await context.close();
 }
 await browser.close();
@@ -150,8 +165,8 @@ function gzipBytes(paths) {
   return bytes;
 }
 
-console.log("query | from | first results after last key (ms, 4x CPU) | gzip bytes typed | gzip bytes from ?q= | files typed | rank of source");
-for (const r of rows) console.log(`${r.q} | ${r.kind} | ${r.ms.toFixed(0)} | ${r.bytes} | ${r.sharedBytes} | ${r.files} | ${r.rank || "-"}`);
+console.log("query | from | first results after last key (ms, 4x CPU) | query, words found, ranked, first shown (ms after the key) | gzip bytes typed | of which shards / meta / pages | gzip bytes from ?q= | files typed | rank of source");
+for (const r of rows) console.log(`${r.q} | ${r.kind} | ${r.ms.toFixed(0)} | ${r.phases.join(" / ")} | ${r.bytes} | ${r.parts.shards} / ${r.parts.meta} / ${r.parts.pages} | ${r.sharedBytes} | ${r.files} | ${r.rank || "-"}`);
 const shared = rows.map((r) => r.sharedBytes).sort((a, b) => a - b);
 if (!pagefind) console.log(`from ?q=: median ${shared[5]} bytes, max ${shared[9]} bytes`);
 const two = rows.map((r) => r.bytes).sort((a, b) => a - b);

@@ -112,6 +112,28 @@ export async function search() {
     await page.waitForFunction(() => document.querySelectorAll("#search-results .search-result").length === 1, null, { timeout: DEADLINE_MS });
     const violations = await axe(page);
     if (violations.length) fail("axe-core on /search/ with results:\n" + describeViolations(violations).join("\n"));
+    // Excerpts cost a page each, fetched only for results near the viewport: on a short
+    // window, "officials" (in every article) fetches a few pages, and the last result's
+    // page only once it is scrolled into view.
+    const short = await browser.newPage({ viewport: { width: 375, height: 400 } });
+    const pages = [];
+    short.on("request", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (r.resourceType() === "fetch" && !path.startsWith("/search/")) pages.push(path);
+    });
+    await short.goto(server.url + "search/?q=officials");
+    await short.waitForFunction(() => document.querySelectorAll("#search-results .search-result").length === 10, null, { timeout: DEADLINE_MS });
+    await short.waitForSelector("#search-results .search-excerpt mark", { timeout: DEADLINE_MS });
+    await short.waitForLoadState("networkidle");
+    const early = pages.length;
+    if (early < 1 || early >= 10) fail(`on a 400 px window, "officials" fetched ${early} article pages for its excerpts (expected a few, not all 10)`);
+    const last = short.locator("#search-results .search-result").last();
+    await last.scrollIntoViewIfNeeded();
+    await last.locator(".search-excerpt mark").first().waitFor({ timeout: DEADLINE_MS });
+    if (pages.length <= early) fail("scrolling to the last result fetched no page for its excerpt");
+    await short.close();
+    console.log(`  search: "officials" on a 400 px window fetched ${early} article pages, ${pages.length} once scrolled to the last result`);
+
     if (foreign.length) fail(`requests to another host: ${foreign.join(", ")}`);
   } finally {
     await browser.close();

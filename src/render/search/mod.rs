@@ -97,9 +97,15 @@ struct Count {
 }
 
 /// The words of one part of a thread's documents, numbered in that part.
+#[derive(Default)]
 struct Part {
-    /// Folded word -> its stem's number in `stems`.
-    words: FxHashMap<String, u32>,
+    /// A folded word's hash ([`word_hash`]) -> the number of the first word with that hash.
+    by_hash: FxHashMap<u64, u32>,
+    /// Words whose hash an earlier word of the part had (next to never).
+    collided: FxHashMap<Box<str>, u32>,
+    /// By word number: the folded word, and its stem's number in `stems`.
+    words: Vec<Box<str>>,
+    word_stems: Vec<u32>,
     stems: FxHashMap<String, u32>,
     /// By stem number: its follower bit (see [`follower_bit`]).
     bits: Vec<u8>,
@@ -108,6 +114,67 @@ struct Part {
     /// By stem number: its counts in the article being read.
     counts: Vec<Count>,
     error: Option<Error>,
+}
+
+impl Part {
+    /// The number of the stem of `folded`, a folded word: looked up by the word's hash,
+    /// stemmed and numbered the first time the part meets the word.
+    fn stem(&mut self, folded: &[u8], stemmer: Option<&rust_stemmers::Stemmer>) -> u32 {
+        let hash = word_hash(folded);
+        let found = self.by_hash.get(&hash);
+        if let Some(&word) = found {
+            if self.words[word as usize].as_bytes() == folded {
+                return self.word_stems[word as usize];
+            }
+        }
+        let folded = std::str::from_utf8(folded).expect("a word is text");
+        let word = match found {
+            Some(_) => match self.collided.get(folded) {
+                Some(&word) => return self.word_stems[word as usize],
+                None => {
+                    self.collided.insert(folded.into(), self.words.len() as u32);
+                    None
+                }
+            },
+            None => Some(hash),
+        };
+        if let Some(hash) = word {
+            self.by_hash.insert(hash, self.words.len() as u32);
+        }
+        let stem = match stemmer {
+            Some(stemmer) => stemmer.stem(folded).into_owned(),
+            None => folded.to_owned(),
+        };
+        let next = self.stems.len() as u32;
+        let bit = follower_bit(&stem);
+        let number = *self.stems.entry(stem).or_insert_with(|| {
+            self.bits.push(bit);
+            self.postings.push(Vec::new());
+            self.counts.push(Count::default());
+            next
+        });
+        self.words.push(folded.into());
+        self.word_stems.push(number);
+        number
+    }
+}
+
+/// A 64-bit hash of a word's bytes, eight at a time (as `rustc-hash` hashes), for the
+/// part's table of words.
+fn word_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut hash = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let chunk = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        hash = (hash.rotate_left(26) ^ chunk).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let chunk = rest.iter().rev().fold(0u64, |chunk, &b| chunk << 8 | u64::from(b));
+        hash = (hash.rotate_left(26) ^ chunk).wrapping_mul(K);
+    }
+    hash
 }
 
 /// The one bit of eight that stands for `stem` in the follower byte of the word before it:
@@ -133,46 +200,36 @@ pub(crate) fn write_search_index(
     let stemmer = text::stemmer_for(language);
     let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
     let average_body = (total_words as f32 / articles.len().max(1) as f32).max(1.0);
-    // Few, large parts: each part stems its own vocabulary, which is most of the work of
-    // a new word, and the parts' vocabularies are merged one by one.
-    let part_len = (articles.len() / (rayon::current_num_threads() * 2)).max(64);
+    // One part a thread: each part numbers and stems its own vocabulary, which is most of
+    // the work of a new word, and the parts' vocabularies are merged one by one.
+    let part_len = (articles.len() / rayon::current_num_threads()).max(64);
     let parts: Vec<Part> = articles
         .par_iter()
         .enumerate()
         .with_min_len(part_len)
-        .fold(
-            || Part {
-                words: FxHashMap::default(),
-                stems: FxHashMap::default(),
-                bits: Vec::new(),
-                postings: Vec::new(),
-                counts: Vec::new(),
-                error: None,
-            },
-            |mut part, (number, article)| {
-                if part.error.is_none() {
-                    let stemmer = stemmer.map(|(_, a)| rust_stemmers::Stemmer::create(a));
-                    let indexed = index_article(
-                        site,
-                        article,
-                        number as u32,
-                        &mut part,
-                        stemmer.as_ref(),
-                        average_body,
-                    );
-                    if let Err(e) = indexed {
-                        part.error = Some(e);
-                    }
+        .fold(Part::default, |mut part, (number, article)| {
+            if part.error.is_none() {
+                let stemmer = stemmer.map(|(_, a)| rust_stemmers::Stemmer::create(a));
+                let indexed = index_article(
+                    site,
+                    article,
+                    number as u32,
+                    &mut part,
+                    stemmer.as_ref(),
+                    average_body,
+                );
+                if let Err(e) = indexed {
+                    part.error = Some(e);
                 }
-                part
-            },
-        )
+            }
+            part
+        })
         .collect();
 
     // Number the stems of every part once for the whole index.
     let mut stems: FxHashMap<String, u32> = FxHashMap::default();
     let mut postings: Vec<Vec<Posting>> = Vec::new();
-    let mut words: FxHashMap<String, u32> = FxHashMap::default();
+    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
     for part in parts {
         if let Some(e) = part.error {
             return Err(e);
@@ -192,9 +249,14 @@ pub(crate) fn write_search_index(
             })
             .collect();
         for (local, list) in part.postings.into_iter().enumerate() {
-            postings[global[local] as usize].extend(list);
+            let into = &mut postings[global[local] as usize];
+            if into.is_empty() {
+                *into = list;
+            } else {
+                into.extend(list);
+            }
         }
-        for (word, local) in part.words {
+        for (word, local) in part.words.into_iter().zip(part.word_stems) {
             words.entry(word).or_insert(global[local as usize]);
         }
     }
@@ -207,14 +269,14 @@ pub(crate) fn write_search_index(
     // Every key: each word, and each stem no word is spelled as.
     let mut keys: Vec<(&str, Key)> = Vec::with_capacity(words.len() + stems.len());
     for (word, &stem) in &words {
-        if stem_names[stem as usize] == word {
+        if stem_names[stem as usize] == &**word {
             keys.push((word, Key::Postings(Kind::Word, stem)));
         } else {
             keys.push((word, Key::Redirect(stem)));
         }
     }
     for (stem, &number) in &stems {
-        if !words.contains_key(stem) {
+        if !words.contains_key(stem.as_str()) {
             keys.push((stem, Key::Postings(Kind::Stem, number)));
         }
     }
@@ -305,42 +367,130 @@ struct Scored {
 /// Scores each stem's documents (BM25F), keeping only the best [`PER_WORD`].
 fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
     let n = documents as f32;
-    let scored: Vec<Vec<(Posting, f32)>> = postings
-        .into_par_iter()
+    let idf = |df: usize| {
+        let df = df as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    // Computed again where needed rather than kept beside each posting: the lists of a
+    // large site are tens of megabytes.
+    let weight = |p: &Posting, idf: f32| {
+        let bonus = if p.title { TITLE_BONUS } else { 0.0 };
+        idf * (p.tf * (K1 + 1.0) / (p.tf + K1) + bonus)
+    };
+    let top = postings
+        .par_iter()
         .map(|list| {
-            let df = list.len() as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            list.into_iter()
-                .map(|p| {
-                    let bonus = if p.title { TITLE_BONUS } else { 0.0 };
-                    (p, idf * (p.tf * (K1 + 1.0) / (p.tf + K1) + bonus))
-                })
-                .collect()
+            let idf = idf(list.len());
+            list.iter().map(|p| weight(p, idf)).fold(f32::MIN_POSITIVE, f32::max)
         })
-        .collect();
-    let top = scored.iter().flatten().map(|&(_, s)| s).fold(f32::MIN_POSITIVE, f32::max);
-    scored
+        .reduce(|| f32::MIN_POSITIVE, f32::max);
+    postings
         .into_par_iter()
         .map(|mut list| {
+            let idf = idf(list.len());
             let truncated = list.len() > PER_WORD;
             if truncated {
-                list.select_nth_unstable_by(PER_WORD - 1, |a, b| b.1.total_cmp(&a.1));
+                list.select_nth_unstable_by(PER_WORD - 1, |a, b| {
+                    weight(b, idf).total_cmp(&weight(a, idf))
+                });
                 list.truncate(PER_WORD);
             }
-            list.sort_unstable_by_key(|(p, _)| p.doc);
+            list.sort_unstable_by_key(|p| p.doc);
             Scored {
-                docs: list.iter().map(|(p, _)| p.doc).collect(),
+                docs: list.iter().map(|p| p.doc).collect(),
                 scores: list
                     .iter()
-                    .map(|&(p, s)| {
-                        ((s / top * 127.0).round() as u8).max(1) | u8::from(p.title) << 7
+                    .map(|p| {
+                        ((weight(p, idf) / top * 127.0).round() as u8).max(1)
+                            | u8::from(p.title) << 7
                     })
                     .collect(),
-                next: list.iter().map(|(p, _)| p.next).collect(),
+                next: list.iter().map(|p| p.next).collect(),
                 truncated,
             }
         })
         .collect()
+}
+
+/// Reads words into a [`Part`] for one article: folds them, finds their stems, and counts
+/// them where they are (title, headings, body...).
+struct Reader<'p, 's> {
+    part: &'p mut Part,
+    stemmer: Option<&'s rust_stemmers::Stemmer>,
+    /// The stems this article has, whose counts are not zero.
+    touched: Vec<u32>,
+    body_words: u32,
+    /// The stem of the word before, in the text being read: the follower bits link them.
+    previous: Option<u32>,
+    folded: Vec<u8>,
+    scratch: String,
+}
+
+impl Reader<'_, '_> {
+    /// Counts one word, `weight` for a field other than the body.
+    fn word(&mut self, word: &str, weight: Option<f32>) {
+        let stem = self.part.stem(text::fold(word).as_bytes(), self.stemmer);
+        self.count(stem, weight);
+    }
+
+    /// Counts one word's stem.
+    fn count(&mut self, stem: u32, weight: Option<f32>) {
+        let part = &mut *self.part;
+        if let Some(previous) = self.previous {
+            part.counts[previous as usize].next |= part.bits[stem as usize];
+        }
+        self.previous = Some(stem);
+        let count = &mut part.counts[stem as usize];
+        if count.weighted == 0.0 && count.body == 0 {
+            self.touched.push(stem);
+        }
+        match weight {
+            Some(w) => {
+                count.weighted += w;
+                count.title |= w == TITLE;
+            }
+            None => {
+                count.body += 1;
+                self.body_words += 1;
+            }
+        }
+    }
+
+    /// Counts the words of a plain text, a field of its own.
+    fn text(&mut self, text: &str, weight: Option<f32>) {
+        self.previous = None;
+        self.more_text(text, weight);
+    }
+
+    /// Counts the words of a plain text that goes on from the text read before it.
+    fn more_text(&mut self, text: &str, weight: Option<f32>) {
+        if text::plain(text) {
+            self.plain(text, false, weight);
+        } else {
+            text::for_each_word(text, |word| self.word(word, weight));
+        }
+    }
+
+    /// Counts the words of an HTML fragment that goes on from the text read before it.
+    fn more_html(&mut self, html: &str, weight: Option<f32>) {
+        if text::plain(html) {
+            self.plain(html, true, weight);
+        } else {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            text::for_each_html_word(html, &mut scratch, |word| self.word(word, weight));
+            self.scratch = scratch;
+        }
+    }
+
+    /// Most text: letters and digits in ASCII, read and folded in one pass.
+    fn plain(&mut self, text: &str, html: bool, weight: Option<f32>) {
+        let mut folded = std::mem::take(&mut self.folded);
+        text::for_each_plain_folded(text, html, &mut folded, |word| {
+            let stem = self.part.stem(word, self.stemmer);
+            self.count(stem, weight);
+        });
+        self.folded = folded;
+    }
 }
 
 /// Counts the words of one article into `part`.
@@ -353,94 +503,55 @@ fn index_article(
     average_body: f32,
 ) -> Result<()> {
     let doc = &article.doc;
-    // `touched` lists the stems this article has, whose counts are not zero.
-    let mut touched: Vec<u32> = Vec::new();
-    let mut body_words = 0u32;
-    let mut lower = String::new();
-    let mut add = |text: &str, weight: Option<f32>, part: &mut Part| {
-        let mut previous: Option<u32> = None;
-        text::for_each_word(text, |word| {
-            let folded: std::borrow::Cow<'_, str> =
-                if word.is_ascii() && word.bytes().any(|b| b.is_ascii_uppercase()) {
-                    lower.clear();
-                    lower.push_str(word);
-                    lower.make_ascii_lowercase();
-                    std::borrow::Cow::Borrowed(lower.as_str())
-                } else {
-                    text::fold(word)
-                };
-            let stem = match part.words.get(folded.as_ref()) {
-                Some(&stem) => stem,
-                None => {
-                    let stem = match stemmer {
-                        Some(stemmer) => stemmer.stem(&folded).into_owned(),
-                        None => folded.to_string(),
-                    };
-                    let next = part.stems.len() as u32;
-                    let bit = follower_bit(&stem);
-                    let number = *part.stems.entry(stem).or_insert_with(|| {
-                        part.bits.push(bit);
-                        part.postings.push(Vec::new());
-                        part.counts.push(Count::default());
-                        next
-                    });
-                    part.words.insert(folded.into_owned(), number);
-                    number
-                }
-            };
-            if let Some(previous) = previous {
-                part.counts[previous as usize].next |= part.bits[stem as usize];
-            }
-            previous = Some(stem);
-            let count = &mut part.counts[stem as usize];
-            if count.weighted == 0.0 && count.body == 0 {
-                touched.push(stem);
-            }
-            match weight {
-                Some(w) => {
-                    count.weighted += w;
-                    count.title |= w == TITLE;
-                }
-                None => {
-                    count.body += 1;
-                    body_words += 1;
-                }
-            }
-        });
+    let mut read = Reader {
+        part,
+        stemmer,
+        touched: Vec::new(),
+        body_words: 0,
+        previous: None,
+        folded: Vec::new(),
+        scratch: String::new(),
     };
-    add(&doc.title, Some(TITLE), part);
-    add(&doc.summary, Some(SUMMARY), part);
-    let category = &site.category(article.category).name;
-    add(category, Some(TOPIC), part);
+    read.text(&doc.title, Some(TITLE));
+    read.text(&doc.summary, Some(SUMMARY));
+    read.text(&site.category(article.category).name, Some(TOPIC));
     for tag in &article.tags {
-        add(&site.tag(*tag).name, Some(TOPIC), part);
+        read.text(&site.tag(*tag).name, Some(TOPIC));
     }
-    let mut key_points = String::new();
+    // The key points, read as one text.
+    read.previous = None;
     for point in &doc.key_points {
         if let Some(label) = &point.label {
-            text::push_text(&mut key_points, label);
-            key_points.push(':');
+            read.more_text(label, Some(KEY_POINT));
         }
-        text::push_html_text(&mut key_points, &point.text_html);
-        key_points.push(' ');
+        read.more_html(&point.text_html, Some(KEY_POINT));
     }
-    add(&key_points, Some(KEY_POINT), part);
-    let mut text = String::new();
+    // The body, read as one text (intro, and each section's heading and text), each
+    // heading also read on its own, weighted above the body.
     let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
-    text::push_html_text(&mut text, &doc.body.intro_html.text().map_err(io)?);
+    let mut body_previous = None;
+    let mut body = |read: &mut Reader<'_, '_>, html: &str, plain: bool| {
+        read.previous = body_previous;
+        if plain {
+            read.more_text(html, None);
+        } else {
+            read.more_html(html, None);
+        }
+        body_previous = read.previous;
+    };
+    body(&mut read, &doc.body.intro_html.text().map_err(io)?, false);
     for section in &doc.body.sections {
-        add(&section.heading, Some(HEADING), part);
-        text::push_text(&mut text, &section.heading);
-        text::push_html_text(&mut text, &section.html.text().map_err(io)?);
+        read.text(&section.heading, Some(HEADING));
+        body(&mut read, &section.heading, true);
+        body(&mut read, &section.html.text().map_err(io)?, false);
     }
-    add(&text, None, part);
     for faq in &doc.faq {
-        add(&faq.question, Some(QUESTION), part);
-        add(&faq.answer_text, None, part);
+        read.text(&faq.question, Some(QUESTION));
+        read.text(&faq.answer_text, None);
     }
     // BM25F: body occurrences count less in a long body, more in a short one.
-    let norm = BODY / (1.0 - B + B * body_words as f32 / average_body);
-    for stem in touched {
+    let norm = BODY / (1.0 - B + B * read.body_words as f32 / average_body);
+    for stem in read.touched {
         let count = std::mem::take(&mut part.counts[stem as usize]);
         part.postings[stem as usize].push(Posting {
             doc: number,

@@ -11,7 +11,9 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The text of an HTML fragment: tags dropped (each as a space, so words on either side of
 /// `</p><p>` stay apart), the entities gazette's renderer writes decoded, whitespace collapsed.
-/// Appended to `out`.
+/// Appended to `out`. The index reads HTML without building this text
+/// ([`for_each_html_word`], [`for_each_plain_folded`]); the tests hold them to it.
+#[cfg(test)]
 pub(crate) fn push_html_text(out: &mut String, html: &str) {
     let mut rest = html;
     while let Some(at) = rest.find(['<', '&']) {
@@ -29,18 +31,14 @@ pub(crate) fn push_html_text(out: &mut String, html: &str) {
     push_collapsed(out, rest);
 }
 
-/// Appends plain `text` with its whitespace collapsed.
-pub(crate) fn push_text(out: &mut String, text: &str) {
-    push_space(out);
-    push_collapsed(out, text);
-}
-
+#[cfg(test)]
 fn push_space(out: &mut String) {
     if !out.is_empty() && !out.ends_with(' ') {
         out.push(' ');
     }
 }
 
+#[cfg(test)]
 fn push_collapsed(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let (mut start, mut i) = (0, 0);
@@ -139,10 +137,193 @@ pub(crate) fn for_each_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
     split_words(text, text.char_indices(), word_char, |c| matches!(c, '\'' | '’' | '.'), each);
 }
 
-/// [`for_each_word`] for ASCII text, byte by byte: most of an English site.
-fn for_each_ascii_word<'t>(text: &'t str, each: impl FnMut(&'t str)) {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    split_words(text, text.bytes().enumerate(), word, |b| matches!(b, b'\'' | b'.'), each);
+/// The bytes an ASCII word is made of: letters, digits and `_`.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// [`BYTE_CLASS`] of a word byte; and an uppercase letter's; and (not a byte's) a word
+/// spelled with an entity.
+const WORD: u8 = 1;
+const UPPER: u8 = 2;
+const ENTITY: u8 = 4;
+/// By byte: 0 for a byte no word holds, else `WORD`, with `UPPER` for a capital letter.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if WORD_BYTE[b] {
+            table[b] = WORD | if c.is_ascii_uppercase() { UPPER } else { 0 };
+        }
+        b += 1;
+    }
+    table
+};
+
+/// [`for_each_word`] for ASCII text, byte by byte: most of an English site. The same words
+/// as [`split_words`] finds, in one tight loop (the index reads every word of the site).
+fn for_each_ascii_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let word = |i: usize| bytes.get(i).is_some_and(|&b| WORD_BYTE[usize::from(b)]);
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && !WORD_BYTE[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
+        let start = i;
+        loop {
+            while word(i) {
+                i += 1;
+            }
+            // A single `'` or `.` between two word bytes keeps the word together.
+            if matches!(bytes.get(i), Some(b'\'' | b'.')) && word(i + 1) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        each(&text[start..i]);
+    }
+}
+
+/// Whether [`for_each_plain_folded`] can read `text`: every letter, digit and mark in it
+/// is ASCII (punctuation such as `“`, `’` or `—` may be anything). Most text of an English
+/// site is, typographic quotes and all.
+pub(crate) fn plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Sixteen bytes at a time while they are ASCII (`is_ascii` reads words, not bytes).
+        if bytes[i..].len() >= 16 && bytes[i..i + 16].is_ascii() {
+            i += 16;
+            continue;
+        }
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        if c.is_alphanumeric() || is_mark(c) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
+/// Calls `each` with every word of `text` (which must be [`plain`]), folded (lowercased
+/// into `folded`): the words [`for_each_word`] finds, and [`fold`] folds, in one pass over
+/// the bytes. With `html`, `text` is an HTML fragment read as [`push_html_text`] reads it:
+/// a tag ends a word, an entity stands for its character (`&#39;` joins a word as `'` does).
+pub(crate) fn for_each_plain_folded(
+    text: &str,
+    html: bool,
+    folded: &mut Vec<u8>,
+    mut each: impl FnMut(&[u8]),
+) {
+    const RIGHT_QUOTE: &[u8] = "\u{2019}".as_bytes();
+    let bytes = text.as_bytes();
+    let class = |i: usize| bytes.get(i).map_or(0, |&b| BYTE_CLASS[usize::from(b)]);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if BYTE_CLASS[usize::from(b)] == 0 {
+            i += match b {
+                b'<' if html => bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(bytes.len() - i, |end| end + 1),
+                b'&' if html => entity(&text[i..]).1,
+                // Punctuation beyond ASCII: the length of its UTF-8 sequence.
+                0xc0.. => b.leading_ones() as usize,
+                _ => 1,
+            };
+            continue;
+        }
+        // The word's end, and whether it is already folded: a slice of `text` then.
+        let start = i;
+        let mut seen = 0;
+        loop {
+            let mut c = class(i);
+            while c != 0 {
+                seen |= c;
+                i += 1;
+                c = class(i);
+            }
+            // A single `'`, `’` or `.` between two word bytes keeps the word together.
+            let rest = &bytes[i..];
+            let joiner = match rest.first() {
+                Some(b'\'' | b'.') => 1,
+                Some(0xe2) if rest.starts_with(RIGHT_QUOTE) => RIGHT_QUOTE.len(),
+                Some(b'&') if html && rest.starts_with(b"&#39;") => {
+                    seen |= ENTITY;
+                    5
+                }
+                _ => 0,
+            };
+            if joiner > 0 && class(i + joiner) != 0 {
+                i += joiner;
+            } else {
+                break;
+            }
+        }
+        let word = &bytes[start..i];
+        if seen & (UPPER | ENTITY) == 0 {
+            each(word);
+            continue;
+        }
+        folded.clear();
+        let mut rest = word;
+        while let Some(at) = rest.iter().position(|&b| b == b'&') {
+            folded.extend_from_slice(&rest[..at]);
+            folded.push(b'\'');
+            rest = &rest[at + "&#39;".len()..];
+        }
+        folded.extend_from_slice(rest);
+        folded.make_ascii_lowercase();
+        each(folded);
+    }
+}
+
+/// Calls `each` with every word of an HTML fragment, as [`for_each_word`] finds them in
+/// its text ([`push_html_text`]), without building that text: the runs between tags are
+/// read where they are, and only a run with an entity is decoded, into `scratch`.
+pub(crate) fn for_each_html_word(html: &str, scratch: &mut String, mut each: impl FnMut(&str)) {
+    let mut rest = html;
+    loop {
+        let end = rest.find('<').unwrap_or(rest.len());
+        let run = &rest[..end];
+        if run.contains('&') {
+            scratch.clear();
+            let mut text = run;
+            while let Some(at) = text.find('&') {
+                scratch.push_str(&text[..at]);
+                let (decoded, len) = entity(&text[at..]);
+                scratch.push_str(decoded);
+                text = &text[at + len..];
+            }
+            scratch.push_str(text);
+            for_each_word(scratch, &mut each);
+        } else {
+            for_each_word(run, &mut each);
+        }
+        if end == rest.len() {
+            return;
+        }
+        // A tag ends every word (as the space `push_html_text` writes for it does).
+        rest = rest[end..].find('>').map_or("", |close| &rest[end + close + 1..]);
+    }
 }
 
 /// Calls `each` with every run of `units` (characters or bytes of `text`, with their offsets)
@@ -243,6 +424,14 @@ mod tests {
     }
 
     #[test]
+    fn text_with_letters_beyond_ascii_is_not_plain() {
+        assert!(plain("“Rates” — 3.5% ’s"));
+        for text in ["café", "e\u{301}", "日本", "ทุก", "Ωmega"] {
+            assert!(!plain(text), "{text}");
+        }
+    }
+
+    #[test]
     fn folding_drops_case_and_latin_accents_only() {
         assert_eq!(fold("Économie"), "economie");
         assert_eq!(fold("ΑΘΉΝΑ"), "αθηνα");
@@ -250,6 +439,44 @@ mod tests {
         // Japanese voicing marks and Thai vowels are part of the word.
         assert_eq!(fold("が"), "が");
         assert_eq!(fold("สัปดาห์"), "สัปดาห์");
+    }
+
+    #[test]
+    fn the_words_of_html_are_the_words_of_its_text() {
+        let html = "<p>Rates &amp; <em>bonds</em>'s U.S<b>.</b>x</p><p>don&#39;t&nbsp;stop \
+                    3.5&quot;%&lt;a &bogus; ok</p><h2>ทุกสองสัปดาห์ <i>日本</i></h2>tail<br";
+        let mut text = String::new();
+        push_html_text(&mut text, html);
+        let mut scratch = String::new();
+        let mut read = Vec::new();
+        for_each_html_word(html, &mut scratch, |w| read.push(w.to_owned()));
+        assert_eq!(read, words(&text));
+        assert!(read.contains(&"don't".to_owned()), "{read:?}");
+    }
+
+    #[test]
+    fn plain_words_are_read_folded_in_one_pass() {
+        let html = "<p>Rates &amp; <em>Bonds</em>'s U.S<b>.</b>x</p><p>DON&#39;T&nbsp;stop \
+                    3.5&quot;%&lt;a &bogus; ok e-mail_x &#39;quoted&#39; end.</p>tail<br \
+                    “The deal’s off” — ‘it’s’ · done’ ’t";
+        let text = "Rates rose 3.5% <b>don't</b> U.S. &amp; e-mail “quoted” deal’s—ok…";
+        for (text, html) in [(html, true), (text, false)] {
+            assert!(plain(text));
+            let mut reference = String::new();
+            if html {
+                push_html_text(&mut reference, text);
+            } else {
+                reference.push_str(text);
+            }
+            let expected: Vec<String> =
+                words(&reference).iter().map(|w| fold(w).into_owned()).collect();
+            let mut folded = Vec::new();
+            let mut read = Vec::new();
+            for_each_plain_folded(text, html, &mut folded, |w| {
+                read.push(String::from_utf8(w.to_vec()).unwrap())
+            });
+            assert_eq!(read, expected, "{text}");
+        }
     }
 
     #[test]

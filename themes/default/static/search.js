@@ -209,28 +209,48 @@
   }
 
   // One query word: every document holding it (or, for the last word, a word it starts),
-  // with its best score; `bits`, the follower bits of its stems; `truncated` when some
-  // lists held only their best documents.
+  // by document number in dense arrays: `score` (0 where absent, else the best score of
+  // its keys), `title` (1 when in the title) and `next` (follower bytes); `docs`, the
+  // documents it holds; `bits`, the follower bits of its stems; `truncated` when some
+  // lists held only their best documents. Kept for the next keystrokes, which mostly
+  // repeat the words before the last.
+  var looked = new Map();
   function lookup(word, prefix) {
-    var entries = prefix && word.length >= 2 ? starting(word) : exact(word).then(function (e) { return e ? [e] : []; });
+    var key = (prefix && word.length >= 2 ? "^" : "=") + word;
+    if (!looked.has(key)) {
+      if (looked.size >= 32) looked.clear();
+      looked.set(key, lookupNow(word, prefix && word.length >= 2));
+    }
+    return looked.get(key);
+  }
+
+  function lookupNow(word, prefix) {
+    var entries = prefix ? starting(word) : exact(word).then(function (e) { return e ? [e] : []; });
     return entries.then(function (found) {
       return Promise.all(found.map(function (e) {
         return e.kind === 2 ? exact(e.stem) : e;
       }));
     }).then(function (stems) {
-      var docs = new Map(), truncated = false, seen = new Set(), bits = 0;
+      var n = meta.documents, score = new Uint8Array(n), title = new Uint8Array(n), next = new Uint8Array(n);
+      var docs = [], truncated = false, seen = new Set(), bits = 0;
       stems.forEach(function (e) {
         if (!e || seen.has(e.key)) return;
         seen.add(e.key);
         truncated = truncated || e.truncated;
         bits |= e.bit;
-        postings(e).forEach(function (p, doc) {
-          var had = docs.get(doc);
-          if (!had) docs.set(doc, p);
-          else docs.set(doc, { s: Math.max(had.s, p.s), t: had.t | p.t, n: had.n | p.n });
-        });
+        var bytes = e.r.bytes, at = e.gaps, doc = 0;
+        for (var k = 0; k < e.count; k++) {
+          var gap = 0, shift = 0, b;
+          do { b = bytes[at++]; gap += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+          doc += gap;
+          var s = bytes[e.scores + k];
+          if (!score[doc]) docs.push(doc);
+          if ((s & 127) > score[doc]) score[doc] = s & 127;
+          title[doc] |= s >> 7;
+          next[doc] |= bytes[e.next + k];
+        }
       });
-      return { docs: docs, truncated: truncated, bits: bits };
+      return { score: score, title: title, next: next, docs: docs, truncated: truncated, bits: bits };
     });
   }
 
@@ -243,44 +263,55 @@
     }, function () { return new Set(); });
   }
 
-  // How well `doc` matches: [tier, score]. With two words or more, tier 2 when every word
-  // is in the title, 1 when the words follow each other in the document as in the query
-  // (a phrase: each word's follower byte has the next word's bit; rarely a false match);
-  // with one word, 1 when it is in the title. The score adds the words' BM25F scores.
+  // How well `doc` matches, as one number that sorts the results (higher first): the tier,
+  // then the score, then the lower document number. With two words or more, tier 3 when
+  // every word is in the title and they follow each other as in the query (a phrase: each
+  // word's follower byte has the next word's bit; rarely a false match), 2 when every word
+  // is in the title, 1 for a phrase elsewhere; with one word, 1 when it is in the title. The score adds the words' BM25F
+  // scores. -1 when a word the document must hold is missing.
+  var DOC_SPAN = 1 << 21;
   function grade(found, doc) {
     var score = 0, titles = 0, phrase = found.length > 1;
     for (var i = 0; i < found.length; i++) {
-      var p = found[i].docs.get(doc);
-      if (p === undefined) {
-        if (!found[i].truncated) return null;
+      var f = found[i], s = f.score[doc];
+      if (!s) {
+        if (!f.truncated) return -1;
         phrase = false;
         continue;
       }
-      score += p.s;
-      titles += p.t;
-      if (i + 1 < found.length && !(p.n & found[i + 1].bits)) phrase = false;
+      score += s;
+      titles += f.title[doc];
+      if (i + 1 < found.length && !(f.next[doc] & found[i + 1].bits)) phrase = false;
     }
-    var tier = titles === found.length ? (found.length > 1 ? 2 : 1) : phrase ? 1 : 0;
-    return { doc: doc, tier: tier, score: score };
+    var tier = titles === found.length ? (found.length > 1 ? (phrase ? 3 : 2) : 1) : phrase ? 1 : 0;
+    return (tier * 4096 + Math.min(score, 4095)) * DOC_SPAN + (DOC_SPAN - 1 - doc);
   }
 
   // Every word must be in a document, except words so common that only their best
   // documents are listed: those add to the score where listed and filter nothing.
+  // The documents, best first.
   function rank(found, filters) {
     var required = found.filter(function (f) { return !f.truncated; });
-    var pool = required.length ? required : found;
     var passes = function (doc) { return filters.every(function (f) { return !f || f.has(doc); }); };
-    var hits = [], seen = new Set();
     // With only common words, the union of their lists; else the shortest required list.
-    (required.length ? [pool.reduce(function (a, b) { return a.docs.size <= b.docs.size ? a : b; })] : found).forEach(function (f) {
-      f.docs.forEach(function (_, doc) {
-        if (seen.has(doc) || !passes(doc)) return;
-        seen.add(doc);
-        var hit = grade(found, doc);
-        if (hit) hits.push(hit);
-      });
+    var lists = required.length ? [required.reduce(function (a, b) { return a.docs.length <= b.docs.length ? a : b; })] : found;
+    var keys = [], seen = lists.length > 1 ? new Uint8Array(meta.documents) : null;
+    lists.forEach(function (f) {
+      for (var k = 0; k < f.docs.length; k++) {
+        var doc = f.docs[k];
+        if (seen) {
+          if (seen[doc]) continue;
+          seen[doc] = 1;
+        }
+        if (!passes(doc)) continue;
+        var key = grade(found, doc);
+        if (key >= 0) keys.push(key);
+      }
     });
-    return hits.sort(function (a, b) { return b.tier - a.tier || b.score - a.score || a.doc - b.doc; });
+    var sorted = Float64Array.from(keys).sort();
+    var out = new Array(sorted.length);
+    for (var i = 0; i < sorted.length; i++) out[i] = DOC_SPAN - 1 - sorted[sorted.length - 1 - i] % DOC_SPAN;
+    return out;
   }
 
   function matcher(terms, prefixLast) {
@@ -366,56 +397,92 @@
     });
   }
 
-  // Fills the excerpts of the results shown that have none yet.
+  // Fills the excerpts of the results shown that have none yet, each when it comes near
+  // the viewport: a result nobody scrolls to costs no page.
+  var watcher = null;
   function excerpts(isMatch, run) {
     if (run !== current) return;
-    Array.prototype.forEach.call(list.querySelectorAll(".search-excerpt[data-url]"), function (p) {
+    if (watcher) watcher.disconnect();
+    var fill = function (p) {
       var url = p.getAttribute("data-url");
+      if (!url) return;
       p.removeAttribute("data-url");
       pageText(url).then(function (page) {
         if (run !== current) return;
         p.textContent = "";
         highlight(p, excerpt(page.text, page.summary, isMatch), isMatch);
       }, function () { /* the result stands without its excerpt */ });
-    });
+    };
+    var waiting = list.querySelectorAll(".search-excerpt[data-url]");
+    if (!window.IntersectionObserver) return Array.prototype.forEach.call(waiting, fill);
+    watcher = new IntersectionObserver(function (entries, observer) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        observer.unobserve(e.target);
+        fill(e.target);
+      });
+    }, { rootMargin: "300px 0px" });
+    Array.prototype.forEach.call(waiting, function (p) { watcher.observe(p); });
   }
 
-  // Shows results[from..from + PAGE] at once from the meta files; their excerpts follow
-  // now (`settle` 0) or once the query has not changed for `settle` ms.
+  // Shows results[from..from + PAGE] from the meta files, each as soon as it and those
+  // before it have arrived; their excerpts follow now (`settle` 0) or once the query has
+  // not changed for `settle` ms.
   function show(results, from, isMatch, run, settle) {
-    var page = results.slice(from, from + PAGE);
-    return Promise.all(page.map(function (h) { return docMeta(h.doc); })).then(function (docs) {
-      if (run !== current) return;
-      if (from === 0) list.textContent = "";
-      docs.forEach(function (d) {
-        var li = document.createElement("li");
-        li.className = "search-result";
-        var kicker = document.createElement("p");
-        kicker.className = "kicker";
-        kicker.textContent = d.category;
-        var h = document.createElement("h2");
-        h.className = "card-title";
-        var a = document.createElement("a");
-        a.href = d.url;
-        highlight(a, d.title, isMatch);
-        h.append(a);
-        var p = document.createElement("p");
-        p.className = "card-summary search-excerpt";
-        p.setAttribute("data-url", d.url);
-        var metaLine = document.createElement("p");
-        metaLine.className = "meta";
-        var time = document.createElement("time");
-        time.dateTime = d.date;
-        time.textContent = longDate(d.date);
-        metaLine.append(time);
-        li.append(kicker, h, p, metaLine);
-        list.append(li);
+    var page = results.slice(from, from + PAGE).map(docMeta);
+    var cleared = from > 0;
+    var clear = function () {
+      if (!cleared) list.textContent = "";
+      cleared = true;
+    };
+    return page.reduce(function (shown, loading) {
+      return shown.then(function () { return loading; }).then(function (d) {
+        if (run !== current) return;
+        clear();
+        list.append(item(d, isMatch));
+        mark("shown");
       });
+    }, Promise.resolve()).then(function () {
+      if (run !== current) return;
+      clear();
       if (more) more.hidden = from + PAGE >= results.length;
       clearTimeout(settleTimer);
       if (settle) settleTimer = setTimeout(function () { excerpts(isMatch, run); }, settle);
       else excerpts(isMatch, run);
     });
+  }
+
+  // One result: category, linked title, excerpt (the summary until the page's text
+  // arrives) and date.
+  function item(d, isMatch) {
+    var li = document.createElement("li");
+    li.className = "search-result";
+    var kicker = document.createElement("p");
+    kicker.className = "kicker";
+    kicker.textContent = d.category;
+    var h = document.createElement("h2");
+    h.className = "card-title";
+    var a = document.createElement("a");
+    a.href = d.url;
+    highlight(a, d.title, isMatch);
+    h.append(a);
+    var p = document.createElement("p");
+    p.className = "card-summary search-excerpt";
+    p.setAttribute("data-url", d.url);
+    var metaLine = document.createElement("p");
+    metaLine.className = "meta";
+    var time = document.createElement("time");
+    time.dateTime = d.date;
+    time.textContent = longDate(d.date);
+    metaLine.append(time);
+    li.append(kicker, h, p, metaLine);
+    return li;
+  }
+
+  // A User Timing mark (`search:<name>`), for profiling a query (bench/search_query.mjs
+  // reads them); cheap when nothing reads them.
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark("search:" + name);
   }
 
   var current = 0;
@@ -434,11 +501,14 @@
       status.textContent = query ? msg("noWords") : msg("prompt");
       return Promise.resolve();
     }
+    mark("query");
     var lookups = terms.map(function (t, i) { return lookup(t, prefixLast && i === terms.length - 1); });
     var filters = [filterDocs("c", category && category.value), filterDocs("t", tag && tag.value)];
     return Promise.all([Promise.all(lookups), Promise.all(filters)]).then(function (r) {
       if (id !== current) return;
+      mark("found");
       var results = rank(r[0], r[1]);
+      mark("ranked");
       var isMatch = matcher(terms, prefixLast);
       shown = { results: results, from: 0, isMatch: isMatch };
       return show(results, 0, isMatch, id, typing ? SETTLE_MS : 0).then(function () {
@@ -475,11 +545,9 @@
     });
   }
 
-  var timer = 0;
+  // Each key runs the query at once: a newer query supersedes one still running.
   input.addEventListener("input", function () {
-    clearTimeout(timer);
-    clearTimeout(settleTimer);
-    timer = setTimeout(function () { update(true); }, 40);
+    update(true);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
