@@ -3,10 +3,18 @@
 //! A build that fails, or is killed, leaves the previous output exactly as it was. A build
 //! replaces only a folder that is empty or that gazette built: every build leaves a marker
 //! file in it ([`Owned::marker`]), and [`check_folder`] refuses anything else.
+//!
+//! A rebuild with the build cache moves the folders of the published output that it keeps
+//! whole into the staging folder before the swap ([`Staging::move_in`]), one rename each,
+//! rather than linking their files one by one. A journal beside the staging folder lists
+//! them first: a build that fails, or is killed, before its swap has them moved back (by
+//! itself, or by the next build before anything else), so the previous output is whole
+//! again.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result, display_path};
 
@@ -17,6 +25,41 @@ pub(crate) struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
+    /// The folders made in the staging folder, relative to it (for the build cache).
+    made: Mutex<Vec<PathBuf>>,
+    /// The folders moved in from the output, with their journal, once there are some.
+    moved: Mutex<Option<Journal>>,
+}
+
+/// The folders a build moved from the output into its staging folder, and the file that
+/// lists them (beside the staging folder), locked for as long as the build runs: a
+/// journal that can be locked is one of a build that is gone.
+#[derive(Debug)]
+struct Journal {
+    path: PathBuf,
+    /// Holds the lock.
+    _file: fs::File,
+    folders: Vec<PathBuf>,
+}
+
+/// The first line of a journal.
+const JOURNAL_HEADER: &str = "gazette moved folders 1";
+
+/// The old output, still being deleted after a swap (see [`Staging::commit_and_clear`]).
+#[derive(Debug)]
+#[must_use]
+pub(crate) struct Clearing(Option<std::thread::JoinHandle<Result<()>>>);
+
+impl Clearing {
+    /// Waits until the old output is deleted.
+    pub(crate) fn finish(self) -> Result<()> {
+        match self.0 {
+            None => Ok(()),
+            Some(thread) => thread.join().unwrap_or_else(|_| {
+                Err(Error::Failed("deleting the previous output folder failed".to_owned()))
+            }),
+        }
+    }
 }
 
 impl Staging {
@@ -34,6 +77,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
+        recover_moves(kind, &parent, &name, output);
         remove_stale(kind, &parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if fs::symlink_metadata(&dir).is_ok() {
@@ -52,7 +96,14 @@ impl Staging {
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         // Marked first: even a staging folder left by a killed build is provably gazette's.
-        let staging = Staging { kind, dir, output: output.to_owned(), committed: false };
+        let staging = Staging {
+            kind,
+            dir,
+            output: output.to_owned(),
+            committed: false,
+            made: Mutex::new(Vec::new()),
+            moved: Mutex::new(None),
+        };
         kind.write_marker(&staging.dir)?;
         Ok(staging)
     }
@@ -114,9 +165,7 @@ impl Staging {
         match op(&path) {
             Ok(value) => Ok((path, value)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                }
+                self.make_folder(rel.parent().unwrap_or(Path::new("")))?;
                 let value = op(&path).map_err(|e| Error::io(&path, e))?;
                 Ok((path, value))
             }
@@ -124,29 +173,235 @@ impl Staging {
         }
     }
 
+    /// Makes the folder `rel` (relative to the output root) and those above it, and notes
+    /// it among [`Staging::made_folders`].
+    fn make_folder(&self, rel: &Path) -> Result<()> {
+        if rel.as_os_str().is_empty() {
+            return Ok(());
+        }
+        let path = self.dir.join(rel);
+        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        self.made.lock().expect("no thread panics holding the lock").push(rel.to_owned());
+        Ok(())
+    }
+
+    /// The folders made so far to put files in, relative to the output root (the folders
+    /// above them were made too). Folders moved in are not among them.
+    pub(crate) fn made_folders(&self) -> Vec<PathBuf> {
+        self.made.lock().expect("no thread panics holding the lock").clone()
+    }
+
+    /// Where `rel` (relative to the output root) is in the staging folder.
+    pub(crate) fn path_of(&self, rel: &Path) -> Result<PathBuf> {
+        inside(&self.dir, rel)
+    }
+
+    /// Moves each folder of `folders` (relative to the output root) from the published
+    /// output into the staging folder, whole, with one rename (for the build cache: the
+    /// folders whose every file the new build keeps as it is). Each comes with the device
+    /// and inode it is expected to be: one found to be another folder (the output was
+    /// replaced meanwhile) is moved back. Returns the indices of the folders not moved.
+    ///
+    /// Before the first move the list is written to a journal beside the staging folder,
+    /// locked while this build lives; until the swap, dropping the staging folder moves
+    /// them back, and so does the next build if this one is killed.
+    pub(crate) fn move_in(&self, folders: &[(PathBuf, (u64, u64))]) -> Result<Vec<usize>> {
+        if folders.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut moved = self.moved.lock().expect("no thread panics holding the lock");
+        assert!(moved.is_none(), "folders are moved in once per build");
+        let path = beside(&self.dir, "moves");
+        let mut text = format!("{JOURNAL_HEADER}\n");
+        for (rel, _) in folders {
+            inside(&self.dir, rel)?;
+            text.push_str(&display_path(rel));
+            text.push('\n');
+        }
+        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        if !try_lock(&file) {
+            let _ = fs::remove_file(&path);
+            return Err(Error::Failed(format!("cannot lock `{}`", display_path(&path))));
+        }
+        file.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        *moved = Some(Journal {
+            path,
+            _file: file,
+            folders: folders.iter().map(|(rel, _)| rel.clone()).collect(),
+        });
+        drop(moved);
+        let mut missed = Vec::new();
+        // Many folders move into one (the articles of a category): each made once.
+        let mut parents: rustc_hash::FxHashSet<&Path> = rustc_hash::FxHashSet::default();
+        for (i, (rel, (dev, ino))) in folders.iter().enumerate() {
+            let (from, to) = (self.output.join(rel), self.dir.join(rel));
+            if let Some(parent) = rel.parent()
+                && parents.insert(parent)
+            {
+                self.make_folder(parent)?;
+            }
+            if rename_new(&from, &to).is_err() {
+                missed.push(i);
+                continue;
+            }
+            if !same_folder(&to, *dev, *ino) {
+                // Someone else's folder: back where it was.
+                rename_new(&to, &from).map_err(|e| Error::io(&from, e))?;
+                missed.push(i);
+            }
+        }
+        Ok(missed)
+    }
+
     /// Puts the staged build in place of the output folder in one step, then deletes the
     /// previous build.
-    pub(crate) fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(self) -> Result<()> {
+        self.commit_and_clear()?.finish()
+    }
+
+    /// Like [`Staging::commit`], deleting the previous build on a thread of its own: it
+    /// is no longer the output, and what a process exit leaves of it, the next build
+    /// removes.
+    pub(crate) fn commit_and_clear(mut self) -> Result<Clearing> {
         // Checked again: the folder may have changed while the build ran.
         check_contents(self.kind, &self.output)?;
         let old = swap_in(self.kind, &self.dir, &self.output)?;
         self.committed = true;
-        if let Some(old) = old {
-            // Checked above; marked now (if it was empty or an older build) so that a build
-            // killed while deleting it leaves a folder the next build knows to remove.
-            if !self.kind.marks(&old) {
-                self.kind.write_marker(&old)?;
-            }
-            remove_owned(self.kind, &old)?;
+        // The folders moved in are in the output now: nothing to move back.
+        if let Some(journal) = self.moved.get_mut().expect("no thread panicked").take() {
+            let _ = fs::remove_file(&journal.path);
         }
-        Ok(())
+        let Some(old) = old else { return Ok(Clearing(None)) };
+        // Checked above; marked now (if it was empty or an older build) so that a build
+        // killed while deleting it leaves a folder the next build knows to remove.
+        if !self.kind.marks(&old) {
+            self.kind.write_marker(&old)?;
+        }
+        let kind = self.kind;
+        Ok(Clearing(Some(std::thread::spawn(move || remove_owned(kind, &old)))))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = remove_owned(self.kind, &self.dir);
+        if self.committed {
+            return;
+        }
+        if let Ok(Some(journal)) = self.moved.get_mut().map(Option::take) {
+            if !move_back(&self.output, &self.dir, &journal.folders) {
+                return; // left for the next build, which moves them back
+            }
+            let _ = fs::remove_file(&journal.path);
+        }
+        let _ = remove_owned(self.kind, &self.dir);
+    }
+}
+
+/// `dir`'s path with `.suffix` added to its name.
+fn beside(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_owned();
+    name.push(".");
+    name.push(suffix);
+    dir.with_file_name(name)
+}
+
+/// Renames `from` to `to` unless something is at `to`.
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            // A file system without the flag: checked just before instead.
+            Err(e) if e != rustix::io::Errno::INVAL && e != rustix::io::Errno::NOSYS => {
+                return Err(e.into());
+            }
+            Err(_) => {}
+        }
+    }
+    if fs::symlink_metadata(to).is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    fs::rename(from, to)
+}
+
+/// Whether `path` is a real folder on the device `dev` with the inode `ino`.
+fn same_folder(path: &Path, dev: u64, ino: u64) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() && m.dev() == dev && m.ino() == ino)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, dev, ino);
+        false
+    }
+}
+
+#[cfg(unix)]
+fn try_lock(file: &fs::File) -> bool {
+    use rustix::fs::{FlockOperation, flock};
+    flock(file, FlockOperation::NonBlockingLockExclusive).is_ok()
+}
+
+#[cfg(not(unix))]
+fn try_lock(_: &fs::File) -> bool {
+    true
+}
+
+/// Moves each of `folders` (relative to the output root) from the staging folder
+/// `staged` back to the output folder `output`, where the output lacks it. Whether each
+/// is settled: back, or not in the staging folder, or in the output already (the output
+/// was replaced since: the copy in the staging folder is not needed).
+fn move_back(output: &Path, staged: &Path, folders: &[PathBuf]) -> bool {
+    let mut settled = true;
+    for rel in folders {
+        let (Ok(from), Ok(to)) = (inside(staged, rel), inside(output, rel)) else { continue };
+        if fs::symlink_metadata(&from).is_err() || fs::symlink_metadata(&to).is_ok() {
+            continue;
+        }
+        settled &= rename_new(&from, &to).is_ok();
+    }
+    settled
+}
+
+/// Undoes the moves of builds that were killed between moving folders of the output
+/// `output` into their staging folder and swapping it in (their journal, beside the
+/// staging folder, is no longer locked), so that the output is whole again before
+/// anything reads it or the staging folders are removed.
+fn recover_moves(kind: Owned, parent: &Path, name: &str, output: &Path) {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".moves"))
+        else {
+            continue;
+        };
+        let staged = parent.join(format!("{prefix}{pid}"));
+        if pid.parse::<u32>().is_err() || !kind.marks(&staged) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(mut file) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
+            continue;
+        };
+        if !try_lock(&file) {
+            continue; // a build that is running
+        }
+        let mut text = String::new();
+        if file.read_to_string(&mut text).is_err() {
+            continue;
+        }
+        let Some(list) = text.strip_prefix(JOURNAL_HEADER).and_then(|r| r.strip_prefix('\n'))
+        else {
+            continue;
+        };
+        let folders: Vec<PathBuf> = list.lines().map(PathBuf::from).collect();
+        if move_back(output, &staged, &folders) {
+            let _ = fs::remove_file(&path);
         }
     }
 }
@@ -275,7 +530,9 @@ fn remove_stale(kind: Owned, parent: &Path, name: &str) {
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
         let pid = rest.strip_suffix(".old").unwrap_or(rest);
         let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
-        if pid.parse::<u32>().is_ok() && is_folder && !process_alive(pid) {
+        // Folders moved in from the output and not moved back stay, with their journal.
+        let journal = parent.join(format!("{prefix}{pid}.moves"));
+        if pid.parse::<u32>().is_ok() && is_folder && !process_alive(pid) && !journal.exists() {
             if kind.marks(&entry.path()) {
                 let _ = remove_owned(kind, &entry.path());
             } else {
@@ -770,6 +1027,128 @@ mod tests {
         let leftovers: Vec<_> =
             fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["output"]);
+    }
+
+    fn inode(path: &Path) -> (u64, u64) {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::symlink_metadata(path).unwrap();
+        (meta.dev(), meta.ino())
+    }
+
+    /// An output folder of an earlier build with the pages `a/x.html` and `b/y.html`.
+    fn built_output(tmp: &Path) -> PathBuf {
+        let out = tmp.join("output");
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::create_dir_all(out.join("b")).unwrap();
+        Owned::Output.write_marker(&out).unwrap();
+        fs::write(out.join("a/x.html"), "x").unwrap();
+        fs::write(out.join("b/y.html"), "y").unwrap();
+        out
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn folders_moved_in_are_swapped_in_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = built_output(tmp.path());
+        let (a, x) = (inode(&out.join("a")), inode(&out.join("a/x.html")));
+        let staging = Staging::create(&out).unwrap();
+        staging.write(Path::new("b/y.html"), b"new y").unwrap();
+        assert_eq!(staging.move_in(&[(PathBuf::from("a"), a)]).unwrap(), Vec::<usize>::new());
+        assert!(!out.join("a").exists(), "moved, not copied");
+        assert!(beside(&staging.dir, "moves").is_file(), "the journal is written first");
+        staging.commit().unwrap();
+        assert_eq!((inode(&out.join("a")), inode(&out.join("a/x.html"))), (a, x));
+        assert_eq!(fs::read_to_string(out.join("b/y.html")).unwrap(), "new y");
+        assert_eq!(names(tmp.path()), ["output"], "no journal, no old output left");
+    }
+
+    #[test]
+    fn a_folder_that_is_not_the_one_expected_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = built_output(tmp.path());
+        let (dev, _) = inode(&out.join("a"));
+        let staging = Staging::create(&out).unwrap();
+        let b = inode(&out.join("b"));
+        let missed = staging
+            .move_in(&[(PathBuf::from("a"), (dev, u64::MAX)), (PathBuf::from("b"), b)])
+            .unwrap();
+        assert_eq!(missed, [0]);
+        assert_eq!(fs::read_to_string(out.join("a/x.html")).unwrap(), "x");
+        assert!(!staging.dir.join("a").exists() && staging.dir.join("b/y.html").is_file());
+    }
+
+    #[test]
+    fn a_failed_build_moves_its_folders_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = built_output(tmp.path());
+        let before = snapshot(&out);
+        let (a, x) = (inode(&out.join("a")), inode(&out.join("a/x.html")));
+        let staging = Staging::create(&out).unwrap();
+        staging.write(Path::new("c/z.html"), b"z").unwrap();
+        staging.move_in(&[(PathBuf::from("a"), a)]).unwrap();
+        drop(staging); // as on any error before the swap
+        assert_eq!(snapshot(&out), before);
+        assert_eq!((inode(&out.join("a")), inode(&out.join("a/x.html"))), (a, x));
+        assert_eq!(names(tmp.path()), ["output"]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")] // elsewhere, without /proc, no staging folder is judged dead
+    fn the_next_build_moves_back_what_a_killed_build_moved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = built_output(tmp.path());
+        let before = snapshot(&out);
+        let (a, x) = (inode(&out.join("a")), inode(&out.join("a/x.html")));
+        // What a build killed between its moves and its swap leaves: its staging folder
+        // holding a folder of the output and a page of its own, and its journal, unlocked.
+        let dead = tmp.path().join(".output.staging-999999999");
+        fs::create_dir_all(dead.join("c")).unwrap();
+        Owned::Output.write_marker(&dead).unwrap();
+        fs::write(dead.join("c/z.html"), "z").unwrap();
+        fs::rename(out.join("a"), dead.join("a")).unwrap();
+        fs::write(beside(&dead, "moves"), format!("{JOURNAL_HEADER}\na\nb\n")).unwrap();
+        // A journal naming a path outside the output is not followed.
+        let other = tmp.path().join(".output.staging-999999998");
+        fs::create_dir_all(other.join("d")).unwrap();
+        Owned::Output.write_marker(&other).unwrap();
+        fs::write(beside(&other, "moves"), format!("{JOURNAL_HEADER}\n../elsewhere\n")).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        assert_eq!(snapshot(&out), before);
+        assert_eq!((inode(&out.join("a")), inode(&out.join("a/x.html"))), (a, x));
+        assert!(!tmp.path().join("elsewhere").exists());
+        drop(staging);
+        assert_eq!(names(tmp.path()), ["output"], "journals and staging folders removed");
+    }
+
+    #[test]
+    fn a_journal_of_a_running_build_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = built_output(tmp.path());
+        let a = inode(&out.join("a"));
+        // Another build, running: its journal is locked.
+        let running = tmp.path().join(".output.staging-1");
+        fs::create_dir_all(&running).unwrap();
+        Owned::Output.write_marker(&running).unwrap();
+        fs::rename(out.join("a"), running.join("a")).unwrap();
+        let journal = beside(&running, "moves");
+        fs::write(&journal, format!("{JOURNAL_HEADER}\na\n")).unwrap();
+        let lock = fs::File::open(&journal).unwrap();
+        assert!(try_lock(&lock));
+        recover_moves(Owned::Output, tmp.path(), "output", &out);
+        assert!(!out.join("a").exists() && journal.exists());
+        drop(lock);
+        recover_moves(Owned::Output, tmp.path(), "output", &out);
+        assert_eq!(inode(&out.join("a")), a);
+        assert!(!journal.exists());
     }
 
     #[test]

@@ -461,7 +461,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(&staging, rel, inputs));
+    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(rel, inputs));
     // A first build (an empty cache) hashes no page's inputs, so that it costs what a
     // build without a cache does but for hashing what it writes: the next build hashes
     // them, and the one after renders only what changed.
@@ -478,14 +478,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
     let files = files + report.images.written + copy_assets(site, &copy, &write, &processed)?;
     let warnings = as_warnings(&options.root, problems);
-    staging.commit()?;
-    // Content assets copied, the new output swapped in, the previous one deleted.
+    // The files kept from the previous output moved or linked in, the new output swapped
+    // in; the previous one is deleted meanwhile.
+    written.place(&staging)?;
+    let clearing = staging.commit_and_clear()?;
     timer.stage("commit");
     (report.linked, report.bytes_written) = written.counts();
     let entries = written.into_entries();
     if let Some(cache) = cache {
         report.cache_notices.extend(cache.save(entries));
+        // Timed with the cache: the deletion of the previous output ran meanwhile.
+        clearing.finish()?;
         timer.stage("cache");
+    } else {
+        clearing.finish()?;
     }
 
     report.warnings.extend(warnings);

@@ -166,8 +166,8 @@ fn a_cache_from_another_gazette_gives_a_full_correct_build() {
 
 #[test]
 fn two_builds_at_once_both_succeed_with_a_correct_output() {
-    let site = Site::fixture("build/basic");
-    site.build(&["-q", NOW]);
+    // Built twice: the build that gets the cache moves folders of the output.
+    let site = built_twice();
     site.write(
         "content/misc/epsilon.md",
         "---\ntitle: Epsilon again\ndate: 2026-03-05\n---\n\nNew.\n",
@@ -286,4 +286,116 @@ fn check_reads_the_cache_and_finds_what_it_finds_without_it() {
     assert!(stderr(&cached).contains("/economy/nowhere/"), "{}", stderr(&cached));
     // check only reads the cache.
     assert_eq!(std::fs::read(site.path().join(".gazette/build-cache")).unwrap(), cache);
+}
+
+/// Every folder under `dir` (but `dir`) with its inode.
+fn folders(dir: &Path) -> BTreeMap<PathBuf, u64> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_owned(), e.metadata().unwrap().ino()))
+        .collect()
+}
+
+/// The entries of the site folder left beside the output by builds (staging folders,
+/// journals): none once a build is done.
+fn beside_output(site: &Site) -> Vec<String> {
+    std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".output"))
+        .collect()
+}
+
+/// Builds the site twice: the first build records its files in the cache, the second
+/// its folders too, so that the next one moves the folders it keeps whole.
+fn built_twice() -> Site {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    site.build(&["-q", NOW]);
+    site
+}
+
+#[test]
+fn a_rebuild_moves_the_folders_it_keeps_whole_into_the_new_output() {
+    let site = built_twice();
+    let (files, dirs) = (stamps(&site.out()), folders(&site.out()));
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write("content/economy/gamma.md", &gamma.replace("Gamma body", "Gamma body, edited,"));
+    site.build(&["-q", NOW]);
+    let (files_after, dirs_after) = (stamps(&site.out()), folders(&site.out()));
+    assert!(changed(&files, &files_after).contains(&"economy/gamma/index.html".to_owned()));
+    // The folders of the untouched articles are the very folders of the last build, moved
+    // (a build linking their files would have made new ones), and so are their pages.
+    for folder in ["world/alpha", "economy/delta", "news/epsilon", "files"] {
+        assert_eq!(dirs[Path::new(folder)], dirs_after[Path::new(folder)], "{folder}");
+    }
+    for page in ["world/alpha/index.html", "economy/delta/index.html"] {
+        assert_eq!(files[Path::new(page)], files_after[Path::new(page)], "{page}");
+    }
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(beside_output(&site), Vec::<String>::new());
+    // With nothing changed, every folder is kept, but that of the resized images, which
+    // are links to their own cache (issue 16) and put in afresh by every build.
+    site.build(&["-q", NOW]);
+    let but_images = |mut dirs: BTreeMap<PathBuf, u64>| {
+        dirs.retain(|dir, _| !dir.starts_with("images"));
+        dirs
+    };
+    assert_eq!(but_images(folders(&site.out())), but_images(dirs_after));
+    assert_eq!(changed(&files_after, &stamps(&site.out())), [".gazette-output"]);
+}
+
+#[test]
+fn a_file_added_by_hand_to_a_kept_folder_does_not_survive() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    site.write("output/world/alpha/notes.txt", "mine");
+    site.write("output/news/extra.html", "mine");
+    std::fs::create_dir(site.out().join("economy/delta/more")).unwrap();
+    site.build(&["-q", NOW]);
+    for added in ["world/alpha/notes.txt", "news/extra.html", "economy/delta/more"] {
+        assert!(!site.out().join(added).exists(), "{added} survived");
+    }
+    // The pages beside them are kept all the same.
+    let after = stamps(&site.out());
+    assert_eq!(changed(&before, &after), [".gazette-output"]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+fn a_removed_article_leaves_no_page_behind() {
+    let site = built_twice();
+    assert!(site.out().join("world/beta/index.html").is_file());
+    site.remove("content/world/beta.md");
+    site.build(&["-q", NOW]);
+    assert!(!site.out().join("world/beta").exists());
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+#[cfg(target_os = "linux")] // elsewhere, without /proc, no staging folder is judged dead
+fn a_build_killed_after_moving_folders_is_undone_by_the_next_build() {
+    let site = built_twice();
+    let files = stamps(&site.out());
+    // What a build killed between its moves and its swap leaves: its staging folder with
+    // folders of the output moved in, and its journal listing them (no longer locked).
+    let staging = site.path().join(".output.staging-999999999");
+    std::fs::create_dir(&staging).unwrap();
+    std::fs::copy(site.out().join(".gazette-output"), staging.join(".gazette-output")).unwrap();
+    std::fs::create_dir(staging.join("economy")).unwrap();
+    std::fs::rename(site.out().join("world"), staging.join("world")).unwrap();
+    std::fs::rename(site.out().join("economy/delta"), staging.join("economy/delta")).unwrap();
+    site.write(
+        ".output.staging-999999999.moves",
+        "gazette moved folders 1\nworld\neconomy/delta\nnews\n",
+    );
+    // The next build puts them back first, so it keeps their files. (Their folders
+    // changed, moved twice: the build links the files into new ones.)
+    site.build(&["-q", NOW]);
+    assert_eq!(changed(&files, &stamps(&site.out())), [".gazette-output"]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(beside_output(&site), Vec::<String>::new());
 }
