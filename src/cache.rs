@@ -597,11 +597,14 @@ impl<'a> Written<'a> {
     }
 
     /// Links the published file at `rel` into `staging` if it is the file `stamp` says,
-    /// or else (`entry` recording its hash) holds the bytes recorded; `false` when it
-    /// does neither, or cannot be linked.
+    /// or else (`entry` recording its hash) holds the bytes recorded; where no hard link
+    /// can be made, copies it if its bytes are the ones recorded. `false` when it is
+    /// neither the file nor the bytes recorded.
     fn link(&self, staging: &Staging, rel: &Path, stamp: &Stamp, entry: &Entry) -> bool {
         let from = self.output.join(rel);
-        let Ok(to) = staging.link_published(rel, &from) else { return false };
+        let Ok(to) = staging.link_published(rel, &from) else {
+            return self.copy_kept(staging, rel, entry);
+        };
         // Checked through the new link: it is the file checked before.
         if stamp_at(&to) == Some(*stamp) {
             return true;
@@ -616,6 +619,16 @@ impl<'a> Written<'a> {
         }
         let _ = fs::remove_file(&to);
         false
+    }
+
+    /// Writes a copy of the published file at `rel` into `staging` if its bytes hash as
+    /// `entry` records (for a file system without hard links).
+    fn copy_kept(&self, staging: &Staging, rel: &Path, entry: &Entry) -> bool {
+        let Some(hash) = entry.hash else { return false };
+        let mut bytes = Vec::new();
+        let read = crate::text_file::open_regular(&self.output.join(rel))
+            .and_then(|mut file| file.read_to_end(&mut bytes));
+        read.is_ok() && blake3::hash(&bytes) == hash && staging.write(rel, &bytes).is_ok()
     }
 
     fn record(&self, key: String, entry: Entry) {
