@@ -14,12 +14,9 @@
 //! another output folder, or locked by a build running at the same moment) is set aside
 //! with a one-line notice, and the build writes every file, as without a cache.
 //!
-//! Files are not linked one by one as they are found unchanged: when the build commits,
-//! [`Written::place`] moves each folder of the published output whose files all stay
-//! as they are, with nothing else in it, into the staging folder with one rename, and
-//! links only the unchanged files of the folders that also hold changed ones. The cache
-//! records each output folder too (its inode and ctime, which any entry added, removed
-//! or renamed in it changes), so a folder holding a file added by hand is not moved.
+//! Files are not linked one by one as they are found unchanged: that takes only one
+//! `stat`, and when every other file is written [`Written::place`] makes the folders the
+//! kept files need, once each, and links them all in parallel, right before the swap.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -38,7 +35,7 @@ const FILE: &str = "build-cache";
 /// Held (with `flock`) by the build reading and writing the cache.
 const LOCK: &str = "build-cache.lock";
 /// The first line of the cache file: its format.
-const HEADER: &str = "gazette build cache 3";
+const HEADER: &str = "gazette build cache 2";
 
 /// Which file on disk a page was written to: a hard link keeps all of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,39 +67,6 @@ impl Stamp {
     }
 }
 
-/// Which folder on disk a folder of the output is, and that no entry of it changed since
-/// (an entry added, removed or renamed changes its ctime, which no program can set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FolderStamp {
-    dev: u64,
-    ino: u64,
-    ctime: i64,
-    ctime_nsec: i64,
-}
-
-impl FolderStamp {
-    #[cfg(unix)]
-    fn of(meta: &fs::Metadata) -> Option<FolderStamp> {
-        use std::os::unix::fs::MetadataExt;
-        meta.is_dir().then(|| FolderStamp {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            ctime: meta.ctime(),
-            ctime_nsec: meta.ctime_nsec(),
-        })
-    }
-
-    /// Elsewhere no folder is moved: every file is linked.
-    #[cfg(not(unix))]
-    fn of(_: &fs::Metadata) -> Option<FolderStamp> {
-        None
-    }
-
-    fn at(path: &Path) -> Option<FolderStamp> {
-        fs::symlink_metadata(path).ok().and_then(|m| FolderStamp::of(&m))
-    }
-}
-
 /// One file of the last build.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -121,8 +85,6 @@ pub(crate) struct Cache {
     /// Which output folder and which gazette the entries are about.
     identity: String,
     previous: FxHashMap<String, Entry>,
-    /// The folders of the last build's output but its root, by path.
-    folders: FxHashMap<String, FolderStamp>,
     /// Holds the lock for as long as the cache is open.
     _lock: fs::File,
 }
@@ -147,13 +109,8 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
         return (None, notice("is in use by another build".to_owned()));
     }
     let identity = identity(output);
-    let mut cache = Cache {
-        dir: dir.to_owned(),
-        identity,
-        previous: FxHashMap::default(),
-        folders: FxHashMap::default(),
-        _lock: lock,
-    };
+    let mut cache =
+        Cache { dir: dir.to_owned(), identity, previous: FxHashMap::default(), _lock: lock };
     let mut text = Vec::new();
     match fs::File::open(dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
         Ok(_) => {}
@@ -161,9 +118,8 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
         Err(e) => return (Some(cache), notice(format!("cannot be read ({e})"))),
     }
     match parse(&text, &cache.identity) {
-        Ok((previous, folders)) => {
+        Ok(previous) => {
             cache.previous = previous;
-            cache.folders = folders;
             (Some(cache), None)
         }
         Err(why) => (Some(cache), notice(why.to_owned())),
@@ -208,12 +164,11 @@ fn identity(output: &Path) -> String {
     )
 }
 
-/// The files and the folders of a cache file.
-type Parsed = (FxHashMap<String, Entry>, FxHashMap<String, FolderStamp>);
-
-/// Reads a cache file: its header, identity and checksum first, then one file or folder
-/// (`d ...`) a line.
-fn parse(bytes: &[u8], identity: &str) -> std::result::Result<Parsed, &'static str> {
+/// Reads a cache file: its header, identity and checksum first, then one entry a line.
+fn parse(
+    bytes: &[u8],
+    identity: &str,
+) -> std::result::Result<FxHashMap<String, Entry>, &'static str> {
     let text = std::str::from_utf8(bytes).map_err(|_| "is damaged")?;
     let rest = text
         .strip_prefix(HEADER)
@@ -229,27 +184,11 @@ fn parse(bytes: &[u8], identity: &str) -> std::result::Result<Parsed, &'static s
         return Err("is damaged");
     }
     let mut entries = FxHashMap::default();
-    let mut folders = FxHashMap::default();
     for line in body.lines() {
-        if let Some(folder) = line.strip_prefix("d ") {
-            let (path, stamp) = parse_folder(folder).ok_or("is damaged")?;
-            folders.insert(path.to_owned(), stamp);
-            continue;
-        }
         let entry = parse_entry(line).ok_or("is damaged")?;
         entries.insert(entry.0.to_owned(), entry.1);
     }
-    Ok((entries, folders))
-}
-
-fn parse_folder(line: &str) -> Option<(&str, FolderStamp)> {
-    let mut fields = line.splitn(5, ' ');
-    let dev = fields.next()?.parse().ok()?;
-    let ino = fields.next()?.parse().ok()?;
-    let ctime = fields.next()?.parse().ok()?;
-    let ctime_nsec = fields.next()?.parse().ok()?;
-    let path = fields.next()?;
-    Some((path, FolderStamp { dev, ino, ctime, ctime_nsec }))
+    Ok(entries)
 }
 
 fn parse_entry(line: &str) -> Option<(&str, Entry)> {
@@ -285,8 +224,8 @@ impl Cache {
     /// Writes the entries of a build that just committed. A failure is a notice, never a
     /// build failure: the next build writes every file.
     pub(crate) fn save(self, entries: Entries) -> Option<String> {
-        let Entries { files, folders } = entries;
-        let mut body = String::with_capacity(files.len() * 120 + folders.len() * 60);
+        let Entries(files) = entries;
+        let mut body = String::with_capacity(files.len() * 120);
         for (path, entry, _) in &files {
             let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
             let hex = |h: Option<blake3::Hash>| {
@@ -296,10 +235,6 @@ impl Cache {
             body.push_str(&format!(
                 "{hash} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n"
             ));
-        }
-        for (path, stamp) in &folders {
-            let FolderStamp { dev, ino, ctime, ctime_nsec } = stamp;
-            body.push_str(&format!("d {dev} {ino} {ctime} {ctime_nsec} {path}\n"));
         }
         let mut text = format!(
             "{HEADER}\n{}\nchecksum {}\n",
@@ -322,12 +257,9 @@ impl Cache {
     }
 }
 
-/// The files a build wrote, for [`Cache::save`], and its output's folders.
+/// The files a build wrote, for [`Cache::save`].
 #[derive(Debug)]
-pub(crate) struct Entries {
-    files: Vec<Record>,
-    folders: Vec<(String, FolderStamp)>,
-}
+pub(crate) struct Entries(Vec<Record>);
 
 /// A file of the build: its path, what the cache records of it, and whether it is one
 /// of the last build's to put in the staging folder at commit ([`Written::place`]).
@@ -340,13 +272,9 @@ type Record = (String, Entry, bool);
 #[derive(Debug)]
 pub(crate) struct Written<'a> {
     previous: Option<&'a FxHashMap<String, Entry>>,
-    /// The last build's folders (see [`Cache`]).
-    folders: Option<&'a FxHashMap<String, FolderStamp>>,
     /// The output folder being replaced, where the files to link are.
     output: &'a Path,
     entries: Mutex<Vec<Record>>,
-    /// The output's folders, once [`Written::place`] has put every file.
-    placed_folders: Mutex<Vec<(String, FolderStamp)>>,
     /// The inputs of the pages about to be rendered, until they are put.
     pending: Mutex<FxHashMap<String, blake3::Hash>>,
     /// The cache records nothing: nothing is hashed (see [`Entry::hash`]).
@@ -360,10 +288,8 @@ impl<'a> Written<'a> {
     pub(crate) fn new(cache: Option<&'a Cache>, output: &'a Path) -> Self {
         Written {
             previous: cache.map(|c| &c.previous),
-            folders: cache.map(|c| &c.folders),
             output,
             entries: Mutex::new(Vec::new()),
-            placed_folders: Mutex::new(Vec::new()),
             pending: Mutex::new(FxHashMap::default()),
             first: cache.is_some_and(|c| c.previous.is_empty()),
             linked: AtomicUsize::new(0),
@@ -373,141 +299,54 @@ impl<'a> Written<'a> {
 
     /// What to save in the cache once the build is committed.
     pub(crate) fn into_entries(self) -> Entries {
-        Entries {
-            files: self.entries.into_inner().expect("no thread panicked"),
-            folders: self.placed_folders.into_inner().expect("no thread panicked"),
-        }
+        Entries(self.entries.into_inner().expect("no thread panicked"))
     }
 
-    /// How many files were kept (linked or moved) rather than written, and how many bytes
+    /// How many files were kept (linked or copied) rather than written, and how many bytes
     /// were written.
     pub(crate) fn counts(&self) -> (usize, u64) {
         (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
     }
 
     /// Puts the files of the last build that this one keeps (see [`Written::reuse`] and
-    /// [`Written::put`]) into `staging`, before it is swapped in: each folder of the
-    /// output that holds only such files, all of them, and nothing else (its stamp and
-    /// those of the folders in it are the ones recorded) is moved in whole by one rename
-    /// (the largest such folders: their parent holds something else); the kept files of
-    /// the other folders are linked one by one. So a rebuild's work on files is about what
-    /// changed. Then notes the folders of the new output for the cache.
+    /// [`Written::put`]) into `staging` as hard links to the published files, once every
+    /// other file is written, right before the swap: the folders they need are made
+    /// first, one `mkdir` each, parents first, then the links are made in parallel, one
+    /// `linkat` each. Nothing in the published output is moved or changed, so it stays
+    /// whole until the swap.
     pub(crate) fn place(&self, staging: &Staging) -> Result<()> {
-        let (Some(previous), Some(recorded)) = (self.previous, self.folders) else {
-            return Ok(());
-        };
-        if self.first {
-            // Nothing kept, and no folder recorded: like the hashes, they cost a first
-            // build what a build without cache does not pay; the next build records them.
-            return Ok(());
-        }
         let entries = self.entries.lock().expect("no thread panicked");
-        let kept: FxHashMap<&str, (&Stamp, &Entry)> = entries
+        let kept: Vec<(&str, &Entry)> = entries
             .iter()
             .filter(|(_, _, kept)| *kept)
-            .map(|(key, entry, _)| (key.as_str(), (&entry.stamp, entry)))
+            .map(|(key, entry, _)| (key.as_str(), entry))
             .collect();
-        // The folders that cannot move whole, and those above them: those holding a file
-        // of the last build that is not kept, or a file written by this one, or a folder
-        // that is not the one recorded or not as it was recorded. The root is one.
-        let mut dirty = Dirty::default();
-        for key in previous.keys() {
-            if !kept.contains_key(key.as_str()) {
-                dirty.mark(parent_of(key));
-            }
+        if kept.is_empty() {
+            return Ok(());
         }
-        let made = staging.made_folders();
-        for folder in &made {
-            dirty.mark(&display_path(folder));
-        }
-        for key in kept.keys() {
-            let mut folder = parent_of(key);
-            while !dirty.has(folder) {
-                if !recorded.contains_key(folder) {
-                    dirty.mark(folder);
-                    break;
+        let mut folders: Vec<&str> = Vec::new();
+        {
+            let mut seen: FxHashSet<&str> = FxHashSet::default();
+            for (key, _) in &kept {
+                let mut folder = parent_of(key);
+                while !folder.is_empty() && seen.insert(folder) {
+                    folders.push(folder);
+                    folder = parent_of(folder);
                 }
-                folder = parent_of(folder);
             }
         }
-        let unchecked: Vec<(&String, &FolderStamp)> =
-            recorded.iter().filter(|(path, _)| !dirty.has(path)).collect();
-        let changed: Vec<&str> = unchecked
-            .par_iter()
-            .filter(|(path, stamp)| FolderStamp::at(&self.output.join(path)) != Some(**stamp))
-            .map(|(path, _)| path.as_str())
-            .collect();
-        for folder in changed {
-            dirty.mark(folder);
-        }
-        let moves: Vec<(&str, &FolderStamp)> = recorded
-            .iter()
-            .filter(|(path, _)| !dirty.has(path) && dirty.has(parent_of(path)))
-            .map(|(path, stamp)| (path.as_str(), stamp))
-            .collect();
-        // The kept files of the folders that do not move: linked first, as that changes
-        // nothing in the output.
+        // Fewer slashes first: each folder after the one it is in.
+        folders.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
+        staging.make_folders(folders.iter().map(Path::new))?;
         let unlinked: Vec<&str> = kept
             .par_iter()
-            .filter(|(key, _)| dirty.has(parent_of(key)))
-            .filter(|(key, (stamp, entry))| !self.link(staging, Path::new(key), stamp, entry))
+            .filter(|(key, entry)| !self.link(staging, Path::new(key), entry))
             .map(|(key, _)| *key)
             .collect();
-        if let Some(key) = unlinked.first() {
-            return Err(changed_meanwhile(&self.output.join(key)));
+        match unlinked.first() {
+            Some(key) => Err(changed_meanwhile(&self.output.join(key))),
+            None => Ok(()),
         }
-        let folders: Vec<(PathBuf, (u64, u64))> =
-            moves.iter().map(|(path, s)| (PathBuf::from(path), (s.dev, s.ino))).collect();
-        let missed = staging.move_in(&folders)?;
-        // A folder that could not move (the output was replaced meanwhile): its files are
-        // linked one by one, if they are still the ones kept.
-        for &i in &missed {
-            let prefix = format!("{}/", moves[i].0);
-            for (key, (stamp, entry)) in kept.iter().filter(|(key, _)| key.starts_with(&prefix)) {
-                if !self.link(staging, Path::new(key), stamp, entry) {
-                    return Err(changed_meanwhile(&self.output.join(key)));
-                }
-            }
-        }
-        let moved: FxHashSet<&str> = moves
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !missed.contains(i))
-            .map(|(_, (path, _))| *path)
-            .collect();
-        // The folders of the new output: those made in the staging folder and the
-        // folders moved in as they are now (a rename changes a folder's ctime), and
-        // those inside the latter as recorded.
-        let mut now: FxHashSet<String> = FxHashSet::default();
-        for folder in staging.made_folders() {
-            let mut path = display_path(&folder);
-            while !path.is_empty() && now.insert(path.clone()) {
-                path = parent_of(&path).to_owned();
-            }
-        }
-        now.extend(moved.iter().map(|path| (*path).to_owned()));
-        // A name the cache file cannot hold on one line: such a folder is not moved.
-        now.retain(|path| !path.contains(['\n', '\r']));
-        let mut folders: Vec<(String, FolderStamp)> = now
-            .into_par_iter()
-            .filter_map(|path| {
-                let stamp = FolderStamp::at(&staging.path_of(Path::new(&path)).ok()?)?;
-                Some((path, stamp))
-            })
-            .collect();
-        for (path, stamp) in recorded {
-            // Inside a folder moved whole: the first folder above it whose parent cannot
-            // move is the one moved.
-            let mut top = path.as_str();
-            while !dirty.has(top) && !dirty.has(parent_of(top)) {
-                top = parent_of(top);
-            }
-            if top != path && !dirty.has(top) && moved.contains(top) {
-                folders.push((path.clone(), *stamp));
-            }
-        }
-        *self.placed_folders.lock().expect("no thread panicked") = folders;
-        Ok(())
     }
 
     /// Keeps the last build's page at `rel` when it was made from the same `inputs` and
@@ -596,24 +435,22 @@ impl<'a> Written<'a> {
         Some(stamp)
     }
 
-    /// Links the published file at `rel` into `staging` if it is the file `stamp` says,
-    /// or else (`entry` recording its hash) holds the bytes recorded; where no hard link
-    /// can be made, copies it if its bytes are the ones recorded. `false` when it is
-    /// neither the file nor the bytes recorded.
-    fn link(&self, staging: &Staging, rel: &Path, stamp: &Stamp, entry: &Entry) -> bool {
+    /// Links the published file at `rel` into `staging` (its folder made already) if it
+    /// is still the file recorded in `entry` when it was kept, or else holds the bytes
+    /// recorded; where no hard link can be made, copies it if its bytes are the ones
+    /// recorded. `false` when it is neither the file nor the bytes recorded.
+    fn link(&self, staging: &Staging, rel: &Path, entry: &Entry) -> bool {
         let from = self.output.join(rel);
-        let Ok(to) = staging.link_published(rel, &from) else {
+        let Ok(to) = staging.link_into(rel, &from) else {
             return self.copy_kept(staging, rel, entry);
         };
         // Checked through the new link: it is the file checked before.
-        if stamp_at(&to) == Some(*stamp) {
+        if stamp_at(&to) == Some(entry.stamp) {
             return true;
         }
         let _ = fs::remove_file(&to);
-        let Some(now) = self.still_holds(rel, &Entry { stamp: *stamp, ..*entry }, None) else {
-            return false;
-        };
-        let Ok(to) = staging.link_published(rel, &from) else { return false };
+        let Some(now) = self.still_holds(rel, entry, None) else { return false };
+        let Ok(to) = staging.link_into(rel, &from) else { return false };
         if stamp_at(&to) == Some(now) {
             return true;
         }
@@ -659,28 +496,6 @@ fn stamp_at(path: &Path) -> Option<Stamp> {
 /// in: `""` for the root.
 fn parent_of(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
-}
-
-/// Folders that cannot be moved whole, by path: whenever one is, so are all above it.
-#[derive(Debug)]
-struct Dirty(FxHashSet<String>);
-
-impl Default for Dirty {
-    fn default() -> Self {
-        Dirty(std::iter::once(String::new()).collect())
-    }
-}
-
-impl Dirty {
-    fn mark(&mut self, mut folder: &str) {
-        while self.0.insert(folder.to_owned()) {
-            folder = parent_of(folder);
-        }
-    }
-
-    fn has(&self, folder: &str) -> bool {
-        self.0.contains(folder)
-    }
 }
 
 /// The error for a kept file that changed in the output while the build ran.

@@ -4,17 +4,18 @@
 //! replaces only a folder that is empty or that gazette built: every build leaves a marker
 //! file in it ([`Owned::marker`]), and [`check_folder`] refuses anything else.
 //!
-//! A rebuild with the build cache moves the folders of the published output that it keeps
-//! whole into the staging folder before the swap ([`Staging::move_in`]), one rename each,
-//! rather than linking their files one by one. A journal beside the staging folder lists
-//! them first: a build that fails, or is killed, before its swap has them moved back (by
-//! itself, or by the next build before anything else), so the previous output is whole
-//! again.
+//! A build run with a place for leftovers ([`Staging::create_build`]: a folder in the
+//! build cache's) deletes nothing on its critical path: after the swap the previous
+//! output is renamed there and deleted on a thread the build does not wait for, and what
+//! killed or finished builds left there (or beside the output) is claimed by a rename and
+//! deleted on a thread while the build renders. Only folders carrying gazette's marker are
+//! ever deleted, and only those of processes that are gone: two builds at once never
+//! touch each other's folders.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result, display_path};
 
@@ -25,41 +26,9 @@ pub(crate) struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
-    /// The folders made in the staging folder, relative to it (for the build cache).
-    made: Mutex<Vec<PathBuf>>,
-    /// The folders moved in from the output, with their journal, once there are some.
-    moved: Mutex<Option<Journal>>,
-}
-
-/// The folders a build moved from the output into its staging folder, and the file that
-/// lists them (beside the staging folder), locked for as long as the build runs: a
-/// journal that can be locked is one of a build that is gone.
-#[derive(Debug)]
-struct Journal {
-    path: PathBuf,
-    /// Holds the lock.
-    _file: fs::File,
-    folders: Vec<PathBuf>,
-}
-
-/// The first line of a journal.
-const JOURNAL_HEADER: &str = "gazette moved folders 1";
-
-/// The old output, still being deleted after a swap (see [`Staging::commit_and_clear`]).
-#[derive(Debug)]
-#[must_use]
-pub(crate) struct Clearing(Option<std::thread::JoinHandle<Result<()>>>);
-
-impl Clearing {
-    /// Waits until the old output is deleted.
-    pub(crate) fn finish(self) -> Result<()> {
-        match self.0 {
-            None => Ok(()),
-            Some(thread) => thread.join().unwrap_or_else(|_| {
-                Err(Error::Failed("deleting the previous output folder failed".to_owned()))
-            }),
-        }
-    }
+    /// Where the previous output goes after the swap, to be deleted in the background;
+    /// `None`: deleted before [`Staging::commit`] returns.
+    leftovers: Option<PathBuf>,
 }
 
 impl Staging {
@@ -71,14 +40,36 @@ impl Staging {
 
     /// Like [`Staging::create`], for the folder `kind` at `output`.
     pub(crate) fn create_owned(kind: Owned, output: &Path) -> Result<Staging> {
+        Staging::create_with(kind, output, None)
+    }
+
+    /// Like [`Staging::create`], for a build that deletes nothing on its critical path:
+    /// the folders left by earlier builds (in `leftovers`, or beside the output) are
+    /// claimed here, each with one rename, and deleted on a thread of their own while the
+    /// build runs; after the swap, the previous output goes into `leftovers` (or beside
+    /// the output where that is another file system) and is deleted the same way. The
+    /// build never waits for these deletions: what a process exit cuts short, the next
+    /// build removes.
+    pub(crate) fn create_build(output: &Path, leftovers: &Path) -> Result<Staging> {
+        Staging::create_with(Owned::Output, output, Some(leftovers.to_owned()))
+    }
+
+    fn create_with(kind: Owned, output: &Path, leftovers: Option<PathBuf>) -> Result<Staging> {
         let parent = parent_of(output);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        recover_moves(kind, &parent, &name, output);
-        remove_stale(kind, &parent, &name);
+        match &leftovers {
+            None => remove_stale(kind, &parent, &name),
+            Some(place) => {
+                let claimed = claim_leftovers(kind, &parent, &name, place);
+                if !claimed.is_empty() {
+                    delete_in_background(kind, claimed);
+                }
+            }
+        }
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if fs::symlink_metadata(&dir).is_ok() {
             // Left by an earlier build of this process; a folder of that name that gazette
@@ -96,14 +87,7 @@ impl Staging {
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         // Marked first: even a staging folder left by a killed build is provably gazette's.
-        let staging = Staging {
-            kind,
-            dir,
-            output: output.to_owned(),
-            committed: false,
-            made: Mutex::new(Vec::new()),
-            moved: Mutex::new(None),
-        };
+        let staging = Staging { kind, dir, output: output.to_owned(), committed: false, leftovers };
         kind.write_marker(&staging.dir)?;
         Ok(staging)
     }
@@ -126,14 +110,6 @@ impl Staging {
         Ok((path, file))
     }
 
-    /// Makes `rel` (relative to the output root) a hard link to the published file `from`
-    /// (for the build cache), which keeps its inode, bytes and mtime; an error where no
-    /// link can be made. A link at the end of `from` is linked as the link, never
-    /// followed. Returns the new path.
-    pub(crate) fn link_published(&self, rel: &Path, from: &Path) -> Result<PathBuf> {
-        self.make(rel, |path| fs::hard_link(from, path)).map(|(path, ())| path)
-    }
-
     /// Copies the regular file at `from` to `rel` (relative to the output root). `from`
     /// is opened once, without following a symlink at its end, and read only if the open
     /// handle is a regular file: never a device or FIFO swapped in after a check.
@@ -153,6 +129,30 @@ impl Staging {
         self.make(rel, |path| fs::copy(from, path)).map(drop)
     }
 
+    /// Makes the folders `rels` (relative to the output root) in the staging folder, in
+    /// the order given (each after the one it is in): one `mkdir` each, none repeated,
+    /// for files put in later with [`Staging::link_into`].
+    pub(crate) fn make_folders<'r>(&self, rels: impl IntoIterator<Item = &'r Path>) -> Result<()> {
+        for rel in rels {
+            let path = inside(&self.dir, rel)?;
+            match fs::create_dir(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(&path, e));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes `rel` (relative to the output root) a hard link to the published file
+    /// `from`, in a folder made already ([`Staging::make_folders`]): one `linkat`, never
+    /// retried. An error where no link can be made. Returns the new path.
+    pub(crate) fn link_into(&self, rel: &Path, from: &Path) -> std::io::Result<PathBuf> {
+        let path = inside(&self.dir, rel).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+        fs::hard_link(from, &path).map(|()| path)
+    }
+
     /// Runs `op` on the path of `rel` (relative to the output root), making its folders
     /// first if `op` finds them missing: most files go into a folder made already, so
     /// trying first saves a `mkdir` and a `stat` per file.
@@ -165,7 +165,9 @@ impl Staging {
         match op(&path) {
             Ok(value) => Ok((path, value)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.make_folder(rel.parent().unwrap_or(Path::new("")))?;
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                }
                 let value = op(&path).map_err(|e| Error::io(&path, e))?;
                 Ok((path, value))
             }
@@ -173,235 +175,37 @@ impl Staging {
         }
     }
 
-    /// Makes the folder `rel` (relative to the output root) and those above it, and notes
-    /// it among [`Staging::made_folders`].
-    fn make_folder(&self, rel: &Path) -> Result<()> {
-        if rel.as_os_str().is_empty() {
-            return Ok(());
-        }
-        let path = self.dir.join(rel);
-        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
-        self.made.lock().expect("no thread panics holding the lock").push(rel.to_owned());
-        Ok(())
-    }
-
-    /// The folders made so far to put files in, relative to the output root (the folders
-    /// above them were made too). Folders moved in are not among them.
-    pub(crate) fn made_folders(&self) -> Vec<PathBuf> {
-        self.made.lock().expect("no thread panics holding the lock").clone()
-    }
-
-    /// Where `rel` (relative to the output root) is in the staging folder.
-    pub(crate) fn path_of(&self, rel: &Path) -> Result<PathBuf> {
-        inside(&self.dir, rel)
-    }
-
-    /// Moves each folder of `folders` (relative to the output root) from the published
-    /// output into the staging folder, whole, with one rename (for the build cache: the
-    /// folders whose every file the new build keeps as it is). Each comes with the device
-    /// and inode it is expected to be: one found to be another folder (the output was
-    /// replaced meanwhile) is moved back. Returns the indices of the folders not moved.
-    ///
-    /// Before the first move the list is written to a journal beside the staging folder,
-    /// locked while this build lives; until the swap, dropping the staging folder moves
-    /// them back, and so does the next build if this one is killed.
-    pub(crate) fn move_in(&self, folders: &[(PathBuf, (u64, u64))]) -> Result<Vec<usize>> {
-        if folders.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut moved = self.moved.lock().expect("no thread panics holding the lock");
-        assert!(moved.is_none(), "folders are moved in once per build");
-        let path = beside(&self.dir, "moves");
-        let mut text = format!("{JOURNAL_HEADER}\n");
-        for (rel, _) in folders {
-            inside(&self.dir, rel)?;
-            text.push_str(&display_path(rel));
-            text.push('\n');
-        }
-        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        if !try_lock(&file) {
-            let _ = fs::remove_file(&path);
-            return Err(Error::Failed(format!("cannot lock `{}`", display_path(&path))));
-        }
-        file.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e))?;
-        *moved = Some(Journal {
-            path,
-            _file: file,
-            folders: folders.iter().map(|(rel, _)| rel.clone()).collect(),
-        });
-        drop(moved);
-        let mut missed = Vec::new();
-        // Many folders move into one (the articles of a category): each made once.
-        let mut parents: rustc_hash::FxHashSet<&Path> = rustc_hash::FxHashSet::default();
-        for (i, (rel, (dev, ino))) in folders.iter().enumerate() {
-            let (from, to) = (self.output.join(rel), self.dir.join(rel));
-            if let Some(parent) = rel.parent()
-                && parents.insert(parent)
-            {
-                self.make_folder(parent)?;
-            }
-            if rename_new(&from, &to).is_err() {
-                missed.push(i);
-                continue;
-            }
-            if !same_folder(&to, *dev, *ino) {
-                // Someone else's folder: back where it was.
-                rename_new(&to, &from).map_err(|e| Error::io(&from, e))?;
-                missed.push(i);
-            }
-        }
-        Ok(missed)
-    }
-
     /// Puts the staged build in place of the output folder in one step, then deletes the
-    /// previous build.
-    pub(crate) fn commit(self) -> Result<()> {
-        self.commit_and_clear()?.finish()
-    }
-
-    /// Like [`Staging::commit`], deleting the previous build on a thread of its own: it
-    /// is no longer the output, and what a process exit leaves of it, the next build
-    /// removes.
-    pub(crate) fn commit_and_clear(mut self) -> Result<Clearing> {
+    /// previous build: before returning, or (made with [`Staging::create_build`]) on a
+    /// thread the build does not wait for, once it is renamed out of the way.
+    pub(crate) fn commit(mut self) -> Result<()> {
         // Checked again: the folder may have changed while the build ran.
         check_contents(self.kind, &self.output)?;
         let old = swap_in(self.kind, &self.dir, &self.output)?;
         self.committed = true;
-        // The folders moved in are in the output now: nothing to move back.
-        if let Some(journal) = self.moved.get_mut().expect("no thread panicked").take() {
-            let _ = fs::remove_file(&journal.path);
+        if let Some(old) = old {
+            // Checked above; marked now (if it was empty or an older build) so that a build
+            // killed while deleting it leaves a folder the next build knows to remove.
+            if !self.kind.marks(&old) {
+                self.kind.write_marker(&old)?;
+            }
+            match &self.leftovers {
+                None => remove_owned(self.kind, &old)?,
+                Some(place) => {
+                    let name = self.output.file_name().unwrap_or_default().to_string_lossy();
+                    let aside = set_aside(&old, place, &parent_of(&self.output), &name);
+                    delete_in_background(self.kind, vec![aside]);
+                }
+            }
         }
-        let Some(old) = old else { return Ok(Clearing(None)) };
-        // Checked above; marked now (if it was empty or an older build) so that a build
-        // killed while deleting it leaves a folder the next build knows to remove.
-        if !self.kind.marks(&old) {
-            self.kind.write_marker(&old)?;
-        }
-        let kind = self.kind;
-        Ok(Clearing(Some(std::thread::spawn(move || remove_owned(kind, &old)))))
+        Ok(())
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if self.committed {
-            return;
-        }
-        if let Ok(Some(journal)) = self.moved.get_mut().map(Option::take) {
-            if !move_back(&self.output, &self.dir, &journal.folders) {
-                return; // left for the next build, which moves them back
-            }
-            let _ = fs::remove_file(&journal.path);
-        }
-        let _ = remove_owned(self.kind, &self.dir);
-    }
-}
-
-/// `dir`'s path with `.suffix` added to its name.
-fn beside(dir: &Path, suffix: &str) -> PathBuf {
-    let mut name = dir.file_name().unwrap_or_default().to_owned();
-    name.push(".");
-    name.push(suffix);
-    dir.with_file_name(name)
-}
-
-/// Renames `from` to `to` unless something is at `to`.
-fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-            Ok(()) => return Ok(()),
-            // A file system without the flag: checked just before instead.
-            Err(e) if e != rustix::io::Errno::INVAL && e != rustix::io::Errno::NOSYS => {
-                return Err(e.into());
-            }
-            Err(_) => {}
-        }
-    }
-    if fs::symlink_metadata(to).is_ok() {
-        return Err(std::io::ErrorKind::AlreadyExists.into());
-    }
-    fs::rename(from, to)
-}
-
-/// Whether `path` is a real folder on the device `dev` with the inode `ino`.
-fn same_folder(path: &Path, dev: u64, ino: u64) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() && m.dev() == dev && m.ino() == ino)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, dev, ino);
-        false
-    }
-}
-
-#[cfg(unix)]
-fn try_lock(file: &fs::File) -> bool {
-    use rustix::fs::{FlockOperation, flock};
-    flock(file, FlockOperation::NonBlockingLockExclusive).is_ok()
-}
-
-#[cfg(not(unix))]
-fn try_lock(_: &fs::File) -> bool {
-    true
-}
-
-/// Moves each of `folders` (relative to the output root) from the staging folder
-/// `staged` back to the output folder `output`, where the output lacks it. Whether each
-/// is settled: back, or not in the staging folder, or in the output already (the output
-/// was replaced since: the copy in the staging folder is not needed).
-fn move_back(output: &Path, staged: &Path, folders: &[PathBuf]) -> bool {
-    let mut settled = true;
-    for rel in folders {
-        let (Ok(from), Ok(to)) = (inside(staged, rel), inside(output, rel)) else { continue };
-        if fs::symlink_metadata(&from).is_err() || fs::symlink_metadata(&to).is_ok() {
-            continue;
-        }
-        settled &= rename_new(&from, &to).is_ok();
-    }
-    settled
-}
-
-/// Undoes the moves of builds that were killed between moving folders of the output
-/// `output` into their staging folder and swapping it in (their journal, beside the
-/// staging folder, is no longer locked), so that the output is whole again before
-/// anything reads it or the staging folders are removed.
-fn recover_moves(kind: Owned, parent: &Path, name: &str, output: &Path) {
-    let prefix = format!(".{name}.staging-");
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".moves"))
-        else {
-            continue;
-        };
-        let staged = parent.join(format!("{prefix}{pid}"));
-        if pid.parse::<u32>().is_err() || !kind.marks(&staged) {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(mut file) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
-            continue;
-        };
-        if !try_lock(&file) {
-            continue; // a build that is running
-        }
-        let mut text = String::new();
-        if file.read_to_string(&mut text).is_err() {
-            continue;
-        }
-        let Some(list) = text.strip_prefix(JOURNAL_HEADER).and_then(|r| r.strip_prefix('\n'))
-        else {
-            continue;
-        };
-        let folders: Vec<PathBuf> = list.lines().map(PathBuf::from).collect();
-        if move_back(output, &staged, &folders) {
-            let _ = fs::remove_file(&path);
+        if !self.committed {
+            let _ = remove_owned(self.kind, &self.dir);
         }
     }
 }
@@ -518,6 +322,112 @@ fn swap_in(kind: Owned, staged: &Path, output: &Path) -> Result<Option<PathBuf>>
     Ok(Some(aside))
 }
 
+/// Tells apart the leftovers of each build of one process.
+static LEFTOVERS: AtomicUsize = AtomicUsize::new(0);
+
+/// A name for a leftover of this process: `<pid>.<n>` in the place for leftovers, or
+/// `.<name>.staging-<pid>.old<n>` beside the output.
+fn leftover_name(beside: Option<&str>) -> String {
+    let n = LEFTOVERS.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
+    match beside {
+        None => format!("{pid}.{n}"),
+        Some(name) => format!(".{name}.staging-{pid}.old{n}"),
+    }
+}
+
+/// Renames the previous output `old` (marked) out of the way for its deletion: into the
+/// place for leftovers `place`, or where that fails (another file system) beside the
+/// output (in `parent`, named after `name`), or else leaves it where it is.
+fn set_aside(old: &Path, place: &Path, parent: &Path, name: &str) -> PathBuf {
+    let _ = fs::create_dir_all(place);
+    for to in [place.join(leftover_name(None)), parent.join(leftover_name(Some(name)))] {
+        if fs::symlink_metadata(&to).is_err() && fs::rename(old, &to).is_ok() {
+            return to;
+        }
+    }
+    old.to_owned()
+}
+
+/// Takes the leftovers of builds whose process is gone, carrying `kind`'s marker: those
+/// in the place for leftovers `place`, and the staging folders and old outputs beside the
+/// output (in `parent`, named after `name`). Each is claimed by renaming it to a name of
+/// this process (in `place` where it can), so no other build deletes it meanwhile; one
+/// another build claimed first is passed over. Returns the folders claimed.
+fn claim_leftovers(kind: Owned, parent: &Path, name: &str, place: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = fs::read_dir(place) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let pid = file_name.split('.').next().unwrap_or_default();
+            if pid != std::process::id().to_string() && is_dead(pid) {
+                found.push(entry.path());
+            }
+        }
+    }
+    let prefix = format!(".{name}.staging-");
+    if let Ok(entries) = fs::read_dir(parent) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+            let pid = leftover_pid(rest);
+            if pid.is_some_and(|pid| pid != std::process::id().to_string() && is_dead(pid)) {
+                found.push(entry.path());
+            }
+        }
+    }
+    let _ = fs::create_dir_all(place);
+    let mut claimed = Vec::new();
+    for path in found {
+        let is_folder = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if !is_folder || !kind.marks(&path) {
+            // Killed before its marker was written: only an empty folder goes.
+            let _ = fs::remove_dir(&path);
+            continue;
+        }
+        let to = place.join(leftover_name(None));
+        let beside = || parent.join(leftover_name(Some(name)));
+        if fs::rename(&path, &to).is_ok() {
+            claimed.push(to);
+        } else if path.parent() == Some(parent) {
+            let to = beside();
+            if fs::rename(&path, &to).is_ok() {
+                claimed.push(to);
+            }
+        }
+    }
+    claimed
+}
+
+/// The process id in the name of a staging folder or old output beside the output
+/// (`rest` follows `.<name>.staging-`): `<pid>`, `<pid>.old` or `<pid>.old<n>`.
+fn leftover_pid(rest: &str) -> Option<&str> {
+    let (pid, tail) = rest.split_once('.').unwrap_or((rest, ""));
+    let tail_ok = tail.is_empty()
+        || tail.strip_prefix("old").is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+    (pid.parse::<u32>().is_ok() && tail_ok).then_some(pid)
+}
+
+/// Whether `pid` names no running process: false where that cannot be told.
+fn is_dead(pid: &str) -> bool {
+    pid.parse::<u32>().is_ok()
+        && Path::new("/proc").is_dir()
+        && !Path::new("/proc").join(pid).exists()
+}
+
+/// Deletes the marked folders `dirs` on a thread the caller does not wait for: what a
+/// process exit cuts short still carries its marker (see [`remove_owned`]).
+fn delete_in_background(kind: Owned, dirs: Vec<PathBuf>) {
+    let spawned = std::thread::Builder::new().name("leftovers".to_owned()).spawn(move || {
+        for dir in dirs {
+            if kind.marks(&dir) {
+                let _ = remove_owned(kind, &dir);
+            }
+        }
+    });
+    drop(spawned);
+}
+
 /// Removes `.<name>.staging-<pid>` folders whose process is gone (a killed build), and
 /// only those that carry gazette's marker, or are empty: a folder that merely has such a
 /// name stays.
@@ -528,11 +438,9 @@ fn remove_stale(kind: Owned, parent: &Path, name: &str) {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
-        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let Some(pid) = leftover_pid(rest) else { continue };
         let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
-        // Folders moved in from the output and not moved back stay, with their journal.
-        let journal = parent.join(format!("{prefix}{pid}.moves"));
-        if pid.parse::<u32>().is_ok() && is_folder && !process_alive(pid) && !journal.exists() {
+        if is_folder && !process_alive(pid) {
             if kind.marks(&entry.path()) {
                 let _ = remove_owned(kind, &entry.path());
             } else {
@@ -1029,128 +937,6 @@ mod tests {
         assert_eq!(leftovers, ["output"]);
     }
 
-    fn inode(path: &Path) -> (u64, u64) {
-        use std::os::unix::fs::MetadataExt;
-        let meta = fs::symlink_metadata(path).unwrap();
-        (meta.dev(), meta.ino())
-    }
-
-    /// An output folder of an earlier build with the pages `a/x.html` and `b/y.html`.
-    fn built_output(tmp: &Path) -> PathBuf {
-        let out = tmp.join("output");
-        fs::create_dir_all(out.join("a")).unwrap();
-        fs::create_dir_all(out.join("b")).unwrap();
-        Owned::Output.write_marker(&out).unwrap();
-        fs::write(out.join("a/x.html"), "x").unwrap();
-        fs::write(out.join("b/y.html"), "y").unwrap();
-        out
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn folders_moved_in_are_swapped_in_whole() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = built_output(tmp.path());
-        let (a, x) = (inode(&out.join("a")), inode(&out.join("a/x.html")));
-        let staging = Staging::create(&out).unwrap();
-        staging.write(Path::new("b/y.html"), b"new y").unwrap();
-        assert_eq!(staging.move_in(&[(PathBuf::from("a"), a)]).unwrap(), Vec::<usize>::new());
-        assert!(!out.join("a").exists(), "moved, not copied");
-        assert!(beside(&staging.dir, "moves").is_file(), "the journal is written first");
-        staging.commit().unwrap();
-        assert_eq!((inode(&out.join("a")), inode(&out.join("a/x.html"))), (a, x));
-        assert_eq!(fs::read_to_string(out.join("b/y.html")).unwrap(), "new y");
-        assert_eq!(names(tmp.path()), ["output"], "no journal, no old output left");
-    }
-
-    #[test]
-    fn a_folder_that_is_not_the_one_expected_stays() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = built_output(tmp.path());
-        let (dev, _) = inode(&out.join("a"));
-        let staging = Staging::create(&out).unwrap();
-        let b = inode(&out.join("b"));
-        let missed = staging
-            .move_in(&[(PathBuf::from("a"), (dev, u64::MAX)), (PathBuf::from("b"), b)])
-            .unwrap();
-        assert_eq!(missed, [0]);
-        assert_eq!(fs::read_to_string(out.join("a/x.html")).unwrap(), "x");
-        assert!(!staging.dir.join("a").exists() && staging.dir.join("b/y.html").is_file());
-    }
-
-    #[test]
-    fn a_failed_build_moves_its_folders_back() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = built_output(tmp.path());
-        let before = snapshot(&out);
-        let (a, x) = (inode(&out.join("a")), inode(&out.join("a/x.html")));
-        let staging = Staging::create(&out).unwrap();
-        staging.write(Path::new("c/z.html"), b"z").unwrap();
-        staging.move_in(&[(PathBuf::from("a"), a)]).unwrap();
-        drop(staging); // as on any error before the swap
-        assert_eq!(snapshot(&out), before);
-        assert_eq!((inode(&out.join("a")), inode(&out.join("a/x.html"))), (a, x));
-        assert_eq!(names(tmp.path()), ["output"]);
-    }
-
-    #[test]
-    #[cfg(target_os = "linux")] // elsewhere, without /proc, no staging folder is judged dead
-    fn the_next_build_moves_back_what_a_killed_build_moved() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = built_output(tmp.path());
-        let before = snapshot(&out);
-        let (a, x) = (inode(&out.join("a")), inode(&out.join("a/x.html")));
-        // What a build killed between its moves and its swap leaves: its staging folder
-        // holding a folder of the output and a page of its own, and its journal, unlocked.
-        let dead = tmp.path().join(".output.staging-999999999");
-        fs::create_dir_all(dead.join("c")).unwrap();
-        Owned::Output.write_marker(&dead).unwrap();
-        fs::write(dead.join("c/z.html"), "z").unwrap();
-        fs::rename(out.join("a"), dead.join("a")).unwrap();
-        fs::write(beside(&dead, "moves"), format!("{JOURNAL_HEADER}\na\nb\n")).unwrap();
-        // A journal naming a path outside the output is not followed.
-        let other = tmp.path().join(".output.staging-999999998");
-        fs::create_dir_all(other.join("d")).unwrap();
-        Owned::Output.write_marker(&other).unwrap();
-        fs::write(beside(&other, "moves"), format!("{JOURNAL_HEADER}\n../elsewhere\n")).unwrap();
-        let staging = Staging::create(&out).unwrap();
-        assert_eq!(snapshot(&out), before);
-        assert_eq!((inode(&out.join("a")), inode(&out.join("a/x.html"))), (a, x));
-        assert!(!tmp.path().join("elsewhere").exists());
-        drop(staging);
-        assert_eq!(names(tmp.path()), ["output"], "journals and staging folders removed");
-    }
-
-    #[test]
-    fn a_journal_of_a_running_build_is_left_alone() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = built_output(tmp.path());
-        let a = inode(&out.join("a"));
-        // Another build, running: its journal is locked.
-        let running = tmp.path().join(".output.staging-1");
-        fs::create_dir_all(&running).unwrap();
-        Owned::Output.write_marker(&running).unwrap();
-        fs::rename(out.join("a"), running.join("a")).unwrap();
-        let journal = beside(&running, "moves");
-        fs::write(&journal, format!("{JOURNAL_HEADER}\na\n")).unwrap();
-        let lock = fs::File::open(&journal).unwrap();
-        assert!(try_lock(&lock));
-        recover_moves(Owned::Output, tmp.path(), "output", &out);
-        assert!(!out.join("a").exists() && journal.exists());
-        drop(lock);
-        recover_moves(Owned::Output, tmp.path(), "output", &out);
-        assert_eq!(inode(&out.join("a")), a);
-        assert!(!journal.exists());
-    }
-
     #[test]
     fn dropped_staging_leaves_nothing() {
         let tmp = tempfile::tempdir().unwrap();
@@ -1463,5 +1249,90 @@ mod tests {
         fs::write(own.join("notes.txt"), "mine").unwrap();
         assert!(matches!(Staging::create(&tmp.path().join("output")), Err(Error::Refused { .. })));
         assert_eq!(fs::read_to_string(own.join("notes.txt")).unwrap(), "mine");
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Waits until the background deletions leave `dir` holding only `names` (no
+    /// timing is asserted: a slow machine only waits longer, up to a minute).
+    fn wait_for(dir: &Path, names_left: &[&str]) {
+        for _ in 0..600 {
+            if names(dir) == names_left {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(names(dir), names_left);
+    }
+
+    #[test]
+    fn a_build_swaps_in_whole_and_puts_the_previous_output_in_the_place_for_leftovers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, place) = (tmp.path().join("output"), tmp.path().join("cache/old-output"));
+        let staging = Staging::create_build(&out, &place).unwrap();
+        staging.write(Path::new("a/x.html"), b"x").unwrap();
+        staging.commit().unwrap();
+        let published = fs::metadata(out.join("a/x.html")).unwrap();
+        let before = snapshot(&out);
+        let staging = Staging::create_build(&out, &place).unwrap();
+        // A kept file: its folder made once, then one link to the published file.
+        staging.make_folders([Path::new("a"), Path::new("a/b")]).unwrap();
+        staging.link_into(Path::new("a/x.html"), &out.join("a/x.html")).unwrap();
+        staging.write(Path::new("a/b/y.html"), b"y").unwrap();
+        assert_eq!(snapshot(&out), before, "the output is untouched until the swap");
+        staging.commit().unwrap();
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(fs::metadata(out.join("a/x.html")).unwrap().ino(), published.ino());
+        assert_eq!(fs::read(out.join("a/b/y.html")).unwrap(), b"y");
+        assert_eq!(names(tmp.path()), ["cache", "output"], "nothing left beside the output");
+        wait_for(&place, &[]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")] // elsewhere, without /proc, no leftover is judged dead
+    fn a_build_claims_and_deletes_only_marked_leftovers_of_dead_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, place) = (tmp.path().join("output"), tmp.path().join("cache/old-output"));
+        fs::create_dir_all(&place).unwrap();
+        // No process has these ids: pids stop at 2^22 on Linux. Process 1 is running.
+        let dead = [
+            tmp.path().join(".output.staging-999999999"),
+            tmp.path().join(".output.staging-999999998.old"),
+            tmp.path().join(".output.staging-999999997.old4"),
+            place.join("999999996.0"),
+        ];
+        let kept = [
+            tmp.path().join(".output.staging-999999995"), // unmarked
+            place.join("999999994.2"),                    // unmarked
+            place.join("1.0"),                            // a running build's
+            tmp.path().join(".output.staging-1.old"),     // a running build's
+        ];
+        for dir in dead.iter().chain(&kept) {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join("page.html"), "x").unwrap();
+        }
+        for dir in dead.iter().chain(&kept[2..]) {
+            Owned::Output.write_marker(dir).unwrap();
+        }
+        let staging = Staging::create_build(&out, &place).unwrap();
+        for dir in &dead {
+            assert!(!dir.exists(), "{} is not claimed", dir.display());
+        }
+        wait_for(&place, &["1.0", "999999994.2"]);
+        for dir in &kept {
+            assert_eq!(fs::read_to_string(dir.join("page.html")).unwrap(), "x");
+        }
+        drop(staging);
+        let mut left = names(tmp.path());
+        left.retain(|n| n.starts_with(".output"));
+        assert_eq!(left, [".output.staging-1.old", ".output.staging-999999995"]);
     }
 }

@@ -453,7 +453,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let (cache, notice) = open_cache(options, &output)?;
     report.cache_notices.extend(notice.map(|n| format!("{n}; writing every file")));
-    let staging = Staging::create(&output)?;
+    let staging = match options.cache_dir() {
+        // The previous output and what earlier builds left are deleted off the build's
+        // path, from a folder of the cache's (see `Staging::create_build`).
+        Some(dir) if dir.is_dir() => Staging::create_build(&output, &dir.join("old-output"))?,
+        _ => Staging::create(&output)?,
+    };
     let written = cache::Written::new(cache.as_ref(), &output);
     let write = |rel: &Path, bytes: &[u8]| written.put(&staging, rel, bytes);
     let outputs = checks::Outputs {
@@ -478,20 +483,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
     let files = files + report.images.written + copy_assets(site, &copy, &write, &processed)?;
     let warnings = as_warnings(&options.root, problems);
-    // The files kept from the previous output moved or linked in, the new output swapped
-    // in; the previous one is deleted meanwhile.
+    // The files kept from the previous output linked in, the new output swapped in.
     written.place(&staging)?;
-    let clearing = staging.commit_and_clear()?;
+    staging.commit()?;
     timer.stage("commit");
     (report.linked, report.bytes_written) = written.counts();
     let entries = written.into_entries();
     if let Some(cache) = cache {
         report.cache_notices.extend(cache.save(entries));
-        // Timed with the cache: the deletion of the previous output ran meanwhile.
-        clearing.finish()?;
         timer.stage("cache");
-    } else {
-        clearing.finish()?;
     }
 
     report.warnings.extend(warnings);
