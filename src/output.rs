@@ -376,7 +376,9 @@ fn claim_leftovers(kind: Owned, parent: &Path, name: &str, place: &Path) -> Vec<
             }
         }
     }
-    let _ = fs::create_dir_all(place);
+    if !found.is_empty() {
+        let _ = fs::create_dir_all(place);
+    }
     let mut claimed = Vec::new();
     for path in found {
         let is_folder = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
