@@ -30,6 +30,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::error::{Error, Result, display_path};
 use crate::output::Staging;
 
+pub(crate) mod parse;
+
 /// The cache file, in the cache folder.
 const FILE: &str = "build-cache";
 /// Held (with `flock`) by the build reading and writing the cache.

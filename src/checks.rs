@@ -113,15 +113,30 @@ pub(crate) fn links_of(article: &Article) -> LinkFiles {
 }
 
 /// Runs every check; returns errors and warnings, in file order.
+#[cfg(test)]
 pub(crate) fn check_site(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let mut found: Vec<Diagnostic> = site
+    let articles: Vec<Vec<Diagnostic>> = site
         .articles
         .par_iter()
-        .flat_map_iter(|article| check_article_alone(site, article, outputs))
+        .map(|article| check_article_alone(site, article, outputs))
         .collect();
-    found.extend(check_tags_alone(site));
+    combine(&articles, &check_site_wide(site, outputs))
+}
+
+/// The checks of the site as a whole: tags used once, categories written several ways,
+/// authors' profile pictures.
+pub(crate) fn check_site_wide(site: &Site, outputs: &Outputs) -> Vec<Diagnostic> {
+    let mut found = check_tags_alone(site);
     found.extend(check_profile_images(site, outputs));
+    found
+}
+
+/// What [`check_site`] reports, from each article's findings and the site-wide ones:
+/// in file order, capped per file.
+pub(crate) fn combine(articles: &[Vec<Diagnostic>], site_wide: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = articles.iter().flatten().cloned().collect();
+    found.extend(site_wide.iter().cloned());
     sort(&mut found);
     cap_per_file(found)
 }

@@ -195,6 +195,12 @@ impl ContentDir {
         read_text_from(self.open_file(rel)?, rel)
     }
 
+    /// Where the walk found the article `rel` (what [`Self::load_walked_article`] reads
+    /// first), to tell whether it changed since the last build (issue 15).
+    pub(crate) fn walked_path(&self, rel: &Path) -> Option<PathBuf> {
+        rel.strip_prefix("content").ok().map(|inner| self.real.join(inner))
+    }
+
     /// Like [`ContentDir::load_article`], for an article listed by [`walk_content`]: a
     /// file the walk met as a regular file, in folders it met as folders (it follows no
     /// link), is opened where it was seen, without following a symlink put in its

@@ -8,7 +8,8 @@ use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::tz::{Offset, TimeZone};
 
 /// A publication date. Compares by the instant it names.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(into = "DateParts", try_from = "DateParts")]
 pub struct Date {
     instant: Timestamp,
     /// The offset it was written in, so it displays as the writer wrote it.
@@ -260,5 +261,36 @@ mod tests {
         let e = Date::parse("2026-01-22T10:00:00+01:00[Europe/Paris]").unwrap_err();
         assert_eq!(e.problem, DateProblem::ZoneAnnotation);
         assert_eq!(e.help().as_deref(), Some("write only the offset"));
+    }
+}
+
+/// A [`Date`] as the parse cache keeps it (issue 15): the instant in nanoseconds, the
+/// offset in seconds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DateParts {
+    nanos: i128,
+    offset: i32,
+    date_only: bool,
+}
+
+impl From<Date> for DateParts {
+    fn from(date: Date) -> DateParts {
+        DateParts {
+            nanos: date.instant.as_nanosecond(),
+            offset: date.offset.seconds(),
+            date_only: date.date_only,
+        }
+    }
+}
+
+impl TryFrom<DateParts> for Date {
+    type Error = jiff::Error;
+
+    fn try_from(parts: DateParts) -> Result<Date, jiff::Error> {
+        Ok(Date {
+            instant: Timestamp::from_nanosecond(parts.nanos)?,
+            offset: Offset::from_seconds(parts.offset)?,
+            date_only: parts.date_only,
+        })
     }
 }

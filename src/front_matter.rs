@@ -56,7 +56,7 @@ pub struct FrontMatter {
 }
 
 /// A tag as written, and the slug that identifies it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagName {
     pub name: String,
     pub slug: Slug,
@@ -96,7 +96,7 @@ pub struct RelatedLink {
 pub type Pos = (usize, usize);
 
 /// Where some values sit in the file, for problems found after parsing.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KeyLines {
     pub title: Pos,
     pub date: Pos,

@@ -80,7 +80,7 @@ impl std::fmt::Debug for Options<'_> {
 }
 
 /// A rendered article body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// Whatever comes before the first `##` heading.
     pub intro_html: Html,
@@ -110,7 +110,7 @@ pub struct Body {
     pub too_many_headings: Option<(usize, usize)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// The heading's inner HTML (inline formatting kept).
     pub heading_html: String,
@@ -123,14 +123,14 @@ pub struct Section {
     pub html: Html,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub text: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BodyLink {
     /// As written in the Markdown, before the base path was added.
     pub target: String,

@@ -123,6 +123,20 @@ pub enum Html {
     Spilled { spill: Arc<Spill>, offset: u64, len: u32 },
 }
 
+/// Kept by the parse cache as its text, read back if it was parked; read back into
+/// memory (a build parks it again).
+impl serde::Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text().map_err(serde::ser::Error::custom)?)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Html {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Html, D::Error> {
+        Ok(Html::Memory(String::deserialize(d)?.into_boxed_str()))
+    }
+}
+
 impl Html {
     /// The HTML, read back if it was parked.
     pub fn text(&self) -> io::Result<Cow<'_, str>> {

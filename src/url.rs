@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 /// A URL segment: lowercase ASCII letters, digits and single dashes, never empty.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Slug(String);
 
@@ -101,7 +101,7 @@ impl fmt::Display for Slug {
 
 /// The path of a page inside the site: starts and ends with `/`, made only of slugs
 /// and page numbers, so it can never point outside the output folder.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct UrlPath(String);
 

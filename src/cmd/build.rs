@@ -93,6 +93,13 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         for (stage, time) in &report.timings {
             eprintln!("  {stage:<20} {:>10.2} ms", time.as_secs_f64() * 1000.0);
         }
+        if let Some(parsed) = report.reparsed {
+            eprintln!(
+                "  articles parsed: {parsed} of {} (the others unchanged)",
+                report.articles_read
+            );
+        }
+        eprintln!("  files linked: {}, bytes written: {}", report.linked, report.bytes_written);
     }
     if !args.quiet {
         let mut drafts = match report.drafts_skipped {

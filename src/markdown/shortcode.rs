@@ -62,7 +62,7 @@ pub trait Shortcodes: Sync {
 }
 
 /// A problem with a call, at a place in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// 1-based line and column (characters) in the file.
     pub line: usize,

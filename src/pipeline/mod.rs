@@ -1,8 +1,11 @@
 //! The only code that calls the stages in order: config, content, documents, site,
 //! theme, render, output. `session` keeps a site in memory for rebuilds.
 
+mod engine;
 mod moved;
 mod session;
+
+use engine::{Input, Purpose};
 
 pub use session::{Changes, Session, UpdateReport};
 
@@ -14,6 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::cache;
+use crate::cache::parse::{ParseCache, Parsed, Stamp};
 use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
@@ -93,6 +97,11 @@ pub struct BuildReport {
     pub linked: usize,
     /// Bytes of the files written anew (the others are links).
     pub bytes_written: u64,
+    /// Article files found in `content/`.
+    pub articles_read: usize,
+    /// With the parse cache: how many of them were parsed (the others were unchanged
+    /// since the last build, issue 15).
+    pub reparsed: Option<usize>,
 }
 
 struct Timer {
@@ -140,57 +149,11 @@ fn load_config_and_authors(options: &BuildOptions) -> Result<(Config, Vec<Diagno
 /// Every content problem is reported at once.
 pub fn load_site(options: &BuildOptions) -> Result<(Site, BuildReport)> {
     let mut timer = Timer::new();
-    let config = load_config(options)?;
-    let theme = theme::load_theme(&config)?;
-    let (sites, mut report) = load_site_with(config, options, &mut timer, Some(&theme), None)?;
+    let loaded = engine::load(options, &Input::Disk, Purpose::Build, None, &mut timer)?;
+    let mut report = loaded.report;
     report.timings = timer.stages;
-    let site = sites.into_iter().next().expect("a site has its default language");
+    let site = loaded.sites.into_iter().next().expect("a site has its default language");
     Ok((site, report))
-}
-
-/// With a theme, content files that would replace a generated file are errors too.
-/// The site is assembled even when some articles failed, so every problem of the
-/// content (a file that would replace a page included) is reported at once. One site per
-/// language, the default first (see [`Site::assemble_languages`]).
-fn load_site_with(
-    config: Config,
-    options: &BuildOptions,
-    timer: &mut Timer,
-    theme: Option<&theme::Theme>,
-    images: Option<&Images>,
-) -> Result<(Vec<Site>, BuildReport)> {
-    let spill = spill_for(options)?;
-    let shortcodes = theme.map(|theme| theme.shortcode_renderer(&config));
-    let shortcodes = shortcodes.as_ref().map(|s| s as &dyn Shortcodes);
-    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let Documents { documents, assets, mut report, mut failed, .. } =
-        load_documents(&config, options, timer, Some(&spill), shortcodes, images, Some(now))?;
-    if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
-        return Err(Error::Many(failed)); // an unreadable file: the site would mislead
-    }
-    let (documents, left_out) = site::publishable(documents, now, options.future);
-    let hidden = site::hidden_files(&left_out);
-    report.left_out = left_out;
-    match Site::assemble_languages(config, documents, assets, now, &mut |name| timer.stage(name)) {
-        Ok(mut sites) => {
-            for site in &mut sites {
-                site.hidden = hidden.clone();
-                let aliases = site.alias_problems();
-                if !aliases.is_empty() {
-                    failed.extend(flatten(site_problems(&options.root, aliases)));
-                }
-                if let Some(theme) = theme {
-                    failed.extend(collisions(site, theme).into_iter().map(Error::content));
-                }
-            }
-            if failed.is_empty() {
-                report.articles = sites.iter().map(|s| s.articles.len()).sum();
-                return Ok((sites, report));
-            }
-        }
-        Err(problems) => failed.extend(flatten(site_problems(&options.root, problems))),
-    }
-    Err(Error::Many(failed))
 }
 
 /// The content files that would replace a file gazette generates: a page, a feed, the
@@ -230,19 +193,33 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 /// `publishing_at`: the time of a build that publishes what it loads (build, serve),
 /// whose left-out articles (scheduled for later, expired) have their images measured
 /// but not processed, like a draft's (issue 16); `None` for `check`, which checks the
-/// images of every article.
+/// images of every article. `parse_cache`: the parses of the last build, to reuse for
+/// the files that did not change; what is parsed anew is kept in it (issue 15).
+#[allow(clippy::too_many_arguments)]
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
+    input: &Input<'_>,
     timer: &mut Timer,
     spill: Option<&Arc<Spill>>,
     shortcodes: Option<&dyn Shortcodes>,
     images: Option<&Images>,
     publishing_at: Option<jiff::Timestamp>,
+    parse_cache: Option<&ParseCache>,
 ) -> Result<Documents> {
     let root = &options.root;
-    let files = content::walk_content(root)?;
-    let mut report = BuildReport { warnings: files.warnings, ..BuildReport::default() };
+    let files = match input {
+        Input::Disk => content::walk_content(root)?,
+        Input::Memory { articles, .. } => content::ContentFiles {
+            articles: articles.iter().map(|(rel, _)| rel.clone()).collect(),
+            ..Default::default()
+        },
+    };
+    let mut report = BuildReport {
+        warnings: files.warnings,
+        articles_read: files.articles.len(),
+        ..BuildReport::default()
+    };
     // A site that does not trust its contributors publishes no file a browser could run
     // script from (issue 22).
     let refused: Vec<Error> = if config.markdown.unsafe_html {
@@ -259,34 +236,86 @@ fn load_documents(
         spent[i].fetch_add(nanos, Ordering::Relaxed);
         Instant::now()
     };
+    // Articles given in memory have no image files to measure.
+    let on_disk = files.dir.is_some();
     let results: Vec<Loaded> = files
         .articles
         .par_iter()
-        .map(|rel| {
+        .enumerate()
+        .map(|(i, rel)| {
             let start = Instant::now();
-            let dir = files.dir.as_ref().expect("articles are found in a content folder");
-            let text = match dir.load_walked_article(rel) {
-                Ok(text) => text,
-                Err(e) => return Loaded::Failed(vec![e], None),
+            let dir = files.dir.as_ref();
+            // A file the last build parsed, unchanged since: nothing to read (issue 15).
+            let stamp = match (parse_cache, dir) {
+                (Some(_), Some(dir)) => dir.walked_path(rel).and_then(|p| Stamp::of(&p)),
+                _ => None,
+            };
+            let cached = |parsed: Parsed| match parsed {
+                Parsed::Draft => Loaded::Draft,
+                Parsed::Document(mut doc) => {
+                    if let Some(spill) = spill
+                        && let Err(e) = doc.body.spill_to(spill)
+                    {
+                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)], None);
+                    }
+                    Loaded::Document(Arc::new(*doc))
+                }
+            };
+            if let Some(parsed) = parse_cache.and_then(|c| c.by_stamp(rel, stamp)) {
+                add(0, start);
+                return cached(parsed);
+            }
+            let text = match (input, dir) {
+                (Input::Memory { articles, .. }, _) => articles[i].1.clone(),
+                (Input::Disk, Some(dir)) => match dir.load_walked_article(rel) {
+                    Ok(text) => text,
+                    Err(e) => return Loaded::Failed(vec![e], None),
+                },
+                (Input::Disk, None) => unreachable!("articles are found in a content folder"),
             };
             let read = add(0, start);
+            if let Some(parsed) = parse_cache.and_then(|c| c.by_text(rel, stamp, &text)) {
+                return cached(parsed);
+            }
             let (parsed, problems) = front_matter::parse_article_best_effort(rel, &text);
             let parsed_at = add(1, read);
             match parsed {
-                Some(p) if problems.is_empty() && p.front.draft && !options.drafts => Loaded::Draft,
+                Some(p) if problems.is_empty() && p.front.draft && !options.drafts => {
+                    if let Some(cache) = parse_cache {
+                        cache.record(rel, stamp, &text, None);
+                    }
+                    Loaded::Draft
+                }
                 Some(p) if problems.is_empty() => {
                     let left_out = publishing_at.is_some_and(|now| {
                         site::left_out_at(&p.front, config, now, options.future)
                     });
-                    let sizes = image_finder(images.filter(|_| !left_out), dir, rel);
-                    let (mut doc, problems) =
-                        site::render_document(rel, p, config, Some(&sizes), shortcodes);
+                    // A parse that looked at an image file is not kept: the file may
+                    // change without the article.
+                    let looked = std::sync::atomic::AtomicBool::new(false);
+                    let finder = image_finder(images.filter(|_| !left_out), dir, rel);
+                    let sizes = |address: &str, usage: Usage| {
+                        looked.store(true, Ordering::Relaxed);
+                        finder(address, usage)
+                    };
+                    let (mut doc, problems) = site::render_document(
+                        rel,
+                        p,
+                        config,
+                        on_disk.then_some(&sizes as crate::markdown::ImageSizes<'_>),
+                        shortcodes,
+                    );
                     add(2, parsed_at);
                     if !problems.is_empty() {
                         // A shortcode call that failed: the file is broken, though `check`
                         // still sees the rest of it.
                         let problems = problems.into_iter().map(Error::content).collect();
                         return Loaded::Failed(problems, Some(Arc::new(doc)));
+                    }
+                    if let Some(cache) = parse_cache
+                        && !looked.load(Ordering::Relaxed)
+                    {
+                        cache.record(rel, stamp, &text, Some(&doc));
                     }
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
@@ -300,8 +329,13 @@ fn load_documents(
                     let sizes = image_finder(images, dir, rel);
                     let mut problems = problems;
                     let doc = parsed.filter(|p| !p.front.draft || options.drafts).map(|p| {
-                        let (doc, more) =
-                            site::render_document(rel, p, config, Some(&sizes), shortcodes);
+                        let (doc, more) = site::render_document(
+                            rel,
+                            p,
+                            config,
+                            on_disk.then_some(&sizes as crate::markdown::ImageSizes<'_>),
+                            shortcodes,
+                        );
                         problems.extend(more);
                         Arc::new(doc)
                     });
@@ -338,7 +372,7 @@ fn load_documents(
 /// build), else only measured (`serve`'s preview shows the files as they are).
 fn image_finder<'a>(
     images: Option<&'a Images>,
-    dir: &'a content::ContentDir,
+    dir: Option<&'a content::ContentDir>,
     rel: &'a Path,
 ) -> impl Fn(&str, Usage) -> Option<Found> + Sync + 'a {
     move |address: &str, usage: Usage| {
@@ -347,7 +381,7 @@ fn image_finder<'a>(
         {
             return images.find(address, rel, usage);
         }
-        let (width, height) = dir.image_size(address)?;
+        let (width, height) = dir?.image_size(address)?;
         Some(Found { width, height, picture: None })
     }
 }
@@ -441,18 +475,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Before any work: a folder gazette may not replace is refused at once.
     let output = options.output_dir();
     output::check_output_dir(&options.root, &output)?;
-    let config = load_config(options)?;
-    // Templates are checked before content is parsed: a broken theme fails fast.
-    let theme = theme::load_theme(&config)?;
-    timer.stage("theme");
-    let images = site_images(options, &config, Some(&theme), options.no_cache)?;
-    let (sites, mut report) =
-        load_site_with(config, options, &mut timer, Some(&theme), Some(&images))?;
-    let mut themes = themes_for(&sites, theme)?;
-    let site = &sites[0];
-
+    // Opened first: its lock covers the parse cache too.
     let (cache, notice) = open_cache(options, &output)?;
-    report.cache_notices.extend(notice.map(|n| format!("{n}; writing every file")));
+    let mut loaded =
+        engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer)?;
+    let mut report = std::mem::take(&mut loaded.report);
+    report.cache_notices.splice(0..0, notice.map(|n| format!("{n}; writing every file")));
     let staging = match options.cache_dir() {
         // The previous output and what earlier builds left are deleted off the build's
         // path, from a folder of the cache's (see `Staging::create_build`).
@@ -460,7 +488,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         _ => Staging::create(&output)?,
     };
     let written = cache::Written::new(cache.as_ref(), &output);
-    let write = |rel: &Path, bytes: &[u8]| written.put(&staging, rel, bytes);
     let outputs = checks::Outputs {
         left_out: left_out_files(&report.left_out),
         skipped: skipped(&report.warnings),
@@ -471,24 +498,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // build without a cache does but for hashing what it writes: the next build hashes
     // them, and the one after renders only what changed.
     let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
-    let (files, problems) =
-        render_and_check(&sites, &mut themes, &write, reuse, &mut timer, outputs)?;
-    let moved = moved::moved_pages(&output, &sites);
-    // Every image an article uses, resized (or taken from the cache) into the output;
-    // a source that cannot be used fails the build here, before anything is published.
-    let put = |from: &Path, rel: &Path| staging.link(rel, from);
-    report.images = images.write(&put)?;
-    timer.stage("images");
-    let processed = images.processed_sources();
-    let copy = |rel: &Path, from: &Path| written.copy(&staging, rel, from);
-    let files = files + report.images.written + copy_assets(site, &copy, &write, &processed)?;
-    let warnings = as_warnings(&options.root, problems);
+    let sink = engine::Sink::Staging { staging: &staging, written: &written };
+    let rendered = engine::render(&mut loaded, &sink, reuse, &mut timer, outputs)?;
+    let moved = moved::moved_pages(&output, &loaded.sites);
+    let warnings = as_warnings(&options.root, rendered.problems());
+    report.images = rendered.images;
     // The files kept from the previous output linked in, the new output swapped in.
     written.place(&staging)?;
     staging.commit()?;
     timer.stage("commit");
     (report.linked, report.bytes_written) = written.counts();
     let entries = written.into_entries();
+    if let Some(parse_cache) = loaded.parse_cache.take() {
+        report.cache_notices.extend(parse_cache.save());
+    }
     if let Some(cache) = cache {
         report.cache_notices.extend(cache.save(entries));
         timer.stage("cache");
@@ -496,23 +519,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     report.warnings.extend(warnings);
     report.warnings.extend(moved);
-    report.files = files;
+    report.files = rendered.files;
     report.elapsed = timer.start.elapsed();
     report.timings = timer.stages;
     // Freeing every article and page value takes about a tenth of a second at 10,000
     // articles, and the build is done: no one needs to wait for it (a process that
     // exits meanwhile hands the memory back all at once).
-    std::thread::spawn(move || drop((sites, themes)));
+    // The images go first, on this thread: without a cache, they were made in a
+    // temporary folder that dropping them deletes.
+    drop(loaded.images.take());
+    std::thread::spawn(move || drop((loaded, rendered.made)));
     Ok(report)
-}
-
-/// A theme per site: `theme` for a site in one language; for one in several, the theme
-/// loaded again for each language, so each renders with its own words (issue 19).
-fn themes_for(sites: &[Site], theme: theme::Theme) -> Result<Vec<theme::Theme>> {
-    if sites.len() == 1 {
-        return Ok(vec![theme]);
-    }
-    sites.iter().map(|site| theme::load_theme(&site.config)).collect()
 }
 
 /// Opens the build cache for a build into `output`, unless `--no-cache`: `None` with a
@@ -554,48 +571,21 @@ pub fn build_in_memory(
 ) -> Result<InMemoryBuild> {
     // Only named in paths: nothing is read below it (the theme is the embedded one,
     // and images are not measured), whatever exists there.
-    let root = Path::new("/nonexistent/gazette-in-memory");
-    let config = config::parse_config(root, site_yaml).map_err(Error::contents)?;
-    let theme = theme::load_embedded_theme(&config)?;
-    let shortcodes = theme.shortcode_renderer(&config);
-    let mut documents = Vec::with_capacity(articles.len());
-    let mut errors = Vec::new();
-    for (rel, text) in articles {
-        match site::parse_document(rel, text, &config, None, Some(&shortcodes)) {
-            Ok(doc) if doc.draft => {}
-            Ok(doc) => documents.push(Arc::new(doc)),
-            Err(problems) => errors.extend(problems.into_iter().map(Error::content)),
-        }
-    }
-    drop(shortcodes);
-    Error::collect(errors)?;
-    let (documents, _) = site::publishable(documents, now, false);
-    let sites = Site::assemble_languages(config, documents, Vec::new(), now, &mut |_| {})
-        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
-    let aliases: Vec<Diagnostic> = sites.iter().flat_map(Site::alias_problems).collect();
-    if !aliases.is_empty() {
-        return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
-    }
-    let mut themes = match sites.len() {
-        1 => vec![theme],
-        _ => sites
-            .iter()
-            .map(|site| theme::load_embedded_theme(&site.config))
-            .collect::<Result<Vec<_>>>()?,
+    let options = BuildOptions {
+        root: PathBuf::from("/nonexistent/gazette-in-memory"),
+        now: Some(now),
+        no_cache: true,
+        ..Default::default()
     };
-    let files = Mutex::new(std::collections::BTreeMap::new());
-    let keep = |rel: &Path, bytes: &[u8]| {
-        files
-            .lock()
-            .expect("no thread panics holding the lock")
-            .insert(display_path(rel), bytes.to_vec());
-        Ok(())
-    };
+    let input = Input::Memory { site_yaml, articles };
+    let mut timer = Timer::new();
+    let mut loaded = engine::load(&options, &input, Purpose::Build, None, &mut timer)?;
     // Rendered and checked as `build` and `check` do it, into memory.
-    let outputs = checks::Outputs::default();
-    let (_, findings) =
-        render_and_check(&sites, &mut themes, &keep, None, &mut Timer::new(), outputs)?;
-    Ok((files.into_inner().expect("no thread panicked"), findings))
+    let files = Mutex::new(std::collections::BTreeMap::new());
+    let sink = engine::Sink::Memory(&files);
+    let rendered =
+        engine::render(&mut loaded, &sink, None, &mut timer, checks::Outputs::default())?;
+    Ok((files.into_inner().expect("no thread panicked"), rendered.problems()))
 }
 
 /// What `check` found once the site could be assembled: errors and warnings, in file
@@ -619,68 +609,22 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
     let mut timer = Timer::new();
     // Problems of `authors.yaml` are findings like the others: the articles are still
     // checked (without profiles).
-    let (config, authors_problems) = load_config_and_authors(options)?;
-    let translation_warnings = config.translations.warnings.clone();
-    let theme = theme::load_theme(&config);
-    let spill = spill_for(options)?;
-    // A broken theme leaves shortcode calls as written; its own error is reported.
-    let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
-    // Images are measured, not resized: `check` reports those it cannot use.
-    let images = site_images(options, &config, theme.as_ref().ok(), options.no_cache)?;
-    let Documents { mut documents, assets, report, failed, broken } = load_documents(
-        &config,
-        options,
-        &mut timer,
-        Some(&spill),
-        shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
-        Some(&images),
-        None,
-    )?;
-    drop(shortcodes);
-    let fail = |mut errors: Vec<Error>, first: Option<Error>| {
-        errors.splice(0..0, first.into_iter().flat_map(flatten));
-        errors.splice(0..0, authors_problems.iter().cloned().map(Error::content));
-        Err(Error::Many(errors))
+    // Pages made from the same inputs by the last build are known to render: only the
+    // others are rendered; articles it parsed are not parsed again (issue 15). The cache
+    // is only read.
+    let (cache, notice) = match options.cache_dir() {
+        Some(dir) => cache::open_existing(&dir, &options.output_dir()),
+        None => (None, None),
     };
-    let theme = match theme {
-        Ok(theme) => theme,
-        Err(e) => return fail(failed, Some(e)),
-    };
-    if failed.iter().any(|e| !matches!(e, Error::Content(_))) {
-        return fail(failed, None);
-    }
-    // A file with front-matter problems still counts, with what could be read: its tags,
-    // its URL as a link target, its body's checks (issue 23).
-    // One whose URL another file has (its `slug:` may be what is broken) is left out
-    // rather than stop the checks of the whole site.
-    let url = |doc: &Document| crate::url::UrlPath::from_slugs([&doc.category_slug, &doc.slug]);
-    let mut taken: std::collections::HashSet<_> = documents.iter().map(|d| url(d)).collect();
-    let broken: Vec<Arc<Document>> = broken.into_iter().filter(|d| taken.insert(url(d))).collect();
-    let broken_sources: std::collections::HashSet<PathBuf> =
-        broken.iter().map(|doc| doc.source.clone()).collect();
-    documents.extend(broken);
+    let mut loaded =
+        engine::load(options, &Input::Disk, Purpose::Check, cache.as_ref(), &mut timer)?;
+    let translation_warnings = loaded.config.translations.warnings.clone();
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let (documents, left_out) = site::publishable(documents, now, options.future);
+    let left_out = std::mem::take(&mut loaded.report.left_out);
     let mut scheduled: Vec<Arc<Document>> =
         left_out.iter().filter(|d| d.is_scheduled(now) && !d.is_expired(now)).cloned().collect();
     scheduled.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
-    let mut sites = match Site::assemble_languages(config, documents, assets, now, &mut |name| {
-        timer.stage(name)
-    }) {
-        Ok(sites) => sites,
-        Err(problems) => return fail(failed, Some(site_problems(&options.root, problems))),
-    };
-    let hidden = site::hidden_files(&left_out);
-    for site in &mut sites {
-        site.hidden = hidden.clone();
-    }
-    let clashes: Vec<Diagnostic> = sites.iter().flat_map(|site| collisions(site, &theme)).collect();
-    // Reported with every other finding, not instead of them.
-    let alias_problems: Vec<Diagnostic> = sites.iter().flat_map(Site::alias_problems).collect();
-    let mut themes = match themes_for(&sites, theme) {
-        Ok(themes) => themes,
-        Err(e) => return fail(failed, Some(e)),
-    };
+    let failed = std::mem::take(&mut loaded.failed);
     let unparsed: std::collections::BTreeSet<PathBuf> = failed
         .iter()
         .filter_map(|e| match e {
@@ -693,31 +637,32 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         .filter_map(|path| path.file_stem())
         .map(|stem| crate::url::Slug::new(&stem.to_string_lossy()).as_str().to_owned())
         .collect();
-    // Files that could not be read at all, or only as drafts left out.
-    let unread = unparsed.iter().filter(|path| !broken_sources.contains(*path)).count();
-    let discard = |_: &Path, _: &[u8]| Ok(());
     let outputs = checks::Outputs {
         unparsed: unparsed_slugs,
-        broken: broken_sources,
+        broken: std::mem::take(&mut loaded.broken_sources),
         left_out: left_out_files(&left_out),
-        skipped: skipped(&report.warnings),
+        skipped: skipped(&loaded.report.warnings),
         ..Default::default()
-    };
-    // Pages made from the same inputs by the last build are known to render: only the
-    // others are rendered (issue 15). The cache is only read.
-    let (cache, notice) = match options.cache_dir() {
-        Some(dir) => cache::open_existing(&dir, &options.output_dir()),
-        None => (None, None),
     };
     let rendered_before = |rel: &Path, inputs: &blake3::Hash| {
         Ok(cache.as_ref().is_some_and(|c| c.rendered_before(rel, inputs)))
     };
     let reuse = cache.is_some().then_some(&rendered_before as Reuse<'_>);
-    let cache_notices = notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
-    let found = match render_and_check(&sites, &mut themes, &discard, reuse, &mut timer, outputs) {
-        Ok((_, found)) => found,
-        Err(e) => return fail(failed, Some(e)),
-    };
+    let mut cache_notices: Vec<String> =
+        notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
+    cache_notices.append(&mut loaded.report.cache_notices);
+    let authors_problems = std::mem::take(&mut loaded.authors_problems);
+    let found =
+        match engine::render(&mut loaded, &engine::Sink::Nowhere, reuse, &mut timer, outputs) {
+            Ok(rendered) => rendered.problems(),
+            Err(e) => {
+                let mut errors: Vec<Error> =
+                    authors_problems.into_iter().map(Error::content).collect();
+                errors.extend(flatten(e));
+                errors.extend(failed);
+                return Err(Error::Many(errors));
+            }
+        };
     let mut problems: Vec<Diagnostic> = failed
         .into_iter()
         .filter_map(|e| match e {
@@ -726,22 +671,27 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport> {
         })
         .collect();
     problems.extend(found);
-    problems.extend(alias_problems);
+    // Reported with every other finding, not instead of them.
+    problems.extend(std::mem::take(&mut loaded.alias_findings));
     // A missing image is a broken link, reported as one already.
-    problems.extend(images.problems(false));
-    problems.extend(images.decode_problems());
-    problems.extend(images.warnings());
+    if let Some(images) = &loaded.images {
+        problems.extend(images.problems(false));
+        problems.extend(images.decode_problems());
+        problems.extend(images.warnings());
+    }
     content::add_excerpts(&options.root, &mut problems);
     problems.extend(authors_problems);
     // Strings a translation lacks, shown in English (issue 19).
-    problems.extend(translation_warnings.iter().cloned());
+    problems.extend(translation_warnings);
     // Added after the excerpts: a skipped file is never read, not even for its first
     // line (a symlink to `.git/config` must not show it), and the first line of a file
     // that would replace a page means nothing.
-    problems.extend(report.warnings);
-    problems.extend(clashes);
+    problems.extend(std::mem::take(&mut loaded.report.warnings));
+    problems.extend(std::mem::take(&mut loaded.clashes));
     problems.sort_by(|a, b| (&a.at.path, a.at.line).cmp(&(&b.at.path, b.at.line)));
-    let articles = sites.iter().map(|s| s.articles.len()).sum::<usize>() + left_out.len() + unread;
+    let articles = loaded.sites.iter().map(|s| s.articles.len()).sum::<usize>()
+        + left_out.len()
+        + loaded.unread;
     Ok(CheckReport { articles, problems, scheduled, cache_notices })
 }
 
@@ -762,91 +712,6 @@ fn skipped(warnings: &[Diagnostic]) -> std::collections::HashSet<String> {
         .iter()
         .map(|d| display_path(d.at.path.strip_prefix("content").unwrap_or(&d.at.path)))
         .collect()
-}
-
-/// Renders the site into `write`, recording what was written, then runs the content
-/// checks (see [`checks::Outputs::unparsed`]). Returns the number of files and the
-/// checks' findings.
-fn render_and_check(
-    sites: &[Site],
-    themes: &mut [theme::Theme],
-    write: render::Sink<'_>,
-    reuse: Option<Reuse<'_>>,
-    timer: &mut Timer,
-    outputs: checks::Outputs,
-) -> Result<(usize, Vec<Diagnostic>)> {
-    let anchored: std::collections::HashSet<String> =
-        sites.iter().flat_map(checks::anchored_pages).collect();
-    let outputs = Mutex::new(outputs);
-    // Pages are written as they are rendered, on every thread: the time spent writing
-    // is summed over threads, like the parsing stages'.
-    let writing = AtomicU64::new(0);
-    let record = |rel: &Path, bytes: &[u8]| {
-        let key = crate::error::display_path(rel);
-        let ids = anchored.contains(&key).then(|| checks::collect_ids(bytes));
-        let mut outputs = outputs.lock().expect("no thread panics while holding the lock");
-        if let Some(ids) = ids {
-            outputs.ids.insert(key.clone(), ids);
-        }
-        outputs.files.insert(key);
-        drop(outputs);
-        let start = Instant::now();
-        let written = write(rel, bytes);
-        writing.fetch_add(start.elapsed().as_nanos() as u64, Ordering::Relaxed);
-        written
-    };
-    // A page others link into with an `#anchor` is always rendered: the checks read its ids.
-    let reused = |rel: &Path, inputs: &blake3::Hash| {
-        let key = crate::error::display_path(rel);
-        let Some(reuse) = reuse.filter(|_| !anchored.contains(&key)) else { return Ok(false) };
-        let reused = reuse(rel, inputs)?;
-        if reused {
-            outputs.lock().expect("no thread panics while holding the lock").files.insert(key);
-        }
-        Ok(reused)
-    };
-    let reused = reuse.is_some().then_some(&reused as Reuse<'_>);
-    let mut files = 0;
-    let mut assets_written = std::collections::HashSet::new();
-    for (site, theme) in sites.iter().zip(themes.iter_mut()) {
-        let prefix = site.output_prefix();
-        if prefix.is_empty() {
-            files += render::render_site_reusing(site, theme, &record, reused)?;
-            assets_written.extend(theme.assets.iter().map(|a| a.output_path.clone()));
-            continue;
-        }
-        // Another language's pages, below its folder (issue 19).
-        let in_folder = |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-        let reuse_in_folder = |rel: &Path, inputs: &blake3::Hash| {
-            reused.expect("asked only when given")(&Path::new(&prefix).join(rel), inputs)
-        };
-        let reuse_in_folder = reused.is_some().then_some(&reuse_in_folder as Reuse<'_>);
-        files += render::render_pages(site, theme, &in_folder, reuse_in_folder, false)?;
-        // The theme's files are shared, but its pages may name one of their own: the
-        // highlighting styles of the code its articles have.
-        for asset in &theme.assets {
-            if assets_written.insert(asset.output_path.clone()) {
-                record(Path::new(&asset.output_path), &asset.bytes)?;
-                files += 1;
-            }
-        }
-    }
-    timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
-    timer.stage("render");
-    let mut outputs = outputs.into_inner().expect("no thread panicked");
-    for site in sites {
-        for rel in &site.assets {
-            let target = rel.strip_prefix("content").unwrap_or(rel);
-            outputs.files.insert(crate::error::display_path(target));
-        }
-    }
-    let mut problems: Vec<Diagnostic> =
-        sites.iter().flat_map(|site| checks::check_site(site, &outputs)).collect();
-    if sites.len() > 1 {
-        checks::sort(&mut problems);
-    }
-    timer.stage("checks");
-    Ok((files, problems))
 }
 
 /// Shows each finding of the content checks with its source line, as a warning.

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{
-    BuildOptions, Timer, as_warnings, collisions, load_config, load_document, load_documents,
-};
+use super::engine::{self, Findings, Input, Purpose};
+use super::{BuildOptions, Timer, as_warnings, collisions, load_document};
+use crate::cache;
 use crate::checks;
 use crate::config::Config;
-use crate::content::{self, Skip};
+use crate::content;
 use crate::error::{Diagnostic, Error, Result, display_path};
 use crate::images::Images;
 use crate::output::{self, Staging};
@@ -69,34 +69,45 @@ pub struct UpdateReport {
     pub elapsed: Duration,
 }
 
-/// The last good build, in memory.
+/// A site being served: where its preview is, and the last good build.
 pub struct Session {
     options: BuildOptions,
     output: PathBuf,
-    config: Config,
-    documents: BTreeMap<PathBuf, Arc<Document>>,
-    /// Every file in the output folder, relative to it.
-    files: HashSet<String>,
+    /// Replaced whole when an update succeeds, never changed in place: an update that
+    /// fails leaves it as it was.
+    last: Snapshot,
+}
+
+/// What the last good build left, in memory. Cloning it shares every part.
+#[derive(Clone)]
+struct Snapshot {
+    config: Arc<Config>,
+    /// Every article that loaded, published or not, by source.
+    documents: Arc<BTreeMap<PathBuf, Arc<Document>>>,
+    /// Every file in the preview folder, relative to it.
+    files: Arc<HashSet<String>>,
     /// The `id`s of the pages that links point into.
-    ids: HashMap<String, HashSet<String>>,
+    ids: Arc<HashMap<String, HashSet<String>>>,
     /// The site's images, processed as a build does (issue 16), so the preview is what a
     /// build publishes.
-    images: Images,
+    images: Arc<Images>,
     /// The site's languages, the default first: one for a site in one language. Each
     /// other language's pages live below its folder (`fr/`, issue 19).
-    languages: Vec<Language>,
+    languages: Vec<Arc<Language>>,
+    /// Per language: what the content checks found.
+    findings: Vec<Arc<Findings>>,
     /// For a site in several languages, the theme with every language's words, which
     /// renders the shortcodes of every article in its own language (each language's
     /// theme has only its own words). `None` for a site in one language, whose theme
     /// renders them.
-    shortcode_theme: Option<Theme>,
+    shortcode_theme: Option<Arc<Theme>>,
 }
 
 /// One language of the site as the last good build left it.
 struct Language {
     site: Site,
     /// Loaded for this language, with the highlighting styles and site-wide values set.
-    theme: Theme,
+    theme: Arc<Theme>,
     /// The site-wide template values of the last build (see `render::set_globals`).
     globals: String,
     /// The cards of `site`'s articles, by id.
@@ -104,15 +115,11 @@ struct Language {
     /// Per article (by id in `site`): the files it links to, and the pages it links into
     /// with an `#anchor`.
     links: Vec<checks::LinkFiles>,
-    /// Per article (by id in `site`): what the content checks found in it.
-    findings: Vec<Vec<Diagnostic>>,
-    /// What the site-wide checks found (tags used once).
-    tag_findings: Vec<Diagnostic>,
 }
 
 /// One language's part of an edit in place: its new site and what to render.
 struct EditedLanguage {
-    /// Its position in `Session::languages`.
+    /// Its position in `Snapshot::languages`.
     index: usize,
     site: Site,
     cards: Vec<tera::Value>,
@@ -137,139 +144,56 @@ struct RebuiltLanguage {
 }
 
 impl Session {
-    /// Builds the whole site into the preview folder (staged, like `build`) and keeps it.
-    /// The preview is `<root>/.gazette/serve` (`output::preview_dir`), never the output
-    /// folder: its links point at the local server, so it must not be what gets published.
+    /// Builds the whole site into the preview folder (staged, like `build`, by the same
+    /// engine) and keeps it. The preview is `<root>/.gazette/serve`
+    /// (`output::preview_dir`), never the output folder: its links point at the local
+    /// server, so it must not be what gets published.
     pub fn start(options: &BuildOptions) -> Result<(Session, UpdateReport)> {
         let start = Instant::now();
         let mut timer = Timer::new();
-        let config = load_config(options)?;
         let output = output::prepare_preview(&options.root)?;
-        let theme = theme::load_theme(&config)?;
-        let spill = super::spill_for(options)?;
-        let images = super::site_images(options, &config, Some(&theme), false)?;
-        let loaded = {
-            let shortcodes = theme.shortcode_renderer(&config);
-            load_documents(
-                &config,
-                options,
-                &mut timer,
-                Some(&spill),
-                Some(&shortcodes),
-                Some(&images),
-                Some(options.now.unwrap_or_else(jiff::Timestamp::now)),
-            )
-        };
-        let super::Documents { documents, assets, report, failed, .. } = loaded?;
-        if !failed.is_empty() {
-            return Err(Error::Many(failed));
-        }
-        let sites =
-            assemble(&config, options, documents.clone(), assets, &mut |name| timer.stage(name))?;
-        for site in &sites {
-            Error::collect(collisions(site, &theme).into_iter().map(Error::content).collect())?;
-        }
-        // A site in several languages (issue 19): each language renders with a theme of
-        // its own words.
-        let (mut themes, shortcode_theme) = match sites.len() {
-            1 => (vec![theme], None),
-            _ => {
-                let themes = sites.iter().map(|site| theme::load_theme(&site.config));
-                (themes.collect::<Result<Vec<_>>>()?, Some(theme))
-            }
-        };
-
+        let mut loaded = engine::load(options, &Input::Disk, Purpose::Serve, None, &mut timer)?;
         let staging = Staging::create_owned(output::Owned::Preview, &output)?;
-        let rendered = {
-            let anchored: HashSet<String> = sites.iter().flat_map(checks::anchored_pages).collect();
-            let recorder = Recorder::new(&anchored);
-            let record = |rel: &Path, bytes: &[u8]| {
-                recorder.record(rel, bytes);
-                staging.write(rel, bytes)
-            };
-            let mut written = 0;
-            let mut made = Vec::with_capacity(sites.len());
-            let mut assets: HashSet<String> = HashSet::new();
-            for (site, theme) in sites.iter().zip(themes.iter_mut()) {
-                theme.add_highlight_css(site);
-                let globals = render::set_globals(site, theme);
-                let prefix = site.output_prefix();
-                let in_folder =
-                    |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-                let pages = Pages::new(site, theme);
-                written += pages.render(&pages.jobs(), &in_folder)?;
-                // Shared theme files, and those only this language's pages name (issue 19).
-                for asset in &theme.assets {
-                    if assets.insert(asset.output_path.clone()) {
-                        record(Path::new(&asset.output_path), &asset.bytes)?;
-                        written += 1;
-                    }
-                }
-                made.push((globals, pages.into_cards()));
-            }
-            let put = |from: &Path, rel: &Path| {
-                recorder.record(rel, b"");
-                staging.link(rel, from)
-            };
-            written += images.write(&put)?.written;
-            let processed = images.processed_sources();
-            let site = &sites[0];
-            let dir = content::ContentDir::open(&site.config.root)?;
-            for rel in site.assets.iter().filter(|rel| !processed.contains(*rel)) {
-                let target = rel.strip_prefix("content").unwrap_or(rel);
-                let from = dir.as_ref().ok_or(Skip::Missing).and_then(|d| d.resolve(rel));
-                let from = from.map_err(|skip| skip.into_error(rel))?;
-                match super::read_picture(rel, &from)? {
-                    Some(clean) => staging.write(target, &clean)?,
-                    None => staging.copy(target, &from)?,
-                }
-                recorder.record(target, b"");
-                written += 1;
-            }
-            let (files, ids) = recorder.finish();
-            let outputs = checks::Outputs { files, ids, ..Default::default() };
-            let findings: Vec<Vec<Vec<Diagnostic>>> = sites
-                .iter()
-                .map(|site| {
-                    site.articles
-                        .par_iter()
-                        .map(|a| checks::check_article_alone(site, a, &outputs))
-                        .collect()
-                })
-                .collect();
-            (written, outputs, findings, made)
-        };
+        let written = cache::Written::new(None, &output);
+        let sink = engine::Sink::Staging { staging: &staging, written: &written };
+        let outputs = checks::Outputs::default();
+        let rendered = engine::render(&mut loaded, &sink, None, &mut timer, outputs)?;
         staging.commit()?;
-        let (written, outputs, findings, made) = rendered;
+        let engine::Loaded { config, sites, themes, shortcode_theme, documents, images, .. } =
+            loaded;
+        let images = images.expect("a site on disk has its images");
+        let engine::Rendered { files: written, outputs, findings, made, .. } = rendered;
         let languages = sites
             .into_iter()
             .zip(themes)
-            .zip(findings.into_iter().zip(made))
-            .map(|((site, theme), (findings, (globals, cards)))| Language {
-                links: site.articles.par_iter().map(checks::links_of).collect(),
-                tag_findings: checks::check_tags_alone(&site),
-                site,
-                theme,
-                globals,
-                cards,
-                findings,
+            .zip(made)
+            .map(|((site, theme), made)| {
+                Arc::new(Language {
+                    links: site.articles.par_iter().map(checks::links_of).collect(),
+                    site,
+                    theme: Arc::new(theme),
+                    globals: made.globals,
+                    cards: made.cards,
+                })
             })
             .collect();
         let documents = documents.into_iter().map(|d| (d.source.clone(), d)).collect();
-        let (files, ids) = (outputs.files, outputs.ids);
-        let session = Session {
-            options: options.clone(),
-            output,
-            config,
-            documents,
-            files,
-            ids,
-            images,
+        let mut files = outputs.files;
+        // Besides the pages and content files the checks know: the images made.
+        files.extend(images.output_files());
+        let last = Snapshot {
+            config: Arc::new(config),
+            documents: Arc::new(documents),
+            files: Arc::new(files),
+            ids: Arc::new(outputs.ids),
+            images: Arc::new(images),
             languages,
-            shortcode_theme,
+            findings: findings.into_iter().map(Arc::new).collect(),
+            shortcode_theme: shortcode_theme.map(Arc::new),
         };
-        let mut warnings = session.warnings();
-        warnings.extend(report.warnings);
+        let mut warnings = warnings(&options.root, &last);
+        warnings.extend(loaded.report.warnings);
+        let session = Session { options: options.clone(), output, last };
         let timings = timer.stages;
         let elapsed = start.elapsed();
         Ok((session, UpdateReport { written, removed: 0, full: true, warnings, timings, elapsed }))
@@ -284,8 +208,9 @@ impl Session {
             changes.templates.iter().any(|t| t.starts_with(theme::shortcodes::FOLDER));
         // A replaced image gets new file names (they carry a hash of its bytes): every
         // page that shows it, card or article, must name them, as a fresh build does.
-        let image_changed = changes.assets.iter().any(|rel| self.images.uses(rel))
-            || (changes.theme_static && self.images.uses_theme_files());
+        let images = &self.last.images;
+        let image_changed = changes.assets.iter().any(|rel| images.uses(rel))
+            || (changes.theme_static && images.uses_theme_files());
         if changes.config || shortcodes_changed || image_changed {
             let (session, report) = Session::start(&self.options)?;
             *self = session;
@@ -293,10 +218,12 @@ impl Session {
         }
         let start = Instant::now();
         let mut timer = Timer::new();
-        let mut report = match self.edit_in_place(changes, &mut timer) {
+        let (last, mut report) = match self.edit_in_place(changes, &mut timer) {
             Some(result) => result?,
             None => self.rebuild(changes, &mut timer)?,
         };
+        // Only now, when everything succeeded.
+        self.last = last;
         report.timings = timer.stages;
         report.elapsed = start.elapsed();
         Ok(report)
@@ -304,7 +231,7 @@ impl Session {
 
     /// The theme that renders shortcodes: with every language's words (issue 19).
     fn shortcode_theme(&self) -> &Theme {
-        self.shortcode_theme.as_ref().unwrap_or(&self.languages[0].theme)
+        self.last.shortcode_theme.as_deref().unwrap_or(&self.last.languages[0].theme)
     }
 
     /// The common case: articles edited without touching what the site's structure
@@ -313,14 +240,15 @@ impl Session {
     /// In a site of several languages (issue 19), an edit stays in its article's language:
     /// only that language's pages are planned and rendered.
     fn edit_in_place(
-        &mut self,
+        &self,
         changes: &Changes,
         timer: &mut Timer,
-    ) -> Option<Result<UpdateReport>> {
+    ) -> Option<Result<(Snapshot, UpdateReport)>> {
+        let last = &self.last;
         let only_articles =
             changes.templates.is_empty() && !changes.theme_static && changes.assets.is_empty();
         let edited_in_place = |rel: &PathBuf| {
-            self.documents.contains_key(rel)
+            last.documents.contains_key(rel)
                 && content::resolve_content_file(&self.options.root, rel).is_ok()
         };
         if !only_articles || !changes.articles.iter().all(edited_in_place) {
@@ -328,21 +256,21 @@ impl Session {
         }
         // The edits of each language, by its position in `languages`.
         let mut edits: Vec<Vec<(ArticleId, Arc<Document>)>> =
-            vec![Vec::new(); self.languages.len()];
-        let shortcodes = self.shortcode_theme().shortcode_renderer(&self.config);
+            vec![Vec::new(); last.languages.len()];
+        let shortcodes = self.shortcode_theme().shortcode_renderer(&last.config);
         for rel in &changes.articles {
             let doc = match load_document(
-                &self.config,
+                &last.config,
                 &self.options,
                 rel,
                 &shortcodes,
-                Some(&self.images),
+                Some(&last.images),
             ) {
                 Ok(Some(doc)) => doc,
                 Ok(None) => return None, // became a draft: the site's structure changes
                 Err(e) => return Some(Err(e)),
             };
-            let (index, old) = self
+            let (index, old) = last
                 .languages
                 .iter()
                 .enumerate()
@@ -363,7 +291,7 @@ impl Session {
         // Each edited language's new site, cards, jobs and links.
         let mut edited: Vec<EditedLanguage> = Vec::new();
         for (index, edits) in edits.into_iter().enumerate().filter(|(_, e)| !e.is_empty()) {
-            let language = &mut self.languages[index];
+            let language = &last.languages[index];
             let site = language.site.with_edits(&edits)?;
             let mut cards = language.cards.clone();
             for (id, _) in &edits {
@@ -371,11 +299,10 @@ impl Session {
             }
             let changed: FxHashSet<usize> =
                 edits.iter().map(|(_, doc)| Arc::as_ptr(doc) as usize).collect();
-            let old_cards = std::mem::take(&mut language.cards);
-            let old = Pages::with_cards(&language.site, &language.theme, old_cards);
+            let old = Pages::with_cards(&language.site, &language.theme, language.cards.clone());
             let new = Pages::with_cards(&site, &language.theme, cards);
             let jobs = plan::plan_update(&old, &new, &changed);
-            language.cards = old.into_cards();
+            drop(old);
             let cards = new.into_cards();
             let mut links = language.links.clone();
             for (id, _) in &edits {
@@ -384,10 +311,10 @@ impl Session {
             edited.push(EditedLanguage { index, site, cards, jobs, links, changed, edits });
         }
         // Every language's articles' links, with the edits.
-        let all_links: Vec<&Vec<checks::LinkFiles>> = (0..self.languages.len())
+        let all_links: Vec<&Vec<checks::LinkFiles>> = (0..last.languages.len())
             .map(|index| match edited.iter().find(|e| e.index == index) {
                 Some(e) => &e.links,
-                None => &self.languages[index].links,
+                None => &last.languages[index].links,
             })
             .collect();
         let anchored: HashSet<String> = all_links
@@ -399,7 +326,7 @@ impl Session {
         let mut rendered = Vec::new();
         let mut new_ids = HashMap::new();
         for language in &edited {
-            let theme = &self.languages[language.index].theme;
+            let theme = &last.languages[language.index].theme;
             let prefix = language.site.output_prefix();
             let pages = Pages::with_cards(&language.site, theme, language.cards.clone());
             match render_in_memory(&pages, &language.jobs, &anchored, None, &prefix) {
@@ -416,19 +343,19 @@ impl Session {
         // ids just changed, in every language.
         let moved: HashSet<&String> = new_ids
             .iter()
-            .filter(|(file, ids)| self.ids.get(*file) != Some(ids))
+            .filter(|(file, ids)| last.ids.get(*file) != Some(ids))
             .map(|(file, _)| file)
             .collect();
-        let mut ids = self.ids.clone();
+        let mut ids = (*last.ids).clone();
         ids.extend(new_ids.clone());
-        let outputs =
-            checks::Outputs { files: std::mem::take(&mut self.files), ids, ..Default::default() };
-        let mut all_findings = Vec::with_capacity(self.languages.len());
+        let files = (*last.files).clone();
+        let outputs = checks::Outputs { files, ids, ..Default::default() };
+        let mut all_findings = Vec::with_capacity(last.languages.len());
         for (index, links) in all_links.iter().enumerate() {
             let language = edited.iter().find(|e| e.index == index);
-            let site = language.map_or(&self.languages[index].site, |e| &e.site);
+            let site = language.map_or(&last.languages[index].site, |e| &e.site);
             let changed = language.map(|e| &e.changed);
-            let mut findings = self.languages[index].findings.clone();
+            let mut findings = last.findings[index].articles.clone();
             for article in &site.articles {
                 let address = Arc::as_ptr(&article.doc) as usize;
                 let edited = changed.is_some_and(|c| c.contains(&address));
@@ -438,55 +365,66 @@ impl Session {
                         checks::check_article_alone(site, article, &outputs);
                 }
             }
-            all_findings.push(findings);
+            let site_wide = last.findings[index].site.clone();
+            all_findings.push(Arc::new(Findings { articles: findings, site: site_wide }));
         }
-        self.files = outputs.files;
         timer.stage("checks");
 
-        let assets = &self.languages[0].site.assets;
-        let written = match self.write(&rendered, assets, changes, &self.files.clone()) {
+        let assets = &last.languages[0].site.assets;
+        let written = match self.write(&rendered, assets, changes, &outputs.files) {
             Ok(written) => written,
             Err(e) => return Some(Err(e)),
         };
         timer.stage("write");
-        self.ids = outputs.ids;
+        // The next snapshot: the edited languages anew, the others shared.
+        let mut documents = (*last.documents).clone();
+        let mut languages = last.languages.clone();
         for language in edited {
             let EditedLanguage { index, site, cards, links, edits, .. } = language;
             for (id, doc) in edits {
-                self.documents.insert(site.article(id).doc.source.clone(), doc);
+                documents.insert(site.article(id).doc.source.clone(), doc);
             }
-            let kept = &mut self.languages[index];
-            (kept.site, kept.cards, kept.links) = (site, cards, links);
+            let kept = &last.languages[index];
+            let (theme, globals) = (kept.theme.clone(), kept.globals.clone());
+            languages[index] = Arc::new(Language { site, theme, globals, cards, links });
         }
-        for (language, findings) in self.languages.iter_mut().zip(all_findings) {
-            language.findings = findings;
-        }
-        Some(Ok(UpdateReport {
+        let next = Snapshot {
+            documents: Arc::new(documents),
+            files: Arc::new(outputs.files),
+            ids: Arc::new(outputs.ids),
+            languages,
+            findings: all_findings,
+            ..last.clone()
+        };
+        let warnings = warnings(&self.options.root, &next);
+        let report = UpdateReport {
             written: written.0,
             removed: written.1,
             full: false,
-            warnings: self.warnings(),
+            warnings,
             ..Default::default()
-        }))
+        };
+        Some(Ok((next, report)))
     }
 
     /// Any other change: the site is reassembled from the kept documents and the changed
     /// files; pages are rendered where they differ, or all of them when the navigation,
     /// the theme's assets or the templates they share changed. Each language is planned
     /// against its own last build (issue 19).
-    fn rebuild(&mut self, changes: &Changes, timer: &mut Timer) -> Result<UpdateReport> {
+    fn rebuild(&self, changes: &Changes, timer: &mut Timer) -> Result<(Snapshot, UpdateReport)> {
+        let last = &self.last;
         let theme_changed = !changes.templates.is_empty() || changes.theme_static;
-        let multilingual = self.languages.len() > 1;
+        let multilingual = last.languages.len() > 1;
         // The theme that renders the shortcodes of the articles read again.
         let shortcode_theme = match theme_changed {
-            true => Some(theme::load_theme(&self.config)?),
+            true => Some(theme::load_theme(&last.config)?),
             false => None,
         };
         let shortcodes = shortcode_theme
             .as_ref()
             .unwrap_or_else(|| self.shortcode_theme())
-            .shortcode_renderer(&self.config);
-        let mut documents = self.documents.clone();
+            .shortcode_renderer(&last.config);
+        let mut documents = (*last.documents).clone();
         let mut errors = Vec::new();
         // Every changed file goes through the content gate, as in a full build: a symlink
         // made while serving is followed only to a regular file inside `content/`.
@@ -503,11 +441,11 @@ impl Session {
             documents.remove(rel);
             if readable(rel) {
                 match load_document(
-                    &self.config,
+                    &last.config,
                     &self.options,
                     rel,
                     &shortcodes,
-                    Some(&self.images),
+                    Some(&last.images),
                 ) {
                     Ok(Some(doc)) => {
                         documents.insert(rel.clone(), doc);
@@ -518,10 +456,10 @@ impl Session {
             }
         }
         drop(shortcodes);
-        let mut assets: BTreeSet<PathBuf> = self.languages[0].site.assets.iter().cloned().collect();
+        let mut assets: BTreeSet<PathBuf> = last.languages[0].site.assets.iter().cloned().collect();
         for rel in &changes.assets {
             if readable(rel) {
-                if !self.config.markdown.unsafe_html {
+                if !last.config.markdown.unsafe_html {
                     errors.extend(content::check_untrusted_file(&self.options.root, rel));
                 }
                 assets.insert(rel.clone());
@@ -543,14 +481,14 @@ impl Session {
         let assets_now = assets.into_iter().collect();
         // The languages come from site.yaml, which did not change: one site per language.
         let sites =
-            assemble(&self.config, &self.options, documents_now, assets_now, &mut |name| {
+            assemble(&self.options, &last.config, documents_now, assets_now, &mut |name| {
                 timer.stage(name)
             })?;
         let mut shortcode_theme = shortcode_theme;
         let mut rebuilt = Vec::with_capacity(sites.len());
         for (index, site) in sites.into_iter().enumerate() {
             let mut theme = match (theme_changed, multilingual) {
-                (false, _) => self.languages[index].theme.clone(),
+                (false, _) => (*last.languages[index].theme).clone(),
                 (true, true) => theme::load_theme(&site.config)?,
                 (true, false) => shortcode_theme.take().expect("loaded for the change"),
             };
@@ -560,15 +498,15 @@ impl Session {
             let old_ids = self.old_ids(index, &site, &fresh);
             let cards = self.reuse_cards(index, &site, &old_ids);
             let pages = Pages::with_cards(&site, &theme, cards);
-            let language = &mut self.languages[index];
+            let language = &last.languages[index];
             let full = changes.theme_static || globals != language.globals;
             let jobs: Vec<Job> = if full {
                 pages.jobs()
             } else {
-                let old_cards = std::mem::take(&mut language.cards);
+                let old_cards = language.cards.clone();
                 let old = Pages::with_cards(&language.site, &language.theme, old_cards);
                 let mut jobs = plan::plan_update(&old, &pages, &fresh);
-                language.cards = old.into_cards();
+                drop(old);
                 if !changes.templates.is_empty() {
                     let mut set: HashSet<Job> = jobs.iter().copied().collect();
                     set.extend(template_jobs(&pages, &changes.templates));
@@ -608,7 +546,7 @@ impl Session {
             .collect();
         // Pages linked with an `#anchor` whose ids are unknown are rendered too.
         let unknown: Vec<&String> =
-            anchored.iter().filter(|f| !self.ids.contains_key(*f)).collect();
+            anchored.iter().filter(|f| !last.ids.contains_key(*f)).collect();
         if !unknown.is_empty() {
             for language in &mut rebuilt {
                 let prefix = language.site.output_prefix();
@@ -673,17 +611,17 @@ impl Session {
         expected.extend(
             site_assets.iter().map(|rel| display_path(rel.strip_prefix("content").unwrap_or(rel))),
         );
-        expected.extend(self.images.output_files());
-        let mut ids = self.ids.clone();
+        expected.extend(last.images.output_files());
+        let mut ids = (*last.ids).clone();
         ids.retain(|file, _| anchored.contains(file));
         ids.extend(new_ids);
         // An unchanged article keeps its findings unless a file it links to came or went,
         // or the ids of a page it links into changed.
         let came_or_went: HashSet<String> =
-            expected.symmetric_difference(&self.files).cloned().collect();
+            expected.symmetric_difference(&*last.files).cloned().collect();
         let moved: HashSet<String> = ids
             .iter()
-            .filter(|(file, page_ids)| self.ids.get(*file) != Some(*page_ids))
+            .filter(|(file, page_ids)| last.ids.get(*file) != Some(*page_ids))
             .map(|(file, _)| file.clone())
             .collect();
         let outputs_unchanged = |l: &checks::LinkFiles| {
@@ -694,10 +632,10 @@ impl Session {
             !l.all.iter().any(touched) && !l.anchored.iter().any(|f| moved.contains(f))
         };
         let outputs = checks::Outputs { files: expected, ids, ..Default::default() };
-        let findings: Vec<(Vec<Vec<Diagnostic>>, Vec<Diagnostic>)> = rebuilt
+        let findings: Vec<Arc<Findings>> = rebuilt
             .iter()
-            .zip(&self.languages)
-            .map(|(new, old_language)| {
+            .zip(&last.findings)
+            .map(|(new, old_findings)| {
                 let site = &new.site;
                 let findings = site
                     .articles
@@ -706,12 +644,15 @@ impl Session {
                     .zip(&new.links)
                     .map(|((a, old), l)| match old {
                         Some(old) if outputs_unchanged(l) => {
-                            old_language.findings[old.index()].clone()
+                            old_findings.articles[old.index()].clone()
                         }
                         _ => checks::check_article_alone(site, a, &outputs),
                     })
                     .collect();
-                (findings, checks::check_tags_alone(site))
+                Arc::new(Findings {
+                    articles: findings,
+                    site: checks::check_site_wide(site, &outputs),
+                })
             })
             .collect();
         timer.stage("checks");
@@ -719,28 +660,35 @@ impl Session {
         let (written, removed) = self.write(&rendered, site_assets, changes, &outputs.files)?;
         timer.stage("write");
         let full = rebuilt.iter().any(|r| r.full);
-        self.files = outputs.files;
-        self.ids = outputs.ids;
-        self.documents = documents;
-        if theme_changed {
-            self.shortcode_theme = shortcode_theme;
-        }
-        self.languages = rebuilt
+        let shortcode_theme = match theme_changed {
+            true => shortcode_theme.map(Arc::new),
+            false => last.shortcode_theme.clone(),
+        };
+        let languages = rebuilt
             .into_iter()
-            .zip(findings)
-            .map(|(r, (findings, tag_findings))| Language {
-                site: r.site,
-                theme: r.theme,
-                globals: r.globals,
-                cards: r.cards,
-                links: r.links,
-                findings,
-                tag_findings,
+            .map(|r| {
+                Arc::new(Language {
+                    site: r.site,
+                    theme: Arc::new(r.theme),
+                    globals: r.globals,
+                    cards: r.cards,
+                    links: r.links,
+                })
             })
             .collect();
-        let mut warnings = self.warnings();
+        let next = Snapshot {
+            config: last.config.clone(),
+            documents: Arc::new(documents),
+            files: Arc::new(outputs.files),
+            ids: Arc::new(outputs.ids),
+            images: last.images.clone(),
+            languages,
+            findings,
+            shortcode_theme,
+        };
+        let mut warnings = warnings(&self.options.root, &next);
         warnings.extend(skipped);
-        Ok(UpdateReport { written, removed, full, warnings, ..Default::default() })
+        Ok((next, UpdateReport { written, removed, full, warnings, ..Default::default() }))
     }
 
     /// For each article of `site`, its id in the last build of language `index` when it
@@ -752,7 +700,7 @@ impl Session {
         site: &Site,
         fresh: &FxHashSet<usize>,
     ) -> Vec<Option<ArticleId>> {
-        let by_source: FxHashMap<&[u8], ArticleId> = self.languages[index]
+        let by_source: FxHashMap<&[u8], ArticleId> = self.last.languages[index]
             .site
             .articles
             .iter()
@@ -777,7 +725,7 @@ impl Session {
         site: &Site,
         old_ids: &[Option<ArticleId>],
     ) -> Vec<tera::Value> {
-        let last = &self.languages[index];
+        let last = &self.last.languages[index];
         let same_names = |old: &crate::site::Article, new: &crate::site::Article| {
             last.site.category(old.category).name == site.category(new.category).name
                 && old
@@ -803,18 +751,6 @@ impl Session {
             .collect()
     }
 
-    /// Every finding of every language, the site-wide ones included, shown as warnings
-    /// in file order.
-    fn warnings(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = Vec::new();
-        for language in &self.languages {
-            all.extend(language.findings.iter().flatten().cloned());
-            all.extend(language.tag_findings.iter().cloned());
-        }
-        checks::sort(&mut all);
-        as_warnings(&self.options.root, checks::cap_per_file(all))
-    }
-
     /// Puts rendered files in the output folder, copies changed content files (those of
     /// the new site's `assets`, read through the content gate), and deletes what the site
     /// no longer has (anything not in `expected`). Returns how many files were written
@@ -834,7 +770,7 @@ impl Session {
         // Image files the pages now name (their names change with their source, so a
         // file already there is the same file).
         let put = |from: &Path, rel: &Path| {
-            if self.files.contains(&display_path(rel))
+            if self.last.files.contains(&display_path(rel))
                 && !changes.assets.iter().any(|a| a.ends_with(rel))
             {
                 return Ok(());
@@ -842,8 +778,8 @@ impl Session {
             let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
             output::replace_file(&self.output, rel, &bytes)
         };
-        self.images.write(&put)?;
-        let processed = self.images.processed_sources();
+        self.last.images.write(&put)?;
+        let processed = self.last.images.processed_sources();
         for rel in
             changes.assets.iter().filter(|rel| assets.contains(rel) && !processed.contains(*rel))
         {
@@ -856,12 +792,25 @@ impl Session {
             let bytes = crate::images::clean_published(&bytes, rel)?.unwrap_or(bytes);
             output::replace_file(&self.output, target, &bytes)?;
         }
-        let stale: Vec<&String> = self.files.iter().filter(|f| !expected.contains(*f)).collect();
+        let stale: Vec<&String> =
+            self.last.files.iter().filter(|f| !expected.contains(*f)).collect();
         for file in &stale {
             output::remove_file(&self.output, Path::new(file))?;
         }
         Ok((rendered.len(), stale.len()))
     }
+}
+
+/// Every finding of every language of `snapshot`, the site-wide ones included, shown as
+/// warnings in file order.
+fn warnings(root: &Path, snapshot: &Snapshot) -> Vec<Diagnostic> {
+    let mut all: Vec<Diagnostic> = Vec::new();
+    for findings in &snapshot.findings {
+        all.extend(findings.articles.iter().flatten().cloned());
+        all.extend(findings.site.iter().cloned());
+    }
+    checks::sort(&mut all);
+    as_warnings(root, checks::cap_per_file(all))
 }
 
 /// Renders `jobs` (and the theme's assets, when given) into memory, noting the ids of
@@ -892,24 +841,18 @@ fn render_in_memory(
     Ok((rendered.into_inner().expect("no thread panicked"), recorder.finish()))
 }
 
+/// The engine's assembly, for an update: a problem of an alias stops it too.
 fn assemble(
-    config: &Config,
     options: &BuildOptions,
+    config: &Config,
     documents: Vec<Arc<Document>>,
     assets: Vec<PathBuf>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Vec<Site>> {
-    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let (documents, left_out) = crate::site::publishable(documents, now, options.future);
-    let mut sites = Site::assemble_languages(config.clone(), documents, assets, now, stage)
-        .map_err(|problems| Error::Many(problems.into_iter().map(Error::content).collect()))?;
-    let hidden = crate::site::hidden_files(&left_out);
-    for site in &mut sites {
-        site.hidden = hidden.clone();
-        let aliases = site.alias_problems();
-        if !aliases.is_empty() {
-            return Err(Error::Many(aliases.into_iter().map(Error::content).collect()));
-        }
+    let (sites, _, aliases) = engine::assemble(options, config.clone(), documents, assets, stage)?;
+    let aliases: Vec<Diagnostic> = aliases.into_iter().flatten().collect();
+    if !aliases.is_empty() {
+        return Err(super::site_problems(&options.root, aliases));
     }
     Ok(sites)
 }

@@ -189,27 +189,26 @@ impl Place {
     }
 }
 
-/// Renders every page, feed and theme asset into `sink`; returns how many files were
-/// written. Reports every failing page, not only the first. Each page `reuse` accepts is
-/// not rendered (nor put in `sink`): the build cache stands in for it (issue 15).
-pub(crate) fn render_site_reusing(
-    site: &Site,
-    theme: &mut Theme,
-    sink: Sink<'_>,
-    reuse: Option<Reuse<'_>>,
-) -> Result<usize> {
-    render_pages(site, theme, sink, reuse, true)
+/// What rendering one site's pages made besides its files: how many it wrote, the
+/// site-wide template values (see [`set_globals`]) and every article's card, which
+/// `serve` keeps to plan its next update.
+pub(crate) struct Made {
+    pub(crate) files: usize,
+    pub(crate) globals: String,
+    pub(crate) cards: Vec<Value>,
 }
 
-/// Like [`render_site_reusing`]; the theme's assets only when `with_assets` (the pages of
-/// a site's other languages link to those of its default one, issue 19).
+/// Renders every page and feed into `sink`, and the theme's assets when `with_assets`
+/// (the pages of a site's other languages link to those of its default one, issue 19).
+/// Reports every failing page, not only the first. Each page `reuse` accepts is not
+/// rendered (nor put in `sink`): the build cache stands in for it (issue 15).
 pub(crate) fn render_pages(
     site: &Site,
     theme: &mut Theme,
     sink: Sink<'_>,
     reuse: Option<Reuse<'_>>,
     with_assets: bool,
-) -> Result<usize> {
+) -> Result<Made> {
     theme.add_highlight_css(site);
     let globals = set_globals(site, theme);
     let mut pages = Pages::new(site, theme);
@@ -233,11 +232,11 @@ pub(crate) fn render_pages(
             .collect();
     }
     let jobs = pages.jobs();
-    let mut written = pages.render(&jobs, sink)?;
+    let mut files = pages.render(&jobs, sink)?;
     if with_assets {
-        written += write_assets(theme, sink)?;
+        files += write_assets(theme, sink)?;
     }
-    Ok(written)
+    Ok(Made { files, globals, cards: pages.into_cards() })
 }
 
 /// Puts the site-wide values (`site`, `config`, `assets`) in every template's context.

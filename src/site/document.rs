@@ -17,7 +17,7 @@ const WORDS_PER_MINUTE: usize = 220;
 const AUTO_SUMMARY_CHARS: usize = 280;
 
 /// Everything an article file says, rendered, before the article takes its place in the site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// Relative to the site root: `content/world/talks.md`.
     pub source: PathBuf,
@@ -41,6 +41,8 @@ pub struct Document {
     pub image_size: Option<(u32, u32)>,
     /// The lead image as gazette processes it (issue 16): its resized files, social
     /// image and crops.
+    /// Not kept by the parse cache, which keeps no article that has one.
+    #[serde(skip)]
     pub image_picture: Option<Arc<crate::images::Picture>>,
     pub image_alt: Option<String>,
     pub image_caption: Option<String>,
@@ -64,6 +66,8 @@ pub struct Document {
     /// What its translations share: `translation_key:`, else the file's path without
     /// the language suffix (`content/economy/rates`).
     pub translation_key: String,
+    /// Kept by the parse cache as JSON text: its format reads no self-describing value.
+    #[serde(with = "json_text")]
     pub extra: serde_json::Value,
     pub body: Body,
     pub reading_minutes: usize,
@@ -71,7 +75,7 @@ pub struct Document {
     pub lines: KeyLines,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyPoint {
     /// The "Label" of "Label: text", if the point has one.
     pub label: Option<String>,
@@ -79,7 +83,7 @@ pub struct KeyPoint {
     pub text_html: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Faq {
     pub question: String,
     pub answer_html: String,
@@ -88,7 +92,7 @@ pub struct Faq {
 }
 
 /// A correction or update, rendered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notice {
     pub date: Date,
     pub text_html: String,
@@ -98,13 +102,33 @@ pub struct Notice {
     pub line: (usize, usize),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RelatedLink {
     pub title: String,
     /// As written in front matter.
     pub url: String,
     /// A page of this site, when the URL is a site path.
     pub internal: Option<UrlPath>,
+}
+
+/// A JSON value as its text, for formats that cannot read a value without knowing its
+/// type first (the parse cache's).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &serde_json::Value,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<serde_json::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Parses and renders the article file `source` (relative to the site root).

@@ -80,6 +80,7 @@ fn timings_show_every_stage_of_a_build() {
         names,
         [
             "theme",
+            "parse cache",
             "load (cpu)",
             "front matter (cpu)",
             "markdown (cpu)",

@@ -87,8 +87,8 @@ tags: ["../..", "/", "\\", "a/b"]"#,
     let before: Vec<String> = listing(holder.path());
     let out = crate::support::gazette(&root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // Nothing new anywhere in the test's folder but under the output, and the build
-    // cache in gazette's own folder (issue 15).
+    // Nothing new anywhere in the test's folder but under the output, and the build and
+    // parse caches in gazette's own folder (issue 15).
     let (own, after): (Vec<String>, Vec<String>) = listing(holder.path())
         .into_iter()
         .filter(|p| !p.starts_with("a/b/c/site/output"))
@@ -96,8 +96,14 @@ tags: ["../..", "/", "\\", "a/b"]"#,
     assert_eq!(after, before);
     assert_eq!(
         own,
-        [".gazette", ".gazette/.gitignore", ".gazette/build-cache", ".gazette/build-cache.lock"]
-            .map(|p| format!("a/b/c/site/{p}"))
+        [
+            ".gazette",
+            ".gazette/.gitignore",
+            ".gazette/build-cache",
+            ".gazette/build-cache.lock",
+            ".gazette/parse-cache"
+        ]
+        .map(|p| format!("a/b/c/site/{p}"))
     );
     for path in listing(&out_dir) {
         for segment in path.split('/') {

@@ -16,6 +16,7 @@ mod model;
 mod new;
 mod news;
 mod newsroom;
+mod parse_cache;
 mod rich;
 mod search;
 mod see_also;

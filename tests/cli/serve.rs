@@ -710,3 +710,51 @@ fn issue_23_a_tag_renamed_by_an_edit_is_renamed_everywhere() {
     let topics = page(&server, "/local/e-shout/").texts("nav.tags a");
     assert!(topics.contains(&"harbour festival".to_owned()), "{topics:?}");
 }
+
+/// `serve` and `build` run one engine (issue 15): two articles at one URL give the same
+/// error, with the source line, whether the second one is there at the start or comes
+/// while serving.
+#[test]
+fn issue_15_serve_shows_a_duplicate_url_as_build_does() {
+    let beta = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/serve/basic/content/world/beta.md"),
+    )
+    .unwrap();
+    let twin = beta.replace("title: Beta explainer", "title: Beta twin");
+    let expected = |site: &Site| {
+        let out = site.run(&["build"]);
+        assert_eq!(out.status.code(), Some(1));
+        let shown = crate::support::stderr(&out);
+        assert!(shown.contains("2 | title: Beta explainer"), "{shown}");
+        shown
+    };
+    let shows_it = |server: &Server, expected: &str| {
+        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(server.wait_for_line(line.trim_end()).is_some(), "missing `{line}`");
+        }
+        let overlay = page_overlay(server);
+        assert!(overlay.contains("2 | title: Beta explainer"), "{overlay}");
+    };
+
+    // Added while serving: the update path.
+    let (site, server) = site_and_server(&[]);
+    let mut events = server.events();
+    events.next_build().unwrap();
+    site.write("content/elsewhere/beta.md", &twin.replace("category: World", "category: world"));
+    events.next_build().expect("the error reloads the pages");
+    shows_it(&server, &expected(&site));
+    drop(server);
+
+    // There from the start.
+    let site = Site::fixture("serve/basic");
+    site.write("content/elsewhere/beta.md", &twin.replace("category: World", "category: world"));
+    let server = Server::start(site.path(), &[]);
+    server.events().next_build().unwrap();
+    shows_it(&server, &expected(&site));
+}
+
+fn page_overlay(server: &Server) -> String {
+    let response = server.get("/");
+    Page(Html::parse_document(&response.text())).texts("#gazette-error pre").concat()
+}

@@ -1,0 +1,158 @@
+//! The parse cache (issue 15): a rebuild parses only the articles that changed, and
+//! whatever the cache file holds, the output is the one a `--no-cache` build makes.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::support::{Site, stderr, tree_hashes};
+
+const NOW: &str = "--now=2026-06-01T00:00:00Z";
+
+/// A fixture site whose files are old enough for their times to be trusted: a file
+/// changed in the two seconds before a build is read again by the next one whatever its
+/// times say (they may not have moved since).
+fn settled_site() -> Site {
+    let site = Site::fixture("build/basic");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site
+}
+
+/// What `build --timings` says of the parse cache: (articles parsed, article files).
+fn parsed(out: &std::process::Output) -> (usize, usize) {
+    let text = stderr(out);
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("articles parsed: "))
+        .unwrap_or_else(|| panic!("no parse count in:\n{text}"));
+    let (parsed, rest) = line.split_once(" of ").unwrap();
+    let total = rest.split_once(' ').unwrap().0;
+    (parsed.parse().unwrap(), total.parse().unwrap())
+}
+
+/// The notes a build printed (its warnings about the site left out).
+fn notes(out: &std::process::Output) -> Vec<String> {
+    stderr(out).lines().filter(|l| l.starts_with("note:")).map(str::to_owned).collect()
+}
+
+fn clean_build(site: &Site) -> BTreeMap<PathBuf, String> {
+    let out = site.path().join("clean");
+    let _ = std::fs::remove_dir_all(&out);
+    site.build(&["--no-cache", "-q", NOW, "--output", "clean"]);
+    tree_hashes(&out)
+}
+
+#[test]
+fn issue_15_a_rebuild_parses_only_the_articles_that_changed() {
+    let site = settled_site();
+    let first = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&first), (6, 6));
+    // Nothing changed: nothing is read (the stamps of the files are trusted), but for
+    // `world/alpha.md`, whose parse looked at an image file (kept by no parse: the image
+    // may change without the article).
+    let again = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&again), (1, 6));
+    // One body edited: that article alone, and the output is a clean build's.
+    let beta = site.path().join("content/world/beta.md");
+    let text = std::fs::read_to_string(&beta).unwrap();
+    std::fs::write(&beta, text.replace("Beta body.", "Beta body, edited.")).unwrap();
+    let edited = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&edited), (2, 6));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    // Touched, not changed: read again, found the same, not parsed.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    std::fs::write(&beta, std::fs::read(&beta).unwrap()).unwrap();
+    let touched = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&touched), (1, 6));
+    // Another configuration: every article parsed again, without a notice (an edit of
+    // `site.yaml` is no cache problem).
+    let config = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, yaml.replace("Test explainers.", "Other explainers.")).unwrap();
+    let reconfigured = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&reconfigured), (6, 6));
+    assert_eq!(notes(&reconfigured), Vec::<String>::new());
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+/// Builds once, spoils the parse cache with `spoil`, builds again: one notice, every
+/// article parsed, the output a clean build's; the build after that parses only the
+/// article that shows an image.
+fn spoiled_parse_cache_gives_a_full_build(spoil: impl Fn(&[u8]) -> Vec<u8>, notice: &str) {
+    let site = settled_site();
+    site.build(&["-q", NOW]);
+    let cache = site.path().join(".gazette/parse-cache");
+    let bytes = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, spoil(&bytes)).unwrap();
+    let out = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(
+        notes(&out),
+        [format!("note: the parse cache `.gazette/parse-cache` {notice}; parsing every article")]
+    );
+    assert_eq!(parsed(&out), (6, 6));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(notes(&out), Vec::<String>::new());
+    assert_eq!(parsed(&out), (1, 6)); // `world/alpha.md`, which shows an image
+}
+
+#[test]
+fn issue_15_a_truncated_parse_cache_gives_a_full_correct_build() {
+    spoiled_parse_cache_gives_a_full_build(|bytes| bytes[..bytes.len() / 2].to_vec(), "is damaged");
+}
+
+#[test]
+fn issue_15_a_garbage_parse_cache_gives_a_full_correct_build() {
+    spoiled_parse_cache_gives_a_full_build(
+        |_| b"\x00\xffnot a cache at all\n".to_vec(),
+        "is damaged or from another gazette",
+    );
+}
+
+#[test]
+fn issue_15_a_parse_cache_with_one_flipped_byte_gives_a_full_correct_build() {
+    spoiled_parse_cache_gives_a_full_build(
+        |bytes| {
+            let mut bytes = bytes.to_vec();
+            let last = bytes.len() - 2;
+            bytes[last] ^= 1;
+            bytes
+        },
+        "is damaged",
+    );
+}
+
+#[test]
+fn issue_15_a_parse_cache_from_another_gazette_gives_a_full_correct_build() {
+    spoiled_parse_cache_gives_a_full_build(
+        |bytes| {
+            let at = bytes.windows(9).position(|w| w == b"gazette 0").unwrap() + 8;
+            let mut bytes = bytes.to_vec();
+            bytes[at] = b'9';
+            bytes
+        },
+        "is from another gazette",
+    );
+}
+
+#[test]
+fn issue_15_check_reads_the_parse_cache_and_finds_what_it_finds_without_it() {
+    let site = settled_site();
+    site.build(&["-q", NOW]);
+    let cache = site.path().join(".gazette/parse-cache");
+    let kept = std::fs::read(&cache).unwrap();
+    // An unparsable date in one article, a dead link in another: found with the parse
+    // cache (the other articles taken from it) as without it.
+    let beta = std::fs::read_to_string(site.path().join("content/world/beta.md")).unwrap();
+    site.write("content/world/beta.md", &beta.replace("Beta body.", "[Beta](/nowhere/) body."));
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write("content/economy/gamma.md", &gamma.replacen("date: 2026-", "date: 2026-13-", 1));
+    let cached = site.run(&["check", NOW]);
+    let uncached = site.run(&["check", NOW, "--no-cache"]);
+    assert_eq!(cached.status.code(), Some(1));
+    assert_eq!(stderr(&cached), stderr(&uncached));
+    assert!(stderr(&cached).contains("/nowhere/"), "{}", stderr(&cached));
+    assert!(stderr(&cached).contains("content/economy/gamma.md:"), "{}", stderr(&cached));
+    // check only reads it.
+    assert_eq!(std::fs::read(&cache).unwrap(), kept);
+}
