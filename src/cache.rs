@@ -13,6 +13,10 @@
 //! A cache that cannot be used (unreadable, truncated, garbage, from another gazette,
 //! another output folder, or locked by a build running at the same moment) is set aside
 //! with a one-line notice, and the build writes every file, as without a cache.
+//!
+//! Files are not linked one by one as they are found unchanged: that takes only one
+//! `stat`, and when every other file is written [`Written::place`] makes the folders the
+//! kept files need, once each, and links them all in parallel, right before the swap.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -20,7 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result, display_path};
 use crate::output::Staging;
@@ -221,9 +226,9 @@ impl Cache {
     /// Writes the entries of a build that just committed. A failure is a notice, never a
     /// build failure: the next build writes every file.
     pub(crate) fn save(self, entries: Entries) -> Option<String> {
-        let Entries(entries) = entries;
-        let mut body = String::with_capacity(entries.len() * 120);
-        for (path, entry) in &entries {
+        let Entries(files) = entries;
+        let mut body = String::with_capacity(files.len() * 120);
+        for (path, entry, _) in &files {
             let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
             let hex = |h: Option<blake3::Hash>| {
                 h.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string())
@@ -256,16 +261,22 @@ impl Cache {
 
 /// The files a build wrote, for [`Cache::save`].
 #[derive(Debug)]
-pub(crate) struct Entries(Vec<(String, Entry)>);
+pub(crate) struct Entries(Vec<Record>);
 
-/// Puts the files of a build into its staging folder, linking those whose bytes the
-/// last build already wrote, and notes what it did for the cache.
+/// A file of the build: its path, what the cache records of it, and whether it is one
+/// of the last build's to put in the staging folder at commit ([`Written::place`]).
+type Record = (String, Entry, bool);
+
+/// Puts the files of a build into its staging folder, keeping those whose bytes the
+/// last build already wrote, and notes what it did for the cache. The files kept are put
+/// in by [`Written::place`], which the build calls once every file is written, right
+/// before it commits the staging folder.
 #[derive(Debug)]
 pub(crate) struct Written<'a> {
     previous: Option<&'a FxHashMap<String, Entry>>,
     /// The output folder being replaced, where the files to link are.
     output: &'a Path,
-    entries: Mutex<Vec<(String, Entry)>>,
+    entries: Mutex<Vec<Record>>,
     /// The inputs of the pages about to be rendered, until they are put.
     pending: Mutex<FxHashMap<String, blake3::Hash>>,
     /// The cache records nothing: nothing is hashed (see [`Entry::hash`]).
@@ -293,21 +304,64 @@ impl<'a> Written<'a> {
         Entries(self.entries.into_inner().expect("no thread panicked"))
     }
 
-    /// How many files were linked rather than written, and how many bytes were written.
+    /// How many files were kept (linked or copied) rather than written, and how many bytes
+    /// were written.
     pub(crate) fn counts(&self) -> (usize, u64) {
         (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
     }
 
-    /// Links the last build's page at `rel` into `staging` when it was made from the
-    /// same `inputs` and is still the file recorded: the page need not be rendered.
-    /// Otherwise notes the inputs, for [`Written::put`] to record with the page.
-    pub(crate) fn reuse(&self, staging: &Staging, rel: &Path, inputs: &blake3::Hash) -> bool {
+    /// Puts the files of the last build that this one keeps (see [`Written::reuse`] and
+    /// [`Written::put`]) into `staging` as hard links to the published files, once every
+    /// other file is written, right before the swap: the folders they need are made
+    /// first, one `mkdir` each, parents first, then the links are made in parallel, one
+    /// `linkat` each. Nothing in the published output is moved or changed, so it stays
+    /// whole until the swap.
+    pub(crate) fn place(&self, staging: &Staging) -> Result<()> {
+        let entries = self.entries.lock().expect("no thread panicked");
+        let kept: Vec<(&str, &Entry)> = entries
+            .iter()
+            .filter(|(_, _, kept)| *kept)
+            .map(|(key, entry, _)| (key.as_str(), entry))
+            .collect();
+        if kept.is_empty() {
+            return Ok(());
+        }
+        let mut folders: Vec<&str> = Vec::new();
+        {
+            let mut seen: FxHashSet<&str> = FxHashSet::default();
+            for (key, _) in &kept {
+                let mut folder = parent_of(key);
+                while !folder.is_empty() && seen.insert(folder) {
+                    folders.push(folder);
+                    folder = parent_of(folder);
+                }
+            }
+        }
+        // Fewer slashes first: each folder after the one it is in.
+        folders.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
+        staging.make_folders(folders.iter().map(Path::new))?;
+        let unlinked: Vec<&str> = kept
+            .par_iter()
+            .filter(|(key, entry)| !self.link(staging, Path::new(key), entry))
+            .map(|(key, _)| *key)
+            .collect();
+        match unlinked.first() {
+            Some(key) => Err(changed_meanwhile(&self.output.join(key))),
+            None => Ok(()),
+        }
+    }
+
+    /// Keeps the last build's page at `rel` when it was made from the same `inputs` and
+    /// is still the file recorded: the page need not be rendered, and [`Written::place`]
+    /// puts it into the staging folder. Otherwise notes the inputs, for [`Written::put`]
+    /// to record with the page.
+    pub(crate) fn reuse(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
         if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
-            if let Some(stamp) = self.link(staging, rel, entry, None) {
+            if let Some(stamp) = self.still_holds(rel, entry, None) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.record(key, Entry { stamp, ..*entry });
+                self.keep(key, Entry { stamp, ..*entry });
                 return true;
             }
         }
@@ -329,9 +383,9 @@ impl<'a> Written<'a> {
             None => e.stamp.len == bytes.len() as u64,
         };
         if let Some(entry) = previous.get(&key).filter(same) {
-            if let Some(stamp) = self.link(staging, rel, entry, Some(bytes)) {
+            if let Some(stamp) = self.still_holds(rel, entry, Some(bytes)) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.record(key, Entry { hash, inputs, stamp });
+                self.keep(key, Entry { hash, inputs, stamp });
                 return Ok(());
             }
         }
@@ -356,23 +410,15 @@ impl<'a> Written<'a> {
         self.put(staging, rel, &bytes)
     }
 
-    /// Links the published file at `rel` into `staging`, if it still holds what `entry`
-    /// recorded (`entry`'s hash is that of the bytes wanted, or `wanted` are the bytes):
-    /// it is the very file recorded (same device, inode, size and mtime) and its hash is
-    /// known, or it is a file of the same size whose bytes are the ones wanted (an output
-    /// folder restored from a CI cache has new inodes; a first build hashed nothing).
-    /// Returns the linked file's stamp. A regular file is required (never a link); one
-    /// that cannot be linked (another file system) is written instead.
-    fn link(
-        &self,
-        staging: &Staging,
-        rel: &Path,
-        entry: &Entry,
-        wanted: Option<&[u8]>,
-    ) -> Option<Stamp> {
+    /// Whether the published file at `rel` still holds what `entry` recorded (`entry`'s
+    /// hash is that of the bytes wanted, or `wanted` are the bytes): it is the very file
+    /// recorded (same device, inode, size and mtime) and its hash is known, or it is a
+    /// file of the same size whose bytes are the ones wanted (an output folder restored
+    /// from a CI cache has new inodes; a first build hashed nothing). Returns the file's
+    /// stamp. A regular file is required (never a link).
+    fn still_holds(&self, rel: &Path, entry: &Entry, wanted: Option<&[u8]>) -> Option<Stamp> {
         let from = self.output.join(rel);
-        let stamp_of = |path: &Path| fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m));
-        let stamp = stamp_of(&from)?;
+        let stamp = stamp_at(&from)?;
         if stamp != entry.stamp || entry.hash.is_none() {
             if stamp.len != entry.stamp.len {
                 return None;
@@ -388,18 +434,80 @@ impl<'a> Written<'a> {
                 return None;
             }
         }
-        let to = staging.link_published(rel, &from).ok()?;
-        // Checked again through the new link: it is the file just checked.
-        if stamp_of(&to) != Some(stamp) {
-            let _ = fs::remove_file(to);
-            return None;
-        }
         Some(stamp)
     }
 
-    fn record(&self, key: String, entry: Entry) {
-        if !key.contains(['\n', '\r']) {
-            self.entries.lock().expect("no thread panics holding the lock").push((key, entry));
+    /// Links the published file at `rel` into `staging` (its folder made already) if it
+    /// is still the file recorded in `entry` when it was kept, or else holds the bytes
+    /// recorded; where no hard link can be made, copies it if its bytes are the ones
+    /// recorded. `false` when it is neither the file nor the bytes recorded.
+    fn link(&self, staging: &Staging, rel: &Path, entry: &Entry) -> bool {
+        let from = self.output.join(rel);
+        let Ok(to) = staging.link_into(rel, &from) else {
+            return self.copy_kept(staging, rel, entry);
+        };
+        // Checked through the new link: it is the file checked before.
+        if stamp_at(&to) == Some(entry.stamp) {
+            return true;
         }
+        let _ = fs::remove_file(&to);
+        let Some(now) = self.still_holds(rel, entry, None) else { return false };
+        let Ok(to) = staging.link_into(rel, &from) else { return false };
+        if stamp_at(&to) == Some(now) {
+            return true;
+        }
+        let _ = fs::remove_file(&to);
+        false
+    }
+
+    /// Writes a copy of the published file at `rel` into `staging` if its bytes hash as
+    /// `entry` records (for a file system without hard links).
+    fn copy_kept(&self, staging: &Staging, rel: &Path, entry: &Entry) -> bool {
+        let Some(hash) = entry.hash else { return false };
+        let mut bytes = Vec::new();
+        let read = crate::text_file::open_regular(&self.output.join(rel))
+            .and_then(|mut file| file.read_to_end(&mut bytes));
+        read.is_ok() && blake3::hash(&bytes) == hash && staging.write(rel, &bytes).is_ok()
+    }
+
+    fn record(&self, key: String, entry: Entry) {
+        self.note(key, entry, false);
+    }
+
+    /// Records a file of the last build that this one keeps as it is.
+    fn keep(&self, key: String, entry: Entry) {
+        self.note(key, entry, true);
+    }
+
+    fn note(&self, key: String, entry: Entry, kept: bool) {
+        if !key.contains(['\n', '\r']) {
+            self.entries
+                .lock()
+                .expect("no thread panics holding the lock")
+                .push((key, entry, kept));
+        }
+    }
+}
+
+/// The stamp of the regular file at `path`, if it is one.
+fn stamp_at(path: &Path) -> Option<Stamp> {
+    fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m))
+}
+
+/// The folder `path` (a file's or a folder's path in the output, `/` between names) is
+/// in: `""` for the root.
+fn parent_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// The error for a kept file that changed in the output while the build ran.
+fn changed_meanwhile(path: &Path) -> Error {
+    Error::Refused {
+        message: format!(
+            "`{}` changed in the output folder while the build ran",
+            display_path(path)
+        ),
+        help: "build again, and let no other program write to the output folder during a build"
+            .to_owned(),
     }
 }

@@ -3,10 +3,19 @@
 //! A build that fails, or is killed, leaves the previous output exactly as it was. A build
 //! replaces only a folder that is empty or that gazette built: every build leaves a marker
 //! file in it ([`Owned::marker`]), and [`check_folder`] refuses anything else.
+//!
+//! A build run with a place for leftovers ([`Staging::create_build`]: a folder in the
+//! build cache's) deletes nothing on its critical path: after the swap the previous
+//! output is renamed there and deleted on a thread the build does not wait for, and what
+//! killed or finished builds left there (or beside the output) is claimed by a rename and
+//! deleted on a thread while the build renders. Only folders carrying gazette's marker are
+//! ever deleted, and only those of processes that are gone: two builds at once never
+//! touch each other's folders.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result, display_path};
 
@@ -17,6 +26,9 @@ pub(crate) struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
+    /// Where the previous output goes after the swap, to be deleted in the background;
+    /// `None`: deleted before [`Staging::commit`] returns.
+    leftovers: Option<PathBuf>,
 }
 
 impl Staging {
@@ -28,13 +40,36 @@ impl Staging {
 
     /// Like [`Staging::create`], for the folder `kind` at `output`.
     pub(crate) fn create_owned(kind: Owned, output: &Path) -> Result<Staging> {
+        Staging::create_with(kind, output, None)
+    }
+
+    /// Like [`Staging::create`], for a build that deletes nothing on its critical path:
+    /// the folders left by earlier builds (in `leftovers`, or beside the output) are
+    /// claimed here, each with one rename, and deleted on a thread of their own while the
+    /// build runs; after the swap, the previous output goes into `leftovers` (or beside
+    /// the output where that is another file system) and is deleted the same way. The
+    /// build never waits for these deletions: what a process exit cuts short, the next
+    /// build removes.
+    pub(crate) fn create_build(output: &Path, leftovers: &Path) -> Result<Staging> {
+        Staging::create_with(Owned::Output, output, Some(leftovers.to_owned()))
+    }
+
+    fn create_with(kind: Owned, output: &Path, leftovers: Option<PathBuf>) -> Result<Staging> {
         let parent = parent_of(output);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        remove_stale(kind, &parent, &name);
+        match &leftovers {
+            None => remove_stale(kind, &parent, &name),
+            Some(place) => {
+                let claimed = claim_leftovers(kind, &parent, &name, place);
+                if !claimed.is_empty() {
+                    delete_in_background(kind, claimed);
+                }
+            }
+        }
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if fs::symlink_metadata(&dir).is_ok() {
             // Left by an earlier build of this process; a folder of that name that gazette
@@ -52,7 +87,7 @@ impl Staging {
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         // Marked first: even a staging folder left by a killed build is provably gazette's.
-        let staging = Staging { kind, dir, output: output.to_owned(), committed: false };
+        let staging = Staging { kind, dir, output: output.to_owned(), committed: false, leftovers };
         kind.write_marker(&staging.dir)?;
         Ok(staging)
     }
@@ -75,14 +110,6 @@ impl Staging {
         Ok((path, file))
     }
 
-    /// Makes `rel` (relative to the output root) a hard link to the published file `from`
-    /// (for the build cache), which keeps its inode, bytes and mtime; an error where no
-    /// link can be made. A link at the end of `from` is linked as the link, never
-    /// followed. Returns the new path.
-    pub(crate) fn link_published(&self, rel: &Path, from: &Path) -> Result<PathBuf> {
-        self.make(rel, |path| fs::hard_link(from, path)).map(|(path, ())| path)
-    }
-
     /// Copies the regular file at `from` to `rel` (relative to the output root). `from`
     /// is opened once, without following a symlink at its end, and read only if the open
     /// handle is a regular file: never a device or FIFO swapped in after a check.
@@ -100,6 +127,30 @@ impl Staging {
             return Ok(());
         }
         self.make(rel, |path| fs::copy(from, path)).map(drop)
+    }
+
+    /// Makes the folders `rels` (relative to the output root) in the staging folder, in
+    /// the order given (each after the one it is in): one `mkdir` each, none repeated,
+    /// for files put in later with [`Staging::link_into`].
+    pub(crate) fn make_folders<'r>(&self, rels: impl IntoIterator<Item = &'r Path>) -> Result<()> {
+        for rel in rels {
+            let path = inside(&self.dir, rel)?;
+            match fs::create_dir(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(&path, e));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes `rel` (relative to the output root) a hard link to the published file
+    /// `from`, in a folder made already ([`Staging::make_folders`]): one `linkat`, never
+    /// retried. An error where no link can be made. Returns the new path.
+    pub(crate) fn link_into(&self, rel: &Path, from: &Path) -> std::io::Result<PathBuf> {
+        let path = inside(&self.dir, rel).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+        fs::hard_link(from, &path).map(|()| path)
     }
 
     /// Runs `op` on the path of `rel` (relative to the output root), making its folders
@@ -125,7 +176,8 @@ impl Staging {
     }
 
     /// Puts the staged build in place of the output folder in one step, then deletes the
-    /// previous build.
+    /// previous build: before returning, or (made with [`Staging::create_build`]) on a
+    /// thread the build does not wait for, once it is renamed out of the way.
     pub(crate) fn commit(mut self) -> Result<()> {
         // Checked again: the folder may have changed while the build ran.
         check_contents(self.kind, &self.output)?;
@@ -137,7 +189,14 @@ impl Staging {
             if !self.kind.marks(&old) {
                 self.kind.write_marker(&old)?;
             }
-            remove_owned(self.kind, &old)?;
+            match &self.leftovers {
+                None => remove_owned(self.kind, &old)?,
+                Some(place) => {
+                    let name = self.output.file_name().unwrap_or_default().to_string_lossy();
+                    let aside = set_aside(&old, place, &parent_of(&self.output), &name);
+                    delete_in_background(self.kind, vec![aside]);
+                }
+            }
         }
         Ok(())
     }
@@ -263,6 +322,114 @@ fn swap_in(kind: Owned, staged: &Path, output: &Path) -> Result<Option<PathBuf>>
     Ok(Some(aside))
 }
 
+/// Tells apart the leftovers of each build of one process.
+static LEFTOVERS: AtomicUsize = AtomicUsize::new(0);
+
+/// A name for a leftover of this process: `<pid>.<n>` in the place for leftovers, or
+/// `.<name>.staging-<pid>.old<n>` beside the output.
+fn leftover_name(beside: Option<&str>) -> String {
+    let n = LEFTOVERS.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
+    match beside {
+        None => format!("{pid}.{n}"),
+        Some(name) => format!(".{name}.staging-{pid}.old{n}"),
+    }
+}
+
+/// Renames the previous output `old` (marked) out of the way for its deletion: into the
+/// place for leftovers `place`, or where that fails (another file system) beside the
+/// output (in `parent`, named after `name`), or else leaves it where it is.
+fn set_aside(old: &Path, place: &Path, parent: &Path, name: &str) -> PathBuf {
+    let _ = fs::create_dir_all(place);
+    for to in [place.join(leftover_name(None)), parent.join(leftover_name(Some(name)))] {
+        if fs::symlink_metadata(&to).is_err() && fs::rename(old, &to).is_ok() {
+            return to;
+        }
+    }
+    old.to_owned()
+}
+
+/// Takes the leftovers of builds whose process is gone, carrying `kind`'s marker: those
+/// in the place for leftovers `place`, and the staging folders and old outputs beside the
+/// output (in `parent`, named after `name`). Each is claimed by renaming it to a name of
+/// this process (in `place` where it can), so no other build deletes it meanwhile; one
+/// another build claimed first is passed over. Returns the folders claimed.
+fn claim_leftovers(kind: Owned, parent: &Path, name: &str, place: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = fs::read_dir(place) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let pid = file_name.split('.').next().unwrap_or_default();
+            if pid != std::process::id().to_string() && is_dead(pid) {
+                found.push(entry.path());
+            }
+        }
+    }
+    let prefix = format!(".{name}.staging-");
+    if let Ok(entries) = fs::read_dir(parent) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+            let pid = leftover_pid(rest);
+            if pid.is_some_and(|pid| pid != std::process::id().to_string() && is_dead(pid)) {
+                found.push(entry.path());
+            }
+        }
+    }
+    if !found.is_empty() {
+        let _ = fs::create_dir_all(place);
+    }
+    let mut claimed = Vec::new();
+    for path in found {
+        let is_folder = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        if !is_folder || !kind.marks(&path) {
+            // Killed before its marker was written: only an empty folder goes.
+            let _ = fs::remove_dir(&path);
+            continue;
+        }
+        let to = place.join(leftover_name(None));
+        let beside = || parent.join(leftover_name(Some(name)));
+        if fs::rename(&path, &to).is_ok() {
+            claimed.push(to);
+        } else if path.parent() == Some(parent) {
+            let to = beside();
+            if fs::rename(&path, &to).is_ok() {
+                claimed.push(to);
+            }
+        }
+    }
+    claimed
+}
+
+/// The process id in the name of a staging folder or old output beside the output
+/// (`rest` follows `.<name>.staging-`): `<pid>`, `<pid>.old` or `<pid>.old<n>`.
+fn leftover_pid(rest: &str) -> Option<&str> {
+    let (pid, tail) = rest.split_once('.').unwrap_or((rest, ""));
+    let tail_ok = tail.is_empty()
+        || tail.strip_prefix("old").is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+    (pid.parse::<u32>().is_ok() && tail_ok).then_some(pid)
+}
+
+/// Whether `pid` names no running process: false where that cannot be told.
+fn is_dead(pid: &str) -> bool {
+    pid.parse::<u32>().is_ok()
+        && Path::new("/proc").is_dir()
+        && !Path::new("/proc").join(pid).exists()
+}
+
+/// Deletes the marked folders `dirs` on a thread the caller does not wait for: what a
+/// process exit cuts short still carries its marker (see [`remove_owned`]).
+fn delete_in_background(kind: Owned, dirs: Vec<PathBuf>) {
+    let spawned = std::thread::Builder::new().name("leftovers".to_owned()).spawn(move || {
+        for dir in dirs {
+            if kind.marks(&dir) {
+                let _ = remove_owned(kind, &dir);
+            }
+        }
+    });
+    drop(spawned);
+}
+
 /// Removes `.<name>.staging-<pid>` folders whose process is gone (a killed build), and
 /// only those that carry gazette's marker, or are empty: a folder that merely has such a
 /// name stays.
@@ -273,9 +440,9 @@ fn remove_stale(kind: Owned, parent: &Path, name: &str) {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
         let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
-        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let Some(pid) = leftover_pid(rest) else { continue };
         let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
-        if pid.parse::<u32>().is_ok() && is_folder && !process_alive(pid) {
+        if is_folder && !process_alive(pid) {
             if kind.marks(&entry.path()) {
                 let _ = remove_owned(kind, &entry.path());
             } else {
@@ -1084,5 +1251,90 @@ mod tests {
         fs::write(own.join("notes.txt"), "mine").unwrap();
         assert!(matches!(Staging::create(&tmp.path().join("output")), Err(Error::Refused { .. })));
         assert_eq!(fs::read_to_string(own.join("notes.txt")).unwrap(), "mine");
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Waits until the background deletions leave `dir` holding only `names` (no
+    /// timing is asserted: a slow machine only waits longer, up to a minute).
+    fn wait_for(dir: &Path, names_left: &[&str]) {
+        for _ in 0..600 {
+            if names(dir) == names_left {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(names(dir), names_left);
+    }
+
+    #[test]
+    fn a_build_swaps_in_whole_and_puts_the_previous_output_in_the_place_for_leftovers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, place) = (tmp.path().join("output"), tmp.path().join("cache/old-output"));
+        let staging = Staging::create_build(&out, &place).unwrap();
+        staging.write(Path::new("a/x.html"), b"x").unwrap();
+        staging.commit().unwrap();
+        let published = fs::metadata(out.join("a/x.html")).unwrap();
+        let before = snapshot(&out);
+        let staging = Staging::create_build(&out, &place).unwrap();
+        // A kept file: its folder made once, then one link to the published file.
+        staging.make_folders([Path::new("a"), Path::new("a/b")]).unwrap();
+        staging.link_into(Path::new("a/x.html"), &out.join("a/x.html")).unwrap();
+        staging.write(Path::new("a/b/y.html"), b"y").unwrap();
+        assert_eq!(snapshot(&out), before, "the output is untouched until the swap");
+        staging.commit().unwrap();
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(fs::metadata(out.join("a/x.html")).unwrap().ino(), published.ino());
+        assert_eq!(fs::read(out.join("a/b/y.html")).unwrap(), b"y");
+        assert_eq!(names(tmp.path()), ["cache", "output"], "nothing left beside the output");
+        wait_for(&place, &[]);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")] // elsewhere, without /proc, no leftover is judged dead
+    fn a_build_claims_and_deletes_only_marked_leftovers_of_dead_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, place) = (tmp.path().join("output"), tmp.path().join("cache/old-output"));
+        fs::create_dir_all(&place).unwrap();
+        // No process has these ids: pids stop at 2^22 on Linux. Process 1 is running.
+        let dead = [
+            tmp.path().join(".output.staging-999999999"),
+            tmp.path().join(".output.staging-999999998.old"),
+            tmp.path().join(".output.staging-999999997.old4"),
+            place.join("999999996.0"),
+        ];
+        let kept = [
+            tmp.path().join(".output.staging-999999995"), // unmarked
+            place.join("999999994.2"),                    // unmarked
+            place.join("1.0"),                            // a running build's
+            tmp.path().join(".output.staging-1.old"),     // a running build's
+        ];
+        for dir in dead.iter().chain(&kept) {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join("page.html"), "x").unwrap();
+        }
+        for dir in dead.iter().chain(&kept[2..]) {
+            Owned::Output.write_marker(dir).unwrap();
+        }
+        let staging = Staging::create_build(&out, &place).unwrap();
+        for dir in &dead {
+            assert!(!dir.exists(), "{} is not claimed", dir.display());
+        }
+        wait_for(&place, &["1.0", "999999994.2"]);
+        for dir in &kept {
+            assert_eq!(fs::read_to_string(dir.join("page.html")).unwrap(), "x");
+        }
+        drop(staging);
+        let mut left = names(tmp.path());
+        left.retain(|n| n.starts_with(".output"));
+        assert_eq!(left, [".output.staging-1.old", ".output.staging-999999995"]);
     }
 }

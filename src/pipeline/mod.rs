@@ -481,14 +481,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer)?;
     let mut report = std::mem::take(&mut loaded.report);
     report.cache_notices.splice(0..0, notice.map(|n| format!("{n}; writing every file")));
-    let staging = Staging::create(&output)?;
+    let staging = match options.cache_dir() {
+        // The previous output and what earlier builds left are deleted off the build's
+        // path, from a folder of the cache's (see `Staging::create_build`).
+        Some(dir) if dir.is_dir() => Staging::create_build(&output, &dir.join("old-output"))?,
+        _ => Staging::create(&output)?,
+    };
     let written = cache::Written::new(cache.as_ref(), &output);
     let outputs = checks::Outputs {
         left_out: left_out_files(&report.left_out),
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(&staging, rel, inputs));
+    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(rel, inputs));
     // A first build (an empty cache) hashes no page's inputs, so that it costs what a
     // build without a cache does but for hashing what it writes: the next build hashes
     // them, and the one after renders only what changed.
@@ -498,8 +503,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let moved = moved::moved_pages(&output, &loaded.sites);
     let warnings = as_warnings(&options.root, rendered.problems());
     report.images = rendered.images;
+    // The files kept from the previous output linked in, the new output swapped in.
+    written.place(&staging)?;
     staging.commit()?;
-    // Content assets copied, the new output swapped in, the previous one deleted.
     timer.stage("commit");
     (report.linked, report.bytes_written) = written.counts();
     let entries = written.into_entries();

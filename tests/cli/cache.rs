@@ -166,8 +166,8 @@ fn a_cache_from_another_gazette_gives_a_full_correct_build() {
 
 #[test]
 fn two_builds_at_once_both_succeed_with_a_correct_output() {
-    let site = Site::fixture("build/basic");
-    site.build(&["-q", NOW]);
+    // Built twice: the build that gets the cache renders only what changed.
+    let site = built_twice();
     site.write(
         "content/misc/epsilon.md",
         "---\ntitle: Epsilon again\ndate: 2026-03-05\n---\n\nNew.\n",
@@ -286,4 +286,99 @@ fn check_reads_the_cache_and_finds_what_it_finds_without_it() {
     assert!(stderr(&cached).contains("/economy/nowhere/"), "{}", stderr(&cached));
     // check only reads the cache.
     assert_eq!(std::fs::read(site.path().join(".gazette/build-cache")).unwrap(), cache);
+}
+
+/// The entries of the site folder left beside the output by builds (staging folders,
+/// old outputs): none once a build is done, when the cache folder is on the same disk.
+fn beside_output(site: &Site) -> Vec<String> {
+    std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".output"))
+        .collect()
+}
+
+/// Builds the site twice: the first build records its files in the cache, the second
+/// the inputs of its pages too, so that the next one renders only what changed.
+fn built_twice() -> Site {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    site.build(&["-q", NOW]);
+    site
+}
+
+#[test]
+fn a_rebuild_links_what_it_keeps_and_leaves_nothing_beside_the_output() {
+    let site = built_twice();
+    let files = stamps(&site.out());
+    let gamma = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write("content/economy/gamma.md", &gamma.replace("Gamma body", "Gamma body, edited,"));
+    site.build(&["-q", NOW]);
+    let after = stamps(&site.out());
+    assert!(changed(&files, &after).contains(&"economy/gamma/index.html".to_owned()));
+    // The untouched pages are the very files of the last build, hard links to them: the
+    // previous output, renamed into the cache folder, may still hold them too.
+    for page in ["world/alpha/index.html", "economy/delta/index.html", "news/epsilon/index.html"] {
+        assert_eq!(files[Path::new(page)], after[Path::new(page)], "{page}");
+    }
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    // The previous output went into the cache folder to be deleted, not beside the output.
+    assert_eq!(beside_output(&site), Vec::<String>::new());
+}
+
+#[test]
+fn a_file_added_by_hand_to_a_kept_folder_does_not_survive() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    site.write("output/world/alpha/notes.txt", "mine");
+    site.write("output/news/extra.html", "mine");
+    std::fs::create_dir(site.out().join("economy/delta/more")).unwrap();
+    site.build(&["-q", NOW]);
+    for added in ["world/alpha/notes.txt", "news/extra.html", "economy/delta/more"] {
+        assert!(!site.out().join(added).exists(), "{added} survived");
+    }
+    // The pages beside them are kept all the same.
+    let after = stamps(&site.out());
+    assert_eq!(changed(&before, &after), [".gazette-output"]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+fn a_removed_article_leaves_no_page_behind() {
+    let site = built_twice();
+    assert!(site.out().join("world/beta/index.html").is_file());
+    site.remove("content/world/beta.md");
+    site.build(&["-q", NOW]);
+    assert!(!site.out().join("world/beta").exists());
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+}
+
+#[test]
+#[cfg(target_os = "linux")] // elsewhere, without /proc, no leftover is judged dead
+fn what_killed_builds_left_is_taken_away_and_never_published() {
+    let site = built_twice();
+    let marker = std::fs::read_to_string(site.out().join(".gazette-output")).unwrap();
+    // No process has these ids: Linux pids stop at 2^22. A previous output a killed build
+    // was deleting, in the cache folder and beside the output, and its staging folder.
+    let planted = [
+        ".gazette/old-output/4194400.0",
+        ".output.staging-4194401.old",
+        ".output.staging-4194402.old7",
+        ".output.staging-4194403",
+    ];
+    for dir in planted {
+        site.write(&format!("{dir}/.gazette-output"), &marker);
+        site.write(&format!("{dir}/stale/index.html"), "stale page");
+    }
+    // Not gazette's (no marker): left alone, wherever it is.
+    site.write(".gazette/old-output/4194404.0/notes.txt", "mine");
+    site.build(&["-q", NOW]);
+    for dir in planted {
+        assert!(!site.path().join(dir).exists(), "{dir} is still there");
+    }
+    let mine = std::fs::read_to_string(site.path().join(".gazette/old-output/4194404.0/notes.txt"));
+    assert_eq!(mine.unwrap(), "mine");
+    assert!(!site.out().join("stale").exists());
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(beside_output(&site), Vec::<String>::new());
 }
