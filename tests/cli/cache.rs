@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Site, gazette, stderr, tree_hashes};
+use crate::support::{Site, flip_a_late_byte, gazette, stderr, tree_hashes};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -140,15 +140,7 @@ fn a_garbage_cache_gives_a_full_correct_build() {
 
 #[test]
 fn a_cache_with_one_flipped_byte_gives_a_full_correct_build() {
-    spoiled_cache_gives_a_full_build(
-        |bytes| {
-            let mut bytes = bytes.to_vec();
-            let last = bytes.len() - 2;
-            bytes[last] ^= 1;
-            bytes
-        },
-        "is damaged",
-    );
+    spoiled_cache_gives_a_full_build(flip_a_late_byte, "is damaged");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::support::{Site, stderr, tree_hashes};
+use crate::support::{Site, flip_a_late_byte, stderr, tree_hashes};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -111,15 +111,7 @@ fn issue_15_a_garbage_parse_cache_gives_a_full_correct_build() {
 
 #[test]
 fn issue_15_a_parse_cache_with_one_flipped_byte_gives_a_full_correct_build() {
-    spoiled_parse_cache_gives_a_full_build(
-        |bytes| {
-            let mut bytes = bytes.to_vec();
-            let last = bytes.len() - 2;
-            bytes[last] ^= 1;
-            bytes
-        },
-        "is damaged",
-    );
+    spoiled_parse_cache_gives_a_full_build(flip_a_late_byte, "is damaged");
 }
 
 #[test]

@@ -84,6 +84,15 @@ pub(crate) fn gazette(dir: &Path, args: &[&str]) -> Output {
         .expect("gazette runs")
 }
 
+/// `bytes` with one bit of its second-to-last byte flipped: a cache file damaged where
+/// only its checksum can tell.
+pub(crate) fn flip_a_late_byte(bytes: &[u8]) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 1;
+    bytes
+}
+
 pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
