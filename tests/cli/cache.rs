@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Site, flip_a_late_byte, gazette, stderr, tree_hashes};
+use crate::support::{Site, clean_build, flip_a_late_byte, gazette, notes, stderr, tree_hashes};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -36,20 +36,6 @@ fn changed(
         .collect()
 }
 
-/// The notes a command printed (its warnings about the site left out).
-fn notes(out: &std::process::Output) -> Vec<String> {
-    stderr(out).lines().filter(|l| l.starts_with("note:")).map(str::to_owned).collect()
-}
-
-/// What a `--no-cache` build of the site's current files writes, in a folder of the
-/// site's temporary folder.
-fn clean_build(site: &Site) -> BTreeMap<PathBuf, String> {
-    let out = site.path().join("clean");
-    let _ = std::fs::remove_dir_all(&out);
-    site.build(&["--no-cache", "-q", NOW, "--output", "clean"]);
-    tree_hashes(&out)
-}
-
 #[test]
 fn a_rebuild_without_change_writes_no_file() {
     let site = Site::fixture("build/basic");
@@ -60,7 +46,7 @@ fn a_rebuild_without_change_writes_no_file() {
     assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
     // Only the marker is written again by every build.
     assert_eq!(changed(&before, &after), [".gazette-output"]);
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 #[test]
@@ -87,7 +73,7 @@ fn a_body_edit_keeps_the_untouched_pages_as_hard_links() {
     assert!(
         site.read("economy/gamma/index.html").contains("Gamma body, edited, with several words")
     );
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 #[test]
@@ -99,7 +85,7 @@ fn a_page_edited_in_the_output_folder_is_written_again() {
     std::fs::write(&page, b"defaced").unwrap();
     site.build(&["-q", NOW]);
     assert_eq!(std::fs::read(&page).unwrap(), published);
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 /// Builds once, spoils the cache file with `spoil`, builds again: the notice is the
@@ -121,7 +107,7 @@ fn spoiled_cache_gives_a_full_build(spoil: impl Fn(&[u8]) -> Vec<u8>, notice: &s
     let after = stamps(&site.out());
     let page = |rel: &PathBuf| rel.extension().is_some_and(|e| e == "html" || e == "xml");
     assert!(after.iter().filter(|(rel, _)| page(rel)).all(|(rel, s)| before[rel].0 != s.0));
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     // The cache is whole again: the next build links every page.
     let out = site.build(&["-q", NOW]);
     assert_eq!(notes(&out), Vec::<String>::new());
@@ -187,9 +173,9 @@ fn two_builds_at_once_both_succeed_with_a_correct_output() {
             "{notes:?}"
         );
     }
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     site.build(&["-q", NOW]);
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 #[test]
@@ -253,7 +239,7 @@ fn an_output_folder_restored_from_a_ci_cache_keeps_its_files() {
     let changed: Vec<String> =
         changed(&before, &stamps(&out)).into_iter().filter(|f| !f.starts_with("images/")).collect();
     assert_eq!(changed, [".gazette-output", "world/alpha/index.html"]);
-    assert_eq!(tree_hashes(&out), clean_build(&site));
+    assert_eq!(tree_hashes(&out), clean_build(&site, NOW));
 }
 
 #[test]
@@ -313,7 +299,7 @@ fn a_rebuild_links_what_it_keeps_and_leaves_nothing_beside_the_output() {
     for page in ["world/alpha/index.html", "economy/delta/index.html", "news/epsilon/index.html"] {
         assert_eq!(files[Path::new(page)], after[Path::new(page)], "{page}");
     }
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     // The previous output went into the cache folder to be deleted, not beside the output.
     assert_eq!(beside_output(&site), Vec::<String>::new());
 }
@@ -332,7 +318,7 @@ fn a_file_added_by_hand_to_a_kept_folder_does_not_survive() {
     // The pages beside them are kept all the same.
     let after = stamps(&site.out());
     assert_eq!(changed(&before, &after), [".gazette-output"]);
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 #[test]
@@ -342,7 +328,7 @@ fn a_removed_article_leaves_no_page_behind() {
     site.remove("content/world/beta.md");
     site.build(&["-q", NOW]);
     assert!(!site.out().join("world/beta").exists());
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 #[test]
@@ -371,6 +357,6 @@ fn what_killed_builds_left_is_taken_away_and_never_published() {
     let mine = std::fs::read_to_string(site.path().join(".gazette/old-output/4194404.0/notes.txt"));
     assert_eq!(mine.unwrap(), "mine");
     assert!(!site.out().join("stale").exists());
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     assert_eq!(beside_output(&site), Vec::<String>::new());
 }

@@ -1,10 +1,7 @@
 //! The parse cache (issue 15): a rebuild parses only the articles that changed, and
 //! whatever the cache file holds, the output is the one a `--no-cache` build makes.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use crate::support::{Site, flip_a_late_byte, stderr, tree_hashes};
+use crate::support::{Site, clean_build, flip_a_late_byte, notes, stderr, tree_hashes};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -29,18 +26,6 @@ fn parsed(out: &std::process::Output) -> (usize, usize) {
     (parsed.parse().unwrap(), total.parse().unwrap())
 }
 
-/// The notes a build printed (its warnings about the site left out).
-fn notes(out: &std::process::Output) -> Vec<String> {
-    stderr(out).lines().filter(|l| l.starts_with("note:")).map(str::to_owned).collect()
-}
-
-fn clean_build(site: &Site) -> BTreeMap<PathBuf, String> {
-    let out = site.path().join("clean");
-    let _ = std::fs::remove_dir_all(&out);
-    site.build(&["--no-cache", "-q", NOW, "--output", "clean"]);
-    tree_hashes(&out)
-}
-
 #[test]
 fn issue_15_a_rebuild_parses_only_the_articles_that_changed() {
     let site = settled_site();
@@ -57,7 +42,7 @@ fn issue_15_a_rebuild_parses_only_the_articles_that_changed() {
     std::fs::write(&beta, text.replace("Beta body.", "Beta body, edited.")).unwrap();
     let edited = site.build(&["-q", "--timings", NOW]);
     assert_eq!(parsed(&edited), (2, 6));
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     // Touched, not changed: read again, found the same, not parsed.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     std::fs::write(&beta, std::fs::read(&beta).unwrap()).unwrap();
@@ -71,7 +56,7 @@ fn issue_15_a_rebuild_parses_only_the_articles_that_changed() {
     let reconfigured = site.build(&["-q", "--timings", NOW]);
     assert_eq!(parsed(&reconfigured), (6, 6));
     assert_eq!(notes(&reconfigured), Vec::<String>::new());
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
 /// Builds once, spoils the parse cache with `spoil`, builds again: one notice, every
@@ -89,7 +74,7 @@ fn spoiled_parse_cache_gives_a_full_build(spoil: impl Fn(&[u8]) -> Vec<u8>, noti
         [format!("note: the parse cache `.gazette/parse-cache` {notice}; parsing every article")]
     );
     assert_eq!(parsed(&out), (6, 6));
-    assert_eq!(tree_hashes(&site.out()), clean_build(&site));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let out = site.build(&["-q", "--timings", NOW]);
     assert_eq!(notes(&out), Vec::<String>::new());

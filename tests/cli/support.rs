@@ -84,6 +84,20 @@ pub(crate) fn gazette(dir: &Path, args: &[&str]) -> Output {
         .expect("gazette runs")
 }
 
+/// The `note:` lines a command printed (why the build cache was not used, and the like).
+pub(crate) fn notes(out: &Output) -> Vec<String> {
+    stderr(out).lines().filter(|l| l.starts_with("note:")).map(str::to_owned).collect()
+}
+
+/// What a `--no-cache` build of the site's current files at `now` (a `--now=` argument)
+/// writes, in a folder of the site's temporary folder: what every cached build must equal.
+pub(crate) fn clean_build(site: &Site, now: &str) -> BTreeMap<PathBuf, String> {
+    let out = site.path().join("clean");
+    let _ = std::fs::remove_dir_all(&out);
+    site.build(&["--no-cache", "-q", now, "--output", "clean"]);
+    tree_hashes(&out)
+}
+
 /// `bytes` with one bit of its second-to-last byte flipped: a cache file damaged where
 /// only its checksum can tell.
 pub(crate) fn flip_a_late_byte(bytes: &[u8]) -> Vec<u8> {
