@@ -345,6 +345,17 @@ impl ParseCache {
         }
         let shown = self.shown();
         let mut kept = std::mem::take(self.kept.get_mut().expect("no thread panicked"));
+        // Every file as the file on disk records it: writing it again (its size is that
+        // of the site's rendered bodies) would change nothing the next build reads.
+        let unchanged = !self.previous.is_empty()
+            && kept.len() == self.previous.len()
+            && kept.iter().all(|(path, stamp, hash, k)| {
+                !matches!(k, Kept::New(_))
+                    && self.previous.get(path).is_some_and(|e| e.stamp == *stamp && e.hash == *hash)
+            });
+        if unchanged {
+            return None;
+        }
         kept.sort_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::with_capacity(kept.len());
         let mut blob_len = 0u64;

@@ -133,3 +133,28 @@ fn issue_15_check_reads_the_parse_cache_and_finds_what_it_finds_without_it() {
     // check only reads it.
     assert_eq!(std::fs::read(&cache).unwrap(), kept);
 }
+
+#[test]
+fn issue_15_a_rebuild_with_nothing_new_leaves_the_parse_cache_file_as_it_is() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::fixture("build/basic");
+    // The one article whose parse looks at an image is parsed (and kept anew) every time.
+    std::fs::remove_file(site.path().join("content/world/alpha.md")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site.build(&["-q", NOW]);
+    let file = site.path().join(".gazette/parse-cache");
+    let before = std::fs::metadata(&file).unwrap();
+    let again = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&again), (0, 5));
+    let after = std::fs::metadata(&file).unwrap();
+    assert_eq!((before.ino(), before.mtime_nsec()), (after.ino(), after.mtime_nsec()));
+    // An edit is kept, and the build after it reads the edited file from the cache.
+    let gamma = site.path().join("content/economy/gamma.md");
+    let text = std::fs::read_to_string(&gamma).unwrap();
+    std::fs::write(&gamma, format!("{text}\nOne more sentence.\n")).unwrap();
+    assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (1, 5));
+    assert_ne!(std::fs::metadata(&file).unwrap().ino(), after.ino());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (0, 5));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
