@@ -213,6 +213,44 @@ pub(crate) fn render_pages(
 ) -> Result<Made> {
     theme.add_highlight_css(site);
     let globals = set_globals(site, theme);
+    let theme = &*theme;
+    // The search index is the one long job, and needs no card nor hash: it starts at
+    // once, beside the preparation of the pages, not after it.
+    let (search, pages) = rayon::join(
+        || {
+            let start = std::time::Instant::now();
+            (write_search_index(site, sink), start.elapsed())
+        },
+        || render_other_pages(site, theme, &globals, sink, reuse),
+    );
+    let (search, search_index) = search;
+    let (mut files, cards) = match (search, pages) {
+        (Ok(search), Ok((pages, cards))) => (search + pages, cards),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+        (Err(search), Err(pages)) => return Err(Error::Many(vec![search, pages])),
+    };
+    if with_assets {
+        files += write_assets(theme, sink)?;
+    }
+    Ok(Made { files, globals, cards, search_index })
+}
+
+/// Writes the search index of `site`'s published articles.
+fn write_search_index(site: &Site, sink: Sink<'_>) -> Result<usize> {
+    let articles: Vec<&crate::site::Article> =
+        site.articles.iter().filter(|a| !a.doc.draft).collect();
+    search::write_search_index(site, &articles, &site.config.language, &search_index_folder(), sink)
+}
+
+/// Renders every page and file of `site` but the search index (see [`render_pages`]);
+/// returns how many it wrote, and the cards.
+fn render_other_pages(
+    site: &Site,
+    theme: &Theme,
+    globals: &str,
+    sink: Sink<'_>,
+    reuse: Option<Reuse<'_>>,
+) -> Result<(usize, Vec<Value>)> {
     let mut pages = Pages::new(site, theme);
     if let Some(reuse) = reuse {
         // What every page's render reads besides its own context: the templates, the
@@ -241,15 +279,10 @@ pub(crate) fn render_pages(
             })
             .collect();
     }
-    let jobs = pages.jobs();
-    let mut files = pages.render(&jobs, sink)?;
-    if with_assets {
-        files += write_assets(theme, sink)?;
-    }
-    let search_index = std::time::Duration::from_nanos(
-        pages.search_nanos.load(std::sync::atomic::Ordering::Relaxed),
-    );
-    Ok(Made { files, globals, cards: pages.into_cards(), search_index })
+    let mut jobs = pages.jobs();
+    jobs.retain(|job| *job != Job::SearchIndex);
+    let files = pages.render(&jobs, sink)?;
+    Ok((files, pages.into_cards()))
 }
 
 /// Puts the site-wide values (`site`, `config`, `assets`) in every template's context.
@@ -329,8 +362,6 @@ pub struct Pages<'a> {
     /// A hash of the files the build leaves out ([`Site::hidden`]): with an article's
     /// [`crate::markdown::Body::html_hash`], it decides the body HTML its page shows.
     hidden_hash: blake3::Hash,
-    /// Nanoseconds spent on the search index.
-    search_nanos: std::sync::atomic::AtomicU64,
 }
 
 /// Everything an article's page gets besides `canonical` and `current_url`: what its
@@ -432,7 +463,6 @@ impl<'a> Pages<'a> {
             reuse: None,
             card_hashes: Default::default(),
             hidden_hash: blake3::hash(b""),
-            search_nanos: Default::default(),
         }
     }
 
@@ -456,19 +486,8 @@ impl<'a> Pages<'a> {
             .chain(jobs.iter().filter(|j| **j != Job::SearchIndex))
             .copied()
             .collect();
-        let results: Vec<Result<usize>> = ordered
-            .par_iter()
-            .map(|&job| {
-                if job != Job::SearchIndex {
-                    return self.render_job(job, sink);
-                }
-                let start = std::time::Instant::now();
-                let written = self.render_job(job, sink);
-                let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                self.search_nanos.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
-                written
-            })
-            .collect();
+        let results: Vec<Result<usize>> =
+            ordered.par_iter().map(|job| self.render_job(*job, sink)).collect();
         let mut written = 0;
         let mut errors = Vec::new();
         for result in results {
@@ -855,15 +874,7 @@ impl<'a> Pages<'a> {
             }
         };
         if job == Job::SearchIndex {
-            let articles: Vec<&crate::site::Article> = published().collect();
-            let prefix = file.strip_suffix("index.json").expect("the index is an index.json");
-            return search::write_search_index(
-                site,
-                &articles,
-                &site.config.language,
-                prefix,
-                sink,
-            );
+            return write_search_index(site, sink);
         }
         let text = match job {
             Job::SiteFeed => {

@@ -187,7 +187,6 @@ pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashM
         reuse: None,
         card_hashes: Default::default(),
         hidden_hash: blake3::hash(b""),
-        search_nanos: Default::default(),
     };
     let nth = |page: usize, what: String| {
         if page == 1 { what } else { format!("page {page} of {what}") }
