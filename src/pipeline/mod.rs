@@ -492,6 +492,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
         _ => Staging::create(&output)?,
     };
+    // Taking the spare reads each of its folders once.
+    timer.stage("staging");
     let written = cache::Written::new(cache.as_ref(), &output);
     let outputs = checks::Outputs {
         left_out: left_out_files(&report.left_out),
