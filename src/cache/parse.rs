@@ -137,6 +137,9 @@ pub(crate) struct ParseCache {
     /// The last cache file's bytes (its records are reused as they are); empty when
     /// it could not be used.
     bytes: Vec<u8>,
+    /// The length of the last cache file, if it could be used (0 if not): `bytes` are
+    /// let go once every article is loaded ([`ParseCache::release`]).
+    len: usize,
     previous: FxHashMap<PathBuf, Entry>,
     /// Files changed after this instant (nanoseconds) are hashed again.
     racy_after_ns: i128,
@@ -189,6 +192,7 @@ impl ParseCache {
             identity,
             started: SystemTime::now(),
             bytes: Vec::new(),
+            len: 0,
             previous: FxHashMap::default(),
             racy_after_ns: i128::MIN,
             kept: Mutex::new(Vec::new()),
@@ -283,6 +287,7 @@ impl ParseCache {
         }
         self.racy_after_ns = index.started_ns - RACY.as_nanos() as i128;
         self.previous = index.entries.into_iter().map(|e| (e.path.clone(), e)).collect();
+        self.len = bytes.len();
         self.bytes = bytes;
         Ok(())
     }
@@ -353,6 +358,13 @@ impl ParseCache {
         all.push((rel.to_owned(), stamp, hash, kept));
     }
 
+    /// Lets go of the last cache file's bytes once every article is loaded (on a large
+    /// site they are as large as its rendered bodies): saving reads again from the file
+    /// what it needs of them, if it writes a new file.
+    pub(crate) fn release(&mut self) {
+        self.bytes = Vec::new();
+    }
+
     /// How many articles were taken from the cache rather than parsed.
     pub(crate) fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
@@ -390,8 +402,8 @@ impl ParseCache {
         let old_live: u64 =
             kept.iter().filter(|(_, _, _, k)| matches!(k, Kept::Old(..))).map(|f| size(&f.3)).sum();
         // What no index will point at: records of files changed or gone, old indexes.
-        let dead = (self.bytes.len() as u64).saturating_sub(head.len() as u64 + old_live);
-        let append = !self.bytes.is_empty() && dead <= live;
+        let dead = (self.len as u64).saturating_sub(head.len() as u64 + old_live);
+        let append = self.len > 0 && dead <= live;
         let result = if append { self.append(&kept) } else { self.rewrite(&head, &kept) };
         result.err().map(|e| format!("{shown} cannot be written ({e})"))
     }
@@ -401,7 +413,7 @@ impl ParseCache {
     fn append(&self, kept: &[KeptFile]) -> std::io::Result<()> {
         use std::io::{Seek, SeekFrom};
         let mut file = fs::OpenOptions::new().write(true).open(&self.path)?;
-        let at = self.bytes.len() as u64;
+        let at = self.len as u64;
         // Whatever follows the trailer read (nothing, but for a build killed while
         // appending) is cut off first.
         file.set_len(at)?;
@@ -426,9 +438,16 @@ impl ParseCache {
         out.flush()
     }
 
-    /// Writes a new cache file with the records of `kept` alone, then renames it over
-    /// the last one.
+    /// Writes a new cache file with the records of `kept` alone (those kept from the
+    /// last file read from it again, if they were let go), then renames it over the
+    /// last one.
     fn rewrite(&self, head: &str, kept: &[KeptFile]) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let last = match kept.iter().any(|(_, _, _, k)| matches!(k, Kept::Old(..))) {
+            true if self.bytes.len() < self.len => Some(fs::File::open(&self.path)?),
+            _ => None,
+        };
+        let mut record = Vec::new();
         let temporary = self.path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
         let written = fs::File::create(&temporary).and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -438,7 +457,17 @@ impl ParseCache {
             for (path, stamp, hash, k) in kept {
                 let blob = match k {
                     Kept::Draft => None,
-                    Kept::Old(range, sum) => Some((&self.bytes[range.clone()], *sum)),
+                    Kept::Old(range, sum) => match &last {
+                        None => Some((&self.bytes[range.clone()], *sum)),
+                        Some(file) => {
+                            record.resize(range.len(), 0);
+                            file.read_exact_at(&mut record, range.start as u64)?;
+                            if blake3::hash(&record).as_bytes() != sum {
+                                return Err(std::io::Error::other("a record changed meanwhile"));
+                            }
+                            Some((record.as_slice(), *sum))
+                        }
+                    },
                     Kept::New(bytes) => Some((bytes.as_slice(), *blake3::hash(bytes).as_bytes())),
                 };
                 let blob = match blob {
