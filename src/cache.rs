@@ -323,6 +323,18 @@ impl<'a> Written<'a> {
             .filter(|(_, _, kept)| *kept)
             .map(|(key, entry, _)| (key.as_str(), entry))
             .collect();
+        if staging.is_spare() {
+            // The staging folder is the output before last: only the files that differ
+            // from the published ones are linked in, and what this build has not is
+            // removed (see `Staging::prune`).
+            let by_path: FxHashMap<&str, &Entry> = kept.iter().copied().collect();
+            let inodes: FxHashMap<&str, u64> =
+                kept.iter().map(|(key, entry)| (*key, entry.stamp.ino)).collect();
+            let missing = staging.prune(&inodes)?;
+            let missing: Vec<(&str, &Entry)> =
+                missing.into_iter().map(|key| (key, by_path[key])).collect();
+            return self.link_all(staging, &missing);
+        }
         if kept.is_empty() {
             return Ok(());
         }
@@ -340,6 +352,12 @@ impl<'a> Written<'a> {
         // Fewer slashes first: each folder after the one it is in.
         folders.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
         staging.make_folders(folders.iter().map(Path::new))?;
+        self.link_all(staging, &kept)
+    }
+
+    /// Links the published files `kept` into `staging` (their folders made already), in
+    /// parallel; an error when one is no longer what was kept.
+    fn link_all(&self, staging: &Staging, kept: &[(&str, &Entry)]) -> Result<()> {
         let unlinked: Vec<&str> = kept
             .par_iter()
             .filter(|(key, entry)| !self.link(staging, Path::new(key), entry))

@@ -11,11 +11,23 @@
 //! deleted on a thread while the build renders. Only folders carrying gazette's marker are
 //! ever deleted, and only those of processes that are gone: two builds at once never
 //! touch each other's folders.
+//!
+//! A build that holds the build cache's lock also keeps the output it replaces, as the
+//! *spare* (`.gazette/spare`), rather than deleting it; the next such build takes the
+//! spare as its staging folder ([`Staging::create_build`]) and changes only what differs
+//! ([`Staging::prune`]): a file is written under a new inode (the old name unlinked
+//! first), never through the name it had, which may be a hard link to a published
+//! file. Taking the spare renames it out of its place, so a build killed while changing
+//! it leaves no spare, only a leftover of a dead process that a later build deletes.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result, display_path};
 
@@ -29,6 +41,14 @@ pub(crate) struct Staging {
     /// Where the previous output goes after the swap, to be deleted in the background;
     /// `None`: deleted before [`Staging::commit`] returns.
     leftovers: Option<PathBuf>,
+    /// Where the previous output is kept after the swap, for the next build to reuse
+    /// (see the module's text); `None`: it is deleted.
+    spare: Option<PathBuf>,
+    /// For a staging folder that is a spare taken over: the files this build put in it
+    /// itself, by path relative to the output root (see [`Staging::prune`]).
+    made: Option<Mutex<FxHashSet<String>>>,
+    /// For a spare taken over: what it held then (see [`read_tree`]).
+    found: Vec<Found>,
 }
 
 impl Staging {
@@ -50,8 +70,65 @@ impl Staging {
     /// the output where that is another file system) and is deleted the same way. The
     /// build never waits for these deletions: what a process exit cuts short, the next
     /// build removes.
-    pub(crate) fn create_build(output: &Path, leftovers: &Path) -> Result<Staging> {
-        Staging::create_with(Owned::Output, output, Some(leftovers.to_owned()))
+    ///
+    /// With a place for the `spare` (a build holding the build cache's lock): the spare
+    /// kept there by the last such build, if it is gazette's and on the output's file
+    /// system, is taken as the staging folder (renamed into `leftovers` under this
+    /// process's name first, so that it is no spare while it changes); after the swap,
+    /// the previous output is kept there as the next spare.
+    pub(crate) fn create_build(
+        output: &Path,
+        leftovers: &Path,
+        spare: Option<&Path>,
+    ) -> Result<Staging> {
+        let mut staging = Staging::create_with(Owned::Output, output, Some(leftovers.to_owned()))?;
+        if let Some(spare) = spare {
+            staging.spare = Some(spare.to_owned());
+            staging.take_spare(spare, leftovers);
+        }
+        Ok(staging)
+    }
+
+    /// Makes the spare at `spare` this build's staging folder, if it can be used: a
+    /// marked folder (not a link) on the output's file system. Otherwise nothing changes.
+    fn take_spare(&mut self, spare: &Path, leftovers: &Path) {
+        let same_disk = |a: &Path, b: &Path| {
+            use std::os::unix::fs::MetadataExt;
+            match (fs::symlink_metadata(a), fs::metadata(b)) {
+                (Ok(a), Ok(b)) => a.is_dir() && a.dev() == b.dev(),
+                _ => false,
+            }
+        };
+        if !same_disk(spare, &parent_of(&self.output)) || !self.kind.marks(spare) {
+            return;
+        }
+        if fs::create_dir_all(leftovers).is_err() {
+            return;
+        }
+        let to = leftovers.join(leftover_name(None));
+        if fs::symlink_metadata(&to).is_ok() || fs::rename(spare, &to).is_err() {
+            return;
+        }
+        // The fresh staging folder (only its marker so far) makes way for it.
+        let _ = remove_owned(self.kind, &self.dir);
+        self.dir = to;
+        self.made = Some(Mutex::new(FxHashSet::default()));
+        // Read before any file is written into it; what is neither a file nor a folder
+        // (a symbolic link, put there by hand) goes at once, so no write follows one.
+        let mut found = read_tree(&self.dir, self.kind);
+        found.retain(|item| {
+            let odd = !item.is_dir && !item.is_file;
+            if odd {
+                let _ = fs::remove_file(&item.path);
+            }
+            !odd
+        });
+        self.found = found;
+    }
+
+    /// Whether the staging folder is a spare taken over (see [`Staging::prune`]).
+    pub(crate) fn is_spare(&self) -> bool {
+        self.made.is_some()
     }
 
     fn create_with(kind: Owned, output: &Path, leftovers: Option<PathBuf>) -> Result<Staging> {
@@ -87,7 +164,16 @@ impl Staging {
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         // Marked first: even a staging folder left by a killed build is provably gazette's.
-        let staging = Staging { kind, dir, output: output.to_owned(), committed: false, leftovers };
+        let staging = Staging {
+            kind,
+            dir,
+            output: output.to_owned(),
+            committed: false,
+            leftovers,
+            spare: None,
+            made: None,
+            found: Vec::new(),
+        };
         kind.write_marker(&staging.dir)?;
         Ok(staging)
     }
@@ -104,7 +190,7 @@ impl Staging {
     }
 
     fn write_new(&self, rel: &Path, bytes: &[u8]) -> Result<(PathBuf, fs::File)> {
-        let (path, file) = self.make(rel, |path| fs::File::create(path))?;
+        let (path, file) = self.make(rel, |path| self.new_file(path))?;
         let mut file = file;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
         Ok((path, file))
@@ -115,7 +201,7 @@ impl Staging {
     /// handle is a regular file: never a device or FIFO swapped in after a check.
     pub(crate) fn copy(&self, rel: &Path, from: &Path) -> Result<()> {
         let mut source = crate::text_file::open_regular(from).map_err(|e| Error::io(from, e))?;
-        let (_, mut file) = self.make(rel, |path| fs::File::create(path))?;
+        let (_, mut file) = self.make(rel, |path| self.new_file(path))?;
         std::io::copy(&mut source, &mut file).map(drop).map_err(|e| Error::io(from, e))
     }
 
@@ -123,10 +209,33 @@ impl Staging {
     /// a hard link when both are on one disk, so a rebuild copies no image bytes, else
     /// a copy. Cache files are only ever replaced by renaming, never changed in place.
     pub(crate) fn link(&self, rel: &Path, from: &Path) -> Result<()> {
-        if self.make(rel, |path| fs::hard_link(from, path)).is_ok() {
+        let link = |path: &Path| {
+            self.unlink_spare(path);
+            fs::hard_link(from, path)
+        };
+        if self.make(rel, link).is_ok() {
             return Ok(());
         }
-        self.make(rel, |path| fs::copy(from, path)).map(drop)
+        self.make(rel, |path| {
+            self.unlink_spare(path);
+            fs::copy(from, path)
+        })
+        .map(drop)
+    }
+
+    /// A new file at `path`. In a spare, the name is unlinked first: the file it names
+    /// may be a hard link to a published one, which must not change.
+    fn new_file(&self, path: &Path) -> std::io::Result<fs::File> {
+        self.unlink_spare(path);
+        fs::File::create(path)
+    }
+
+    /// In a spare, unlinks the file at `path` if there is one (a folder stays: the
+    /// write then fails, and [`Staging::make`] clears the way).
+    fn unlink_spare(&self, path: &Path) {
+        if self.made.is_some() {
+            let _ = fs::remove_file(path);
+        }
     }
 
     /// Makes the folders `rels` (relative to the output root) in the staging folder, in
@@ -162,9 +271,17 @@ impl Staging {
         op: impl Fn(&Path) -> std::io::Result<T>,
     ) -> Result<(PathBuf, T)> {
         let path = inside(&self.dir, rel)?;
+        if let Some(made) = &self.made {
+            made.lock().expect("no thread panics holding the lock").insert(display_path(rel));
+        }
         match op(&path) {
             Ok(value) => Ok((path, value)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound || self.made.is_some() => {
+                if self.made.is_some() {
+                    // A spare may hold a file where this one needs a folder, or a folder
+                    // where it needs a file: what was there is not this build's.
+                    clear_way(&self.dir, rel);
+                }
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
                 }
@@ -175,9 +292,82 @@ impl Staging {
         }
     }
 
-    /// Puts the staged build in place of the output folder in one step, then deletes the
-    /// previous build: before returning, or (made with [`Staging::create_build`]) on a
-    /// thread the build does not wait for, once it is renamed out of the way.
+    /// For a staging folder that is a spare taken over, once every file of the build
+    /// is written: removes whatever the build did not write and does not keep (`kept`:
+    /// the paths of the files kept from the output, each with the inode of the
+    /// published file), a file of `kept` that is not that very file included, and makes
+    /// the folders the kept files need. Returns the kept files to link in, those the
+    /// spare does not hold already: after one edit, the few that changed since the spare
+    /// was the output. What the spare held is known from reading each of its folders
+    /// once when it was taken (no file is opened or `stat`ed); only what differs is
+    /// changed.
+    pub(crate) fn prune<'k>(&self, kept: &FxHashMap<&'k str, u64>) -> Result<Vec<&'k str>> {
+        let Some(made) = &self.made else { return Ok(kept.keys().copied().collect()) };
+        let made = made.lock().expect("no thread panics holding the lock");
+        let mut needed: FxHashSet<&str> = FxHashSet::default();
+        for path in kept.keys().copied().chain(made.iter().map(String::as_str)) {
+            let mut folder = folder_of(path);
+            while !folder.is_empty() && needed.insert(folder) {
+                folder = folder_of(folder);
+            }
+        }
+        let mut present: FxHashSet<&str> = FxHashSet::default();
+        let mut folders: FxHashSet<&str> = FxHashSet::default();
+        let mut extra: Vec<&Found> = Vec::new();
+        for item in &self.found {
+            let rel = item.rel.as_str();
+            // Inside a folder that goes, it goes with it.
+            let parent = folder_of(rel);
+            if (!parent.is_empty() && !needed.contains(parent)) || made.contains(rel) {
+                continue;
+            }
+            if item.is_dir {
+                if needed.contains(rel) {
+                    folders.insert(rel);
+                } else {
+                    extra.push(item);
+                }
+            } else if item.is_file && kept.get(rel) == Some(&item.ino) {
+                present.insert(rel);
+            } else {
+                extra.push(item);
+            }
+        }
+        extra.par_iter().try_for_each(|item| {
+            let removed = if item.is_dir {
+                fs::remove_dir_all(&item.path)
+            } else {
+                fs::remove_file(&item.path)
+            };
+            match removed {
+                Ok(()) => Ok(()),
+                // Already cleared out of the way of a file this build wrote.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(_) if needed.contains(item.rel.as_str()) && item.path.is_dir() => Ok(()),
+                Err(e) => Err(Error::io(&item.path, e)),
+            }
+        })?;
+        let missing: Vec<&'k str> =
+            kept.keys().copied().filter(|rel| !present.contains(rel)).collect();
+        let mut to_make: Vec<&str> = Vec::new();
+        for rel in &missing {
+            let mut folder = folder_of(rel);
+            while !folder.is_empty() && folders.insert(folder) {
+                to_make.push(folder);
+                folder = folder_of(folder);
+            }
+        }
+        to_make.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
+        self.make_folders(to_make.iter().map(Path::new))?;
+        Ok(missing)
+    }
+
+    /// Puts the staged build in place of the output folder in one step (Linux swaps the
+    /// two folders, so `output/` is a whole build at every instant), then keeps the
+    /// previous build as the spare (made with a place for one, see
+    /// [`Staging::create_build`]) or deletes it: before returning, or (made with
+    /// [`Staging::create_build`]) on a thread the build does not wait for, once it is
+    /// renamed out of the way.
     pub(crate) fn commit(mut self) -> Result<()> {
         // Checked again: the folder may have changed while the build ran.
         check_contents(self.kind, &self.output)?;
@@ -189,7 +379,11 @@ impl Staging {
             if !self.kind.marks(&old) {
                 self.kind.write_marker(&old)?;
             }
+            let kept = self.spare.as_ref().is_some_and(|spare| {
+                fs::symlink_metadata(spare).is_err() && fs::rename(&old, spare).is_ok()
+            });
             match &self.leftovers {
+                _ if kept => {}
                 None => remove_owned(self.kind, &old)?,
                 Some(place) => {
                     let name = self.output.file_name().unwrap_or_default().to_string_lossy();
@@ -204,8 +398,84 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+        } else if self.made.is_some() {
+            // A spare taken over, as large as the site: deleted off the failed build's
+            // path (a later build finishes the job, it carries a dead process's name).
+            delete_in_background(self.kind, vec![self.dir.clone()]);
+        } else {
             let _ = remove_owned(self.kind, &self.dir);
+        }
+    }
+}
+
+/// An entry of a spare (see [`read_tree`]).
+#[derive(Debug)]
+struct Found {
+    /// Relative to the spare's root, `/` between names.
+    rel: String,
+    path: PathBuf,
+    ino: u64,
+    is_dir: bool,
+    is_file: bool,
+}
+
+/// Every entry in the folder `root` but `kind`'s marker at its root, folders before what
+/// they hold, each folder read once (in parallel): names, inodes and types come from the
+/// folder itself, no file is opened or `stat`ed. A folder that cannot be read is listed
+/// as holding nothing.
+fn read_tree(root: &Path, kind: Owned) -> Vec<Found> {
+    fn read(dir: &Path, prefix: &str, skip: Option<&str>) -> Vec<Found> {
+        use std::os::unix::fs::DirEntryExt;
+        let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+        let mut here = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if skip == Some(&*name) {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else { continue };
+            let rel =
+                if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+            here.push(Found {
+                rel,
+                path: entry.path(),
+                ino: entry.ino(),
+                is_dir: kind.is_dir(),
+                is_file: kind.is_file(),
+            });
+        }
+        let below: Vec<Vec<Found>> =
+            here.par_iter().filter(|f| f.is_dir).map(|f| read(&f.path, &f.rel, None)).collect();
+        here.extend(below.into_iter().flatten());
+        here
+    }
+    read(root, "", Some(kind.marker()))
+}
+
+/// The folder `path` (`/` between names) is in: `""` for the root.
+fn folder_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// In the spare `root`, removes what stands in the way of a file at `rel`: a file where
+/// a folder it is in should be, and a folder where it should be.
+fn clear_way(root: &Path, rel: &Path) {
+    let mut path = root.to_owned();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        path.push(part);
+        let Ok(meta) = fs::symlink_metadata(&path) else { return };
+        if parts.peek().is_some() {
+            if !meta.is_dir() {
+                let _ = fs::remove_file(&path);
+                return;
+            }
+        } else if meta.is_dir() {
+            let _ = fs::remove_dir_all(&path);
+        } else {
+            let _ = fs::remove_file(&path);
         }
     }
 }
@@ -1279,12 +1549,12 @@ mod tests {
     fn a_build_swaps_in_whole_and_puts_the_previous_output_in_the_place_for_leftovers() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, place) = (tmp.path().join("output"), tmp.path().join("cache/old-output"));
-        let staging = Staging::create_build(&out, &place).unwrap();
+        let staging = Staging::create_build(&out, &place, None).unwrap();
         staging.write(Path::new("a/x.html"), b"x").unwrap();
         staging.commit().unwrap();
         let published = fs::metadata(out.join("a/x.html")).unwrap();
         let before = snapshot(&out);
-        let staging = Staging::create_build(&out, &place).unwrap();
+        let staging = Staging::create_build(&out, &place, None).unwrap();
         // A kept file: its folder made once, then one link to the published file.
         staging.make_folders([Path::new("a"), Path::new("a/b")]).unwrap();
         staging.link_into(Path::new("a/x.html"), &out.join("a/x.html")).unwrap();
@@ -1324,7 +1594,7 @@ mod tests {
         for dir in dead.iter().chain(&kept[2..]) {
             Owned::Output.write_marker(dir).unwrap();
         }
-        let staging = Staging::create_build(&out, &place).unwrap();
+        let staging = Staging::create_build(&out, &place, None).unwrap();
         for dir in &dead {
             assert!(!dir.exists(), "{} is not claimed", dir.display());
         }

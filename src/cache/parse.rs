@@ -11,8 +11,14 @@
 //! have moved since).
 //!
 //! The cache file lives beside the build cache and is read and written only while the
-//! build cache's lock is held. It starts with a header and the identity, then a checksum
-//! of the rest: anything unreadable, truncated, damaged or from another gazette or
+//! build cache's lock is held. It is a log: a header and the identity, then the parses
+//! (records), each written once and never moved, then an index of the files, which says
+//! where each file's record is and its checksum, and last a trailer that says where the
+//! index is and its checksum. A build that parsed a few files appends their records, a
+//! new index and a new trailer, so it writes what changed and the index, not every
+//! parse; once the records and indexes no index points at outweigh the live records, the
+//! file is written anew with only these. Anything unreadable, truncated, damaged (a
+//! record or the index that does not match its checksum) or from another gazette or
 //! configuration is set aside with one notice, and every file is parsed.
 
 use std::fs;
@@ -33,7 +39,11 @@ use crate::site::Document;
 /// The cache file, in the cache folder.
 const FILE: &str = "parse-cache";
 /// Its first line: the format.
-const HEADER: &str = "gazette parse cache 1";
+const HEADER: &str = "gazette parse cache 2";
+/// The last bytes of a whole cache file, after where the index is and its checksum.
+const END: &[u8; 8] = b"gzpc-end";
+/// The trailer: index offset and length, checksum of the index, [`END`].
+const TRAILER: usize = 8 + 8 + 32 + END.len();
 /// A file changed less than this before the build that recorded it is hashed again:
 /// file times have coarse steps on some file systems.
 const RACY: Duration = Duration::from_secs(2);
@@ -85,11 +95,12 @@ struct Entry {
     stamp: Option<Stamp>,
     /// Of the file's text.
     hash: [u8; 32],
-    /// Where its [`Document`] is in the blobs; `None` for a draft.
-    blob: Option<(u64, u64)>,
+    /// Where its [`Document`] is in the cache file (offset, length) and the checksum of
+    /// that record; `None` for a draft.
+    blob: Option<(u64, u64, [u8; 32])>,
 }
 
-/// What the cache file holds after its checksum.
+/// The index, at the end of the cache file (before the trailer).
 #[derive(Debug, Serialize, Deserialize)]
 struct Index {
     /// When the build that wrote it started, in nanoseconds since the epoch.
@@ -107,10 +118,11 @@ enum Unusable {
     Inputs,
 }
 
-/// A file's parse for the next cache: a draft, the previous file's blob, or a new one.
+/// A file's parse for the next cache: a draft, the previous file's record (where it
+/// is, its checksum), or a new one.
 enum Kept {
     Draft,
-    Old(Range<usize>),
+    Old(Range<usize>, [u8; 32]),
     New(Vec<u8>),
 }
 
@@ -122,10 +134,12 @@ pub(crate) struct ParseCache {
     path: PathBuf,
     identity: String,
     started: SystemTime,
-    /// The last cache file's bytes (its blobs are reused as they are).
+    /// The last cache file's bytes (its records are reused as they are); empty when
+    /// it could not be used.
     bytes: Vec<u8>,
-    /// Where the blobs start in `bytes`.
-    blobs: usize,
+    /// The length of the last cache file, if it could be used (0 if not): `bytes` are
+    /// let go once every article is loaded ([`ParseCache::release`]).
+    len: usize,
     previous: FxHashMap<PathBuf, Entry>,
     /// Files changed after this instant (nanoseconds) are hashed again.
     racy_after_ns: i128,
@@ -178,7 +192,7 @@ impl ParseCache {
             identity,
             started: SystemTime::now(),
             bytes: Vec::new(),
-            blobs: 0,
+            len: 0,
             previous: FxHashMap::default(),
             racy_after_ns: i128::MIN,
             kept: Mutex::new(Vec::new()),
@@ -224,8 +238,10 @@ impl ParseCache {
         format!("the parse cache `{}` {why}", display_path(&self.path))
     }
 
-    /// Reads a cache file: header, identity, checksum, index; the blobs stay as bytes.
+    /// Reads a cache file: header, identity, trailer, index, and the checksum of every
+    /// record (in parallel); the records stay as bytes.
     fn read(&mut self, bytes: Vec<u8>) -> std::result::Result<(), Unusable> {
+        use rayon::prelude::*;
         let damaged = Unusable::Damaged("is damaged");
         let rest = bytes
             .strip_prefix(HEADER.as_bytes())
@@ -241,27 +257,37 @@ impl ParseCache {
             .strip_prefix(inputs.as_bytes())
             .and_then(|r| r.strip_prefix(b"\n"))
             .ok_or(Unusable::Inputs)?;
-        if rest.len() < 40 {
+        let head = bytes.len() - rest.len();
+        if rest.len() < TRAILER || !bytes.ends_with(END) {
             return Err(damaged);
         }
-        let (sum, body) = rest.split_at(32);
-        if blake3::hash(body).as_bytes() != sum {
+        let trailer = &bytes[bytes.len() - TRAILER..];
+        let number = |at: usize| u64::from_le_bytes(trailer[at..at + 8].try_into().expect("8"));
+        let (at, len) = (number(0), number(8));
+        let end = (bytes.len() - TRAILER) as u64;
+        if at < head as u64 || at.checked_add(len) != Some(end) {
             return Err(damaged);
         }
-        let (len, body) = body.split_at(8);
-        let len = u64::from_le_bytes(len.try_into().expect("8 bytes")) as usize;
-        if len > body.len() {
+        let index = &bytes[at as usize..end as usize];
+        if blake3::hash(index).as_bytes() != &trailer[16..48] {
             return Err(damaged);
         }
-        let index: Index = bincode::deserialize(&body[..len]).map_err(|_| damaged)?;
-        let blobs = bytes.len() - body.len() + len;
-        let size = bytes.len() - blobs;
-        if index.entries.iter().any(|e| e.blob.is_some_and(|(at, n)| at + n > size as u64)) {
+        let index: Index = bincode::deserialize(index).map_err(|_| damaged)?;
+        let within = |&(from, n, _): &(u64, u64, [u8; 32])| {
+            from >= head as u64 && from.checked_add(n).is_some_and(|to| to <= at)
+        };
+        if !index.entries.iter().filter_map(|e| e.blob.as_ref()).all(within) {
+            return Err(damaged);
+        }
+        let sound = index.entries.par_iter().filter_map(|e| e.blob).all(|(from, n, sum)| {
+            blake3::hash(&bytes[from as usize..(from + n) as usize]).as_bytes() == &sum
+        });
+        if !sound {
             return Err(damaged);
         }
         self.racy_after_ns = index.started_ns - RACY.as_nanos() as i128;
         self.previous = index.entries.into_iter().map(|e| (e.path.clone(), e)).collect();
-        self.blobs = blobs;
+        self.len = bytes.len();
         self.bytes = bytes;
         Ok(())
     }
@@ -289,10 +315,10 @@ impl ParseCache {
     fn reuse(&self, rel: &Path, stamp: Option<Stamp>, entry: &Entry) -> Option<Parsed> {
         let (parsed, kept) = match entry.blob {
             None => (Parsed::Draft, Kept::Draft),
-            Some((at, len)) => {
-                let range = self.blobs + at as usize..self.blobs + (at + len) as usize;
+            Some((at, len, sum)) => {
+                let range = at as usize..(at + len) as usize;
                 let document: Document = bincode::deserialize(&self.bytes[range.clone()]).ok()?;
-                (Parsed::Document(Box::new(document)), Kept::Old(range))
+                (Parsed::Document(Box::new(document)), Kept::Old(range, sum))
             }
         };
         self.reused.fetch_add(1, Ordering::Relaxed);
@@ -332,21 +358,30 @@ impl ParseCache {
         all.push((rel.to_owned(), stamp, hash, kept));
     }
 
+    /// Lets go of the last cache file's bytes once every article is loaded (on a large
+    /// site they are as large as its rendered bodies): saving reads again from the file
+    /// what it needs of them, if it writes a new file.
+    pub(crate) fn release(&mut self) {
+        self.bytes = Vec::new();
+    }
+
     /// How many articles were taken from the cache rather than parsed.
     pub(crate) fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Writes what this build kept, for the next one. A failure is a notice, never a
-    /// build failure: the next build parses every file.
+    /// Writes what this build kept, for the next one: the new records, a new index and
+    /// a trailer appended to the last cache file, or (when that holds more dead bytes
+    /// than live records, or could not be used) a new file with only what is live. A
+    /// failure is a notice, never a build failure: the next build parses every file.
     pub(crate) fn save(mut self) -> Option<String> {
         if self.read_only {
             return None;
         }
         let shown = self.shown();
         let mut kept = std::mem::take(self.kept.get_mut().expect("no thread panicked"));
-        // Every file as the file on disk records it: writing it again (its size is that
-        // of the site's rendered bodies) would change nothing the next build reads.
+        // Every file as the file on disk records it: writing it again would change
+        // nothing the next build reads.
         let unchanged = !self.previous.is_empty()
             && kept.len() == self.previous.len()
             && kept.iter().all(|(path, stamp, hash, k)| {
@@ -357,61 +392,115 @@ impl ParseCache {
             return None;
         }
         kept.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut entries = Vec::with_capacity(kept.len());
-        let mut blob_len = 0u64;
-        let bytes = &self.bytes;
-        fn blob<'a>(bytes: &'a [u8], kept: &'a Kept) -> Option<&'a [u8]> {
-            match kept {
-                Kept::Draft => None,
-                Kept::Old(range) => Some(&bytes[range.clone()]),
-                Kept::New(new) => Some(new.as_slice()),
-            }
-        }
-        let blob = |kept| blob(bytes, kept);
-        for (path, stamp, hash, k) in &kept {
-            let at = blob(k).map(|b| {
-                let at = (blob_len, b.len() as u64);
-                blob_len += b.len() as u64;
-                at
-            });
-            entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob: at });
-        }
-        let index = Index { started_ns: nanos(self.started), entries };
-        let index = match bincode::serialize(&index) {
-            Ok(index) => index,
-            Err(e) => return Some(format!("{shown} cannot be written ({e})")),
+        let head = format!("{HEADER}\n{}\n", self.identity);
+        let size = |k: &Kept| match k {
+            Kept::Draft => 0,
+            Kept::Old(range, _) => range.len() as u64,
+            Kept::New(bytes) => bytes.len() as u64,
         };
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(&(index.len() as u64).to_le_bytes()).update(&index);
-        for (_, _, _, k) in &kept {
-            if let Some(b) = blob(k) {
-                hasher.update(b);
-            }
+        let live: u64 = kept.iter().map(|(_, _, _, k)| size(k)).sum();
+        let old_live: u64 =
+            kept.iter().filter(|(_, _, _, k)| matches!(k, Kept::Old(..))).map(|f| size(&f.3)).sum();
+        // What no index will point at: records of files changed or gone, old indexes.
+        let dead = (self.len as u64).saturating_sub(head.len() as u64 + old_live);
+        let append = self.len > 0 && dead <= live;
+        let result = if append { self.append(&kept) } else { self.rewrite(&head, &kept) };
+        result.err().map(|e| format!("{shown} cannot be written ({e})"))
+    }
+
+    /// Appends the new records of `kept`, an index of every file and a trailer to the
+    /// last cache file (its records are where they were).
+    fn append(&self, kept: &[KeptFile]) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = fs::OpenOptions::new().write(true).open(&self.path)?;
+        let at = self.len as u64;
+        // Whatever follows the trailer read (nothing, but for a build killed while
+        // appending) is cut off first.
+        file.set_len(at)?;
+        file.seek(SeekFrom::Start(at))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut end = at;
+        let mut entries = Vec::with_capacity(kept.len());
+        for (path, stamp, hash, k) in kept {
+            let blob = match k {
+                Kept::Draft => None,
+                Kept::Old(range, sum) => Some((range.start as u64, range.len() as u64, *sum)),
+                Kept::New(bytes) => {
+                    out.write_all(bytes)?;
+                    let blob = (end, bytes.len() as u64, *blake3::hash(bytes).as_bytes());
+                    end += bytes.len() as u64;
+                    Some(blob)
+                }
+            };
+            entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
         }
+        self.finish(&mut out, end, entries)?;
+        out.flush()
+    }
+
+    /// Writes a new cache file with the records of `kept` alone (those kept from the
+    /// last file read from it again, if they were let go), then renames it over the
+    /// last one.
+    fn rewrite(&self, head: &str, kept: &[KeptFile]) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let last = match kept.iter().any(|(_, _, _, k)| matches!(k, Kept::Old(..))) {
+            true if self.bytes.len() < self.len => Some(fs::File::open(&self.path)?),
+            _ => None,
+        };
+        let mut record = Vec::new();
         let temporary = self.path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
         let written = fs::File::create(&temporary).and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-            out.write_all(HEADER.as_bytes())?;
-            out.write_all(b"\n")?;
-            out.write_all(self.identity.as_bytes())?;
-            out.write_all(b"\n")?;
-            out.write_all(hasher.finalize().as_bytes())?;
-            out.write_all(&(index.len() as u64).to_le_bytes())?;
-            out.write_all(&index)?;
-            for (_, _, _, k) in &kept {
-                if let Some(b) = blob(k) {
-                    out.write_all(b)?;
-                }
+            out.write_all(head.as_bytes())?;
+            let mut end = head.len() as u64;
+            let mut entries = Vec::with_capacity(kept.len());
+            for (path, stamp, hash, k) in kept {
+                let blob = match k {
+                    Kept::Draft => None,
+                    Kept::Old(range, sum) => match &last {
+                        None => Some((&self.bytes[range.clone()], *sum)),
+                        Some(file) => {
+                            record.resize(range.len(), 0);
+                            file.read_exact_at(&mut record, range.start as u64)?;
+                            if blake3::hash(&record).as_bytes() != sum {
+                                return Err(std::io::Error::other("a record changed meanwhile"));
+                            }
+                            Some((record.as_slice(), *sum))
+                        }
+                    },
+                    Kept::New(bytes) => Some((bytes.as_slice(), *blake3::hash(bytes).as_bytes())),
+                };
+                let blob = match blob {
+                    None => None,
+                    Some((bytes, sum)) => {
+                        out.write_all(bytes)?;
+                        end += bytes.len() as u64;
+                        Some((end - bytes.len() as u64, bytes.len() as u64, sum))
+                    }
+                };
+                entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
             }
+            self.finish(&mut out, end, entries)?;
             out.flush()
         });
         match written.and_then(|()| fs::rename(&temporary, &self.path)) {
-            Ok(()) => None,
+            Ok(()) => Ok(()),
             Err(e) => {
                 let _ = fs::remove_file(&temporary);
-                Some(format!("{shown} cannot be written ({e})"))
+                Err(e)
             }
         }
+    }
+
+    /// Writes the index of `entries` at `at` (where `out` is), then the trailer.
+    fn finish(&self, out: &mut impl Write, at: u64, entries: Vec<Entry>) -> std::io::Result<()> {
+        let index = Index { started_ns: nanos(self.started), entries };
+        let index = bincode::serialize(&index).map_err(std::io::Error::other)?;
+        out.write_all(&index)?;
+        out.write_all(&at.to_le_bytes())?;
+        out.write_all(&(index.len() as u64).to_le_bytes())?;
+        out.write_all(blake3::hash(&index).as_bytes())?;
+        out.write_all(END)
     }
 
     fn shown(&self) -> String {

@@ -167,7 +167,9 @@ pub(crate) fn load(
         parse_cache.as_ref(),
     )?;
     report.cache_notices.extend(parse_notice);
-    if let Some(parse_cache) = &parse_cache {
+    let mut parse_cache = parse_cache;
+    if let Some(parse_cache) = &mut parse_cache {
+        parse_cache.release();
         report.reparsed = Some(report.articles_read - parse_cache.reused());
     }
     drop(shortcodes);

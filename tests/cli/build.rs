@@ -87,6 +87,7 @@ fn timings_show_every_stage_of_a_build() {
             "parse",
             "site",
             "see-also",
+            "staging",
             "write (cpu)",
             "search index",
             "render",

@@ -21,6 +21,7 @@ mod rich;
 mod search;
 mod see_also;
 mod serve;
+mod spare;
 mod support;
 mod theme;
 mod thumbnails;

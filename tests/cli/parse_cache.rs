@@ -144,17 +144,82 @@ fn issue_15_a_rebuild_with_nothing_new_leaves_the_parse_cache_file_as_it_is() {
     site.build(&["-q", NOW]);
     let file = site.path().join(".gazette/parse-cache");
     let before = std::fs::metadata(&file).unwrap();
+    let kept = std::fs::read(&file).unwrap();
     let again = site.build(&["-q", "--timings", NOW]);
     assert_eq!(parsed(&again), (0, 5));
     let after = std::fs::metadata(&file).unwrap();
     assert_eq!((before.ino(), before.mtime_nsec()), (after.ino(), after.mtime_nsec()));
-    // An edit is kept, and the build after it reads the edited file from the cache.
+    // An edit is kept, appended to the same file (its record, a new index), and the
+    // build after it reads the edited file from the cache.
     let gamma = site.path().join("content/economy/gamma.md");
     let text = std::fs::read_to_string(&gamma).unwrap();
     std::fs::write(&gamma, format!("{text}\nOne more sentence.\n")).unwrap();
     assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (1, 5));
-    assert_ne!(std::fs::metadata(&file).unwrap().ino(), after.ino());
+    let appended = std::fs::metadata(&file).unwrap();
+    assert_eq!(appended.ino(), after.ino());
+    assert!(appended.len() > after.len() && appended.len() < 2 * after.len());
+    assert_eq!(std::fs::read(&file).unwrap()[..after.len() as usize], kept[..]);
     std::thread::sleep(std::time::Duration::from_millis(2100));
     assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (0, 5));
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
+
+/// Where the first record starts in a parse cache file: after its three head lines.
+fn first_record(bytes: &[u8]) -> usize {
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(2).unwrap().0 + 1
+}
+
+#[test]
+fn issue_15_a_parse_cache_with_a_damaged_record_in_the_middle_gives_a_full_correct_build() {
+    spoiled_parse_cache_gives_a_full_build(
+        |bytes| {
+            let mut bytes = bytes.to_vec();
+            let at = first_record(&bytes) + 40;
+            bytes[at] ^= 0x20;
+            bytes
+        },
+        "is damaged",
+    );
+}
+
+#[test]
+fn issue_15_a_parse_cache_with_its_tail_cut_off_gives_a_full_correct_build() {
+    spoiled_parse_cache_gives_a_full_build(|bytes| bytes[..bytes.len() - 5].to_vec(), "is damaged");
+}
+
+#[test]
+fn issue_15_the_parse_cache_grows_by_what_changed_and_is_written_anew_when_mostly_dead() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::fixture("build/basic");
+    std::fs::remove_file(site.path().join("content/world/alpha.md")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site.build(&["-q", NOW]);
+    let file = site.path().join(".gazette/parse-cache");
+    let first = std::fs::metadata(&file).unwrap();
+    let gamma = site.path().join("content/economy/gamma.md");
+    let text = std::fs::read_to_string(&gamma).unwrap();
+    let (mut appended, mut rewritten) = (0, 0);
+    let mut last = first.clone();
+    for n in 0..12 {
+        std::fs::write(&gamma, format!("{text}\nEdit number {n}.\n")).unwrap();
+        assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (1, 5), "edit {n}");
+        let now = std::fs::metadata(&file).unwrap();
+        if now.ino() == last.ino() {
+            // The new record and index after the last ones, nothing else written.
+            assert!(now.len() > last.len(), "edit {n}");
+            appended += 1;
+        } else {
+            // Written anew with the live records alone: about the first file's size.
+            assert!(now.len() < first.len() + 200, "edit {n}: {} bytes", now.len());
+            rewritten += 1;
+        }
+        // Dead bytes never outweigh the live ones for long.
+        assert!(now.len() < 3 * first.len(), "edit {n}: {} bytes", now.len());
+        last = now;
+    }
+    assert!(appended > 0 && rewritten > 0, "{appended} appended, {rewritten} rewritten");
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    // What the last build wrote reads back: nothing is parsed.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (0, 5));
 }

@@ -75,15 +75,41 @@ struct Filter<'a> {
     documents: usize,
 }
 
-/// One document of a stem's list.
+/// One document of a stem's list, in eight bytes: a site of 10,000 articles has millions
+/// of them, and their memory was most of what the index added to the build's peak.
 #[derive(Clone, Copy)]
 struct Posting {
-    doc: u32,
-    /// Weighted frequency (BM25F).
-    tf: f32,
-    title: bool,
-    /// The follower bits of the stems that come right after this one in the document.
-    next: u8,
+    /// The document's number (below [`MAX_DOCUMENTS`]) times 256, plus the follower bits of
+    /// the stems that come right after this one in the document.
+    doc_next: u32,
+    /// The weighted frequency (BM25F), negated when the title has the stem (it is never 0).
+    signed_tf: f32,
+}
+
+/// How many documents an index holds at most: a posting keeps a document's number in 24 bits.
+const MAX_DOCUMENTS: usize = 1 << 24;
+
+impl Posting {
+    fn new(doc: u32, tf: f32, title: bool, next: u8) -> Posting {
+        debug_assert!((doc as usize) < MAX_DOCUMENTS && tf > 0.0);
+        Posting { doc_next: doc << 8 | u32::from(next), signed_tf: if title { -tf } else { tf } }
+    }
+
+    fn doc(self) -> u32 {
+        self.doc_next >> 8
+    }
+
+    fn next(self) -> u8 {
+        self.doc_next as u8
+    }
+
+    fn tf(self) -> f32 {
+        self.signed_tf.abs()
+    }
+
+    fn title(self) -> bool {
+        self.signed_tf.is_sign_negative()
+    }
 }
 
 /// The counts of one stem in the article being read; zero between articles.
@@ -96,19 +122,34 @@ struct Count {
     next: u8,
 }
 
+/// A word a part has met: where its folded bytes are, and its stem. A slot of the part's
+/// table of words; a free slot has `len` 0.
+#[derive(Clone, Copy, Default)]
+struct Word {
+    /// [`text::word_hash`] of the folded bytes.
+    hash: u64,
+    /// The folded bytes: `Part::bytes[start..start + len]`.
+    start: u32,
+    len: u32,
+    /// The stem's number in the part, and its follower bit (see [`follower_bit`]).
+    stem: u32,
+    bit: u8,
+}
+
 /// The words of one part of a thread's documents, numbered in that part.
 #[derive(Default)]
 struct Part {
-    /// A folded word's hash ([`word_hash`]) -> the number of the first word with that hash.
-    by_hash: FxHashMap<u64, u32>,
-    /// Words whose hash an earlier word of the part had (next to never).
-    collided: FxHashMap<Box<str>, u32>,
-    /// By word number: the folded word, and its stem's number in `stems`.
-    words: Vec<Box<str>>,
-    word_stems: Vec<u32>,
+    /// The words met, by an open-addressing table (linear probing, at most half full)
+    /// placed by the top bits of their hash. Every word of every article is looked up here,
+    /// so a hit reads one slot and compares the word's bytes, with no allocation.
+    table: Vec<Word>,
+    /// 64 minus the base-2 logarithm of the table's length.
+    shift: u32,
+    /// How many slots are taken.
+    words: usize,
+    /// The folded words' bytes, one after the other.
+    bytes: Vec<u8>,
     stems: FxHashMap<String, u32>,
-    /// By stem number: its follower bit (see [`follower_bit`]).
-    bits: Vec<u8>,
     /// By stem number: the documents that hold it.
     postings: Vec<Vec<Posting>>,
     /// By stem number: its counts in the article being read.
@@ -117,64 +158,106 @@ struct Part {
 }
 
 impl Part {
-    /// The number of the stem of `folded`, a folded word: looked up by the word's hash,
-    /// stemmed and numbered the first time the part meets the word.
-    fn stem(&mut self, folded: &[u8], stemmer: Option<&rust_stemmers::Stemmer>) -> u32 {
-        let hash = word_hash(folded);
-        let found = self.by_hash.get(&hash);
-        if let Some(&word) = found {
-            if self.words[word as usize].as_bytes() == folded {
-                return self.word_stems[word as usize];
+    /// The number and follower bit of the stem of `folded`, a folded word whose
+    /// [`text::word_hash`] is `hash`: looked up by the hash, stemmed and numbered the first
+    /// time the part meets the word.
+    #[inline(always)]
+    fn stem(
+        &mut self,
+        folded: &[u8],
+        hash: u64,
+        stemmer: Option<&rust_stemmers::Stemmer>,
+    ) -> (u32, u8) {
+        if !self.table.is_empty() {
+            let mask = self.table.len() - 1;
+            let mut slot = (hash >> self.shift) as usize;
+            loop {
+                let word = &self.table[slot];
+                if word.len == 0 {
+                    break;
+                }
+                if word.hash == hash
+                    && word.len as usize == folded.len()
+                    && same(&self.bytes[word.start as usize..][..folded.len()], folded)
+                {
+                    return (word.stem, word.bit);
+                }
+                slot = (slot + 1) & mask;
             }
         }
-        let folded = std::str::from_utf8(folded).expect("a word is text");
-        let word = match found {
-            Some(_) => match self.collided.get(folded) {
-                Some(&word) => return self.word_stems[word as usize],
-                None => {
-                    self.collided.insert(folded.into(), self.words.len() as u32);
-                    None
-                }
-            },
-            None => Some(hash),
-        };
-        if let Some(hash) = word {
-            self.by_hash.insert(hash, self.words.len() as u32);
-        }
+        self.new_word(folded, hash, stemmer)
+    }
+
+    /// Numbers a word the part has not met, and its stem if that is new too.
+    #[cold]
+    #[inline(never)]
+    fn new_word(
+        &mut self,
+        folded: &[u8],
+        hash: u64,
+        stemmer: Option<&rust_stemmers::Stemmer>,
+    ) -> (u32, u8) {
+        let folded_str = std::str::from_utf8(folded).expect("a word is text");
         let stem = match stemmer {
-            Some(stemmer) => stemmer.stem(folded).into_owned(),
-            None => folded.to_owned(),
+            Some(stemmer) => stemmer.stem(folded_str).into_owned(),
+            None => folded_str.to_owned(),
         };
-        let next = self.stems.len() as u32;
         let bit = follower_bit(&stem);
-        let number = *self.stems.entry(stem).or_insert_with(|| {
-            self.bits.push(bit);
+        let next = self.stems.len() as u32;
+        let stem = *self.stems.entry(stem).or_insert_with(|| {
             self.postings.push(Vec::new());
             self.counts.push(Count::default());
             next
         });
-        self.words.push(folded.into());
-        self.word_stems.push(number);
-        number
+        let word =
+            Word { hash, start: self.bytes.len() as u32, len: folded.len() as u32, stem, bit };
+        self.bytes.extend_from_slice(folded);
+        self.words += 1;
+        if self.words * 2 > self.table.len() {
+            let len = (self.table.len() * 2).max(1024);
+            let old = std::mem::replace(&mut self.table, vec![Word::default(); len]);
+            self.shift = 64 - len.trailing_zeros();
+            for word in old.into_iter().filter(|w| w.len > 0) {
+                self.place(word);
+            }
+        }
+        self.place(word);
+        (stem, bit)
+    }
+
+    /// Puts `word` in the first free slot from its hash's.
+    fn place(&mut self, word: Word) {
+        let mask = self.table.len() - 1;
+        let mut slot = (word.hash >> self.shift) as usize;
+        while self.table[slot].len != 0 {
+            slot = (slot + 1) & mask;
+        }
+        self.table[slot] = word;
     }
 }
 
-/// A 64-bit hash of a word's bytes, eight at a time (as `rustc-hash` hashes), for the
-/// part's table of words.
-fn word_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let mut hash = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let chunk = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        hash = (hash.rotate_left(26) ^ chunk).wrapping_mul(K);
+/// Whether two words of the same length are the same: eight bytes at a time, the last
+/// eight read overlapping (a call to `memcmp` costs more than a short word's comparison).
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    debug_assert_eq!(n, b.len());
+    let u64_at = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("eight"));
+    let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("four"));
+    if n < 4 {
+        return a == b;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let chunk = rest.iter().rev().fold(0u64, |chunk, &b| chunk << 8 | u64::from(b));
-        hash = (hash.rotate_left(26) ^ chunk).wrapping_mul(K);
+    if n < 8 {
+        return u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4);
     }
-    hash
+    let mut i = 0;
+    while i + 8 < n {
+        if u64_at(a, i) != u64_at(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    u64_at(a, n - 8) == u64_at(b, n - 8)
 }
 
 /// The one bit of eight that stands for `stem` in the follower byte of the word before it:
@@ -197,6 +280,7 @@ pub(crate) fn write_search_index(
     prefix: &str,
     sink: Sink<'_>,
 ) -> Result<usize> {
+    check_documents(articles.len())?;
     let stemmer = text::stemmer_for(language);
     let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
     let average_body = (total_words as f32 / articles.len().max(1) as f32).max(1.0);
@@ -231,11 +315,12 @@ pub(crate) fn write_search_index(
     let mut postings: Vec<Vec<Posting>> = Vec::new();
     let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
     for part in parts {
-        if let Some(e) = part.error {
+        let Part { stems: part_stems, postings: part_postings, table, bytes, error, .. } = part;
+        if let Some(e) = error {
             return Err(e);
         }
-        let mut names = vec![String::new(); part.stems.len()];
-        for (stem, local) in part.stems {
+        let mut names = vec![String::new(); part_stems.len()];
+        for (stem, local) in part_stems {
             names[local as usize] = stem;
         }
         let global: Vec<u32> = names
@@ -248,7 +333,7 @@ pub(crate) fn write_search_index(
                 })
             })
             .collect();
-        for (local, list) in part.postings.into_iter().enumerate() {
+        for (local, list) in part_postings.into_iter().enumerate() {
             let into = &mut postings[global[local] as usize];
             if into.is_empty() {
                 *into = list;
@@ -256,8 +341,10 @@ pub(crate) fn write_search_index(
                 into.extend(list);
             }
         }
-        for (word, local) in part.words.into_iter().zip(part.word_stems) {
-            words.entry(word).or_insert(global[local as usize]);
+        for word in table.into_iter().filter(|w| w.len > 0) {
+            let folded = &bytes[word.start as usize..][..word.len as usize];
+            let folded = std::str::from_utf8(folded).expect("a word is text");
+            words.entry(folded.into()).or_insert(global[word.stem as usize]);
         }
     }
 
@@ -348,6 +435,21 @@ pub(crate) fn write_search_index(
     Ok(files + 1)
 }
 
+/// Refuses an index of more than [`MAX_DOCUMENTS`] documents (a site that large could not
+/// be held in memory to be built anyway).
+fn check_documents(documents: usize) -> Result<()> {
+    if documents <= MAX_DOCUMENTS {
+        return Ok(());
+    }
+    Err(Error::Refused {
+        message: format!(
+            "the search index holds at most {MAX_DOCUMENTS} articles of one language, \
+             and this site has `{documents}`"
+        ),
+        help: "split the site into several sites".to_owned(),
+    })
+}
+
 /// A key of the index: a word or stem with its documents, or a word naming its stem.
 enum Key {
     Postings(Kind, u32),
@@ -374,8 +476,9 @@ fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
     // Computed again where needed rather than kept beside each posting: the lists of a
     // large site are tens of megabytes.
     let weight = |p: &Posting, idf: f32| {
-        let bonus = if p.title { TITLE_BONUS } else { 0.0 };
-        idf * (p.tf * (K1 + 1.0) / (p.tf + K1) + bonus)
+        let bonus = if p.title() { TITLE_BONUS } else { 0.0 };
+        let tf = p.tf();
+        idf * (tf * (K1 + 1.0) / (tf + K1) + bonus)
     };
     let top = postings
         .par_iter()
@@ -395,17 +498,17 @@ fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
                 });
                 list.truncate(PER_WORD);
             }
-            list.sort_unstable_by_key(|p| p.doc);
+            list.sort_unstable_by_key(|p| p.doc_next);
             Scored {
-                docs: list.iter().map(|p| p.doc).collect(),
+                docs: list.iter().map(|p| p.doc()).collect(),
                 scores: list
                     .iter()
                     .map(|p| {
                         ((weight(p, idf) / top * 127.0).round() as u8).max(1)
-                            | u8::from(p.title) << 7
+                            | u8::from(p.title()) << 7
                     })
                     .collect(),
-                next: list.iter().map(|p| p.next).collect(),
+                next: list.iter().map(|p| p.next()).collect(),
                 truncated,
             }
         })
@@ -429,21 +532,15 @@ struct Reader<'p, 's> {
 impl Reader<'_, '_> {
     /// Counts one word, `weight` for a field other than the body.
     fn word(&mut self, word: &str, weight: Option<f32>) {
-        let stem = self.part.stem(text::fold(word).as_bytes(), self.stemmer);
-        self.count(stem, weight);
+        let folded = text::fold(word);
+        let folded = folded.as_bytes();
+        let (stem, bit) = self.part.stem(folded, text::word_hash(folded), self.stemmer);
+        self.count(stem, bit, weight);
     }
 
-    /// Counts one word's stem.
-    fn count(&mut self, stem: u32, weight: Option<f32>) {
-        let part = &mut *self.part;
-        if let Some(previous) = self.previous {
-            part.counts[previous as usize].next |= part.bits[stem as usize];
-        }
-        self.previous = Some(stem);
-        let count = &mut part.counts[stem as usize];
-        if count.weighted == 0.0 && count.body == 0 {
-            self.touched.push(stem);
-        }
+    /// Counts one word's stem, whose follower bit is `bit`.
+    fn count(&mut self, stem: u32, bit: u8, weight: Option<f32>) {
+        let count = tally(&mut self.part.counts, &mut self.touched, &mut self.previous, stem, bit);
         match weight {
             Some(w) => {
                 count.weighted += w;
@@ -482,15 +579,56 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Most text: letters and digits in ASCII, read and folded in one pass.
+    /// Most text: letters and digits in ASCII, read and folded in one pass. Every word of
+    /// the site goes through here: the loop keeps what it changes in locals and looks at
+    /// the weight once, not once a word.
     fn plain(&mut self, text: &str, html: bool, weight: Option<f32>) {
-        let mut folded = std::mem::take(&mut self.folded);
-        text::for_each_plain_folded(text, html, &mut folded, |word| {
-            let stem = self.part.stem(word, self.stemmer);
-            self.count(stem, weight);
-        });
-        self.folded = folded;
+        let Reader { part, stemmer, touched, body_words, previous, folded, .. } = self;
+        let stemmer = *stemmer;
+        let mut last = *previous;
+        match weight {
+            None => {
+                let mut words = 0;
+                let each = |word: &[u8], hash| {
+                    let (stem, bit) = part.stem(word, hash, stemmer);
+                    tally(&mut part.counts, touched, &mut last, stem, bit).body += 1;
+                    words += 1;
+                };
+                text::for_each_plain_folded(text, html, folded, each);
+                *body_words += words;
+            }
+            Some(w) => {
+                text::for_each_plain_folded(text, html, folded, |word, hash| {
+                    let (stem, bit) = part.stem(word, hash, stemmer);
+                    let count = tally(&mut part.counts, touched, &mut last, stem, bit);
+                    count.weighted += w;
+                    count.title |= w == TITLE;
+                });
+            }
+        }
+        *previous = last;
     }
+}
+
+/// The count of `stem` (whose follower bit is `bit`) in the article being read, noted as
+/// touched the first time; the stem read before gets `bit` among its followers.
+#[inline(always)]
+fn tally<'c>(
+    counts: &'c mut [Count],
+    touched: &mut Vec<u32>,
+    previous: &mut Option<u32>,
+    stem: u32,
+    bit: u8,
+) -> &'c mut Count {
+    if let Some(previous) = *previous {
+        counts[previous as usize].next |= bit;
+    }
+    *previous = Some(stem);
+    let count = &mut counts[stem as usize];
+    if count.body == 0 && count.weighted == 0.0 {
+        touched.push(stem);
+    }
+    count
 }
 
 /// Counts the words of one article into `part`.
@@ -553,12 +691,8 @@ fn index_article(
     let norm = BODY / (1.0 - B + B * read.body_words as f32 / average_body);
     for stem in read.touched {
         let count = std::mem::take(&mut part.counts[stem as usize]);
-        part.postings[stem as usize].push(Posting {
-            doc: number,
-            tf: count.weighted + count.body as f32 * norm,
-            title: count.title,
-            next: count.next,
-        });
+        let tf = count.weighted + count.body as f32 * norm;
+        part.postings[stem as usize].push(Posting::new(number, tf, count.title, count.next));
     }
     Ok(())
 }
@@ -632,9 +766,9 @@ mod tests {
 
     #[test]
     fn a_word_in_more_documents_than_the_limit_keeps_only_its_best() {
-        let posting = |doc: u32, tf: f32, title: bool| Posting { doc, tf, title, next: 3 };
+        let posting = |doc: u32, tf: f32, title: bool| Posting::new(doc, tf, title, 3);
         let common: Vec<Posting> =
-            (0..PER_WORD as u32 + 10).map(|d| posting(d, d as f32, false)).collect();
+            (0..PER_WORD as u32 + 10).map(|d| posting(d, d as f32 + 1.0, false)).collect();
         let scored = score(vec![common, vec![posting(5, 1.0, true)]], 100_000);
         let list = &scored[0];
         assert!(list.truncated);
@@ -648,6 +782,68 @@ mod tests {
         assert_eq!(scored[1].docs, [5]);
         // The title bit.
         assert!(scored[1].scores[0] > 128);
+    }
+
+    #[test]
+    fn a_posting_keeps_its_document_frequency_title_and_followers() {
+        let last = MAX_DOCUMENTS as u32 - 1;
+        for (doc, tf, title, next) in [(0, 0.25, false, 0), (last, 17.5, true, 0xff)] {
+            let p = Posting::new(doc, tf, title, next);
+            assert_eq!((p.doc(), p.tf(), p.title(), p.next()), (doc, tf, title, next));
+        }
+        assert_eq!(std::mem::size_of::<Posting>(), 8);
+    }
+
+    #[test]
+    fn an_index_of_more_documents_than_a_posting_can_number_is_refused() {
+        assert!(check_documents(MAX_DOCUMENTS).is_ok());
+        match check_documents(MAX_DOCUMENTS + 1) {
+            Err(Error::Refused { message, help }) => {
+                assert_eq!(
+                    message,
+                    "the search index holds at most 16777216 articles of one language, and \
+                     this site has `16777217`"
+                );
+                assert_eq!(help, "split the site into several sites");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_that_share_a_hash_keep_their_own_stems() {
+        let mut part = Part::default();
+        // Every word under one hash: each is found by its bytes, not by the hash alone.
+        let words = ["rates", "rate", "bonds", "a", "longer-than-eight", "longer-than-nine"];
+        let stems: Vec<u32> = words.iter().map(|w| part.stem(w.as_bytes(), 7, None).0).collect();
+        assert_eq!(stems, [0, 1, 2, 3, 4, 5]);
+        for (word, stem) in words.iter().zip(&stems) {
+            assert_eq!(part.stem(word.as_bytes(), 7, None).0, *stem, "{word}");
+        }
+        assert_eq!(part.words, words.len());
+    }
+
+    #[test]
+    fn the_table_of_words_finds_every_word_after_growing() {
+        let mut part = Part::default();
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let words: Vec<String> = (0..5000).map(|n| format!("w{n}x")).collect();
+        let first: Vec<(u32, u8)> = words
+            .iter()
+            .map(|w| part.stem(w.as_bytes(), text::word_hash(w.as_bytes()), Some(&stemmer)))
+            .collect();
+        assert!(part.table.len() >= 2 * words.len());
+        for (word, found) in words.iter().zip(&first) {
+            let again = part.stem(word.as_bytes(), text::word_hash(word.as_bytes()), None);
+            assert_eq!(again, *found, "{word}");
+            assert_eq!(again.1, follower_bit(&stemmer.stem(word)));
+        }
+        assert_eq!(part.words, words.len());
+        // Stemmed: `rates` and `rate` share a stem, and each word still has its own slot.
+        let rates = part.stem(b"rates", text::word_hash(b"rates"), Some(&stemmer));
+        let rate = part.stem(b"rate", text::word_hash(b"rate"), Some(&stemmer));
+        assert_eq!(rates, rate);
+        assert_eq!(part.words, words.len() + 2);
     }
 
     #[test]

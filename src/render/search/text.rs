@@ -149,25 +149,6 @@ const WORD_BYTE: [bool; 256] = {
     table
 };
 
-/// [`BYTE_CLASS`] of a word byte; and an uppercase letter's; and (not a byte's) a word
-/// spelled with an entity.
-const WORD: u8 = 1;
-const UPPER: u8 = 2;
-const ENTITY: u8 = 4;
-/// By byte: 0 for a byte no word holds, else `WORD`, with `UPPER` for a capital letter.
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if WORD_BYTE[b] {
-            table[b] = WORD | if c.is_ascii_uppercase() { UPPER } else { 0 };
-        }
-        b += 1;
-    }
-    table
-};
-
 /// [`for_each_word`] for ASCII text, byte by byte: most of an English site. The same words
 /// as [`split_words`] finds, in one tight loop (the index reads every word of the site).
 fn for_each_ascii_word<'t>(text: &'t str, mut each: impl FnMut(&'t str)) {
@@ -223,27 +204,28 @@ pub(crate) fn plain(text: &str) -> bool {
 }
 
 /// Calls `each` with every word of `text` (which must be [`plain`]), folded (lowercased
-/// into `folded`): the words [`for_each_word`] finds, and [`fold`] folds, in one pass over
-/// the bytes. With `html`, `text` is an HTML fragment read as [`push_html_text`] reads it:
-/// a tag ends a word, an entity stands for its character (`&#39;` joins a word as `'` does).
+/// into `folded`), and its [`word_hash`]: the words [`for_each_word`] finds, and [`fold`]
+/// folds, in one pass over the bytes. With `html`, `text` is an HTML fragment read as
+/// [`push_html_text`] reads it: a tag ends a word, an entity stands for its character
+/// (`&#39;` joins a word as `'` does).
 pub(crate) fn for_each_plain_folded(
     text: &str,
     html: bool,
     folded: &mut Vec<u8>,
-    mut each: impl FnMut(&[u8]),
+    mut each: impl FnMut(&[u8], u64),
 ) {
     const RIGHT_QUOTE: &[u8] = "\u{2019}".as_bytes();
     let bytes = text.as_bytes();
-    let class = |i: usize| bytes.get(i).map_or(0, |&b| BYTE_CLASS[usize::from(b)]);
+    let n = bytes.len();
+    let word_at = |i: usize| bytes.get(i).is_some_and(|&b| WORD_BYTE[usize::from(b)]);
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         let b = bytes[i];
-        if BYTE_CLASS[usize::from(b)] == 0 {
+        if !WORD_BYTE[usize::from(b)] {
             i += match b {
-                b'<' if html => bytes[i..]
-                    .iter()
-                    .position(|&b| b == b'>')
-                    .map_or(bytes.len() - i, |end| end + 1),
+                b'<' if html => {
+                    bytes[i..].iter().position(|&b| b == b'>').map_or(n - i, |end| end + 1)
+                }
                 b'&' if html => entity(&text[i..]).1,
                 // Punctuation beyond ASCII: the length of its UTF-8 sequence.
                 0xc0.. => b.leading_ones() as usize,
@@ -251,49 +233,103 @@ pub(crate) fn for_each_plain_folded(
             };
             continue;
         }
-        // The word's end, and whether it is already folded: a slice of `text` then.
+        // The word's end, and whether it holds an entity.
         let start = i;
-        let mut seen = 0;
+        let mut entity = false;
         loop {
-            let mut c = class(i);
-            while c != 0 {
-                seen |= c;
+            i += 1;
+            while word_at(i) {
                 i += 1;
-                c = class(i);
             }
             // A single `'`, `’` or `.` between two word bytes keeps the word together.
             let rest = &bytes[i..];
             let joiner = match rest.first() {
                 Some(b'\'' | b'.') => 1,
                 Some(0xe2) if rest.starts_with(RIGHT_QUOTE) => RIGHT_QUOTE.len(),
-                Some(b'&') if html && rest.starts_with(b"&#39;") => {
-                    seen |= ENTITY;
-                    5
-                }
+                Some(b'&') if html && rest.starts_with(b"&#39;") => 5,
                 _ => 0,
             };
-            if joiner > 0 && class(i + joiner) != 0 {
+            if joiner > 0 && word_at(i + joiner) {
+                entity |= joiner == 5;
                 i += joiner;
             } else {
                 break;
             }
         }
         let word = &bytes[start..i];
-        if seen & (UPPER | ENTITY) == 0 {
-            each(word);
-            continue;
-        }
-        folded.clear();
-        let mut rest = word;
-        while let Some(at) = rest.iter().position(|&b| b == b'&') {
-            folded.extend_from_slice(&rest[..at]);
-            folded.push(b'\'');
-            rest = &rest[at + "&#39;".len()..];
-        }
-        folded.extend_from_slice(rest);
-        folded.make_ascii_lowercase();
-        each(folded);
+        let (hash, capitals) = hash_word(word);
+        // One call of `each`, so that it is inlined: the index calls it for every word.
+        let (word, hash) = if !capitals && !entity {
+            // Already folded: a slice of `text`.
+            (word, hash)
+        } else {
+            folded.clear();
+            let mut rest = word;
+            if entity {
+                while let Some(at) = rest.iter().position(|&b| b == b'&') {
+                    folded.extend_from_slice(&rest[..at]);
+                    folded.push(b'\'');
+                    rest = &rest[at + "&#39;".len()..];
+                }
+            }
+            folded.extend_from_slice(rest);
+            folded.make_ascii_lowercase();
+            // Capitals alone do not change the hash, which folds them as it reads.
+            (&folded[..], if entity { word_hash(folded) } else { hash })
+        };
+        each(word, hash);
     }
+}
+
+/// A 64-bit hash of a folded word's bytes, for the index's table of words (whose top bits
+/// place a word). ASCII capitals hash as their lower case, so [`for_each_plain_folded`]
+/// hashes a word as it stands in the text, before folding it.
+pub(crate) fn word_hash(folded: &[u8]) -> u64 {
+    hash_word(folded).0
+}
+
+/// [`word_hash`] of `word`, and whether it has ASCII capitals: eight bytes at a time, the
+/// last eight (or the last four, or three single bytes) read once more, overlapping, so no
+/// byte is read alone in a loop.
+#[inline(always)]
+fn hash_word(word: &[u8]) -> (u64, bool) {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let n = word.len();
+    let u64_at = |i: usize| u64::from_le_bytes(word[i..i + 8].try_into().expect("eight bytes"));
+    let u32_at =
+        |i: usize| u64::from(u32::from_le_bytes(word[i..i + 4].try_into().expect("four bytes")));
+    let mut hash = (n as u64).wrapping_mul(K);
+    let mut capitals = 0;
+    let mut mix = |chunk: u64| {
+        let lower = lower_case(chunk);
+        capitals |= lower ^ chunk;
+        hash = (hash.rotate_left(26) ^ lower).wrapping_mul(K);
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            mix(u64_at(i));
+            i += 8;
+        }
+        mix(u64_at(n - 8));
+    } else if n >= 4 {
+        mix(u32_at(0) | u32_at(n - 4) << 32);
+    } else if n > 0 {
+        mix(u64::from(word[0]) | u64::from(word[n / 2]) << 8 | u64::from(word[n - 1]) << 16);
+    }
+    (hash ^ hash >> 29, capitals != 0)
+}
+
+/// Eight bytes with their ASCII capitals in lower case, the others as they are.
+#[inline(always)]
+fn lower_case(bytes: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low_seven = bytes & (0x7f * ONES);
+    // The top bit of each byte: set from `A` up, and from past `Z` up.
+    let from_a = low_seven + (0x80 - u64::from(b'A')) * ONES;
+    let past_z = low_seven + (0x80 - u64::from(b'Z') - 1) * ONES;
+    let capital = !bytes & (from_a ^ past_z) & (0x80 * ONES);
+    bytes | capital >> 2
 }
 
 /// Calls `each` with every word of an HTML fragment, as [`for_each_word`] finds them in
@@ -455,6 +491,23 @@ mod tests {
     }
 
     #[test]
+    fn capitals_hash_as_their_lower_case() {
+        let all: Vec<u8> = (0..=255).collect();
+        let mut lower = all.clone();
+        lower.make_ascii_lowercase();
+        for (a, b) in all.chunks(8).zip(lower.chunks(8)) {
+            let a = u64::from_le_bytes(a.try_into().unwrap());
+            assert_eq!(lower_case(a), u64::from_le_bytes(b.try_into().unwrap()));
+        }
+        for word in ["A", "Ab", "RATES", "Économie", "U.S", "DON'T-STOP-NOW-AND-THEN"] {
+            let (hash, capitals) = hash_word(word.as_bytes());
+            assert_eq!(hash, word_hash(word.to_ascii_lowercase().as_bytes()), "{word}");
+            assert_eq!(capitals, word.bytes().any(|b| b.is_ascii_uppercase()), "{word}");
+        }
+        assert_ne!(word_hash(b"rates"), word_hash(b"rate"));
+    }
+
+    #[test]
     fn plain_words_are_read_folded_in_one_pass() {
         let html = "<p>Rates &amp; <em>Bonds</em>'s U.S<b>.</b>x</p><p>DON&#39;T&nbsp;stop \
                     3.5&quot;%&lt;a &bogus; ok e-mail_x &#39;quoted&#39; end.</p>tail<br \
@@ -472,7 +525,8 @@ mod tests {
                 words(&reference).iter().map(|w| fold(w).into_owned()).collect();
             let mut folded = Vec::new();
             let mut read = Vec::new();
-            for_each_plain_folded(text, html, &mut folded, |w| {
+            for_each_plain_folded(text, html, &mut folded, |w, hash| {
+                assert_eq!(hash, word_hash(w));
                 read.push(String::from_utf8(w.to_vec()).unwrap())
             });
             assert_eq!(read, expected, "{text}");
