@@ -105,6 +105,10 @@ pub struct Body {
     pub has_embed: bool,
     /// Shortcode calls that could not be rendered; each is an error of the file.
     pub problems: Vec<Problem>,
+    /// A hash of the HTML of the intro and of every section, made when the body is
+    /// rendered: a rebuild decides whether an article's page changed from it, without
+    /// reading back a body parked on disk (issue 15).
+    pub html_hash: [u8; 32],
     /// The line and column of the first heading over [`MAX_HEADINGS`]: rendering
     /// stopped there, and the article is refused.
     pub too_many_headings: Option<(usize, usize)>,
@@ -195,11 +199,22 @@ pub fn render_body(text: &str, first_line: usize, options: &Options<'_>) -> Body
     let mut renderer = Renderer::new(text, first_line, options, true, prepared.as_ref());
     renderer.run();
     let (mut body, intro, sections) = renderer.finish();
+    body.html_hash = html_hash(&intro, &sections);
     body.intro_html = Html::from(intro);
     for (section, html) in body.sections.iter_mut().zip(sections) {
         section.html = Html::from(html);
     }
     body
+}
+
+/// See [`Body::html_hash`]: each piece with its length first, so that no two bodies
+/// hash the same bytes.
+fn html_hash(intro: &str, sections: &[String]) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    for piece in std::iter::once(intro).chain(sections.iter().map(String::as_str)) {
+        hasher.update(&(piece.len() as u64).to_le_bytes()).update(piece.as_bytes());
+    }
+    *hasher.finalize().as_bytes()
 }
 
 /// Renders a Markdown fragment (an FAQ answer) as block HTML, without sections.

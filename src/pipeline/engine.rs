@@ -404,6 +404,8 @@ pub(crate) fn render(
         }
     }
     timer.add("write (cpu)", Duration::from_nanos(writing.into_inner()));
+    // Beside the pages, on one thread: how much of the render stage it is.
+    timer.add("search index", made.iter().map(|m| m.search_index).sum());
     timer.stage("render");
     let mut outputs = outputs.into_inner().expect("no thread panicked");
     for site in sites {

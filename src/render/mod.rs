@@ -196,6 +196,8 @@ pub(crate) struct Made {
     pub(crate) files: usize,
     pub(crate) globals: String,
     pub(crate) cards: Vec<Value>,
+    /// The time the search index took (a stage of its own in `--timings`).
+    pub(crate) search_index: std::time::Duration,
 }
 
 /// Renders every page and feed into `sink`, and the theme's assets when `with_assets`
@@ -211,6 +213,44 @@ pub(crate) fn render_pages(
 ) -> Result<Made> {
     theme.add_highlight_css(site);
     let globals = set_globals(site, theme);
+    let theme = &*theme;
+    // The search index is the one long job, and needs no card nor hash: it starts at
+    // once, beside the preparation of the pages, not after it.
+    let (search, pages) = rayon::join(
+        || {
+            let start = std::time::Instant::now();
+            (write_search_index(site, sink), start.elapsed())
+        },
+        || render_other_pages(site, theme, &globals, sink, reuse),
+    );
+    let (search, search_index) = search;
+    let (mut files, cards) = match (search, pages) {
+        (Ok(search), Ok((pages, cards))) => (search + pages, cards),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+        (Err(search), Err(pages)) => return Err(Error::Many(vec![search, pages])),
+    };
+    if with_assets {
+        files += write_assets(theme, sink)?;
+    }
+    Ok(Made { files, globals, cards, search_index })
+}
+
+/// Writes the search index of `site`'s published articles.
+fn write_search_index(site: &Site, sink: Sink<'_>) -> Result<usize> {
+    let articles: Vec<&crate::site::Article> =
+        site.articles.iter().filter(|a| !a.doc.draft).collect();
+    search::write_search_index(site, &articles, &site.config.language, &search_index_folder(), sink)
+}
+
+/// Renders every page and file of `site` but the search index (see [`render_pages`]);
+/// returns how many it wrote, and the cards.
+fn render_other_pages(
+    site: &Site,
+    theme: &Theme,
+    globals: &str,
+    sink: Sink<'_>,
+    reuse: Option<Reuse<'_>>,
+) -> Result<(usize, Vec<Value>)> {
     let mut pages = Pages::new(site, theme);
     if let Some(reuse) = reuse {
         // What every page's render reads besides its own context: the templates, the
@@ -220,6 +260,14 @@ pub(crate) fn render_pages(
         hasher.update(globals.as_bytes()).update(&[0]);
         hasher.update(format!("{:?}", site.config).as_bytes());
         pages.reuse = Some((reuse, hasher.finalize()));
+        // The pages a build leaves out decide which links of a body are unlinked.
+        let mut hidden: Vec<&String> = site.hidden.iter().collect();
+        hidden.sort_unstable();
+        let mut hasher = blake3::Hasher::new();
+        for file in hidden {
+            hasher.update(&(file.len() as u64).to_le_bytes()).update(file.as_bytes());
+        }
+        pages.hidden_hash = hasher.finalize();
         let none = rustc_hash::FxHashMap::default();
         pages.card_hashes = pages
             .cards
@@ -231,12 +279,10 @@ pub(crate) fn render_pages(
             })
             .collect();
     }
-    let jobs = pages.jobs();
-    let mut files = pages.render(&jobs, sink)?;
-    if with_assets {
-        files += write_assets(theme, sink)?;
-    }
-    Ok(Made { files, globals, cards: pages.into_cards() })
+    let mut jobs = pages.jobs();
+    jobs.retain(|job| *job != Job::SearchIndex);
+    let files = pages.render(&jobs, sink)?;
+    Ok((files, pages.into_cards()))
 }
 
 /// Puts the site-wide values (`site`, `config`, `assets`) in every template's context.
@@ -313,6 +359,20 @@ pub struct Pages<'a> {
     /// The hash of each card (see [`put_value`]), by the address of its map: a card shows
     /// on a dozen listings, and is hashed once.
     card_hashes: rustc_hash::FxHashMap<usize, blake3::Hash>,
+    /// A hash of the files the build leaves out ([`Site::hidden`]): with an article's
+    /// [`crate::markdown::Body::html_hash`], it decides the body HTML its page shows.
+    hidden_hash: blake3::Hash,
+}
+
+/// Everything an article's page gets besides `canonical` and `current_url`: what its
+/// context holds and, without the body HTML, what a rebuild hashes to decide whether the
+/// page changed (see [`Pages::article_inputs`]). One struct for both, so that nothing
+/// can reach the page without reaching its hash.
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    page: views::ArticleView<'a>,
+    /// The page's versions in every language and its `x-default` URL, when it has some.
+    translations: Option<(Vec<views::LanguageLink>, String)>,
 }
 
 /// Every alias of the site with the article it leads to, by alias.
@@ -402,6 +462,7 @@ impl<'a> Pages<'a> {
             aliases: aliases_of(site),
             reuse: None,
             card_hashes: Default::default(),
+            hidden_hash: blake3::hash(b""),
         }
     }
 
@@ -563,11 +624,24 @@ impl<'a> Pages<'a> {
         };
         let (path, file) = place.path.as_ref().expect("every page has a path");
         let base = &self.site.config.base_url;
+        let canonical = base.absolute_str(path);
+        let current_url = base.link_str(path);
+        let mut decided = false;
+        // An article's page is decided from its view without the body HTML, whose hash
+        // stands in for it: nothing is read back from disk, and its context is made only
+        // when it is rendered (issue 15).
+        if let (Job::Article(id), Some((reuse, base))) = (job, self.reuse) {
+            let inputs = self.article_inputs(&base, id, template, &canonical, &current_url)?;
+            if reuse(Path::new(file), &inputs)? {
+                return Ok(1);
+            }
+            decided = true;
+        }
         let mut context = Context::new();
         let article = self.page_context(job, &mut context)?;
-        context.insert("canonical", &base.absolute_str(path));
-        context.insert("current_url", &base.link_str(path));
-        if let Some((reuse, base)) = self.reuse {
+        context.insert("canonical", &canonical);
+        context.insert("current_url", &current_url);
+        if let Some((reuse, base)) = self.reuse.filter(|_| !decided) {
             if let Some(inputs) = inputs(&base, template, &mut context, &self.card_hashes) {
                 if reuse(Path::new(file), &inputs)? {
                     return Ok(1);
@@ -577,26 +651,75 @@ impl<'a> Pages<'a> {
         self.write_template(&mut context, template, Path::new(file), article, sink)
     }
 
+    /// What the page of article `id` gets (see [`ArticlePage`]); the body HTML only
+    /// with `bodies`.
+    fn article_page(&self, id: ArticleId, bodies: bool) -> Result<ArticlePage<'a>> {
+        let site = self.site;
+        let article = site.article(id);
+        let page = article_view(site, article, bodies)
+            .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
+        let links = views::translation_links(site, article);
+        // `x-default`: the version in the default language, if there is one.
+        let translations = (!links.is_empty()).then(|| {
+            let default = &site.config.default_language;
+            let fallback = links.iter().find(|l| l.lang == *default);
+            let x_default = fallback.unwrap_or(&links[0]).url.clone();
+            (links, x_default)
+        });
+        Ok(ArticlePage { page, translations })
+    }
+
+    /// The hash of everything the page of article `id` reads (as [`inputs`] gives for
+    /// other pages): `base`, the template, the article's [`ArticlePage`] without its body
+    /// HTML, then in its place the body's hash and what decides which of its links are
+    /// unlinked (the files the build leaves out, the page's path).
+    fn article_inputs(
+        &self,
+        base: &blake3::Hash,
+        id: ArticleId,
+        template: &str,
+        canonical: &str,
+        current_url: &str,
+    ) -> Result<blake3::Hash> {
+        let article = self.site.article(id);
+        let page = self.article_page(id, false)?;
+        thread_local! {
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        Ok(BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            bytes.extend_from_slice(base.as_bytes());
+            put_str(bytes, "article page");
+            put_str(bytes, template);
+            put_str(bytes, canonical);
+            put_str(bytes, current_url);
+            put_str(bytes, article.url.as_str());
+            bytes.extend_from_slice(&article.doc.body.html_hash);
+            bytes.extend_from_slice(self.hidden_hash.as_bytes());
+            // JSON names every field and escapes every string: two pages that differ
+            // give different bytes.
+            serde_json::to_writer(&mut *bytes, &page).expect("views serialise");
+            let hash = blake3::hash(bytes);
+            if bytes.capacity() > 1 << 20 {
+                *bytes = Vec::new();
+            }
+            hash
+        }))
+    }
+
     /// Puts what the page of `job` shows in `context`; returns the article it is about.
     fn page_context(&self, job: Job, context: &mut Context) -> Result<Option<&'a Path>> {
         let site = self.site;
         let base = &site.config.base_url;
         match job {
             Job::Article(id) => {
-                let article = site.article(id);
-                let view = article_view(site, article)
-                    .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
-                context.insert("page", &view);
-                let translations = views::translation_links(site, article);
-                if !translations.is_empty() {
-                    // `x-default`: the version in the default language, if there is one.
-                    let default = &site.config.default_language;
-                    let fallback = translations.iter().find(|l| l.lang == *default);
-                    let x_default = fallback.unwrap_or(&translations[0]).url.clone();
+                let ArticlePage { page, translations } = self.article_page(id, true)?;
+                context.insert("page", &page);
+                if let Some((translations, x_default)) = translations {
                     context.insert("translations", &translations);
                     context.insert("x_default", &x_default);
                 }
-                return Ok(Some(article.doc.source.as_path()));
+                return Ok(Some(site.article(id).doc.source.as_path()));
             }
             Job::Home { page } => {
                 let shown = self.listing(
@@ -751,15 +874,7 @@ impl<'a> Pages<'a> {
             }
         };
         if job == Job::SearchIndex {
-            let articles: Vec<&crate::site::Article> = published().collect();
-            let prefix = file.strip_suffix("index.json").expect("the index is an index.json");
-            return search::write_search_index(
-                site,
-                &articles,
-                &site.config.language,
-                prefix,
-                sink,
-            );
+            return write_search_index(site, sink);
         }
         let text = match job {
             Job::SiteFeed => {

@@ -186,6 +186,7 @@ pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashM
         aliases: super::aliases_of(site),
         reuse: None,
         card_hashes: Default::default(),
+        hidden_hash: blake3::hash(b""),
     };
     let nth = |page: usize, what: String| {
         if page == 1 { what } else { format!("page {page} of {what}") }

@@ -605,16 +605,27 @@ pub(crate) fn see_also_view<'a>(
 }
 
 /// What `article.html` gets. Fails only if a parked body cannot be read back.
+///
+/// Without `bodies`, the HTML of the intro and of the sections is left empty and nothing
+/// is read back: what a rebuild hashes to decide whether the page changed, with the
+/// body's [`crate::markdown::Body::html_hash`] standing in for its HTML (issue 15).
 pub(crate) fn article_view<'a>(
     site: &'a Site,
     article: &'a Article,
+    bodies: bool,
 ) -> std::io::Result<ArticleView<'a>> {
     let doc = &article.doc;
+    let body = |html: &'a crate::spill::Html| -> std::io::Result<Cow<'a, str>> {
+        if !bodies {
+            return Ok(Cow::Borrowed(""));
+        }
+        Ok(super::unlink::unlink_hidden(site, article, html.text()?))
+    };
     let mut section_html = Vec::with_capacity(doc.body.sections.len());
     for section in &doc.body.sections {
-        section_html.push(super::unlink::unlink_hidden(site, article, section.html.text()?));
+        section_html.push(body(&section.html)?);
     }
-    let intro_html = super::unlink::unlink_hidden(site, article, doc.body.intro_html.text()?);
+    let intro_html = body(&doc.body.intro_html)?;
     let base = &site.config.base_url;
     let see_also = &site.see_also[article.id.index()];
     let sections = doc

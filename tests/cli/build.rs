@@ -89,6 +89,7 @@ fn timings_show_every_stage_of_a_build() {
             "see-also",
             "staging",
             "write (cpu)",
+            "search index",
             "render",
             "checks",
             "images",
@@ -99,7 +100,7 @@ fn timings_show_every_stage_of_a_build() {
     );
     assert!(stages.iter().all(|(_, ms)| ms.is_finite() && *ms >= 0.0), "{err}");
     // Five articles are parsed and some twenty files written: not in under 5 µs.
-    for busy in ["front matter (cpu)", "markdown (cpu)", "write (cpu)"] {
+    for busy in ["front matter (cpu)", "markdown (cpu)", "write (cpu)", "search index"] {
         let ms = stages.iter().find(|(name, _)| name == busy).unwrap().1;
         assert!(ms > 0.0, "{busy} took {ms} ms:\n{err}");
     }

@@ -360,3 +360,144 @@ fn what_killed_builds_left_is_taken_away_and_never_published() {
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
     assert_eq!(beside_output(&site), Vec::<String>::new());
 }
+
+/// Rebuilds `site` with its cache after an edit: the output is a clean build's, and the
+/// files written anew (those whose inode or mtime changed, the marker aside) are
+/// returned, sorted.
+fn rebuilt(site: &Site, before: &BTreeMap<PathBuf, (u64, i64, i64)>) -> Vec<String> {
+    site.build(&["-q", NOW]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(site, NOW));
+    let mut written = changed(before, &stamps(&site.out()));
+    written.retain(|f| f != ".gazette-output");
+    written
+}
+
+/// Replaces `from` with `to` in the source file `rel` of `site`, which must hold it.
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path().join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    site.write(rel, &text.replacen(from, to, 1));
+}
+
+// An article's page is decided from its view without the body HTML, whose hash stands
+// in for it (issue 15): these edits change what a page shows through nothing else.
+
+#[test]
+fn a_word_swapped_in_a_later_section_renders_that_page_again() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    // Same length, same word count, same reading time: only the HTML differs.
+    edit(&site, "content/world/alpha.md", "The end.", "The fin.");
+    let written = rebuilt(&site, &before);
+    assert!(written.contains(&"world/alpha/index.html".to_owned()), "{written:?}");
+    assert!(site.read("world/alpha/index.html").contains("The fin."));
+    // Nothing else shows the body; the search index does.
+    let pages: Vec<&String> = written.iter().filter(|f| f.ends_with(".html")).collect();
+    assert_eq!(pages, ["world/alpha/index.html"]);
+}
+
+#[test]
+fn a_body_edit_that_changes_the_reading_time_renders_the_listings_showing_it() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    let minutes = |site: &Site| {
+        let page = site.page("/economy/gamma/");
+        page.texts(".reading-time")
+    };
+    let was = minutes(&site);
+    let words = " more words to read".repeat(150);
+    edit(&site, "content/economy/gamma.md", "for the reading time.", &format!("{words}."));
+    let written = rebuilt(&site, &before);
+    assert_ne!(minutes(&site), was);
+    // Its page and every listing of its card; not the pages of the other articles.
+    for page in ["economy/gamma/index.html", "economy/index.html", "tags/rates/index.html"] {
+        assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
+    }
+    for page in ["world/alpha/index.html", "economy/delta/index.html", "world/beta/index.html"] {
+        assert!(!written.contains(&page.to_owned()), "{page} written: {written:?}");
+    }
+}
+
+#[test]
+fn a_linked_article_left_out_is_unlinked_from_an_unchanged_body() {
+    let site = Site::empty(
+        "title: T\nbase_url: https://example.com/\nsee_also:\n  inline: 0\n  related: 0\n",
+    );
+    site.write(
+        "content/news/a.md",
+        "---\ntitle: A\ndate: 2026-03-01\ncategory: News\nsummary: A.\n---\n\n\
+         Read [the b explainer](/news/b/) first.\n",
+    );
+    site.write(
+        "content/news/b.md",
+        "---\ntitle: B\ndate: 2026-03-02\ncategory: News\nsummary: B.\n---\n\nB body.\n",
+    );
+    site.build(&["-q", NOW]);
+    site.build(&["-q", NOW]);
+    let linked =
+        |site: &Site| site.page("/news/a/").attrs("a", "href").contains(&"/news/b/".to_owned());
+    assert!(linked(&site));
+    // B is dated after the build: left out, so A's link to it would lead to a 404. A's
+    // file is the same; what its page shows of its body is not.
+    let before = stamps(&site.out());
+    edit(&site, "content/news/b.md", "date: 2026-03-02", "date: 2026-07-02");
+    let written = rebuilt(&site, &before);
+    assert!(written.contains(&"news/a/index.html".to_owned()), "{written:?}");
+    assert!(!linked(&site));
+    assert!(site.read("news/a/index.html").contains("Read the b explainer first."));
+    // And back.
+    let before = stamps(&site.out());
+    edit(&site, "content/news/b.md", "date: 2026-07-02", "date: 2026-03-02");
+    rebuilt(&site, &before);
+    assert!(linked(&site));
+}
+
+#[test]
+fn an_edit_of_a_linked_article_renders_the_pages_that_show_its_card() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    // Alpha's "Related" list shows gamma's date; alpha's file is unchanged.
+    edit(&site, "content/economy/gamma.md", "date: 2026-03-03T10:00:00Z", "date: 2026-02-27");
+    let written = rebuilt(&site, &before);
+    assert!(written.contains(&"world/alpha/index.html".to_owned()), "{written:?}");
+    assert!(site.read("world/alpha/index.html").contains("2026-02-27"));
+}
+
+#[test]
+fn a_tag_spelt_anew_renders_every_page_that_names_it() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    // `Diplomacy` (alpha) and `diplomacy` (beta; zeta is a draft): of spellings used
+    // equally often, the earliest article's names the tag. Beta, now the earlier, makes it
+    // `diplomacy` everywhere, on alpha's page too, whose file is unchanged.
+    let name = |site: &Site| site.page("/world/alpha/").texts(".tags li");
+    let was = name(&site);
+    edit(&site, "content/world/beta.md", "date: 2026-03-02", "date: 2026-02-28");
+    let written = rebuilt(&site, &before);
+    assert_ne!(name(&site), was);
+    assert!(written.contains(&"world/alpha/index.html".to_owned()), "{written:?}");
+}
+
+#[test]
+fn a_template_or_site_yaml_edit_renders_every_page_it_changes() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    site.run(&["theme", "copy", "article.html"]);
+    edit(
+        &site,
+        "themes/default/templates/article.html",
+        "{% block main %}",
+        "{% block main %}<!-- edited -->",
+    );
+    let written = rebuilt(&site, &before);
+    for page in ["world/alpha/index.html", "economy/gamma/index.html", "news/epsilon/index.html"] {
+        assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
+    }
+    assert!(!written.contains(&"economy/index.html".to_owned()), "{written:?}");
+    let before = stamps(&site.out());
+    edit(&site, "site.yaml", "title: Fixture Times", "title: Fixture Gazette");
+    let written = rebuilt(&site, &before);
+    for page in ["world/alpha/index.html", "economy/index.html", "index.html"] {
+        assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
+    }
+}
