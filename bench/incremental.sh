@@ -16,6 +16,8 @@
 # and 1 above), BENCH_DIR (default /tmp/bench), SHARED_BENCH (the shared corpus scripts).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 BIN=$(realpath "${GAZETTE_BIN:-$HERE/../target/release/gazette}")
 PREV=${PREV_BIN:-/work/gazette-cee0e02}
 BENCH=${BENCH_DIR:-/tmp/bench}
@@ -119,15 +121,7 @@ EOF
   step "no change, again" none2
   # One article's body: a sentence added to its first paragraph.
   article=$(find "$site/content" -name '*.md' | sort | sed -n 100p)
-  python3 - "$article" <<'EOF'
-import sys
-p = sys.argv[1]
-text = open(p).read()
-head, sep, body = text.partition("\n---\n")
-body = body.replace("\n\n", " One sentence more.\n\n", 1)
-open(p + ".tmp", "w").write(head + sep + body)
-EOF
-  mv "$article.tmp" "$article"
+  add_body_sentence "$article"
   step "one body edit" body
   # Another article's tags: its first tag dropped.
   article=$(find "$site/content" -name '*.md' | sort | sed -n 200p)

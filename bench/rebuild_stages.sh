@@ -17,6 +17,8 @@
 # (the shared corpus scripts).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 BIN=$(realpath "${GAZETTE_BIN:-$HERE/../target/release/gazette}")
 OTHER=${OTHER_BIN:-/work/auditbin/gazette-7b5ee1b}
 BENCH=${BENCH_DIR:-/tmp/bench}
@@ -50,17 +52,7 @@ EOF
 
 # Adds a sentence to the first paragraph of the body of article number $2 of $1.
 edit_body() {
-  local article
-  article=$(find "$1/content" -name '*.md' | sort | sed -n "$2p")
-  python3 - "$article" <<'EOF'
-import sys
-p = sys.argv[1]
-text = open(p).read()
-head, sep, body = text.partition("\n---\n")
-body = body.replace("\n\n", " One sentence more.\n\n", 1)
-open(p + ".tmp", "w").write(head + sep + body)
-EOF
-  mv "$article.tmp" "$article"
+  add_body_sentence "$(find "$1/content" -name '*.md' | sort | sed -n "$2p")"
 }
 
 for N in "${SIZES[@]}"; do

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Site, clean_build, flip_a_late_byte, gazette, notes, stderr, tree_hashes};
+use crate::support::{
+    Site, clean_build, flip_a_late_byte, gazette, notes, stderr, tree_hashes, two_builds_at_once,
+};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -150,17 +152,7 @@ fn two_builds_at_once_both_succeed_with_a_correct_output() {
         "content/misc/epsilon.md",
         "---\ntitle: Epsilon again\ndate: 2026-03-05\n---\n\nNew.\n",
     );
-    let spawn = || {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
-            .current_dir(site.path())
-            .args(["build", "-q", NOW])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let (first, second) = (spawn(), spawn());
-    for build in [first, second] {
-        let out = build.wait_with_output().unwrap();
+    for out in two_builds_at_once(site.path(), NOW) {
         assert!(out.status.success(), "{}", stderr(&out));
         // A build that found the cache locked says so, and writes every file.
         let notes = notes(&out);

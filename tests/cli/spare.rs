@@ -7,7 +7,7 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Site, clean_build, gazette, stderr, tree_hashes};
+use crate::support::{Site, clean_build, gazette, stderr, tree_hashes, two_builds_at_once};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -155,17 +155,7 @@ fn two_builds_at_once_with_a_spare_both_succeed_with_a_correct_output() {
     let site = with_a_spare();
     for n in 0..3 {
         edit_gamma(&site, n);
-        let spawn = || {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
-                .current_dir(site.path())
-                .args(["build", "-q", NOW])
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        };
-        let (first, second) = (spawn(), spawn());
-        for build in [first, second] {
-            let out = build.wait_with_output().unwrap();
+        for out in two_builds_at_once(site.path(), NOW) {
             assert!(out.status.success(), "round {n}: {}", stderr(&out));
         }
         assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW), "round {n}");

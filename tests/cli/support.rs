@@ -84,6 +84,21 @@ pub(crate) fn gazette(dir: &Path, args: &[&str]) -> Output {
         .expect("gazette runs")
 }
 
+/// Runs `gazette build -q <now>` in `dir` twice at the same moment; what each printed and
+/// how it ended, in the order they were started.
+pub(crate) fn two_builds_at_once(dir: &Path, now: &str) -> [Output; 2] {
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+            .current_dir(dir)
+            .args(["build", "-q", now])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()]
+}
+
 /// The `note:` lines a command printed (why the build cache was not used, and the like).
 pub(crate) fn notes(out: &Output) -> Vec<String> {
     stderr(out).lines().filter(|l| l.starts_with("note:")).map(str::to_owned).collect()
