@@ -338,20 +338,7 @@ impl<'a> Written<'a> {
         if kept.is_empty() {
             return Ok(());
         }
-        let mut folders: Vec<&str> = Vec::new();
-        {
-            let mut seen: FxHashSet<&str> = FxHashSet::default();
-            for (key, _) in &kept {
-                let mut folder = parent_of(key);
-                while !folder.is_empty() && seen.insert(folder) {
-                    folders.push(folder);
-                    folder = parent_of(folder);
-                }
-            }
-        }
-        // Fewer slashes first: each folder after the one it is in.
-        folders.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
-        staging.make_folders(folders.iter().map(Path::new))?;
+        staging.make_folders_for(kept.iter().map(|(key, _)| *key), &mut FxHashSet::default())?;
         self.link_all(staging, &kept)
     }
 
@@ -510,12 +497,6 @@ impl<'a> Written<'a> {
 /// The stamp of the regular file at `path`, if it is one.
 fn stamp_at(path: &Path) -> Option<Stamp> {
     fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m))
-}
-
-/// The folder `path` (a file's or a folder's path in the output, `/` between names) is
-/// in: `""` for the root.
-fn parent_of(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
 }
 
 /// The error for a kept file that changed in the output while the build ran.

@@ -238,12 +238,27 @@ impl Staging {
         }
     }
 
-    /// Makes the folders `rels` (relative to the output root) in the staging folder, in
-    /// the order given (each after the one it is in): one `mkdir` each, none repeated,
-    /// for files put in later with [`Staging::link_into`].
-    pub(crate) fn make_folders<'r>(&self, rels: impl IntoIterator<Item = &'r Path>) -> Result<()> {
+    /// Makes the folders the files `rels` (relative to the output root, `/` between
+    /// names) are in, in the staging folder, but those in `made`: parents first, one
+    /// `mkdir` each, none repeated, for files put in later with [`Staging::link_into`].
+    /// Adds the folders it makes to `made`.
+    pub(crate) fn make_folders_for<'r>(
+        &self,
+        rels: impl IntoIterator<Item = &'r str>,
+        made: &mut FxHashSet<&'r str>,
+    ) -> Result<()> {
+        let mut folders: Vec<&str> = Vec::new();
         for rel in rels {
-            let path = inside(&self.dir, rel)?;
+            let mut folder = folder_of(rel);
+            while !folder.is_empty() && made.insert(folder) {
+                folders.push(folder);
+                folder = folder_of(folder);
+            }
+        }
+        // Fewer slashes first: each folder after the one it is in.
+        folders.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
+        for rel in folders {
+            let path = inside(&self.dir, Path::new(rel))?;
             match fs::create_dir(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
                     return Err(Error::io(&path, e));
@@ -255,7 +270,7 @@ impl Staging {
     }
 
     /// Makes `rel` (relative to the output root) a hard link to the published file
-    /// `from`, in a folder made already ([`Staging::make_folders`]): one `linkat`, never
+    /// `from`, in a folder made already ([`Staging::make_folders_for`]): one `linkat`, never
     /// retried. An error where no link can be made. Returns the new path.
     pub(crate) fn link_into(&self, rel: &Path, from: &Path) -> std::io::Result<PathBuf> {
         let path = inside(&self.dir, rel).map_err(|_| std::io::ErrorKind::InvalidInput)?;
@@ -349,16 +364,7 @@ impl Staging {
         })?;
         let missing: Vec<&'k str> =
             kept.keys().copied().filter(|rel| !present.contains(rel)).collect();
-        let mut to_make: Vec<&str> = Vec::new();
-        for rel in &missing {
-            let mut folder = folder_of(rel);
-            while !folder.is_empty() && folders.insert(folder) {
-                to_make.push(folder);
-                folder = folder_of(folder);
-            }
-        }
-        to_make.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
-        self.make_folders(to_make.iter().map(Path::new))?;
+        self.make_folders_for(missing.iter().copied(), &mut folders)?;
         Ok(missing)
     }
 
@@ -1556,7 +1562,7 @@ mod tests {
         let before = snapshot(&out);
         let staging = Staging::create_build(&out, &place, None).unwrap();
         // A kept file: its folder made once, then one link to the published file.
-        staging.make_folders([Path::new("a"), Path::new("a/b")]).unwrap();
+        staging.make_folders_for(["a/x.html", "a/b/y.html"], &mut FxHashSet::default()).unwrap();
         staging.link_into(Path::new("a/x.html"), &out.join("a/x.html")).unwrap();
         staging.write(Path::new("a/b/y.html"), b"y").unwrap();
         assert_eq!(snapshot(&out), before, "the output is untouched until the swap");
