@@ -63,11 +63,8 @@ timed() {
 }
 
 for N in "${SIZES[@]}"; do
-  corpus=$(SHARED_BENCH=${SHARED_BENCH:-$HERE/../../shared/bench} "$HERE/corpus.sh" "$N")
   work="$BENCH/incremental-$N"
-  rm -rf "$work"
-  mkdir -p "$work"
-  cp -r "$corpus" "$work/site"
+  fresh_copies "$N" "$work" site
   site="$work/site"
   runs=${RUNS:-$([ "$N" -le 10000 ] && echo 3 || echo 1)}
 

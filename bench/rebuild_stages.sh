@@ -56,12 +56,8 @@ edit_body() {
 }
 
 for N in "${SIZES[@]}"; do
-  corpus=$(SHARED_BENCH=${SHARED_BENCH:-$HERE/../../shared/bench} "$HERE/corpus.sh" "$N")
   work="$WORK/rebuild-stages-$N"
-  rm -rf "$work"
-  mkdir -p "$work"
-  cp -r "$corpus" "$work/this"
-  cp -r "$corpus" "$work/other"
+  fresh_copies "$N" "$work" this other
   echo "## $N articles (this: $BIN; other: $OTHER)"
   echo
   echo "| step | binary | wall s | user s | sys s | render s | search index s | checks s | commit s | cache s |"
