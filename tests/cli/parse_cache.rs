@@ -223,3 +223,34 @@ fn issue_15_the_parse_cache_grows_by_what_changed_and_is_written_anew_when_mostl
     std::thread::sleep(std::time::Duration::from_millis(2100));
     assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (0, 5));
 }
+
+#[test]
+fn issue_15_a_body_damaged_in_the_parse_cache_gives_one_notice_and_a_full_correct_build() {
+    let site = settled_site();
+    site.build(&["-q", NOW]);
+    // The second build takes the bodies from the parse cache and hashes every page's
+    // inputs; the third renders only what changed.
+    site.build(&["-q", NOW]);
+    // The body HTML of `world/beta.md` damaged: only reading it can tell (it is not read
+    // until a page needs it), and its page is rendered again, as it is gone.
+    let cache = site.path().join(".gazette/parse-cache");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let body = b"<p>Beta body.</p>";
+    let at = bytes.windows(body.len()).position(|w| w == body).unwrap();
+    bytes[at + 5] ^= 0x20;
+    std::fs::write(&cache, bytes).unwrap();
+    std::fs::remove_file(site.out().join("world/beta/index.html")).unwrap();
+    let out = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(
+        notes(&out),
+        ["note: the parse cache `.gazette/parse-cache` is damaged; parsing every article"]
+    );
+    assert_eq!(parsed(&out), (6, 6));
+    assert!(site.read("world/beta/index.html").contains("<p>Beta body.</p>"));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    // The cache was written anew: the next build takes every body from it.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(notes(&out), Vec::<String>::new());
+    assert_eq!(parsed(&out), (1, 6)); // `world/alpha.md`, which shows an image
+}
