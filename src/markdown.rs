@@ -184,11 +184,16 @@ fn parser_options() -> pulldown_cmark::Options {
 
 impl Body {
     /// Parks the body's HTML in `spill` (once its memory budget is spent) until its page
-    /// is rendered.
-    pub fn spill_to(&mut self, spill: &std::sync::Arc<crate::spill::Spill>) -> std::io::Result<()> {
-        let mut pieces: Vec<&mut Html> = Vec::with_capacity(self.sections.len() + 1);
+    /// is rendered, with `also` (the article's search terms), in one write.
+    pub fn spill_to(
+        &mut self,
+        spill: &std::sync::Arc<crate::spill::Spill>,
+        also: Option<&mut Html>,
+    ) -> std::io::Result<()> {
+        let mut pieces: Vec<&mut Html> = Vec::with_capacity(self.sections.len() + 2);
         pieces.push(&mut self.intro_html);
         pieces.extend(self.sections.iter_mut().map(|s| &mut s.html));
+        pieces.extend(also);
         spill.park(&mut pieces)
     }
 }

@@ -230,7 +230,7 @@ fn load_documents(
     // Each file is read, parsed and rendered in one go, so only the files in flight hold
     // their text: a build never has all sources and all HTML in memory at once. Stage
     // times are summed over the threads.
-    let spent = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+    let spent = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
     let add = |i: usize, since: Instant| {
         let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
         spent[i].fetch_add(nanos, Ordering::Relaxed);
@@ -253,7 +253,16 @@ fn load_documents(
             // Its body stays in the parse cache's file, read when a page needs it.
             let cached = |parsed: Parsed| match parsed {
                 Parsed::Draft => Loaded::Draft,
-                Parsed::Document(doc) => Loaded::Document(Arc::new(*doc)),
+                Parsed::Document(mut doc) => {
+                    // Its search terms came with it, in memory: parked like a body.
+                    if let Some(spill) = spill
+                        && let Some(terms) = doc.terms.as_mut()
+                        && let Err(e) = terms.list.spill_to(spill)
+                    {
+                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)], None);
+                    }
+                    Loaded::Document(Arc::new(*doc))
+                }
             };
             if let Some(parsed) = parse_cache.and_then(|c| c.by_stamp(rel, stamp)) {
                 add(0, start);
@@ -299,7 +308,11 @@ fn load_documents(
                         on_disk.then_some(&sizes as crate::markdown::ImageSizes<'_>),
                         shortcodes,
                     );
-                    add(2, parsed_at);
+                    let rendered = add(2, parsed_at);
+                    // What the article gives the search index, counted while its body is in
+                    // memory and kept with its parse: a rebuild's index reads no body.
+                    doc.terms = render::count_terms(&doc, &config.language).ok();
+                    add(3, rendered);
                     if !problems.is_empty() {
                         // A shortcode call that failed: the file is broken, though `check`
                         // still sees the rest of it.
@@ -312,7 +325,8 @@ fn load_documents(
                         cache.record(rel, stamp, &text, Some(&mut doc));
                     }
                     if let Some(spill) = spill
-                        && let Err(e) = doc.body.spill_to(spill)
+                        && let Err(e) =
+                            doc.body.spill_to(spill, doc.terms.as_mut().map(|t| &mut t.list))
                     {
                         return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)], None);
                     }
@@ -339,8 +353,8 @@ fn load_documents(
             }
         })
         .collect();
-    for (i, name) in ["load (cpu)", "front matter (cpu)", "markdown (cpu)"].into_iter().enumerate()
-    {
+    let stages = ["load (cpu)", "front matter (cpu)", "markdown (cpu)", "search terms (cpu)"];
+    for (i, name) in stages.into_iter().enumerate() {
         timer.add(name, Duration::from_nanos(spent[i].load(Ordering::Relaxed)));
     }
     timer.stage("parse");
@@ -448,11 +462,12 @@ fn load_document(
         let (width, height) = content::image_size(&options.root, address)?;
         Some(Found { width, height, picture: None })
     };
-    let (doc, problems) =
+    let (mut doc, problems) =
         site::render_document(rel, parsed, config, Some(&sizes), Some(shortcodes));
     if !problems.is_empty() {
         return Err(Error::contents(problems));
     }
+    doc.terms = render::count_terms(&doc, &config.language).ok();
     Ok(Some(Arc::new(doc)))
 }
 

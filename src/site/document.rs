@@ -73,6 +73,23 @@ pub struct Document {
     pub reading_minutes: usize,
     /// Where front matter values are, for later checks.
     pub lines: KeyLines,
+    /// What the article gives the search index, counted when it is parsed; `None` when it
+    /// was not (the index then counts it itself).
+    pub terms: Option<Terms>,
+}
+
+/// The words of an article as the search index counts them (issues 15 and 20), made once
+/// when the article is parsed and kept by the parse cache, so an index build reads no body.
+/// Made and read by `render::search`; the article's category and tag names are not in
+/// it (they depend on the site, not the file).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Terms {
+    /// The language whose stemmer found the follower bits.
+    pub language: String,
+    /// How many words the index counts as the body's.
+    pub body_words: u32,
+    /// One line per distinct folded word, parked on disk with the body when memory is short.
+    pub list: crate::spill::Html,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -318,6 +335,7 @@ pub fn render_document(
         body,
         reading_minutes,
         lines: front.lines,
+        terms: None,
     };
     (document, problems)
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use document::{
-    Document, Faq, KeyPoint, Notice, RelatedLink, parse_document, render_document, shorten,
+    Document, Faq, KeyPoint, Notice, RelatedLink, Terms, parse_document, render_document, shorten,
 };
 pub use see_also::SeeAlso;
 

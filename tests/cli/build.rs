@@ -84,6 +84,7 @@ fn timings_show_every_stage_of_a_build() {
             "load (cpu)",
             "front matter (cpu)",
             "markdown (cpu)",
+            "search terms (cpu)",
             "parse",
             "site",
             "see-also",

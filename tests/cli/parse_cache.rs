@@ -1,6 +1,7 @@
 //! The parse cache (issue 15): a rebuild parses only the articles that changed, and
 //! whatever the cache file holds, the output is the one a `--no-cache` build makes.
 
+use crate::search::Index;
 use crate::support::{Server, Site, clean_build, flip_a_late_byte, notes, stderr, tree_hashes};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
@@ -56,6 +57,41 @@ fn issue_15_a_rebuild_parses_only_the_articles_that_changed() {
     let reconfigured = site.build(&["-q", "--timings", NOW]);
     assert_eq!(parsed(&reconfigured), (6, 6));
     assert_eq!(notes(&reconfigured), Vec::<String>::new());
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
+
+/// Issue 20 with 15: a rebuild's search index merges the words the parse cache kept for
+/// the articles it did not parse, with the edited article's words counted anew.
+#[test]
+fn issue_20_a_body_edit_changes_the_search_index_as_a_build_without_cache_does() {
+    let site = settled_site();
+    site.build(&["-q", NOW]);
+    let before = Index::load(&site.out(), "search/");
+    assert_eq!(before.find("several"), ["/economy/gamma/"]);
+    assert!(!before.keys.contains_key("zeppelins"));
+    let rates = before.postings("rate").clone();
+    let gamma = site.path().join("content/economy/gamma.md");
+    let text = std::fs::read_to_string(&gamma).unwrap();
+    // A new word, a word gone, and a word of the title (`rates`, also a tag) met in the
+    // body, next to a new follower.
+    let edited = text.replace("with several words", "with zeppelins, zeppelin words and rates");
+    std::fs::write(&gamma, edited).unwrap();
+    let out = site.build(&["-q", "--timings", NOW]);
+    // Gamma, and alpha (whose parse looked at an image file): the others' words come
+    // from the parse cache.
+    assert_eq!(parsed(&out), (2, 6));
+    let after = Index::load(&site.out(), "search/");
+    assert_eq!(after.find("zeppelins"), ["/economy/gamma/"]);
+    assert_eq!(after.find("zeppelin"), ["/economy/gamma/"]);
+    assert!(!after.keys.contains_key("several"));
+    // Gamma's entry for the stem `rate` changed (more of it in the body); the other
+    // articles' entries did not.
+    let rates_after = after.postings("rate");
+    assert_eq!(rates.keys().collect::<Vec<_>>(), rates_after.keys().collect::<Vec<_>>());
+    let differ: Vec<u32> =
+        rates.iter().filter(|(doc, entry)| rates_after[*doc] != **entry).map(|(d, _)| *d).collect();
+    assert_eq!(differ.len(), 1, "{rates:?} {rates_after:?}");
+    assert_eq!(after.doc(differ[0])["url"], "/economy/gamma/");
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::Sink;
 use crate::error::{Error, Result};
-use crate::site::{Article, Site};
+use crate::site::{Article, Document, Site, Terms};
 use format::{Kind, Postings, ShardWriter};
 
 /// About how many bytes a shard holds before the next begins.
@@ -155,6 +155,10 @@ struct Part {
     /// By stem number: its counts in the article being read.
     counts: Vec<Count>,
     error: Option<Error>,
+    /// Numbers words rather than stems (see [`count_terms`]): [`Part::stem`] gives the
+    /// word's number, `counts` are by word, and `spans` say where each word's bytes are.
+    by_word: bool,
+    spans: Vec<(u32, u32)>,
 }
 
 impl Part {
@@ -203,12 +207,18 @@ impl Part {
             None => folded_str.to_owned(),
         };
         let bit = follower_bit(&stem);
-        let next = self.stems.len() as u32;
-        let stem = *self.stems.entry(stem).or_insert_with(|| {
-            self.postings.push(Vec::new());
+        let stem = if self.by_word {
             self.counts.push(Count::default());
-            next
-        });
+            self.spans.push((self.bytes.len() as u32, folded.len() as u32));
+            self.spans.len() as u32 - 1
+        } else {
+            let next = self.stems.len() as u32;
+            *self.stems.entry(stem).or_insert_with(|| {
+                self.postings.push(Vec::new());
+                self.counts.push(Count::default());
+                next
+            })
+        };
         let word =
             Word { hash, start: self.bytes.len() as u32, len: folded.len() as u32, stem, bit };
         self.bytes.extend_from_slice(folded);
@@ -300,7 +310,7 @@ pub(crate) fn write_search_index(
                     number as u32,
                     &mut part,
                     stemmer.as_ref(),
-                    average_body,
+                    (language, average_body),
                 );
                 if let Err(e) = indexed {
                     part.error = Some(e);
@@ -631,31 +641,138 @@ fn tally<'c>(
     count
 }
 
-/// Counts the words of one article into `part`.
-fn index_article(
-    site: &Site,
-    article: &Article,
-    number: u32,
-    part: &mut Part,
-    stemmer: Option<&rust_stemmers::Stemmer>,
-    average_body: f32,
-) -> Result<()> {
-    let doc = &article.doc;
-    let mut read = Reader {
-        part,
-        stemmer,
-        touched: Vec::new(),
-        body_words: 0,
-        previous: None,
-        folded: Vec::new(),
-        scratch: String::new(),
+impl<'p, 's> Reader<'p, 's> {
+    fn new(part: &'p mut Part, stemmer: Option<&'s rust_stemmers::Stemmer>) -> Self {
+        Reader {
+            part,
+            stemmer,
+            touched: Vec::new(),
+            body_words: 0,
+            previous: None,
+            folded: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+}
+
+/// How many words a thread's table of words (see [`count_terms`]) holds before it starts
+/// again: a `serve` session parses for hours.
+const REMEMBERED_WORDS: usize = 1 << 20;
+
+thread_local! {
+    /// The words this thread has counted terms with, by language: each word is stemmed
+    /// once a thread, not once an article.
+    static WORDS: std::cell::RefCell<(String, Part)> = std::cell::RefCell::default();
+}
+
+/// The terms of `doc` (see [`Terms`]): every word of its title, summary, key points,
+/// headings, body and answers, folded, with its counts and the follower bits of the stems
+/// that come right after it, for a site whose language is `language`. Counted as the
+/// index counts them (see [`index_article`]), but by word rather than by stem.
+pub(crate) fn count_terms(doc: &Document, language: &str) -> std::io::Result<Terms> {
+    WORDS.with_borrow_mut(|(words_language, part)| {
+        if words_language != language || part.words > REMEMBERED_WORDS {
+            *words_language = language.to_owned();
+            *part = Part { by_word: true, ..Part::default() };
+        }
+        let stemmer = text::stemmer_for(language).map(|(_, a)| rust_stemmers::Stemmer::create(a));
+        let mut read = Reader::new(part, stemmer.as_ref());
+        let read_all = read_document(&mut read, doc);
+        let (touched, body_words) = (std::mem::take(&mut read.touched), read.body_words);
+        let mut list = Vec::with_capacity(touched.len() * 12);
+        for word in touched {
+            let count = std::mem::take(&mut part.counts[word as usize]);
+            let (start, len) = part.spans[word as usize];
+            debug_assert!(count.weighted.fract() == 0.0 && count.weighted < 16_777_216.0);
+            let weighted = (count.weighted as u32) << 1 | u32::from(count.title);
+            for n in [weighted, count.body, u32::from(count.next), len] {
+                push_number(&mut list, n);
+            }
+            list.extend_from_slice(&part.bytes[start as usize..][..len as usize]);
+        }
+        read_all?;
+        let list = String::from_utf8(list).expect("words and numbers are text");
+        Ok(Terms { language: language.to_owned(), body_words, list: list.into() })
+    })
+}
+
+/// The numbers of [`Terms::list`] at or above this take three characters: this one, and
+/// their top and bottom sixteen bits.
+const LARGE: u32 = 0x10_f7ff;
+
+/// Writes `n` as a character of a [`Terms::list`]: its code point, past the surrogates (most
+/// counts are below 128: one byte), or for a large number, three characters.
+fn push_number(list: &mut Vec<u8>, n: u32) {
+    if n < 0x80 {
+        list.push(n as u8);
+    } else if n < LARGE {
+        push_char(list, n);
+    } else {
+        for part in [LARGE, n >> 16, n & 0xffff] {
+            push_char(list, part);
+        }
+    }
+}
+
+fn push_char(list: &mut Vec<u8>, n: u32) {
+    let code = if n < 0xd800 { n } else { n + 0x800 };
+    let c = char::from_u32(code).expect("below 0x110000 and no surrogate");
+    list.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+}
+
+/// Reads a number [`push_number`] wrote at `bytes[*at..]`, and moves `at` past it.
+#[inline(always)]
+fn next_number(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let n = next_code(bytes, at)?;
+    if n < LARGE {
+        return Some(n);
+    }
+    let top = next_code(bytes, at)?;
+    Some(top << 16 | next_code(bytes, at)?)
+}
+
+/// Reads one character of a number: an ASCII byte (most), or a longer UTF-8 sequence.
+#[inline(always)]
+fn next_code(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let first = *bytes.get(*at)?;
+    if first < 0x80 {
+        *at += 1;
+        return Some(u32::from(first));
+    }
+    let len = match first {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
     };
+    // The list is a `str`: the sequence is whole and valid.
+    let text = std::str::from_utf8(bytes.get(*at..*at + len)?).ok()?;
+    *at += len;
+    let code = text.chars().next()? as u32;
+    Some(if code < 0xd800 { code } else { code - 0x800 })
+}
+
+/// The terms of a [`Terms::list`], each as its weighted count outside the body times two
+/// plus its title bit, its body count, its follower bits and its word. Ends early at
+/// anything [`count_terms`] would not have written.
+fn for_each_term(list: &str, mut each: impl FnMut(u32, u32, u8, &str)) -> Option<()> {
+    let bytes = list.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let weighted = next_number(bytes, &mut at)?;
+        let body = next_number(bytes, &mut at)?;
+        let next = u8::try_from(next_number(bytes, &mut at)?).ok()?;
+        let len = next_number(bytes, &mut at)? as usize;
+        let word = list.get(at..at + len).filter(|w| !w.is_empty())?;
+        at += len;
+        each(weighted, body, next, word);
+    }
+    Some(())
+}
+
+/// Reads the words of `doc` that depend on its file alone: all but its category and tags.
+fn read_document(read: &mut Reader<'_, '_>, doc: &Document) -> std::io::Result<()> {
     read.text(&doc.title, Some(TITLE));
     read.text(&doc.summary, Some(SUMMARY));
-    read.text(&site.category(article.category).name, Some(TOPIC));
-    for tag in &article.tags {
-        read.text(&site.tag(*tag).name, Some(TOPIC));
-    }
     // The key points, read as one text.
     read.previous = None;
     for point in &doc.key_points {
@@ -666,7 +783,6 @@ fn index_article(
     }
     // The body, read as one text (intro, and each section's heading and text), each
     // heading also read on its own, weighted above the body.
-    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
     let mut body_previous = None;
     let mut body = |read: &mut Reader<'_, '_>, html: &str, plain: bool| {
         read.previous = body_previous;
@@ -677,24 +793,90 @@ fn index_article(
         }
         body_previous = read.previous;
     };
-    body(&mut read, &doc.body.intro_html.text().map_err(io)?, false);
+    body(read, &doc.body.intro_html.text()?, false);
     for section in &doc.body.sections {
         read.text(&section.heading, Some(HEADING));
-        body(&mut read, &section.heading, true);
-        body(&mut read, &section.html.text().map_err(io)?, false);
+        body(read, &section.heading, true);
+        body(read, &section.html.text()?, false);
     }
     for faq in &doc.faq {
         read.text(&faq.question, Some(QUESTION));
         read.text(&faq.answer_text, None);
     }
+    Ok(())
+}
+
+/// Counts one article into `part`: its terms, counted when it was parsed (or now, if they
+/// were not, or for another language), and its category and tag names.
+/// `site` is the site's language and the average body's length in words.
+fn index_article(
+    site: &Site,
+    article: &Article,
+    number: u32,
+    part: &mut Part,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    (language, average_body): (&str, f32),
+) -> Result<()> {
+    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let counted;
+    let terms = match &article.doc.terms {
+        Some(terms) if terms.language == language => terms,
+        _ => {
+            counted = count_terms(&article.doc, language).map_err(io)?;
+            &counted
+        }
+    };
+    let list = terms.list.text().map_err(io)?;
+    let mut topics = Vec::with_capacity(article.tags.len() + 1);
+    topics.push(site.category(article.category).name.as_str());
+    topics.extend(article.tags.iter().map(|tag| site.tag(*tag).name.as_str()));
+    let counts = Counts { list: &list, body_words: terms.body_words, topics: &topics };
+    merge_terms(part, stemmer, counts, number, average_body);
+    Ok(())
+}
+
+/// What [`merge_terms`] counts of one article: its [`Terms`] and its category and tag names.
+struct Counts<'a> {
+    list: &'a str,
+    body_words: u32,
+    topics: &'a [&'a str],
+}
+
+/// Counts an article's words into `part` by stem (summed over the words of each stem, and
+/// the follower bits joined), with its category and tag names read as the index reads any
+/// text, and gives it a posting for each of its stems.
+fn merge_terms(
+    part: &mut Part,
+    stemmer: Option<&rust_stemmers::Stemmer>,
+    counts: Counts<'_>,
+    number: u32,
+    average_body: f32,
+) {
+    let mut read = Reader::new(part, stemmer);
+    let whole = for_each_term(counts.list, |weighted, body, next, word| {
+        let (stem, _) = read.part.stem(word.as_bytes(), text::word_hash(word.as_bytes()), stemmer);
+        let count = &mut read.part.counts[stem as usize];
+        if count.body == 0 && count.weighted == 0.0 {
+            read.touched.push(stem);
+        }
+        // Sums of whole numbers below 2^24: exact in `f32`, in any order.
+        count.weighted += (weighted >> 1) as f32;
+        count.title |= weighted & 1 == 1;
+        count.body += body;
+        count.next |= next;
+    });
+    whole.expect("the terms are as count_terms wrote them");
+    for topic in counts.topics {
+        read.text(topic, Some(TOPIC));
+    }
     // BM25F: body occurrences count less in a long body, more in a short one.
-    let norm = BODY / (1.0 - B + B * read.body_words as f32 / average_body);
-    for stem in read.touched {
+    let norm = BODY / (1.0 - B + B * counts.body_words as f32 / average_body);
+    let Reader { part, touched, .. } = read;
+    for stem in touched {
         let count = std::mem::take(&mut part.counts[stem as usize]);
         let tf = count.weighted + count.body as f32 * norm;
         part.postings[stem as usize].push(Posting::new(number, tf, count.title, count.next));
     }
-    Ok(())
 }
 
 /// The `meta/<g>.json` files: for each document, `[title, url, date, category]`.
@@ -844,6 +1026,161 @@ mod tests {
         let rate = part.stem(b"rate", text::word_hash(b"rate"), Some(&stemmer));
         assert_eq!(rates, rate);
         assert_eq!(part.words, words.len() + 2);
+    }
+
+    /// An article whose words share stems within and across fields (`rates`, `rate`,
+    /// `rated`, `rating`), in the title, the summary, key points, headings, the body and
+    /// the answers, with words that follow others in several fields, and text outside ASCII.
+    const RATES: &str = "---\ntitle: Rates rise as rating agencies rate banks\n\
+        date: 2026-01-02\ncategory: World\n\
+        summary: \"Rising rates: what a rate rise means.\"\n\
+        key_points:\n  - \"Rates: banks rated lower.\"\n  - \"Économie and economie fold.\"\n\
+        faq:\n  - question: \"Why do rates rise?\"\n    answer: \"Because banks **rate** risk.\"\n\
+        ---\n\nRates rose. The rate of rising rates rose again.\n\n\
+        ## Rate rises\n\nBanks rate banks; rating rates &amp; rates.\n\n\
+        ## Économie\n\nL'économie, don't 3.5 U.S. 東京の天気 rates\n";
+
+    fn document(text: &str) -> Document {
+        let yaml = "title: T\nbase_url: https://example.com/\n";
+        let config =
+            crate::config::parse_config(Path::new("/nonexistent"), yaml).expect("site.yaml parses");
+        crate::site::parse_document(Path::new("content/world/rates.md"), text, &config, None, None)
+            .expect("the article parses")
+    }
+
+    /// Each stem's posting as (frequency's bits, title, followers), by stem.
+    fn postings_by_stem(part: &Part) -> FxHashMap<String, (u32, bool, u8)> {
+        part.stems
+            .iter()
+            .filter(|&(_, &n)| !part.postings[n as usize].is_empty())
+            .map(|(stem, &n)| {
+                let list = &part.postings[n as usize];
+                assert_eq!(list.len(), 1, "{stem}");
+                (stem.clone(), (list[0].tf().to_bits(), list[0].title(), list[0].next()))
+            })
+            .collect()
+    }
+
+    /// The postings of `doc` counted as the index counted before terms: every word read
+    /// straight into its stem's counts.
+    fn read_by_stem(
+        doc: &Document,
+        topics: &[&str],
+        stemmer: Option<&rust_stemmers::Stemmer>,
+        average_body: f32,
+    ) -> (FxHashMap<String, (u32, bool, u8)>, u32) {
+        let mut part = Part::default();
+        let mut read = Reader::new(&mut part, stemmer);
+        read_document(&mut read, doc).expect("in memory");
+        for topic in topics {
+            read.text(topic, Some(TOPIC));
+        }
+        let norm = BODY / (1.0 - B + B * read.body_words as f32 / average_body);
+        let body_words = read.body_words;
+        let Reader { part, touched, .. } = read;
+        for stem in touched {
+            let count = std::mem::take(&mut part.counts[stem as usize]);
+            let tf = count.weighted + count.body as f32 * norm;
+            part.postings[stem as usize].push(Posting::new(0, tf, count.title, count.next));
+        }
+        (postings_by_stem(part), body_words)
+    }
+
+    #[test]
+    fn terms_merged_by_stem_give_what_reading_every_word_by_stem_gives() {
+        let doc = document(RATES);
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let topics = ["World", "Rate policy", "banks"];
+        let terms = count_terms(&doc, "en").expect("in memory");
+        assert_eq!(terms.language, "en");
+        for average_body in [1.0, 7.5, 40.0] {
+            let (expected, body_words) = read_by_stem(&doc, &topics, Some(&stemmer), average_body);
+            assert_eq!(terms.body_words, body_words);
+            let mut part = Part::default();
+            let list = terms.list.to_text();
+            let counts = Counts { list: &list, body_words: terms.body_words, topics: &topics };
+            merge_terms(&mut part, Some(&stemmer), counts, 0, average_body);
+            assert_eq!(postings_by_stem(&part), expected, "average body {average_body}");
+            // The stems were shared: fewer stems than words.
+            assert!(
+                part.stems.len() < part.words,
+                "{} stems, {} words",
+                part.stems.len(),
+                part.words
+            );
+            let rating = part.stem(b"rating", text::word_hash(b"rating"), None).0;
+            assert_eq!(part.stems.get("rate"), Some(&rating));
+        }
+    }
+
+    #[test]
+    fn terms_count_each_word_and_merge_its_stem_by_hand() {
+        let doc = document(
+            "---\ntitle: Rate rates\ndate: 2026-01-02\ncategory: World\nsummary: Rates.\n---\n\nRates rise.\n",
+        );
+        let terms = count_terms(&doc, "en").expect("in memory");
+        let mut words = Vec::new();
+        for_each_term(&terms.list.to_text(), |weighted, body, next, word| {
+            words.push((word.to_owned(), weighted, body, next));
+        })
+        .expect("the list reads back");
+        let rate = follower_bit("rate");
+        let rise = follower_bit("rise");
+        // (word, weighted count times two plus the title bit, body count, followers)
+        let expected = [
+            ("rate".to_owned(), 8 << 1 | 1, 0, rate),
+            ("rates".to_owned(), (8 + 2) << 1 | 1, 1, rise),
+            ("rise".to_owned(), 0, 1, 0),
+        ];
+        assert_eq!(words, expected);
+        assert_eq!(terms.body_words, 2);
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+        let mut part = Part::default();
+        let list = terms.list.to_text();
+        let counts = Counts { list: &list, body_words: 2, topics: &["Rates"] };
+        merge_terms(&mut part, Some(&stemmer), counts, 0, 2.0);
+        // `rate`: 8 + 8 + 2 outside the body, 3 for the topic, and 1 in a body of average
+        // length; followed by `rates` (stem `rate`) in the title and `rise` in the body.
+        let merged = postings_by_stem(&part);
+        assert_eq!(merged["rate"], ((8.0f32 + 8.0 + 2.0 + 3.0 + 1.0).to_bits(), true, rate | rise));
+        assert_eq!(merged["rise"], (1.0f32.to_bits(), false, 0));
+        assert_eq!(merged.len(), 2);
+    }
+
+    #[test]
+    fn terms_follow_the_language_they_were_counted_for() {
+        let doc = document(RATES);
+        let english = count_terms(&doc, "en").expect("in memory");
+        let french = count_terms(&doc, "fr").expect("in memory");
+        let none = count_terms(&doc, "xx").expect("in memory");
+        assert_eq!(count_terms(&doc, "en").expect("in memory"), english);
+        assert_ne!(english.list, french.list);
+        assert_ne!(english.list, none.list);
+        assert_eq!((french.language.as_str(), none.language.as_str()), ("fr", "xx"));
+        assert_eq!(english.body_words, none.body_words);
+    }
+
+    #[test]
+    fn numbers_of_a_terms_list_read_back_at_every_size() {
+        let numbers =
+            [0, 1, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdfff, 0xffff, LARGE - 1, LARGE];
+        let numbers = numbers.into_iter().chain([LARGE + 1, 16_777_215 << 1 | 1, u32::MAX]);
+        for n in numbers {
+            let mut list = Vec::new();
+            for field in [n, n, 0xff, 1] {
+                push_number(&mut list, field);
+            }
+            list.push(b'a');
+            let list = String::from_utf8(list).expect("text");
+            let mut read = Vec::new();
+            for_each_term(&list, |w, b, next, word| read.push((w, b, next, word.to_owned())))
+                .expect("reads back");
+            assert_eq!(read, [(n, n, 0xff, "a".to_owned())], "{n:#x}");
+        }
+        // Cut short or overlong: refused, not misread.
+        assert!(for_each_term("\u{1}\u{1}\u{1}", |_, _, _, _| {}).is_none());
+        assert!(for_each_term("\u{1}\u{1}\u{1}\u{5}ab", |_, _, _, _| {}).is_none());
+        assert!(for_each_term("\u{1}\u{1}\u{1}\u{0}", |_, _, _, _| {}).is_none());
     }
 
     #[test]
