@@ -48,7 +48,7 @@ fn measure(site: &gazette::site::Site, settings: &gazette::config::SeeAlso) {
             let base = CURRENT.load(Ordering::Relaxed);
             PEAK.store(base, Ordering::Relaxed);
             let start = Instant::now();
-            let links = see_also::compute(&site.articles, site.tags.len(), settings);
+            let links = see_also::compute(&site.articles, site.tags.len(), settings, None);
             times.push(start.elapsed().as_secs_f64() * 1000.0);
             extra = extra.max(PEAK.load(Ordering::Relaxed) - base);
             if settings.inline == site.config.see_also.inline

@@ -31,6 +31,7 @@ use crate::error::{Error, Result, display_path};
 use crate::output::Staging;
 
 pub(crate) mod parse;
+pub(crate) mod see_also;
 
 /// The cache file, in the cache folder.
 const FILE: &str = "build-cache";

@@ -351,6 +351,17 @@ pub(crate) fn resolve(article: &Article, path: &str) -> Option<String> {
 /// Like [`resolve`], for a link on the page at the site path `page` (`/authors/ann/`).
 pub(crate) fn resolve_from(page: &str, path: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or("");
+    // Most links are already plain site paths (`/economy/rates/`): their file is the path
+    // itself, with nothing to decode or walk. A check and a render resolve every link of
+    // every article on each build (issue 15).
+    if let Some(file) = plain_file(path) {
+        return Some(file);
+    }
+    walk(page, path)
+}
+
+/// [`resolve_from`] for any link: decoded, then walked segment by segment.
+fn walk(page: &str, path: &str) -> Option<String> {
     // A link to `my%20photo.jpg` leads to the file `my photo.jpg`.
     let path = crate::url::percent_decode(path);
     let path = path.as_ref();
@@ -380,6 +391,24 @@ pub(crate) fn resolve_from(page: &str, path: &str) -> Option<String> {
     } else {
         joined
     })
+}
+
+/// The output file of `path` when it is a plain absolute site path: one `/` first, no
+/// `:` or `%`, no empty, `.` or `..` segment. It is then what [`walk`] gives, without
+/// decoding or walking anything.
+fn plain_file(path: &str) -> Option<String> {
+    let rest = path.strip_prefix('/')?;
+    let (folder, is_folder) = match rest.strip_suffix('/') {
+        Some(folder) => (folder, true),
+        None => (rest, false),
+    };
+    if folder.is_empty()
+        || rest.contains([':', '%'])
+        || folder.split('/').any(|segment| matches!(segment, "" | "." | ".."))
+    {
+        return None;
+    }
+    Some(if is_folder { format!("{folder}/index.html") } else { folder.to_owned() })
 }
 
 fn check_article(

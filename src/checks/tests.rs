@@ -454,3 +454,25 @@ fn hidden_warnings_alone_stay_a_warning() {
     let found: Vec<Diagnostic> = (1..=20).map(|i| problem("a.md", i, true)).collect();
     assert_eq!(cap_per_file(found.clone()), found);
 }
+
+proptest::proptest! {
+    /// The shortcut for plain site paths gives what the general walk gives, or nothing.
+    #[test]
+    fn plain_paths_resolve_as_the_walk_does(
+        path in "[/a.%:b?#-]{0,12}|(/[a.%b-]{0,3}){0,4}/?",
+    ) {
+        if let Some(file) = plain_file(&path) {
+            proptest::prop_assert_eq!(Some(file), walk("/world/alpha/", &path));
+        }
+    }
+}
+
+#[test]
+fn plain_paths_take_the_shortcut() {
+    assert_eq!(plain_file("/world/beta/").as_deref(), Some("world/beta/index.html"));
+    assert_eq!(plain_file("/images/a.png").as_deref(), Some("images/a.png"));
+    for other in ["/", "", "chart.svg", "/a/../b/", "/a/./b", "//cdn/x", "/a%20b/", "/a:b", "/a//"]
+    {
+        assert_eq!(plain_file(other), None, "{other}");
+    }
+}

@@ -208,8 +208,11 @@ pub(crate) fn load(
         documents.extend(broken);
     }
     let all_documents = documents.clone();
+    // The last builds' "See also" rankings: a rebuild that changed no tag takes its own.
+    let rankings = cache.map(|cache| cache::see_also::Rankings::new(cache, !checking));
+    let ranks = rankings.as_ref().map(|r| r as &dyn site::see_also::Memo);
     let assembled =
-        assemble(options, config.clone(), documents, assets, &mut |name| timer.stage(name));
+        assemble(options, config.clone(), documents, assets, ranks, &mut |name| timer.stage(name));
     let (sites, left_out, aliases) = match assembled {
         Ok(assembled) => assembled,
         Err(problems) => {
@@ -290,11 +293,12 @@ pub(crate) fn assemble(
     config: Config,
     documents: Vec<Arc<Document>>,
     assets: Vec<PathBuf>,
+    ranks: Option<&dyn site::see_also::Memo>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Assembled> {
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let (documents, left_out) = site::publishable(documents, now, options.future);
-    let mut sites = Site::assemble_languages(config, documents, assets, now, stage)
+    let mut sites = Site::assemble_languages(config, documents, assets, now, stage, ranks)
         .map_err(|problems| site_problems(&options.root, problems))?;
     let hidden = site::hidden_files(&left_out);
     let mut aliases = Vec::with_capacity(sites.len());

@@ -849,7 +849,8 @@ fn assemble(
     assets: Vec<PathBuf>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Vec<Site>> {
-    let (sites, _, aliases) = engine::assemble(options, config.clone(), documents, assets, stage)?;
+    let (sites, _, aliases) =
+        engine::assemble(options, config.clone(), documents, assets, None, stage)?;
     let aliases: Vec<Diagnostic> = aliases.into_iter().flatten().collect();
     if !aliases.is_empty() {
         return Err(super::site_problems(&options.root, aliases));

@@ -2,6 +2,7 @@
 
 mod failures;
 mod feeds;
+mod fingerprint;
 mod json_ld;
 pub(crate) mod plan;
 mod search;
@@ -697,9 +698,9 @@ impl<'a> Pages<'a> {
             put_str(bytes, article.url.as_str());
             bytes.extend_from_slice(&article.doc.body.html_hash);
             bytes.extend_from_slice(self.hidden_hash.as_bytes());
-            // JSON names every field and escapes every string: two pages that differ
-            // give different bytes.
-            serde_json::to_writer(&mut *bytes, &page).expect("views serialise");
+            // Every field named and tagged, every string length-prefixed: two pages that
+            // differ give different bytes, with nothing escaped (see [`fingerprint`]).
+            fingerprint::put(bytes, &page);
             let hash = blake3::hash(bytes);
             if bytes.capacity() > 1 << 20 {
                 *bytes = Vec::new();

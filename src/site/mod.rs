@@ -235,6 +235,19 @@ impl Site {
         now: jiff::Timestamp,
         stage: &mut dyn FnMut(&'static str),
     ) -> Result<Site, Vec<Diagnostic>> {
+        Site::assemble_with(config, documents, assets, now, stage, None)
+    }
+
+    /// [`Site::assemble`], with the "See also" rankings kept by earlier builds (see
+    /// [`see_also::Memo`]).
+    pub fn assemble_with(
+        config: Config,
+        documents: Vec<Arc<Document>>,
+        assets: Vec<PathBuf>,
+        now: jiff::Timestamp,
+        stage: &mut dyn FnMut(&'static str),
+        ranks: Option<&dyn see_also::Memo>,
+    ) -> Result<Site, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut documents: Vec<(UrlPath, Arc<Document>)> = documents
             .into_iter()
@@ -475,7 +488,7 @@ impl Site {
         }
         related_tags(&articles, &mut tags);
         stage("site");
-        let see_also = see_also::compute(&articles, tags.len(), &config.see_also);
+        let see_also = see_also::compute(&articles, tags.len(), &config.see_also, ranks);
         stage("see-also");
         let by_url = articles.iter().map(|a| (a.url.clone(), a.id)).collect();
         Ok(Site {
@@ -507,9 +520,11 @@ impl Site {
         assets: Vec<PathBuf>,
         now: jiff::Timestamp,
         stage: &mut dyn FnMut(&'static str),
+        ranks: Option<&dyn see_also::Memo>,
     ) -> Result<Vec<Site>, Vec<Diagnostic>> {
         if !config.is_multilingual() {
-            return Site::assemble(config, documents, assets, now, stage).map(|s| vec![s]);
+            return Site::assemble_with(config, documents, assets, now, stage, ranks)
+                .map(|s| vec![s]);
         }
         let codes: Vec<String> = config.language_codes().iter().map(|c| (*c).to_owned()).collect();
         let mut by_lang: Vec<Vec<Arc<Document>>> = vec![Vec::new(); codes.len()];
@@ -523,7 +538,7 @@ impl Site {
         for (code, documents) in codes.iter().zip(by_lang) {
             let config = config.for_language(code).expect("a language of the site");
             let assets = assets.take().unwrap_or_default();
-            match Site::assemble(config, documents, assets, now, stage) {
+            match Site::assemble_with(config, documents, assets, now, stage, ranks) {
                 Ok(site) => sites.push(site),
                 Err(found) => problems.extend(found),
             }

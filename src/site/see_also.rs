@@ -34,11 +34,67 @@ pub struct Corpus {
     pub tag_count: usize,
 }
 
+impl Corpus {
+    /// A hash of everything [`rank_all`] reads: the corpus and how many links each
+    /// article wants. Every list is written with its length, so two different inputs
+    /// never give the same bytes.
+    pub fn key(&self, want: &[usize]) -> blake3::Hash {
+        let mut bytes: Vec<u8> = Vec::with_capacity(self.tags.len() * 48);
+        let number = |bytes: &mut Vec<u8>, n: usize| {
+            bytes.extend_from_slice(&(n as u64).to_le_bytes());
+        };
+        bytes.extend_from_slice(b"gazette see-also ranking 1\n");
+        number(&mut bytes, self.tags.len());
+        number(&mut bytes, self.tag_count);
+        number(&mut bytes, want.len());
+        for (a, tags) in self.tags.iter().enumerate() {
+            number(&mut bytes, want.get(a).copied().unwrap_or(usize::MAX));
+            bytes.push(u8::from(self.draft.get(a).copied().unwrap_or(true)));
+            let excluded = self.excluded.get(a).map_or(&[][..], Vec::as_slice);
+            for list in [tags, excluded] {
+                number(&mut bytes, list.len());
+                for &x in list {
+                    bytes.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+        }
+        blake3::hash(&bytes)
+    }
+
+    /// Whether `ranked` could be a ranking of this corpus: one list per article, no
+    /// longer than it wants, of articles that exist. A kept ranking that does not fit is
+    /// made again rather than trusted.
+    fn fits(&self, ranked: &[Vec<u32>], want: &[usize]) -> bool {
+        let n = self.tags.len();
+        ranked.len() == n
+            && ranked
+                .iter()
+                .zip(want)
+                .all(|(list, &want)| list.len() <= want && list.iter().all(|&b| (b as usize) < n))
+    }
+}
+
 /// Float sums within this of each other may be equal in exact arithmetic.
 const NEAR: f64 = 1e-9;
 
-/// Computes every article's inline and end links.
-pub fn compute(articles: &[Article], tag_count: usize, settings: &Settings) -> Vec<SeeAlso> {
+/// Rankings made before, by the hash of what they were made from (see [`Corpus::key`]):
+/// a build's cache keeps the last ones, so that a rebuild whose tags, drafts, `related:`
+/// links and section counts are those of the last build does not rank again (issue 15).
+pub trait Memo: Sync {
+    /// The rankings made from the inputs that hash to `key`, if kept.
+    fn get(&self, key: &blake3::Hash) -> Option<Vec<Vec<u32>>>;
+    /// Keeps `ranked`, made from the inputs that hash to `key`.
+    fn put(&self, key: &blake3::Hash, ranked: &[Vec<u32>]);
+}
+
+/// Computes every article's inline and end links; with `memo`, takes the ranking from it
+/// when it kept one made from the same inputs, and gives it the ranking made otherwise.
+pub fn compute(
+    articles: &[Article],
+    tag_count: usize,
+    settings: &Settings,
+    memo: Option<&dyn Memo>,
+) -> Vec<SeeAlso> {
     let by_url: std::collections::HashMap<&str, u32> =
         articles.iter().map(|a| (a.url.as_str(), a.id.0)).collect();
     let corpus = Corpus {
@@ -80,7 +136,20 @@ pub fn compute(articles: &[Article], tag_count: usize, settings: &Settings) -> V
         })
         .collect();
     let want: Vec<usize> = wants.iter().map(|(_, w)| *w).collect();
-    let ranked = rank_all(&corpus, &want);
+    let ranked = match memo {
+        None => rank_all(&corpus, &want),
+        Some(memo) => {
+            let key = corpus.key(&want);
+            match memo.get(&key).filter(|ranked| corpus.fits(ranked, &want)) {
+                Some(ranked) => ranked,
+                None => {
+                    let ranked = rank_all(&corpus, &want);
+                    memo.put(&key, &ranked);
+                    ranked
+                }
+            }
+        }
+    };
     ranked
         .into_iter()
         .zip(wants)

@@ -87,8 +87,8 @@ tags: ["../..", "/", "\\", "a/b"]"#,
     let before: Vec<String> = listing(holder.path());
     let out = crate::support::gazette(&root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // Nothing new anywhere in the test's folder but under the output, and the build and
-    // parse caches in gazette's own folder (issue 15).
+    // Nothing new anywhere in the test's folder but under the output, and the build,
+    // parse and see-also caches in gazette's own folder (issue 15).
     let (own, after): (Vec<String>, Vec<String>) = listing(holder.path())
         .into_iter()
         .filter(|p| !p.starts_with("a/b/c/site/output"))
@@ -101,7 +101,8 @@ tags: ["../..", "/", "\\", "a/b"]"#,
             ".gazette/.gitignore",
             ".gazette/build-cache",
             ".gazette/build-cache.lock",
-            ".gazette/parse-cache"
+            ".gazette/parse-cache",
+            ".gazette/see-also"
         ]
         .map(|p| format!("a/b/c/site/{p}"))
     );

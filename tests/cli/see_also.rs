@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::support::{Page, Site, tree_hashes};
+use crate::support::{Page, Site, clean_build, tree_hashes};
 
 /// Titles of the inline links, paired with the heading of the section each follows.
 fn inline_links(page: &Page) -> Vec<(String, String)> {
@@ -129,4 +129,100 @@ fn tag_pages_list_related_topics() {
     let mid = site.page("/tags/mid/");
     assert_eq!(mid.texts(".related-topics a"), ["common", "rare1"]);
     assert_eq!(site.page("/tags/rare2/").texts(".related-topics a"), ["common"]);
+}
+
+// With the build cache (issue 15), a rebuild takes the last builds' ranking only when
+// every article's tags, draft state, `related:` links and sections are the same: an edit
+// of one article must still change the links of the others.
+
+const NOW: &str = "--now=2026-06-01T00:00:00Z";
+
+/// The fixture built twice with its cache: the second build took the ranking kept.
+fn cached() -> Site {
+    let site = Site::fixture("see_also/basic");
+    site.build(&["-q", NOW]);
+    assert!(site.path().join(".gazette/see-also").is_file());
+    site.build(&["-q", NOW]);
+    site
+}
+
+/// Replaces `from` with `to` in `content/<name>.md`, rebuilds with the cache, and checks
+/// the output is a `--no-cache` build's.
+fn edit_and_rebuild(site: &Site, name: &str, from: &str, to: &str) {
+    let rel = format!("content/{name}.md");
+    let text = std::fs::read_to_string(site.path().join(&rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    site.write(&rel, &text.replacen(from, to, 1));
+    let out = site.build(&["-q", NOW]);
+    assert_eq!(crate::support::notes(&out), Vec::<String>::new());
+    assert_eq!(tree_hashes(&site.out()), clean_build(site, NOW));
+}
+
+fn inline_titles(site: &Site, url: &str) -> Vec<String> {
+    inline_links(&site.page(url)).into_iter().map(|(_, t)| t).collect()
+}
+
+#[test]
+fn issue_15_a_tag_added_to_one_article_changes_the_links_of_another() {
+    let site = cached();
+    assert_eq!(inline_titles(&site, "/x/g/"), ["Article a", "Article f", "Article d"]);
+    // e now shares rare2, g's rarest tag, with g: it ranks first on g's page, whose
+    // file did not change.
+    edit_and_rebuild(&site, "e", "tags: [mid]", "tags: [mid, rare2]");
+    assert_eq!(inline_titles(&site, "/x/g/"), ["Article e", "Article a", "Article f"]);
+}
+
+#[test]
+fn issue_15_a_date_change_reorders_the_links_of_another() {
+    let site = cached();
+    // g's links share only `common`: a tie, broken by date. d becomes the newest.
+    edit_and_rebuild(&site, "d", "date: 2026-01-04", "date: 2026-01-30");
+    assert_eq!(inline_titles(&site, "/x/g/"), ["Article d", "Article a", "Article f"]);
+}
+
+#[test]
+fn issue_15_a_draft_published_and_back_links_and_unlinks() {
+    let site = cached();
+    assert_eq!(inline_titles(&site, "/x/a/"), ["Article b", "Article d", "Article e"]);
+    // h shares every tag with a: published, it ranks first.
+    edit_and_rebuild(&site, "h", "draft: true\n", "");
+    assert_eq!(inline_titles(&site, "/x/a/")[0], "Article h");
+    // Back to the first build's inputs: the first ranking, kept beside the second.
+    edit_and_rebuild(
+        &site,
+        "h",
+        "summary: \"Summary h.\"\n",
+        "summary: \"Summary h.\"\ndraft: true\n",
+    );
+    assert_eq!(inline_titles(&site, "/x/a/"), ["Article b", "Article d", "Article e"]);
+}
+
+#[test]
+fn issue_15_a_related_link_added_removes_that_article_from_the_computed_ones() {
+    let site = cached();
+    assert_eq!(related(&site.page("/x/e/")), ["Article a", "Article d", "Article c"]);
+    edit_and_rebuild(
+        &site,
+        "e",
+        "tags: [mid]\n",
+        "tags: [mid]\nrelated:\n  - title: \"Pick D\"\n    url: /x/d/\n",
+    );
+    assert_eq!(related(&site.page("/x/e/")), ["Pick D", "Article a", "Article c"]);
+}
+
+#[test]
+fn issue_15_a_damaged_see_also_cache_is_ranked_again() {
+    for spoil in [crate::support::flip_a_late_byte as fn(&[u8]) -> Vec<u8>, |b: &[u8]| {
+        b[..b.len() / 2].to_vec()
+    }] {
+        let site = cached();
+        let file = site.path().join(".gazette/see-also");
+        let kept = std::fs::read(&file).unwrap();
+        std::fs::write(&file, spoil(&kept)).unwrap();
+        // An edit elsewhere, so that the pages are rendered from the ranking read.
+        edit_and_rebuild(&site, "b", "Summary b.", "Summary of b.");
+        assert_eq!(inline_titles(&site, "/x/a/"), ["Article b", "Article d", "Article e"]);
+        // Made again and kept whole.
+        assert_eq!(std::fs::read(&file).unwrap(), kept);
+    }
 }

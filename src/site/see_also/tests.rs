@@ -155,3 +155,86 @@ fn huge_inline_counts_cost_the_sections_only() {
     }
     assert_eq!(inline_positions(5, usize::MAX), vec![1, 2, 3, 4]);
 }
+
+/// A memo that remembers what it was given and counts what it was asked.
+#[derive(Default)]
+struct Kept {
+    rankings: std::sync::Mutex<Vec<(blake3::Hash, Vec<Vec<u32>>)>>,
+    hits: std::sync::atomic::AtomicUsize,
+}
+
+impl Memo for Kept {
+    fn get(&self, key: &blake3::Hash) -> Option<Vec<Vec<u32>>> {
+        let rankings = self.rankings.lock().unwrap();
+        let found = rankings.iter().find(|(k, _)| k == key).map(|(_, r)| r.clone());
+        if found.is_some() {
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        found
+    }
+
+    fn put(&self, key: &blake3::Hash, ranked: &[Vec<u32>]) {
+        self.rankings.lock().unwrap().push((*key, ranked.to_vec()));
+    }
+}
+
+fn small_corpus() -> (Corpus, Vec<usize>) {
+    let corpus = Corpus {
+        tags: vec![vec![0, 1], vec![1, 2], vec![0, 2], vec![2]],
+        draft: vec![false; 4],
+        excluded: vec![vec![], vec![], vec![], vec![]],
+        tag_count: 3,
+    };
+    (corpus, vec![3; 4])
+}
+
+#[test]
+fn every_input_of_the_ranking_changes_its_key() {
+    let (corpus, want) = small_corpus();
+    let key = corpus.key(&want);
+    assert_eq!(key, small_corpus().0.key(&want));
+    let mut changed: Vec<(Corpus, Vec<usize>)> = Vec::new();
+    let mut c = corpus.clone();
+    c.tags[3] = vec![1];
+    changed.push((c, want.clone()));
+    let mut c = corpus.clone();
+    // The same numbers, split between articles differently.
+    c.tags[2] = vec![0];
+    c.tags[3] = vec![2, 2];
+    changed.push((c, want.clone()));
+    let mut c = corpus.clone();
+    c.draft[1] = true;
+    changed.push((c, want.clone()));
+    let mut c = corpus.clone();
+    c.excluded[0] = vec![2];
+    changed.push((c, want.clone()));
+    let mut c = corpus.clone();
+    c.tag_count = 4;
+    changed.push((c, want.clone()));
+    let mut c = corpus.clone();
+    c.tags.push(vec![0]);
+    c.draft.push(false);
+    c.excluded.push(vec![]);
+    changed.push((c, vec![3; 5]));
+    changed.push((corpus.clone(), vec![3, 3, 2, 3]));
+    for (i, (c, w)) in changed.iter().enumerate() {
+        assert_ne!(c.key(w), key, "change {i} kept the key");
+    }
+}
+
+#[test]
+fn a_kept_ranking_is_taken_only_for_its_own_inputs() {
+    let (corpus, want) = small_corpus();
+    let kept = Kept::default();
+    let ranked = rank_all(&corpus, &want);
+    kept.put(&corpus.key(&want), &ranked);
+    assert!(corpus.fits(&ranked, &want));
+    assert_eq!(kept.get(&corpus.key(&want)), Some(ranked.clone()));
+    let mut other = corpus.clone();
+    other.draft[0] = true;
+    assert_eq!(kept.get(&other.key(&want)), None);
+    // A kept ranking that cannot be one of this corpus is not taken.
+    assert!(!corpus.fits(&ranked[..3], &want));
+    assert!(!corpus.fits(&[vec![9], vec![], vec![], vec![]], &want));
+    assert!(!corpus.fits(&[vec![1, 2, 3, 1], vec![], vec![], vec![]], &want));
+}
