@@ -317,29 +317,33 @@ impl Cache {
     ) -> Option<String> {
         let Entries { files, inexact } = entries;
         let mut body = String::with_capacity(files.len() * 120);
+        // Written in place, a line at a time: no string is made per line or per hash.
+        use std::fmt::Write as _;
+        let hex = |body: &mut String, hash: Option<blake3::Hash>| match hash {
+            Some(hash) => body.push_str(hash.to_hex().as_str()),
+            None => body.push('-'),
+        };
         for (path, entry, _) in &files {
             let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
-            let hex = |h: Option<blake3::Hash>| {
-                h.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string())
-            };
-            let (hash, inputs) = (hex(entry.hash), hex(entry.inputs));
-            body.push_str(&format!(
-                "{hash} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n"
-            ));
+            hex(&mut body, entry.hash);
+            body.push(' ');
+            hex(&mut body, entry.inputs);
+            let _ = writeln!(body, " {dev} {ino} {len} {mtime} {mtime_nsec} {path}");
         }
         if let Some((seal, made)) = sealed.filter(|_| !inexact) {
             self.describe(&mut body, &files, &seal, &made);
         }
-        let mut text = format!(
+        let head = format!(
             "{HEADER}\n{}\nchecksum {}\n",
             self.identity,
             blake3::hash(body.as_bytes()).to_hex()
         );
-        text.push_str(&body);
         let path = self.dir.join(FILE);
         let temporary = self.dir.join(format!("{FILE}.{}.tmp", std::process::id()));
         let saved = fs::File::create(&temporary)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .and_then(|mut f| {
+                f.write_all(head.as_bytes()).and_then(|()| f.write_all(body.as_bytes()))
+            })
             .and_then(|()| fs::rename(&temporary, &path));
         match saved {
             Ok(()) => None,
@@ -415,6 +419,9 @@ pub(crate) struct Written<'a> {
     previous: Option<&'a FxHashMap<String, Entry>>,
     /// The output folder being replaced, where the files to link are.
     output: &'a Path,
+    /// `output`, opened once (without a cache: not opened): the stamp of each file kept
+    /// is read relative to it (see [`stamp_in`]).
+    output_dir: Option<rustix::fd::OwnedFd>,
     entries: Mutex<Vec<Record>>,
     /// The inputs of the pages about to be rendered, until they are put.
     pending: Mutex<FxHashMap<String, blake3::Hash>>,
@@ -432,6 +439,7 @@ impl<'a> Written<'a> {
         Written {
             previous: cache.map(|c| &c.previous),
             output,
+            output_dir: cache.and_then(|_| open_folder(output)),
             entries: Mutex::new(Vec::new()),
             pending: Mutex::new(FxHashMap::default()),
             first: cache.is_some_and(|c| c.previous.is_empty()),
@@ -509,7 +517,7 @@ impl<'a> Written<'a> {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
         if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
-            if let Some(stamp) = self.still_holds(rel, entry, None) {
+            if let Some(stamp) = self.still_holds(rel, entry, None, false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 self.keep(key, Entry { stamp, ..*entry });
                 return true;
@@ -533,7 +541,7 @@ impl<'a> Written<'a> {
             None => e.stamp.len == bytes.len() as u64,
         };
         if let Some(entry) = previous.get(&key).filter(same) {
-            if let Some(stamp) = self.still_holds(rel, entry, Some(bytes)) {
+            if let Some(stamp) = self.still_holds(rel, entry, Some(bytes), false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 self.keep(key, Entry { hash, inputs, stamp });
                 return Ok(());
@@ -566,10 +574,23 @@ impl<'a> Written<'a> {
     /// file of the same size whose bytes are the ones wanted (an output folder restored
     /// from a CI cache has new inodes; a first build hashed nothing). Returns the file's
     /// stamp. A regular file is required (never a link).
-    fn still_holds(&self, rel: &Path, entry: &Entry, wanted: Option<&[u8]>) -> Option<Stamp> {
-        let from = self.output.join(rel);
-        let stamp = stamp_at(&from)?;
+    ///
+    /// The stamp is read in the output folder opened when the build began, or (`by_path`)
+    /// at the output's path: when the file linked at that path is not the one checked,
+    /// another build may have swapped in another output meanwhile.
+    fn still_holds(
+        &self,
+        rel: &Path,
+        entry: &Entry,
+        wanted: Option<&[u8]>,
+        by_path: bool,
+    ) -> Option<Stamp> {
+        let stamp = match &self.output_dir {
+            Some(dir) if !by_path => stamp_in(dir, rel)?,
+            _ => stamp_at(&self.output.join(rel))?,
+        };
         if stamp != entry.stamp || entry.hash.is_none() {
+            let from = self.output.join(rel);
             if stamp.len != entry.stamp.len {
                 return None;
             }
@@ -603,7 +624,7 @@ impl<'a> Written<'a> {
         }
         self.inexact.store(true, Ordering::Relaxed);
         let _ = fs::remove_file(&to);
-        let Some(now) = self.still_holds(rel, entry, None) else { return false };
+        let Some(now) = self.still_holds(rel, entry, None, true) else { return false };
         let Ok(to) = staging.link_into(rel, &from) else { return false };
         if stamp_at(&to) == Some(now) {
             return true;
@@ -646,6 +667,34 @@ fn stamp_at(path: &Path) -> Option<Stamp> {
     fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m))
 }
 
+/// The folder at `path`, opened only to find files in it (`O_PATH`).
+fn open_folder(path: &Path) -> Option<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    rustix::fs::open(path, flags, Mode::empty()).ok()
+}
+
+/// [`stamp_at`] of the file at `rel` in the folder `dir`: one `fstatat` that walks only
+/// `rel` (the output folder's own path is walked once, when it is opened), never
+/// following a symbolic link at its end.
+#[cfg(unix)]
+fn stamp_in(dir: &rustix::fd::OwnedFd, rel: &Path) -> Option<Stamp> {
+    use rustix::fs::{AtFlags, FileType};
+    let st = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+    (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then_some(Stamp {
+        dev: st.st_dev,
+        ino: st.st_ino,
+        len: st.st_size as u64,
+        mtime: st.st_mtime,
+        mtime_nsec: st.st_mtime_nsec as i64,
+    })
+}
+
+#[cfg(not(unix))]
+fn stamp_in(_: &rustix::fd::OwnedFd, _: &Path) -> Option<Stamp> {
+    None
+}
+
 /// The error for a kept file that changed in the output while the build ran.
 fn changed_meanwhile(path: &Path) -> Error {
     Error::Refused {
@@ -655,5 +704,28 @@ fn changed_meanwhile(path: &Path) -> Error {
         ),
         help: "build again, and let no other program write to the output folder during a build"
             .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_read_in_a_folder_is_the_stamp_read_by_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("a/b")).unwrap();
+        fs::write(tmp.path().join("a/b/index.html"), "page").unwrap();
+        std::os::unix::fs::symlink("b/index.html", tmp.path().join("a/link")).unwrap();
+        let dir = open_folder(tmp.path()).unwrap();
+        let rel = Path::new("a/b/index.html");
+        let by_path = stamp_at(&tmp.path().join(rel));
+        assert!(by_path.is_some());
+        assert_eq!(stamp_in(&dir, rel), by_path);
+        // Never a link, nor a folder, nor what is missing.
+        for rel in ["a/link", "a/b", "a/none"] {
+            assert_eq!(stamp_in(&dir, Path::new(rel)), None, "{rel}");
+            assert_eq!(stamp_at(&tmp.path().join(rel)), None, "{rel}");
+        }
     }
 }

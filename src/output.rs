@@ -545,11 +545,17 @@ fn read_listed(root: &Path, kind: Owned, listing: &Listing) -> Option<Vec<Found>
         }
     }
     let folders: Vec<&str> = folders.into_iter().collect();
+    // Each folder found from the root opened once: one `fstatat` walks only its own path.
+    use rustix::fs::{AtFlags, FileType, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let dir = rustix::fs::open(root, flags, rustix::fs::Mode::empty()).ok()?;
     let unchanged: FxHashSet<&str> = folders
         .par_iter()
         .filter(|rel| {
-            fs::symlink_metadata(root.join(rel))
-                .is_ok_and(|m| m.is_dir() && (m.ctime(), m.ctime_nsec()) < listing.sealed)
+            rustix::fs::statat(&dir, **rel, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
+                FileType::from_raw_mode(st.st_mode) == FileType::Directory
+                    && (st.st_ctime, st.st_ctime_nsec as i64) < listing.sealed
+            })
         })
         .copied()
         .collect();
