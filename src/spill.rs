@@ -5,7 +5,8 @@
 //! 100,000 articles. The first bodies stay in memory, up to a budget (the bodies of a
 //! site of 10,000 articles fit); the rest are written to an unlinked temporary file and
 //! read back when their page is rendered, and the operating system keeps what it can
-//! cached.
+//! cached. The bodies of articles taken from the parse cache are not parked again: they
+//! are read from where that cache keeps them ([`Shelf`], issue 15).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,7 +14,7 @@ use std::fs::File;
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// How much HTML stays in memory before the rest is parked on disk.
 pub(crate) const MEMORY_BUDGET: u64 = 128 << 20;
@@ -116,11 +117,75 @@ impl Spill {
     }
 }
 
-/// A piece of rendered HTML: in memory, or parked in a [`Spill`].
+/// A file that holds article HTML written by an earlier build (the parse cache's, issue
+/// 15), read in place. The file stays open as long as any piece points into it, so what
+/// it held stays readable whatever becomes of its name: the cache is rewritten as a new
+/// file renamed over it, and appended to without moving what it held.
+pub struct Shelf {
+    file: File,
+    /// A piece read from it did not match its checksum.
+    damaged: AtomicBool,
+}
+
+impl Shelf {
+    pub fn new(file: File) -> Arc<Shelf> {
+        Arc::new(Shelf { file, damaged: AtomicBool::new(false) })
+    }
+
+    /// The file, for reading what else it holds.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
+    /// Whether a piece read from it did not match its checksum: whatever was made from
+    /// the file may be wrong, and the build is made again without it.
+    pub fn is_damaged(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
+    #[cfg(unix)]
+    fn read(&self, offset: u64, len: u32, sum: u64) -> io::Result<String> {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0; len as usize];
+        let read = self.file.read_exact_at(&mut bytes, offset);
+        if read.is_err() || piece_sum(&bytes) != sum {
+            self.damaged.store(true, Ordering::Relaxed);
+            return Err(io::Error::new(io::ErrorKind::InvalidData, DamagedShelf));
+        }
+        String::from_utf8(bytes).map_err(|_| io::Error::other("the parse cache holds broken text"))
+    }
+
+    #[cfg(not(unix))]
+    fn read(&self, _offset: u64, _len: u32, _sum: u64) -> io::Result<String> {
+        Err(io::Error::other("reading in place needs positioned reads"))
+    }
+}
+
+/// Why a piece could not be read from a [`Shelf`].
+#[derive(Debug)]
+pub(crate) struct DamagedShelf;
+
+impl fmt::Display for DamagedShelf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the parse cache is damaged or cannot be read")
+    }
+}
+
+impl std::error::Error for DamagedShelf {}
+
+/// The checksum a piece of HTML kept on a [`Shelf`] is read back with.
+pub(crate) fn piece_sum(bytes: &[u8]) -> u64 {
+    let hash = blake3::hash(bytes);
+    u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+/// A piece of rendered HTML: in memory, parked in a [`Spill`], or kept on a [`Shelf`]
+/// (with its checksum).
 #[derive(Clone)]
 pub enum Html {
     Memory(Box<str>),
     Spilled { spill: Arc<Spill>, offset: u64, len: u32 },
+    Shelved { shelf: Arc<Shelf>, offset: u64, len: u32, sum: u64 },
 }
 
 /// Kept by the parse cache as its text, read back if it was parked; read back into
@@ -143,6 +208,9 @@ impl Html {
         match self {
             Html::Memory(text) => Ok(Cow::Borrowed(text)),
             Html::Spilled { spill, offset, len } => spill.read(*offset, *len).map(Cow::Owned),
+            Html::Shelved { shelf, offset, len, sum } => {
+                shelf.read(*offset, *len, *sum).map(Cow::Owned)
+            }
         }
     }
 
@@ -160,7 +228,7 @@ impl Html {
     pub fn len(&self) -> usize {
         match self {
             Html::Memory(text) => text.len(),
-            Html::Spilled { len, .. } => *len as usize,
+            Html::Spilled { len, .. } | Html::Shelved { len, .. } => *len as usize,
         }
     }
 
@@ -172,7 +240,7 @@ impl Html {
     pub fn is_empty(&self) -> bool {
         match self {
             Html::Memory(text) => text.is_empty(),
-            Html::Spilled { len, .. } => *len == 0,
+            Html::Spilled { len, .. } | Html::Shelved { len, .. } => *len == 0,
         }
     }
 }
@@ -205,6 +273,9 @@ impl fmt::Debug for Html {
         match self {
             Html::Memory(text) => write!(f, "Html({text:?})"),
             Html::Spilled { offset, len, .. } => write!(f, "Html(parked at {offset}, {len} bytes)"),
+            Html::Shelved { offset, len, .. } => {
+                write!(f, "Html(in the parse cache at {offset}, {len} bytes)")
+            }
         }
     }
 }

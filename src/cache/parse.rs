@@ -17,16 +17,28 @@
 //! index is and its checksum. A build that parsed a few files appends their records, a
 //! new index and a new trailer, so it writes what changed and the index, not every
 //! parse; once the records and indexes no index points at outweigh the live records, the
-//! file is written anew with only these. Anything unreadable, truncated, damaged (a
-//! record or the index that does not match its checksum) or from another gazette or
-//! configuration is set aside with one notice, and every file is parsed.
+//! file is written anew with only these.
+//!
+//! Opening the file reads its head, trailer and index only: a record is read when its
+//! file is found unchanged, and checked then. A record is the article's [`Document`]
+//! without its body HTML (with the length and checksum of each piece of it), followed by
+//! that HTML, which is not read at all: the document's body points into the file
+//! ([`Html::Shelved`]) and is read, and checked, when a page needs it. The file stays
+//! open until the last such body is let go, so that a rewrite (a new file renamed over
+//! it) or an append (past what was read) by this same build leaves it readable.
+//!
+//! Anything unreadable, truncated, damaged (a record or the index that does not match
+//! its checksum) or from another gazette or configuration is set aside with one notice,
+//! and every file is parsed: at once when the head or index is, after the first pass
+//! over the articles when a record is, and by building again without the cache when a
+//! body is (see [`Shelf::is_damaged`]).
 
 use std::fs;
 use std::io::Write;
-use std::ops::Range;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use rustc_hash::FxHashMap;
@@ -34,12 +46,14 @@ use serde::{Deserialize, Serialize};
 
 use super::Cache;
 use crate::error::display_path;
+use crate::markdown::Body;
 use crate::site::Document;
+use crate::spill::{Html, Shelf, piece_sum};
 
 /// The cache file, in the cache folder.
 const FILE: &str = "parse-cache";
 /// Its first line: the format.
-const HEADER: &str = "gazette parse cache 2";
+const HEADER: &str = "gazette parse cache 3";
 /// The last bytes of a whole cache file, after where the index is and its checksum.
 const END: &[u8; 8] = b"gzpc-end";
 /// The trailer: index offset and length, checksum of the index, [`END`].
@@ -95,9 +109,34 @@ struct Entry {
     stamp: Option<Stamp>,
     /// Of the file's text.
     hash: [u8; 32],
-    /// Where its [`Document`] is in the cache file (offset, length) and the checksum of
-    /// that record; `None` for a draft.
-    blob: Option<(u64, u64, [u8; 32])>,
+    /// Where its record is in the cache file; `None` for a draft.
+    blob: Option<Blob>,
+}
+
+/// Where a record is: its head (the [`Document`] without its body HTML, and the length
+/// and checksum of each piece of that HTML), then the body HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Blob {
+    at: u64,
+    head: u64,
+    body: u64,
+    /// Of the head.
+    sum: [u8; 32],
+}
+
+impl Blob {
+    fn len(&self) -> u64 {
+        self.head + self.body
+    }
+}
+
+/// A record's head: the length and checksum of each piece of the body HTML (the intro,
+/// then each section), and the document with these pieces empty.
+type Head = (Vec<(u32, u64)>, Document);
+
+/// The pieces of a body's HTML, in the order a record keeps them.
+fn pieces(body: &mut Body) -> impl Iterator<Item = &mut Html> {
+    std::iter::once(&mut body.intro_html).chain(body.sections.iter_mut().map(|s| &mut s.html))
 }
 
 /// The index, at the end of the cache file (before the trailer).
@@ -118,12 +157,22 @@ enum Unusable {
     Inputs,
 }
 
-/// A file's parse for the next cache: a draft, the previous file's record (where it
-/// is, its checksum), or a new one.
+/// A file's parse for the next cache: a draft, the previous file's record, or a new one
+/// (its head, its body HTML).
 enum Kept {
     Draft,
-    Old(Range<usize>, [u8; 32]),
-    New(Vec<u8>),
+    Old(Blob),
+    New(Vec<u8>, Vec<u8>),
+}
+
+impl Kept {
+    fn size(&self) -> u64 {
+        match self {
+            Kept::Draft => 0,
+            Kept::Old(blob) => blob.len(),
+            Kept::New(head, body) => (head.len() + body.len()) as u64,
+        }
+    }
 }
 
 /// A file this build keeps: its path, stamp, text hash and parse.
@@ -134,19 +183,27 @@ pub(crate) struct ParseCache {
     path: PathBuf,
     identity: String,
     started: SystemTime,
-    /// The last cache file's bytes (its records are reused as they are); empty when
-    /// it could not be used.
-    bytes: Vec<u8>,
-    /// The length of the last cache file, if it could be used (0 if not): `bytes` are
-    /// let go once every article is loaded ([`ParseCache::release`]).
-    len: usize,
+    /// The last cache file, open, if it could be used: records are read from it as
+    /// they are used, and bodies point into it.
+    shelf: Option<Arc<Shelf>>,
+    /// The length of the last cache file, if it could be used (0 if not).
+    len: u64,
     previous: FxHashMap<PathBuf, Entry>,
+    /// A record read from the last cache file did not match its checksum.
+    damaged: AtomicBool,
     /// Files changed after this instant (nanoseconds) are hashed again.
     racy_after_ns: i128,
     kept: Mutex<Vec<KeptFile>>,
     reused: AtomicUsize,
     /// Only read (`check`): nothing is kept, nothing saved.
     read_only: bool,
+}
+
+/// The notice of a build made again without the parse cache in `cache_dir`, after a
+/// body taken from it did not match its checksum.
+pub(crate) fn damaged_notice(cache_dir: &Path) -> String {
+    let path = cache_dir.join(FILE);
+    format!("the parse cache `{}` is damaged; parsing every article", display_path(&path))
 }
 
 /// What the parse of an article depends on besides its file (see the module's text):
@@ -191,16 +248,17 @@ impl ParseCache {
             path,
             identity,
             started: SystemTime::now(),
-            bytes: Vec::new(),
+            shelf: None,
             len: 0,
             previous: FxHashMap::default(),
+            damaged: AtomicBool::new(false),
             racy_after_ns: i128::MIN,
             kept: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
             read_only,
         };
-        let bytes = match parse_cache.load() {
-            Ok(bytes) => bytes,
+        let file = match fs::File::open(&parse_cache.path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (parse_cache, None),
             Err(e) => {
                 let why = format!("cannot be read ({e}); parsing every article");
@@ -208,7 +266,7 @@ impl ParseCache {
                 return (parse_cache, Some(notice));
             }
         };
-        match parse_cache.read(bytes) {
+        match parse_cache.read(file) {
             Ok(()) | Err(Unusable::Inputs) => (parse_cache, None),
             Err(Unusable::Damaged(why)) => {
                 let notice = parse_cache.notice(&format!("{why}; parsing every article"));
@@ -217,33 +275,20 @@ impl ParseCache {
         }
     }
 
-    /// The cache file's bytes; only its first lines when they are not this build's
-    /// (the rest, hundreds of megabytes on a large site, would not be used).
-    fn load(&self) -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
-        let mut file = fs::File::open(&self.path)?;
-        let head = HEADER.len() + 1 + self.identity.len() + 1;
-        let mut bytes = Vec::with_capacity(head);
-        (&mut file).take(head as u64).read_to_end(&mut bytes)?;
-        let expected = format!("{HEADER}\n{}\n", self.identity);
-        if bytes == expected.as_bytes() {
-            let size = file.metadata().map_or(0, |m| m.len() as usize);
-            bytes.reserve(size.saturating_sub(head));
-            file.read_to_end(&mut bytes)?;
-        }
-        Ok(bytes)
-    }
-
     fn notice(&self, why: &str) -> String {
         format!("the parse cache `{}` {why}", display_path(&self.path))
     }
 
-    /// Reads a cache file: header, identity, trailer, index, and the checksum of every
-    /// record (in parallel); the records stay as bytes.
-    fn read(&mut self, bytes: Vec<u8>) -> std::result::Result<(), Unusable> {
-        use rayon::prelude::*;
+    /// Reads a cache file's head, identity, trailer and index; the records stay where
+    /// they are, to be read (and checked) when used.
+    fn read(&mut self, file: fs::File) -> std::result::Result<(), Unusable> {
         let damaged = Unusable::Damaged("is damaged");
-        let rest = bytes
+        let unreadable = |_| Unusable::Damaged("cannot be read");
+        let size = file.metadata().map_err(unreadable)?.len();
+        let expected = HEADER.len() + 1 + self.identity.len() + 1;
+        let mut head = vec![0; expected.min(size as usize)];
+        file.read_exact_at(&mut head, 0).map_err(unreadable)?;
+        let rest = head
             .strip_prefix(HEADER.as_bytes())
             .and_then(|r| r.strip_prefix(b"\n"))
             .ok_or(Unusable::Damaged("is damaged or from another gazette"))?;
@@ -253,42 +298,42 @@ impl ParseCache {
             .and_then(|r| r.strip_prefix(b"\n"))
             .ok_or(Unusable::Damaged("is from another gazette"))?;
         // Parsed with another configuration or theme: nothing in it can be used.
-        let rest = rest
-            .strip_prefix(inputs.as_bytes())
+        rest.strip_prefix(inputs.as_bytes())
             .and_then(|r| r.strip_prefix(b"\n"))
             .ok_or(Unusable::Inputs)?;
-        let head = bytes.len() - rest.len();
-        if rest.len() < TRAILER || !bytes.ends_with(END) {
+        let head = expected as u64;
+        if size < head + TRAILER as u64 {
             return Err(damaged);
         }
-        let trailer = &bytes[bytes.len() - TRAILER..];
+        let mut trailer = [0; TRAILER];
+        file.read_exact_at(&mut trailer, size - TRAILER as u64).map_err(unreadable)?;
+        if !trailer.ends_with(END) {
+            return Err(damaged);
+        }
         let number = |at: usize| u64::from_le_bytes(trailer[at..at + 8].try_into().expect("8"));
         let (at, len) = (number(0), number(8));
-        let end = (bytes.len() - TRAILER) as u64;
-        if at < head as u64 || at.checked_add(len) != Some(end) {
+        let end = size - TRAILER as u64;
+        if at < head || at.checked_add(len) != Some(end) {
             return Err(damaged);
         }
-        let index = &bytes[at as usize..end as usize];
-        if blake3::hash(index).as_bytes() != &trailer[16..48] {
+        let mut index = vec![0; len as usize];
+        file.read_exact_at(&mut index, at).map_err(unreadable)?;
+        if blake3::hash(&index).as_bytes() != &trailer[16..48] {
             return Err(damaged);
         }
-        let index: Index = bincode::deserialize(index).map_err(|_| damaged)?;
-        let within = |&(from, n, _): &(u64, u64, [u8; 32])| {
-            from >= head as u64 && from.checked_add(n).is_some_and(|to| to <= at)
+        let index: Index = bincode::deserialize(&index).map_err(|_| damaged)?;
+        let within = |blob: &Blob| {
+            blob.at >= head
+                && blob.head.checked_add(blob.body).is_some()
+                && blob.at.checked_add(blob.len()).is_some_and(|to| to <= at)
         };
         if !index.entries.iter().filter_map(|e| e.blob.as_ref()).all(within) {
             return Err(damaged);
         }
-        let sound = index.entries.par_iter().filter_map(|e| e.blob).all(|(from, n, sum)| {
-            blake3::hash(&bytes[from as usize..(from + n) as usize]).as_bytes() == &sum
-        });
-        if !sound {
-            return Err(damaged);
-        }
         self.racy_after_ns = index.started_ns - RACY.as_nanos() as i128;
         self.previous = index.entries.into_iter().map(|e| (e.path.clone(), e)).collect();
-        self.len = bytes.len();
-        self.bytes = bytes;
+        self.len = size;
+        self.shelf = Some(Shelf::new(file));
         Ok(())
     }
 
@@ -315,26 +360,71 @@ impl ParseCache {
     fn reuse(&self, rel: &Path, stamp: Option<Stamp>, entry: &Entry) -> Option<Parsed> {
         let (parsed, kept) = match entry.blob {
             None => (Parsed::Draft, Kept::Draft),
-            Some((at, len, sum)) => {
-                let range = at as usize..(at + len) as usize;
-                let document: Document = bincode::deserialize(&self.bytes[range.clone()]).ok()?;
-                (Parsed::Document(Box::new(document)), Kept::Old(range, sum))
-            }
+            Some(blob) => match self.document(blob) {
+                Some(document) => (Parsed::Document(Box::new(document)), Kept::Old(blob)),
+                None => {
+                    self.damaged.store(true, Ordering::Relaxed);
+                    return None;
+                }
+            },
         };
         self.reused.fetch_add(1, Ordering::Relaxed);
         self.keep(rel, stamp, entry.hash, kept);
         Some(parsed)
     }
 
+    /// The document of the record at `blob`, its body left in the file; `None` if the
+    /// record cannot be read or does not match its checksum.
+    fn document(&self, blob: Blob) -> Option<Document> {
+        let shelf = self.shelf.as_ref()?;
+        let mut head = vec![0; usize::try_from(blob.head).ok()?];
+        shelf.file().read_exact_at(&mut head, blob.at).ok()?;
+        if blake3::hash(&head).as_bytes() != &blob.sum {
+            return None;
+        }
+        let (lengths, mut document): Head = bincode::deserialize(&head).ok()?;
+        let total: u64 = lengths.iter().map(|&(len, _)| u64::from(len)).sum();
+        let slots: Vec<&mut Html> = pieces(&mut document.body).collect();
+        if slots.len() != lengths.len() || total != blob.body {
+            return None;
+        }
+        let mut offset = blob.at + blob.head;
+        for (slot, (len, sum)) in slots.into_iter().zip(lengths) {
+            if len > 0 {
+                *slot = Html::Shelved { shelf: shelf.clone(), offset, len, sum };
+            }
+            offset += u64::from(len);
+        }
+        Some(document)
+    }
+
+    /// Whether a record read from the last cache file was damaged: what was taken from
+    /// it may be wrong, and every file is to be parsed again ([`ParseCache::forget`]).
+    pub(crate) fn is_damaged(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
+    /// Sets the last cache file aside after a damaged record: nothing more is taken from
+    /// it, and the next save writes a new file. Returns the notice that says so.
+    pub(crate) fn forget(&mut self) -> String {
+        self.previous.clear();
+        self.kept.get_mut().expect("no thread panicked").clear();
+        self.reused.store(0, Ordering::Relaxed);
+        self.damaged.store(false, Ordering::Relaxed);
+        self.shelf = None;
+        self.len = 0;
+        self.notice("is damaged; parsing every article")
+    }
+
     /// Keeps what parsing the article at `rel` (whose text is `text`) produced, for the
     /// next build: `document`, or `None` for a draft. Call it before the document's body
-    /// is parked (it is written as it is).
+    /// is parked (its HTML is read as it is; the document is the same afterwards).
     pub(crate) fn record(
         &self,
         rel: &Path,
         stamp: Option<Stamp>,
         text: &str,
-        document: Option<&Document>,
+        document: Option<&mut Document>,
     ) {
         if self.read_only {
             return;
@@ -342,9 +432,9 @@ impl ParseCache {
         let hash = *blake3::hash(text.as_bytes()).as_bytes();
         let kept = match document {
             None => Kept::Draft,
-            Some(document) => match bincode::serialize(document) {
-                Ok(bytes) => Kept::New(bytes),
-                Err(_) => return, // parsed again next time
+            Some(document) => match record_of(document) {
+                Some((head, body)) => Kept::New(head, body),
+                None => return, // parsed again next time
             },
         };
         self.keep(rel, stamp, hash, kept);
@@ -358,11 +448,13 @@ impl ParseCache {
         all.push((rel.to_owned(), stamp, hash, kept));
     }
 
-    /// Lets go of the last cache file's bytes once every article is loaded (on a large
-    /// site they are as large as its rendered bodies): saving reads again from the file
-    /// what it needs of them, if it writes a new file.
-    pub(crate) fn release(&mut self) {
-        self.bytes = Vec::new();
+    /// Removes the cache file after a body taken from it did not match its checksum
+    /// ([`crate::spill::Shelf::is_damaged`]): the next build parses every file. A
+    /// failure to remove it leaves it as it is (it is found damaged again).
+    pub(crate) fn set_aside(self) {
+        if !self.read_only {
+            let _ = fs::remove_file(&self.path);
+        }
     }
 
     /// How many articles were taken from the cache rather than parsed.
@@ -385,7 +477,7 @@ impl ParseCache {
         let unchanged = !self.previous.is_empty()
             && kept.len() == self.previous.len()
             && kept.iter().all(|(path, stamp, hash, k)| {
-                !matches!(k, Kept::New(_))
+                !matches!(k, Kept::New(..))
                     && self.previous.get(path).is_some_and(|e| e.stamp == *stamp && e.hash == *hash)
             });
         if unchanged {
@@ -393,16 +485,11 @@ impl ParseCache {
         }
         kept.sort_by(|a, b| a.0.cmp(&b.0));
         let head = format!("{HEADER}\n{}\n", self.identity);
-        let size = |k: &Kept| match k {
-            Kept::Draft => 0,
-            Kept::Old(range, _) => range.len() as u64,
-            Kept::New(bytes) => bytes.len() as u64,
-        };
-        let live: u64 = kept.iter().map(|(_, _, _, k)| size(k)).sum();
+        let live: u64 = kept.iter().map(|(_, _, _, k)| k.size()).sum();
         let old_live: u64 =
-            kept.iter().filter(|(_, _, _, k)| matches!(k, Kept::Old(..))).map(|f| size(&f.3)).sum();
+            kept.iter().filter(|(_, _, _, k)| matches!(k, Kept::Old(..))).map(|f| f.3.size()).sum();
         // What no index will point at: records of files changed or gone, old indexes.
-        let dead = (self.len as u64).saturating_sub(head.len() as u64 + old_live);
+        let dead = self.len.saturating_sub(head.len() as u64 + old_live);
         let append = self.len > 0 && dead <= live;
         let result = if append { self.append(&kept) } else { self.rewrite(&head, &kept) };
         result.err().map(|e| format!("{shown} cannot be written ({e})"))
@@ -413,7 +500,7 @@ impl ParseCache {
     fn append(&self, kept: &[KeptFile]) -> std::io::Result<()> {
         use std::io::{Seek, SeekFrom};
         let mut file = fs::OpenOptions::new().write(true).open(&self.path)?;
-        let at = self.len as u64;
+        let at = self.len;
         // Whatever follows the trailer read (nothing, but for a build killed while
         // appending) is cut off first.
         file.set_len(at)?;
@@ -424,11 +511,12 @@ impl ParseCache {
         for (path, stamp, hash, k) in kept {
             let blob = match k {
                 Kept::Draft => None,
-                Kept::Old(range, sum) => Some((range.start as u64, range.len() as u64, *sum)),
-                Kept::New(bytes) => {
-                    out.write_all(bytes)?;
-                    let blob = (end, bytes.len() as u64, *blake3::hash(bytes).as_bytes());
-                    end += bytes.len() as u64;
+                Kept::Old(blob) => Some(*blob),
+                Kept::New(head, body) => {
+                    out.write_all(head)?;
+                    out.write_all(body)?;
+                    let blob = new_blob(end, head, body);
+                    end += blob.len();
                     Some(blob)
                 }
             };
@@ -439,14 +527,9 @@ impl ParseCache {
     }
 
     /// Writes a new cache file with the records of `kept` alone (those kept from the
-    /// last file read from it again, if they were let go), then renames it over the
-    /// last one.
+    /// last file read from it again, and checked), then renames it over the last one.
+    /// The last file stays open: what this build took from it stays readable.
     fn rewrite(&self, head: &str, kept: &[KeptFile]) -> std::io::Result<()> {
-        use std::os::unix::fs::FileExt;
-        let last = match kept.iter().any(|(_, _, _, k)| matches!(k, Kept::Old(..))) {
-            true if self.bytes.len() < self.len => Some(fs::File::open(&self.path)?),
-            _ => None,
-        };
         let mut record = Vec::new();
         let temporary = self.path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
         let written = fs::File::create(&temporary).and_then(|file| {
@@ -457,27 +540,25 @@ impl ParseCache {
             for (path, stamp, hash, k) in kept {
                 let blob = match k {
                     Kept::Draft => None,
-                    Kept::Old(range, sum) => match &last {
-                        None => Some((&self.bytes[range.clone()], *sum)),
-                        Some(file) => {
-                            record.resize(range.len(), 0);
-                            file.read_exact_at(&mut record, range.start as u64)?;
-                            if blake3::hash(&record).as_bytes() != sum {
-                                return Err(std::io::Error::other("a record changed meanwhile"));
-                            }
-                            Some((record.as_slice(), *sum))
+                    Kept::Old(blob) => {
+                        let last = self.shelf.as_ref().ok_or_else(|| {
+                            std::io::Error::other("a record of a cache file not read")
+                        })?;
+                        record.resize(blob.len() as usize, 0);
+                        last.file().read_exact_at(&mut record, blob.at)?;
+                        if blake3::hash(&record[..blob.head as usize]).as_bytes() != &blob.sum {
+                            return Err(std::io::Error::other("a record changed meanwhile"));
                         }
-                    },
-                    Kept::New(bytes) => Some((bytes.as_slice(), *blake3::hash(bytes).as_bytes())),
-                };
-                let blob = match blob {
-                    None => None,
-                    Some((bytes, sum)) => {
-                        out.write_all(bytes)?;
-                        end += bytes.len() as u64;
-                        Some((end - bytes.len() as u64, bytes.len() as u64, sum))
+                        out.write_all(&record)?;
+                        Some(Blob { at: end, ..*blob })
+                    }
+                    Kept::New(head, body) => {
+                        out.write_all(head)?;
+                        out.write_all(body)?;
+                        Some(new_blob(end, head, body))
                     }
                 };
+                end += blob.map_or(0, |b| b.len());
                 entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
             }
             self.finish(&mut out, end, entries)?;
@@ -507,3 +588,35 @@ impl ParseCache {
         format!("the parse cache `{}`", display_path(&self.path))
     }
 }
+
+/// The record of `document`: its head, and its body HTML (see [`Blob`]); `None` if it
+/// cannot be written (a piece that cannot be read back, or over 4 GB).
+fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
+    // The pieces are taken out while the rest is written, and put back whatever happens.
+    let taken: Vec<Html> = pieces(&mut document.body).map(std::mem::take).collect();
+    let record = (|| {
+        // Sized at once: a build that parses every article holds every record until it
+        // saves.
+        let mut body = Vec::with_capacity(taken.iter().map(Html::len).sum());
+        let mut lengths = Vec::with_capacity(taken.len());
+        for html in &taken {
+            let text = html.text().ok()?;
+            lengths.push((u32::try_from(text.len()).ok()?, piece_sum(text.as_bytes())));
+            body.extend_from_slice(text.as_bytes());
+        }
+        let head = bincode::serialize(&(&lengths, &*document)).ok()?;
+        Some((head, body))
+    })();
+    for (slot, html) in pieces(&mut document.body).zip(taken) {
+        *slot = html;
+    }
+    record
+}
+
+fn new_blob(at: u64, head: &[u8], body: &[u8]) -> Blob {
+    let sum = *blake3::hash(head).as_bytes();
+    Blob { at, head: head.len() as u64, body: body.len() as u64, sum }
+}
+
+#[cfg(test)]
+mod tests;

@@ -144,7 +144,7 @@ pub(crate) fn load(
         Input::Memory { .. } => None,
     };
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
-    let (parse_cache, parse_notice) = match (cache, &theme) {
+    let (mut parse_cache, mut parse_notice) = match (cache, &theme) {
         (Some(cache), Ok(theme)) => {
             let identity = parse::identity(&config, &theme.templates_hash, options.drafts);
             let (parse_cache, notice) = parse::ParseCache::open(cache, identity, checking);
@@ -155,21 +155,30 @@ pub(crate) fn load(
     };
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
-    let Documents { mut documents, assets, mut report, mut failed, broken } = load_documents(
-        &config,
-        options,
-        input,
-        timer,
-        spill.as_ref(),
-        shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
-        images.as_ref(),
-        (!checking).then_some(now),
-        parse_cache.as_ref(),
-    )?;
+    let load = |timer: &mut Timer, parse_cache: Option<&parse::ParseCache>| {
+        load_documents(
+            &config,
+            options,
+            input,
+            timer,
+            spill.as_ref(),
+            shortcodes.as_ref().map(|s| s as &dyn Shortcodes),
+            images.as_ref(),
+            (!checking).then_some(now),
+            parse_cache,
+        )
+    };
+    let mut loaded_documents = load(timer, parse_cache.as_ref())?;
+    // A record of the parse cache did not match its checksum: what was taken from it may
+    // be wrong, so every file is parsed again, with one notice (issue 15).
+    if let Some(cache) = parse_cache.as_mut().filter(|c| c.is_damaged()) {
+        parse_notice = Some(cache.forget());
+        drop(loaded_documents);
+        loaded_documents = load(timer, parse_cache.as_ref())?;
+    }
+    let Documents { mut documents, assets, mut report, mut failed, broken } = loaded_documents;
     report.cache_notices.extend(parse_notice);
-    let mut parse_cache = parse_cache;
-    if let Some(parse_cache) = &mut parse_cache {
-        parse_cache.release();
+    if let Some(parse_cache) = &parse_cache {
         report.reparsed = Some(report.articles_read - parse_cache.reused());
     }
     drop(shortcodes);

@@ -250,16 +250,10 @@ fn load_documents(
                 (Some(_), Some(dir)) => dir.walked_path(rel).and_then(|p| Stamp::of(&p)),
                 _ => None,
             };
+            // Its body stays in the parse cache's file, read when a page needs it.
             let cached = |parsed: Parsed| match parsed {
                 Parsed::Draft => Loaded::Draft,
-                Parsed::Document(mut doc) => {
-                    if let Some(spill) = spill
-                        && let Err(e) = doc.body.spill_to(spill)
-                    {
-                        return Loaded::Failed(vec![Error::io(Path::new(SPILL_NAME), e)], None);
-                    }
-                    Loaded::Document(Arc::new(*doc))
-                }
+                Parsed::Document(doc) => Loaded::Document(Arc::new(*doc)),
             };
             if let Some(parsed) = parse_cache.and_then(|c| c.by_stamp(rel, stamp)) {
                 add(0, start);
@@ -315,7 +309,7 @@ fn load_documents(
                     if let Some(cache) = parse_cache
                         && !looked.load(Ordering::Relaxed)
                     {
-                        cache.record(rel, stamp, &text, Some(&doc));
+                        cache.record(rel, stamp, &text, Some(&mut doc));
                     }
                     if let Some(spill) = spill
                         && let Err(e) = doc.body.spill_to(spill)
@@ -471,6 +465,37 @@ fn flatten(error: Error) -> Vec<Error> {
 
 /// Builds the site into its output folder. On any error the previous output is untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    match build_once(options) {
+        // A body the parse cache kept did not match its checksum when a page read it
+        // (issue 15): the first try set that cache aside, and the build is made again,
+        // every article parsed, with one notice rather than a failure.
+        Err(e) if damaged_shelf(&e) => {
+            let mut report = build_once(options)?;
+            report.cache_notices.insert(0, damaged_parse_cache(options));
+            Ok(report)
+        }
+        other => other,
+    }
+}
+
+/// Whether `error` comes of a body of the parse cache that did not match its checksum.
+fn damaged_shelf(error: &Error) -> bool {
+    match error {
+        Error::Io { source, .. } => {
+            source.get_ref().is_some_and(|e| e.is::<crate::spill::DamagedShelf>())
+        }
+        Error::Many(errors) => errors.iter().any(damaged_shelf),
+        _ => false,
+    }
+}
+
+/// The notice of a build made again after [`damaged_shelf`].
+fn damaged_parse_cache(options: &BuildOptions) -> String {
+    let dir = options.cache_dir().unwrap_or_default();
+    crate::cache::parse::damaged_notice(&dir)
+}
+
+fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::new();
     // Before any work: a folder gazette may not replace is refused at once.
     let output = options.output_dir();
@@ -507,7 +532,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // them, and the one after renders only what changed.
     let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
     let sink = engine::Sink::Staging { staging: &staging, written: &written };
-    let rendered = engine::render(&mut loaded, &sink, reuse, &mut timer, outputs)?;
+    let rendered = match engine::render(&mut loaded, &sink, reuse, &mut timer, outputs) {
+        Err(e) if damaged_shelf(&e) => {
+            // Set aside while the lock is held: the next try parses every article.
+            if let Some(parse_cache) = loaded.parse_cache.take() {
+                parse_cache.set_aside();
+            }
+            return Err(e);
+        }
+        rendered => rendered?,
+    };
     let moved = moved::moved_pages(&output, &loaded.sites);
     let warnings = as_warnings(&options.root, rendered.problems());
     report.images = rendered.images;
@@ -615,6 +649,19 @@ pub struct CheckReport {
 /// stops the checks themselves (an unreadable folder, a page that fails to render)
 /// comes back as `Err`, with the content problems found before it.
 pub fn check(options: &BuildOptions) -> Result<CheckReport> {
+    match check_once(options) {
+        // See `build`: `check` only reads the cache, so it checks again without it.
+        Err(e) if damaged_shelf(&e) => {
+            let uncached = BuildOptions { no_cache: true, ..options.clone() };
+            let mut report = check_once(&uncached)?;
+            report.cache_notices.insert(0, damaged_parse_cache(options));
+            Ok(report)
+        }
+        other => other,
+    }
+}
+
+fn check_once(options: &BuildOptions) -> Result<CheckReport> {
     let mut timer = Timer::new();
     // Problems of `authors.yaml` are findings like the others: the articles are still
     // checked (without profiles).

@@ -1,7 +1,7 @@
 //! The parse cache (issue 15): a rebuild parses only the articles that changed, and
 //! whatever the cache file holds, the output is the one a `--no-cache` build makes.
 
-use crate::support::{Site, clean_build, flip_a_late_byte, notes, stderr, tree_hashes};
+use crate::support::{Server, Site, clean_build, flip_a_late_byte, notes, stderr, tree_hashes};
 
 const NOW: &str = "--now=2026-06-01T00:00:00Z";
 
@@ -222,4 +222,67 @@ fn issue_15_the_parse_cache_grows_by_what_changed_and_is_written_anew_when_mostl
     // What the last build wrote reads back: nothing is parsed.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     assert_eq!(parsed(&site.build(&["-q", "--timings", NOW])), (0, 5));
+}
+
+#[test]
+fn issue_15_a_body_damaged_in_the_parse_cache_gives_one_notice_and_a_full_correct_build() {
+    let site = settled_site();
+    site.build(&["-q", NOW]);
+    // The second build takes the bodies from the parse cache and hashes every page's
+    // inputs; the third renders only what changed.
+    site.build(&["-q", NOW]);
+    // The body HTML of `world/beta.md` damaged: only reading it can tell (it is not read
+    // until a page needs it), and its page is rendered again, as it is gone.
+    let cache = site.path().join(".gazette/parse-cache");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let body = b"<p>Beta body.</p>";
+    let at = bytes.windows(body.len()).position(|w| w == body).unwrap();
+    bytes[at + 5] ^= 0x20;
+    std::fs::write(&cache, bytes).unwrap();
+    std::fs::remove_file(site.out().join("world/beta/index.html")).unwrap();
+    let out = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(
+        notes(&out),
+        ["note: the parse cache `.gazette/parse-cache` is damaged; parsing every article"]
+    );
+    assert_eq!(parsed(&out), (6, 6));
+    assert!(site.read("world/beta/index.html").contains("<p>Beta body.</p>"));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    // The cache was written anew: the next build takes every body from it.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(notes(&out), Vec::<String>::new());
+    assert_eq!(parsed(&out), (1, 6)); // `world/alpha.md`, which shows an image
+}
+
+#[test]
+fn issue_15_serve_rebuilds_many_times_beside_the_parse_cache_and_a_build_after_is_correct() {
+    let site = Site::fixture("serve/basic");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site.build(&["-q", NOW]);
+    site.build(&["-q", NOW]);
+    let cache = site.path().join(".gazette/parse-cache");
+    let kept = std::fs::read(&cache).unwrap();
+    // A long session: every save rebuilds, and every page shows its own body, edited or
+    // not (serve keeps its documents in memory, and no body points into the cache).
+    let server = Server::start(site.path(), &[]);
+    let beta = site.path().join("content/world/beta.md");
+    let text = std::fs::read_to_string(&beta).unwrap();
+    for n in 0..8 {
+        let edited = format!("Beta body, edit {n}.");
+        std::fs::write(&beta, text.replace("Beta body.", &edited)).unwrap();
+        server.eventually(&format!("edit {n} shown"), || {
+            server.get("/world/beta/").text().contains(&edited)
+        });
+        let delta = server.get("/economy/delta/").text();
+        assert!(delta.contains("<p>Delta body.</p>"), "edit {n}: {delta}");
+    }
+    drop(server);
+    // serve neither reads nor writes the parse cache: the next build takes the articles
+    // it holds that did not change, and its output is a clean build's.
+    assert_eq!(std::fs::read(&cache).unwrap(), kept);
+    site.build(&["-q", NOW]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    assert!(site.read("economy/delta/index.html").contains("<p>Delta body.</p>"));
+    assert!(site.read("world/beta/index.html").contains("Beta body, edit 7."));
 }
