@@ -22,13 +22,13 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result, display_path};
-use crate::output::Staging;
+use crate::output::{Listing, Seal, Staging};
 
 pub(crate) mod parse;
 pub(crate) mod see_also;
@@ -38,7 +38,7 @@ const FILE: &str = "build-cache";
 /// Held (with `flock`) by the build reading and writing the cache.
 const LOCK: &str = "build-cache.lock";
 /// The first line of the cache file: its format.
-const HEADER: &str = "gazette build cache 2";
+const HEADER: &str = "gazette build cache 3";
 
 /// Which file on disk a page was written to: a hard link keeps all of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +88,26 @@ pub(crate) struct Cache {
     /// Which output folder and which gazette the entries are about.
     identity: String,
     previous: FxHashMap<String, Entry>,
+    /// What else the last build's output holds (see [`Listing`]), when known.
+    last: Option<Last>,
+    /// The output before last, now the spare: its seal, and where it differs from the
+    /// last build's output (a path with the inode it has there, 0 if unknown, or `None`
+    /// where it has no file).
+    spare: Option<(Seal, Vec<Differs>)>,
     /// Holds the lock for as long as the cache is open.
     _lock: fs::File,
+}
+
+/// A path where the spare differs from the last build's output: the inode it has in
+/// the spare (0 if unknown), or `None` where the spare has no file.
+type Differs = (String, Option<u64>);
+
+/// The last build's output beyond its entries: the files it made that the cache has no
+/// entry for (images linked from their cache), and its seal.
+#[derive(Debug, Default)]
+struct Last {
+    others: Vec<String>,
+    seal: Option<Seal>,
 }
 
 /// Opens the cache in `dir` for a build into `output`. With a notice (`the build cache
@@ -112,8 +130,14 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
         return (None, notice("is in use by another build".to_owned()));
     }
     let identity = identity(output);
-    let mut cache =
-        Cache { dir: dir.to_owned(), identity, previous: FxHashMap::default(), _lock: lock };
+    let mut cache = Cache {
+        dir: dir.to_owned(),
+        identity,
+        previous: FxHashMap::default(),
+        last: None,
+        spare: None,
+        _lock: lock,
+    };
     let mut text = Vec::new();
     match fs::File::open(dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
         Ok(_) => {}
@@ -121,8 +145,10 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
         Err(e) => return (Some(cache), notice(format!("cannot be read ({e})"))),
     }
     match parse(&text, &cache.identity) {
-        Ok(previous) => {
-            cache.previous = previous;
+        Ok(Parsed { entries, last, spare }) => {
+            cache.previous = entries;
+            cache.last = last.seal.is_some().then_some(last);
+            cache.spare = spare.filter(|_| cache.last.is_some());
             (Some(cache), None)
         }
         Err(why) => (Some(cache), notice(why.to_owned())),
@@ -167,11 +193,17 @@ fn identity(output: &Path) -> String {
     )
 }
 
-/// Reads a cache file: its header, identity and checksum first, then one entry a line.
-fn parse(
-    bytes: &[u8],
-    identity: &str,
-) -> std::result::Result<FxHashMap<String, Entry>, &'static str> {
+/// What a cache file holds.
+struct Parsed {
+    entries: FxHashMap<String, Entry>,
+    last: Last,
+    spare: Option<(Seal, Vec<Differs>)>,
+}
+
+/// Reads a cache file: its header, identity and checksum first, then one entry a line,
+/// and the lines that say what else the output holds (`other PATH`, `sealed ...`) and
+/// how the spare differs from it (`spare-sealed ...`, `spare INODE|- PATH`).
+fn parse(bytes: &[u8], identity: &str) -> std::result::Result<Parsed, &'static str> {
     let text = std::str::from_utf8(bytes).map_err(|_| "is damaged")?;
     let rest = text
         .strip_prefix(HEADER)
@@ -187,11 +219,40 @@ fn parse(
         return Err("is damaged");
     }
     let mut entries = FxHashMap::default();
+    let mut last = Last::default();
+    let (mut spare_seal, mut spare) = (None, Vec::new());
     for line in body.lines() {
-        let entry = parse_entry(line).ok_or("is damaged")?;
-        entries.insert(entry.0.to_owned(), entry.1);
+        if let Some(path) = line.strip_prefix("other ") {
+            last.others.push(path.to_owned());
+        } else if let Some(seal) = line.strip_prefix("sealed ") {
+            last.seal = Some(parse_seal(seal).ok_or("is damaged")?);
+        } else if let Some(seal) = line.strip_prefix("spare-sealed ") {
+            spare_seal = Some(parse_seal(seal).ok_or("is damaged")?);
+        } else if let Some(rest) = line.strip_prefix("spare ") {
+            let (ino, path) = rest.split_once(' ').ok_or("is damaged")?;
+            let ino = match ino {
+                "-" => None,
+                n => Some(n.parse().map_err(|_| "is damaged")?),
+            };
+            spare.push((path.to_owned(), ino));
+        } else {
+            let entry = parse_entry(line).ok_or("is damaged")?;
+            entries.insert(entry.0.to_owned(), entry.1);
+        }
     }
-    Ok(entries)
+    Ok(Parsed { entries, last, spare: spare_seal.map(|seal| (seal, spare)) })
+}
+
+fn parse_seal(text: &str) -> Option<Seal> {
+    let mut fields = text.split(' ');
+    let mut number = || fields.next()?.parse::<i64>().ok();
+    let (dev, ino, sec, nsec) = (number()?, number()?, number()?, number()?);
+    Some(Seal { dev: dev as u64, ino: ino as u64, sealed: (sec, nsec) })
+}
+
+fn seal_line(word: &str, seal: &Seal) -> String {
+    let Seal { dev, ino, sealed: (sec, nsec) } = *seal;
+    format!("{word} {} {} {sec} {nsec}\n", dev as i64, ino as i64)
 }
 
 fn parse_entry(line: &str) -> Option<(&str, Entry)> {
@@ -224,31 +285,66 @@ impl Cache {
         self.previous.get(&display_path(rel)).is_some_and(|e| e.inputs == Some(*inputs))
     }
 
-    /// Writes the entries of a build that just committed. A failure is a notice, never a
-    /// build failure: the next build writes every file.
-    pub(crate) fn save(self, entries: Entries) -> Option<String> {
-        let Entries(files) = entries;
+    /// What the spare holds (the output before last, see [`Listing`]), if the cache
+    /// knows it: the last build's output but where the spare differs from it.
+    pub(crate) fn spare_listing(&self) -> Option<Listing> {
+        let (seal, differs) = self.spare.as_ref()?;
+        let last = self.last.as_ref()?;
+        let differs: FxHashMap<&str, Option<u64>> =
+            differs.iter().map(|(path, ino)| (path.as_str(), *ino)).collect();
+        let mut files: Vec<(String, u64)> = self
+            .previous
+            .iter()
+            .map(|(path, entry)| (path.as_str(), entry.stamp.ino))
+            .chain(last.others.iter().map(|path| (path.as_str(), 0)))
+            .filter(|(path, _)| !differs.contains_key(path))
+            .map(|(path, ino)| (path.to_owned(), ino))
+            .collect();
+        files.extend(
+            differs.iter().filter_map(|(path, ino)| ino.map(|ino| ((*path).to_owned(), ino))),
+        );
+        Some(Listing { dev: seal.dev, ino: seal.ino, sealed: seal.sealed, files })
+    }
+
+    /// Writes the entries of a build that just committed, with what else its output
+    /// holds (`sealed`: the staging folder's seal and the files the build made in it,
+    /// see [`Staging::seal`]) and, when the cache knew it, what the output it replaced
+    /// (the next spare) holds where it differs. A failure is a notice, never a build
+    /// failure: the next build writes every file.
+    pub(crate) fn save(
+        self,
+        entries: Entries,
+        sealed: Option<(Seal, FxHashSet<String>)>,
+    ) -> Option<String> {
+        let Entries { files, inexact } = entries;
         let mut body = String::with_capacity(files.len() * 120);
+        // Written in place, a line at a time: no string is made per line or per hash.
+        use std::fmt::Write as _;
+        let hex = |body: &mut String, hash: Option<blake3::Hash>| match hash {
+            Some(hash) => body.push_str(hash.to_hex().as_str()),
+            None => body.push('-'),
+        };
         for (path, entry, _) in &files {
             let Stamp { dev, ino, len, mtime, mtime_nsec } = entry.stamp;
-            let hex = |h: Option<blake3::Hash>| {
-                h.map_or_else(|| "-".to_owned(), |h| h.to_hex().to_string())
-            };
-            let (hash, inputs) = (hex(entry.hash), hex(entry.inputs));
-            body.push_str(&format!(
-                "{hash} {inputs} {dev} {ino} {len} {mtime} {mtime_nsec} {path}\n"
-            ));
+            hex(&mut body, entry.hash);
+            body.push(' ');
+            hex(&mut body, entry.inputs);
+            let _ = writeln!(body, " {dev} {ino} {len} {mtime} {mtime_nsec} {path}");
         }
-        let mut text = format!(
+        if let Some((seal, made)) = sealed.filter(|_| !inexact) {
+            self.describe(&mut body, &files, &seal, &made);
+        }
+        let head = format!(
             "{HEADER}\n{}\nchecksum {}\n",
             self.identity,
             blake3::hash(body.as_bytes()).to_hex()
         );
-        text.push_str(&body);
         let path = self.dir.join(FILE);
         let temporary = self.dir.join(format!("{FILE}.{}.tmp", std::process::id()));
         let saved = fs::File::create(&temporary)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .and_then(|mut f| {
+                f.write_all(head.as_bytes()).and_then(|()| f.write_all(body.as_bytes()))
+            })
             .and_then(|()| fs::rename(&temporary, &path));
         match saved {
             Ok(()) => None,
@@ -260,9 +356,56 @@ impl Cache {
     }
 }
 
-/// The files a build wrote, for [`Cache::save`].
+impl Cache {
+    /// Adds to `body` (after the entries `files`) what else the output holds: the files
+    /// of `made` without an entry, and its `seal`; then how the output it replaced, the
+    /// next spare, differs from it, when the cache knew what that held. Nothing when a
+    /// path cannot be written on a line.
+    fn describe(&self, body: &mut String, files: &[Record], seal: &Seal, made: &FxHashSet<String>) {
+        let mut now: FxHashMap<&str, u64> =
+            files.iter().map(|(path, entry, _)| (path.as_str(), entry.stamp.ino)).collect();
+        let others: Vec<&str> =
+            made.iter().map(String::as_str).filter(|path| !now.contains_key(path)).collect();
+        if others.iter().any(|path| path.contains(['\n', '\r'])) {
+            return;
+        }
+        for path in &others {
+            body.push_str("other ");
+            body.push_str(path);
+            body.push('\n');
+        }
+        body.push_str(&seal_line("sealed", seal));
+        let Some(Last { others: last_others, seal: Some(last_seal) }) = &self.last else {
+            return;
+        };
+        now.extend(others.iter().map(|path| (*path, 0)));
+        body.push_str(&seal_line("spare-sealed", last_seal));
+        let before = self
+            .previous
+            .iter()
+            .map(|(path, entry)| (path.as_str(), entry.stamp.ino))
+            .chain(last_others.iter().map(|path| (path.as_str(), 0)));
+        let mut was: FxHashSet<&str> = FxHashSet::default();
+        for (path, ino) in before {
+            was.insert(path);
+            if now.get(path) != Some(&ino) {
+                body.push_str(&format!("spare {ino} {path}\n"));
+            }
+        }
+        for path in now.keys().filter(|path| !was.contains(*path)) {
+            body.push_str(&format!("spare - {path}\n"));
+        }
+    }
+}
+
+/// The files a build wrote, for [`Cache::save`]; `inexact` when a kept file was put in
+/// other than as the file recorded (copied, or linked again after a change), so its
+/// inode in the staging folder is not the one recorded.
 #[derive(Debug)]
-pub(crate) struct Entries(Vec<Record>);
+pub(crate) struct Entries {
+    files: Vec<Record>,
+    inexact: bool,
+}
 
 /// A file of the build: its path, what the cache records of it, and whether it is one
 /// of the last build's to put in the staging folder at commit ([`Written::place`]).
@@ -277,6 +420,9 @@ pub(crate) struct Written<'a> {
     previous: Option<&'a FxHashMap<String, Entry>>,
     /// The output folder being replaced, where the files to link are.
     output: &'a Path,
+    /// `output`, opened once (without a cache: not opened): the stamp of each file kept
+    /// is read relative to it (see [`stamp_in`]).
+    output_dir: Option<rustix::fd::OwnedFd>,
     entries: Mutex<Vec<Record>>,
     /// The inputs of the pages about to be rendered, until they are put.
     pending: Mutex<FxHashMap<String, blake3::Hash>>,
@@ -284,6 +430,8 @@ pub(crate) struct Written<'a> {
     first: bool,
     linked: AtomicUsize,
     bytes: AtomicU64,
+    /// See [`Entries`].
+    inexact: AtomicBool,
 }
 
 impl<'a> Written<'a> {
@@ -292,17 +440,22 @@ impl<'a> Written<'a> {
         Written {
             previous: cache.map(|c| &c.previous),
             output,
+            output_dir: cache.and_then(|_| open_folder(output)),
             entries: Mutex::new(Vec::new()),
             pending: Mutex::new(FxHashMap::default()),
             first: cache.is_some_and(|c| c.previous.is_empty()),
             linked: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            inexact: AtomicBool::new(false),
         }
     }
 
     /// What to save in the cache once the build is committed.
     pub(crate) fn into_entries(self) -> Entries {
-        Entries(self.entries.into_inner().expect("no thread panicked"))
+        Entries {
+            files: self.entries.into_inner().expect("no thread panicked"),
+            inexact: self.inexact.into_inner(),
+        }
     }
 
     /// How many files were kept (linked or copied) rather than written, and how many bytes
@@ -365,7 +518,7 @@ impl<'a> Written<'a> {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
         if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
-            if let Some(stamp) = self.still_holds(rel, entry, None) {
+            if let Some(stamp) = self.still_holds(rel, entry, None, false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 self.keep(key, Entry { stamp, ..*entry });
                 return true;
@@ -389,7 +542,7 @@ impl<'a> Written<'a> {
             None => e.stamp.len == bytes.len() as u64,
         };
         if let Some(entry) = previous.get(&key).filter(same) {
-            if let Some(stamp) = self.still_holds(rel, entry, Some(bytes)) {
+            if let Some(stamp) = self.still_holds(rel, entry, Some(bytes), false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
                 self.keep(key, Entry { hash, inputs, stamp });
                 return Ok(());
@@ -422,10 +575,23 @@ impl<'a> Written<'a> {
     /// file of the same size whose bytes are the ones wanted (an output folder restored
     /// from a CI cache has new inodes; a first build hashed nothing). Returns the file's
     /// stamp. A regular file is required (never a link).
-    fn still_holds(&self, rel: &Path, entry: &Entry, wanted: Option<&[u8]>) -> Option<Stamp> {
-        let from = self.output.join(rel);
-        let stamp = stamp_at(&from)?;
+    ///
+    /// The stamp is read in the output folder opened when the build began, or (`by_path`)
+    /// at the output's path: when the file linked at that path is not the one checked,
+    /// another build may have swapped in another output meanwhile.
+    fn still_holds(
+        &self,
+        rel: &Path,
+        entry: &Entry,
+        wanted: Option<&[u8]>,
+        by_path: bool,
+    ) -> Option<Stamp> {
+        let stamp = match &self.output_dir {
+            Some(dir) if !by_path => stamp_in(dir, rel)?,
+            _ => stamp_at(&self.output.join(rel))?,
+        };
         if stamp != entry.stamp || entry.hash.is_none() {
+            let from = self.output.join(rel);
             if stamp.len != entry.stamp.len {
                 return None;
             }
@@ -450,14 +616,16 @@ impl<'a> Written<'a> {
     fn link(&self, staging: &Staging, rel: &Path, entry: &Entry) -> bool {
         let from = self.output.join(rel);
         let Ok(to) = staging.link_into(rel, &from) else {
+            self.inexact.store(true, Ordering::Relaxed);
             return self.copy_kept(staging, rel, entry);
         };
         // Checked through the new link: it is the file checked before.
         if stamp_at(&to) == Some(entry.stamp) {
             return true;
         }
+        self.inexact.store(true, Ordering::Relaxed);
         let _ = fs::remove_file(&to);
-        let Some(now) = self.still_holds(rel, entry, None) else { return false };
+        let Some(now) = self.still_holds(rel, entry, None, true) else { return false };
         let Ok(to) = staging.link_into(rel, &from) else { return false };
         if stamp_at(&to) == Some(now) {
             return true;
@@ -500,6 +668,34 @@ fn stamp_at(path: &Path) -> Option<Stamp> {
     fs::symlink_metadata(path).ok().and_then(|m| Stamp::of(&m))
 }
 
+/// The folder at `path`, opened only to find files in it (`O_PATH`).
+fn open_folder(path: &Path) -> Option<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    rustix::fs::open(path, flags, Mode::empty()).ok()
+}
+
+/// [`stamp_at`] of the file at `rel` in the folder `dir`: one `fstatat` that walks only
+/// `rel` (the output folder's own path is walked once, when it is opened), never
+/// following a symbolic link at its end.
+#[cfg(unix)]
+fn stamp_in(dir: &rustix::fd::OwnedFd, rel: &Path) -> Option<Stamp> {
+    use rustix::fs::{AtFlags, FileType};
+    let st = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+    (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then_some(Stamp {
+        dev: st.st_dev,
+        ino: st.st_ino,
+        len: st.st_size as u64,
+        mtime: st.st_mtime,
+        mtime_nsec: st.st_mtime_nsec as i64,
+    })
+}
+
+#[cfg(not(unix))]
+fn stamp_in(_: &rustix::fd::OwnedFd, _: &Path) -> Option<Stamp> {
+    None
+}
+
 /// The error for a kept file that changed in the output while the build ran.
 fn changed_meanwhile(path: &Path) -> Error {
     Error::Refused {
@@ -509,5 +705,28 @@ fn changed_meanwhile(path: &Path) -> Error {
         ),
         help: "build again, and let no other program write to the output folder during a build"
             .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_read_in_a_folder_is_the_stamp_read_by_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir_all(tmp.path().join("a/b")).unwrap();
+        fs::write(tmp.path().join("a/b/index.html"), "page").unwrap();
+        std::os::unix::fs::symlink("b/index.html", tmp.path().join("a/link")).unwrap();
+        let dir = open_folder(tmp.path()).unwrap();
+        let rel = Path::new("a/b/index.html");
+        let by_path = stamp_at(&tmp.path().join(rel));
+        assert!(by_path.is_some());
+        assert_eq!(stamp_in(&dir, rel), by_path);
+        // Never a link, nor a folder, nor what is missing.
+        for rel in ["a/link", "a/b", "a/none"] {
+            assert_eq!(stamp_in(&dir, Path::new(rel)), None, "{rel}");
+            assert_eq!(stamp_at(&tmp.path().join(rel)), None, "{rel}");
+        }
     }
 }

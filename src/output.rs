@@ -44,11 +44,37 @@ pub(crate) struct Staging {
     /// Where the previous output is kept after the swap, for the next build to reuse
     /// (see the module's text); `None`: it is deleted.
     spare: Option<PathBuf>,
-    /// For a staging folder that is a spare taken over: the files this build put in it
-    /// itself, by path relative to the output root (see [`Staging::prune`]).
+    /// For a staging folder made by [`Staging::create_build`]: the files this build put
+    /// in it itself, by path relative to the output root (see [`Staging::prune`], and
+    /// [`Staging::seal`]: the build cache records them).
     made: Option<Mutex<FxHashSet<String>>>,
-    /// For a spare taken over: what it held then (see [`read_tree`]).
+    /// Whether the staging folder is a spare taken over.
+    spare_taken: bool,
+    /// For a spare taken over: what it held then (see [`read_tree`] and [`read_listed`]).
     found: Vec<Found>,
+}
+
+/// What the build cache says a spare holds: the output folder a build made, as it was
+/// when that build had written it ([`Staging::seal`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Listing {
+    /// The folder itself (it keeps its inode when renamed).
+    pub(crate) dev: u64,
+    pub(crate) ino: u64,
+    /// The file system's time (seconds, nanoseconds) when the build had written every
+    /// file: a folder changed since has a change time (`ctime`) no earlier.
+    pub(crate) sealed: (i64, i64),
+    /// Every file in it but the marker, relative to its root (`/` between names), with
+    /// its inode (0: not known).
+    pub(crate) files: Vec<(String, u64)>,
+}
+
+/// A staging folder once the build has written it (see [`Staging::seal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seal {
+    pub(crate) dev: u64,
+    pub(crate) ino: u64,
+    pub(crate) sealed: (i64, i64),
 }
 
 impl Staging {
@@ -76,22 +102,28 @@ impl Staging {
     /// system, is taken as the staging folder (renamed into `leftovers` under this
     /// process's name first, so that it is no spare while it changes); after the swap,
     /// the previous output is kept there as the next spare.
+    ///
+    /// `listing` is what the build cache says the spare holds: then only the spare's
+    /// folders that changed since the build that made it had written it are read (see
+    /// [`read_listed`]); without it, every folder is read once.
     pub(crate) fn create_build(
         output: &Path,
         leftovers: &Path,
         spare: Option<&Path>,
+        listing: Option<Listing>,
     ) -> Result<Staging> {
         let mut staging = Staging::create_with(Owned::Output, output, Some(leftovers.to_owned()))?;
+        staging.made = Some(Mutex::new(FxHashSet::default()));
         if let Some(spare) = spare {
             staging.spare = Some(spare.to_owned());
-            staging.take_spare(spare, leftovers);
+            staging.take_spare(spare, leftovers, listing);
         }
         Ok(staging)
     }
 
     /// Makes the spare at `spare` this build's staging folder, if it can be used: a
     /// marked folder (not a link) on the output's file system. Otherwise nothing changes.
-    fn take_spare(&mut self, spare: &Path, leftovers: &Path) {
+    fn take_spare(&mut self, spare: &Path, leftovers: &Path, listing: Option<Listing>) {
         let same_disk = |a: &Path, b: &Path| {
             use std::os::unix::fs::MetadataExt;
             match (fs::symlink_metadata(a), fs::metadata(b)) {
@@ -112,14 +144,16 @@ impl Staging {
         // The fresh staging folder (only its marker so far) makes way for it.
         let _ = remove_owned(self.kind, &self.dir);
         self.dir = to;
-        self.made = Some(Mutex::new(FxHashSet::default()));
+        self.spare_taken = true;
         // Read before any file is written into it; what is neither a file nor a folder
         // (a symbolic link, put there by hand) goes at once, so no write follows one.
-        let mut found = read_tree(&self.dir, self.kind);
+        let mut found = listing
+            .and_then(|listing| read_listed(&self.dir, self.kind, &listing))
+            .unwrap_or_else(|| read_tree(&self.dir, self.kind));
         found.retain(|item| {
             let odd = !item.is_dir && !item.is_file;
             if odd {
-                let _ = fs::remove_file(&item.path);
+                let _ = fs::remove_file(self.dir.join(&item.rel));
             }
             !odd
         });
@@ -128,7 +162,25 @@ impl Staging {
 
     /// Whether the staging folder is a spare taken over (see [`Staging::prune`]).
     pub(crate) fn is_spare(&self) -> bool {
-        self.made.is_some()
+        self.spare_taken
+    }
+
+    /// Once every file of the build is in the staging folder, right before
+    /// [`Staging::commit`]: notes the file system's time (by changing the folder's own
+    /// change time, with a `chmod` to the mode it has) and takes the files this build
+    /// put in it itself (see [`Staging::create_build`]). With what the build cache
+    /// records, this says what the folder holds two builds later, when it is the spare:
+    /// a folder in it whose change time is earlier was not changed since. `None` where
+    /// that cannot be told (no such time, or a staging folder that records nothing).
+    pub(crate) fn seal(&mut self) -> Option<(Seal, FxHashSet<String>)> {
+        use std::os::unix::fs::MetadataExt;
+        let made = self.made.take()?.into_inner().expect("no thread panicked");
+        let meta = fs::symlink_metadata(&self.dir).ok()?;
+        fs::set_permissions(&self.dir, meta.permissions()).ok()?;
+        let meta = fs::symlink_metadata(&self.dir).ok()?;
+        let seal =
+            Seal { dev: meta.dev(), ino: meta.ino(), sealed: (meta.ctime(), meta.ctime_nsec()) };
+        Some((seal, made))
     }
 
     fn create_with(kind: Owned, output: &Path, leftovers: Option<PathBuf>) -> Result<Staging> {
@@ -172,6 +224,7 @@ impl Staging {
             leftovers,
             spare: None,
             made: None,
+            spare_taken: false,
             found: Vec::new(),
         };
         kind.write_marker(&staging.dir)?;
@@ -233,7 +286,7 @@ impl Staging {
     /// In a spare, unlinks the file at `path` if there is one (a folder stays: the
     /// write then fails, and [`Staging::make`] clears the way).
     fn unlink_spare(&self, path: &Path) {
-        if self.made.is_some() {
+        if self.spare_taken {
             let _ = fs::remove_file(path);
         }
     }
@@ -291,8 +344,8 @@ impl Staging {
         }
         match op(&path) {
             Ok(value) => Ok((path, value)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound || self.made.is_some() => {
-                if self.made.is_some() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound || self.spare_taken => {
+                if self.spare_taken {
                     // A spare may hold a file where this one needs a folder, or a folder
                     // where it needs a file: what was there is not this build's.
                     clear_way(&self.dir, rel);
@@ -317,7 +370,9 @@ impl Staging {
     /// once when it was taken (no file is opened or `stat`ed); only what differs is
     /// changed.
     pub(crate) fn prune<'k>(&self, kept: &FxHashMap<&'k str, u64>) -> Result<Vec<&'k str>> {
-        let Some(made) = &self.made else { return Ok(kept.keys().copied().collect()) };
+        let Some(made) = self.made.as_ref().filter(|_| self.spare_taken) else {
+            return Ok(kept.keys().copied().collect());
+        };
         let made = made.lock().expect("no thread panics holding the lock");
         let mut needed: FxHashSet<&str> = FxHashSet::default();
         for path in kept.keys().copied().chain(made.iter().map(String::as_str)) {
@@ -349,17 +404,15 @@ impl Staging {
             }
         }
         extra.par_iter().try_for_each(|item| {
-            let removed = if item.is_dir {
-                fs::remove_dir_all(&item.path)
-            } else {
-                fs::remove_file(&item.path)
-            };
+            let path = self.dir.join(&item.rel);
+            let removed =
+                if item.is_dir { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
             match removed {
                 Ok(()) => Ok(()),
                 // Already cleared out of the way of a file this build wrote.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(_) if needed.contains(item.rel.as_str()) && item.path.is_dir() => Ok(()),
-                Err(e) => Err(Error::io(&item.path, e)),
+                Err(_) if needed.contains(item.rel.as_str()) && path.is_dir() => Ok(()),
+                Err(e) => Err(Error::io(&path, e)),
             }
         })?;
         let missing: Vec<&'k str> =
@@ -405,7 +458,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if self.committed {
-        } else if self.made.is_some() {
+        } else if self.spare_taken {
             // A spare taken over, as large as the site: deleted off the failed build's
             // path (a later build finishes the job, it carries a dead process's name).
             delete_in_background(self.kind, vec![self.dir.clone()]);
@@ -415,12 +468,12 @@ impl Drop for Staging {
     }
 }
 
-/// An entry of a spare (see [`read_tree`]).
+/// An entry of a spare (see [`read_tree`] and [`read_listed`]).
 #[derive(Debug)]
 struct Found {
     /// Relative to the spare's root, `/` between names.
     rel: String,
-    path: PathBuf,
+    /// 0 for a folder, and for a file whose inode the build cache did not know.
     ino: u64,
     is_dir: bool,
     is_file: bool,
@@ -431,33 +484,118 @@ struct Found {
 /// folder itself, no file is opened or `stat`ed. A folder that cannot be read is listed
 /// as holding nothing.
 fn read_tree(root: &Path, kind: Owned) -> Vec<Found> {
-    fn read(dir: &Path, prefix: &str, skip: Option<&str>) -> Vec<Found> {
-        use std::os::unix::fs::DirEntryExt;
-        let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-        let mut here = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if skip == Some(&*name) {
-                continue;
-            }
-            let Ok(kind) = entry.file_type() else { continue };
-            let rel =
-                if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
-            here.push(Found {
-                rel,
-                path: entry.path(),
-                ino: entry.ino(),
-                is_dir: kind.is_dir(),
-                is_file: kind.is_file(),
-            });
+    read_below(root, "", Some(kind.marker()))
+}
+
+/// The entries of the folder `dir` and of every folder in it, as [`read_tree`], each
+/// named after `prefix` (its path relative to the spare's root); `skip` is left out of
+/// `dir` itself.
+fn read_below(dir: &Path, prefix: &str, skip: Option<&str>) -> Vec<Found> {
+    let mut here = read_one(dir, prefix, skip);
+    let below: Vec<Vec<Found>> = here
+        .par_iter()
+        .filter(|f| f.is_dir)
+        .map(|f| read_below(&dir.join(f.rel.rsplit('/').next().unwrap_or_default()), &f.rel, None))
+        .collect();
+    here.extend(below.into_iter().flatten());
+    here
+}
+
+/// The entries of the folder `dir` alone (see [`read_below`]).
+fn read_one(dir: &Path, prefix: &str, skip: Option<&str>) -> Vec<Found> {
+    use std::os::unix::fs::DirEntryExt;
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut here = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if skip == Some(&*name) {
+            continue;
         }
-        let below: Vec<Vec<Found>> =
-            here.par_iter().filter(|f| f.is_dir).map(|f| read(&f.path, &f.rel, None)).collect();
-        here.extend(below.into_iter().flatten());
-        here
+        let Ok(kind) = entry.file_type() else { continue };
+        let rel = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+        here.push(Found { rel, ino: entry.ino(), is_dir: kind.is_dir(), is_file: kind.is_file() });
     }
-    read(root, "", Some(kind.marker()))
+    here
+}
+
+/// What the spare `root` holds, from the build cache's `listing` of it, reading only
+/// what may have changed since the build that made it had written it: `None` when the
+/// listing is not about this folder (another inode or device).
+///
+/// A folder's change time (`ctime`) moves whenever a name in it is added, removed or
+/// replaced, and whenever the folder itself is renamed or moved, and no program can set
+/// it back. So a folder of the listing whose change time is earlier than the seal
+/// ([`Staging::seal`]) holds what the listing says, if the folders it is in do too:
+/// only its change time is read (one `statx`), not the folder. A folder changed since
+/// (or not found, or no longer a folder) is read whole, with everything in it, as is
+/// the root, which every build renames. What a file holds is not judged here: a file is
+/// kept only when it is the very file the build publishes (see [`Staging::prune`]).
+fn read_listed(root: &Path, kind: Owned, listing: &Listing) -> Option<Vec<Found>> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::symlink_metadata(root).ok()?;
+    if !meta.is_dir() || meta.dev() != listing.dev || meta.ino() != listing.ino {
+        return None;
+    }
+    let mut folders: FxHashSet<&str> = FxHashSet::default();
+    for (rel, _) in &listing.files {
+        let mut folder = folder_of(rel);
+        while !folder.is_empty() && folders.insert(folder) {
+            folder = folder_of(folder);
+        }
+    }
+    let folders: Vec<&str> = folders.into_iter().collect();
+    // Each folder found from the root opened once: one `fstatat` walks only its own path.
+    use rustix::fs::{AtFlags, FileType, OFlags};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let dir = rustix::fs::open(root, flags, rustix::fs::Mode::empty()).ok()?;
+    let unchanged: FxHashSet<&str> = folders
+        .par_iter()
+        .filter(|rel| {
+            rustix::fs::statat(&dir, **rel, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
+                FileType::from_raw_mode(st.st_mode) == FileType::Directory
+                    && (st.st_ctime, st.st_ctime_nsec as i64) < listing.sealed
+            })
+        })
+        .copied()
+        .collect();
+    // A folder the listing says what it holds: it and every folder it is in unchanged.
+    let known = |rel: &str| {
+        let mut folder = rel;
+        while !folder.is_empty() {
+            if !unchanged.contains(folder) {
+                return false;
+            }
+            folder = folder_of(folder);
+        }
+        true
+    };
+    // The root, read; the folders in it either known or read whole.
+    let mut found = read_one(root, "", Some(kind.marker()));
+    let mut unknown: Vec<String> =
+        found.iter().filter(|f| f.is_dir && !known(&f.rel)).map(|f| f.rel.clone()).collect();
+    // Below the root: what the known folders hold, as listed; a folder listed in a
+    // known one but changed itself is read whole.
+    for rel in &folders {
+        let parent = folder_of(rel);
+        if parent.is_empty() || !known(parent) {
+            continue;
+        }
+        found.push(Found { rel: (*rel).to_owned(), ino: 0, is_dir: true, is_file: false });
+        if !unchanged.contains(rel) {
+            unknown.push((*rel).to_owned());
+        }
+    }
+    for (rel, ino) in &listing.files {
+        let parent = folder_of(rel);
+        if !parent.is_empty() && known(parent) {
+            found.push(Found { rel: rel.clone(), ino: *ino, is_dir: false, is_file: true });
+        }
+    }
+    let below: Vec<Vec<Found>> =
+        unknown.par_iter().map(|rel| read_below(&root.join(rel), rel, None)).collect();
+    found.extend(below.into_iter().flatten());
+    Some(found)
 }
 
 /// The folder `path` (`/` between names) is in: `""` for the root.
@@ -1529,6 +1667,136 @@ mod tests {
         assert_eq!(fs::read_to_string(own.join("notes.txt")).unwrap(), "mine");
     }
 
+    /// What [`read_tree`] or [`read_listed`] found, comparable: path, type and, for a
+    /// file, its inode.
+    fn found_set(found: Vec<Found>) -> Vec<(String, bool, bool, u64)> {
+        let mut set: Vec<_> = found
+            .into_iter()
+            .map(|f| (f.rel, f.is_dir, f.is_file, if f.is_file { f.ino } else { 0 }))
+            .collect();
+        set.sort();
+        set
+    }
+
+    /// A staging folder of `files` (relative paths), sealed; with its listing as the
+    /// build cache would give it.
+    fn sealed_folder(root: &Path, files: &[&str]) -> Listing {
+        use std::os::unix::fs::MetadataExt;
+        let out = root.join("output");
+        let place = root.join("cache/old-output");
+        let mut staging = Staging::create_build(&out, &place, None, None).unwrap();
+        for file in files {
+            staging.write(Path::new(file), file.as_bytes()).unwrap();
+        }
+        let (seal, made) = staging.seal().unwrap();
+        let mut made: Vec<String> = made.into_iter().collect();
+        made.sort();
+        let mut wanted: Vec<String> = files.iter().map(|f| (*f).to_owned()).collect();
+        wanted.sort();
+        assert_eq!(made, wanted, "the seal lists every file made");
+        staging.commit().unwrap();
+        let files = files
+            .iter()
+            .map(|f| ((*f).to_owned(), fs::metadata(out.join(f)).unwrap().ino()))
+            .collect();
+        Listing { dev: seal.dev, ino: seal.ino, sealed: seal.sealed, files }
+    }
+
+    #[test]
+    fn a_listed_spare_reads_as_a_read_one_whatever_was_changed_by_hand() {
+        const FILES: [&str; 7] = [
+            "index.html",
+            "feed.xml",
+            "world/alpha/index.html",
+            "world/beta/index.html",
+            "world/page/2/index.html",
+            "economy/delta/index.html",
+            "tags/a/index.html",
+        ];
+        type Change = fn(&Path, &Path);
+        let changes: [(&str, Change); 12] = [
+            ("nothing", |_, _| {}),
+            ("a file replaced", |out, _| {
+                fs::remove_file(out.join("world/alpha/index.html")).unwrap();
+                fs::write(out.join("world/alpha/index.html"), "other").unwrap();
+            }),
+            ("a file written through", |out, _| {
+                fs::write(out.join("world/alpha/index.html"), "through").unwrap();
+            }),
+            ("a file added deep", |out, _| {
+                fs::write(out.join("world/page/2/stray.html"), "stray").unwrap();
+            }),
+            ("a folder added", |out, _| {
+                fs::create_dir_all(out.join("world/extra/deeper")).unwrap();
+                fs::write(out.join("world/extra/deeper/x.html"), "x").unwrap();
+            }),
+            ("a file removed", |out, _| fs::remove_file(out.join("tags/a/index.html")).unwrap()),
+            ("a folder turned into a file", |out, _| {
+                fs::remove_dir_all(out.join("economy/delta")).unwrap();
+                fs::write(out.join("economy/delta"), "a file").unwrap();
+            }),
+            ("a folder turned into a link", |out, old| {
+                fs::remove_dir_all(out.join("world/beta")).unwrap();
+                std::os::unix::fs::symlink(old, out.join("world/beta")).unwrap();
+            }),
+            ("a file turned into a link", |out, old| {
+                fs::remove_file(out.join("world/beta/index.html")).unwrap();
+                std::os::unix::fs::symlink(
+                    old.join("index.html"),
+                    out.join("world/beta/index.html"),
+                )
+                .unwrap();
+            }),
+            // Made before the seal: its folders' own times are old, but moving them in
+            // changes them.
+            ("an old folder moved in for a listed one", |out, old| {
+                fs::remove_dir_all(out.join("world")).unwrap();
+                fs::rename(old, out.join("world")).unwrap();
+            }),
+            ("an old folder moved in below", |out, old| {
+                fs::remove_dir_all(out.join("world/page")).unwrap();
+                fs::rename(old, out.join("world/page")).unwrap();
+            }),
+            ("a root file replaced by a folder", |out, _| {
+                fs::remove_file(out.join("feed.xml")).unwrap();
+                fs::create_dir(out.join("feed.xml")).unwrap();
+            }),
+        ];
+        for (what, change) in changes {
+            let tmp = tempfile::tempdir().unwrap();
+            // An old folder, made before the seal, shaped like one of the output's.
+            let old = tmp.path().join("old");
+            fs::create_dir_all(old.join("alpha")).unwrap();
+            fs::create_dir_all(old.join("2")).unwrap();
+            fs::write(old.join("alpha/index.html"), "old").unwrap();
+            fs::write(old.join("2/index.html"), "old").unwrap();
+            fs::write(old.join("index.html"), "old").unwrap();
+            let listing = sealed_folder(tmp.path(), &FILES);
+            let out = tmp.path().join("output");
+            // Right after the seal, in the same tick of the file system's clock.
+            change(&out, &old);
+            let listed = read_listed(&out, Owned::Output, &listing).expect(what);
+            assert_eq!(found_set(listed), found_set(read_tree(&out, Owned::Output)), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_listing_of_another_folder_is_not_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let listing = sealed_folder(tmp.path(), &["a/index.html"]);
+        let out = tmp.path().join("output");
+        let copy = tmp.path().join("copy");
+        fs::create_dir_all(copy.join("a")).unwrap();
+        fs::write(copy.join("a/index.html"), "x").unwrap();
+        assert!(read_listed(&copy, Owned::Output, &listing).is_none());
+        assert!(read_listed(&out, Owned::Output, &listing).is_some());
+        // The same folder, but moved to another place: still the folder listed.
+        let moved = tmp.path().join("moved");
+        fs::rename(&out, &moved).unwrap();
+        let listed = found_set(read_listed(&moved, Owned::Output, &listing).unwrap());
+        assert_eq!(listed, found_set(read_tree(&moved, Owned::Output)));
+    }
+
     /// The names in `dir`, sorted.
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
@@ -1555,12 +1823,12 @@ mod tests {
     fn a_build_swaps_in_whole_and_puts_the_previous_output_in_the_place_for_leftovers() {
         let tmp = tempfile::tempdir().unwrap();
         let (out, place) = (tmp.path().join("output"), tmp.path().join("cache/old-output"));
-        let staging = Staging::create_build(&out, &place, None).unwrap();
+        let staging = Staging::create_build(&out, &place, None, None).unwrap();
         staging.write(Path::new("a/x.html"), b"x").unwrap();
         staging.commit().unwrap();
         let published = fs::metadata(out.join("a/x.html")).unwrap();
         let before = snapshot(&out);
-        let staging = Staging::create_build(&out, &place, None).unwrap();
+        let staging = Staging::create_build(&out, &place, None, None).unwrap();
         // A kept file: its folder made once, then one link to the published file.
         staging.make_folders_for(["a/x.html", "a/b/y.html"], &mut FxHashSet::default()).unwrap();
         staging.link_into(Path::new("a/x.html"), &out.join("a/x.html")).unwrap();
@@ -1600,7 +1868,7 @@ mod tests {
         for dir in dead.iter().chain(&kept[2..]) {
             Owned::Output.write_marker(dir).unwrap();
         }
-        let staging = Staging::create_build(&out, &place, None).unwrap();
+        let staging = Staging::create_build(&out, &place, None, None).unwrap();
         for dir in &dead {
             assert!(!dir.exists(), "{} is not claimed", dir.display());
         }

@@ -521,14 +521,15 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer)?;
     let mut report = std::mem::take(&mut loaded.report);
     report.cache_notices.splice(0..0, notice.map(|n| format!("{n}; writing every file")));
-    let staging = match options.cache_dir() {
+    let mut staging = match options.cache_dir() {
         // The previous output and what earlier builds left are deleted off the build's
         // path, from a folder of the cache's (see `Staging::create_build`). A build that
         // holds the cache's lock keeps the previous output there as the spare, and the
         // next one changes only what differs in it rather than linking every file anew.
         Some(dir) if dir.is_dir() => {
             let spare = cache.is_some().then(|| dir.join("spare"));
-            Staging::create_build(&output, &dir.join("old-output"), spare.as_deref())?
+            let listing = cache.as_ref().and_then(cache::Cache::spare_listing);
+            Staging::create_build(&output, &dir.join("old-output"), spare.as_deref(), listing)?
         }
         _ => Staging::create(&output)?,
     };
@@ -561,6 +562,7 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     report.images = rendered.images;
     // The files kept from the previous output linked in, the new output swapped in.
     written.place(&staging)?;
+    let sealed = staging.seal();
     staging.commit()?;
     timer.stage("commit");
     (report.linked, report.bytes_written) = written.counts();
@@ -569,7 +571,7 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         report.cache_notices.extend(parse_cache.save());
     }
     if let Some(cache) = cache {
-        report.cache_notices.extend(cache.save(entries));
+        report.cache_notices.extend(cache.save(entries, sealed));
         timer.stage("cache");
     }
 

@@ -164,3 +164,30 @@ fn two_builds_at_once_with_a_spare_both_succeed_with_a_correct_output() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
+
+/// The build cache says what the spare holds (the output before last, as the build that
+/// made it left it), so a build reads only the spare's folders changed since. A folder
+/// put there by hand in its place, even a spare of this site whose folders are all
+/// older than that, is not the one the cache describes: it is read whole.
+#[test]
+fn an_older_output_put_back_as_the_spare_is_not_taken_for_the_one_the_cache_knows() {
+    let site = Site::fixture("build/basic");
+    site.build(&["-q", NOW]);
+    edit_gamma(&site, 1);
+    site.build(&["-q", NOW]);
+    let cache = std::fs::read_to_string(site.path().join(".gazette/build-cache")).unwrap();
+    assert!(cache.contains("\nspare-sealed "), "the cache does not describe the spare");
+    // The first build's output, with the old gamma page, held aside.
+    let held = site.path().join("held");
+    std::fs::rename(spare(&site), &held).unwrap();
+    site.build(&["-q", NOW]); // the second output is now the spare the cache describes
+    std::fs::remove_dir_all(spare(&site)).unwrap();
+    std::fs::rename(&held, spare(&site)).unwrap();
+    // An edit elsewhere: gamma's page is kept, and the spare put back holds an older one.
+    let path = site.path().join("content/world/alpha.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write("content/world/alpha.md", &format!("{text}\nOne more line.\n"));
+    site.build(&["-q", NOW]);
+    assert!(site.read("economy/gamma/index.html").contains("Edit number 1."));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
