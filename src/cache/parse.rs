@@ -13,8 +13,10 @@
 //! The cache file lives beside the build cache and is read and written only while the
 //! build cache's lock is held. It is a log: a header and the identity, then the parses
 //! (records), each written once and never moved, then an index of the files, which says
-//! where each file's record is and its checksum, and last a trailer that says where the
-//! index is and its checksum. A build that parsed a few files appends their records, a
+//! where each file's record is and its checksum, and the words the records' search terms
+//! name by number (in number order: a record's numbers mean the same words as long as
+//! the file lives, since words are only ever added), and last a trailer that says where
+//! the index is and its checksum. A build that parsed a few files appends their records, a
 //! new index and a new trailer, so it writes what changed and the index, not every
 //! parse; once the records and indexes no index points at outweigh the live records, the
 //! file is written anew with only these.
@@ -47,13 +49,14 @@ use serde::{Deserialize, Serialize};
 use super::Cache;
 use crate::error::display_path;
 use crate::markdown::Body;
+use crate::render::Vocabulary;
 use crate::site::Document;
 use crate::spill::{Html, Shelf, piece_sum};
 
 /// The cache file, in the cache folder.
 const FILE: &str = "parse-cache";
 /// Its first line: the format.
-const HEADER: &str = "gazette parse cache 3";
+const HEADER: &str = "gazette parse cache 4";
 /// The last bytes of a whole cache file, after where the index is and its checksum.
 const END: &[u8; 8] = b"gzpc-end";
 /// The trailer: index offset and length, checksum of the index, [`END`].
@@ -145,6 +148,8 @@ struct Index {
     /// When the build that wrote it started, in nanoseconds since the epoch.
     started_ns: i128,
     entries: Vec<Entry>,
+    /// The words the records' search terms number, in number order (see [`Vocabulary`]).
+    words: Vec<String>,
 }
 
 /// Why a cache file cannot be used.
@@ -197,6 +202,8 @@ pub(crate) struct ParseCache {
     reused: AtomicUsize,
     /// Only read (`check`): nothing is kept, nothing saved.
     read_only: bool,
+    /// Numbers the words of the search terms of the records read, and of this build's.
+    vocabulary: Arc<Vocabulary>,
 }
 
 /// The notice of a build made again without the parse cache in `cache_dir`, after a
@@ -256,6 +263,7 @@ impl ParseCache {
             kept: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
             read_only,
+            vocabulary: Vocabulary::new(),
         };
         let file = match fs::File::open(&parse_cache.path) {
             Ok(file) => file,
@@ -322,6 +330,7 @@ impl ParseCache {
             return Err(damaged);
         }
         let index: Index = bincode::deserialize(&index).map_err(|_| damaged)?;
+        let vocabulary = Vocabulary::from_words(index.words).ok_or(damaged)?;
         let within = |blob: &Blob| {
             blob.at >= head
                 && blob.head.checked_add(blob.body).is_some()
@@ -334,6 +343,7 @@ impl ParseCache {
         self.previous = index.entries.into_iter().map(|e| (e.path.clone(), e)).collect();
         self.len = size;
         self.shelf = Some(Shelf::new(file));
+        self.vocabulary = vocabulary;
         Ok(())
     }
 
@@ -383,6 +393,9 @@ impl ParseCache {
             return None;
         }
         let (lengths, mut document): Head = bincode::deserialize(&head).ok()?;
+        if let Some(terms) = &mut document.terms {
+            terms.vocabulary = Some(self.vocabulary.clone());
+        }
         let total: u64 = lengths.iter().map(|&(len, _)| u64::from(len)).sum();
         let slots: Vec<&mut Html> = pieces(&mut document.body).collect();
         if slots.len() != lengths.len() || total != blob.body {
@@ -455,6 +468,12 @@ impl ParseCache {
         if !self.read_only {
             let _ = fs::remove_file(&self.path);
         }
+    }
+
+    /// What numbers the words of the search terms this cache keeps: a build counts the
+    /// terms of the files it parses with it.
+    pub(crate) fn vocabulary(&self) -> Arc<Vocabulary> {
+        self.vocabulary.clone()
     }
 
     /// How many articles were taken from the cache rather than parsed.
@@ -575,7 +594,8 @@ impl ParseCache {
 
     /// Writes the index of `entries` at `at` (where `out` is), then the trailer.
     fn finish(&self, out: &mut impl Write, at: u64, entries: Vec<Entry>) -> std::io::Result<()> {
-        let index = Index { started_ns: nanos(self.started), entries };
+        let words = self.vocabulary.words().iter().map(|w| w.to_string()).collect();
+        let index = Index { started_ns: nanos(self.started), entries, words };
         let index = bincode::serialize(&index).map_err(std::io::Error::other)?;
         out.write_all(&index)?;
         out.write_all(&at.to_le_bytes())?;

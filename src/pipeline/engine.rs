@@ -155,6 +155,10 @@ pub(crate) fn load(
     };
     // A broken theme leaves shortcode calls as written; its own error is reported.
     let shortcodes = theme.as_ref().ok().map(|theme| theme.shortcode_renderer(&config));
+    // The words of the articles' search terms: those the parse cache's terms number, and
+    // those new to this build.
+    let vocabulary =
+        parse_cache.as_ref().map_or_else(crate::render::Vocabulary::new, |c| c.vocabulary());
     let load = |timer: &mut Timer, parse_cache: Option<&parse::ParseCache>| {
         load_documents(
             &config,
@@ -166,6 +170,7 @@ pub(crate) fn load(
             images.as_ref(),
             (!checking).then_some(now),
             parse_cache,
+            (!checking).then_some(&vocabulary),
         )
     };
     let mut loaded_documents = load(timer, parse_cache.as_ref())?;

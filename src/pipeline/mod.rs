@@ -206,6 +206,7 @@ fn load_documents(
     images: Option<&Images>,
     publishing_at: Option<jiff::Timestamp>,
     parse_cache: Option<&ParseCache>,
+    vocabulary: Option<&Arc<render::Vocabulary>>,
 ) -> Result<Documents> {
     let root = &options.root;
     let files = match input {
@@ -311,7 +312,9 @@ fn load_documents(
                     let rendered = add(2, parsed_at);
                     // What the article gives the search index, counted while its body is in
                     // memory and kept with its parse: a rebuild's index reads no body.
-                    doc.terms = render::count_terms(&doc, &config.language).ok();
+                    // (`check` writes no index.)
+                    doc.terms =
+                        vocabulary.and_then(|v| render::count_terms(&doc, &doc.lang, v).ok());
                     add(3, rendered);
                     if !problems.is_empty() {
                         // A shortcode call that failed: the file is broken, though `check`
@@ -443,6 +446,7 @@ fn load_document(
     rel: &Path,
     shortcodes: &dyn Shortcodes,
     images: Option<&Images>,
+    vocabulary: &Arc<render::Vocabulary>,
 ) -> Result<Option<Arc<Document>>> {
     let text = content::load_article(&options.root, rel)?;
     let parsed = front_matter::parse_article(rel, &text)
@@ -467,7 +471,7 @@ fn load_document(
     if !problems.is_empty() {
         return Err(Error::contents(problems));
     }
-    doc.terms = render::count_terms(&doc, &config.language).ok();
+    doc.terms = render::count_terms(&doc, &doc.lang, vocabulary).ok();
     Ok(Some(Arc::new(doc)))
 }
 

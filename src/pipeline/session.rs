@@ -91,6 +91,9 @@ struct Snapshot {
     /// The site's images, processed as a build does (issue 16), so the preview is what a
     /// build publishes.
     images: Arc<Images>,
+    /// What numbers the words of the articles' search terms: the first build's, so the
+    /// index merges every article's terms without counting them again.
+    vocabulary: Arc<crate::render::Vocabulary>,
     /// The site's languages, the default first: one for a site in one language. Each
     /// other language's pages live below its folder (`fr/`, issue 19).
     languages: Vec<Arc<Language>>,
@@ -177,6 +180,9 @@ impl Session {
                 })
             })
             .collect();
+        let vocabulary = crate::render::Vocabulary::most_used(
+            documents.iter().filter_map(|d| d.terms.as_ref()?.vocabulary.as_ref()),
+        );
         let documents = documents.into_iter().map(|d| (d.source.clone(), d)).collect();
         let mut files = outputs.files;
         // Besides the pages and content files the checks know: the images made.
@@ -187,6 +193,7 @@ impl Session {
             files: Arc::new(files),
             ids: Arc::new(outputs.ids),
             images: Arc::new(images),
+            vocabulary,
             languages,
             findings: findings.into_iter().map(Arc::new).collect(),
             shortcode_theme: shortcode_theme.map(Arc::new),
@@ -265,6 +272,7 @@ impl Session {
                 rel,
                 &shortcodes,
                 Some(&last.images),
+                &last.vocabulary,
             ) {
                 Ok(Some(doc)) => doc,
                 Ok(None) => return None, // became a draft: the site's structure changes
@@ -446,6 +454,7 @@ impl Session {
                     rel,
                     &shortcodes,
                     Some(&last.images),
+                    &last.vocabulary,
                 ) {
                     Ok(Some(doc)) => {
                         documents.insert(rel.clone(), doc);
@@ -682,6 +691,7 @@ impl Session {
             files: Arc::new(outputs.files),
             ids: Arc::new(outputs.ids),
             images: last.images.clone(),
+            vocabulary: last.vocabulary.clone(),
             languages,
             findings,
             shortcode_theme,

@@ -10,7 +10,7 @@ mod sitemaps;
 mod unlink;
 mod views;
 
-pub(crate) use search::count_terms;
+pub(crate) use search::{Vocabulary, count_terms};
 pub(crate) use views::picture_view_with;
 mod xml;
 

@@ -88,8 +88,13 @@ pub struct Terms {
     pub language: String,
     /// How many words the index counts as the body's.
     pub body_words: u32,
-    /// One line per distinct folded word, parked on disk with the body when memory is short.
+    /// Per distinct folded word, its counts and its number in `vocabulary`, parked on disk
+    /// with the body when memory is short.
     pub list: crate::spill::Html,
+    /// What numbers the words: set by whoever made or read the terms (the parse cache
+    /// keeps the words apart from the terms).
+    #[serde(skip)]
+    pub(crate) vocabulary: Option<std::sync::Arc<crate::render::Vocabulary>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

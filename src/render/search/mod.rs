@@ -15,8 +15,12 @@
 
 mod format;
 pub(crate) mod text;
+mod vocabulary;
+
+pub(crate) use vocabulary::Vocabulary;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -26,6 +30,7 @@ use super::Sink;
 use crate::error::{Error, Result};
 use crate::site::{Article, Document, Site, Terms};
 use format::{Kind, Postings, ShardWriter};
+use vocabulary::Stems;
 
 /// About how many bytes a shard holds before the next begins.
 pub(crate) const SHARD_BYTES: usize = 8 * 1024;
@@ -154,11 +159,11 @@ struct Part {
     postings: Vec<Vec<Posting>>,
     /// By stem number: its counts in the article being read.
     counts: Vec<Count>,
-    error: Option<Error>,
     /// Numbers words rather than stems (see [`count_terms`]): [`Part::stem`] gives the
-    /// word's number, `counts` are by word, and `spans` say where each word's bytes are.
-    by_word: bool,
-    spans: Vec<(u32, u32)>,
+    /// word's number in the part, `counts` are by word, and `numbers` give each word's
+    /// number in this vocabulary.
+    by_word: Option<Arc<Vocabulary>>,
+    numbers: Vec<u32>,
 }
 
 impl Part {
@@ -207,10 +212,10 @@ impl Part {
             None => folded_str.to_owned(),
         };
         let bit = follower_bit(&stem);
-        let stem = if self.by_word {
+        let stem = if let Some(vocabulary) = &self.by_word {
             self.counts.push(Count::default());
-            self.spans.push((self.bytes.len() as u32, folded.len() as u32));
-            self.spans.len() as u32 - 1
+            self.numbers.push(vocabulary.number(folded_str));
+            self.numbers.len() as u32 - 1
         } else {
             let next = self.stems.len() as u32;
             *self.stems.entry(stem).or_insert_with(|| {
@@ -294,89 +299,121 @@ pub(crate) fn write_search_index(
     let stemmer = text::stemmer_for(language);
     let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
     let average_body = (total_words as f32 / articles.len().max(1) as f32).max(1.0);
-    // One part a thread: each part numbers and stems its own vocabulary, which is most of
-    // the work of a new word, and the parts' vocabularies are merged one by one.
-    let part_len = (articles.len() / rayon::current_num_threads()).max(64);
-    let parts: Vec<Part> = articles
+    // The words' numbers of most articles' terms; the terms of the others (counted for
+    // another language or vocabulary, or not counted) are counted again with it.
+    let vocabulary = Vocabulary::most_used(
+        articles.iter().filter_map(|a| usable_terms(a, language, None)?.vocabulary.as_ref()),
+    );
+    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let recounted: Vec<Option<Terms>> = articles
         .par_iter()
+        .map(|a| match usable_terms(a, language, Some(&vocabulary)) {
+            Some(_) => Ok(None),
+            None => count_terms(&a.doc, language, &vocabulary).map(Some).map_err(io),
+        })
+        .collect::<Result<_>>()?;
+    // The category and tag names, counted as a text each.
+    let topic_terms = |name: &str| count_text(name, TOPIC, language, &vocabulary).map_err(io);
+    let categories: Vec<String> =
+        site.categories.iter().map(|c| topic_terms(&c.name)).collect::<Result<_>>()?;
+    let tags: Vec<String> =
+        site.tags.iter().map(|t| topic_terms(&t.name)).collect::<Result<_>>()?;
+    let stems = vocabulary.stems(language, stemmer.map(|(_, a)| a));
+
+    // One part a thread, each with the postings of its articles by stem.
+    let part_len = (articles.len() / rayon::current_num_threads()).max(64);
+    let parts: Vec<Merge> = articles
+        .par_iter()
+        .zip(&recounted)
         .enumerate()
         .with_min_len(part_len)
-        .fold(Part::default, |mut part, (number, article)| {
-            if part.error.is_none() {
-                let stemmer = stemmer.map(|(_, a)| rust_stemmers::Stemmer::create(a));
-                let indexed = index_article(
-                    site,
-                    article,
-                    number as u32,
-                    &mut part,
-                    stemmer.as_ref(),
-                    (language, average_body),
-                );
-                if let Err(e) = indexed {
-                    part.error = Some(e);
+        .fold(
+            || Merge::new(&stems),
+            |mut part, (number, (article, recounted))| {
+                if part.error.is_none() {
+                    let topics = std::iter::once(&categories[article.category.index()])
+                        .chain(article.tags.iter().map(|t| &tags[t.index()]));
+                    let terms = recounted.as_ref().or(article.doc.terms.as_ref());
+                    let terms = terms.expect("terms usable or counted again");
+                    let merged = terms.list.text().map_err(io).and_then(|list| {
+                        let counts = Counts {
+                            list: &list,
+                            body_words: terms.body_words,
+                            topics: topics.clone(),
+                        };
+                        if merge_terms(&mut part, counts, number as u32, average_body) {
+                            return Ok(());
+                        }
+                        // Numbers this vocabulary does not have (a parse cache changed
+                        // under us): counted again, from the document.
+                        let again = count_terms(&article.doc, language, &vocabulary).map_err(io)?;
+                        part.grow(vocabulary.stems(language, stemmer.map(|(_, a)| a)));
+                        let list = again.list.text().map_err(io)?;
+                        let counts = Counts { list: &list, body_words: again.body_words, topics };
+                        assert!(merge_terms(&mut part, counts, number as u32, average_body));
+                        Ok(())
+                    });
+                    if let Err(e) = merged {
+                        part.error = Some(e);
+                    }
                 }
-            }
-            part
-        })
+                part
+            },
+        )
         .collect();
+    drop(recounted);
 
-    // Number the stems of every part once for the whole index.
-    let mut stems: FxHashMap<String, u32> = FxHashMap::default();
+    // Each stem's postings, and the words the articles have.
     let mut postings: Vec<Vec<Posting>> = Vec::new();
-    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut used: Vec<u64> = Vec::new();
+    let mut stems = stems;
     for part in parts {
-        let Part { stems: part_stems, postings: part_postings, table, bytes, error, .. } = part;
+        let Merge { postings: part_postings, used: part_used, error, stems: part_stems, .. } = part;
         if let Some(e) = error {
             return Err(e);
         }
-        let mut names = vec![String::new(); part_stems.len()];
-        for (stem, local) in part_stems {
-            names[local as usize] = stem;
+        if part_stems.names.len() > stems.names.len() {
+            stems = part_stems;
         }
-        let global: Vec<u32> = names
-            .into_iter()
-            .map(|stem| {
-                let next = stems.len() as u32;
-                *stems.entry(stem).or_insert_with(|| {
-                    postings.push(Vec::new());
-                    next
-                })
-            })
-            .collect();
-        for (local, list) in part_postings.into_iter().enumerate() {
-            let into = &mut postings[global[local] as usize];
+        if postings.len() < part_postings.len() {
+            postings.resize_with(part_postings.len(), Vec::new);
+        }
+        for (into, list) in postings.iter_mut().zip(part_postings) {
             if into.is_empty() {
                 *into = list;
             } else {
                 into.extend(list);
             }
         }
-        for word in table.into_iter().filter(|w| w.len > 0) {
-            let folded = &bytes[word.start as usize..][..word.len as usize];
-            let folded = std::str::from_utf8(folded).expect("a word is text");
-            words.entry(folded.into()).or_insert(global[word.stem as usize]);
+        if used.len() < part_used.len() {
+            used.resize(part_used.len(), 0);
+        }
+        for (into, bits) in used.iter_mut().zip(part_used) {
+            *into |= bits;
         }
     }
+    postings.resize_with(stems.names.len(), Vec::new);
 
     let scored = score(postings, articles.len());
-    let mut stem_names = vec![""; stems.len()];
-    for (stem, &number) in &stems {
-        stem_names[number as usize] = stem.as_str();
-    }
+    let words = vocabulary.words();
+    let is_used =
+        |word: u32| used.get(word as usize / 64).is_some_and(|b| b >> (word % 64) & 1 == 1);
     // Every key: each word, and each stem no word is spelled as.
-    let mut keys: Vec<(&str, Key)> = Vec::with_capacity(words.len() + stems.len());
-    for (word, &stem) in &words {
-        if stem_names[stem as usize] == &**word {
+    let mut keys: Vec<(&str, Key)> = Vec::new();
+    for (number, word) in words.iter().enumerate().filter(|(n, _)| is_used(*n as u32)) {
+        let stem = stems.of_word[number];
+        if *stems.names[stem as usize] == **word {
             keys.push((word, Key::Postings(Kind::Word, stem)));
         } else {
             keys.push((word, Key::Redirect(stem)));
         }
     }
-    for (stem, &number) in &stems {
-        if !words.contains_key(stem.as_str()) {
-            keys.push((stem, Key::Postings(Kind::Stem, number)));
+    for (number, stem) in stems.names.iter().enumerate() {
+        if !scored[number].docs.is_empty() && !vocabulary.find(stem).is_some_and(is_used) {
+            keys.push((stem, Key::Postings(Kind::Stem, number as u32)));
         }
     }
+    let stem_names = &stems.names;
     keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let mut shard_keys = Vec::new();
@@ -387,7 +424,7 @@ pub(crate) fn write_search_index(
             shard_keys.push(key.to_owned());
         }
         match entry {
-            Key::Redirect(stem) => shard.redirect(key, stem_names[stem as usize]),
+            Key::Redirect(stem) => shard.redirect(key, &stem_names[stem as usize]),
             Key::Postings(kind, stem) => {
                 let list = &scored[stem as usize];
                 let postings = Postings {
@@ -660,39 +697,76 @@ impl<'p, 's> Reader<'p, 's> {
 const REMEMBERED_WORDS: usize = 1 << 20;
 
 thread_local! {
-    /// The words this thread has counted terms with, by language: each word is stemmed
-    /// once a thread, not once an article.
-    static WORDS: std::cell::RefCell<(String, Part)> = std::cell::RefCell::default();
+    /// The words this thread has counted terms with, by vocabulary and language: each word
+    /// is stemmed and numbered once a thread, not once an article.
+    static WORDS: std::cell::RefCell<(u64, String, Part)> = std::cell::RefCell::default();
 }
 
 /// The terms of `doc` (see [`Terms`]): every word of its title, summary, key points,
-/// headings, body and answers, folded, with its counts and the follower bits of the stems
-/// that come right after it, for a site whose language is `language`. Counted as the
-/// index counts them (see [`index_article`]), but by word rather than by stem.
-pub(crate) fn count_terms(doc: &Document, language: &str) -> std::io::Result<Terms> {
-    WORDS.with_borrow_mut(|(words_language, part)| {
-        if words_language != language || part.words > REMEMBERED_WORDS {
+/// headings, body and answers, folded and numbered in `vocabulary`, with its counts and
+/// the follower bits of the stems that come right after it, for the index of `language`.
+/// Counted as the index counts them, but by word rather than by stem (see
+/// [`merge_terms`]).
+pub(crate) fn count_terms(
+    doc: &Document,
+    language: &str,
+    vocabulary: &Arc<Vocabulary>,
+) -> std::io::Result<Terms> {
+    let (list, body_words) = count_with(language, vocabulary, |read| read_document(read, doc))?;
+    Ok(Terms {
+        language: language.to_owned(),
+        body_words,
+        list: list.into(),
+        vocabulary: Some(vocabulary.clone()),
+    })
+}
+
+/// The terms of one plain text, each occurrence weighted `weight` (a category or tag name).
+fn count_text(
+    text: &str,
+    weight: f32,
+    language: &str,
+    vocabulary: &Arc<Vocabulary>,
+) -> std::io::Result<String> {
+    let (list, _) = count_with(language, vocabulary, |read| {
+        read.text(text, Some(weight));
+        Ok(())
+    })?;
+    Ok(list)
+}
+
+/// Counts what `read_all` reads by word, on this thread's table of words, and writes the
+/// list of a [`Terms`] and the body's word count.
+fn count_with(
+    language: &str,
+    vocabulary: &Arc<Vocabulary>,
+    read_all: impl FnOnce(&mut Reader<'_, '_>) -> std::io::Result<()>,
+) -> std::io::Result<(String, u32)> {
+    WORDS.with_borrow_mut(|(words_vocabulary, words_language, part)| {
+        if *words_vocabulary != vocabulary.id()
+            || words_language != language
+            || part.words > REMEMBERED_WORDS
+        {
+            *words_vocabulary = vocabulary.id();
             *words_language = language.to_owned();
-            *part = Part { by_word: true, ..Part::default() };
+            *part = Part { by_word: Some(vocabulary.clone()), ..Part::default() };
         }
         let stemmer = text::stemmer_for(language).map(|(_, a)| rust_stemmers::Stemmer::create(a));
         let mut read = Reader::new(part, stemmer.as_ref());
-        let read_all = read_document(&mut read, doc);
+        let read_all = read_all(&mut read);
         let (touched, body_words) = (std::mem::take(&mut read.touched), read.body_words);
-        let mut list = Vec::with_capacity(touched.len() * 12);
+        let mut list = String::with_capacity(touched.len() * 8);
         for word in touched {
             let count = std::mem::take(&mut part.counts[word as usize]);
-            let (start, len) = part.spans[word as usize];
             debug_assert!(count.weighted.fract() == 0.0 && count.weighted < 16_777_216.0);
             let weighted = (count.weighted as u32) << 1 | u32::from(count.title);
-            for n in [weighted, count.body, u32::from(count.next), len] {
+            let number = part.numbers[word as usize];
+            for n in [weighted, count.body, u32::from(count.next), number] {
                 push_number(&mut list, n);
             }
-            list.extend_from_slice(&part.bytes[start as usize..][..len as usize]);
         }
         read_all?;
-        let list = String::from_utf8(list).expect("words and numbers are text");
-        Ok(Terms { language: language.to_owned(), body_words, list: list.into() })
+        Ok((list, body_words))
     })
 }
 
@@ -702,9 +776,10 @@ const LARGE: u32 = 0x10_f7ff;
 
 /// Writes `n` as a character of a [`Terms::list`]: its code point, past the surrogates (most
 /// counts are below 128: one byte), or for a large number, three characters.
-fn push_number(list: &mut Vec<u8>, n: u32) {
+#[inline(always)]
+fn push_number(list: &mut String, n: u32) {
     if n < 0x80 {
-        list.push(n as u8);
+        list.push(char::from(n as u8));
     } else if n < LARGE {
         push_char(list, n);
     } else {
@@ -714,10 +789,11 @@ fn push_number(list: &mut Vec<u8>, n: u32) {
     }
 }
 
-fn push_char(list: &mut Vec<u8>, n: u32) {
+/// Writes `n` (below [`LARGE`]) as the character whose code point it is, past the surrogates.
+#[inline(always)]
+fn push_char(list: &mut String, n: u32) {
     let code = if n < 0xd800 { n } else { n + 0x800 };
-    let c = char::from_u32(code).expect("below 0x110000 and no surrogate");
-    list.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    list.push(char::from_u32(code).expect("below 0x110000 and no surrogate"));
 }
 
 /// Reads a number [`push_number`] wrote at `bytes[*at..]`, and moves `at` past it.
@@ -732,6 +808,7 @@ fn next_number(bytes: &[u8], at: &mut usize) -> Option<u32> {
 }
 
 /// Reads one character of a number: an ASCII byte (most), or a longer UTF-8 sequence.
+/// `bytes` are those of a `str`: a sequence is whole and valid where it begins.
 #[inline(always)]
 fn next_code(bytes: &[u8], at: &mut usize) -> Option<u32> {
     let first = *bytes.get(*at)?;
@@ -739,32 +816,43 @@ fn next_code(bytes: &[u8], at: &mut usize) -> Option<u32> {
         *at += 1;
         return Some(u32::from(first));
     }
-    let len = match first {
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        _ => 4,
+    let tail = |i: usize| bytes.get(*at + i).map(|&b| u32::from(b & 0x3f));
+    let code = match first {
+        0xc0..=0xdf => {
+            let code = u32::from(first & 0x1f) << 6 | tail(1)?;
+            *at += 2;
+            code
+        }
+        0xe0..=0xef => {
+            let code = u32::from(first & 0x0f) << 12 | tail(1)? << 6 | tail(2)?;
+            *at += 3;
+            code
+        }
+        _ => {
+            let code = u32::from(first & 0x07) << 18 | tail(1)? << 12 | tail(2)? << 6 | tail(3)?;
+            *at += 4;
+            code
+        }
     };
-    // The list is a `str`: the sequence is whole and valid.
-    let text = std::str::from_utf8(bytes.get(*at..*at + len)?).ok()?;
-    *at += len;
-    let code = text.chars().next()? as u32;
     Some(if code < 0xd800 { code } else { code - 0x800 })
 }
 
 /// The terms of a [`Terms::list`], each as its weighted count outside the body times two
-/// plus its title bit, its body count, its follower bits and its word. Ends early at
-/// anything [`count_terms`] would not have written.
-fn for_each_term(list: &str, mut each: impl FnMut(u32, u32, u8, &str)) -> Option<()> {
+/// plus its title bit, its body count, its follower bits and its word's number. Ends
+/// early (`None`) at anything [`count_terms`] would not have written, or when `each`
+/// says so.
+#[inline(always)]
+fn for_each_term(list: &str, mut each: impl FnMut(u32, u32, u8, u32) -> bool) -> Option<()> {
     let bytes = list.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
         let weighted = next_number(bytes, &mut at)?;
         let body = next_number(bytes, &mut at)?;
         let next = u8::try_from(next_number(bytes, &mut at)?).ok()?;
-        let len = next_number(bytes, &mut at)? as usize;
-        let word = list.get(at..at + len).filter(|w| !w.is_empty())?;
-        at += len;
-        each(weighted, body, next, word);
+        let word = next_number(bytes, &mut at)?;
+        if !each(weighted, body, next, word) {
+            return None;
+        }
     }
     Some(())
 }
@@ -806,77 +894,117 @@ fn read_document(read: &mut Reader<'_, '_>, doc: &Document) -> std::io::Result<(
     Ok(())
 }
 
-/// Counts one article into `part`: its terms, counted when it was parsed (or now, if they
-/// were not, or for another language), and its category and tag names.
-/// `site` is the site's language and the average body's length in words.
-fn index_article(
-    site: &Site,
-    article: &Article,
-    number: u32,
-    part: &mut Part,
-    stemmer: Option<&rust_stemmers::Stemmer>,
-    (language, average_body): (&str, f32),
-) -> Result<()> {
-    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
-    let counted;
-    let terms = match &article.doc.terms {
-        Some(terms) if terms.language == language => terms,
-        _ => {
-            counted = count_terms(&article.doc, language).map_err(io)?;
-            &counted
-        }
-    };
-    let list = terms.list.text().map_err(io)?;
-    let mut topics = Vec::with_capacity(article.tags.len() + 1);
-    topics.push(site.category(article.category).name.as_str());
-    topics.extend(article.tags.iter().map(|tag| site.tag(*tag).name.as_str()));
-    let counts = Counts { list: &list, body_words: terms.body_words, topics: &topics };
-    merge_terms(part, stemmer, counts, number, average_body);
-    Ok(())
+/// The terms of `article` if they were counted for `language` (and with `vocabulary`,
+/// if given).
+fn usable_terms<'a>(
+    article: &'a Article,
+    language: &str,
+    vocabulary: Option<&Arc<Vocabulary>>,
+) -> Option<&'a Terms> {
+    let terms = article.doc.terms.as_ref()?;
+    let counted_with = terms.vocabulary.as_ref()?;
+    let same = vocabulary.is_none_or(|v| v.id() == counted_with.id());
+    (terms.language == language && same).then_some(terms)
 }
 
-/// What [`merge_terms`] counts of one article: its [`Terms`] and its category and tag names.
-struct Counts<'a> {
+/// One thread's share of the index: its articles' postings by stem number (of
+/// [`Merge::stems`]) and the words they have.
+struct Merge {
+    stems: Arc<Stems>,
+    /// By stem number: the counts in the article being merged; zero between articles.
+    counts: Vec<Count>,
+    touched: Vec<u32>,
+    /// The word numbers of the article being merged.
+    words: Vec<u32>,
+    postings: Vec<Vec<Posting>>,
+    /// A bit per word number: whether an article has it.
+    used: Vec<u64>,
+    error: Option<Error>,
+}
+
+impl Merge {
+    fn new(stems: &Arc<Stems>) -> Merge {
+        Merge {
+            stems: stems.clone(),
+            counts: vec![Count::default(); stems.names.len()],
+            touched: Vec::new(),
+            words: Vec::new(),
+            postings: vec![Vec::new(); stems.names.len()],
+            used: vec![0; stems.of_word.len().div_ceil(64)],
+            error: None,
+        }
+    }
+
+    /// Takes `stems`, which has the stems this part had and more.
+    fn grow(&mut self, stems: Arc<Stems>) {
+        self.counts.resize(stems.names.len(), Count::default());
+        self.postings.resize_with(stems.names.len(), Vec::new);
+        self.used.resize(stems.of_word.len().div_ceil(64), 0);
+        self.stems = stems;
+    }
+}
+
+/// What [`merge_terms`] counts of one article: its [`Terms`] and the terms of its category
+/// and tag names.
+struct Counts<'a, T> {
     list: &'a str,
     body_words: u32,
-    topics: &'a [&'a str],
+    topics: T,
 }
 
-/// Counts an article's words into `part` by stem (summed over the words of each stem, and
-/// the follower bits joined), with its category and tag names read as the index reads any
-/// text, and gives it a posting for each of its stems.
-fn merge_terms(
-    part: &mut Part,
-    stemmer: Option<&rust_stemmers::Stemmer>,
-    counts: Counts<'_>,
+/// Counts an article's terms into `part` by stem (summed over the words of each stem, and
+/// the follower bits joined), with the terms of its category and tag names, and gives it
+/// a posting for each of its stems. `false`, with nothing counted, if a term names a
+/// word the part's stems do not know.
+fn merge_terms<'a>(
+    part: &mut Merge,
+    counts: Counts<'_, impl Iterator<Item = &'a String>>,
     number: u32,
     average_body: f32,
-) {
-    let mut read = Reader::new(part, stemmer);
-    let whole = for_each_term(counts.list, |weighted, body, next, word| {
-        let (stem, _) = read.part.stem(word.as_bytes(), text::word_hash(word.as_bytes()), stemmer);
-        let count = &mut read.part.counts[stem as usize];
-        if count.body == 0 && count.weighted == 0.0 {
-            read.touched.push(stem);
-        }
-        // Sums of whole numbers below 2^24: exact in `f32`, in any order.
-        count.weighted += (weighted >> 1) as f32;
-        count.title |= weighted & 1 == 1;
-        count.body += body;
-        count.next |= next;
-    });
-    whole.expect("the terms are as count_terms wrote them");
+) -> bool {
+    let Merge { stems, counts: by_stem, touched, words, .. } = part;
+    let of_word = &stems.of_word;
+    let mut add = |list: &str| {
+        for_each_term(list, |weighted, body, next, word| {
+            let Some(&stem) = of_word.get(word as usize) else {
+                return false;
+            };
+            words.push(word);
+            let count = &mut by_stem[stem as usize];
+            if count.body == 0 && count.weighted == 0.0 {
+                touched.push(stem);
+            }
+            // Sums of whole numbers below 2^24: exact in `f32`, in any order.
+            count.weighted += (weighted >> 1) as f32;
+            count.title |= weighted & 1 == 1;
+            count.body += body;
+            count.next |= next;
+            true
+        })
+        .is_some()
+    };
+    let mut whole = add(counts.list);
     for topic in counts.topics {
-        read.text(topic, Some(TOPIC));
+        whole = whole && add(topic);
+    }
+    if !whole {
+        for stem in touched.drain(..) {
+            by_stem[stem as usize] = Count::default();
+        }
+        words.clear();
+        return false;
+    }
+    for word in words.drain(..) {
+        part.used[word as usize / 64] |= 1 << (word % 64);
     }
     // BM25F: body occurrences count less in a long body, more in a short one.
     let norm = BODY / (1.0 - B + B * counts.body_words as f32 / average_body);
-    let Reader { part, touched, .. } = read;
-    for stem in touched {
+    for stem in part.touched.drain(..) {
         let count = std::mem::take(&mut part.counts[stem as usize]);
         let tf = count.weighted + count.body as f32 * norm;
         part.postings[stem as usize].push(Posting::new(number, tf, count.title, count.next));
     }
+    true
 }
 
 /// The `meta/<g>.json` files: for each document, `[title, url, date, category]`.
@@ -1086,30 +1214,65 @@ mod tests {
         (postings_by_stem(part), body_words)
     }
 
+    /// Each stem's posting as (frequency's bits, title, followers), by stem, of a part
+    /// that merged one article.
+    fn merged_by_stem(part: &Merge) -> FxHashMap<String, (u32, bool, u8)> {
+        part.postings
+            .iter()
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(n, list)| {
+                let stem = part.stems.names[n].to_string();
+                assert_eq!(list.len(), 1, "{stem}");
+                (stem, (list[0].tf().to_bits(), list[0].title(), list[0].next()))
+            })
+            .collect()
+    }
+
+    /// Merges `terms` with the terms of `topics` into a new part.
+    fn merge_one(
+        terms: &Terms,
+        topics: &[&str],
+        language: &str,
+        average_body: f32,
+    ) -> (Merge, bool) {
+        let vocabulary = terms.vocabulary.clone().expect("counted here");
+        let topics: Vec<String> = topics
+            .iter()
+            .map(|t| count_text(t, TOPIC, language, &vocabulary).expect("in memory"))
+            .collect();
+        let algorithm = text::stemmer_for(language).map(|(_, a)| a);
+        let mut part = Merge::new(&vocabulary.stems(language, algorithm));
+        let list = terms.list.to_text();
+        let counts = Counts { list: &list, body_words: terms.body_words, topics: topics.iter() };
+        let merged = merge_terms(&mut part, counts, 0, average_body);
+        (part, merged)
+    }
+
     #[test]
     fn terms_merged_by_stem_give_what_reading_every_word_by_stem_gives() {
         let doc = document(RATES);
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let topics = ["World", "Rate policy", "banks"];
-        let terms = count_terms(&doc, "en").expect("in memory");
+        let vocabulary = Vocabulary::new();
+        let terms = count_terms(&doc, "en", &vocabulary).expect("in memory");
         assert_eq!(terms.language, "en");
         for average_body in [1.0, 7.5, 40.0] {
             let (expected, body_words) = read_by_stem(&doc, &topics, Some(&stemmer), average_body);
             assert_eq!(terms.body_words, body_words);
-            let mut part = Part::default();
-            let list = terms.list.to_text();
-            let counts = Counts { list: &list, body_words: terms.body_words, topics: &topics };
-            merge_terms(&mut part, Some(&stemmer), counts, 0, average_body);
-            assert_eq!(postings_by_stem(&part), expected, "average body {average_body}");
+            let (part, merged) = merge_one(&terms, &topics, "en", average_body);
+            assert!(merged);
+            assert_eq!(merged_by_stem(&part), expected, "average body {average_body}");
             // The stems were shared: fewer stems than words.
-            assert!(
-                part.stems.len() < part.words,
-                "{} stems, {} words",
-                part.stems.len(),
-                part.words
-            );
-            let rating = part.stem(b"rating", text::word_hash(b"rating"), None).0;
-            assert_eq!(part.stems.get("rate"), Some(&rating));
+            let stems = &part.stems;
+            assert!(stems.names.len() < stems.of_word.len(), "{} stems", stems.names.len());
+            let rating = vocabulary.find("rating").expect("a word of the article");
+            assert_eq!(&*stems.names[stems.of_word[rating as usize] as usize], "rate");
+            // Every word of the article and its topics is marked, and only those.
+            let used = (0..vocabulary.len() as u32)
+                .filter(|&w| part.used[w as usize / 64] >> (w % 64) & 1 == 1)
+                .count();
+            assert_eq!(used, vocabulary.len());
         }
     }
 
@@ -1118,10 +1281,13 @@ mod tests {
         let doc = document(
             "---\ntitle: Rate rates\ndate: 2026-01-02\ncategory: World\nsummary: Rates.\n---\n\nRates rise.\n",
         );
-        let terms = count_terms(&doc, "en").expect("in memory");
+        let vocabulary = Vocabulary::new();
+        let terms = count_terms(&doc, "en", &vocabulary).expect("in memory");
+        let names = vocabulary.words();
         let mut words = Vec::new();
         for_each_term(&terms.list.to_text(), |weighted, body, next, word| {
-            words.push((word.to_owned(), weighted, body, next));
+            words.push((names[word as usize].to_string(), weighted, body, next));
+            true
         })
         .expect("the list reads back");
         let rate = follower_bit("rate");
@@ -1134,30 +1300,54 @@ mod tests {
         ];
         assert_eq!(words, expected);
         assert_eq!(terms.body_words, 2);
-        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-        let mut part = Part::default();
-        let list = terms.list.to_text();
-        let counts = Counts { list: &list, body_words: 2, topics: &["Rates"] };
-        merge_terms(&mut part, Some(&stemmer), counts, 0, 2.0);
+        let (part, merged) = merge_one(&terms, &["Rates"], "en", 2.0);
+        assert!(merged);
         // `rate`: 8 + 8 + 2 outside the body, 3 for the topic, and 1 in a body of average
         // length; followed by `rates` (stem `rate`) in the title and `rise` in the body.
-        let merged = postings_by_stem(&part);
+        let merged = merged_by_stem(&part);
         assert_eq!(merged["rate"], ((8.0f32 + 8.0 + 2.0 + 3.0 + 1.0).to_bits(), true, rate | rise));
         assert_eq!(merged["rise"], (1.0f32.to_bits(), false, 0));
         assert_eq!(merged.len(), 2);
     }
 
     #[test]
-    fn terms_follow_the_language_they_were_counted_for() {
+    fn terms_naming_a_word_the_stems_do_not_know_are_refused_and_nothing_is_counted() {
         let doc = document(RATES);
-        let english = count_terms(&doc, "en").expect("in memory");
-        let french = count_terms(&doc, "fr").expect("in memory");
-        let none = count_terms(&doc, "xx").expect("in memory");
-        assert_eq!(count_terms(&doc, "en").expect("in memory"), english);
+        let vocabulary = Vocabulary::new();
+        let terms = count_terms(&doc, "en", &vocabulary).expect("in memory");
+        // Stems taken before any word was numbered: the part knows none of them.
+        let mut part = Merge::new(&Vocabulary::new().stems("en", None));
+        let list = terms.list.to_text();
+        let counts = Counts { list: &list, body_words: 9, topics: std::iter::empty() };
+        assert!(!merge_terms(&mut part, counts, 0, 5.0));
+        assert!(part.touched.is_empty() && part.words.is_empty());
+        assert!(part.postings.iter().all(Vec::is_empty));
+        // Once they are known, the same terms merge.
+        part.grow(vocabulary.stems("en", Some(rust_stemmers::Algorithm::English)));
+        let counts = Counts { list: &list, body_words: 9, topics: std::iter::empty() };
+        assert!(merge_terms(&mut part, counts, 0, 5.0));
+        assert!(part.counts.iter().all(|c| *c == Count::default()));
+        assert!(part.postings.iter().any(|l| !l.is_empty()));
+    }
+
+    #[test]
+    fn terms_follow_the_language_and_vocabulary_they_were_counted_with() {
+        let doc = document(RATES);
+        let vocabulary = Vocabulary::new();
+        let english = count_terms(&doc, "en", &vocabulary).expect("in memory");
+        let french = count_terms(&doc, "fr", &vocabulary).expect("in memory");
+        let none = count_terms(&doc, "xx", &vocabulary).expect("in memory");
+        assert_eq!(count_terms(&doc, "en", &vocabulary).expect("in memory"), english);
         assert_ne!(english.list, french.list);
         assert_ne!(english.list, none.list);
         assert_eq!((french.language.as_str(), none.language.as_str()), ("fr", "xx"));
         assert_eq!(english.body_words, none.body_words);
+        // Another vocabulary numbers the words apart.
+        let other = Vocabulary::new();
+        other.number("zzz");
+        let apart = count_terms(&doc, "en", &other).expect("in memory");
+        assert_ne!(apart, english);
+        assert_eq!(apart.body_words, english.body_words);
     }
 
     #[test]
@@ -1166,21 +1356,102 @@ mod tests {
             [0, 1, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdfff, 0xffff, LARGE - 1, LARGE];
         let numbers = numbers.into_iter().chain([LARGE + 1, 16_777_215 << 1 | 1, u32::MAX]);
         for n in numbers {
-            let mut list = Vec::new();
-            for field in [n, n, 0xff, 1] {
+            let mut list = String::new();
+            for field in [n, n, 0xff, n] {
                 push_number(&mut list, field);
             }
-            list.push(b'a');
-            let list = String::from_utf8(list).expect("text");
             let mut read = Vec::new();
-            for_each_term(&list, |w, b, next, word| read.push((w, b, next, word.to_owned())))
-                .expect("reads back");
-            assert_eq!(read, [(n, n, 0xff, "a".to_owned())], "{n:#x}");
+            for_each_term(&list, |w, b, next, word| {
+                read.push((w, b, next, word));
+                true
+            })
+            .expect("reads back");
+            assert_eq!(read, [(n, n, 0xff, n)], "{n:#x}");
         }
-        // Cut short or overlong: refused, not misread.
-        assert!(for_each_term("\u{1}\u{1}\u{1}", |_, _, _, _| {}).is_none());
-        assert!(for_each_term("\u{1}\u{1}\u{1}\u{5}ab", |_, _, _, _| {}).is_none());
-        assert!(for_each_term("\u{1}\u{1}\u{1}\u{0}", |_, _, _, _| {}).is_none());
+        // Cut short, or followers past eight bits: refused, not misread.
+        assert!(for_each_term("\u{1}\u{1}\u{1}", |_, _, _, _| true).is_none());
+        assert!(for_each_term("\u{1}\u{1}\u{1}\u{5}\u{1}", |_, _, _, _| true).is_none());
+        assert!(for_each_term("\u{1}\u{1}\u{100}\u{0}", |_, _, _, _| true).is_none());
+        // Stopped by the caller.
+        assert!(for_each_term("\u{1}\u{1}\u{1}\u{0}", |_, _, _, _| false).is_none());
+    }
+
+    /// Every file the index of a small site writes, with the articles' terms made by
+    /// `terms` (given each article's number and document).
+    fn index_files(
+        terms: impl Fn(usize, &Document) -> Option<Terms>,
+    ) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let yaml = "title: T\nbase_url: https://example.com/\n";
+        let config =
+            crate::config::parse_config(Path::new("/nonexistent"), yaml).expect("site.yaml parses");
+        let bodies = [
+            "Rates rose as banks rated the rating agencies.",
+            "The economy and the économie fold; rates fall.",
+            "Bonds, rates and banks: a quokka's view of zymurgy.",
+            "Rating rates again, with 東京の天気 and U.S. banks.",
+        ];
+        let documents = bodies
+            .iter()
+            .enumerate()
+            .map(|(n, body)| {
+                let text = format!(
+                    "---\ntitle: Rates story {n}\ndate: 2026-01-0{}\ncategory: {}\n\
+                     tags: [rate policy, banks]\nsummary: Summary {n} of rates.\n---\n\n\
+                     {body}\n\n## Rising rates\n\n{body}\n",
+                    n + 1,
+                    ["World", "Economy"][n % 2],
+                );
+                let rel = format!("content/world/story-{n}.md");
+                let mut doc =
+                    crate::site::parse_document(Path::new(&rel), &text, &config, None, None)
+                        .expect("the article parses");
+                doc.terms = terms(n, &doc);
+                Arc::new(doc)
+            })
+            .collect();
+        let now = jiff::Timestamp::from_second(1_800_000_000).expect("in range");
+        let site = Site::assemble(config, documents, Vec::new(), now, &mut |_| {})
+            .expect("the site assembles");
+        let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
+        let sink = |path: &Path, bytes: &[u8]| {
+            files.lock().unwrap().insert(path.display().to_string(), bytes.to_vec());
+            Ok(())
+        };
+        let articles: Vec<&Article> = site.articles.iter().collect();
+        write_search_index(&site, &articles, "en", "search/", &sink).expect("the index is written");
+        files.into_inner().unwrap()
+    }
+
+    #[test]
+    fn the_index_is_the_same_whatever_vocabulary_or_language_the_terms_were_counted_with() {
+        let expected = index_files(|_, _| None);
+        assert!(expected.keys().any(|k| k.starts_with("search/shards/")));
+        let one = Vocabulary::new();
+        assert_eq!(index_files(|_, doc| count_terms(doc, "en", &one).ok()), expected);
+        // Two vocabularies (the fewer's terms counted again), another language, none.
+        let (a, b) = (Vocabulary::new(), Vocabulary::new());
+        b.number("unrelated");
+        let mixed = index_files(|n, doc| match n {
+            0 => count_terms(doc, "en", &b).ok(),
+            1 => count_terms(doc, "fr", &a).ok(),
+            2 => None,
+            _ => count_terms(doc, "en", &a).ok(),
+        });
+        assert_eq!(mixed, expected);
+        // Terms that name words their vocabulary does not have: counted again.
+        let c = Vocabulary::new();
+        let damaged = index_files(|n, doc| {
+            let mut terms = count_terms(doc, "en", &c).ok()?;
+            if n == 2 {
+                let mut list = String::new();
+                for number in [2, 1, 0, 1_000_000] {
+                    push_number(&mut list, number);
+                }
+                terms.list = list.into();
+            }
+            Some(terms)
+        });
+        assert_eq!(damaged, expected);
     }
 
     #[test]
