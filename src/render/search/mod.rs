@@ -770,71 +770,37 @@ fn count_with(
     })
 }
 
-/// The numbers of [`Terms::list`] at or above this take three characters: this one, and
-/// their top and bottom sixteen bits.
-const LARGE: u32 = 0x10_f7ff;
-
-/// Writes `n` as a character of a [`Terms::list`]: its code point, past the surrogates (most
-/// counts are below 128: one byte), or for a large number, three characters.
+/// Writes `n` into a [`Terms::list`]: six bits an ASCII byte, the most significant first,
+/// every byte but the last with bit 6 set (most counts take one byte, a word's number in
+/// a vocabulary of 4,096 words two). ASCII, so the list is text; read back by
+/// [`next_number`] in a tight loop.
 #[inline(always)]
 fn push_number(list: &mut String, n: u32) {
-    if n < 0x80 {
-        list.push(char::from(n as u8));
-    } else if n < LARGE {
-        push_char(list, n);
-    } else {
-        for part in [LARGE, n >> 16, n & 0xffff] {
-            push_char(list, part);
-        }
+    let mut shift = (31 - (n | 1).leading_zeros()) / 6 * 6;
+    while shift > 0 {
+        list.push(char::from(0x40 | (n >> shift & 0x3f) as u8));
+        shift -= 6;
     }
+    list.push(char::from((n & 0x3f) as u8));
 }
 
-/// Writes `n` (below [`LARGE`]) as the character whose code point it is, past the surrogates.
-#[inline(always)]
-fn push_char(list: &mut String, n: u32) {
-    let code = if n < 0xd800 { n } else { n + 0x800 };
-    list.push(char::from_u32(code).expect("below 0x110000 and no surrogate"));
-}
-
-/// Reads a number [`push_number`] wrote at `bytes[*at..]`, and moves `at` past it.
+/// Reads a number [`push_number`] wrote at `bytes[*at..]`, and moves `at` past it; `None`
+/// at anything it would not have written.
 #[inline(always)]
 fn next_number(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    let n = next_code(bytes, at)?;
-    if n < LARGE {
-        return Some(n);
-    }
-    let top = next_code(bytes, at)?;
-    Some(top << 16 | next_code(bytes, at)?)
-}
-
-/// Reads one character of a number: an ASCII byte (most), or a longer UTF-8 sequence.
-/// `bytes` are those of a `str`: a sequence is whole and valid where it begins.
-#[inline(always)]
-fn next_code(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    let first = *bytes.get(*at)?;
-    if first < 0x80 {
+    let mut n: u64 = 0;
+    for _ in 0..6 {
+        let b = *bytes.get(*at)?;
         *at += 1;
-        return Some(u32::from(first));
+        if b >= 0x80 {
+            return None;
+        }
+        n = n << 6 | u64::from(b & 0x3f);
+        if b < 0x40 {
+            return u32::try_from(n).ok();
+        }
     }
-    let tail = |i: usize| bytes.get(*at + i).map(|&b| u32::from(b & 0x3f));
-    let code = match first {
-        0xc0..=0xdf => {
-            let code = u32::from(first & 0x1f) << 6 | tail(1)?;
-            *at += 2;
-            code
-        }
-        0xe0..=0xef => {
-            let code = u32::from(first & 0x0f) << 12 | tail(1)? << 6 | tail(2)?;
-            *at += 3;
-            code
-        }
-        _ => {
-            let code = u32::from(first & 0x07) << 18 | tail(1)? << 12 | tail(2)? << 6 | tail(3)?;
-            *at += 4;
-            code
-        }
-    };
-    Some(if code < 0xd800 { code } else { code - 0x800 })
+    None
 }
 
 /// The terms of a [`Terms::list`], each as its weighted count outside the body times two
@@ -1352,14 +1318,14 @@ mod tests {
 
     #[test]
     fn numbers_of_a_terms_list_read_back_at_every_size() {
-        let numbers =
-            [0, 1, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdfff, 0xffff, LARGE - 1, LARGE];
-        let numbers = numbers.into_iter().chain([LARGE + 1, 16_777_215 << 1 | 1, u32::MAX]);
+        let numbers = [0, 1, 0x3f, 0x40, 0xfff, 0x1000, 0x3_ffff, 0x4_0000, 0xff_ffff];
+        let numbers = numbers.into_iter().chain([16_777_215 << 1 | 1, u32::MAX - 1, u32::MAX]);
         for n in numbers {
             let mut list = String::new();
             for field in [n, n, 0xff, n] {
                 push_number(&mut list, field);
             }
+            assert!(list.is_ascii());
             let mut read = Vec::new();
             for_each_term(&list, |w, b, next, word| {
                 read.push((w, b, next, word));
@@ -1367,11 +1333,19 @@ mod tests {
             })
             .expect("reads back");
             assert_eq!(read, [(n, n, 0xff, n)], "{n:#x}");
+            // Six bits a byte: three times `n`'s length, and two bytes for 0xff.
+            let bits = 32 - n.leading_zeros().min(31);
+            assert_eq!(list.len(), 3 * (bits as usize).div_ceil(6) + 2, "{n:#x}");
         }
-        // Cut short, or followers past eight bits: refused, not misread.
-        assert!(for_each_term("\u{1}\u{1}\u{1}", |_, _, _, _| true).is_none());
-        assert!(for_each_term("\u{1}\u{1}\u{1}\u{5}\u{1}", |_, _, _, _| true).is_none());
-        assert!(for_each_term("\u{1}\u{1}\u{100}\u{0}", |_, _, _, _| true).is_none());
+        let refused = |list: &str| for_each_term(list, |_, _, _, _| true).is_none();
+        // Cut short, followers past eight bits, a number past 32 bits, a byte no number
+        // has: refused, not misread.
+        assert!(refused("\u{1}\u{1}\u{1}"));
+        assert!(refused("\u{1}\u{1}\u{1}\u{5}\u{1}"));
+        assert!(refused("\u{1}\u{1}\u{1}\u{41}"));
+        assert!(refused("\u{1}\u{1}\u{44}\u{0}\u{0}"));
+        assert!(refused("\u{1}\u{1}\u{1}\u{44}\u{7f}\u{7f}\u{7f}\u{7f}\u{3f}"));
+        assert!(refused("\u{1}\u{1}\u{1}é"));
         // Stopped by the caller.
         assert!(for_each_term("\u{1}\u{1}\u{1}\u{0}", |_, _, _, _| false).is_none());
     }
