@@ -10,6 +10,8 @@ mod sitemaps;
 mod unlink;
 mod views;
 
+#[cfg(test)]
+pub(crate) use search::terms_of;
 pub(crate) use search::{Vocabulary, count_terms};
 pub(crate) use views::picture_view_with;
 mod xml;

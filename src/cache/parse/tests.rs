@@ -157,3 +157,43 @@ fn bodies_taken_from_the_cache_read_back_after_this_build_rewrites_or_appends_to
     assert_eq!(a.body.sections[0].html.to_text(), "<p>Section words.</p>\n");
     assert_eq!(c.body.intro_html.to_text(), "<p>A few words.</p>\n");
 }
+
+/// Each term of `doc` as (counts, word): its numbers read through its own vocabulary.
+fn terms_by_word(doc: &Document) -> Vec<(u32, u32, u8, String)> {
+    let terms = doc.terms.as_ref().expect("counted");
+    let words = terms.vocabulary.as_ref().expect("with its vocabulary").words();
+    crate::render::terms_of(&terms.list.to_text(), |weighted, body, next, word| {
+        (weighted, body, next, words[word as usize].to_string())
+    })
+}
+
+#[test]
+fn terms_kept_by_the_cache_name_the_same_words_in_the_next_build() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first build numbers the words of `a.md`, then of `b.md`.
+    let cache = open(dir.path());
+    let first = cache.vocabulary();
+    let mut counted = Vec::new();
+    for (file, title, body) in
+        [("a.md", "Alpha rates", BODY), ("b.md", "Beta bonds", "Bonds rally.")]
+    {
+        let (text, mut doc) = article(file, title, body);
+        doc.terms = Some(crate::render::count_terms(&doc, "en", &first).unwrap());
+        cache.record(Path::new(file), None, &text, Some(&mut doc));
+        counted.push((file, text, doc));
+    }
+    assert_eq!(cache.save(), None);
+    // The next build starts from those numbers: a word it meets first gets a new one.
+    let cache = open(dir.path());
+    let next = cache.vocabulary();
+    assert_ne!(next.id(), first.id());
+    assert_eq!(next.words(), first.words());
+    assert_eq!(next.number("zymurgy") as usize, first.len());
+    for (file, text, doc) in &counted {
+        let back = taken(&cache, file, text).expect("unchanged, so taken");
+        let vocabulary = back.terms.as_ref().and_then(|t| t.vocabulary.as_ref()).unwrap();
+        assert_eq!(vocabulary.id(), next.id(), "{file}");
+        assert_eq!(terms_by_word(&back), terms_by_word(doc), "{file}");
+        assert!(terms_by_word(doc).iter().any(|t| t.3 == "rates" || t.3 == "bonds"));
+    }
+}

@@ -823,6 +823,19 @@ fn for_each_term(list: &str, mut each: impl FnMut(u32, u32, u8, u32) -> bool) ->
     Some(())
 }
 
+/// Every term of a [`Terms::list`], made into a `T` by `each`; panics if the list is
+/// not one [`count_terms`] wrote.
+#[cfg(test)]
+pub(crate) fn terms_of<T>(list: &str, mut each: impl FnMut(u32, u32, u8, u32) -> T) -> Vec<T> {
+    let mut all = Vec::new();
+    for_each_term(list, |weighted, body, next, word| {
+        all.push(each(weighted, body, next, word));
+        true
+    })
+    .expect("a list count_terms wrote");
+    all
+}
+
 /// Reads the words of `doc` that depend on its file alone: all but its category and tags.
 fn read_document(read: &mut Reader<'_, '_>, doc: &Document) -> std::io::Result<()> {
     read.text(&doc.title, Some(TITLE));
