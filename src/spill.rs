@@ -173,10 +173,13 @@ impl fmt::Display for DamagedShelf {
 
 impl std::error::Error for DamagedShelf {}
 
-/// The checksum a piece of HTML kept on a [`Shelf`] is read back with.
+/// The checksum a piece of HTML kept on a [`Shelf`] (or a parse cache record's head) is
+/// read back with: CRC-32, and the length. It finds damage (a bit flipped, a record cut
+/// short or overwritten), which is all it is for; it is no fingerprint of content, which
+/// is hashed with BLAKE3 where a match decides what is reused. CRC-32 runs at memory speed
+/// where BLAKE3 was 3% of a clean build's instructions at 1,000 articles.
 pub(crate) fn piece_sum(bytes: &[u8]) -> u64 {
-    let hash = blake3::hash(bytes);
-    u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"))
+    u64::from(crc32fast::hash(bytes)) | (bytes.len() as u64) << 32
 }
 
 /// A piece of rendered HTML: in memory, parked in a [`Spill`], or kept on a [`Shelf`]
