@@ -29,6 +29,7 @@ struct Words {
 
 /// The stems of a vocabulary's words in one language, for the words numbered when it was
 /// made (see [`Vocabulary::stems`]).
+#[derive(Clone, Default)]
 pub(crate) struct Stems {
     /// By word number: the stem's number.
     pub(crate) of_word: Vec<u32>,
@@ -42,7 +43,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 impl Vocabulary {
     /// A vocabulary with no word.
     pub(crate) fn new() -> Arc<Vocabulary> {
-        Vocabulary::with_words(Vec::new())
+        Vocabulary::from_words(Vec::new()).expect("no word twice")
     }
 
     /// A vocabulary that numbers `words` in their order (as [`Vocabulary::words`] gave
@@ -61,15 +62,6 @@ impl Vocabulary {
             words: Mutex::new(Words { numbers, list }),
             stems: Mutex::default(),
         }))
-    }
-
-    fn with_words(list: Vec<Arc<str>>) -> Arc<Vocabulary> {
-        let numbers = list.iter().enumerate().map(|(n, w)| (w.clone(), n as u32)).collect();
-        Arc::new(Vocabulary {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            words: Mutex::new(Words { numbers, list }),
-            stems: Mutex::default(),
-        })
     }
 
     pub(crate) fn id(&self) -> u64 {
@@ -117,13 +109,7 @@ impl Vocabulary {
     ) -> Arc<Stems> {
         let words = self.words();
         let mut all = self.stems.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let slot = all.entry(language.to_owned()).or_insert_with(|| {
-            Arc::new(Stems {
-                of_word: Vec::new(),
-                names: Vec::new(),
-                numbers: FxHashMap::default(),
-            })
-        });
+        let slot = all.entry(language.to_owned()).or_default();
         if slot.of_word.len() < words.len() {
             let stems = Arc::make_mut(slot);
             let stemmer = stemmer.map(rust_stemmers::Stemmer::create);
@@ -157,16 +143,6 @@ impl Vocabulary {
         uses.into_values()
             .max_by_key(|(n, v)| (*n, std::cmp::Reverse(v.id)))
             .map_or_else(Vocabulary::new, |(_, v)| v.clone())
-    }
-}
-
-impl Clone for Stems {
-    fn clone(&self) -> Stems {
-        Stems {
-            of_word: self.of_word.clone(),
-            names: self.names.clone(),
-            numbers: self.numbers.clone(),
-        }
     }
 }
 
