@@ -12,7 +12,8 @@ pub(crate) fn json_ld(
     article: &Article,
     permalink: &str,
     image: Option<&str>,
-) -> String {
+    hashed: bool,
+) -> JsonLd {
     let config = &site.config;
     let base = &config.base_url;
     let doc = &article.doc;
@@ -112,7 +113,31 @@ pub(crate) fn json_ld(
         }));
     }
     let graph = Graph { context: "https://schema.org", graph };
-    crate::theme::script_safe_json(&serde_json::to_string(&graph).expect("JSON-LD serialises"))
+    if hashed {
+        let mut bytes = Vec::new();
+        super::fingerprint::put(&mut bytes, &graph);
+        return JsonLd::Hashed(blake3::hash(&bytes));
+    }
+    let json = serde_json::to_string(&graph).expect("JSON-LD serialises");
+    JsonLd::Script(crate::theme::script_safe_json(&json))
+}
+
+/// An article's structured data: the script's text, or when its page is only hashed
+/// ([`super::views::Making::Fingerprint`]), the hash of the graph it is written from,
+/// which costs less than writing it (its text is a function of the graph).
+#[derive(Debug)]
+pub(crate) enum JsonLd {
+    Script(String),
+    Hashed(blake3::Hash),
+}
+
+impl Serialize for JsonLd {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            JsonLd::Script(text) => serializer.serialize_str(text),
+            JsonLd::Hashed(hash) => serializer.serialize_bytes(hash.as_bytes()),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -655,12 +655,12 @@ impl<'a> Pages<'a> {
         self.write_template(&mut context, template, Path::new(file), article, sink)
     }
 
-    /// What the page of article `id` gets (see [`ArticlePage`]); the body HTML only
-    /// with `bodies`.
-    fn article_page(&self, id: ArticleId, bodies: bool) -> Result<ArticlePage<'a>> {
+    /// What the page of article `id` gets (see [`ArticlePage`]), or what stands in for it
+    /// (see [`views::Making`]).
+    fn article_page(&self, id: ArticleId, making: views::Making<'_>) -> Result<ArticlePage<'a>> {
         let site = self.site;
         let article = site.article(id);
-        let page = article_view(site, article, bodies)
+        let page = article_view(site, article, making)
             .map_err(|e| Error::io(Path::new("(article bodies parked on disk)"), e))?;
         let links = views::translation_links(site, article);
         // `x-default`: the version in the default language, if there is one.
@@ -674,9 +674,10 @@ impl<'a> Pages<'a> {
     }
 
     /// The hash of everything the page of article `id` reads (as [`inputs`] gives for
-    /// other pages): `base`, the template, the article's [`ArticlePage`] without its body
-    /// HTML, then in its place the body's hash and what decides which of its links are
-    /// unlinked (the files the build leaves out, the page's path).
+    /// other pages): `base`, the template, what stands in for the article's
+    /// [`ArticlePage`] ([`views::Making::Fingerprint`]: each card by the hash listings
+    /// use), then in place of its body HTML the body's hash and what decides which of its
+    /// links are unlinked (the files the build leaves out, the page's path).
     fn article_inputs(
         &self,
         base: &blake3::Hash,
@@ -686,7 +687,11 @@ impl<'a> Pages<'a> {
         current_url: &str,
     ) -> Result<blake3::Hash> {
         let article = self.site.article(id);
-        let page = self.article_page(id, false)?;
+        let card = |id: ArticleId| {
+            let address = map_address(&self.cards[id.index()])?;
+            self.card_hashes.get(&address).copied()
+        };
+        let page = self.article_page(id, views::Making::Fingerprint { cards: &card })?;
         thread_local! {
             static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -717,7 +722,8 @@ impl<'a> Pages<'a> {
         let base = &site.config.base_url;
         match job {
             Job::Article(id) => {
-                let ArticlePage { page, translations } = self.article_page(id, true)?;
+                let ArticlePage { page, translations } =
+                    self.article_page(id, views::Making::Page)?;
                 context.insert("page", &page);
                 if let Some((translations, x_default)) = translations {
                     context.insert("translations", &translations);

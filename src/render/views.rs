@@ -277,7 +277,7 @@ pub(crate) struct ProfileLinkView<'a> {
 #[derive(Debug, Serialize)]
 pub(crate) struct SeeAlsoView<'a> {
     #[serde(flatten)]
-    pub(crate) card: CardView<'a>,
+    pub(crate) card: CardOf<'a>,
     /// The tags this article shares with the page that links it.
     pub(crate) shared_tags: Vec<LinkView<'a>>,
 }
@@ -323,7 +323,7 @@ pub(crate) struct FaqView<'a> {
 #[derive(Debug, Serialize)]
 pub(crate) struct ArticleView<'a> {
     #[serde(flatten)]
-    pub(crate) card: CardView<'a>,
+    pub(crate) card: CardOf<'a>,
     /// In the order the writer gave them.
     pub(crate) tags: Vec<LinkView<'a>>,
     pub(crate) authors: Vec<LinkView<'a>>,
@@ -343,7 +343,7 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) modified_time: String,
     pub(crate) updated_long: Option<String>,
     /// Structured data (NewsArticle, BreadcrumbList, FAQPage), safe to put in a `<script>`.
-    pub(crate) json_ld: String,
+    pub(crate) json_ld: super::json_ld::JsonLd,
     pub(crate) intro_html: Cow<'a, str>,
     pub(crate) sections: Vec<SectionView<'a>>,
     pub(crate) toc: &'a [crate::markdown::TocEntry],
@@ -593,6 +593,7 @@ pub(crate) fn see_also_view<'a>(
     site: &'a Site,
     from: &Article,
     target: ArticleId,
+    making: Making<'_>,
 ) -> SeeAlsoView<'a> {
     let article = site.article(target);
     let shared_tags = article
@@ -601,22 +602,74 @@ pub(crate) fn see_also_view<'a>(
         .filter(|t| from.tags.contains(t))
         .map(|&t| tag_link(site, site.tag(t)))
         .collect();
-    SeeAlsoView { card: card(site, article), shared_tags }
+    SeeAlsoView { card: making.card(site, article), shared_tags }
 }
 
-/// What `article.html` gets. Fails only if a parked body cannot be read back.
-///
-/// Without `bodies`, the HTML of the intro and of the sections is left empty and nothing
-/// is read back: what a rebuild hashes to decide whether the page changed, with the
-/// body's [`crate::markdown::Body::html_hash`] standing in for its HTML (issue 15).
+/// What [`article_view`] is made for.
+#[derive(Clone, Copy)]
+pub(crate) enum Making<'h> {
+    /// The page: everything, its body HTML read back.
+    Page,
+    /// What a rebuild hashes to decide whether the page changed (issue 15): the same view
+    /// without the body HTML, whose hash stands in for it
+    /// ([`crate::markdown::Body::html_hash`]), with the JSON-LD as the hash of what it is
+    /// made from, and each card as its hash where `cards` gives one. Every part left out
+    /// is a function of what stands in for it, so two views that hash the same render the
+    /// same page.
+    Fingerprint {
+        /// The hash of the card of an article (see [`card`]), if known.
+        cards: &'h (dyn Fn(ArticleId) -> Option<blake3::Hash> + Sync),
+    },
+}
+
+impl Making<'_> {
+    fn card<'a>(self, site: &'a Site, article: &'a Article) -> CardOf<'a> {
+        match self {
+            Making::Fingerprint { cards } => match cards(article.id) {
+                Some(hash) => CardOf::Hashed(hash),
+                None => CardOf::Whole(card(site, article)),
+            },
+            Making::Page => CardOf::Whole(card(site, article)),
+        }
+    }
+}
+
+/// An article's card in a view: whole, or when the view is only hashed, the hash of the
+/// card (see [`Making::Fingerprint`]).
+// Not boxed: a rendered page would pay an allocation a card for it, and views are made
+// one page at a time.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub(crate) enum CardOf<'a> {
+    Whole(CardView<'a>),
+    Hashed(blake3::Hash),
+}
+
+impl Serialize for CardOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            CardOf::Whole(card) => card.serialize(serializer),
+            // A struct of one field no card has: flattened, it stays apart from a card's.
+            CardOf::Hashed(hash) => {
+                let mut card = serializer.serialize_struct("CardHash", 1)?;
+                card.serialize_field("card_hash", hash.as_bytes())?;
+                card.end()
+            }
+        }
+    }
+}
+
+/// What `article.html` gets, or for [`Making::Fingerprint`] what stands in for it when
+/// hashed (then no body is read back). Fails only if a parked body cannot be read back.
 pub(crate) fn article_view<'a>(
     site: &'a Site,
     article: &'a Article,
-    bodies: bool,
+    making: Making<'_>,
 ) -> std::io::Result<ArticleView<'a>> {
     let doc = &article.doc;
     let body = |html: &'a crate::spill::Html| -> std::io::Result<Cow<'a, str>> {
-        if !bodies {
+        if let Making::Fingerprint { .. } = making {
             return Ok(Cow::Borrowed(""));
         }
         Ok(super::unlink::unlink_hidden(site, article, html.text()?))
@@ -644,7 +697,7 @@ pub(crate) fn article_view<'a>(
                 .inline
                 .iter()
                 .find(|(section, _)| *section == i)
-                .map(|&(_, target)| see_also_view(site, article, target)),
+                .map(|&(_, target)| see_also_view(site, article, target, making)),
         })
         .collect();
     let mut related: Vec<RelatedView<'a>> = doc
@@ -661,18 +714,19 @@ pub(crate) fn article_view<'a>(
                 url: base.asset_link(&link.url),
                 kind: "editor",
                 external: link.internal.is_none() && !link.url.starts_with('#'),
-                article: target.map(|t| see_also_view(site, article, t.id)),
+                article: target.map(|t| see_also_view(site, article, t.id, making)),
             }
         })
         .collect();
     related.extend(see_also.related.iter().map(|&id| {
-        let view = see_also_view(site, article, id);
+        let target = site.article(id);
         RelatedView {
-            title: view.card.title,
-            url: view.card.url.clone(),
+            // As its card has them.
+            title: &target.doc.title,
+            url: base.link(&target.url),
             kind: "see-also",
             external: false,
-            article: Some(view),
+            article: Some(see_also_view(site, article, id, making)),
         }
     }));
     let permalink = base.absolute_str(article.url.as_str());
@@ -682,10 +736,16 @@ pub(crate) fn article_view<'a>(
         None => doc.image.as_deref().map(|i| base.absolute(i)),
     };
     Ok(ArticleView {
-        card: card(site, article),
+        card: making.card(site, article),
         tags: article.tags.iter().map(|&t| tag_link(site, site.tag(t))).collect(),
         authors: article.authors.iter().map(|&id| author_link(site, site.author(id))).collect(),
-        json_ld: super::json_ld::json_ld(site, article, &permalink, image_permalink.as_deref()),
+        json_ld: super::json_ld::json_ld(
+            site,
+            article,
+            &permalink,
+            image_permalink.as_deref(),
+            matches!(making, Making::Fingerprint { .. }),
+        ),
         permalink,
         image_permalink,
         image_permalink_width: social.as_ref().map(|s| s.width),
