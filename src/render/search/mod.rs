@@ -365,10 +365,18 @@ pub(crate) fn write_search_index(
 
     // Each stem's postings, and the words the articles have.
     let mut postings: Vec<Vec<Posting>> = Vec::new();
+    let mut documents: Vec<u32> = Vec::new();
     let mut used: Vec<u64> = Vec::new();
     let mut stems = stems;
     for part in parts {
-        let Merge { postings: part_postings, used: part_used, error, stems: part_stems, .. } = part;
+        let Merge {
+            postings: part_postings,
+            documents: part_documents,
+            used: part_used,
+            error,
+            stems: part_stems,
+            ..
+        } = part;
         if let Some(e) = error {
             return Err(e);
         }
@@ -385,6 +393,12 @@ pub(crate) fn write_search_index(
                 into.extend(list);
             }
         }
+        if documents.len() < part_documents.len() {
+            documents.resize(part_documents.len(), 0);
+        }
+        for (into, n) in documents.iter_mut().zip(part_documents) {
+            *into += n;
+        }
         if used.len() < part_used.len() {
             used.resize(part_used.len(), 0);
         }
@@ -393,8 +407,9 @@ pub(crate) fn write_search_index(
         }
     }
     postings.resize_with(stems.names.len(), Vec::new);
+    documents.resize(stems.names.len(), 0);
 
-    let scored = score(postings, articles.len());
+    let scored = score(postings, &documents, articles.len());
     let words = vocabulary.words();
     let is_used =
         |word: u32| used.get(word as usize / 64).is_some_and(|b| b >> (word % 64) & 1 == 1);
@@ -513,38 +528,31 @@ struct Scored {
     truncated: bool,
 }
 
-/// Scores each stem's documents (BM25F), keeping only the best [`PER_WORD`].
-fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
-    let n = documents as f32;
-    let idf = |df: usize| {
+/// Scores each stem's documents (BM25F), keeping only the best [`PER_WORD`]: `postings`
+/// holds at least those of each stem, and `documents` how many documents have it.
+fn score(postings: Vec<Vec<Posting>>, documents: &[u32], all: usize) -> Vec<Scored> {
+    let n = all as f32;
+    let idf = |df: u32| {
         let df = df as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     };
     // Computed again where needed rather than kept beside each posting: the lists of a
     // large site are tens of megabytes.
-    let weight = |p: &Posting, idf: f32| {
-        let bonus = if p.title() { TITLE_BONUS } else { 0.0 };
-        let tf = p.tf();
-        idf * (tf * (K1 + 1.0) / (tf + K1) + bonus)
-    };
+    let weight = |p: &Posting, idf: f32| idf * within_stem(p);
     let top = postings
         .par_iter()
-        .map(|list| {
-            let idf = idf(list.len());
+        .zip(documents)
+        .map(|(list, &df)| {
+            let idf = idf(df);
             list.iter().map(|p| weight(p, idf)).fold(f32::MIN_POSITIVE, f32::max)
         })
         .reduce(|| f32::MIN_POSITIVE, f32::max);
     postings
         .into_par_iter()
-        .map(|mut list| {
-            let idf = idf(list.len());
-            let truncated = list.len() > PER_WORD;
-            if truncated {
-                list.select_nth_unstable_by(PER_WORD - 1, |a, b| {
-                    weight(b, idf).total_cmp(&weight(a, idf))
-                });
-                list.truncate(PER_WORD);
-            }
+        .zip(documents)
+        .map(|(mut list, &df)| {
+            let idf = idf(df);
+            keep_best(&mut list);
             list.sort_unstable_by_key(|p| p.doc_next);
             Scored {
                 docs: list.iter().map(|p| p.doc()).collect(),
@@ -556,7 +564,7 @@ fn score(postings: Vec<Vec<Posting>>, documents: usize) -> Vec<Scored> {
                     })
                     .collect(),
                 next: list.iter().map(|p| p.next()).collect(),
-                truncated,
+                truncated: df as usize > PER_WORD,
             }
         })
         .collect()
@@ -895,7 +903,13 @@ struct Merge {
     touched: Vec<u32>,
     /// The word numbers of the article being merged.
     words: Vec<u32>,
+    /// By stem number: the best of its documents so far (see [`keep_best`]).
     postings: Vec<Vec<Posting>>,
+    /// By stem number: how many documents have it.
+    documents: Vec<u32>,
+    /// By stem number: the score within its list (see [`within_stem`]) a document needs
+    /// to be listed, once its list has been cut.
+    cuts: Vec<f32>,
     /// A bit per word number: whether an article has it.
     used: Vec<u64>,
     error: Option<Error>,
@@ -909,6 +923,8 @@ impl Merge {
             touched: Vec::new(),
             words: Vec::new(),
             postings: vec![Vec::new(); stems.names.len()],
+            documents: vec![0; stems.names.len()],
+            cuts: vec![f32::NEG_INFINITY; stems.names.len()],
             used: vec![0; stems.of_word.len().div_ceil(64)],
             error: None,
         }
@@ -918,6 +934,8 @@ impl Merge {
     fn grow(&mut self, stems: Arc<Stems>) {
         self.counts.resize(stems.names.len(), Count::default());
         self.postings.resize_with(stems.names.len(), Vec::new);
+        self.documents.resize(stems.names.len(), 0);
+        self.cuts.resize(stems.names.len(), f32::NEG_INFINITY);
         self.used.resize(stems.of_word.len().div_ceil(64), 0);
         self.stems = stems;
     }
@@ -981,9 +999,53 @@ fn merge_terms<'a>(
     for stem in part.touched.drain(..) {
         let count = std::mem::take(&mut part.counts[stem as usize]);
         let tf = count.weighted + count.body as f32 * norm;
-        part.postings[stem as usize].push(Posting::new(number, tf, count.title, count.next));
+        let posting = Posting::new(number, tf, count.title, count.next);
+        let stem = stem as usize;
+        part.documents[stem] += 1;
+        add_posting(&mut part.postings[stem], &mut part.cuts[stem], posting);
     }
     true
+}
+
+/// Adds `posting` to a stem's list in a part, whose documents come in increasing order,
+/// if it may be among the best [`PER_WORD`] (see [`keep_best`]). Which are the best does
+/// not depend on how many documents have the stem, so a common word's list is cut as it
+/// grows rather than held whole (most of the postings of a large site): past `cut`, the
+/// score of the last posting kept when it was cut, a later document (whose number is
+/// higher) needs more to be listed.
+fn add_posting(list: &mut Vec<Posting>, cut: &mut f32, posting: Posting) {
+    if within_stem(&posting) <= *cut {
+        return;
+    }
+    list.push(posting);
+    if list.len() >= 2 * PER_WORD {
+        *cut = keep_best(list);
+    }
+}
+
+/// A posting's score within its stem's list, before the stem's rarity (the same factor
+/// for the whole list) multiplies it: saturated frequency, plus the title's bonus.
+fn within_stem(p: &Posting) -> f32 {
+    let bonus = if p.title() { TITLE_BONUS } else { 0.0 };
+    let tf = p.tf();
+    tf * (K1 + 1.0) / (tf + K1) + bonus
+}
+
+/// Keeps the best [`PER_WORD`] postings of `list` (all of them if it has no more): higher
+/// [`within_stem`] first, then lower document number. A total order, so the same postings
+/// are kept whether a list is cut once or many times, and however the articles were
+/// shared between threads. Their order is left as it falls. Returns the score of the
+/// last one kept, when the list was cut.
+fn keep_best(list: &mut Vec<Posting>) -> f32 {
+    if list.len() <= PER_WORD {
+        return f32::NEG_INFINITY;
+    }
+    let (_, last, _) = list.select_nth_unstable_by(PER_WORD - 1, |a, b| {
+        within_stem(b).total_cmp(&within_stem(a)).then(a.doc().cmp(&b.doc()))
+    });
+    let last = within_stem(last);
+    list.truncate(PER_WORD);
+    last
 }
 
 /// The `meta/<g>.json` files: for each document, `[title, url, date, category]`.
@@ -1058,7 +1120,8 @@ mod tests {
         let posting = |doc: u32, tf: f32, title: bool| Posting::new(doc, tf, title, 3);
         let common: Vec<Posting> =
             (0..PER_WORD as u32 + 10).map(|d| posting(d, d as f32 + 1.0, false)).collect();
-        let scored = score(vec![common, vec![posting(5, 1.0, true)]], 100_000);
+        let documents = [PER_WORD as u32 + 10, 1];
+        let scored = score(vec![common, vec![posting(5, 1.0, true)]], &documents, 100_000);
         let list = &scored[0];
         assert!(list.truncated);
         assert_eq!(list.docs.len(), PER_WORD);
@@ -1071,6 +1134,48 @@ mod tests {
         assert_eq!(scored[1].docs, [5]);
         // The title bit.
         assert!(scored[1].scores[0] > 128);
+    }
+
+    #[test]
+    fn a_list_cut_as_it_grows_keeps_what_one_cut_at_the_end_keeps() {
+        // Ties (a thousand frequencies, titles or not), documents in a shuffled order.
+        let postings: Vec<Posting> = (0..12 * PER_WORD as u32 + 123)
+            .map(|i| {
+                let doc = i.wrapping_mul(2_654_435_761) % 1_000_003;
+                Posting::new(doc, (doc % 1000 + 1) as f32 / 10.0, doc % 101 == 0, 0)
+            })
+            .collect();
+        // The reference: every posting sorted by the order `keep_best` names, the first
+        // PER_WORD kept.
+        let mut sorted = postings.clone();
+        sorted
+            .sort_by(|a, b| within_stem(b).total_cmp(&within_stem(a)).then(a.doc().cmp(&b.doc())));
+        let mut expected: Vec<u32> = sorted[..PER_WORD].iter().map(|p| p.doc()).collect();
+        expected.sort_unstable();
+        // Cut as `merge_terms` cuts, in two parts joined as the index joins them.
+        // Each part's documents in increasing order, as articles come.
+        let (first, second) = postings.split_at(postings.len() / 3);
+        let mut parts = Vec::new();
+        for half in [first, second] {
+            let mut half = half.to_vec();
+            half.sort_unstable_by_key(|p| p.doc());
+            let (mut list, mut cut) = (Vec::new(), f32::NEG_INFINITY);
+            for p in half {
+                add_posting(&mut list, &mut cut, p);
+            }
+            assert!(list.len() < 2 * PER_WORD);
+            assert!(cut > f32::NEG_INFINITY, "the list was cut");
+            parts.push(list);
+        }
+        let mut joined: Vec<Posting> = parts.concat();
+        keep_best(&mut joined);
+        let mut kept: Vec<u32> = joined.iter().map(|p| p.doc()).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, expected);
+        // Scored from the cut lists, with the count of every document that has the stem.
+        let scored = score(vec![parts.concat()], &[postings.len() as u32], 2_000_000);
+        assert!(scored[0].truncated);
+        assert_eq!(scored[0].docs, expected);
     }
 
     #[test]
