@@ -310,9 +310,10 @@ impl Cache {
     /// holds (`sealed`: the staging folder's seal and the files the build made in it,
     /// see [`Staging::seal`]) and, when the cache knew it, what the output it replaced
     /// (the next spare) holds where it differs. A failure is a notice, never a build
-    /// failure: the next build writes every file.
+    /// failure: the next build writes every file. The lock stays held until the cache is
+    /// dropped.
     pub(crate) fn save(
-        self,
+        &self,
         entries: Entries,
         sealed: Option<(Seal, FxHashSet<String>)>,
     ) -> Option<String> {
