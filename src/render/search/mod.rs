@@ -383,28 +383,15 @@ pub(crate) fn write_search_index(
         if part_stems.names.len() > stems.names.len() {
             stems = part_stems;
         }
-        if postings.len() < part_postings.len() {
-            postings.resize_with(part_postings.len(), Vec::new);
-        }
-        for (into, list) in postings.iter_mut().zip(part_postings) {
+        join_by_index(&mut postings, part_postings, |into, list| {
             if into.is_empty() {
                 *into = list;
             } else {
                 into.extend(list);
             }
-        }
-        if documents.len() < part_documents.len() {
-            documents.resize(part_documents.len(), 0);
-        }
-        for (into, n) in documents.iter_mut().zip(part_documents) {
-            *into += n;
-        }
-        if used.len() < part_used.len() {
-            used.resize(part_used.len(), 0);
-        }
-        for (into, bits) in used.iter_mut().zip(part_used) {
-            *into |= bits;
-        }
+        });
+        join_by_index(&mut documents, part_documents, |into, n| *into += n);
+        join_by_index(&mut used, part_used, |into, bits| *into |= bits);
     }
     postings.resize_with(stems.names.len(), Vec::new);
     documents.resize(stems.names.len(), 0);
@@ -495,6 +482,17 @@ pub(crate) fn write_search_index(
     let json = serde_json::to_vec(&meta).expect("the index serialises");
     sink(Path::new(&format!("{prefix}index.json")), &json)?;
     Ok(files + 1)
+}
+
+/// Joins each entry of `from` into the entry of `into` at the same place, `into` grown
+/// to `from`'s length if shorter.
+fn join_by_index<T: Default>(into: &mut Vec<T>, from: Vec<T>, mut join: impl FnMut(&mut T, T)) {
+    if into.len() < from.len() {
+        into.resize_with(from.len(), T::default);
+    }
+    for (into, from) in into.iter_mut().zip(from) {
+        join(into, from);
+    }
 }
 
 /// Refuses an index of more than [`MAX_DOCUMENTS`] documents (a site that large could not
@@ -1014,7 +1012,8 @@ fn merge_terms<'a>(
 /// score of the last posting kept when it was cut, a later document (whose number is
 /// higher) needs more to be listed.
 fn add_posting(list: &mut Vec<Posting>, cut: &mut f32, posting: Posting) {
-    if within_stem(&posting) <= *cut {
+    // Most lists are never cut: no score is computed for them here.
+    if *cut > f32::NEG_INFINITY && within_stem(&posting) <= *cut {
         return;
     }
     list.push(posting);
@@ -1031,18 +1030,21 @@ fn within_stem(p: &Posting) -> f32 {
     tf * (K1 + 1.0) / (tf + K1) + bonus
 }
 
-/// Keeps the best [`PER_WORD`] postings of `list` (all of them if it has no more): higher
-/// [`within_stem`] first, then lower document number. A total order, so the same postings
-/// are kept whether a list is cut once or many times, and however the articles were
-/// shared between threads. Their order is left as it falls. Returns the score of the
-/// last one kept, when the list was cut.
+/// The order of a stem's postings, best first: higher [`within_stem`], then lower
+/// document number.
+fn best_first(a: &Posting, b: &Posting) -> std::cmp::Ordering {
+    within_stem(b).total_cmp(&within_stem(a)).then(a.doc().cmp(&b.doc()))
+}
+
+/// Keeps the best [`PER_WORD`] postings of `list` (all of them if it has no more), by
+/// [`best_first`]: a total order, so the same postings are kept whether a list is cut
+/// once or many times, and however the articles were shared between threads. Their order
+/// is left as it falls. Returns the score of the last one kept, when the list was cut.
 fn keep_best(list: &mut Vec<Posting>) -> f32 {
     if list.len() <= PER_WORD {
         return f32::NEG_INFINITY;
     }
-    let (_, last, _) = list.select_nth_unstable_by(PER_WORD - 1, |a, b| {
-        within_stem(b).total_cmp(&within_stem(a)).then(a.doc().cmp(&b.doc()))
-    });
+    let (_, last, _) = list.select_nth_unstable_by(PER_WORD - 1, best_first);
     let last = within_stem(last);
     list.truncate(PER_WORD);
     last
@@ -1148,8 +1150,7 @@ mod tests {
         // The reference: every posting sorted by the order `keep_best` names, the first
         // PER_WORD kept.
         let mut sorted = postings.clone();
-        sorted
-            .sort_by(|a, b| within_stem(b).total_cmp(&within_stem(a)).then(a.doc().cmp(&b.doc())));
+        sorted.sort_by(best_first);
         let mut expected: Vec<u32> = sorted[..PER_WORD].iter().map(|p| p.doc()).collect();
         expected.sort_unstable();
         // Cut as `merge_terms` cuts, in two parts joined as the index joins them.
