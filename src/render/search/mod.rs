@@ -369,20 +369,15 @@ pub(crate) fn write_search_index(
     let mut used: Vec<u64> = Vec::new();
     let mut stems = stems;
     for part in parts {
-        let Merge {
-            postings: part_postings,
-            documents: part_documents,
-            used: part_used,
-            error,
-            stems: part_stems,
-            ..
-        } = part;
+        let Merge { by_stem, used: part_used, error, stems: part_stems, .. } = part;
         if let Some(e) = error {
             return Err(e);
         }
         if part_stems.names.len() > stems.names.len() {
             stems = part_stems;
         }
+        let (part_postings, part_documents): (Vec<_>, Vec<_>) =
+            by_stem.into_iter().map(|s| (s.postings, s.documents)).unzip();
         join_by_index(&mut postings, part_postings, |into, list| {
             if into.is_empty() {
                 *into = list;
@@ -896,33 +891,51 @@ fn usable_terms<'a>(
 /// [`Merge::stems`]) and the words they have.
 struct Merge {
     stems: Arc<Stems>,
-    /// By stem number: the counts in the article being merged; zero between articles.
-    counts: Vec<Count>,
+    /// By stem number: what the part holds of it (see [`StemPart`]).
+    by_stem: Vec<StemPart>,
     touched: Vec<u32>,
     /// The word numbers of the article being merged.
     words: Vec<u32>,
-    /// By stem number: the best of its documents so far (see [`keep_best`]).
-    postings: Vec<Vec<Posting>>,
-    /// By stem number: how many documents have it.
-    documents: Vec<u32>,
-    /// By stem number: the score within its list (see [`within_stem`]) a document needs
-    /// to be listed, once its list has been cut.
-    cuts: Vec<f32>,
     /// A bit per word number: whether an article has it.
     used: Vec<u64>,
     error: Option<Error>,
+}
+
+/// What a [`Merge`] holds of one stem, side by side: an article's terms touch its count,
+/// then its list, its document count and its cut, so one place in memory is read for
+/// them, not four (merging is most of a large site's index time, and the stems' places
+/// are scattered).
+#[derive(Clone)]
+struct StemPart {
+    /// The counts in the article being merged; zero between articles.
+    count: Count,
+    /// The best of its documents so far (see [`keep_best`]).
+    postings: Vec<Posting>,
+    /// How many documents have it.
+    documents: u32,
+    /// The score within its list (see [`within_stem`]) a document needs to be listed,
+    /// once its list has been cut.
+    cut: f32,
+}
+
+impl Default for StemPart {
+    fn default() -> Self {
+        StemPart {
+            count: Count::default(),
+            postings: Vec::new(),
+            documents: 0,
+            cut: f32::NEG_INFINITY,
+        }
+    }
 }
 
 impl Merge {
     fn new(stems: &Arc<Stems>) -> Merge {
         Merge {
             stems: stems.clone(),
-            counts: vec![Count::default(); stems.names.len()],
+            by_stem: vec![StemPart::default(); stems.names.len()],
             touched: Vec::new(),
             words: Vec::new(),
-            postings: vec![Vec::new(); stems.names.len()],
-            documents: vec![0; stems.names.len()],
-            cuts: vec![f32::NEG_INFINITY; stems.names.len()],
             used: vec![0; stems.of_word.len().div_ceil(64)],
             error: None,
         }
@@ -930,10 +943,7 @@ impl Merge {
 
     /// Takes `stems`, which has the stems this part had and more.
     fn grow(&mut self, stems: Arc<Stems>) {
-        self.counts.resize(stems.names.len(), Count::default());
-        self.postings.resize_with(stems.names.len(), Vec::new);
-        self.documents.resize(stems.names.len(), 0);
-        self.cuts.resize(stems.names.len(), f32::NEG_INFINITY);
+        self.by_stem.resize_with(stems.names.len(), StemPart::default);
         self.used.resize(stems.of_word.len().div_ceil(64), 0);
         self.stems = stems;
     }
@@ -957,7 +967,7 @@ fn merge_terms<'a>(
     number: u32,
     average_body: f32,
 ) -> bool {
-    let Merge { stems, counts: by_stem, touched, words, .. } = part;
+    let Merge { stems, by_stem, touched, words, .. } = part;
     let of_word = &stems.of_word;
     let mut add = |list: &str| {
         for_each_term(list, |weighted, body, next, word| {
@@ -965,7 +975,7 @@ fn merge_terms<'a>(
                 return false;
             };
             words.push(word);
-            let count = &mut by_stem[stem as usize];
+            let count = &mut by_stem[stem as usize].count;
             if count.body == 0 && count.weighted == 0.0 {
                 touched.push(stem);
             }
@@ -984,7 +994,7 @@ fn merge_terms<'a>(
     }
     if !whole {
         for stem in touched.drain(..) {
-            by_stem[stem as usize] = Count::default();
+            by_stem[stem as usize].count = Count::default();
         }
         words.clear();
         return false;
@@ -995,12 +1005,15 @@ fn merge_terms<'a>(
     // BM25F: body occurrences count less in a long body, more in a short one.
     let norm = BODY / (1.0 - B + B * counts.body_words as f32 / average_body);
     for stem in part.touched.drain(..) {
-        let count = std::mem::take(&mut part.counts[stem as usize]);
+        let stem = &mut part.by_stem[stem as usize];
+        let count = std::mem::take(&mut stem.count);
         let tf = count.weighted + count.body as f32 * norm;
-        let posting = Posting::new(number, tf, count.title, count.next);
-        let stem = stem as usize;
-        part.documents[stem] += 1;
-        add_posting(&mut part.postings[stem], &mut part.cuts[stem], posting);
+        stem.documents += 1;
+        add_posting(
+            &mut stem.postings,
+            &mut stem.cut,
+            Posting::new(number, tf, count.title, count.next),
+        );
     }
     true
 }
@@ -1302,8 +1315,9 @@ mod tests {
     /// Each stem's posting as (frequency's bits, title, followers), by stem, of a part
     /// that merged one article.
     fn merged_by_stem(part: &Merge) -> FxHashMap<String, (u32, bool, u8)> {
-        part.postings
+        part.by_stem
             .iter()
+            .map(|s| &s.postings)
             .enumerate()
             .filter(|(_, list)| !list.is_empty())
             .map(|(n, list)| {
@@ -1406,13 +1420,13 @@ mod tests {
         let counts = Counts { list: &list, body_words: 9, topics: std::iter::empty() };
         assert!(!merge_terms(&mut part, counts, 0, 5.0));
         assert!(part.touched.is_empty() && part.words.is_empty());
-        assert!(part.postings.iter().all(Vec::is_empty));
+        assert!(part.by_stem.iter().all(|s| s.postings.is_empty() && s.documents == 0));
         // Once they are known, the same terms merge.
         part.grow(vocabulary.stems("en", Some(rust_stemmers::Algorithm::English)));
         let counts = Counts { list: &list, body_words: 9, topics: std::iter::empty() };
         assert!(merge_terms(&mut part, counts, 0, 5.0));
-        assert!(part.counts.iter().all(|c| *c == Count::default()));
-        assert!(part.postings.iter().any(|l| !l.is_empty()));
+        assert!(part.by_stem.iter().all(|s| s.count == Count::default()));
+        assert!(part.by_stem.iter().any(|s| !s.postings.is_empty()));
     }
 
     #[test]
