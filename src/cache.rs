@@ -274,6 +274,11 @@ fn parse_entry(line: &str) -> Option<(&str, Entry)> {
 }
 
 impl Cache {
+    /// The cache's folder.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Whether the cache records nothing (a first build, or one after a cache problem).
     pub(crate) fn is_empty(&self) -> bool {
         self.previous.is_empty()

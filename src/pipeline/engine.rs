@@ -100,6 +100,9 @@ pub(crate) struct Loaded {
     pub(crate) clashes: Vec<Diagnostic>,
     /// The parses of this build, to save once it is committed.
     pub(crate) parse_cache: Option<parse::ParseCache>,
+    /// Where the search index keeps its merged blocks (a build writes there, `check`
+    /// only reads).
+    pub(crate) index_cache: Option<crate::render::BlockCache>,
 }
 
 /// Runs every stage before rendering: configuration, theme, images, articles, site
@@ -282,6 +285,10 @@ pub(crate) fn load(
         alias_findings,
         clashes: all_clashes,
         parse_cache,
+        index_cache: cache.map(|c| crate::render::BlockCache {
+            dir: c.dir().to_owned(),
+            write: purpose == Purpose::Build,
+        }),
     })
 }
 
@@ -361,6 +368,7 @@ pub(crate) fn render(
     outputs: checks::Outputs,
 ) -> Result<Rendered> {
     let sites = &loaded.sites;
+    let index_cache = loaded.index_cache.as_ref();
     let anchored: HashSet<String> = sites.iter().flat_map(checks::anchored_pages).collect();
     let outputs = Mutex::new(outputs);
     // Pages are written as they are rendered, on every thread: the time spent writing
@@ -397,7 +405,7 @@ pub(crate) fn render(
     for (site, theme) in sites.iter().zip(loaded.themes.iter_mut()) {
         let prefix = site.output_prefix();
         if prefix.is_empty() {
-            let pages = render::render_pages(site, theme, &record, reused, true)?;
+            let pages = render::render_pages(site, theme, &record, reused, true, index_cache)?;
             files += pages.files;
             made.push(pages);
             assets_written.extend(theme.assets.iter().map(|a| a.output_path.clone()));
@@ -409,7 +417,8 @@ pub(crate) fn render(
             reused.expect("asked only when given")(&Path::new(&prefix).join(rel), inputs)
         };
         let reuse_in_folder = reused.is_some().then_some(&reuse_in_folder as Reuse<'_>);
-        let pages = render::render_pages(site, theme, &in_folder, reuse_in_folder, false)?;
+        let pages =
+            render::render_pages(site, theme, &in_folder, reuse_in_folder, false, index_cache)?;
         files += pages.files;
         made.push(pages);
         // The theme's files are shared, but its pages may name one of their own: the

@@ -102,6 +102,9 @@ pub struct BuildReport {
     /// With the parse cache: how many of them were parsed (the others were unchanged
     /// since the last build, issue 15).
     pub reparsed: Option<usize>,
+    /// With the build cache: how many of the search index's blocks were merged, of how
+    /// many (the others were read back as the last build left them).
+    pub index_blocks: Option<(usize, usize)>,
 }
 
 struct Timer {
@@ -564,6 +567,11 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     let moved = moved::moved_pages(&output, &loaded.sites);
     let warnings = as_warnings(&options.root, rendered.problems());
     report.images = rendered.images;
+    if loaded.index_cache.is_some() {
+        let blocks = rendered.made.iter().map(|m| m.index_blocks);
+        let (merged, kept) = blocks.fold((0, 0), |(m, k), b| (m + b.merged, k + b.kept));
+        report.index_blocks = Some((merged, merged + kept));
+    }
     // The files kept from the previous output linked in, the new output swapped in.
     written.place(&staging)?;
     let sealed = staging.seal();

@@ -10,6 +10,7 @@ mod sitemaps;
 mod unlink;
 mod views;
 
+pub(crate) use search::BlockCache;
 #[cfg(test)]
 pub(crate) use search::terms_of;
 pub(crate) use search::{Vocabulary, count_terms};
@@ -202,6 +203,8 @@ pub(crate) struct Made {
     pub(crate) cards: Vec<Value>,
     /// The time the search index took (a stage of its own in `--timings`).
     pub(crate) search_index: std::time::Duration,
+    /// How many of the index's blocks were merged, and how many read back.
+    pub(crate) index_blocks: search::BlockCounts,
 }
 
 /// Renders every page and feed into `sink`, and the theme's assets when `with_assets`
@@ -214,6 +217,7 @@ pub(crate) fn render_pages(
     sink: Sink<'_>,
     reuse: Option<Reuse<'_>>,
     with_assets: bool,
+    index_cache: Option<&search::BlockCache>,
 ) -> Result<Made> {
     theme.add_highlight_css(site);
     let globals = set_globals(site, theme);
@@ -223,27 +227,34 @@ pub(crate) fn render_pages(
     let (search, pages) = rayon::join(
         || {
             let start = std::time::Instant::now();
-            (write_search_index(site, sink), start.elapsed())
+            (write_search_index(site, sink, index_cache), start.elapsed())
         },
         || render_other_pages(site, theme, &globals, sink, reuse),
     );
     let (search, search_index) = search;
-    let (mut files, cards) = match (search, pages) {
-        (Ok(search), Ok((pages, cards))) => (search + pages, cards),
+    let (mut files, cards, index_blocks) = match (search, pages) {
+        (Ok((search, blocks)), Ok((pages, cards))) => (search + pages, cards, blocks),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
         (Err(search), Err(pages)) => return Err(Error::Many(vec![search, pages])),
     };
     if with_assets {
         files += write_assets(theme, sink)?;
     }
-    Ok(Made { files, globals, cards, search_index })
+    Ok(Made { files, globals, cards, search_index, index_blocks })
 }
 
-/// Writes the search index of `site`'s published articles.
-fn write_search_index(site: &Site, sink: Sink<'_>) -> Result<usize> {
+/// Writes the search index of `site`'s published articles, its blocks kept in `cache`
+/// (see [`search::BlockCache`]).
+fn write_search_index(
+    site: &Site,
+    sink: Sink<'_>,
+    cache: Option<&search::BlockCache>,
+) -> Result<(usize, search::BlockCounts)> {
     let articles: Vec<&crate::site::Article> =
         site.articles.iter().filter(|a| !a.doc.draft).collect();
-    search::write_search_index(site, &articles, &site.config.language, &search_index_folder(), sink)
+    let language = &site.config.language;
+    let folder = search_index_folder();
+    search::write_search_index(site, &articles, language, &folder, sink, cache, search::BLOCK)
 }
 
 /// Renders every page and file of `site` but the search index (see [`render_pages`]);
@@ -884,7 +895,7 @@ impl<'a> Pages<'a> {
             }
         };
         if job == Job::SearchIndex {
-            return write_search_index(site, sink);
+            return write_search_index(site, sink, None).map(|(files, _)| files);
         }
         let text = match job {
             Job::SiteFeed => {

@@ -13,10 +13,12 @@
 //!
 //! docs/search.md describes the files byte by byte.
 
+mod blocks;
 mod format;
 pub(crate) mod text;
 mod vocabulary;
 
+pub(crate) use blocks::{BLOCK, BlockCache, BlockCounts};
 pub(crate) use vocabulary::Vocabulary;
 
 use std::path::Path;
@@ -82,7 +84,7 @@ struct Filter<'a> {
 
 /// One document of a stem's list, in eight bytes: a site of 10,000 articles has millions
 /// of them, and their memory was most of what the index added to the build's peak.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Posting {
     /// The document's number (below [`MAX_DOCUMENTS`]) times 256, plus the follower bits of
     /// the stems that come right after this one in the document.
@@ -286,19 +288,24 @@ pub(crate) fn follower_bit(stem: &str) -> u8 {
 }
 
 /// Writes the search index of `articles` (one language's, in the order results break ties)
-/// under `prefix` (`search/`, or `fr/search/` for a site's French pages), through `sink`.
-/// Returns how many files it wrote.
+/// under `prefix` (`search/`, or `fr/search/` for a site's French pages), through `sink`,
+/// merging the articles by blocks of `block` kept in `cache` (see [`blocks`]). Returns
+/// how many files it wrote, and how many blocks it merged and read back.
 pub(crate) fn write_search_index(
     site: &Site,
     articles: &[&Article],
     language: &str,
     prefix: &str,
     sink: Sink<'_>,
-) -> Result<usize> {
+    cache: Option<&BlockCache>,
+    block: usize,
+) -> Result<(usize, BlockCounts)> {
     check_documents(articles.len())?;
     let stemmer = text::stemmer_for(language);
     let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
-    let average_body = (total_words as f32 / articles.len().max(1) as f32).max(1.0);
+    // A whole number of words: a body edit seldom changes it, and every kept block of the
+    // index (merged with it) stays usable.
+    let average_body = (total_words as f64 / articles.len().max(1) as f64).round().max(1.0) as f32;
     // The words' numbers of most articles' terms; the terms of the others (counted for
     // another language or vocabulary, or not counted) are counted again with it.
     let vocabulary = Vocabulary::most_used(
@@ -318,78 +325,21 @@ pub(crate) fn write_search_index(
         site.categories.iter().map(|c| topic_terms(&c.name)).collect::<Result<_>>()?;
     let tags: Vec<String> =
         site.tags.iter().map(|t| topic_terms(&t.name)).collect::<Result<_>>()?;
-    let stems = vocabulary.stems(language, stemmer.map(|(_, a)| a));
-
-    // One part a thread, each with the postings of its articles by stem.
-    let part_len = (articles.len() / rayon::current_num_threads()).max(64);
-    let parts: Vec<Merge> = articles
-        .par_iter()
-        .zip(&recounted)
-        .enumerate()
-        .with_min_len(part_len)
-        .fold(
-            || Merge::new(&stems),
-            |mut part, (number, (article, recounted))| {
-                if part.error.is_none() {
-                    let topics = std::iter::once(&categories[article.category.index()])
-                        .chain(article.tags.iter().map(|t| &tags[t.index()]));
-                    let terms = recounted.as_ref().or(article.doc.terms.as_ref());
-                    let terms = terms.expect("terms usable or counted again");
-                    let merged = terms.list.text().map_err(io).and_then(|list| {
-                        let counts = Counts {
-                            list: &list,
-                            body_words: terms.body_words,
-                            topics: topics.clone(),
-                        };
-                        if merge_terms(&mut part, counts, number as u32, average_body) {
-                            return Ok(());
-                        }
-                        // Numbers this vocabulary does not have (a parse cache changed
-                        // under us): counted again, from the document.
-                        let again = count_terms(&article.doc, language, &vocabulary).map_err(io)?;
-                        part.grow(vocabulary.stems(language, stemmer.map(|(_, a)| a)));
-                        let list = again.list.text().map_err(io)?;
-                        let counts = Counts { list: &list, body_words: again.body_words, topics };
-                        assert!(merge_terms(&mut part, counts, number as u32, average_body));
-                        Ok(())
-                    });
-                    if let Err(e) = merged {
-                        part.error = Some(e);
-                    }
-                }
-                part
-            },
-        )
-        .collect();
-    drop(recounted);
 
     // Each stem's postings, and the words the articles have.
-    let mut postings: Vec<Vec<Posting>> = Vec::new();
-    let mut documents: Vec<u32> = Vec::new();
-    let mut used: Vec<u64> = Vec::new();
-    let mut stems = stems;
-    for part in parts {
-        let Merge { by_stem, used: part_used, error, stems: part_stems, .. } = part;
-        if let Some(e) = error {
-            return Err(e);
-        }
-        if part_stems.names.len() > stems.names.len() {
-            stems = part_stems;
-        }
-        let (part_postings, part_documents): (Vec<_>, Vec<_>) =
-            by_stem.into_iter().map(|s| (s.postings, s.documents)).unzip();
-        join_by_index(&mut postings, part_postings, |into, list| {
-            if into.is_empty() {
-                *into = list;
-            } else {
-                into.extend(list);
-            }
-        });
-        join_by_index(&mut documents, part_documents, |into, n| *into += n);
-        join_by_index(&mut used, part_used, |into, bits| *into |= bits);
-    }
-    postings.resize_with(stems.names.len(), Vec::new);
-    documents.resize(stems.names.len(), 0);
+    let inputs = blocks::Inputs {
+        articles,
+        recounted: &recounted,
+        categories: &categories,
+        tags: &tags,
+        language,
+        stemmer: stemmer.map(|(_, a)| a),
+        vocabulary: &vocabulary,
+        average_body,
+    };
+    let blocks::Joined { postings, documents, used, stems, counts } =
+        blocks::merge(&inputs, block, cache)?;
+    drop(recounted);
 
     let scored = score(postings, &documents, articles.len());
     let words = vocabulary.words();
@@ -476,18 +426,7 @@ pub(crate) fn write_search_index(
     };
     let json = serde_json::to_vec(&meta).expect("the index serialises");
     sink(Path::new(&format!("{prefix}index.json")), &json)?;
-    Ok(files + 1)
-}
-
-/// Joins each entry of `from` into the entry of `into` at the same place, `into` grown
-/// to `from`'s length if shorter.
-fn join_by_index<T: Default>(into: &mut Vec<T>, from: Vec<T>, mut join: impl FnMut(&mut T, T)) {
-    if into.len() < from.len() {
-        into.resize_with(from.len(), T::default);
-    }
-    for (into, from) in into.iter_mut().zip(from) {
-        join(into, from);
-    }
+    Ok((files + 1, counts))
 }
 
 /// Refuses an index of more than [`MAX_DOCUMENTS`] documents (a site that large could not
@@ -546,7 +485,11 @@ fn score(postings: Vec<Vec<Posting>>, documents: &[u32], all: usize) -> Vec<Scor
         .map(|(mut list, &df)| {
             let idf = idf(df);
             keep_best(&mut list);
-            list.sort_unstable_by_key(|p| p.doc_next);
+            // Blocks come in order, each with its postings by document, so most lists
+            // are in order already.
+            if !list.is_sorted_by_key(|p| p.doc_next) {
+                list.sort_unstable_by_key(|p| p.doc_next);
+            }
             Scored {
                 docs: list.iter().map(|p| p.doc()).collect(),
                 scores: list
@@ -898,7 +841,8 @@ struct Merge {
     words: Vec<u32>,
     /// A bit per word number: whether an article has it.
     used: Vec<u64>,
-    error: Option<Error>,
+    /// The stems whose document count went from zero to one, since they were last taken.
+    listed: Vec<u32>,
 }
 
 /// What a [`Merge`] holds of one stem, side by side: an article's terms touch its count,
@@ -937,7 +881,7 @@ impl Merge {
             touched: Vec::new(),
             words: Vec::new(),
             used: vec![0; stems.of_word.len().div_ceil(64)],
-            error: None,
+            listed: Vec::new(),
         }
     }
 
@@ -1004,10 +948,13 @@ fn merge_terms<'a>(
     }
     // BM25F: body occurrences count less in a long body, more in a short one.
     let norm = BODY / (1.0 - B + B * counts.body_words as f32 / average_body);
-    for stem in part.touched.drain(..) {
-        let stem = &mut part.by_stem[stem as usize];
+    for number_of_stem in part.touched.drain(..) {
+        let stem = &mut part.by_stem[number_of_stem as usize];
         let count = std::mem::take(&mut stem.count);
         let tf = count.weighted + count.body as f32 * norm;
+        if stem.documents == 0 {
+            part.listed.push(number_of_stem);
+        }
         stem.documents += 1;
         add_posting(
             &mut stem.postings,
@@ -1483,20 +1430,41 @@ mod tests {
         assert!(for_each_term("\u{1}\u{1}\u{1}\u{0}", |_, _, _, _| false).is_none());
     }
 
+    /// The bodies of the small site of [`index_files`].
+    const BODIES: [&str; 4] = [
+        "Rates rose as banks rated the rating agencies.",
+        "The economy and the économie fold; rates fall.",
+        "Bonds, rates and banks: a quokka's view of zymurgy.",
+        "Rating rates again, with 東京の天気 and U.S. banks.",
+    ];
+
     /// Every file the index of a small site writes, with the articles' terms made by
     /// `terms` (given each article's number and document).
     fn index_files(
         terms: impl Fn(usize, &Document) -> Option<Terms>,
     ) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let (files, counts) = index_files_with(&BODIES, &terms, BLOCK, None);
+        assert_eq!(counts, BlockCounts { merged: 1, kept: 0 });
+        // The same in blocks of one, two and three articles.
+        for block in [1, 2, 3] {
+            let (in_blocks, counts) = index_files_with(&BODIES, &terms, block, None);
+            assert_eq!(in_blocks, files, "blocks of {block}");
+            assert_eq!(counts.merged, BODIES.len().div_ceil(block));
+        }
+        files
+    }
+
+    /// Every file the index of a small site with `bodies` writes, its articles merged by
+    /// blocks of `block` kept in `cache`, and how many blocks were merged and read back.
+    fn index_files_with(
+        bodies: &[&str],
+        terms: &dyn Fn(usize, &Document) -> Option<Terms>,
+        block: usize,
+        cache: Option<&BlockCache>,
+    ) -> (std::collections::BTreeMap<String, Vec<u8>>, BlockCounts) {
         let yaml = "title: T\nbase_url: https://example.com/\n";
         let config =
             crate::config::parse_config(Path::new("/nonexistent"), yaml).expect("site.yaml parses");
-        let bodies = [
-            "Rates rose as banks rated the rating agencies.",
-            "The economy and the économie fold; rates fall.",
-            "Bonds, rates and banks: a quokka's view of zymurgy.",
-            "Rating rates again, with 東京の天気 and U.S. banks.",
-        ];
         let documents = bodies
             .iter()
             .enumerate()
@@ -1525,8 +1493,69 @@ mod tests {
             Ok(())
         };
         let articles: Vec<&Article> = site.articles.iter().collect();
-        write_search_index(&site, &articles, "en", "search/", &sink).expect("the index is written");
-        files.into_inner().unwrap()
+        let (_, counts) =
+            write_search_index(&site, &articles, "en", "search/", &sink, cache, block)
+                .expect("the index is written");
+        (files.into_inner().unwrap(), counts)
+    }
+
+    #[test]
+    fn blocks_kept_between_builds_give_the_index_one_merge_of_every_article_gives() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let cache = BlockCache { dir: folder.path().to_owned(), write: true };
+        let counts = |merged, kept| BlockCounts { merged, kept };
+        // The words numbered as the parse cache numbers them: once, and in order.
+        let vocabulary = Vocabulary::new();
+        let terms = |_: usize, doc: &Document| count_terms(doc, "en", &vocabulary).ok();
+        let build = |bodies: &[&str], cache| index_files_with(bodies, &terms, 2, cache);
+        let expected = |bodies: &[&str]| index_files_with(bodies, &|_, _| None, BLOCK, None).0;
+        let blocks = folder.path().join("index-en");
+
+        let first = expected(&BODIES);
+        assert_eq!(build(&BODIES, Some(&cache)), (first.clone(), counts(2, 0)));
+        assert!(blocks.join("0.bin").is_file() && blocks.join("1.bin").is_file());
+        assert_eq!(build(&BODIES, Some(&cache)), (first.clone(), counts(0, 2)));
+
+        // One body edited (as many words, so the average body is the same): its block
+        // alone is merged again.
+        let mut edited = BODIES;
+        edited[3] = "Rating rates again, with 東京の天気 and U.S. quokkas.";
+        let second = expected(&edited);
+        assert_ne!(second, first);
+        assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(1, 1)));
+        assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(0, 2)));
+
+        // A damaged block and a cut one are merged again, never used. The damage is one
+        // that reads back as a block that holds together: the first posting's frequency
+        // four times what it was (its file: the magic, identity, words' count and hash,
+        // three lengths, then the stems, counts, ends and bars, four bytes each a stem).
+        let zero = blocks.join("0.bin");
+        let mut bytes = std::fs::read(&zero).expect("written");
+        let head = blocks::MAGIC.len() + 32 + 8 + 32;
+        let stems = u64::from_le_bytes(bytes[head..head + 8].try_into().unwrap()) as usize;
+        let first_tf = head + 24 + 16 * stems + 4;
+        bytes[first_tf + 3] ^= 0x01;
+        std::fs::write(&zero, &bytes).expect("written");
+        let one = blocks.join("1.bin");
+        let len = std::fs::metadata(&one).expect("written").len();
+        std::fs::OpenOptions::new().write(true).open(&one).unwrap().set_len(len - 9).unwrap();
+        assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(2, 0)));
+        assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(0, 2)));
+
+        // A block file in another block's place: merged again.
+        let other = BlockCache { dir: folder.path().join("other"), write: true };
+        let (_, merged) = build(&edited, Some(&other));
+        assert_eq!(merged, counts(2, 0));
+        std::fs::copy(other.dir.join("index-en/1.bin"), blocks.join("0.bin")).unwrap();
+        assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(1, 1)));
+
+        // Blocks of a larger site are removed; a cache only read writes nothing.
+        std::fs::write(blocks.join("7.bin"), b"left over").unwrap();
+        assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(0, 2)));
+        assert!(!blocks.join("7.bin").exists());
+        let read_only = BlockCache { dir: folder.path().join("read"), write: false };
+        assert_eq!(build(&edited, Some(&read_only)), (second, counts(2, 0)));
+        assert!(!read_only.dir.exists());
     }
 
     #[test]

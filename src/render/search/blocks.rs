@@ -1,0 +1,562 @@
+//! The index's articles merged in blocks of [`BLOCK`], each block's merge kept in the
+//! build cache between builds (issue 15): a rebuild merges again only the blocks whose
+//! articles' terms changed, and joins the others as the last build left them.
+//!
+//! A block keeps, for each stem its articles have, how many of them have it and the best
+//! [`PER_WORD`] of their postings (all of them if fewer). The best of a stem in the whole
+//! index are among the best of each block, and the document counts add up, so joining the
+//! blocks gives [`super::score`] what one merge of every article gives it: the index is
+//! the same whatever the blocks, and whether each was merged now or read back.
+//!
+//! A block is written with less: of a stem found in more than twice [`PER_WORD`]
+//! articles, only the postings at or above its bar, the score within the stem (see
+//! [`within_stem`]) of its 2 x [`PER_WORD`]-th best in the whole index at that join. A
+//! posting left out of a block scores under that block's bar, so under the highest bar
+//! of the blocks joined: when at least [`PER_WORD`] of the postings joined score at or
+//! above it, the best are all among them, and the index is still the same. When fewer
+//! do (edits took the best away), every block is merged again.
+//!
+//! A block file is kept for what it was merged from: the block's place, every one of its
+//! articles' terms and topics, the average body length, the language and this gazette
+//! (its identity hash), and the words its stems were numbered with (a prefix of this
+//! build's vocabulary). A file that does not match, is damaged (checksum) or does not
+//! hold together is merged again, never used.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::vocabulary::Stems;
+use super::{Counts, Merge, PER_WORD, Posting, Vocabulary, keep_best, merge_terms, within_stem};
+use crate::error::{Error, Result};
+use crate::site::{Article, Terms};
+
+/// How many articles (in the index's order) a block holds.
+pub(crate) const BLOCK: usize = 4096;
+
+/// What a block file starts with; another gazette's files are merged again anyway (the
+/// identity hash holds the build's).
+pub(super) const MAGIC: &[u8] = b"gazette index block 1\n";
+
+/// Where the index keeps its blocks between builds, and whether this build may write
+/// there (`check` only reads).
+#[derive(Clone, Debug)]
+pub(crate) struct BlockCache {
+    pub(crate) dir: PathBuf,
+    pub(crate) write: bool,
+}
+
+/// How many blocks a build merged, and how many it read back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BlockCounts {
+    pub(crate) merged: usize,
+    pub(crate) kept: usize,
+}
+
+/// What is merged: the articles, in the index's order, with what each is merged from.
+pub(super) struct Inputs<'a> {
+    pub(super) articles: &'a [&'a Article],
+    /// An article's terms counted again (see `write_search_index`), or `None`.
+    pub(super) recounted: &'a [Option<Terms>],
+    /// The terms of each category's and tag's name.
+    pub(super) categories: &'a [String],
+    pub(super) tags: &'a [String],
+    pub(super) language: &'a str,
+    pub(super) stemmer: Option<rust_stemmers::Algorithm>,
+    pub(super) vocabulary: &'a Arc<Vocabulary>,
+    pub(super) average_body: f32,
+}
+
+/// Every stem's postings (at least the best [`PER_WORD`] of each), how many documents
+/// have it, and a bit per word for those the articles have.
+pub(super) struct Joined {
+    pub(super) postings: Vec<Vec<Posting>>,
+    pub(super) documents: Vec<u32>,
+    pub(super) used: Vec<u64>,
+    pub(super) stems: Arc<Stems>,
+    pub(super) counts: BlockCounts,
+}
+
+/// One block's merge (see the module's notes).
+struct Block {
+    /// The stems its articles have, by number, increasing.
+    stems: Vec<u32>,
+    /// For each of `stems`: how many of its articles have it, and where its postings end.
+    documents: Vec<u32>,
+    ends: Vec<u32>,
+    postings: Vec<Posting>,
+    /// For each of `stems`: the score within its list (see [`within_stem`]) under which
+    /// its postings were left out when the block was written (`NEG_INFINITY`: none were).
+    bars: Vec<f32>,
+    /// A bit per word number: the words its articles have.
+    used: Vec<u64>,
+}
+
+/// Merges `inputs` by blocks of `block` articles, reading back from `cache` each block
+/// kept for the same inputs and writing there each block merged (when it may).
+pub(super) fn merge(
+    inputs: &Inputs<'_>,
+    block: usize,
+    cache: Option<&BlockCache>,
+) -> Result<Joined> {
+    if let Some(joined) = merge_with(inputs, block, cache, true)? {
+        return Ok(joined);
+    }
+    // A stem whose kept blocks left out too much: every block merged again.
+    Ok(merge_with(inputs, block, cache, false)?.expect("blocks merged now leave nothing out"))
+}
+
+/// A block of this build, with what it was merged from and whether it was merged now.
+struct Taken {
+    block: Block,
+    merged: bool,
+    identity: [u8; 32],
+    words: usize,
+}
+
+/// [`merge`], reading kept blocks if `read`; `None` if a stem's kept blocks left out
+/// postings that may now be among its best.
+fn merge_with(
+    inputs: &Inputs<'_>,
+    block: usize,
+    cache: Option<&BlockCache>,
+    read: bool,
+) -> Result<Option<Joined>> {
+    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let dir = cache.map(|c| c.dir.join(folder_name(inputs.language)));
+    let words = inputs.vocabulary.words();
+    let prefixes = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
+    let prefix_of = |len: usize| -> [u8; 32] {
+        let mut known = prefixes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *known.entry(len).or_insert_with(|| prefix_hash(&words[..len]))
+    };
+    let file_of = |n: usize| dir.as_ref().map(|d| d.join(format!("{n}.bin")));
+    let starts: Vec<usize> = (0..inputs.articles.len()).step_by(block.max(1)).collect();
+    let taken: Vec<Taken> = starts
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || None,
+            |merge, (n, &start)| {
+                let end = (start + block).min(inputs.articles.len());
+                let identity = identity(inputs, start..end).map_err(io)?;
+                let kept = file_of(n)
+                    .filter(|_| read)
+                    .and_then(|f| read_block(&f, &identity, start..end, words.len(), &prefix_of));
+                if let Some(block) = kept {
+                    return Ok(Taken { block, merged: false, identity, words: 0 });
+                }
+                let merge = merge.get_or_insert_with(|| {
+                    Merge::new(&inputs.vocabulary.stems(inputs.language, inputs.stemmer))
+                });
+                let (block, words) = merge_block(merge, inputs, start..end)?;
+                Ok(Taken { block, merged: true, identity, words })
+            },
+        )
+        .collect::<Result<_>>()?;
+
+    let stems = inputs.vocabulary.stems(inputs.language, inputs.stemmer);
+    let mut counts = BlockCounts::default();
+    let mut used = vec![0; stems.of_word.len().div_ceil(64)];
+    for t in &taken {
+        if t.merged {
+            counts.merged += 1;
+        } else {
+            counts.kept += 1;
+        }
+        for (into, bits) in used.iter_mut().zip(&t.block.used) {
+            *into |= bits;
+        }
+    }
+    // Joined by ranges of stems, each range on a thread: every block's postings of the
+    // stems in a range, in block order, and the highest bar of the blocks that have it.
+    let all = stems.names.len();
+    let range = all.div_ceil(rayon::current_num_threads() * 8).max(1024);
+    type Range = (Vec<Vec<Posting>>, Vec<u32>, Vec<f32>);
+    let ranges: Option<Vec<Range>> = (0..all)
+        .step_by(range)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|low| {
+            let high = (low + range).min(all);
+            // Each block's stems in the range: counted first, so that each list is made
+            // at its size.
+            let mut lengths = vec![0usize; high - low];
+            let mut documents = vec![0; high - low];
+            let mut bars = vec![f32::NEG_INFINITY; high - low];
+            let within: Vec<(usize, usize)> = taken
+                .iter()
+                .map(|t| {
+                    let block = &t.block;
+                    let first = block.stems.partition_point(|&s| (s as usize) < low);
+                    let last = block.stems.partition_point(|&s| (s as usize) < high);
+                    let mut from = first.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
+                    for at in first..last {
+                        let slot = block.stems[at] as usize - low;
+                        let end = block.ends[at] as usize;
+                        lengths[slot] += end - from;
+                        documents[slot] += block.documents[at];
+                        bars[slot] = bars[slot].max(block.bars[at]);
+                        from = end;
+                    }
+                    (first, last)
+                })
+                .collect();
+            let mut postings: Vec<Vec<Posting>> =
+                lengths.iter().map(|&n| Vec::with_capacity(n)).collect();
+            for (t, &(first, last)) in taken.iter().zip(&within) {
+                let block = &t.block;
+                let mut from = first.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
+                for at in first..last {
+                    let end = block.ends[at] as usize;
+                    let slot = block.stems[at] as usize - low;
+                    postings[slot].extend_from_slice(&block.postings[from..end]);
+                    from = end;
+                }
+            }
+            // Every posting a block left out scores under its bar: the best of a stem
+            // are known if at least as many as are listed score at or above the highest.
+            let mut next_bars = Vec::with_capacity(high - low);
+            for (list, &bar) in postings.iter().zip(&bars) {
+                let mut above: Vec<f32> =
+                    list.iter().map(within_stem).filter(|&s| s >= bar).collect();
+                if bar > f32::NEG_INFINITY && above.len() < PER_WORD {
+                    return None;
+                }
+                // The next bar: the score of the best 2 x PER_WORD, if there are more.
+                let keep = 2 * PER_WORD;
+                next_bars.push(if above.len() > keep {
+                    let (_, nth, _) = above.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
+                    *nth
+                } else {
+                    bar
+                });
+            }
+            Some((postings, documents, next_bars))
+        })
+        .collect();
+    let Some(ranges) = ranges else { return Ok(None) };
+    let mut joined = Joined {
+        postings: Vec::with_capacity(all),
+        documents: Vec::with_capacity(all),
+        used,
+        stems,
+        counts,
+    };
+    let mut next_bars = Vec::with_capacity(all);
+    for (postings, documents, bars) in ranges {
+        joined.postings.extend(postings);
+        joined.documents.extend(documents);
+        next_bars.extend(bars);
+    }
+    // The blocks merged now, kept with only what may be among their stems' best.
+    if let Some(cache) = cache.filter(|c| c.write) {
+        taken.par_iter().enumerate().filter(|(_, t)| t.merged).for_each(|(n, t)| {
+            if let Some(file) = file_of(n) {
+                let kept = left_out_under(&t.block, &next_bars);
+                // A block that cannot be written is merged again next time.
+                let _ = write_block(&file, &t.identity, t.words, &prefix_of(t.words), &kept);
+            }
+        });
+        let _ = cache;
+        if let Some(dir) = &dir {
+            remove_others(dir, starts.len());
+        }
+    }
+    Ok(Some(joined))
+}
+
+/// `block` with each stem's postings under its bar in `bars` left out, and that bar noted.
+fn left_out_under(block: &Block, bars: &[f32]) -> Block {
+    let mut kept = Block {
+        stems: block.stems.clone(),
+        documents: block.documents.clone(),
+        ends: Vec::with_capacity(block.stems.len()),
+        postings: Vec::new(),
+        bars: Vec::with_capacity(block.stems.len()),
+        used: block.used.clone(),
+    };
+    let mut from = 0;
+    for (&stem, &end) in block.stems.iter().zip(&block.ends) {
+        let bar = bars[stem as usize];
+        let end = end as usize;
+        let list = &block.postings[from..end];
+        kept.postings.extend(list.iter().filter(|p| within_stem(p) >= bar));
+        kept.ends.push(kept.postings.len() as u32);
+        kept.bars.push(bar);
+        from = end;
+    }
+    kept
+}
+
+/// Merges the articles `range` of `inputs` into `merge` (left empty again, its stems
+/// grown if a recount numbered new words) and takes the block out, with how many words
+/// its stems were numbered from.
+fn merge_block(
+    merge: &mut Merge,
+    inputs: &Inputs<'_>,
+    range: std::ops::Range<usize>,
+) -> Result<(Block, usize)> {
+    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let Inputs { language, vocabulary, stemmer, average_body, .. } = *inputs;
+    for number in range {
+        let article = inputs.articles[number];
+        let topics = std::iter::once(&inputs.categories[article.category.index()])
+            .chain(article.tags.iter().map(|t| &inputs.tags[t.index()]));
+        let terms = inputs.recounted[number].as_ref().or(article.doc.terms.as_ref());
+        let terms = terms.expect("terms usable or counted again");
+        let list = terms.list.text().map_err(io)?;
+        let counts = Counts { list: &list, body_words: terms.body_words, topics: topics.clone() };
+        if merge_terms(merge, counts, number as u32, average_body) {
+            continue;
+        }
+        // Numbers these stems do not have (a parse cache changed under us): counted
+        // again, from the document.
+        let again = super::count_terms(&article.doc, language, vocabulary).map_err(io)?;
+        merge.grow(vocabulary.stems(language, stemmer));
+        let list = again.list.text().map_err(io)?;
+        let counts = Counts { list: &list, body_words: again.body_words, topics };
+        assert!(merge_terms(merge, counts, number as u32, average_body));
+    }
+    let words_used = merge.stems.of_word.len();
+    let mut stems = std::mem::take(&mut merge.listed);
+    stems.sort_unstable();
+    let mut block = Block {
+        documents: Vec::with_capacity(stems.len()),
+        ends: Vec::with_capacity(stems.len()),
+        postings: Vec::new(),
+        bars: vec![f32::NEG_INFINITY; stems.len()],
+        used: std::mem::replace(&mut merge.used, vec![0; words_used.div_ceil(64)]),
+        stems: Vec::new(),
+    };
+    for &stem in &stems {
+        let entry = &mut merge.by_stem[stem as usize];
+        // By document, as they were added, unless the list was cut.
+        keep_best(&mut entry.postings);
+        if !entry.postings.is_sorted_by_key(|p| p.doc_next) {
+            entry.postings.sort_unstable_by_key(|p| p.doc_next);
+        }
+        block.postings.extend_from_slice(&entry.postings);
+        block.documents.push(entry.documents);
+        block.ends.push(block.postings.len() as u32);
+        entry.postings.clear();
+        entry.documents = 0;
+        entry.cut = f32::NEG_INFINITY;
+    }
+    block.stems = stems;
+    Ok((block, words_used))
+}
+
+/// The hash of what the block of articles `range` is merged from.
+fn identity(inputs: &Inputs<'_>, range: std::ops::Range<usize>) -> std::io::Result<[u8; 32]> {
+    let mut hash = blake3::Hasher::new();
+    let mut put = |bytes: &[u8]| {
+        hash.update(&(bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    put(MAGIC);
+    put(env!("GAZETTE_BUILD_ID").as_bytes());
+    put(inputs.language.as_bytes());
+    put(format!("{:?}", inputs.stemmer).as_bytes());
+    put(&(PER_WORD as u64).to_le_bytes());
+    put(&inputs.average_body.to_bits().to_le_bytes());
+    put(&(range.start as u64).to_le_bytes());
+    put(&(range.len() as u64).to_le_bytes());
+    for number in range {
+        let article = inputs.articles[number];
+        let terms = inputs.recounted[number].as_ref().or(article.doc.terms.as_ref());
+        let terms = terms.expect("terms usable or counted again");
+        put(terms.list.text()?.as_bytes());
+        put(&terms.body_words.to_le_bytes());
+        put(inputs.categories[article.category.index()].as_bytes());
+        put(&(article.tags.len() as u64).to_le_bytes());
+        for tag in &article.tags {
+            put(inputs.tags[tag.index()].as_bytes());
+        }
+    }
+    Ok(*hash.finalize().as_bytes())
+}
+
+/// The hash of the words a block's stems were numbered from.
+fn prefix_hash(words: &[Arc<str>]) -> [u8; 32] {
+    let mut hash = blake3::Hasher::new();
+    for word in words {
+        hash.update(&(word.len() as u64).to_le_bytes());
+        hash.update(word.as_bytes());
+    }
+    *hash.finalize().as_bytes()
+}
+
+/// The folder of a language's blocks.
+fn folder_name(language: &str) -> String {
+    let safe: String =
+        language.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    format!("index-{safe}")
+}
+
+/// Writes `block` to `file` (through a temporary file renamed over it): the magic, the
+/// identity, the words' count and hash, the block, then a checksum of all of it.
+fn write_block(
+    file: &Path,
+    identity: &[u8; 32],
+    words: usize,
+    prefix: &[u8; 32],
+    block: &Block,
+) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(block.postings.len() * 9 + 4096);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(identity);
+    bytes.extend_from_slice(&(words as u64).to_le_bytes());
+    bytes.extend_from_slice(prefix);
+    encode(&mut bytes, block);
+    let sum = crc32fast::hash(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    if let Some(dir) = file.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let temporary = file.with_extension(format!("{}.tmp", std::process::id()));
+    let written = fs::File::create(&temporary).and_then(|mut f| f.write_all(&bytes));
+    match written.and_then(|()| fs::rename(&temporary, file)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = fs::remove_file(&temporary);
+            Err(e)
+        }
+    }
+}
+
+/// The block kept in `file` if it was merged from `identity`, with stems numbered from
+/// a prefix of this build's `words` words (`prefix_of` gives the hash of a prefix), its
+/// checksum holds and its content holds together for the articles `range`.
+fn read_block(
+    file: &Path,
+    identity: &[u8; 32],
+    range: std::ops::Range<usize>,
+    words: usize,
+    prefix_of: &dyn Fn(usize) -> [u8; 32],
+) -> Option<Block> {
+    let bytes = fs::read(file).ok()?;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
+    if crc32fast::hash(body).to_le_bytes() != *sum {
+        return None;
+    }
+    let rest = body.strip_prefix(MAGIC)?;
+    let (kept_identity, rest) = rest.split_at_checked(32)?;
+    if kept_identity != identity {
+        return None;
+    }
+    let (count, rest) = rest.split_at_checked(8)?;
+    let count = usize::try_from(u64::from_le_bytes(count.try_into().ok()?)).ok()?;
+    let (prefix, rest) = rest.split_at_checked(32)?;
+    if count > words || prefix != prefix_of(count) {
+        return None;
+    }
+    let block = decode(rest)?;
+    holds_together(&block, range, count).then_some(block)
+}
+
+/// Whether a block read back could have been merged from the articles `range` with the
+/// stems of `words` words: anything else (a file from some other build that happened to
+/// pass the checks above) is merged again.
+fn holds_together(block: &Block, range: std::ops::Range<usize>, words: usize) -> bool {
+    let n = block.stems.len();
+    let lengths = block.documents.len() == n && block.ends.len() == n && block.bars.len() == n;
+    let increasing = block.stems.windows(2).all(|w| w[0] < w[1]);
+    // A stem is numbered by one of the words at most.
+    let stems_known = block.stems.last().is_none_or(|&s| (s as usize) < words);
+    let mut from = 0;
+    let lists = block.ends.iter().zip(&block.documents).zip(&block.bars).all(
+        |((&end, &documents), &bar)| {
+            let end = end as usize;
+            let fine = from <= end
+                && end <= block.postings.len()
+                && end - from <= PER_WORD
+                && end - from <= documents as usize
+                && documents as usize <= range.len()
+                && !bar.is_nan()
+                && block.postings[from..end].iter().all(|p| within_stem(p) >= bar);
+            from = end;
+            fine
+        },
+    );
+    let all_listed = block.ends.last().map_or(0, |&e| e as usize) == block.postings.len();
+    let documents = block
+        .postings
+        .iter()
+        .all(|p| range.contains(&(p.doc() as usize)) && p.tf() > 0.0 && p.tf().is_finite());
+    let used = block.used.len() <= words.div_ceil(64);
+    lengths && increasing && stems_known && lists && all_listed && documents && used
+}
+
+/// Appends `block`: the number of its stems, postings and words' bit words (eight bytes
+/// each), then its stems, document counts, ends, postings (document and followers, then
+/// frequency) and bits, little-endian. Written and read as plain numbers: a large site's
+/// blocks hold millions of postings, and a rebuild reads every block but the changed ones.
+fn encode(bytes: &mut Vec<u8>, block: &Block) {
+    for n in [block.stems.len(), block.postings.len(), block.used.len()] {
+        bytes.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+    for list in [&block.stems, &block.documents, &block.ends] {
+        list.iter().for_each(|n| bytes.extend_from_slice(&n.to_le_bytes()));
+    }
+    block.bars.iter().for_each(|b| bytes.extend_from_slice(&b.to_bits().to_le_bytes()));
+    for p in &block.postings {
+        bytes.extend_from_slice(&p.doc_next.to_le_bytes());
+        bytes.extend_from_slice(&p.signed_tf.to_bits().to_le_bytes());
+    }
+    block.used.iter().for_each(|n| bytes.extend_from_slice(&n.to_le_bytes()));
+}
+
+/// The block [`encode`] wrote in `bytes`, if that is all they hold.
+fn decode(bytes: &[u8]) -> Option<Block> {
+    let number = |at: usize| -> Option<usize> {
+        let raw = bytes.get(at..at + 8)?.try_into().ok()?;
+        usize::try_from(u64::from_le_bytes(raw)).ok()
+    };
+    let (stems, postings, used) = (number(0)?, number(8)?, number(16)?);
+    let sizes = [stems.checked_mul(16)?, postings.checked_mul(8)?, used.checked_mul(8)?];
+    let total = sizes.iter().try_fold(24usize, |sum, &n| sum.checked_add(n))?;
+    if bytes.len() != total {
+        return None;
+    }
+    let u32s = |at: usize, n: usize| -> Vec<u32> {
+        bytes[at..at + 4 * n]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+            .collect()
+    };
+    let at = 24;
+    let (stem_numbers, documents, ends) =
+        (u32s(at, stems), u32s(at + 4 * stems, stems), u32s(at + 8 * stems, stems));
+    let bars = u32s(at + 12 * stems, stems).into_iter().map(f32::from_bits).collect();
+    let at = at + 16 * stems;
+    let postings_read = bytes[at..at + 8 * postings]
+        .chunks_exact(8)
+        .map(|b| Posting {
+            doc_next: u32::from_le_bytes(b[..4].try_into().expect("four bytes")),
+            signed_tf: f32::from_bits(u32::from_le_bytes(b[4..].try_into().expect("four bytes"))),
+        })
+        .collect();
+    let at = at + 8 * postings;
+    let used = bytes[at..]
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("eight bytes")))
+        .collect();
+    Some(Block { stems: stem_numbers, documents, ends, postings: postings_read, bars, used })
+}
+
+/// Removes the block files of `dir` numbered `blocks` or more (of a larger site).
+fn remove_others(dir: &Path, blocks: usize) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let number =
+            name.to_str().and_then(|n| n.strip_suffix(".bin")).and_then(|n| n.parse().ok());
+        if number.is_some_and(|n: usize| n >= blocks) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
