@@ -253,7 +253,7 @@ fn merge_with(
         next_bars.extend(bars);
     }
     // The blocks merged now, kept with only what may be among their stems' best.
-    if let Some(cache) = cache.filter(|c| c.write) {
+    if cache.is_some_and(|c| c.write) {
         taken.par_iter().enumerate().filter(|(_, t)| t.merged).for_each(|(n, t)| {
             if let Some(file) = file_of(n) {
                 let kept = left_out_under(&t.block, &next_bars);
@@ -261,7 +261,6 @@ fn merge_with(
                 let _ = write_block(&file, &t.identity, t.words, &prefix_of(t.words), &kept);
             }
         });
-        let _ = cache;
         if let Some(dir) = &dir {
             remove_others(dir, starts.len());
         }
