@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use super::vocabulary::Stems;
 use super::{Counts, Merge, PER_WORD, Posting, Vocabulary, keep_best, merge_terms, within_stem};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::site::{Article, Terms};
 
 /// How many articles (in the index's order) a block holds.
@@ -125,7 +125,7 @@ fn merge_with(
     cache: Option<&BlockCache>,
     read: bool,
 ) -> Result<Option<Joined>> {
-    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let io = super::parked_io;
     let dir = cache.map(|c| c.dir.join(folder_name(inputs.language)));
     let words = inputs.vocabulary.words();
     let prefixes = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
@@ -299,7 +299,7 @@ fn merge_block(
     inputs: &Inputs<'_>,
     range: std::ops::Range<usize>,
 ) -> Result<(Block, usize)> {
-    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let io = super::parked_io;
     let Inputs { language, vocabulary, stemmer, average_body, .. } = *inputs;
     for number in range {
         let article = inputs.articles[number];

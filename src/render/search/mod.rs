@@ -84,7 +84,7 @@ struct Filter<'a> {
 
 /// One document of a stem's list, in eight bytes: a site of 10,000 articles has millions
 /// of them, and their memory was most of what the index added to the build's peak.
-#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy)]
 struct Posting {
     /// The document's number (below [`MAX_DOCUMENTS`]) times 256, plus the follower bits of
     /// the stems that come right after this one in the document.
@@ -311,7 +311,7 @@ pub(crate) fn write_search_index(
     let vocabulary = Vocabulary::most_used(
         articles.iter().filter_map(|a| usable_terms(a, language, None)?.vocabulary.as_ref()),
     );
-    let io = |e| Error::io(Path::new("(article bodies parked on disk)"), e);
+    let io = parked_io;
     let recounted: Vec<Option<Terms>> = articles
         .par_iter()
         .map(|a| match usable_terms(a, language, Some(&vocabulary)) {
@@ -427,6 +427,11 @@ pub(crate) fn write_search_index(
     let json = serde_json::to_vec(&meta).expect("the index serialises");
     sink(Path::new(&format!("{prefix}index.json")), &json)?;
     Ok((files + 1, counts))
+}
+
+/// The error of a body or terms list that could not be read back from where it was parked.
+fn parked_io(e: std::io::Error) -> Error {
+    Error::io(Path::new("(article bodies parked on disk)"), e)
 }
 
 /// Refuses an index of more than [`MAX_DOCUMENTS`] documents (a site that large could not
