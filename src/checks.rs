@@ -81,7 +81,8 @@ impl HintIndex {
 
 /// The output files whose `id`s the anchor checks need: pages linked with a `#fragment`.
 pub(crate) fn anchored_pages(site: &Site) -> HashSet<String> {
-    site.articles.iter().flat_map(anchors_of).collect()
+    use rayon::prelude::*;
+    site.articles.par_iter().flat_map_iter(anchors_of).collect()
 }
 
 /// The pages `article` links into with a `#fragment`, as output files.

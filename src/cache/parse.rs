@@ -23,9 +23,10 @@
 //!
 //! Opening the file reads its head, trailer and index only: a record is read when its
 //! file is found unchanged, and checked then. A record is the article's [`Document`]
-//! without its body HTML (with the length and checksum of each piece of it), followed by
-//! that HTML, which is not read at all: the document's body points into the file
-//! ([`Html::Shelved`]) and is read, and checked, when a page needs it. The file stays
+//! without its body HTML and its search terms' list (with the length and checksum of
+//! each piece of them), followed by these, which are not read at all: the document
+//! points into the file ([`Html::Shelved`]), and a piece is read, and checked, when a
+//! page needs the body or the search index merges the terms again. The file stays
 //! open until the last such body is let go, so that a rewrite (a new file renamed over
 //! it) or an append (past what was read) by this same build leaves it readable.
 //!
@@ -48,7 +49,6 @@ use serde::{Deserialize, Serialize};
 
 use super::Cache;
 use crate::error::display_path;
-use crate::markdown::Body;
 use crate::render::Vocabulary;
 use crate::site::Document;
 use crate::spill::{Html, Shelf, piece_sum};
@@ -56,7 +56,7 @@ use crate::spill::{Html, Shelf, piece_sum};
 /// The cache file, in the cache folder.
 const FILE: &str = "parse-cache";
 /// Its first line: the format.
-const HEADER: &str = "gazette parse cache 4";
+const HEADER: &str = "gazette parse cache 5";
 /// The last bytes of a whole cache file, after where the index is and its checksum.
 const END: &[u8; 8] = b"gzpc-end";
 /// The trailer: index offset and length, checksum of the index, [`END`].
@@ -133,13 +133,18 @@ impl Blob {
     }
 }
 
-/// A record's head: the length and checksum of each piece of the body HTML (the intro,
-/// then each section), and the document with these pieces empty.
+/// A record's head: the length and checksum of each piece (see [`pieces`]), and the
+/// document with these pieces empty.
 type Head = (Vec<(u32, u64)>, Document);
 
-/// The pieces of a body's HTML, in the order a record keeps them.
-fn pieces(body: &mut Body) -> impl Iterator<Item = &mut Html> {
-    std::iter::once(&mut body.intro_html).chain(body.sections.iter_mut().map(|s| &mut s.html))
+/// The pieces of a document a record keeps apart from its head, in their order: the
+/// body's HTML, then the search terms' list, read only when the index merges the
+/// article's block again (its hash, in the head, keys the blocks kept).
+fn pieces(document: &mut Document) -> impl Iterator<Item = &mut Html> {
+    let body = &mut document.body;
+    std::iter::once(&mut body.intro_html)
+        .chain(body.sections.iter_mut().map(|s| &mut s.html))
+        .chain(document.terms.as_mut().map(|t| &mut t.list))
 }
 
 /// The index, at the end of the cache file (before the trailer).
@@ -397,7 +402,7 @@ impl ParseCache {
             terms.vocabulary = Some(self.vocabulary.clone());
         }
         let total: u64 = lengths.iter().map(|&(len, _)| u64::from(len)).sum();
-        let slots: Vec<&mut Html> = pieces(&mut document.body).collect();
+        let slots: Vec<&mut Html> = pieces(&mut document).collect();
         if slots.len() != lengths.len() || total != blob.body {
             return None;
         }
@@ -613,7 +618,7 @@ impl ParseCache {
 /// cannot be written (a piece that cannot be read back, or over 4 GB).
 fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
     // The pieces are taken out while the rest is written, and put back whatever happens.
-    let taken: Vec<Html> = pieces(&mut document.body).map(std::mem::take).collect();
+    let taken: Vec<Html> = pieces(document).map(std::mem::take).collect();
     let record = (|| {
         // Sized at once: a build that parses every article holds every record until it
         // saves.
@@ -627,7 +632,7 @@ fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
         let head = bincode::serialize(&(&lengths, &*document)).ok()?;
         Some((head, body))
     })();
-    for (slot, html) in pieces(&mut document.body).zip(taken) {
+    for (slot, html) in pieces(document).zip(taken) {
         *slot = html;
     }
     record

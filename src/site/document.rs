@@ -91,6 +91,9 @@ pub struct Terms {
     /// Per distinct folded word, its counts and its number in `vocabulary`, parked on disk
     /// with the body when memory is short.
     pub list: crate::spill::Html,
+    /// The blake3 hash of `list`'s text, made with it: what the search index's kept blocks
+    /// are keyed by, so a block kept reads none of its articles' lists.
+    pub hash: [u8; 32],
     /// What numbers the words: set by whoever made or read the terms (the parse cache
     /// keeps the words apart from the terms).
     #[serde(skip)]

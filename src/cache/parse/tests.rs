@@ -195,5 +195,11 @@ fn terms_kept_by_the_cache_name_the_same_words_in_the_next_build() {
         assert_eq!(vocabulary.id(), next.id(), "{file}");
         assert_eq!(terms_by_word(&back), terms_by_word(doc), "{file}");
         assert!(terms_by_word(doc).iter().any(|t| t.3 == "rates" || t.3 == "bonds"));
+        // The list stays in the file, read only when the index merges it; its hash,
+        // which keys the index's kept blocks, came with the head.
+        let (kept, made) = (back.terms.as_ref().unwrap(), doc.terms.as_ref().unwrap());
+        assert!(matches!(kept.list, Html::Shelved { .. }), "{file}");
+        assert_eq!(kept.hash, made.hash, "{file}");
+        assert_eq!(kept.hash, *blake3::hash(kept.list.to_text().as_bytes()).as_bytes());
     }
 }

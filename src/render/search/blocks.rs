@@ -17,10 +17,11 @@
 //! do (edits took the best away), every block is merged again.
 //!
 //! A block file is kept for what it was merged from: the block's place, every one of its
-//! articles' terms and topics, the average body length, the language and this gazette
-//! (its identity hash), and the words its stems were numbered with (a prefix of this
-//! build's vocabulary). A file that does not match, is damaged (checksum) or does not
-//! hold together is merged again, never used.
+//! articles' terms (by the hash each list was made with, so a kept block reads no list)
+//! and topics, the average body length, the language and this gazette (its identity
+//! hash), and the words its stems were numbered with (a prefix of this build's
+//! vocabulary). A file that does not match, is damaged (checksum) or does not hold
+//! together is merged again, never used.
 
 use std::fs;
 use std::io::Write;
@@ -125,7 +126,6 @@ fn merge_with(
     cache: Option<&BlockCache>,
     read: bool,
 ) -> Result<Option<Joined>> {
-    let io = super::parked_io;
     let dir = cache.map(|c| c.dir.join(folder_name(inputs.language)));
     let words = inputs.vocabulary.words();
     let prefixes = std::sync::Mutex::new(rustc_hash::FxHashMap::default());
@@ -142,7 +142,7 @@ fn merge_with(
             || None,
             |merge, (n, &start)| {
                 let end = (start + block).min(inputs.articles.len());
-                let identity = identity(inputs, start..end).map_err(io)?;
+                let identity = identity(inputs, start..end);
                 let kept = file_of(n)
                     .filter(|_| read)
                     .and_then(|f| read_block(&f, &identity, start..end, words.len(), &prefix_of));
@@ -350,7 +350,7 @@ fn merge_block(
 }
 
 /// The hash of what the block of articles `range` is merged from.
-fn identity(inputs: &Inputs<'_>, range: std::ops::Range<usize>) -> std::io::Result<[u8; 32]> {
+fn identity(inputs: &Inputs<'_>, range: std::ops::Range<usize>) -> [u8; 32] {
     let mut hash = blake3::Hasher::new();
     let mut put = |bytes: &[u8]| {
         hash.update(&(bytes.len() as u64).to_le_bytes());
@@ -368,7 +368,7 @@ fn identity(inputs: &Inputs<'_>, range: std::ops::Range<usize>) -> std::io::Resu
         let article = inputs.articles[number];
         let terms = inputs.recounted[number].as_ref().or(article.doc.terms.as_ref());
         let terms = terms.expect("terms usable or counted again");
-        put(terms.list.text()?.as_bytes());
+        put(&terms.hash);
         put(&terms.body_words.to_le_bytes());
         put(inputs.categories[article.category.index()].as_bytes());
         put(&(article.tags.len() as u64).to_le_bytes());
@@ -376,7 +376,7 @@ fn identity(inputs: &Inputs<'_>, range: std::ops::Range<usize>) -> std::io::Resu
             put(inputs.tags[tag.index()].as_bytes());
         }
     }
-    Ok(*hash.finalize().as_bytes())
+    *hash.finalize().as_bytes()
 }
 
 /// The hash of the words a block's stems were numbered from.

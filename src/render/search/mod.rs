@@ -665,6 +665,7 @@ pub(crate) fn count_terms(
     Ok(Terms {
         language: language.to_owned(),
         body_words,
+        hash: *blake3::hash(list.as_bytes()).as_bytes(),
         list: list.into(),
         vocabulary: Some(vocabulary.clone()),
     })
@@ -1588,6 +1589,7 @@ mod tests {
                 for number in [2, 1, 0, 1_000_000] {
                     push_number(&mut list, number);
                 }
+                terms.hash = *blake3::hash(list.as_bytes()).as_bytes();
                 terms.list = list.into();
             }
             Some(terms)
