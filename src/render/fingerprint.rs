@@ -18,6 +18,18 @@ pub(crate) fn put<T: Serialize + ?Sized>(bytes: &mut Vec<u8>, value: &T) {
     value.serialize(&mut Writer { bytes }).expect("a fingerprint never fails");
 }
 
+/// Appends a length in seven bits a byte, low bits first, the high bit set on every
+/// byte but the last (LEB128): no length's bytes begin another's, and most lengths take
+/// one byte rather than eight.
+pub(crate) fn put_len(bytes: &mut Vec<u8>, len: usize) {
+    let mut rest = len as u64;
+    while rest >= 0x80 {
+        bytes.push((rest as u8 & 0x7f) | 0x80);
+        rest >>= 7;
+    }
+    bytes.push(rest as u8);
+}
+
 /// The tags. Values only need to differ from one another.
 mod tag {
     pub(super) const FALSE: u8 = 1;
@@ -75,7 +87,7 @@ struct Writer<'b> {
 
 impl Writer<'_> {
     fn str(&mut self, text: &str) {
-        self.bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
+        put_len(self.bytes, text.len());
         self.bytes.extend_from_slice(text.as_bytes());
     }
 
@@ -162,7 +174,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
     }
     fn serialize_bytes(self, v: &[u8]) -> Done {
         self.bytes.push(tag::BYTES);
-        self.bytes.extend_from_slice(&(v.len() as u64).to_le_bytes());
+        put_len(self.bytes, v.len());
         self.bytes.extend_from_slice(v);
         Ok(())
     }
@@ -349,6 +361,31 @@ mod tests {
         assert_ne!(bytes(&vec!["ab", "c"]), bytes(&vec!["a", "bc"]));
         assert_ne!(bytes(&vec!["a"]), bytes(&vec!["a", ""]));
         assert_ne!(bytes(&vec![vec!["a"], vec![]]), bytes(&vec![vec![], vec!["a"]]));
+    }
+
+    #[test]
+    fn lengths_take_seven_bits_a_byte_and_none_begins_another() {
+        let len = |n: usize| {
+            let mut bytes = Vec::new();
+            super::put_len(&mut bytes, n);
+            bytes
+        };
+        assert_eq!(len(0), [0]);
+        assert_eq!(len(127), [127]);
+        assert_eq!(len(128), [0x80, 1]);
+        assert_eq!(len(300), [0xac, 0x02]);
+        assert_eq!(len(16_384), [0x80, 0x80, 1]);
+        let lengths: Vec<usize> = (0..20_000).chain([1 << 21, (1 << 21) - 1, usize::MAX]).collect();
+        let all: std::collections::HashSet<Vec<u8>> = lengths.iter().map(|&n| len(n)).collect();
+        assert_eq!(all.len(), lengths.len());
+        for bytes in &all {
+            // Only the last byte lacks the high bit: no shorter one is a prefix.
+            assert!(bytes[..bytes.len() - 1].iter().all(|b| b & 0x80 != 0));
+            assert_eq!(bytes.last().unwrap() & 0x80, 0);
+        }
+        // Strings cut where a length goes from one byte to two.
+        let long = "x".repeat(200);
+        assert_ne!(bytes(&(&long[..127], &long[127..])), bytes(&(&long[..128], &long[128..])));
     }
 
     #[test]

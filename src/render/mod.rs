@@ -1187,7 +1187,7 @@ fn inputs(
 
 /// Appends `text`, its length first, so that no two sequences of values give the same bytes.
 fn put_str(bytes: &mut Vec<u8>, text: &str) {
-    bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    fingerprint::put_len(bytes, text.len());
     bytes.extend_from_slice(text.as_bytes());
 }
 
@@ -1234,18 +1234,18 @@ fn put_value(
         }
         ValueKind::Bytes => {
             let raw = value.as_bytes().unwrap_or_default();
-            bytes.extend_from_slice(&(raw.len() as u64).to_le_bytes());
+            fingerprint::put_len(bytes, raw.len());
             bytes.extend_from_slice(raw);
             true
         }
         ValueKind::Array => {
             let items = value.as_array().unwrap_or_default();
-            bytes.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            fingerprint::put_len(bytes, items.len());
             items.iter().all(|item| put_value(bytes, item, known))
         }
         ValueKind::Map => {
             let map = value.as_map().expect("a map value is a map");
-            bytes.extend_from_slice(&(map.len() as u64).to_le_bytes());
+            fingerprint::put_len(bytes, map.len());
             map.iter().all(|(key, item)| {
                 match key.as_str() {
                     Some(key) => put_str(bytes, key),

@@ -653,10 +653,19 @@ impl Serialize for CardOf<'_> {
             // A struct of one field no card has: flattened, it stays apart from a card's.
             CardOf::Hashed(hash) => {
                 let mut card = serializer.serialize_struct("CardHash", 1)?;
-                card.serialize_field("card_hash", hash.as_bytes())?;
+                card.serialize_field("card_hash", &Bytes(hash.as_bytes()))?;
                 card.end()
             }
         }
+    }
+}
+
+/// Bytes serialized as bytes, not as a sequence of numbers (one tagged number each).
+struct Bytes<'b>(&'b [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
     }
 }
 
