@@ -246,6 +246,26 @@ fn nanos(time: SystemTime) -> i128 {
 }
 
 impl ParseCache {
+    /// What a document parsed from the file at `rel` whose text hashes as `text` is a
+    /// function of: the hash of this cache's identity (this gazette, the configuration,
+    /// the templates, whether drafts are built), the path and the text's hash, as for
+    /// reusing its parse. Only for a parse that read no image file ([`Document::digest`]).
+    pub(crate) fn digest(&self, rel: &Path, text: &[u8; 32]) -> [u8; 32] {
+        let mut hasher = blake3::Hasher::new();
+        let identity = self.identity.as_bytes();
+        hasher.update(b"gazette document\n");
+        hasher.update(&(identity.len() as u64).to_le_bytes()).update(identity);
+        let path = rel.as_os_str().as_encoded_bytes();
+        hasher.update(&(path.len() as u64).to_le_bytes()).update(path);
+        hasher.update(text);
+        *hasher.finalize().as_bytes()
+    }
+
+    /// The hash of an article's text, as the cache keeps it.
+    pub(crate) fn text_hash(text: &str) -> [u8; 32] {
+        *blake3::hash(text.as_bytes()).as_bytes()
+    }
+
     /// Opens the parse cache beside `cache` (whose lock this build holds) for a build
     /// whose parses depend on `identity`. With a notice when the file cannot be used:
     /// the cache is then empty, and every file is parsed.
@@ -376,7 +396,10 @@ impl ParseCache {
         let (parsed, kept) = match entry.blob {
             None => (Parsed::Draft, Kept::Draft),
             Some(blob) => match self.document(blob) {
-                Some(document) => (Parsed::Document(Box::new(document)), Kept::Old(blob)),
+                Some(mut document) => {
+                    document.digest = Some(self.digest(rel, &entry.hash));
+                    (Parsed::Document(Box::new(document)), Kept::Old(blob))
+                }
                 None => {
                     self.damaged.store(true, Ordering::Relaxed);
                     return None;
@@ -444,10 +467,20 @@ impl ParseCache {
         text: &str,
         document: Option<&mut Document>,
     ) {
+        self.record_hashed(rel, stamp, ParseCache::text_hash(text), document);
+    }
+
+    /// [`ParseCache::record`] of a text whose hash is `hash`.
+    pub(crate) fn record_hashed(
+        &self,
+        rel: &Path,
+        stamp: Option<Stamp>,
+        hash: [u8; 32],
+        document: Option<&mut Document>,
+    ) {
         if self.read_only {
             return;
         }
-        let hash = *blake3::hash(text.as_bytes()).as_bytes();
         let kept = match document {
             None => Kept::Draft,
             Some(document) => match record_of(document) {

@@ -325,10 +325,14 @@ fn load_documents(
                         let problems = problems.into_iter().map(Error::content).collect();
                         return Loaded::Failed(problems, Some(Arc::new(doc)));
                     }
+                    // A parse that looked at no image file is a function of the text (and
+                    // what the cache's identity holds): its digest stands for it.
                     if let Some(cache) = parse_cache
                         && !looked.load(Ordering::Relaxed)
                     {
-                        cache.record(rel, stamp, &text, Some(&mut doc));
+                        let hash = ParseCache::text_hash(&text);
+                        doc.digest = Some(cache.digest(rel, &hash));
+                        cache.record_hashed(rel, stamp, hash, Some(&mut doc));
                     }
                     if let Some(spill) = spill
                         && let Err(e) =

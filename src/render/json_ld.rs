@@ -7,13 +7,20 @@ use crate::site::{Article, Site};
 
 /// The article's schema.org graph: NewsArticle, its BreadcrumbList and, with questions,
 /// an FAQPage whose answers are the ones shown on the page. Safe inside `<script>`.
+///
+/// `hashed`: only its hash is wanted ([`JsonLd::Hashed`]). `by_digest`: and the
+/// document's digest is hashed beside it, so what the graph takes from the document
+/// alone (headline, description, corrections, questions and answers) is left out of
+/// what is hashed; what the site gives it (category, authors, tags, publisher) is not.
 pub(crate) fn json_ld(
     site: &Site,
     article: &Article,
     permalink: &str,
     image: Option<&str>,
     hashed: bool,
+    by_digest: bool,
 ) -> JsonLd {
+    let by_digest = hashed && by_digest;
     let config = &site.config;
     let base = &config.base_url;
     let doc = &article.doc;
@@ -57,8 +64,8 @@ pub(crate) fn json_ld(
     let news = NewsArticle {
         kind: "NewsArticle",
         id: format!("{permalink}#article"),
-        headline: &doc.title,
-        description: &doc.summary,
+        headline: if by_digest { "" } else { &doc.title },
+        description: if by_digest { "" } else { &doc.summary },
         date_published: doc.date.rfc3339(),
         date_modified: doc.modified().rfc3339(),
         author: authors,
@@ -80,6 +87,7 @@ pub(crate) fn json_ld(
         correction: doc
             .corrections
             .iter()
+            .filter(|_| !by_digest)
             .map(|c| Correction {
                 kind: "CorrectionComment",
                 date_published: c.date.rfc3339(),
@@ -94,11 +102,11 @@ pub(crate) fn json_ld(
         item_list_element: [
             crumb(1, "Home", base.as_str()),
             crumb(2, &category.name, &category_url),
-            crumb(3, &doc.title, permalink),
+            crumb(3, if by_digest { "" } else { &doc.title }, permalink),
         ],
     };
     let mut graph = vec![Node::News(Box::new(news)), Node::Breadcrumbs(breadcrumbs)];
-    if !doc.faq.is_empty() {
+    if !doc.faq.is_empty() && !by_digest {
         graph.push(Node::Faq(FaqPage {
             kind: "FAQPage",
             main_entity: doc

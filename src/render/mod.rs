@@ -688,7 +688,9 @@ impl<'a> Pages<'a> {
     /// other pages): `base`, the template, what stands in for the article's
     /// [`ArticlePage`] ([`views::Making::Fingerprint`]: each card by the hash listings
     /// use), then in place of its body HTML the body's hash and what decides which of its
-    /// links are unlinked (the files the build leaves out, the page's path).
+    /// links are unlinked (the files the build leaves out, the page's path), and the
+    /// document's digest when it has one, in place of what the document alone gives the
+    /// page.
     fn article_inputs(
         &self,
         base: &blake3::Hash,
@@ -716,6 +718,15 @@ impl<'a> Pages<'a> {
             put_str(bytes, article.url.as_str());
             bytes.extend_from_slice(&article.doc.body.html_hash);
             bytes.extend_from_slice(self.hidden_hash.as_bytes());
+            // With it, the view leaves out what the document alone makes (see
+            // [`views::Making::Fingerprint`]).
+            match &article.doc.digest {
+                Some(digest) => {
+                    bytes.push(1);
+                    bytes.extend_from_slice(digest);
+                }
+                None => bytes.push(0),
+            }
             // Every field named and tagged, every string length-prefixed: two pages that
             // differ give different bytes, with nothing escaped (see [`fingerprint`]).
             fingerprint::put(bytes, &page);

@@ -616,6 +616,15 @@ pub(crate) enum Making<'h> {
     /// made from, and each card as its hash where `cards` gives one. Every part left out
     /// is a function of what stands in for it, so two views that hash the same render the
     /// same page.
+    ///
+    /// When the article's document has a digest ([`crate::site::Document::digest`]),
+    /// which the caller hashes with the view, the parts of the view made from the
+    /// document alone, or from it and what the caller hashes too (the settings, the
+    /// page's address, the pages the build leaves out), are left empty: its sections'
+    /// headings, ids and classes, the table of contents, key points, questions, image
+    /// caption and credit, shortcodes, source, `extra`, and the JSON-LD's own text (see
+    /// [`super::json_ld::json_ld`]). What other articles, tags, authors, series or
+    /// translations give the page is always in the view.
     Fingerprint {
         /// The hash of the card of an article (see [`card`]), if known.
         cards: &'h (dyn Fn(ArticleId) -> Option<blake3::Hash> + Sync),
@@ -623,6 +632,12 @@ pub(crate) enum Making<'h> {
 }
 
 impl Making<'_> {
+    /// Whether the view of `article` is hashed with its document's digest (see
+    /// [`Making::Fingerprint`]).
+    fn by_digest(self, article: &Article) -> bool {
+        matches!(self, Making::Fingerprint { .. }) && article.doc.digest.is_some()
+    }
+
     fn card<'a>(self, site: &'a Site, article: &'a Article) -> CardOf<'a> {
         match self {
             Making::Fingerprint { cards } => match cards(article.id) {
@@ -677,6 +692,11 @@ pub(crate) fn article_view<'a>(
     making: Making<'_>,
 ) -> std::io::Result<ArticleView<'a>> {
     let doc = &article.doc;
+    // Hashed with the document's digest: the parts made from the document alone (and the
+    // settings, the page's address and the pages left out, hashed beside it) are left
+    // empty, the digest standing in for them.
+    let by_digest = making.by_digest(article);
+    let own = |text: &'a str| if by_digest { "" } else { text };
     let body = |html: &'a crate::spill::Html| -> std::io::Result<Cow<'a, str>> {
         if let Making::Fingerprint { .. } = making {
             return Ok(Cow::Borrowed(""));
@@ -697,10 +717,10 @@ pub(crate) fn article_view<'a>(
         .zip(section_html)
         .enumerate()
         .map(|(i, (s, html))| SectionView {
-            heading: &s.heading,
-            heading_html: &s.heading_html,
-            id: &s.id,
-            class: &s.classes,
+            heading: own(&s.heading),
+            heading_html: own(&s.heading_html),
+            id: own(&s.id),
+            class: own(&s.classes),
             html,
             see_also: see_also
                 .inline
@@ -754,22 +774,24 @@ pub(crate) fn article_view<'a>(
             &permalink,
             image_permalink.as_deref(),
             matches!(making, Making::Fingerprint { .. }),
+            by_digest,
         ),
         permalink,
         image_permalink,
         image_permalink_width: social.as_ref().map(|s| s.width),
         image_permalink_height: social.as_ref().map(|s| s.height),
-        image_caption: doc.image_caption.as_deref(),
-        image_credit: doc.image_credit.as_deref(),
+        image_caption: doc.image_caption.as_deref().map(own),
+        image_credit: doc.image_credit.as_deref().map(own),
         published_time: doc.date.rfc3339(),
         modified_time: doc.modified().rfc3339(),
         updated_long: doc.updated.map(|u| long_date(site, &u)),
         intro_html,
         sections,
-        toc: &doc.body.toc,
+        toc: if by_digest { &[] } else { &doc.body.toc },
         key_points: doc
             .key_points
             .iter()
+            .filter(|_| !by_digest)
             .map(|k| KeyPointView {
                 label: k.label.as_deref(),
                 text_html: unlink(site, article, &k.text_html),
@@ -778,6 +800,7 @@ pub(crate) fn article_view<'a>(
         faq: doc
             .faq
             .iter()
+            .filter(|_| !by_digest)
             .map(|f| FaqView {
                 question: &f.question,
                 answer_html: unlink(site, article, &f.answer_html),
@@ -790,9 +813,9 @@ pub(crate) fn article_view<'a>(
         word_count: doc.body.word_count,
         has_code: doc.body.has_code,
         has_embed: doc.body.has_embed,
-        shortcodes: &doc.body.shortcodes,
-        source: crate::error::display_path(&doc.source),
-        extra: &doc.extra,
+        shortcodes: if by_digest { &[] } else { &doc.body.shortcodes },
+        source: if by_digest { String::new() } else { crate::error::display_path(&doc.source) },
+        extra: if by_digest { &serde_json::Value::Null } else { &doc.extra },
     })
 }
 

@@ -76,6 +76,13 @@ pub struct Document {
     /// What the article gives the search index, counted when it is parsed; `None` when it
     /// was not (the index then counts it itself).
     pub terms: Option<Terms>,
+    /// What the whole document is a function of, when a parse cache knows it (see
+    /// [`crate::cache::parse::ParseCache::digest`]): the hash of the cache's identity, the
+    /// file's path and its text's hash. `None` when there is no parse cache, or when the
+    /// parse read an image file (which may change without the article). A rebuild hashes
+    /// it in place of the parts of the article's page made from the document alone.
+    #[serde(skip)]
+    pub digest: Option<[u8; 32]>,
 }
 
 /// The words of an article as the search index counts them (issues 15 and 20), made once
@@ -344,6 +351,7 @@ pub fn render_document(
         reading_minutes,
         lines: front.lines,
         terms: None,
+        digest: None,
     };
     (document, problems)
 }

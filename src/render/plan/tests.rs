@@ -280,3 +280,62 @@ fn every_page_context_is_hashed_whole_for_the_build_cache() {
     // Every page's inputs differ from every other's.
     assert_eq!(hashes.len(), jobs);
 }
+
+/// An article page hashed with its document's digest (issue 15): what the document
+/// alone gives the page is left to the digest, what the site gives it is still hashed.
+#[test]
+fn a_page_hashed_with_its_documents_digest_still_follows_the_site() {
+    let config = config();
+    let theme = load_embedded_theme(&config).unwrap();
+    let rich = |point: &str| {
+        format!(
+            "\nkey_points:\n  - \"Decision: {point}\"\nfaq:\n  - question: \"Why?\"\n    answer: B."
+        )
+    };
+    let body = "Intro words.\n\n## What happened\n\nMore words about it.";
+    // The demo's `trade`, with key points, questions and a section, its digest given or
+    // not; `talks` is in its "See also".
+    let make = |point: &str, talks: &str, digest: Option<u8>| {
+        let trade = front("Trade", "02-03", "Economy", "trade", "Bo") + &rich(point);
+        let mut trade = parse_document(
+            &Path::new("content").join("economy/trade.md"),
+            &format!("---\n{trade}\nsummary: A summary.\n---\n{body}\n"),
+            &config,
+            None,
+            None,
+        )
+        .unwrap();
+        trade.digest = digest.map(|d| [d; 32]);
+        let talks = front(talks, "02-02", "World", "trade, diplomacy", "Bo");
+        let mut docs = articles(&config);
+        docs[2] = Arc::new(trade);
+        docs[3] = doc(&config, "world/talks.md", &talks, "Some words about it.");
+        docs
+    };
+    let inputs = |docs: &[Arc<Document>]| {
+        let site = site(&config, docs);
+        let pages = Pages::new(&site, &theme);
+        let trade = site.articles.iter().find(|a| a.doc.title.starts_with("Trade")).unwrap();
+        let base = blake3::hash(b"what every page reads");
+        let making = crate::render::views::Making::Fingerprint { cards: &|_| None };
+        let view = crate::render::views::article_view(&site, trade, making).unwrap();
+        let left_out = view.key_points.is_empty()
+            && view.faq.is_empty()
+            && view.toc.is_empty()
+            && view.sections.iter().all(|s| s.heading.is_empty());
+        let hash = pages.article_inputs(&base, trade.id, "article.html", "c", "u").unwrap();
+        (hash, left_out)
+    };
+    let (plain, left_out) = inputs(&make("It holds.", "Talks", None));
+    assert!(!left_out, "without a digest, the view is whole");
+    let (with, left_out) = inputs(&make("It holds.", "Talks", Some(1)));
+    assert!(left_out, "with a digest, the document's own parts are left to it");
+    assert_ne!(plain, with);
+    // The digest stands for the document: the same digest, the same hash (a document
+    // edited under an unchanged digest cannot happen: the digest hashes its text).
+    assert_ne!(inputs(&make("It moves.", "Talks", None)).0, plain);
+    assert_eq!(inputs(&make("It moves.", "Talks", Some(1))).0, with);
+    assert_ne!(inputs(&make("It holds.", "Talks", Some(2))).0, with);
+    // What another article gives the page (its card in "See also") is still hashed.
+    assert_ne!(inputs(&make("It holds.", "Talks anew", Some(1))).0, with);
+}
