@@ -218,9 +218,11 @@ fn parse(bytes: &[u8], identity: &str) -> std::result::Result<Parsed, &'static s
     if blake3::hash(body.as_bytes()).to_hex().as_str() != sum {
         return Err("is damaged");
     }
-    let mut entries = FxHashMap::default();
     let mut last = Last::default();
     let (mut spare_seal, mut spare) = (None, Vec::new());
+    // The entries (one per file of the output, 200,000 at 100,000 articles) are parsed
+    // in parallel once the other lines are set apart.
+    let mut entry_lines = Vec::new();
     for line in body.lines() {
         if let Some(path) = line.strip_prefix("other ") {
             last.others.push(path.to_owned());
@@ -236,10 +238,14 @@ fn parse(bytes: &[u8], identity: &str) -> std::result::Result<Parsed, &'static s
             };
             spare.push((path.to_owned(), ino));
         } else {
-            let entry = parse_entry(line).ok_or("is damaged")?;
-            entries.insert(entry.0.to_owned(), entry.1);
+            entry_lines.push(line);
         }
     }
+    let parsed: Option<Vec<(&str, Entry)>> =
+        entry_lines.par_iter().map(|line| parse_entry(line)).collect();
+    let parsed = parsed.ok_or("is damaged")?;
+    let mut entries = FxHashMap::with_capacity_and_hasher(parsed.len(), Default::default());
+    entries.extend(parsed.into_iter().map(|(path, entry)| (path.to_owned(), entry)));
     Ok(Parsed { entries, last, spare: spare_seal.map(|seal| (seal, spare)) })
 }
 
