@@ -36,7 +36,7 @@ use crate::error::Result;
 use crate::site::{Article, Terms};
 
 /// How many articles (in the index's order) a block holds.
-pub(crate) const BLOCK: usize = 4096;
+pub(crate) const BLOCK: usize = 2048;
 
 /// What a block file starts with; another gazette's files are merged again anyway (the
 /// identity hash holds the build's).
@@ -547,14 +547,17 @@ fn decode(bytes: &[u8]) -> Option<Block> {
     Some(Block { stems: stem_numbers, documents, ends, postings: postings_read, bars, used })
 }
 
-/// Removes the block files of `dir` numbered `blocks` or more (of a larger site).
+/// Removes the block files of `dir` numbered `blocks` or more (of a larger site), and
+/// the temporary files a build cut short left (this build's are all renamed or removed
+/// by now, and no other build writes here while it holds the cache's lock).
 fn remove_others(dir: &Path, blocks: usize) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let number =
-            name.to_str().and_then(|n| n.strip_suffix(".bin")).and_then(|n| n.parse().ok());
-        if number.is_some_and(|n: usize| n >= blocks) {
+        let name = name.to_str();
+        let number = name.and_then(|n| n.strip_suffix(".bin")).and_then(|n| n.parse().ok());
+        let left_over = name.is_some_and(|n| n.ends_with(".tmp"));
+        if left_over || number.is_some_and(|n: usize| n >= blocks) {
             let _ = fs::remove_file(entry.path());
         }
     }
