@@ -1460,6 +1460,8 @@ mod tests {
         files
     }
 
+    type Files = std::collections::BTreeMap<String, Vec<u8>>;
+
     /// Every file the index of a small site with `bodies` writes, its articles merged by
     /// blocks of `block` kept in `cache`, and how many blocks were merged and read back.
     fn index_files_with(
@@ -1475,11 +1477,15 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(n, body)| {
+                // Article `n` dated `n` days after the first: the index puts it `n`th
+                // from the last.
+                let date = jiff::civil::date(1990, 1, 1)
+                    .checked_add(jiff::Span::new().days(n as i64))
+                    .expect("in range");
                 let text = format!(
-                    "---\ntitle: Rates story {n}\ndate: 2026-01-0{}\ncategory: {}\n\
+                    "---\ntitle: Rates story {n}\ndate: {date}\ncategory: {}\n\
                      tags: [rate policy, banks]\nsummary: Summary {n} of rates.\n---\n\n\
                      {body}\n\n## Rising rates\n\n{body}\n",
-                    n + 1,
                     ["World", "Economy"][n % 2],
                 );
                 let rel = format!("content/world/story-{n}.md");
@@ -1555,13 +1561,79 @@ mod tests {
         std::fs::copy(other.dir.join("index-en/1.bin"), blocks.join("0.bin")).unwrap();
         assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(1, 1)));
 
-        // Blocks of a larger site are removed; a cache only read writes nothing.
+        // Blocks of a larger site are removed, and what a killed build was writing; a
+        // cache only read writes nothing.
         std::fs::write(blocks.join("7.bin"), b"left over").unwrap();
+        std::fs::write(blocks.join("1.999999.tmp"), b"cut short").unwrap();
         assert_eq!(build(&edited, Some(&cache)), (second.clone(), counts(0, 2)));
         assert!(!blocks.join("7.bin").exists());
+        assert!(!blocks.join("1.999999.tmp").exists());
+        assert!(blocks.join("1.bin").exists());
         let read_only = BlockCache { dir: folder.path().join("read"), write: false };
         assert_eq!(build(&edited, Some(&read_only)), (second, counts(2, 0)));
         assert!(!read_only.dir.exists());
+    }
+
+    /// The fallback of the kept blocks' bars: when edits take away the postings a stem's
+    /// bar kept, so that fewer than [`PER_WORD`] of those joined reach the highest bar,
+    /// the postings the kept blocks left out may be among the best, and every block is
+    /// merged again.
+    #[test]
+    fn a_stem_whose_kept_blocks_left_out_too_much_has_every_block_merged_again() {
+        const ARTICLES: usize = 4 * PER_WORD;
+        const IN_BLOCK: usize = PER_WORD / 3;
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let cache = BlockCache { dir: folder.path().to_owned(), write: true };
+        let vocabulary = Vocabulary::new();
+        let terms = |_: usize, doc: &Document| count_terms(doc, "en", &vocabulary).ok();
+        // Ten words a body, `rates` among them `times` times: the more, the better the
+        // article's posting of the stem `rate` (every article has it, in its title too).
+        let body = |times: usize| {
+            let mut words = vec!["rates"; times];
+            words.resize(10, "filler");
+            words.join(" ")
+        };
+        // By place in the index (newest first): the best 2 x PER_WORD postings first,
+        // with the stem 3 to 8 times, then the rest with it twice; edited, the first
+        // 5 x PER_WORD / 3 postings have it once.
+        let bodies = |edited: bool| -> Vec<String> {
+            (0..ARTICLES)
+                .map(|n| {
+                    let place = ARTICLES - 1 - n;
+                    match place {
+                        p if edited && p < 5 * PER_WORD / 3 => body(1),
+                        p if p < 2 * PER_WORD => body(3 + p % 6),
+                        _ => body(2),
+                    }
+                })
+                .collect()
+        };
+        let build = |bodies: &[String], cache| {
+            let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+            index_files_with(&bodies, &terms, IN_BLOCK, cache)
+        };
+        let expected = |bodies: &[String]| build(bodies, None).0;
+        // Compared whole, not shown: the files of 12,000 articles.
+        let same = |built: (Files, BlockCounts), files: &Files, merged, kept| {
+            assert!(built.0 == *files, "the index differs from one merge of every article");
+            assert_eq!(built.1, BlockCounts { merged, kept });
+        };
+        let blocks = ARTICLES / IN_BLOCK;
+
+        let before = bodies(false);
+        let first = expected(&before);
+        same(build(&before, Some(&cache)), &first, blocks, 0);
+        // Read back: the bar of `rate` is its 2 x PER_WORD-th best, so the blocks past
+        // the first six kept none of its postings (all under the bar).
+        same(build(&before, Some(&cache)), &first, 0, blocks);
+
+        // Five blocks edited: the one block left with postings at the bar holds
+        // PER_WORD / 3 of them, too few; the best after them are the postings the last
+        // blocks left out (twice the stem, against once in the edited ones).
+        let after = bodies(true);
+        let second = expected(&after);
+        same(build(&after, Some(&cache)), &second, blocks, 0);
+        same(build(&after, Some(&cache)), &second, 0, blocks);
     }
 
     #[test]
