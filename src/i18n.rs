@@ -84,6 +84,10 @@ pub struct Language {
     /// Written right to left: pages get `dir="rtl"`.
     pub rtl: bool,
     strings: HashMap<String, Message>,
+    /// A hash of `strings`: in this type's `Debug`, so that the configuration's (which
+    /// the parse cache's identity and every page's cached inputs hash) changes with any
+    /// string (shortcodes and templates show them).
+    strings_hash: blake3::Hash,
     plurals: PluralRules,
     numbers: DecimalFormatter,
     long_date: FixedCalendarDateTimeFormatter<Gregorian, DateFieldSet>,
@@ -96,7 +100,11 @@ pub struct Language {
 
 impl fmt::Debug for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Language").field("code", &self.code).field("rtl", &self.rtl).finish()
+        f.debug_struct("Language")
+            .field("code", &self.code)
+            .field("rtl", &self.rtl)
+            .field("strings", &self.strings_hash)
+            .finish()
     }
 }
 
@@ -208,10 +216,23 @@ impl Language {
                 FixedCalendarDateTimeFormatter::try_new_unstable(&cldr::Cldr, locale.into(), set)
             })
         };
+        let strings_hash = {
+            let mut sorted: Vec<(&String, &Message)> = strings.iter().collect();
+            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut hasher = blake3::Hasher::new();
+            for (key, message) in sorted {
+                let message = format!("{message:?}");
+                for text in [key.as_str(), message.as_str()] {
+                    hasher.update(&(text.len() as u64).to_le_bytes()).update(text.as_bytes());
+                }
+            }
+            hasher.finalize()
+        };
         Ok(Language {
             code: code.to_owned(),
             rtl: RIGHT_TO_LEFT.contains(&primary.as_str()),
             strings,
+            strings_hash,
             plurals: PluralRules::try_new_cardinal((&locale).into())
                 .expect("compiled plural rules cover every language, falling back to the root"),
             numbers: formatter(&formats, |locale| {

@@ -375,3 +375,18 @@ fn the_writing_guide_names_every_language_of_the_baked_list() {
         guide.contains(&format!("gazette carries them for {} and", cldr_languages().join(", ")))
     );
 }
+
+/// A site's own strings change a language's `Debug`, which the configuration's includes:
+/// the parse cache's identity and the pages' cached inputs follow the translations.
+#[test]
+fn a_sites_own_strings_show_in_a_languages_debug() {
+    let own = |text: &str| -> Strings {
+        [("read_more".to_owned(), Message::Text(text.to_owned()))].into_iter().collect()
+    };
+    let plain = format!("{:?}", language("fr"));
+    assert_eq!(plain, format!("{:?}", language("fr")));
+    let with = format!("{:?}", Language::new("fr", Some(&own("Lire la suite"))).unwrap());
+    let other = format!("{:?}", Language::new("fr", Some(&own("Lire plus"))).unwrap());
+    assert_ne!(with, other);
+    assert_ne!(plain, other);
+}

@@ -493,3 +493,22 @@ fn a_template_or_site_yaml_edit_renders_every_page_it_changes() {
         assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
     }
 }
+
+/// A string of the site's translations that pages look up as they render (a plural, so
+/// not written into the templates): an edit of it renders the pages that show it again,
+/// as the configuration's hash, which every page's inputs hold, now covers the strings.
+#[test]
+fn a_translation_edit_renders_the_pages_that_show_it() {
+    let site = built_twice();
+    let before = stamps(&site.out());
+    site.write(
+        "i18n/en.yaml",
+        "min_read:\n  one: \"{count} minute to read\"\n  other: \"{count} minutes to read\"\n",
+    );
+    let written = rebuilt(&site, &before);
+    for page in ["world/alpha/index.html", "economy/gamma/index.html"] {
+        assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
+        let html = std::fs::read_to_string(site.out().join(page)).unwrap();
+        assert!(html.contains("to read"), "{page} lacks the new string");
+    }
+}
