@@ -192,6 +192,8 @@ type KeptFile = (PathBuf, Option<Stamp>, [u8; 32], Kept);
 pub(crate) struct ParseCache {
     path: PathBuf,
     identity: String,
+    /// [`ParseCache::digest`]'s hash with the identity already in it (cloned per article).
+    digest_base: blake3::Hasher,
     started: SystemTime,
     /// The last cache file, open, if it could be used: records are read from it as
     /// they are used, and bodies point into it.
@@ -251,10 +253,7 @@ impl ParseCache {
     /// the templates, whether drafts are built), the path and the text's hash, as for
     /// reusing its parse. Only for a parse that read no image file ([`Document::digest`]).
     pub(crate) fn digest(&self, rel: &Path, text: &[u8; 32]) -> [u8; 32] {
-        let mut hasher = blake3::Hasher::new();
-        let identity = self.identity.as_bytes();
-        hasher.update(b"gazette document\n");
-        hasher.update(&(identity.len() as u64).to_le_bytes()).update(identity);
+        let mut hasher = self.digest_base.clone();
         let path = rel.as_os_str().as_encoded_bytes();
         hasher.update(&(path.len() as u64).to_le_bytes()).update(path);
         hasher.update(text);
@@ -276,9 +275,13 @@ impl ParseCache {
         read_only: bool,
     ) -> (ParseCache, Option<String>) {
         let path = cache.dir.join(FILE);
+        let mut digest_base = blake3::Hasher::new();
+        digest_base.update(b"gazette document\n");
+        digest_base.update(&(identity.len() as u64).to_le_bytes()).update(identity.as_bytes());
         let mut parse_cache = ParseCache {
             path,
             identity,
+            digest_base,
             started: SystemTime::now(),
             shelf: None,
             len: 0,
