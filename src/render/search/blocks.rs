@@ -220,16 +220,24 @@ fn merge_with(
             // Every posting a block left out scores under its bar: the best of a stem
             // are known if at least as many as are listed score at or above the highest.
             let mut next_bars = Vec::with_capacity(high - low);
+            let keep = 2 * PER_WORD;
             for (list, &bar) in postings.iter().zip(&bars) {
-                let mut above: Vec<f32> =
-                    list.iter().map(within_stem).filter(|&s| s >= bar).collect();
-                if bar > f32::NEG_INFINITY && above.len() < PER_WORD {
+                // Most lists have no bar and are short: no score is computed for them.
+                let none = bar == f32::NEG_INFINITY;
+                if none && list.len() <= keep {
+                    next_bars.push(bar);
+                    continue;
+                }
+                let above = |p: &&Posting| none || within_stem(p) >= bar;
+                let count = if none { list.len() } else { list.iter().filter(above).count() };
+                if !none && count < PER_WORD {
                     return None;
                 }
                 // The next bar: the score of the best 2 x PER_WORD, if there are more.
-                let keep = 2 * PER_WORD;
-                next_bars.push(if above.len() > keep {
-                    let (_, nth, _) = above.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
+                next_bars.push(if count > keep {
+                    let mut scores: Vec<f32> = list.iter().filter(above).map(within_stem).collect();
+                    let (_, nth, _) =
+                        scores.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
                     *nth
                 } else {
                     bar
@@ -256,9 +264,9 @@ fn merge_with(
     if cache.is_some_and(|c| c.write) {
         taken.par_iter().enumerate().filter(|(_, t)| t.merged).for_each(|(n, t)| {
             if let Some(file) = file_of(n) {
-                let kept = left_out_under(&t.block, &next_bars);
                 // A block that cannot be written is merged again next time.
-                let _ = write_block(&file, &t.identity, t.words, &prefix_of(t.words), &kept);
+                let prefix = prefix_of(t.words);
+                let _ = write_block(&file, &t.identity, t.words, &prefix, &t.block, &next_bars);
             }
         });
         if let Some(dir) = &dir {
@@ -266,29 +274,6 @@ fn merge_with(
         }
     }
     Ok(Some(joined))
-}
-
-/// `block` with each stem's postings under its bar in `bars` left out, and that bar noted.
-fn left_out_under(block: &Block, bars: &[f32]) -> Block {
-    let mut kept = Block {
-        stems: block.stems.clone(),
-        documents: block.documents.clone(),
-        ends: Vec::with_capacity(block.stems.len()),
-        postings: Vec::new(),
-        bars: Vec::with_capacity(block.stems.len()),
-        used: block.used.clone(),
-    };
-    let mut from = 0;
-    for (&stem, &end) in block.stems.iter().zip(&block.ends) {
-        let bar = bars[stem as usize];
-        let end = end as usize;
-        let list = &block.postings[from..end];
-        kept.postings.extend(list.iter().filter(|p| within_stem(p) >= bar));
-        kept.ends.push(kept.postings.len() as u32);
-        kept.bars.push(bar);
-        from = end;
-    }
-    kept
 }
 
 /// Merges the articles `range` of `inputs` into `merge` (left empty again, its stems
@@ -331,6 +316,9 @@ fn merge_block(
         used: std::mem::replace(&mut merge.used, vec![0; words_used.div_ceil(64)]),
         stems: Vec::new(),
     };
+    // The lists made ready first, so that the block's postings are made at their size
+    // (millions of them, and a copy at each doubling).
+    let mut postings = 0;
     for &stem in &stems {
         let entry = &mut merge.by_stem[stem as usize];
         // By document, as they were added, unless the list was cut.
@@ -338,6 +326,11 @@ fn merge_block(
         if !entry.postings.is_sorted_by_key(|p| p.doc_next) {
             entry.postings.sort_unstable_by_key(|p| p.doc_next);
         }
+        postings += entry.postings.len();
+    }
+    block.postings.reserve_exact(postings);
+    for &stem in &stems {
+        let entry = &mut merge.by_stem[stem as usize];
         block.postings.extend_from_slice(&entry.postings);
         block.documents.push(entry.documents);
         block.ends.push(block.postings.len() as u32);
@@ -396,34 +389,73 @@ fn folder_name(language: &str) -> String {
     format!("index-{safe}")
 }
 
-/// Writes `block` to `file` (through a temporary file renamed over it): the magic, the
-/// identity, the words' count and hash, the block, then a checksum of all of it.
+/// Writes `block` to `file` (through a temporary file renamed over it), each stem's
+/// postings under its bar in `bars` (by stem number) left out and that bar noted: the
+/// magic, the identity, the words' count and hash, the block, then a checksum of all of
+/// it.
 fn write_block(
     file: &Path,
     identity: &[u8; 32],
     words: usize,
     prefix: &[u8; 32],
     block: &Block,
+    bars: &[f32],
 ) -> std::io::Result<()> {
-    let mut bytes = Vec::with_capacity(block.postings.len() * 9 + 4096);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(identity);
-    bytes.extend_from_slice(&(words as u64).to_le_bytes());
-    bytes.extend_from_slice(prefix);
-    encode(&mut bytes, block);
-    let sum = crc32fast::hash(&bytes);
-    bytes.extend_from_slice(&sum.to_le_bytes());
     if let Some(dir) = file.parent() {
         fs::create_dir_all(dir)?;
     }
     let temporary = file.with_extension(format!("{}.tmp", std::process::id()));
-    let written = fs::File::create(&temporary).and_then(|mut f| f.write_all(&bytes));
+    let written = fs::File::create(&temporary).and_then(|f| {
+        let mut out = Out {
+            file: f,
+            buffer: Vec::with_capacity(2 * Out::CHUNK),
+            sum: crc32fast::Hasher::new(),
+        };
+        out.put(MAGIC)?;
+        out.put(identity)?;
+        out.put(&(words as u64).to_le_bytes())?;
+        out.put(prefix)?;
+        encode(&mut out, block, bars)?;
+        out.finish()
+    });
     match written.and_then(|()| fs::rename(&temporary, file)) {
         Ok(()) => Ok(()),
         Err(e) => {
             let _ = fs::remove_file(&temporary);
             Err(e)
         }
+    }
+}
+
+/// The bytes of a block file on their way to it: through a small buffer, their checksum
+/// taken as they go (a large site's block is megabytes, and one buffer its size would be
+/// fresh memory, every block of every build).
+struct Out {
+    file: fs::File,
+    buffer: Vec<u8>,
+    sum: crc32fast::Hasher,
+}
+
+impl Out {
+    /// How many bytes are written at once.
+    const CHUNK: usize = 1 << 16;
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= Self::CHUNK {
+            self.sum.update(&self.buffer);
+            self.file.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is left, then the checksum of all the bytes.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.sum.update(&self.buffer);
+        let sum = self.sum.finalize().to_le_bytes();
+        self.buffer.extend_from_slice(&sum);
+        self.file.write_all(&self.buffer)
     }
 }
 
@@ -490,23 +522,59 @@ fn holds_together(block: &Block, range: std::ops::Range<usize>, words: usize) ->
     lengths && increasing && stems_known && lists && all_listed && documents && used
 }
 
-/// Appends `block`: the number of its stems, postings and words' bit words (eight bytes
-/// each), then its stems, document counts, ends, postings (document and followers, then
-/// frequency) and bits, little-endian. Written and read as plain numbers: a large site's
-/// blocks hold millions of postings, and a rebuild reads every block but the changed ones.
-fn encode(bytes: &mut Vec<u8>, block: &Block) {
-    for n in [block.stems.len(), block.postings.len(), block.used.len()] {
-        bytes.extend_from_slice(&(n as u64).to_le_bytes());
+/// Writes `block` to `out`, each stem's postings under its bar in `bars` (by stem number)
+/// left out and that bar noted: the number of its stems, postings and words' bit words
+/// (eight bytes each), then its stems, document counts, ends, bars, postings (document
+/// and followers, then frequency) and bits, little-endian. Written and read as plain
+/// numbers: a large site's blocks hold millions of postings, and a rebuild reads every
+/// block but the changed ones.
+fn encode(out: &mut Out, block: &Block, bars: &[f32]) -> std::io::Result<()> {
+    // Each stem's postings kept, as a range of the block's, and its bar.
+    let mut from = 0;
+    let kept: Vec<(&[Posting], f32)> = block
+        .stems
+        .iter()
+        .zip(&block.ends)
+        .map(|(&stem, &end)| {
+            let list = &block.postings[from..end as usize];
+            from = end as usize;
+            (list, bars[stem as usize])
+        })
+        .collect();
+    // Only a common stem has a bar: the others are kept whole, with no score computed.
+    fn kept_of<'a>(&(list, bar): &(&'a [Posting], f32)) -> impl Iterator<Item = &'a Posting> {
+        let whole = bar == f32::NEG_INFINITY;
+        list.iter().filter(move |p| whole || within_stem(p) >= bar)
     }
-    for list in [&block.stems, &block.documents, &block.ends] {
-        list.iter().for_each(|n| bytes.extend_from_slice(&n.to_le_bytes()));
+    let lengths: Vec<u32> = kept
+        .iter()
+        .map(|k| if k.1 == f32::NEG_INFINITY { k.0.len() } else { kept_of(k).count() } as u32)
+        .collect();
+    let postings: usize = lengths.iter().map(|&n| n as usize).sum();
+    for n in [block.stems.len(), postings, block.used.len()] {
+        out.put(&(n as u64).to_le_bytes())?;
     }
-    block.bars.iter().for_each(|b| bytes.extend_from_slice(&b.to_bits().to_le_bytes()));
-    for p in &block.postings {
-        bytes.extend_from_slice(&p.doc_next.to_le_bytes());
-        bytes.extend_from_slice(&p.signed_tf.to_bits().to_le_bytes());
+    for n in block.stems.iter().chain(&block.documents) {
+        out.put(&n.to_le_bytes())?;
     }
-    block.used.iter().for_each(|n| bytes.extend_from_slice(&n.to_le_bytes()));
+    let mut end = 0;
+    for n in &lengths {
+        end += n;
+        out.put(&end.to_le_bytes())?;
+    }
+    for k in &kept {
+        out.put(&k.1.to_bits().to_le_bytes())?;
+    }
+    for p in kept.iter().flat_map(kept_of) {
+        let mut bytes = [0; 8];
+        bytes[..4].copy_from_slice(&p.doc_next.to_le_bytes());
+        bytes[4..].copy_from_slice(&p.signed_tf.to_bits().to_le_bytes());
+        out.put(&bytes)?;
+    }
+    for n in &block.used {
+        out.put(&n.to_le_bytes())?;
+    }
+    Ok(())
 }
 
 /// The block [`encode`] wrote in `bytes`, if that is all they hold.
