@@ -187,9 +187,12 @@ impl Part {
                 if word.len == 0 {
                     break;
                 }
+                // A word of at most eight bytes is its hash: the bytes are compared only
+                // for a longer one (see `text::word_hash`).
                 if word.hash == hash
                     && word.len as usize == folded.len()
-                    && same(&self.bytes[word.start as usize..][..folded.len()], folded)
+                    && (folded.len() <= text::WHOLE_IN_HASH
+                        || same(&self.bytes[word.start as usize..][..folded.len()], folded))
                 {
                     return (word.stem, word.bit);
                 }
@@ -705,7 +708,8 @@ fn count_with(
         let mut read = Reader::new(part, stemmer.as_ref());
         let read_all = read_all(&mut read);
         let (touched, body_words) = (std::mem::take(&mut read.touched), read.body_words);
-        let mut list = String::with_capacity(touched.len() * 8);
+        // Bytes, not a `String`: pushing a byte is cheaper than pushing a `char`.
+        let mut list = Vec::with_capacity(touched.len() * 8);
         for word in touched {
             let count = std::mem::take(&mut part.counts[word as usize]);
             debug_assert!(count.weighted.fract() == 0.0 && count.weighted < 16_777_216.0);
@@ -716,6 +720,7 @@ fn count_with(
             }
         }
         read_all?;
+        let list = String::from_utf8(list).expect("push_number writes ASCII");
         Ok((list, body_words))
     })
 }
@@ -725,13 +730,13 @@ fn count_with(
 /// a vocabulary of 4,096 words two). ASCII, so the list is text; read back by
 /// [`next_number`] in a tight loop.
 #[inline(always)]
-fn push_number(list: &mut String, n: u32) {
+fn push_number(list: &mut Vec<u8>, n: u32) {
     let mut shift = (31 - (n | 1).leading_zeros()) / 6 * 6;
     while shift > 0 {
-        list.push(char::from(0x40 | (n >> shift & 0x3f) as u8));
+        list.push(0x40 | (n >> shift & 0x3f) as u8);
         shift -= 6;
     }
-    list.push(char::from((n & 0x3f) as u8));
+    list.push((n & 0x3f) as u8);
 }
 
 /// Reads a number [`push_number`] wrote at `bytes[*at..]`, and moves `at` past it; `None`
@@ -1174,8 +1179,11 @@ mod tests {
     #[test]
     fn words_that_share_a_hash_keep_their_own_stems() {
         let mut part = Part::default();
-        // Every word under one hash: each is found by its bytes, not by the hash alone.
-        let words = ["rates", "rate", "bonds", "a", "longer-than-eight", "longer-than-nine"];
+        // Every word under one hash (which `word_hash` never gives two words of the same
+        // length up to eight bytes): a longer word is found by its bytes, not by the hash
+        // alone, and a shorter by its length.
+        let words =
+            ["rates", "rate", "a", "longer-than-eight", "longer-than-nine", "sixteen-bytes-ok"];
         let stems: Vec<u32> = words.iter().map(|w| part.stem(w.as_bytes(), 7, None).0).collect();
         assert_eq!(stems, [0, 1, 2, 3, 4, 5]);
         for (word, stem) in words.iter().zip(&stems) {
@@ -1407,11 +1415,12 @@ mod tests {
         let numbers = [0, 1, 0x3f, 0x40, 0xfff, 0x1000, 0x3_ffff, 0x4_0000, 0xff_ffff];
         let numbers = numbers.into_iter().chain([16_777_215 << 1 | 1, u32::MAX - 1, u32::MAX]);
         for n in numbers {
-            let mut list = String::new();
+            let mut list = Vec::new();
             for field in [n, n, 0xff, n] {
                 push_number(&mut list, field);
             }
             assert!(list.is_ascii());
+            let list = String::from_utf8(list).expect("ASCII");
             let mut read = Vec::new();
             for_each_term(&list, |w, b, next, word| {
                 read.push((w, b, next, word));
@@ -1657,10 +1666,11 @@ mod tests {
         let damaged = index_files(|n, doc| {
             let mut terms = count_terms(doc, "en", &c).ok()?;
             if n == 2 {
-                let mut list = String::new();
+                let mut list = Vec::new();
                 for number in [2, 1, 0, 1_000_000] {
                     push_number(&mut list, number);
                 }
+                let list = String::from_utf8(list).expect("ASCII");
                 terms.hash = *blake3::hash(list.as_bytes()).as_bytes();
                 terms.list = list.into();
             }

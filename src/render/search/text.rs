@@ -218,6 +218,18 @@ pub(crate) fn for_each_plain_folded(
     let bytes = text.as_bytes();
     let n = bytes.len();
     let word_at = |i: usize| bytes.get(i).is_some_and(|&b| WORD_BYTE[usize::from(b)]);
+    // The length of the joiner at `i` if it keeps a word together: a single `'`, `’` or
+    // `.` between two word bytes (or `&#39;` in HTML); 0 if there is none.
+    let joiner_at = |i: usize| {
+        let rest = &bytes[i.min(n)..];
+        let joiner = match rest.first() {
+            Some(b'\'' | b'.') => 1,
+            Some(0xe2) if rest.starts_with(RIGHT_QUOTE) => RIGHT_QUOTE.len(),
+            Some(b'&') if html && rest.starts_with(b"&#39;") => 5,
+            _ => 0,
+        };
+        if joiner > 0 && word_at(i + joiner) { joiner } else { 0 }
+    };
     let mut i = 0;
     while i < n {
         let b = bytes[i];
@@ -233,31 +245,63 @@ pub(crate) fn for_each_plain_folded(
             };
             continue;
         }
-        // The word's end, and whether it holds an entity.
+        // Most words: shorter than sixteen bytes, with no joiner, found in one or two reads
+        // of eight bytes, and their hash made from them.
         let start = i;
         let mut entity = false;
-        loop {
-            i += 1;
-            while word_at(i) {
-                i += 1;
-            }
-            // A single `'`, `’` or `.` between two word bytes keeps the word together.
-            let rest = &bytes[i..];
-            let joiner = match rest.first() {
-                Some(b'\'' | b'.') => 1,
-                Some(0xe2) if rest.starts_with(RIGHT_QUOTE) => RIGHT_QUOTE.len(),
-                Some(b'&') if html && rest.starts_with(b"&#39;") => 5,
-                _ => 0,
-            };
-            if joiner > 0 && word_at(i + joiner) {
-                entity |= joiner == 5;
-                i += joiner;
-            } else {
-                break;
+        let mut found = None;
+        let chunk_at = |at: usize| {
+            bytes.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().expect("eight")))
+        };
+        let length_in =
+            |chunk: u64| ((!word_bytes(chunk) & HIGH_BITS).trailing_zeros() / 8) as usize;
+        if let Some(first) = chunk_at(i) {
+            let len = length_in(first);
+            if len < 8 {
+                if joiner_at(i + len) == 0 {
+                    let value = first & (u64::MAX >> (64 - 8 * len));
+                    let lower = lower_case(value);
+                    found = Some((len, short_hash(len, lower), lower != value));
+                }
+            } else if let Some(second) = chunk_at(i + 8) {
+                let len = 8 + length_in(second);
+                if len < 16 && joiner_at(i + len) == 0 {
+                    let last = if len == 8 { first } else { chunk_at(i + len - 8).expect("read") };
+                    let (lower, lower_last) = (lower_case(first), lower_case(last));
+                    let capitals = lower != first || lower_last != last;
+                    let hash = if len == 8 {
+                        short_hash(8, lower)
+                    } else {
+                        finish_hash(mix_hash(mix_hash(start_hash(len), lower), lower_last))
+                    };
+                    found = Some((len, hash, capitals));
+                }
             }
         }
+        let (hash, capitals) = match found {
+            Some((len, hash, capitals)) => {
+                i += len;
+                (hash, capitals)
+            }
+            None => {
+                // The word's end, and whether it holds an entity.
+                loop {
+                    i += 1;
+                    while word_at(i) {
+                        i += 1;
+                    }
+                    match joiner_at(i) {
+                        0 => break,
+                        joiner => {
+                            entity |= joiner == 5;
+                            i += joiner;
+                        }
+                    }
+                }
+                hash_word(&bytes[start..i])
+            }
+        };
         let word = &bytes[start..i];
-        let (hash, capitals) = hash_word(word);
         // One call of `each`, so that it is inlined: the index calls it for every word.
         let (word, hash) = if !capitals && !entity {
             // Already folded: a slice of `text`.
@@ -284,40 +328,101 @@ pub(crate) fn for_each_plain_folded(
 /// A 64-bit hash of a folded word's bytes, for the index's table of words (whose top bits
 /// place a word). ASCII capitals hash as their lower case, so [`for_each_plain_folded`]
 /// hashes a word as it stands in the text, before folding it.
+///
+/// Two folded words of the same length up to [`WHOLE_IN_HASH`] bytes have the same hash
+/// only if they are the same word, so the table compares no bytes for them (most words):
+/// their bytes are read as one number that holds each of them, and each step from it to
+/// the hash (xor with a constant, product with an odd constant, `h ^ h >> 29`) maps
+/// distinct numbers to distinct numbers. (A folded word has no ASCII capital, so the
+/// lower case taken on the way changes nothing.)
 pub(crate) fn word_hash(folded: &[u8]) -> u64 {
     hash_word(folded).0
 }
+
+/// The longest folded word whose hash (see [`word_hash`]) tells it from every other of
+/// its length: one mix of eight bytes.
+pub(crate) const WHOLE_IN_HASH: usize = 8;
 
 /// [`word_hash`] of `word`, and whether it has ASCII capitals: eight bytes at a time, the
 /// last eight (or the last four, or three single bytes) read once more, overlapping, so no
 /// byte is read alone in a loop.
 #[inline(always)]
 fn hash_word(word: &[u8]) -> (u64, bool) {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
     let n = word.len();
     let u64_at = |i: usize| u64::from_le_bytes(word[i..i + 8].try_into().expect("eight bytes"));
     let u32_at =
         |i: usize| u64::from(u32::from_le_bytes(word[i..i + 4].try_into().expect("four bytes")));
-    let mut hash = (n as u64).wrapping_mul(K);
-    let mut capitals = 0;
-    let mut mix = |chunk: u64| {
-        let lower = lower_case(chunk);
-        capitals |= lower ^ chunk;
-        hash = (hash.rotate_left(26) ^ lower).wrapping_mul(K);
-    };
-    if n >= 8 {
+    if n > WHOLE_IN_HASH {
+        let mut hash = start_hash(n);
+        let mut capitals = 0;
+        let mut mix = |chunk: u64| {
+            let lower = lower_case(chunk);
+            capitals |= lower ^ chunk;
+            hash = mix_hash(hash, lower);
+        };
         let mut i = 0;
         while i + 8 < n {
             mix(u64_at(i));
             i += 8;
         }
         mix(u64_at(n - 8));
-    } else if n >= 4 {
-        mix(u32_at(0) | u32_at(n - 4) << 32);
-    } else if n > 0 {
-        mix(u64::from(word[0]) | u64::from(word[n / 2]) << 8 | u64::from(word[n - 1]) << 16);
+        return (finish_hash(hash), capitals != 0);
     }
-    (hash ^ hash >> 29, capitals != 0)
+    // The bytes as one number, little-endian (read as two overlapping halves, or three
+    // single bytes), as `for_each_plain_folded` reads a short word.
+    let value = if n >= 4 {
+        u32_at(0) | u32_at(n - 4) << (8 * (n - 4))
+    } else if n > 0 {
+        let byte = |i: usize| u64::from(word[i]) << (8 * i);
+        byte(0) | byte(n / 2) | byte(n - 1)
+    } else {
+        0
+    };
+    let lower = lower_case(value);
+    (short_hash(n, lower), lower != value)
+}
+
+/// [`word_hash`] of a folded word of `n` bytes, at most [`WHOLE_IN_HASH`], that are
+/// `value` read little-endian.
+#[inline(always)]
+fn short_hash(n: usize, value: u64) -> u64 {
+    finish_hash(mix_hash(start_hash(n), value))
+}
+
+/// The steps of [`word_hash`]: it starts from the word's length, mixes in each eight
+/// bytes (folded) in turn, and ends with a shift.
+#[inline(always)]
+fn start_hash(n: usize) -> u64 {
+    (n as u64).wrapping_mul(HASH_FACTOR)
+}
+
+#[inline(always)]
+fn mix_hash(hash: u64, lower: u64) -> u64 {
+    (hash.rotate_left(26) ^ lower).wrapping_mul(HASH_FACTOR)
+}
+
+#[inline(always)]
+fn finish_hash(hash: u64) -> u64 {
+    hash ^ hash >> 29
+}
+
+/// The odd factor of [`mix_hash`].
+const HASH_FACTOR: u64 = 0xf135_7aea_2e62_a9c5;
+
+/// The top bit of each of eight bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The top bit of each byte of `chunk` that is a word byte (see `WORD_BYTE`): an ASCII
+/// letter, digit or `_`.
+#[inline(always)]
+fn word_bytes(chunk: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low_seven = chunk & (0x7f * ONES);
+    // The top bit of each byte: set from `from` up (for a byte below 0x80).
+    let from = |b: u8| low_seven + u64::from(0x80 - b) * ONES;
+    let within = |low: u8, high: u8| from(low) ^ from(high + 1);
+    let any = within(b'0', b'9') | within(b'A', b'Z') | within(b'_', b'_') | within(b'a', b'z');
+    any & !chunk & HIGH_BITS
 }
 
 /// Eight bytes with their ASCII capitals in lower case, the others as they are.
@@ -508,6 +613,29 @@ mod tests {
     }
 
     #[test]
+    fn a_short_folded_words_hash_tells_it_from_every_other_of_its_length() {
+        // Every word of up to eight bytes over four bytes (one of them not ASCII, one a
+        // joiner): the index's table compares no bytes for these, only the hash.
+        let alphabet = [b'a', b'9', b'\'', 0xe9];
+        for n in 1..=WHOLE_IN_HASH {
+            let mut seen = std::collections::HashSet::new();
+            for mut k in 0..alphabet.len().pow(n as u32) {
+                let word: Vec<u8> = (0..n)
+                    .map(|_| {
+                        let b = alphabet[k % alphabet.len()];
+                        k /= alphabet.len();
+                        b
+                    })
+                    .collect();
+                assert!(seen.insert(word_hash(&word)), "{word:?} shares a hash");
+            }
+            assert_eq!(seen.len(), alphabet.len().pow(n as u32));
+        }
+        // A capital hashes as its lower case, as the words are met before they are folded.
+        assert_eq!(hash_word(b"Rust"), (word_hash(b"rust"), true));
+    }
+
+    #[test]
     fn plain_words_are_read_folded_in_one_pass() {
         let html = "<p>Rates &amp; <em>Bonds</em>'s U.S<b>.</b>x</p><p>DON&#39;T&nbsp;stop \
                     3.5&quot;%&lt;a &bogus; ok e-mail_x &#39;quoted&#39; end.</p>tail<br \
@@ -530,6 +658,58 @@ mod tests {
                 read.push(String::from_utf8(w.to_vec()).unwrap())
             });
             assert_eq!(read, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn word_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let chunk = u64::from(b) << (8 * at) | 0x2020_2020_2020_2020 & !(0xff << (8 * at));
+                let found = word_bytes(chunk) >> (8 * at) & 0x80 != 0;
+                assert_eq!(found, WORD_BYTE[usize::from(b)], "{b:#x} at {at}");
+                assert_eq!(word_bytes(chunk) & !(0x80 << (8 * at)), 0, "{b:#x} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_words_of_every_length_and_joiner_are_read_as_the_reference_reads_them() {
+        // Texts made of pieces that put words of 1 to 19 bytes, capitals, joiners, tags,
+        // entities and typographic quotes at every place against the eight-byte reads.
+        let pieces: Vec<&str> = "a|Ab|the|rate|Bonds|market|U.S|inflation|Households|\
+             internationally|Counterintelligence|sixteen_letters_|don't|deal’s|3.5|x_y|\
+             ABCDEFGH|abcdefg|DON&#39;T|e.g.| |  |.|'|’|—|<b>|</b>|&amp;|&#39;|-|,|\n"
+            .split('|')
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let len = next() % 24;
+            let text: String =
+                (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            for html in [false, true] {
+                let mut reference = String::new();
+                if html {
+                    push_html_text(&mut reference, &text);
+                } else {
+                    reference.push_str(&text);
+                }
+                let expected: Vec<String> =
+                    words(&reference).iter().map(|w| fold(w).into_owned()).collect();
+                let mut folded = Vec::new();
+                let mut read = Vec::new();
+                for_each_plain_folded(&text, html, &mut folded, |w, hash| {
+                    assert_eq!(hash, word_hash(w), "{text:?}");
+                    read.push(String::from_utf8(w.to_vec()).unwrap())
+                });
+                assert_eq!(read, expected, "{text:?} (html: {html})");
+            }
         }
     }
 
