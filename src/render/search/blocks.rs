@@ -508,7 +508,9 @@ fn holds_together(block: &Block, range: std::ops::Range<usize>, words: usize) ->
                 && end - from <= documents as usize
                 && documents as usize <= range.len()
                 && !bar.is_nan()
-                && block.postings[from..end].iter().all(|p| within_stem(p) >= bar);
+                // Most stems have no bar: no score is computed for them.
+                && (bar == f32::NEG_INFINITY
+                    || block.postings[from..end].iter().all(|p| within_stem(p) >= bar));
             from = end;
             fine
         },
