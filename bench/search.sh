@@ -4,10 +4,10 @@
 #   bench/search.sh [N ...]        default: 10000 100000
 # QUERY_RUNS: how many times to run the ten queries (default 1).
 # GAZETTE_BIN: the gazette to measure (default target/release/gazette, built first).
-# BASE_BIN: a gazette that writes no index when GAZETTE_NOINDEX is set (a local build with an early
-#   return in write_search_index on that variable; see bench/README.md): each size is also
-#   built with it, and the index's cost is the difference of user+sys CPU time (wall time on
-#   the shared machine is too noisy to subtract).
+# BASE_BIN: a gazette that writes no index when GAZETTE_NOINDEX is set (one built with
+#   `--features bench-noindex`): each size is also built with it, and the index's cost is
+#   the difference of user+sys CPU time (wall time on the shared disk is too noisy to
+#   subtract; bench/index_share.sh measures the wall share on a RAM disk).
 # Needs tests/browser's node modules (`cd tests/browser && npm ci`) and Chromium.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)

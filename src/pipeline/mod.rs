@@ -316,8 +316,9 @@ fn load_documents(
                     // What the article gives the search index, counted while its body is in
                     // memory and kept with its parse: a rebuild's index reads no body.
                     // (`check` writes no index.)
-                    doc.terms =
-                        vocabulary.and_then(|v| render::count_terms(&doc, &doc.lang, v).ok());
+                    doc.terms = vocabulary
+                        .filter(|_| !render::index_left_out())
+                        .and_then(|v| render::count_terms(&doc, &doc.lang, v).ok());
                     add(3, rendered);
                     if !problems.is_empty() {
                         // A shortcode call that failed: the file is broken, though `check`
@@ -478,7 +479,9 @@ fn load_document(
     if !problems.is_empty() {
         return Err(Error::contents(problems));
     }
-    doc.terms = render::count_terms(&doc, &doc.lang, vocabulary).ok();
+    doc.terms = (!render::index_left_out())
+        .then(|| render::count_terms(&doc, &doc.lang, vocabulary).ok())
+        .flatten();
     Ok(Some(Arc::new(doc)))
 }
 

@@ -13,7 +13,7 @@ mod views;
 pub(crate) use search::BlockCache;
 #[cfg(test)]
 pub(crate) use search::terms_of;
-pub(crate) use search::{Vocabulary, count_terms};
+pub(crate) use search::{Vocabulary, count_terms, index_left_out};
 pub(crate) use views::picture_view_with;
 mod xml;
 
@@ -250,6 +250,9 @@ fn write_search_index(
     sink: Sink<'_>,
     cache: Option<&search::BlockCache>,
 ) -> Result<(usize, search::BlockCounts)> {
+    if index_left_out() {
+        return Ok((0, search::BlockCounts::default()));
+    }
     let articles: Vec<&crate::site::Article> =
         site.articles.iter().filter(|a| !a.doc.draft).collect();
     let language = &site.config.language;

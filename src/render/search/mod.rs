@@ -654,6 +654,19 @@ thread_local! {
     static WORDS: std::cell::RefCell<(u64, String, Part)> = std::cell::RefCell::default();
 }
 
+/// Whether this build leaves the search index and its terms out: only a gazette built with
+/// the `bench-noindex` feature and run with `GAZETTE_NOINDEX` set does, so that
+/// bench/index_share.sh can measure what the index costs a build.
+pub(crate) fn index_left_out() -> bool {
+    #[cfg(feature = "bench-noindex")]
+    {
+        static LEFT_OUT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *LEFT_OUT.get_or_init(|| std::env::var_os("GAZETTE_NOINDEX").is_some())
+    }
+    #[cfg(not(feature = "bench-noindex"))]
+    false
+}
+
 /// The terms of `doc` (see [`Terms`]): every word of its title, summary, key points,
 /// headings, body and answers, folded and numbered in `vocabulary`, with its counts and
 /// the follower bits of the stems that come right after it, for the index of `language`.
