@@ -31,7 +31,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::vocabulary::Stems;
-use super::{Counts, Merge, PER_WORD, Posting, Vocabulary, keep_best, merge_terms, within_stem};
+use super::{
+    Counts, Merge, PER_WORD, Posting, Scored, Vocabulary, keep_best, merge_terms, within_stem,
+};
 use crate::error::Result;
 use crate::site::{Article, Terms};
 
@@ -71,14 +73,84 @@ pub(super) struct Inputs<'a> {
     pub(super) average_body: f32,
 }
 
-/// Every stem's postings (at least the best [`PER_WORD`] of each), how many documents
-/// have it, and a bit per word for those the articles have.
+/// The blocks joined: every stem's postings (at least the best [`PER_WORD`] of each) are
+/// its postings in each block, in block order, left where they are until they are scored
+/// (see [`Joined::score`]); how many documents have each stem; a bit per word for those
+/// the articles have.
 pub(super) struct Joined {
-    pub(super) postings: Vec<Vec<Posting>>,
-    pub(super) documents: Vec<u32>,
+    taken: Vec<Taken>,
+    /// How many stems a range of the join holds, and each range's, by stem number.
+    range: usize,
+    documents: Vec<u32>,
+    /// The highest weight of any posting (see [`super::top_of`]).
+    top: f32,
     pub(super) used: Vec<u64>,
     pub(super) stems: Arc<Stems>,
     pub(super) counts: BlockCounts,
+}
+
+impl Joined {
+    /// Every stem's scored list, by stem number, for an index of `all` documents: each
+    /// list gathered from the blocks into one buffer a thread reuses (copied into lists of
+    /// their own, they would be every posting again, in fresh memory).
+    pub(super) fn score(&self, all: usize) -> Vec<Scored> {
+        let stems = self.documents.len();
+        let ranges: Vec<Vec<Scored>> = (0..stems)
+            .step_by(self.range)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map_init(Vec::new, |list, low| {
+                let high = (low + self.range).min(stems);
+                let mut pieces = Pieces::new(&self.taken, low);
+                (low..high)
+                    .map(|stem| {
+                        list.clear();
+                        for piece in pieces.of(stem) {
+                            list.extend_from_slice(piece);
+                        }
+                        let df = self.documents[stem];
+                        super::scored(list, df, super::idf(df, all), self.top)
+                    })
+                    .collect()
+            })
+            .collect();
+        ranges.into_iter().flatten().collect()
+    }
+}
+
+/// The postings of each stem in every block, stem after stem from a first one: a cursor
+/// into each block's stems (which increase).
+struct Pieces<'a> {
+    taken: &'a [Taken],
+    at: Vec<usize>,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(taken: &'a [Taken], low: usize) -> Self {
+        let at = taken.iter().map(|t| t.block.stems.partition_point(|&s| (s as usize) < low));
+        Pieces { taken, at: at.collect() }
+    }
+
+    /// Each block's postings of `stem` (asked in increasing order), with the block's
+    /// document count and bar for it.
+    fn of_with(&mut self, stem: usize) -> impl Iterator<Item = (&'a [Posting], u32, f32)> + '_ {
+        self.taken.iter().zip(self.at.iter_mut()).filter_map(move |(t, at)| {
+            let block = &t.block;
+            if block.stems.get(*at).is_none_or(|&s| s as usize != stem) {
+                return None;
+            }
+            let from = at.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
+            let piece = &block.postings[from..block.ends[*at] as usize];
+            let found = (piece, block.documents[*at], block.bars[*at]);
+            *at += 1;
+            Some(found)
+        })
+    }
+
+    /// Each block's postings of `stem` (asked in increasing order).
+    fn of(&mut self, stem: usize) -> impl Iterator<Item = &'a [Posting]> + '_ {
+        self.of_with(stem).map(|(piece, _, _)| piece)
+    }
 }
 
 /// One block's merge (see the module's notes).
@@ -171,71 +243,54 @@ fn merge_with(
             *into |= bits;
         }
     }
-    // Joined by ranges of stems, each range on a thread: every block's postings of the
-    // stems in a range, in block order, and the highest bar of the blocks that have it.
+    // Joined by ranges of stems, each range on a thread: how many documents have each
+    // stem, the highest bar of the blocks that have it, the next bars and the highest
+    // weight, read from the blocks' postings where they are.
     let all = stems.names.len();
+    let documents_in_index = inputs.articles.len();
     let range = all.div_ceil(rayon::current_num_threads() * 8).max(1024);
-    type Range = (Vec<Vec<Posting>>, Vec<u32>, Vec<f32>);
+    type Range = (Vec<u32>, Vec<f32>, f32);
     let ranges: Option<Vec<Range>> = (0..all)
         .step_by(range)
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|low| {
             let high = (low + range).min(all);
-            // Each block's stems in the range: counted first, so that each list is made
-            // at its size.
-            let mut lengths = vec![0usize; high - low];
-            let mut documents = vec![0; high - low];
-            let mut bars = vec![f32::NEG_INFINITY; high - low];
-            let within: Vec<(usize, usize)> = taken
-                .iter()
-                .map(|t| {
-                    let block = &t.block;
-                    let first = block.stems.partition_point(|&s| (s as usize) < low);
-                    let last = block.stems.partition_point(|&s| (s as usize) < high);
-                    let mut from = first.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
-                    for at in first..last {
-                        let slot = block.stems[at] as usize - low;
-                        let end = block.ends[at] as usize;
-                        lengths[slot] += end - from;
-                        documents[slot] += block.documents[at];
-                        bars[slot] = bars[slot].max(block.bars[at]);
-                        from = end;
-                    }
-                    (first, last)
-                })
-                .collect();
-            let mut postings: Vec<Vec<Posting>> =
-                lengths.iter().map(|&n| Vec::with_capacity(n)).collect();
-            for (t, &(first, last)) in taken.iter().zip(&within) {
-                let block = &t.block;
-                let mut from = first.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
-                for at in first..last {
-                    let end = block.ends[at] as usize;
-                    let slot = block.stems[at] as usize - low;
-                    postings[slot].extend_from_slice(&block.postings[from..end]);
-                    from = end;
-                }
-            }
-            // Every posting a block left out scores under its bar: the best of a stem
-            // are known if at least as many as are listed score at or above the highest.
+            let mut pieces = Pieces::new(&taken, low);
+            let mut documents = Vec::with_capacity(high - low);
             let mut next_bars = Vec::with_capacity(high - low);
+            let mut top = f32::MIN_POSITIVE;
             let keep = 2 * PER_WORD;
-            for (list, &bar) in postings.iter().zip(&bars) {
-                // Most lists have no bar and are short: no score is computed for them.
+            let mut found: Vec<&[Posting]> = Vec::new();
+            for stem in low..high {
+                found.clear();
+                let (mut df, mut bar) = (0, f32::NEG_INFINITY);
+                for (piece, piece_df, piece_bar) in pieces.of_with(stem) {
+                    found.push(piece);
+                    df += piece_df;
+                    bar = bar.max(piece_bar);
+                }
+                documents.push(df);
+                top = top
+                    .max(super::top_of(found.iter().copied(), super::idf(df, documents_in_index)));
+                // Every posting a block left out scores under its bar: the best of a stem
+                // are known if at least as many as are listed score at or above the
+                // highest. Most lists have no bar and are short: no score is computed.
                 let none = bar == f32::NEG_INFINITY;
-                if none && list.len() <= keep {
+                let len: usize = found.iter().map(|p| p.len()).sum();
+                if none && len <= keep {
                     next_bars.push(bar);
                     continue;
                 }
+                let listed = || found.iter().copied().flatten();
                 let above = |p: &&Posting| none || within_stem(p) >= bar;
-                let count = if none { list.len() } else { list.iter().filter(above).count() };
+                let count = if none { len } else { listed().filter(above).count() };
                 if !none && count < PER_WORD {
                     return None;
                 }
                 // The next bar: the score of the best 2 x PER_WORD, if there are more.
                 next_bars.push(if count > keep {
-                    let mut scores: Vec<f32> = list.iter().filter(above).map(within_stem).collect();
+                    let mut scores: Vec<f32> = listed().filter(above).map(within_stem).collect();
                     let (_, nth, _) =
                         scores.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
                     *nth
@@ -243,22 +298,17 @@ fn merge_with(
                     bar
                 });
             }
-            Some((postings, documents, next_bars))
+            Some((documents, next_bars, top))
         })
         .collect();
     let Some(ranges) = ranges else { return Ok(None) };
-    let mut joined = Joined {
-        postings: Vec::with_capacity(all),
-        documents: Vec::with_capacity(all),
-        used,
-        stems,
-        counts,
-    };
+    let mut documents = Vec::with_capacity(all);
     let mut next_bars = Vec::with_capacity(all);
-    for (postings, documents, bars) in ranges {
-        joined.postings.extend(postings);
-        joined.documents.extend(documents);
+    let mut top = f32::MIN_POSITIVE;
+    for (range_documents, bars, range_top) in ranges {
+        documents.extend(range_documents);
         next_bars.extend(bars);
+        top = top.max(range_top);
     }
     // The blocks merged now, kept with only what may be among their stems' best.
     if cache.is_some_and(|c| c.write) {
@@ -273,7 +323,7 @@ fn merge_with(
             remove_others(dir, starts.len());
         }
     }
-    Ok(Some(joined))
+    Ok(Some(Joined { taken, range, documents, top, used, stems, counts }))
 }
 
 /// Merges the articles `range` of `inputs` into `merge` (left empty again, its stems

@@ -340,11 +340,10 @@ pub(crate) fn write_search_index(
         vocabulary: &vocabulary,
         average_body,
     };
-    let blocks::Joined { postings, documents, used, stems, counts } =
-        blocks::merge(&inputs, block, cache)?;
+    let joined = blocks::merge(&inputs, block, cache)?;
     drop(recounted);
-
-    let scored = score(postings, &documents, articles.len());
+    let scored = joined.score(articles.len());
+    let blocks::Joined { used, stems, counts, .. } = joined;
     let words = vocabulary.words();
     let is_used =
         |word: u32| used.get(word as usize / 64).is_some_and(|b| b >> (word % 64) & 1 == 1);
@@ -469,49 +468,61 @@ struct Scored {
 }
 
 /// Scores each stem's documents (BM25F), keeping only the best [`PER_WORD`]: `postings`
-/// holds at least those of each stem, and `documents` how many documents have it.
+/// holds at least those of each stem, and `documents` how many documents have it. (The
+/// index scores the blocks' lists where they are: see `blocks::Joined::score`.)
+#[cfg(test)]
 fn score(postings: Vec<Vec<Posting>>, documents: &[u32], all: usize) -> Vec<Scored> {
-    let n = all as f32;
-    let idf = |df: u32| {
-        let df = df as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-    };
-    // Computed again where needed rather than kept beside each posting: the lists of a
-    // large site are tens of megabytes.
-    let weight = |p: &Posting, idf: f32| idf * within_stem(p);
     let top = postings
-        .par_iter()
+        .iter()
         .zip(documents)
-        .map(|(list, &df)| {
-            let idf = idf(df);
-            list.iter().map(|p| weight(p, idf)).fold(f32::MIN_POSITIVE, f32::max)
-        })
-        .reduce(|| f32::MIN_POSITIVE, f32::max);
+        .map(|(list, &df)| top_of([list.as_slice()], idf(df, all)))
+        .fold(f32::MIN_POSITIVE, f32::max);
     postings
-        .into_par_iter()
+        .into_iter()
         .zip(documents)
-        .map(|(mut list, &df)| {
-            let idf = idf(df);
-            keep_best(&mut list);
-            // Blocks come in order, each with its postings by document, so most lists
-            // are in order already.
-            if !list.is_sorted_by_key(|p| p.doc_next) {
-                list.sort_unstable_by_key(|p| p.doc_next);
-            }
-            Scored {
-                docs: list.iter().map(|p| p.doc()).collect(),
-                scores: list
-                    .iter()
-                    .map(|p| {
-                        ((weight(p, idf) / top * 127.0).round() as u8).max(1)
-                            | u8::from(p.title()) << 7
-                    })
-                    .collect(),
-                next: list.iter().map(|p| p.next()).collect(),
-                truncated: df as usize > PER_WORD,
-            }
-        })
+        .map(|(mut list, &df)| scored(&mut list, df, idf(df, all), top))
         .collect()
+}
+
+/// The inverse document frequency of a stem that `df` of `all` documents have.
+fn idf(df: u32, all: usize) -> f32 {
+    let (n, df) = (all as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// A posting's weight in a stem whose inverse document frequency is `idf`. Computed again
+/// where needed rather than kept beside each posting: the lists of a large site are tens
+/// of megabytes.
+fn weight(p: &Posting, idf: f32) -> f32 {
+    idf * within_stem(p)
+}
+
+/// The highest weight of the postings of a stem (in pieces) whose inverse document
+/// frequency is `idf`: the index's scores are on one scale, from it.
+fn top_of<'a>(pieces: impl IntoIterator<Item = &'a [Posting]>, idf: f32) -> f32 {
+    pieces.into_iter().flatten().map(|p| weight(p, idf)).fold(f32::MIN_POSITIVE, f32::max)
+}
+
+/// The scored list of a stem that `df` documents have, from `list` (at least its best
+/// [`PER_WORD`] postings, which are all that is kept), `top` the highest weight of all.
+fn scored(list: &mut Vec<Posting>, df: u32, idf: f32, top: f32) -> Scored {
+    keep_best(list);
+    // Blocks come in order, each with its postings by document, so most lists are in
+    // order already.
+    if !list.is_sorted_by_key(|p| p.doc_next) {
+        list.sort_unstable_by_key(|p| p.doc_next);
+    }
+    Scored {
+        docs: list.iter().map(|p| p.doc()).collect(),
+        scores: list
+            .iter()
+            .map(|p| {
+                ((weight(p, idf) / top * 127.0).round() as u8).max(1) | u8::from(p.title()) << 7
+            })
+            .collect(),
+        next: list.iter().map(|p| p.next()).collect(),
+        truncated: df as usize > PER_WORD,
+    }
 }
 
 /// Reads words into a [`Part`] for one article: folds them, finds their stems, and counts
