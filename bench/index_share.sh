@@ -61,6 +61,7 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "round $r $mode: wall $w user $u sys $s peak $((m / 1024)) MB"
   done
   share=$(echo "scale=4; 100 * (${wall[with]} - ${wall[without]}) / ${wall[with]}" | bc)
+  share=$(printf "%.1f" "$share")
   shares+=("$share")
   echo "round $r: the index is ${share}% of the wall"
   unset wall

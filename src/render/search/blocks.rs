@@ -490,13 +490,21 @@ impl Out {
     /// How many bytes are written at once.
     const CHUNK: usize = 1 << 16;
 
+    /// Inlined, so that a number's bytes (most of a block) are a store, not a call.
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.buffer.extend_from_slice(bytes);
         if self.buffer.len() >= Self::CHUNK {
-            self.sum.update(&self.buffer);
-            self.file.write_all(&self.buffer)?;
-            self.buffer.clear();
+            return self.flush();
         }
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.sum.update(&self.buffer);
+        self.file.write_all(&self.buffer)?;
+        self.buffer.clear();
         Ok(())
     }
 

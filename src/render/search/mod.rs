@@ -755,6 +755,11 @@ fn count_with(
 /// [`next_number`] in a tight loop.
 #[inline(always)]
 fn push_number(list: &mut Vec<u8>, n: u32) {
+    // Most counts: one byte.
+    if n < 0x40 {
+        list.push(n as u8);
+        return;
+    }
     let mut shift = (31 - (n | 1).leading_zeros()) / 6 * 6;
     while shift > 0 {
         list.push(0x40 | (n >> shift & 0x3f) as u8);
