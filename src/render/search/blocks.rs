@@ -79,7 +79,8 @@ pub(super) struct Inputs<'a> {
 /// the articles have.
 pub(super) struct Joined {
     taken: Vec<Taken>,
-    /// How many stems a range of the join holds, and each range's, by stem number.
+    /// How many stems a range of the join holds (a thread's share): [`Joined::score`] goes
+    /// over the stems by the same ranges.
     range: usize,
     documents: Vec<u32>,
     /// The highest weight of any posting (see [`super::top_of`]).
