@@ -316,9 +316,7 @@ fn load_documents(
                     // What the article gives the search index, counted while its body is in
                     // memory and kept with its parse: a rebuild's index reads no body.
                     // (`check` writes no index.)
-                    doc.terms = vocabulary
-                        .filter(|_| !render::index_left_out())
-                        .and_then(|v| render::count_terms(&doc, &doc.lang, v).ok());
+                    doc.terms = vocabulary.and_then(|v| render::document_terms(&doc, v));
                     add(3, rendered);
                     if !problems.is_empty() {
                         // A shortcode call that failed: the file is broken, though `check`
@@ -479,9 +477,7 @@ fn load_document(
     if !problems.is_empty() {
         return Err(Error::contents(problems));
     }
-    doc.terms = (!render::index_left_out())
-        .then(|| render::count_terms(&doc, &doc.lang, vocabulary).ok())
-        .flatten();
+    doc.terms = render::document_terms(&doc, vocabulary);
     Ok(Some(Arc::new(doc)))
 }
 

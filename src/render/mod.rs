@@ -12,8 +12,11 @@ mod views;
 
 pub(crate) use search::BlockCache;
 #[cfg(test)]
+pub(crate) use search::count_terms;
+use search::index_left_out;
+#[cfg(test)]
 pub(crate) use search::terms_of;
-pub(crate) use search::{Vocabulary, count_terms, index_left_out};
+pub(crate) use search::{Vocabulary, document_terms};
 pub(crate) use views::picture_view_with;
 mod xml;
 

@@ -77,10 +77,10 @@ pub struct Document {
     /// was not (the index then counts it itself).
     pub terms: Option<Terms>,
     /// What the whole document is a function of, when a parse cache knows it (see
-    /// `ParseCache::digest`): the hash of the cache's identity, the
-    /// file's path and its text's hash. `None` when there is no parse cache, or when the
-    /// parse read an image file (which may change without the article). A rebuild hashes
-    /// it in place of the parts of the article's page made from the document alone.
+    /// `ParseCache::digest`): the hash of the cache's identity, the file's path and its
+    /// text's hash. `None` when there is no parse cache, or when the parse read an image
+    /// file (which may change without the article). A rebuild hashes it in place of the
+    /// parts of the article's page made from the document alone.
     #[serde(skip)]
     pub digest: Option<[u8; 32]>,
 }

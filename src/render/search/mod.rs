@@ -678,6 +678,15 @@ pub(crate) fn index_left_out() -> bool {
     false
 }
 
+/// The terms `doc` gives its language's index, kept with its parse: [`count_terms`], or
+/// `None` when they could not be read or the index is left out ([`index_left_out`]).
+pub(crate) fn document_terms(doc: &Document, vocabulary: &Arc<Vocabulary>) -> Option<Terms> {
+    if index_left_out() {
+        return None;
+    }
+    count_terms(doc, &doc.lang, vocabulary).ok()
+}
+
 /// The terms of `doc` (see [`Terms`]): every word of its title, summary, key points,
 /// headings, body and answers, folded and numbered in `vocabulary`, with its counts and
 /// the follower bits of the stems that come right after it, for the index of `language`.

@@ -245,39 +245,10 @@ pub(crate) fn for_each_plain_folded(
             };
             continue;
         }
-        // Most words: shorter than sixteen bytes, with no joiner, found in one or two reads
-        // of eight bytes, and their hash made from them.
+        // Most words: shorter than sixteen bytes, with no joiner (see `short_word`).
         let start = i;
         let mut entity = false;
-        let mut found = None;
-        let chunk_at = |at: usize| {
-            bytes.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().expect("eight")))
-        };
-        let length_in =
-            |chunk: u64| ((!word_bytes(chunk) & HIGH_BITS).trailing_zeros() / 8) as usize;
-        if let Some(first) = chunk_at(i) {
-            let len = length_in(first);
-            if len < 8 {
-                if joiner_at(i + len) == 0 {
-                    let value = first & (u64::MAX >> (64 - 8 * len));
-                    let lower = lower_case(value);
-                    found = Some((len, short_hash(len, lower), lower != value));
-                }
-            } else if let Some(second) = chunk_at(i + 8) {
-                let len = 8 + length_in(second);
-                if len < 16 && joiner_at(i + len) == 0 {
-                    let last = if len == 8 { first } else { chunk_at(i + len - 8).expect("read") };
-                    let (lower, lower_last) = (lower_case(first), lower_case(last));
-                    let capitals = lower != first || lower_last != last;
-                    let hash = if len == 8 {
-                        short_hash(8, lower)
-                    } else {
-                        finish_hash(mix_hash(mix_hash(start_hash(len), lower), lower_last))
-                    };
-                    found = Some((len, hash, capitals));
-                }
-            }
-        }
+        let found = short_word(bytes, i).filter(|&(len, ..)| joiner_at(i + len) == 0);
         let (hash, capitals) = match found {
             Some((len, hash, capitals)) => {
                 i += len;
@@ -323,6 +294,36 @@ pub(crate) fn for_each_plain_folded(
         };
         each(word, hash);
     }
+}
+
+/// The word of fewer than sixteen bytes that starts at `bytes[at]` (a word byte), found
+/// in one or two reads of eight bytes and hashed from them: its length, its
+/// [`word_hash`] and whether it has ASCII capitals. `None` for a longer word, or one too
+/// near the end of `bytes` to be read so. What follows it (a joiner?) is not looked at.
+#[inline(always)]
+fn short_word(bytes: &[u8], at: usize) -> Option<(usize, u64, bool)> {
+    let chunk_at =
+        |at: usize| bytes.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8")));
+    let length_in = |chunk: u64| ((!word_bytes(chunk) & HIGH_BITS).trailing_zeros() / 8) as usize;
+    let first = chunk_at(at)?;
+    let len = length_in(first);
+    if len < 8 {
+        let value = first & (u64::MAX >> (64 - 8 * len));
+        let lower = lower_case(value);
+        return Some((len, short_hash(len, lower), lower != value));
+    }
+    let len = 8 + length_in(chunk_at(at + 8)?);
+    if len == 16 {
+        return None;
+    }
+    let last = if len == 8 { first } else { chunk_at(at + len - 8)? };
+    let (lower, lower_last) = (lower_case(first), lower_case(last));
+    let hash = if len == 8 {
+        short_hash(8, lower)
+    } else {
+        finish_hash(mix_hash(mix_hash(start_hash(len), lower), lower_last))
+    };
+    Some((len, hash, lower != first || lower_last != last))
 }
 
 /// A 64-bit hash of a folded word's bytes, for the index's table of words (whose top bits
