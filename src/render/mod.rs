@@ -290,15 +290,17 @@ fn render_other_pages(
         }
         pages.hidden_hash = hasher.finalize();
         let none = rustc_hash::FxHashMap::default();
-        pages.card_hashes = pages
+        let hashed: Vec<Option<(usize, blake3::Hash)>> = pages
             .cards
             .par_iter()
-            .filter_map(|card| {
+            .map(|card| {
                 let mut bytes = Vec::new();
                 let address = map_address(card)?;
                 put_value(&mut bytes, card, &none).then(|| (address, blake3::hash(&bytes)))
             })
             .collect();
+        pages.card_hashes = hashed.iter().flatten().copied().collect();
+        pages.card_hash_by_id = hashed.into_iter().map(|h| h.map(|(_, hash)| hash)).collect();
     }
     let mut jobs = pages.jobs();
     jobs.retain(|job| *job != Job::SearchIndex);
@@ -380,6 +382,9 @@ pub struct Pages<'a> {
     /// The hash of each card (see [`put_value`]), by the address of its map: a card shows
     /// on a dozen listings, and is hashed once.
     card_hashes: rustc_hash::FxHashMap<usize, blake3::Hash>,
+    /// The same hashes by article: an article's page looks up those of every article it
+    /// links to.
+    card_hash_by_id: Vec<Option<blake3::Hash>>,
     /// A hash of the files the build leaves out ([`Site::hidden`]): with an article's
     /// [`crate::markdown::Body::html_hash`], it decides the body HTML its page shows.
     hidden_hash: blake3::Hash,
@@ -483,6 +488,7 @@ impl<'a> Pages<'a> {
             aliases: aliases_of(site),
             reuse: None,
             card_hashes: Default::default(),
+            card_hash_by_id: Vec::new(),
             hidden_hash: blake3::hash(b""),
         }
     }
@@ -706,10 +712,7 @@ impl<'a> Pages<'a> {
         current_url: &str,
     ) -> Result<blake3::Hash> {
         let article = self.site.article(id);
-        let card = |id: ArticleId| {
-            let address = map_address(&self.cards[id.index()])?;
-            self.card_hashes.get(&address).copied()
-        };
+        let card = |id: ArticleId| self.card_hash_by_id.get(id.index()).copied().flatten();
         let page = self.article_page(id, views::Making::Fingerprint { cards: &card })?;
         thread_local! {
             static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };

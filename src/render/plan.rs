@@ -186,6 +186,7 @@ pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashM
         aliases: super::aliases_of(site),
         reuse: None,
         card_hashes: Default::default(),
+        card_hash_by_id: Vec::new(),
         hidden_hash: blake3::hash(b""),
     };
     let nth = |page: usize, what: String| {

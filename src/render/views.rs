@@ -13,7 +13,7 @@ use crate::url::UrlPath;
 #[derive(Debug, Serialize)]
 pub(crate) struct LinkView<'a> {
     pub(crate) name: &'a str,
-    pub(crate) url: String,
+    pub(crate) url: &'a str,
     pub(crate) slug: &'a str,
 }
 
@@ -476,7 +476,7 @@ pub(crate) fn long_date(site: &Site, date: &crate::date::Date) -> String {
 pub(crate) fn category_link<'a>(site: &'a Site, category: &'a Category) -> LinkView<'a> {
     LinkView {
         name: &category.name,
-        url: site.config.base_url.link(&category.url),
+        url: &site.links().categories[category.id.index()],
         slug: category.slug.as_str(),
     }
 }
@@ -484,13 +484,13 @@ pub(crate) fn category_link<'a>(site: &'a Site, category: &'a Category) -> LinkV
 pub(crate) fn author_link<'a>(site: &'a Site, author: &'a Author) -> LinkView<'a> {
     LinkView {
         name: &author.name,
-        url: site.config.base_url.link(&author.url),
+        url: &site.links().authors[author.id.index()],
         slug: author.slug.as_str(),
     }
 }
 
 pub(crate) fn tag_link<'a>(site: &'a Site, tag: &'a Tag) -> LinkView<'a> {
-    LinkView { name: &tag.name, url: site.config.base_url.link(&tag.url), slug: tag.slug.as_str() }
+    LinkView { name: &tag.name, url: &site.links().tags[tag.id.index()], slug: tag.slug.as_str() }
 }
 
 pub(crate) fn card<'a>(site: &'a Site, article: &'a Article) -> CardView<'a> {

@@ -217,12 +217,47 @@ pub struct Site {
     /// default language's lists every language's rules (issue 19).
     pub other_redirects: Vec<(String, String)>,
     by_url: HashMap<UrlPath, ArticleId>,
+    /// The links of the categories, tags and authors (see [`Site::links`]), made once
+    /// when first asked for: a page links to a dozen, and 100,000 pages are made.
+    links: LazyLinks,
+}
+
+/// [`Links`] once made. A copy of a site makes its own, as its settings or pages may then
+/// change.
+#[derive(Debug, Default)]
+struct LazyLinks(std::sync::OnceLock<Links>);
+
+impl Clone for LazyLinks {
+    fn clone(&self) -> Self {
+        LazyLinks::default()
+    }
+}
+
+/// The link of each category, tag and author page (as [`crate::url::BaseUrl::link`]
+/// makes it), by number.
+#[derive(Debug, Clone)]
+pub struct Links {
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
 }
 
 /// How many related topics a tag page lists.
 const RELATED_TAGS: usize = 8;
 
 impl Site {
+    /// The link of each category, tag and author page, by number.
+    pub fn links(&self) -> &Links {
+        self.links.0.get_or_init(|| {
+            let base = &self.config.base_url;
+            Links {
+                categories: self.categories.iter().map(|c| base.link(&c.url)).collect(),
+                tags: self.tags.iter().map(|t| base.link(&t.url)).collect(),
+                authors: self.authors.iter().map(|a| base.link(&a.url)).collect(),
+            }
+        })
+    }
+
     /// Puts parsed documents in order and links them together. Reports every problem
     /// (duplicate URLs, reserved names) at once.
     ///
@@ -505,6 +540,7 @@ impl Site {
             alternates: Vec::new(),
             other_redirects: Vec::new(),
             by_url,
+            links: LazyLinks::default(),
         })
     }
 
