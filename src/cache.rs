@@ -87,6 +87,15 @@ pub(crate) struct Cache {
     dir: PathBuf,
     /// Which output folder and which gazette the entries are about.
     identity: String,
+    /// Empty until read (see [`Cache::read`]).
+    recorded: Recorded,
+    /// Holds the lock for as long as the cache is open.
+    _lock: fs::File,
+}
+
+/// What the cache file records of the last build (see [`Cache::read`]).
+#[derive(Debug, Default)]
+pub(crate) struct Recorded {
     previous: FxHashMap<String, Entry>,
     /// What else the last build's output holds (see [`Listing`]), when known.
     last: Option<Last>,
@@ -94,8 +103,6 @@ pub(crate) struct Cache {
     /// last build's output (a path with the inode it has there, 0 if unknown, or `None`
     /// where it has no file).
     spare: Option<(Seal, Vec<Differs>)>,
-    /// Holds the lock for as long as the cache is open.
-    _lock: fs::File,
 }
 
 /// A path where the spare differs from the last build's output: the inode it has in
@@ -115,6 +122,19 @@ struct Last {
 /// (`None`), or with an empty cache it replaces. A missing cache file is no problem (the
 /// first build), and gives an empty cache.
 pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
+    match open_unread(dir, output) {
+        (Some(mut cache), None) => {
+            let (recorded, notice) = cache.read();
+            cache.install(recorded);
+            (Some(cache), notice)
+        }
+        other => other,
+    }
+}
+
+/// Like [`open`], but reads nothing yet: the cache is empty until what [`Cache::read`]
+/// gives is installed ([`Cache::install`]). A build reads it while it loads the content.
+pub(crate) fn open_unread(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
     let shown = display_path(&dir.join(FILE));
     let notice = |why: String| Some(format!("the build cache `{shown}` {why}"));
     if let Err(e) = fs::create_dir_all(dir) {
@@ -130,29 +150,10 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
         return (None, notice("is in use by another build".to_owned()));
     }
     let identity = identity(output);
-    let mut cache = Cache {
-        dir: dir.to_owned(),
-        identity,
-        previous: FxHashMap::default(),
-        last: None,
-        spare: None,
-        _lock: lock,
-    };
-    let mut text = Vec::new();
-    match fs::File::open(dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Some(cache), None),
-        Err(e) => return (Some(cache), notice(format!("cannot be read ({e})"))),
-    }
-    match parse(&text, &cache.identity) {
-        Ok(Parsed { entries, last, spare }) => {
-            cache.previous = entries;
-            cache.last = last.seal.is_some().then_some(last);
-            cache.spare = spare.filter(|_| cache.last.is_some());
-            (Some(cache), None)
-        }
-        Err(why) => (Some(cache), notice(why.to_owned())),
-    }
+    (
+        Some(Cache { dir: dir.to_owned(), identity, recorded: Recorded::default(), _lock: lock }),
+        None,
+    )
 }
 
 /// Opens the cache in `dir` only to read it (for `check`): nothing is made or changed.
@@ -279,23 +280,7 @@ fn parse_entry(line: &str) -> Option<(&str, Entry)> {
     Some((path, Entry { hash, inputs, stamp: Stamp { dev, ino, len, mtime, mtime_nsec } }))
 }
 
-impl Cache {
-    /// The cache's folder.
-    pub(crate) fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Whether the cache records nothing (a first build, or one after a cache problem).
-    pub(crate) fn is_empty(&self) -> bool {
-        self.previous.is_empty()
-    }
-
-    /// Whether the last build made the page `rel` from the same inputs (for `check`,
-    /// which needs to know that a page renders, not its bytes).
-    pub(crate) fn rendered_before(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
-        self.previous.get(&display_path(rel)).is_some_and(|e| e.inputs == Some(*inputs))
-    }
-
+impl Recorded {
     /// What the spare holds (the output before last, see [`Listing`]), if the cache
     /// knows it: the last build's output but where the spare differs from it.
     pub(crate) fn spare_listing(&self) -> Option<Listing> {
@@ -315,6 +300,53 @@ impl Cache {
             differs.iter().filter_map(|(path, ino)| ino.map(|ino| ((*path).to_owned(), ino))),
         );
         Some(Listing { dev: seal.dev, ino: seal.ino, sealed: seal.sealed, files })
+    }
+}
+
+impl Cache {
+    /// The cache's folder.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What the cache file records, with a notice when it cannot be used (then nothing:
+    /// the build writes every file, and replaces the file). Nothing when there is no
+    /// file yet (a first build).
+    pub(crate) fn read(&self) -> (Recorded, Option<String>) {
+        let shown = display_path(&self.dir.join(FILE));
+        let notice = |why: String| Some(format!("the build cache `{shown}` {why}"));
+        let mut text = Vec::new();
+        match fs::File::open(self.dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Recorded::default(), None);
+            }
+            Err(e) => return (Recorded::default(), notice(format!("cannot be read ({e})"))),
+        }
+        match parse(&text, &self.identity) {
+            Ok(Parsed { entries, last, spare }) => {
+                let last = last.seal.is_some().then_some(last);
+                let spare = spare.filter(|_| last.is_some());
+                (Recorded { previous: entries, last, spare }, None)
+            }
+            Err(why) => (Recorded::default(), notice(why.to_owned())),
+        }
+    }
+
+    /// Takes what [`Cache::read`] gave as what the cache records.
+    pub(crate) fn install(&mut self, recorded: Recorded) {
+        self.recorded = recorded;
+    }
+
+    /// Whether the cache records nothing (a first build, or one after a cache problem).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.recorded.previous.is_empty()
+    }
+
+    /// Whether the last build made the page `rel` from the same inputs (for `check`,
+    /// which needs to know that a page renders, not its bytes).
+    pub(crate) fn rendered_before(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
+        self.recorded.previous.get(&display_path(rel)).is_some_and(|e| e.inputs == Some(*inputs))
     }
 
     /// Writes the entries of a build that just committed, with what else its output
@@ -387,12 +419,13 @@ impl Cache {
             body.push('\n');
         }
         body.push_str(&seal_line("sealed", seal));
-        let Some(Last { others: last_others, seal: Some(last_seal) }) = &self.last else {
+        let Some(Last { others: last_others, seal: Some(last_seal) }) = &self.recorded.last else {
             return;
         };
         now.extend(others.iter().map(|path| (*path, 0)));
         body.push_str(&seal_line("spare-sealed", last_seal));
         let before = self
+            .recorded
             .previous
             .iter()
             .map(|(path, entry)| (path.as_str(), entry.stamp.ino))
@@ -450,12 +483,12 @@ impl<'a> Written<'a> {
     /// Without a cache, every file is written and nothing is recorded.
     pub(crate) fn new(cache: Option<&'a Cache>, output: &'a Path) -> Self {
         Written {
-            previous: cache.map(|c| &c.previous),
+            previous: cache.map(|c| &c.recorded.previous),
             output,
             output_dir: cache.and_then(|_| open_folder(output)),
             entries: Mutex::new(Vec::new()),
             pending: Mutex::new(FxHashMap::default()),
-            first: cache.is_some_and(|c| c.previous.is_empty()),
+            first: cache.is_some_and(|c| c.recorded.previous.is_empty()),
             linked: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             inexact: AtomicBool::new(false),

@@ -160,6 +160,21 @@ impl Staging {
         self.found = found;
     }
 
+    /// Gives up a staging folder nothing was written into yet, for a build that failed
+    /// before it wrote anything: a spare taken over goes back to where it was kept, as it
+    /// was, for the next build to take (deleting it, as a later failure does, would make
+    /// that build link every file anew). Any other staging folder is removed.
+    pub(crate) fn give_back(mut self) {
+        if self.spare_taken
+            && let Some(spare) = &self.spare
+            && fs::symlink_metadata(spare).is_err()
+            && fs::rename(&self.dir, spare).is_ok()
+        {
+            // Nothing is left for `drop` to delete.
+            self.committed = true;
+        }
+    }
+
     /// Whether the staging folder is a spare taken over (see [`Staging::prune`]).
     pub(crate) fn is_spare(&self) -> bool {
         self.spare_taken

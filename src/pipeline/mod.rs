@@ -25,7 +25,7 @@ use crate::error::{Diagnostic, Error, Result, Severity, display_path};
 use crate::front_matter;
 use crate::images::{Found, Images, Usage};
 use crate::markdown::Shortcodes;
-use crate::output::{self, Staging};
+use crate::output::{self, Listing, Staging};
 use crate::render::{self, Reuse};
 use crate::site::{self, Document, Site};
 use crate::spill::Spill;
@@ -526,24 +526,40 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     let output = options.output_dir();
     output::check_output_dir(&options.root, &output)?;
     // Opened first: its lock covers the parse cache too.
-    let (cache, notice) = open_cache(options, &output)?;
-    let mut loaded =
-        engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer)?;
-    let mut report = std::mem::take(&mut loaded.report);
-    report.cache_notices.splice(0..0, notice.map(|n| format!("{n}; writing every file")));
-    let mut staging = match options.cache_dir() {
-        // The previous output and what earlier builds left are deleted off the build's
-        // path, from a folder of the cache's (see `Staging::create_build`). A build that
-        // holds the cache's lock keeps the previous output there as the spare, and the
-        // next one changes only what differs in it rather than linking every file anew.
-        Some(dir) if dir.is_dir() => {
-            let spare = cache.is_some().then(|| dir.join("spare"));
-            let listing = cache.as_ref().and_then(cache::Cache::spare_listing);
-            Staging::create_build(&output, &dir.join("old-output"), spare.as_deref(), listing)?
+    let (mut cache, notice) = open_cache(options, &output)?;
+    // What the build cache records is read, and the staging folder made, while the
+    // content loads: both are mostly waiting on the file system (each a tenth of a second
+    // or more at 100,000 articles, on the critical path of a rebuild), and loading leaves
+    // a core idle at times.
+    let (loaded, (staging, recorded)) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| {
+            let recorded = cache.as_ref().map(cache::Cache::read);
+            let listing = recorded.as_ref().and_then(|(r, _)| r.spare_listing());
+            (staging_for(options, &output, cache.is_some(), listing), recorded)
+        });
+        let loaded =
+            engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer);
+        (loaded, beside.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let mut loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            // Nothing was written into it: a spare taken goes back for the next build.
+            staging.map(Staging::give_back).ok();
+            return Err(e);
         }
-        _ => Staging::create(&output)?,
     };
-    // Taking the spare reads each of its folders once.
+    let mut staging = staging?;
+    let mut report = std::mem::take(&mut loaded.report);
+    let notice = match (&mut cache, recorded) {
+        (Some(cache), Some((recorded, read_notice))) => {
+            cache.install(recorded);
+            notice.or(read_notice)
+        }
+        _ => notice,
+    };
+    report.cache_notices.splice(0..0, notice.map(|n| format!("{n}; writing every file")));
+    // What is left of making it once the content is loaded (see above).
     timer.stage("staging");
     let written = cache::Written::new(cache.as_ref(), &output);
     let outputs = checks::Outputs {
@@ -611,8 +627,30 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     Ok(report)
 }
 
-/// Opens the build cache for a build into `output`, unless `--no-cache`: `None` with a
-/// notice when it cannot be used. A cache folder inside the output folder is refused,
+/// The staging folder of a build into `output` (see [`Staging::create_build`]), for a
+/// build with the build cache or without; `listing`: what the cache says the spare holds.
+fn staging_for(
+    options: &BuildOptions,
+    output: &Path,
+    cached: bool,
+    listing: Option<Listing>,
+) -> Result<Staging> {
+    match options.cache_dir() {
+        // The previous output and what earlier builds left are deleted off the build's
+        // path, from a folder of the cache's (see `Staging::create_build`). A build that
+        // holds the cache's lock keeps the previous output there as the spare, and the
+        // next one changes only what differs in it rather than linking every file anew.
+        Some(dir) if dir.is_dir() => {
+            let spare = cached.then(|| dir.join("spare"));
+            // Taking the spare reads each of its folders once.
+            Staging::create_build(output, &dir.join("old-output"), spare.as_deref(), listing)
+        }
+        _ => Staging::create(output),
+    }
+}
+
+/// Opens the build cache for a build into `output`, unless `--no-cache`, unread (see
+/// [`cache::Cache::read`]): `None` with a notice when it cannot be used. A cache folder inside the output folder is refused,
 /// as every build replaces that folder whole.
 fn open_cache(
     options: &BuildOptions,
@@ -633,7 +671,7 @@ fn open_cache(
             return Ok((None, Some(why)));
         }
     }
-    Ok(cache::open(&dir, output))
+    Ok(cache::open_unread(&dir, output))
 }
 
 /// Every output file of an in-memory build by path, and the content checks' findings.
