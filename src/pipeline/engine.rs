@@ -367,6 +367,37 @@ pub(crate) fn render(
     timer: &mut Timer,
     outputs: checks::Outputs,
 ) -> Result<Rendered> {
+    let mut rendered = render_unchecked(loaded, sink, reuse, timer, outputs)?;
+    rendered.findings = check(&loaded.sites, &rendered.outputs);
+    timer.stage("checks");
+    Ok(rendered)
+}
+
+/// The content checks of every language's site, on what was rendered.
+pub(crate) fn check(sites: &[Site], outputs: &checks::Outputs) -> Vec<Findings> {
+    use rayon::prelude::*;
+    sites
+        .iter()
+        .map(|site| Findings {
+            articles: site
+                .articles
+                .par_iter()
+                .map(|a| checks::check_article_alone(site, a, outputs))
+                .collect(),
+            site: checks::check_site_wide(site, outputs),
+        })
+        .collect()
+}
+
+/// [`render`] without the content checks: its findings are empty, for the caller to get
+/// from [`check`] (a build runs them while it commits).
+pub(crate) fn render_unchecked(
+    loaded: &mut Loaded,
+    sink: &Sink<'_>,
+    reuse: Option<Reuse<'_>>,
+    timer: &mut Timer,
+    outputs: checks::Outputs,
+) -> Result<Rendered> {
     let sites = &loaded.sites;
     let index_cache = loaded.index_cache.as_ref();
     let anchored: HashSet<String> = sites.iter().flat_map(checks::anchored_pages).collect();
@@ -441,22 +472,6 @@ pub(crate) fn render(
             outputs.files.insert(display_path(target));
         }
     }
-    let findings = sites
-        .iter()
-        .map(|site| {
-            use rayon::prelude::*;
-            Findings {
-                articles: site
-                    .articles
-                    .par_iter()
-                    .map(|a| checks::check_article_alone(site, a, &outputs))
-                    .collect(),
-                site: checks::check_site_wide(site, &outputs),
-            }
-        })
-        .collect();
-    timer.stage("checks");
-
     // Every image an article uses, resized (or taken from the cache) into the output;
     // a source that cannot be used fails the build here, before anything is published.
     let mut images = crate::images::ImageReport::default();
@@ -469,5 +484,5 @@ pub(crate) fn render(
         let put = |rel: &Path, bytes: &[u8]| written.put(staging, rel, bytes);
         files += images.written + copy_assets(&sites[0], &copy, &put, &processed)?;
     }
-    Ok(Rendered { files, outputs, findings, made, images })
+    Ok(Rendered { files, outputs, findings: Vec::new(), made, images })
 }

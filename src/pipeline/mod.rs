@@ -573,44 +573,69 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // them, and the one after renders only what changed.
     let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
     let sink = engine::Sink::Staging { staging: &staging, written: &written };
-    let rendered = match engine::render(&mut loaded, &sink, reuse, &mut timer, outputs) {
-        Err(e) if damaged_shelf(&e) => {
-            // Set aside while the lock is held: the next try parses every article.
-            if let Some(parse_cache) = loaded.parse_cache.take() {
-                parse_cache.set_aside();
+    let mut rendered =
+        match engine::render_unchecked(&mut loaded, &sink, reuse, &mut timer, outputs) {
+            Err(e) if damaged_shelf(&e) => {
+                // Set aside while the lock is held: the next try parses every article.
+                if let Some(parse_cache) = loaded.parse_cache.take() {
+                    parse_cache.set_aside();
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
-        rendered => rendered?,
-    };
+            rendered => rendered?,
+        };
     let moved = moved::moved_pages(&output, &loaded.sites);
-    let warnings = as_warnings(&options.root, rendered.problems());
-    report.images = rendered.images;
+    report.images = std::mem::take(&mut rendered.images);
     if loaded.index_cache.is_some() {
         let blocks = rendered.made.iter().map(|m| m.index_blocks);
         let (merged, kept) = blocks.fold((0, 0), |(m, k), b| (m + b.merged, k + b.kept));
         report.index_blocks = Some((merged, merged + kept));
     }
-    // The files kept from the previous output linked in, the new output swapped in.
-    written.place(&staging)?;
-    let sealed = staging.seal();
-    staging.commit()?;
-    timer.stage("commit");
-    (report.linked, report.bytes_written) = written.counts();
-    let entries = written.into_entries();
-    // The two caches are saved at once (each writes a file of its own, a few tenths of
-    // a second at 100,000 articles), both under the build cache's lock, dropped after.
+    // The files kept from the previous output linked in, the new output swapped in, the
+    // caches saved. Meanwhile the content checks run: a build shows what they find as
+    // warnings, whatever it is, so neither its output nor its caches wait for them (half
+    // a second at 100,000 articles).
     let parse_cache = loaded.parse_cache.take();
-    let (parse_notice, cache_notice) = rayon::join(
-        || parse_cache.and_then(cache::parse::ParseCache::save),
-        || cache.as_ref().and_then(|cache| cache.save(entries, sealed)),
-    );
+    let (sites, outputs) = (&loaded.sites, &rendered.outputs);
+    let (saved, findings) = std::thread::scope(|scope| {
+        let checking = scope.spawn(|| {
+            let start = Instant::now();
+            (engine::check(sites, outputs), start.elapsed())
+        });
+        let sealed = written.place(&staging).and_then(|()| {
+            let sealed = staging.seal();
+            staging.commit().map(|()| sealed)
+        });
+        timer.stage("commit");
+        let saved = sealed.map(|sealed| {
+            let counts = written.counts();
+            let entries = written.into_entries();
+            // The two caches are saved at once (each writes a file of its own, a few
+            // tenths of a second at 100,000 articles), both under the build cache's lock,
+            // dropped after.
+            let notices = rayon::join(
+                || parse_cache.and_then(cache::parse::ParseCache::save),
+                || cache.as_ref().and_then(|cache| cache.save(entries, sealed)),
+            );
+            if cache.is_some() {
+                timer.stage("cache");
+            }
+            (counts, notices)
+        });
+        let (findings, spent) =
+            checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        timer.add("checks (alongside)", spent);
+        // What the build waited for them.
+        timer.stage("checks");
+        (saved, findings)
+    });
+    let (counts, (parse_notice, cache_notice)) = saved?;
+    (report.linked, report.bytes_written) = counts;
     report.cache_notices.extend(parse_notice);
     report.cache_notices.extend(cache_notice);
-    if cache.is_some() {
-        timer.stage("cache");
-    }
     drop(cache);
+    rendered.findings = findings;
+    let warnings = as_warnings(&options.root, rendered.problems());
 
     report.warnings.extend(warnings);
     report.warnings.extend(moved);

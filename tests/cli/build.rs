@@ -92,10 +92,11 @@ fn timings_show_every_stage_of_a_build() {
             "write (cpu)",
             "search index",
             "render",
-            "checks",
             "images",
             "commit",
-            "cache"
+            "cache",
+            "checks (alongside)",
+            "checks"
         ],
         "{err}"
     );
