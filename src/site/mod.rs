@@ -234,8 +234,8 @@ impl Clone for LazyLinks {
     }
 }
 
-/// The link of each category, tag and author page (as [`crate::url::BaseUrl::link`]
-/// makes it), by number.
+/// The link of each category, tag and author page (as `BaseUrl::link` makes it), by
+/// number.
 #[derive(Debug, Clone)]
 pub struct Links {
     pub categories: Vec<String>,
