@@ -191,3 +191,29 @@ fn an_older_output_put_back_as_the_spare_is_not_taken_for_the_one_the_cache_know
     assert!(site.read("economy/gamma/index.html").contains("Edit number 1."));
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
+
+#[test]
+fn a_build_that_fails_on_its_content_keeps_the_spare_for_the_next_one() {
+    let site = with_a_spare();
+    let (was_spare, was_output) = (ino(&spare(&site)), ino(&site.out()));
+    let before = tree_hashes(&site.out());
+    // A front matter error: the build fails once the content is loaded, by when the
+    // spare was taken as its staging folder.
+    let good = std::fs::read_to_string(site.path().join("content/economy/gamma.md")).unwrap();
+    site.write("content/economy/gamma.md", &good.replacen("title:", "titel:", 1));
+    let failed = gazette(site.path(), &["build", "-q", NOW]);
+    assert!(!failed.status.success(), "the broken article was built");
+    assert!(stderr(&failed).contains("gamma.md"), "{}", stderr(&failed));
+    // The spare is back where it was kept, the very folder, and the output untouched.
+    assert_eq!(ino(&spare(&site)), was_spare, "the spare was not given back");
+    assert!(spare(&site).join(".gazette-output").is_file());
+    assert_eq!(ino(&site.out()), was_output);
+    assert_eq!(tree_hashes(&site.out()), before);
+    // Fixed, and edited: the next build takes that spare, changing only what differs.
+    site.write("content/economy/gamma.md", &good);
+    edit_gamma(&site, 7);
+    site.build(&["-q", NOW]);
+    assert_eq!(ino(&site.out()), was_spare, "the spare was not used");
+    assert!(site.read("economy/gamma/index.html").contains("Edit number 7."));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
