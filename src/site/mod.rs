@@ -3,7 +3,6 @@
 mod document;
 pub mod see_also;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -285,16 +284,15 @@ impl Site {
         ranks: Option<&dyn see_also::Memo>,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut problems = Vec::new();
-        // On every core: a rebuild of 100,000 articles waits for what is done here.
         let mut documents: Vec<(UrlPath, Arc<Document>)> = documents
-            .into_par_iter()
+            .into_iter()
             .map(|doc| {
                 let url = UrlPath::from_slugs([&doc.category_slug, &doc.slug]);
                 (url, doc)
             })
             .collect();
         // Newest first; the URL breaks ties so every build orders alike.
-        documents.par_sort_by(|(ua, a), (ub, b)| b.date.cmp(&a.date).then_with(|| ua.cmp(ub)));
+        documents.sort_by(|(ua, a), (ub, b)| b.date.cmp(&a.date).then_with(|| ua.cmp(ub)));
 
         let mut by_url: HashMap<&UrlPath, &Arc<Document>> =
             HashMap::with_capacity_and_hasher(documents.len(), Default::default());
@@ -387,11 +385,9 @@ impl Site {
             .collect();
 
         // Tags and authors: ordered by slug, named as the newest article writes them.
-        let mut tag_slugs: Vec<Slug> = documents
-            .par_iter()
-            .flat_map_iter(|(_, d)| d.tags.iter().map(|t| t.slug.clone()))
-            .collect();
-        tag_slugs.par_sort_unstable();
+        let mut tag_slugs: Vec<Slug> =
+            documents.iter().flat_map(|(_, d)| d.tags.iter().map(|t| t.slug.clone())).collect();
+        tag_slugs.sort_unstable();
         tag_slugs.dedup();
         let tag_index: HashMap<Slug, usize> =
             tag_slugs.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
