@@ -132,11 +132,15 @@ pub(crate) fn open(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>)
     }
 }
 
+/// The notice of a build cache in `dir` that cannot be used, and `why`.
+fn notice_about(dir: &Path, why: &str) -> Option<String> {
+    Some(format!("the build cache `{}` {why}", display_path(&dir.join(FILE))))
+}
+
 /// Like [`open`], but reads nothing yet: the cache is empty until what [`Cache::read`]
 /// gives is installed ([`Cache::install`]). A build reads it while it loads the content.
 pub(crate) fn open_unread(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {
-    let shown = display_path(&dir.join(FILE));
-    let notice = |why: String| Some(format!("the build cache `{shown}` {why}"));
+    let notice = |why: String| notice_about(dir, &why);
     if let Err(e) = fs::create_dir_all(dir) {
         return (None, notice(format!("cannot be made ({e})")));
     }
@@ -313,8 +317,7 @@ impl Cache {
     /// the build writes every file, and replaces the file). Nothing when there is no
     /// file yet (a first build).
     pub(crate) fn read(&self) -> (Recorded, Option<String>) {
-        let shown = display_path(&self.dir.join(FILE));
-        let notice = |why: String| Some(format!("the build cache `{shown}` {why}"));
+        let notice = |why: String| notice_about(&self.dir, &why);
         let mut text = Vec::new();
         match fs::File::open(self.dir.join(FILE)).and_then(|mut f| f.read_to_end(&mut text)) {
             Ok(_) => {}
