@@ -211,6 +211,8 @@ pub(crate) struct ParseCache {
     read_only: bool,
     /// Numbers the words of the search terms of the records read, and of this build's.
     vocabulary: Arc<Vocabulary>,
+    /// How many of its words are saved (see [`ParseCache::keep_words`]); all, if `None`.
+    words_kept: Option<usize>,
 }
 
 /// The notice of a build made again without the parse cache in `cache_dir`, after a
@@ -292,6 +294,7 @@ impl ParseCache {
             reused: AtomicUsize::new(0),
             read_only,
             vocabulary: Vocabulary::new(),
+            words_kept: None,
         };
         let file = match fs::File::open(&parse_cache.path) {
             Ok(file) => file,
@@ -502,19 +505,24 @@ impl ParseCache {
         all.push((rel.to_owned(), stamp, hash, kept));
     }
 
-    /// Removes the cache file after a body taken from it did not match its checksum
-    /// ([`crate::spill::Shelf::is_damaged`]): the next build parses every file. A
-    /// failure to remove it leaves it as it is (it is found damaged again).
-    pub(crate) fn set_aside(self) {
-        if !self.read_only {
-            let _ = fs::remove_file(&self.path);
-        }
+    /// The cache file [`ParseCache::save`] writes, `None` if it only reads. A build
+    /// removes it after a body taken from it did not match its checksum
+    /// ([`crate::spill::Shelf::is_damaged`]), so that the next build parses every file.
+    pub(crate) fn file(&self) -> Option<&Path> {
+        (!self.read_only).then_some(&*self.path)
     }
 
     /// What numbers the words of the search terms this cache keeps: a build counts the
     /// terms of the files it parses with it.
     pub(crate) fn vocabulary(&self) -> Arc<Vocabulary> {
         self.vocabulary.clone()
+    }
+
+    /// Saves only the words numbered so far: those the records kept name. The index
+    /// numbers more (category and tag names) while a build saves this cache beside its
+    /// pages; without this, which of them the file holds would depend on timing.
+    pub(crate) fn keep_words(&mut self) {
+        self.words_kept = Some(self.vocabulary.len());
     }
 
     /// How many articles were taken from the cache rather than parsed.
@@ -635,7 +643,9 @@ impl ParseCache {
 
     /// Writes the index of `entries` at `at` (where `out` is), then the trailer.
     fn finish(&self, out: &mut impl Write, at: u64, entries: Vec<Entry>) -> std::io::Result<()> {
-        let words = self.vocabulary.words().iter().map(|w| w.to_string()).collect();
+        let mut words = self.vocabulary.words();
+        words.truncate(self.words_kept.unwrap_or(words.len()));
+        let words = words.iter().map(|w| w.to_string()).collect();
         let index = Index { started_ns: nanos(self.started), entries, words };
         let index = bincode::serialize(&index).map_err(std::io::Error::other)?;
         out.write_all(&index)?;

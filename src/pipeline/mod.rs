@@ -573,13 +573,16 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // them, and the one after renders only what changed.
     let reuse = cache.as_ref().is_some_and(|c| !c.is_empty()).then_some(&reuse as Reuse<'_>);
     let sink = engine::Sink::Staging { staging: &staging, written: &written };
+    // What parsing kept for the next build is saved while the pages render (a tenth of a
+    // second and more of writing, at 10,000 articles, that a clean build waited for at
+    // its end): it depends on the sources alone, so a render that fails after it leaves
+    // it as true as it was.
+    let mut parses = SavingParses::start(loaded.parse_cache.take());
     let mut rendered =
         match engine::render_unchecked(&mut loaded, &sink, reuse, &mut timer, outputs) {
             Err(e) if damaged_shelf(&e) => {
                 // Set aside while the lock is held: the next try parses every article.
-                if let Some(parse_cache) = loaded.parse_cache.take() {
-                    parse_cache.set_aside();
-                }
+                parses.set_aside();
                 return Err(e);
             }
             rendered => rendered?,
@@ -595,7 +598,6 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // caches saved. Meanwhile the content checks run: a build shows what they find as
     // warnings, whatever it is, so neither its output nor its caches wait for them (half
     // a second at 100,000 articles).
-    let parse_cache = loaded.parse_cache.take();
     let (sites, outputs) = (&loaded.sites, &rendered.outputs);
     let (saved, findings) = std::thread::scope(|scope| {
         let checking = scope.spawn(|| {
@@ -610,17 +612,15 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         let saved = sealed.map(|sealed| {
             let counts = written.counts();
             let entries = written.into_entries();
-            // The two caches are saved at once (each writes a file of its own, a few
-            // tenths of a second at 100,000 articles), both under the build cache's lock,
-            // dropped after.
-            let notices = rayon::join(
-                || parse_cache.and_then(cache::parse::ParseCache::save),
-                || cache.as_ref().and_then(|cache| cache.save(entries, sealed)),
-            );
+            // Both caches are saved under the build cache's lock, dropped after.
+            let cache_notice = cache.as_ref().and_then(|cache| cache.save(entries, sealed));
+            let (parse_notice, spent) = parses.join();
             if cache.is_some() {
                 timer.stage("cache");
+                // Its time: it was saved while the pages rendered.
+                timer.add("parse cache (alongside)", spent);
             }
-            (counts, notices)
+            (counts, (parse_notice, cache_notice))
         });
         let (findings, spent) =
             checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -650,6 +650,68 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     drop(loaded.images.take());
     std::thread::spawn(move || drop((loaded, rendered.made)));
     Ok(report)
+}
+
+/// The parse cache of a build, being saved on a thread of its own while the pages render
+/// (see [`ParseCache::save`]). Dropping it waits for the save, so no build returns, nor
+/// gives up the build cache's lock (which covers the parse cache), while it writes.
+struct SavingParses {
+    saving: Option<std::thread::JoinHandle<(Option<String>, Duration)>>,
+    /// What the save said (a notice, and how long it took), once it is done.
+    saved: Option<(Option<String>, Duration)>,
+    /// The file it writes (see [`ParseCache::file`]).
+    file: Option<PathBuf>,
+}
+
+impl SavingParses {
+    fn start(parse_cache: Option<ParseCache>) -> SavingParses {
+        let Some(mut parse_cache) = parse_cache else {
+            return SavingParses { saving: None, saved: Some((None, Duration::ZERO)), file: None };
+        };
+        parse_cache.keep_words();
+        let file = parse_cache.file().map(Path::to_owned);
+        let shown = file.as_deref().map(display_path).unwrap_or_default();
+        let save = move || {
+            let start = Instant::now();
+            (parse_cache.save(), start.elapsed())
+        };
+        match std::thread::Builder::new().name("parse cache".into()).spawn(save) {
+            Ok(saving) => SavingParses { saving: Some(saving), saved: None, file },
+            // Not saved: the next build parses every file, as after any cache problem.
+            Err(e) => {
+                let notice = format!("the parse cache `{shown}` cannot be saved ({e})");
+                SavingParses { saving: None, saved: Some((Some(notice), Duration::ZERO)), file }
+            }
+        }
+    }
+
+    /// Waits for the save: its notice, if any, and how long it took.
+    fn join(&mut self) -> (Option<String>, Duration) {
+        if let Some(saving) = self.saving.take() {
+            let saved = saving.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            self.saved = Some(saved);
+        }
+        self.saved.clone().unwrap_or_default()
+    }
+
+    /// Waits for the save, then removes the file it wrote, after a body taken from the
+    /// last one did not match its checksum: the next build parses every file. A failure
+    /// to remove it leaves it as it is (it is found damaged again).
+    fn set_aside(mut self) {
+        self.join();
+        if let Some(file) = &self.file {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+impl Drop for SavingParses {
+    fn drop(&mut self) {
+        // Not while unwinding a panic of the save itself (joined already: nothing left).
+        if let Some(saving) = self.saving.take() {
+            let _ = saving.join();
+        }
+    }
 }
 
 /// The staging folder of a build into `output` (see [`Staging::create_build`]), for a

@@ -95,6 +95,7 @@ fn timings_show_every_stage_of_a_build() {
             "images",
             "commit",
             "cache",
+            "parse cache (alongside)",
             "checks (alongside)",
             "checks"
         ],
