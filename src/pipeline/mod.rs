@@ -190,6 +190,9 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The most articles a thread loads in one go (see [`load_documents`]).
+const ARTICLES_A_RUN: usize = 16;
+
 /// Reads, parses and renders every article (drafts only when asked); lists the files to
 /// copy. Returns the documents that loaded and every problem of the files that did not.
 /// `shortcodes` renders shortcode calls (the theme's); without it they stay as written.
@@ -198,9 +201,6 @@ fn collisions(site: &Site, theme: &theme::Theme) -> Vec<Diagnostic> {
 /// but not processed, like a draft's (issue 16); `None` for `check`, which checks the
 /// images of every article. `parse_cache`: the parses of the last build, to reuse for
 /// the files that did not change; what is parsed anew is kept in it (issue 15).
-/// The most articles a thread loads in one go (see `load_documents`).
-const ARTICLES_A_RUN: usize = 16;
-
 #[allow(clippy::too_many_arguments)]
 fn load_documents(
     config: &Config,
@@ -714,7 +714,8 @@ impl SavingParses {
 
 impl Drop for SavingParses {
     fn drop(&mut self) {
-        // Not while unwinding a panic of the save itself (joined already: nothing left).
+        // On the way out of a build that failed: its error is the one to show, not a
+        // panic of the save.
         if let Some(saving) = self.saving.take() {
             let _ = saving.join();
         }
