@@ -91,7 +91,7 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
     }
     if args.timings {
         for (stage, time) in &report.timings {
-            eprintln!("  {stage:<20} {:>10.2} ms", time.as_secs_f64() * 1000.0);
+            eprintln!("  {stage:<23} {:>10.2} ms", time.as_secs_f64() * 1000.0);
         }
         if let Some(parsed) = report.reparsed {
             eprintln!(
