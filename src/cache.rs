@@ -189,7 +189,14 @@ fn try_lock(_: &fs::File) -> bool {
 /// development build invalidates the cache like an upgrade, while the same build installed
 /// again in CI keeps it) and this output folder.
 fn identity(output: &Path) -> String {
-    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_owned());
+    // The folder it is, however it was named (`../output` from inside the site, say): its
+    // parent with links and `..` resolved, as the output itself may not exist yet.
+    let resolved = output.parent().zip(output.file_name()).and_then(|(parent, name)| {
+        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        fs::canonicalize(parent).ok().map(|parent| parent.join(name))
+    });
+    let output =
+        resolved.or_else(|| std::path::absolute(output).ok()).unwrap_or_else(|| output.to_owned());
     format!(
         "gazette {} {}\noutput {}",
         env!("CARGO_PKG_VERSION"),

@@ -566,6 +566,17 @@ pub fn parse_config(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
 }
 
 impl Config {
+    /// What the caches know this configuration by: its `Debug` text, with the site's
+    /// folder as the folder it is rather than as the command line spelled it, so that
+    /// `--root site`, `--root /srv/site` and a build run inside `site/` are one site to
+    /// the build and parse caches, not a reason to parse and render everything again.
+    pub(crate) fn cache_key(&self) -> String {
+        let root = std::fs::canonicalize(&self.root)
+            .or_else(|_| std::path::absolute(&self.root))
+            .unwrap_or_else(|_| self.root.clone());
+        format!("{:?}", Config { root, ..self.clone() })
+    }
+
     /// The site's languages, the default first.
     pub fn language_codes(&self) -> Vec<&str> {
         std::iter::once(self.default_language.as_str())

@@ -232,7 +232,7 @@ pub(crate) fn identity(
     drafts: bool,
 ) -> String {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(format!("{config:?}").as_bytes()).update(&[0]);
+    hasher.update(config.cache_key().as_bytes()).update(&[0]);
     hasher.update(templates.as_bytes()).update(&[u8::from(drafts)]);
     format!(
         "gazette {} {}\ninputs {}",

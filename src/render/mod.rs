@@ -281,7 +281,7 @@ fn render_other_pages(
         let mut hasher = blake3::Hasher::new();
         hasher.update(theme.templates_hash.as_bytes());
         hasher.update(globals.as_bytes()).update(&[0]);
-        hasher.update(format!("{:?}", site.config).as_bytes());
+        hasher.update(site.config.cache_key().as_bytes());
         pages.reuse = Some((reuse, hasher.finalize()));
         // The pages a build leaves out decide which links of a body are unlinked.
         let mut hidden: Vec<&String> = site.hidden.iter().collect();

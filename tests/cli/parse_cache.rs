@@ -60,6 +60,30 @@ fn issue_15_a_rebuild_parses_only_the_articles_that_changed() {
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
+/// The caches know a site by its folder, not by how the command line names it: the same
+/// site built with `--root` spelled another way (relative, absolute, `..` from inside it,
+/// or no `--root` at all) parses nothing again.
+#[test]
+fn issue_15_a_site_named_another_way_keeps_its_caches() {
+    let site = settled_site();
+    let first = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&first), (6, 6));
+    let absolute = site.path().to_str().unwrap().to_owned();
+    let content = site.path().join("content");
+    let spellings: [(&std::path::Path, &[&str]); 3] =
+        [(&content, &["--root", ".."]), (&content, &["--root", &absolute]), (site.path(), &[])];
+    for (cwd, root) in spellings {
+        let mut args = vec!["build", "-q", "--timings", NOW];
+        args.extend_from_slice(root);
+        let out = crate::support::gazette(cwd, &args);
+        assert!(out.status.success(), "{root:?}:\n{}", stderr(&out));
+        // `world/alpha.md` alone, as in every rebuild: its parse looked at an image file.
+        assert_eq!(parsed(&out), (1, 6), "{root:?}");
+        assert_eq!(notes(&out), Vec::<String>::new(), "{root:?}");
+    }
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
+
 /// Issue 20 with 15: a rebuild's search index merges the words the parse cache kept for
 /// the articles it did not parse, with the edited article's words counted anew.
 #[test]
