@@ -664,9 +664,12 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     Ok(report)
 }
 
-/// The parse cache of a build, being saved on a thread of its own while the pages render
-/// (see [`ParseCache::save`]). Dropping it waits for the save, so no build returns, nor
-/// gives up the build cache's lock (which covers the parse cache), while it writes.
+/// The parse cache of a build, being saved on a thread of its own from the end of the
+/// load on, while the site is assembled and its pages render (see [`ParseCache::save`]).
+/// Dropping it waits for the save, so no build returns, nor gives up the build cache's
+/// lock (which covers the parse cache), while it writes: not even one that stops at a
+/// problem of the site after the load, which saves what it parsed (each record is one
+/// file's, true whatever the site's problems).
 #[derive(Default)]
 pub(crate) struct SavingParses {
     saving: Option<std::thread::JoinHandle<(Option<String>, Duration)>>,

@@ -84,6 +84,41 @@ fn issue_15_a_site_named_another_way_keeps_its_caches() {
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
+/// A build that stops at a problem of the site, found after the articles are loaded,
+/// still keeps what it parsed (each record is one file's): once the problem is fixed,
+/// the article edited before it is not parsed again, and the output is a clean build's.
+#[test]
+fn issue_15_a_build_failing_after_the_load_keeps_its_parses() {
+    let site = settled_site();
+    site.build(&["-q", "--timings", NOW]);
+    let cache = site.path().join(".gazette/parse-cache");
+    let saved = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    let beta = site.path().join("content/world/beta.md");
+    let text = std::fs::read_to_string(&beta).unwrap();
+    std::fs::write(&beta, text.replace("Beta body.", "Beta body, edited.")).unwrap();
+    // An alias that is another article's address: the site's assembly refuses it.
+    let gamma = site.path().join("content/economy/gamma.md");
+    let original = std::fs::read_to_string(&gamma).unwrap();
+    let clash = original
+        .replace("tags: [trade, rates]", "tags: [trade, rates]\naliases: [\"/world/beta/\"]");
+    assert_ne!(clash, original);
+    std::fs::write(&gamma, &clash).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let failed = site.run(&["build", "-q", "--timings", NOW]);
+    assert!(!failed.status.success());
+    assert!(stderr(&failed).contains("is the address of"), "{}", stderr(&failed));
+    assert!(std::fs::metadata(&cache).unwrap().modified().unwrap() > saved);
+    // Fixed another way than it was: gamma is parsed again, beta is not (the failed
+    // build kept it), alpha is (its parse looked at an image file).
+    let fixed = original
+        .replace("tags: [trade, rates]", "tags: [trade, rates]\naliases: [\"/old/gamma/\"]");
+    std::fs::write(&gamma, fixed).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let again = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&again), (2, 6));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
+
 /// Issue 20 with 15: a rebuild's search index merges the words the parse cache kept for
 /// the articles it did not parse, with the edited article's words counted anew.
 #[test]
