@@ -629,7 +629,7 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
             let (parse_notice, spent) = parses.join();
             if cache.is_some() {
                 timer.stage("cache");
-                // Its time: it was saved while the pages rendered.
+                // Its time: it was saved from the end of the load on.
                 timer.add("parse cache (alongside)", spent);
             }
             (counts, (parse_notice, cache_notice))
@@ -681,9 +681,7 @@ pub(crate) struct SavingParses {
 
 impl SavingParses {
     pub(crate) fn start(parse_cache: Option<ParseCache>) -> SavingParses {
-        let Some(mut parse_cache) = parse_cache else {
-            return SavingParses { saving: None, saved: Some((None, Duration::ZERO)), file: None };
-        };
+        let Some(mut parse_cache) = parse_cache else { return SavingParses::default() };
         parse_cache.keep_words();
         let file = parse_cache.file().map(Path::to_owned);
         let shown = file.as_deref().map(display_path).unwrap_or_default();

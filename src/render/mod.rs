@@ -512,11 +512,11 @@ impl<'a> Pages<'a> {
         // The sitemaps come next: they list every page of the site, half a second of one
         // thread at 100,000 articles. Rendered last, as their place in the list had them,
         // they kept the other thread idle that long at the end of a rebuild.
-        let long = |job: &Job| matches!(job, Job::SearchIndex | Job::Sitemaps);
-        let ordered: Vec<Job> = [Job::SearchIndex, Job::Sitemaps]
+        const FIRST: [Job; 2] = [Job::SearchIndex, Job::Sitemaps];
+        let ordered: Vec<Job> = FIRST
             .into_iter()
             .filter(|first| jobs.contains(first))
-            .chain(jobs.iter().filter(|j| !long(j)).copied())
+            .chain(jobs.iter().filter(|j| !FIRST.contains(j)).copied())
             .collect();
         // In short runs: rayon lends out long runs of a list whole, and the last of them
         // kept one thread busy for a fifth of a second at 10,000 articles while the other
