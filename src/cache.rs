@@ -30,6 +30,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::error::{Error, Result, display_path};
 use crate::output::{Listing, Seal, Staging};
 
+pub(crate) mod checks;
 pub(crate) mod parse;
 pub(crate) mod see_also;
 

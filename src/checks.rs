@@ -198,11 +198,21 @@ pub(crate) fn check_article_alone(
     article: &Article,
     outputs: &Outputs,
 ) -> Vec<Diagnostic> {
+    check_article_hinted(site, article, outputs).0
+}
+
+/// [`check_article_alone`], and whether a finding got a hint made from the whole site
+/// (a dead link's or anchor's): what the check cache does not keep.
+pub(crate) fn check_article_hinted(
+    site: &Site,
+    article: &Article,
+    outputs: &Outputs,
+) -> (Vec<Diagnostic>, bool) {
     let mut found = Vec::new();
     let mut pending = Vec::new();
     check_article(site, article, outputs, &mut found, &mut pending);
     if pending.is_empty() {
-        return found;
+        return (found, false);
     }
     // A dead link's or anchor's hint compares it with many addresses or ids: only the
     // problems the per-file cap lets through get one (issue 22). The rest are counted,
@@ -219,13 +229,15 @@ pub(crate) fn check_article_alone(
     }
     all.extend(found.map(|d| (d, None)));
     all.sort_by_key(|(d, _)| (d.at.line, d.at.column));
-    all.into_iter()
+    let found = all
+        .into_iter()
         .enumerate()
         .map(|(i, (d, pending))| match pending {
             Some(pending) if i < MAX_PROBLEMS_PER_FILE => d.with_hint(pending.hint(site, outputs)),
             _ => d,
         })
-        .collect()
+        .collect();
+    (found, true)
 }
 
 /// The hint a dead link or anchor gets if it is shown.

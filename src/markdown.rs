@@ -87,12 +87,12 @@ pub struct Body {
     /// One per `##` heading, in order.
     pub sections: Vec<Section>,
     /// `##` and `###` headings, for a table of contents.
-    pub toc: Vec<TocEntry>,
+    pub toc: crate::spill::Lazy<Vec<TocEntry>>,
     /// The plain text of the first paragraph.
     pub first_paragraph: Option<String>,
     pub word_count: usize,
     /// Every link and image target, with the line it is on, for `check`.
-    pub links: Vec<BodyLink>,
+    pub links: crate::spill::Lazy<Vec<BodyLink>>,
     /// The body has highlighted code, so the page needs the code stylesheet.
     pub has_code: bool,
     /// The highlighting classes its code uses, sorted: the site's code stylesheet holds
@@ -661,11 +661,12 @@ impl<'a, 'o> Renderer<'a, 'o> {
             }
             Event::Start(Tag::Image { dest_url, title, .. }) => {
                 let (line, column) = self.position(offset);
+                let width = self.underline_width(&range);
                 self.body.links.push(BodyLink {
                     target: dest_url.to_string(),
                     line,
                     column,
-                    width: self.underline_width(&range),
+                    width,
                     is_image: true,
                     missing_alt: false,
                     raw_html: false,
@@ -681,11 +682,12 @@ impl<'a, 'o> Renderer<'a, 'o> {
                     dest_url
                 } else {
                     let (line, column) = self.position(offset);
+                    let width = self.underline_width(&range);
                     self.body.links.push(BodyLink {
                         target: dest_url.to_string(),
                         line,
                         column,
-                        width: self.underline_width(&range),
+                        width,
                         is_image: false,
                         missing_alt: false,
                         raw_html: false,

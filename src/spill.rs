@@ -143,20 +143,25 @@ impl Shelf {
         self.damaged.load(Ordering::Relaxed)
     }
 
-    #[cfg(unix)]
     fn read(&self, offset: u64, len: u32, sum: u64) -> io::Result<String> {
+        let bytes = self.read_bytes(offset, len, sum)?;
+        String::from_utf8(bytes).map_err(|_| io::Error::other("the parse cache holds broken text"))
+    }
+
+    #[cfg(unix)]
+    fn read_bytes(&self, offset: u64, len: u32, sum: u64) -> io::Result<Vec<u8>> {
         use std::os::unix::fs::FileExt;
         let mut bytes = vec![0; len as usize];
         let read = self.file.read_exact_at(&mut bytes, offset);
         if read.is_err() || piece_sum(&bytes) != sum {
             self.damaged.store(true, Ordering::Relaxed);
-            return Err(io::Error::new(io::ErrorKind::InvalidData, DamagedShelf));
+            return Err(damaged());
         }
-        String::from_utf8(bytes).map_err(|_| io::Error::other("the parse cache holds broken text"))
+        Ok(bytes)
     }
 
     #[cfg(not(unix))]
-    fn read(&self, _offset: u64, _len: u32, _sum: u64) -> io::Result<String> {
+    fn read_bytes(&self, _offset: u64, _len: u32, _sum: u64) -> io::Result<Vec<u8>> {
         Err(io::Error::other("reading in place needs positioned reads"))
     }
 }
@@ -164,6 +169,11 @@ impl Shelf {
 /// Why a piece could not be read from a [`Shelf`].
 #[derive(Debug)]
 pub(crate) struct DamagedShelf;
+
+/// The error of a piece that could not be read from a [`Shelf`].
+pub(crate) fn damaged() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, DamagedShelf)
+}
 
 impl fmt::Display for DamagedShelf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -280,6 +290,142 @@ impl fmt::Debug for Html {
                 write!(f, "Html(in the parse cache at {offset}, {len} bytes)")
             }
         }
+    }
+}
+
+/// A part of a document that only the article's own page and the checks read (its key
+/// points, questions, links): the parse cache keeps it apart from the record's head, and
+/// a document taken from the cache reads it from there on first use (issue 15). A
+/// rebuild that renders a few pages and checks a few articles then reads a few of these
+/// rather than decoding every article's.
+///
+/// A part that cannot be read back, or does not match its checksum, reads as empty and
+/// marks its [`Shelf`] damaged: whoever uses the documents checks
+/// [`Shelf::is_damaged`] before trusting what was made from them, as for a body.
+pub struct Lazy<T> {
+    value: std::sync::OnceLock<T>,
+    shelved: Option<(Arc<Shelf>, u64, u32, u64)>,
+}
+
+impl<T> Lazy<T> {
+    pub fn new(value: T) -> Lazy<T> {
+        Lazy { value: std::sync::OnceLock::from(value), shelved: None }
+    }
+
+    /// Points this part at `len` bytes at `offset` in `shelf`, whose checksum is `sum`.
+    pub(crate) fn shelve(&mut self, shelf: &Arc<Shelf>, offset: u64, len: u32, sum: u64) {
+        self.value = std::sync::OnceLock::new();
+        self.shelved = Some((shelf.clone(), offset, len, sum));
+    }
+
+    /// Whether the part is still on its shelf, unread.
+    pub fn is_shelved(&self) -> bool {
+        self.value.get().is_none()
+    }
+}
+
+impl<T: Default + serde::de::DeserializeOwned> std::ops::Deref for Lazy<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.value.get_or_init(|| {
+            let Some((shelf, offset, len, sum)) = &self.shelved else { return T::default() };
+            let read = shelf.read_bytes(*offset, *len, *sum).ok();
+            match read.and_then(|bytes| bincode::deserialize(&bytes).ok()) {
+                Some(value) => value,
+                None => {
+                    shelf.damaged.store(true, Ordering::Relaxed);
+                    T::default()
+                }
+            }
+        })
+    }
+}
+
+impl<T: Default + serde::de::DeserializeOwned> std::ops::DerefMut for Lazy<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        let _ = &**self;
+        self.shelved = None;
+        self.value.get_mut().expect("read just above")
+    }
+}
+
+impl<E> FromIterator<E> for Lazy<Vec<E>> {
+    fn from_iter<I: IntoIterator<Item = E>>(items: I) -> Self {
+        Lazy::new(items.into_iter().collect())
+    }
+}
+
+impl<T: Default> Default for Lazy<T> {
+    fn default() -> Self {
+        Lazy::new(T::default())
+    }
+}
+
+impl<T: Clone> Clone for Lazy<T> {
+    fn clone(&self) -> Self {
+        Lazy { value: self.value.clone(), shelved: self.shelved.clone() }
+    }
+}
+
+impl<T: Default + serde::de::DeserializeOwned + PartialEq> PartialEq for Lazy<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Default + serde::de::DeserializeOwned + Eq> Eq for Lazy<T> {}
+
+impl<T: Default + serde::de::DeserializeOwned + fmt::Debug> fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+/// Written as the value itself, read back into memory.
+impl<T: Default + serde::de::DeserializeOwned + serde::Serialize> serde::Serialize for Lazy<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Lazy<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lazy<T>, D::Error> {
+        Ok(Lazy::new(T::deserialize(d)?))
+    }
+}
+
+/// A [`Lazy`] part of any type, as the parse cache writes and shelves it.
+pub(crate) trait Shelvable {
+    /// The part's bytes as the cache keeps them; `None` if it cannot be read (see
+    /// [`Lazy`]).
+    fn bytes(&self) -> Option<Vec<u8>>;
+    /// Takes the part out, leaving it empty, for [`Shelvable::put_back`].
+    fn take_out(&mut self) -> Box<dyn std::any::Any>;
+    fn put_back(&mut self, taken: Box<dyn std::any::Any>);
+    fn shelve(&mut self, shelf: &Arc<Shelf>, offset: u64, len: u32, sum: u64);
+}
+
+impl<T> Shelvable for Lazy<T>
+where
+    T: Default + serde::de::DeserializeOwned + serde::Serialize + 'static,
+{
+    fn bytes(&self) -> Option<Vec<u8>> {
+        bincode::serialize(&**self).ok()
+    }
+
+    fn take_out(&mut self) -> Box<dyn std::any::Any> {
+        Box::new(std::mem::take(self))
+    }
+
+    fn put_back(&mut self, taken: Box<dyn std::any::Any>) {
+        if let Ok(taken) = taken.downcast::<Lazy<T>>() {
+            *self = *taken;
+        }
+    }
+
+    fn shelve(&mut self, shelf: &Arc<Shelf>, offset: u64, len: u32, sum: u64) {
+        Lazy::shelve(self, shelf, offset, len, sum);
     }
 }
 

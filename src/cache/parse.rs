@@ -51,12 +51,14 @@ use super::Cache;
 use crate::error::display_path;
 use crate::render::Vocabulary;
 use crate::site::Document;
-use crate::spill::{Html, Shelf, piece_sum};
+use crate::spill::{Html, Shelf, Shelvable, piece_sum};
 
 /// The cache file, in the cache folder.
-const FILE: &str = "parse-cache";
+pub(crate) const FILE: &str = "parse-cache";
 /// Its first line: the format.
-const HEADER: &str = "gazette parse cache 5";
+const HEADER: &str = "gazette parse cache 6";
+/// How many [`parts`] a document has.
+const PARTS: usize = 4;
 /// The last bytes of a whole cache file, after where the index is and its checksum.
 const END: &[u8; 8] = b"gzpc-end";
 /// The trailer: index offset and length, checksum of the index, [`END`].
@@ -139,12 +141,21 @@ type Head = (Vec<(u32, u64)>, Document);
 
 /// The pieces of a document a record keeps apart from its head, in their order: the
 /// body's HTML, then the search terms' list, read only when the index merges the
-/// article's block again (its hash, in the head, keys the blocks kept).
+/// article's block again (its hash, in the head, keys the blocks kept). The parts of
+/// [`parts`] follow them.
 fn pieces(document: &mut Document) -> impl Iterator<Item = &mut Html> {
     let body = &mut document.body;
     std::iter::once(&mut body.intro_html)
         .chain(body.sections.iter_mut().map(|s| &mut s.html))
         .chain(document.terms.as_mut().map(|t| &mut t.list))
+}
+
+/// The parts of a document a record keeps apart from its head after its [`pieces`], in
+/// their order: what only the article's own page and the checks read (see
+/// [`crate::spill::Lazy`]).
+fn parts(document: &mut Document) -> [&mut dyn Shelvable; 4] {
+    let body = &mut document.body;
+    [&mut document.key_points, &mut document.faq, &mut body.toc, &mut body.links]
 }
 
 /// The index, at the end of the cache file (before the trailer).
@@ -432,17 +443,28 @@ impl ParseCache {
         }
         let total: u64 = lengths.iter().map(|&(len, _)| u64::from(len)).sum();
         let slots: Vec<&mut Html> = pieces(&mut document).collect();
-        if slots.len() != lengths.len() || total != blob.body {
+        let count = slots.len();
+        if count + PARTS != lengths.len() || total != blob.body {
             return None;
         }
         let mut offset = blob.at + blob.head;
-        for (slot, (len, sum)) in slots.into_iter().zip(lengths) {
+        for (slot, &(len, sum)) in slots.into_iter().zip(&lengths) {
             if len > 0 {
                 *slot = Html::Shelved { shelf: shelf.clone(), offset, len, sum };
             }
             offset += u64::from(len);
         }
+        for (part, &(len, sum)) in parts(&mut document).into_iter().zip(&lengths[count..]) {
+            part.shelve(shelf, offset, len, sum);
+            offset += u64::from(len);
+        }
         Some(document)
+    }
+
+    /// The last cache file, if it could be used: the documents taken from it read their
+    /// bodies and parts there, and it knows whether one of these was damaged.
+    pub(crate) fn shelf(&self) -> Option<Arc<Shelf>> {
+        self.shelf.clone()
     }
 
     /// Whether a record read from the last cache file was damaged: what was taken from
@@ -663,23 +685,36 @@ impl ParseCache {
 /// The record of `document`: its head, and its body HTML (see [`Blob`]); `None` if it
 /// cannot be written (a piece that cannot be read back, or over 4 GB).
 fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
-    // The pieces are taken out while the rest is written, and put back whatever happens.
+    let part_bytes: Option<Vec<Vec<u8>>> = parts(document).iter().map(|p| p.bytes()).collect();
+    // The pieces and parts are taken out while the rest is written, and put back
+    // whatever happens.
     let taken: Vec<Html> = pieces(document).map(std::mem::take).collect();
+    let taken_parts: Vec<_> = parts(document).into_iter().map(|p| p.take_out()).collect();
     let record = (|| {
+        let part_bytes = part_bytes?;
         // Sized at once: a build that parses every article holds every record until it
         // saves.
-        let mut body = Vec::with_capacity(taken.iter().map(Html::len).sum());
-        let mut lengths = Vec::with_capacity(taken.len());
+        let size = taken.iter().map(Html::len).sum::<usize>()
+            + part_bytes.iter().map(Vec::len).sum::<usize>();
+        let mut body = Vec::with_capacity(size);
+        let mut lengths = Vec::with_capacity(taken.len() + PARTS);
         for html in &taken {
             let text = html.text().ok()?;
             lengths.push((u32::try_from(text.len()).ok()?, piece_sum(text.as_bytes())));
             body.extend_from_slice(text.as_bytes());
+        }
+        for bytes in &part_bytes {
+            lengths.push((u32::try_from(bytes.len()).ok()?, piece_sum(bytes)));
+            body.extend_from_slice(bytes);
         }
         let head = bincode::serialize(&(&lengths, &*document)).ok()?;
         Some((head, body))
     })();
     for (slot, html) in pieces(document).zip(taken) {
         *slot = html;
+    }
+    for (part, taken) in parts(document).into_iter().zip(taken_parts) {
+        part.put_back(taken);
     }
     record
 }

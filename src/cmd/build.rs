@@ -99,6 +99,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
                 report.articles_read
             );
         }
+        if let Some((checked, all)) = report.rechecked {
+            eprintln!("  articles checked: {checked} of {all} (the others' findings kept)");
+        }
         if let Some((merged, all)) = report.index_blocks {
             eprintln!("  search index blocks merged: {merged} of {all} (the others kept)");
         }

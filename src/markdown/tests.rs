@@ -31,7 +31,7 @@ fn heading_ids_are_unique_and_avoid_theme_ids() {
 #[test]
 fn repeated_headings_count_up_and_natural_ids_that_collide_take_their_own_suffix() {
     let ids = |text: &str| -> Vec<String> {
-        body(text).toc.into_iter().map(|t| t.id).collect::<Vec<_>>()
+        body(text).toc.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
     };
     assert_eq!(
         ids("### Same\n### Same\n### Same 1\n### Same\n"),

@@ -14,6 +14,7 @@ use super::{
     BuildOptions, BuildReport, Documents, Timer, collisions, copy_assets, flatten,
     load_config_and_authors, load_documents, site_images, site_problems, spill_for,
 };
+use crate::cache::checks::Checked;
 use crate::cache::{self, parse};
 use crate::checks;
 use crate::config::{self, Config};
@@ -100,9 +101,27 @@ pub(crate) struct Loaded {
     pub(crate) clashes: Vec<Diagnostic>,
     /// The parses of this build, being saved (a build's only).
     pub(crate) parses: super::SavingParses,
+    /// The last parse cache file, which documents taken from it read from (see
+    /// [`Loaded::damaged`]).
+    pub(crate) shelf: Option<Arc<crate::spill::Shelf>>,
     /// Where the search index keeps its merged blocks (a build writes there, `check`
     /// only reads).
     pub(crate) index_cache: Option<crate::render::BlockCache>,
+}
+
+impl Loaded {
+    /// `Err` if a part of a document that the parse cache kept did not match its
+    /// checksum when it was read (it read as empty, see [`crate::spill::Lazy`]): what was
+    /// made from the documents may be wrong, and the run is made again without the cache,
+    /// as after a damaged body.
+    pub(crate) fn damaged(&self) -> Result<()> {
+        match &self.shelf {
+            Some(shelf) if shelf.is_damaged() => {
+                Err(Error::Io { path: PathBuf::from(parse::FILE), source: crate::spill::damaged() })
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Runs every stage before rendering: configuration, theme, images, articles, site
@@ -193,6 +212,7 @@ pub(crate) fn load(
     // beside the site's assembly (a single thread, half a second at 100,000 articles)
     // and the render, rather than after them. `check` only reads it, and `serve` keeps
     // none.
+    let shelf = parse_cache.as_ref().and_then(parse::ParseCache::shelf);
     let parses = match purpose {
         Purpose::Build => super::SavingParses::start(parse_cache),
         Purpose::Check | Purpose::Serve => super::SavingParses::start(None),
@@ -293,6 +313,7 @@ pub(crate) fn load(
         alias_findings,
         clashes: all_clashes,
         parses,
+        shelf,
         index_cache: cache.map(|c| crate::render::BlockCache {
             dir: c.dir().to_owned(),
             write: purpose == Purpose::Build,
@@ -340,6 +361,9 @@ pub(crate) struct Findings {
 
 /// What rendering made.
 pub(crate) struct Rendered {
+    /// With the check cache: the `#anchor` links of every article that has a digest, to
+    /// keep for the next build (see [`crate::cache::checks`]).
+    pub(crate) checked: Checked,
     /// Files put in the sink: pages, feeds, theme files, images, content files.
     pub(crate) files: usize,
     /// What the checks saw: every page and content file, the ids of the pages linked
@@ -374,27 +398,92 @@ pub(crate) fn render(
     reuse: Option<Reuse<'_>>,
     timer: &mut Timer,
     outputs: checks::Outputs,
+    prior: Option<&Checked>,
 ) -> Result<Rendered> {
-    let mut rendered = render_unchecked(loaded, sink, reuse, timer, outputs)?;
-    rendered.findings = check(&loaded.sites, &rendered.outputs);
+    let mut rendered = render_unchecked(loaded, sink, reuse, timer, outputs, prior)?;
+    rendered.findings = check(&loaded.sites, &rendered.outputs, prior).0;
     timer.stage("checks");
     Ok(rendered)
 }
 
-/// The content checks of every language's site, on what was rendered.
-pub(crate) fn check(sites: &[Site], outputs: &checks::Outputs) -> Vec<Findings> {
+/// The content checks of every language's site, on what was rendered. With `prior`
+/// (what the check cache keeps), an article's findings are taken from it when kept under
+/// the same inputs; and every article's that can be kept comes back, to keep, with
+/// how many articles were checked.
+pub(crate) fn check(
+    sites: &[Site],
+    outputs: &checks::Outputs,
+    prior: Option<&Checked>,
+) -> (Vec<Findings>, Checked, usize) {
     use rayon::prelude::*;
-    sites
+    let context = prior.and(sites.first()).map(|s| cache::checks::context(outputs, s.now));
+    let mut kept = Checked::default();
+    let checked_now = std::sync::atomic::AtomicUsize::new(0);
+    let findings = sites
         .iter()
-        .map(|site| Findings {
-            articles: site
+        .map(|site| {
+            let checked: Vec<(Vec<Diagnostic>, Option<cache::checks::Key>)> = site
                 .articles
                 .par_iter()
-                .map(|a| checks::check_article_alone(site, a, outputs))
-                .collect(),
-            site: checks::check_site_wide(site, outputs),
+                .map(|a| {
+                    let key = context.as_ref().and_then(|context| {
+                        let anchors = cache::checks::anchor_key(site, a)?;
+                        Some(cache::checks::finding_key(context, &anchors, site, a))
+                    });
+                    if let Some(found) =
+                        key.as_ref().and_then(|k| prior?.findings(k, &a.doc.source))
+                    {
+                        return (found, key);
+                    }
+                    checked_now.fetch_add(1, Ordering::Relaxed);
+                    let (found, hinted) = checks::check_article_hinted(site, a, outputs);
+                    (found, key.filter(|_| !hinted))
+                })
+                .collect();
+            let mut articles = Vec::with_capacity(checked.len());
+            for ((found, key), a) in checked.into_iter().zip(&site.articles) {
+                if let Some(key) = key {
+                    kept.keep_findings(key, &a.doc.source, &found);
+                }
+                articles.push(found);
+            }
+            Findings { articles, site: checks::check_site_wide(site, outputs) }
         })
-        .collect()
+        .collect();
+    (findings, kept, checked_now.into_inner())
+}
+
+/// The output files linked with an `#anchor` from some article, whose ids the checks
+/// read. With `prior` (what the check cache keeps), an article's are taken from it when
+/// kept under the same inputs; and every article's that can be kept comes back, to keep.
+fn anchored_pages(sites: &[Site], prior: Option<&Checked>) -> (HashSet<String>, Checked) {
+    use rayon::prelude::*;
+    let Some(prior) = prior else {
+        let anchored = sites.iter().flat_map(checks::anchored_pages).collect();
+        return (anchored, Checked::default());
+    };
+    let mut anchored = HashSet::new();
+    let mut kept = Checked::default();
+    for site in sites {
+        let each: Vec<(Option<cache::checks::Key>, Vec<String>)> = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                let key = cache::checks::anchor_key(site, a);
+                match key.as_ref().and_then(|k| prior.anchors(k)) {
+                    Some(files) => (key, files.to_vec()),
+                    None => (key, checks::anchors_of(a)),
+                }
+            })
+            .collect();
+        for (key, files) in each {
+            anchored.extend(files.iter().cloned());
+            if let Some(key) = key {
+                kept.keep_anchors(key, files);
+            }
+        }
+    }
+    (anchored, kept)
 }
 
 /// [`render`] without the content checks: its findings are empty, for the caller to get
@@ -405,10 +494,11 @@ pub(crate) fn render_unchecked(
     reuse: Option<Reuse<'_>>,
     timer: &mut Timer,
     outputs: checks::Outputs,
+    prior: Option<&Checked>,
 ) -> Result<Rendered> {
     let sites = &loaded.sites;
     let index_cache = loaded.index_cache.as_ref();
-    let anchored: HashSet<String> = sites.iter().flat_map(checks::anchored_pages).collect();
+    let (anchored, checked) = anchored_pages(sites, prior);
     let outputs = Mutex::new(outputs);
     // Pages are written as they are rendered, on every thread: the time spent writing
     // is summed over threads, like the parsing stages'.
@@ -492,5 +582,5 @@ pub(crate) fn render_unchecked(
         let put = |rel: &Path, bytes: &[u8]| written.put(staging, rel, bytes);
         files += images.written + copy_assets(&sites[0], &copy, &put, &processed)?;
     }
-    Ok(Rendered { files, outputs, findings: Vec::new(), made, images })
+    Ok(Rendered { checked, files, outputs, findings: Vec::new(), made, images })
 }

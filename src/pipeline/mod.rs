@@ -105,6 +105,9 @@ pub struct BuildReport {
     /// With the build cache: how many of the search index's blocks were merged, of how
     /// many (the others were read back as the last build left them).
     pub index_blocks: Option<(usize, usize)>,
+    /// With the build cache: how many articles the content checks read, of how many (the
+    /// others' findings were the last build's, from the same inputs).
+    pub rechecked: Option<(usize, usize)>,
 }
 
 struct Timer {
@@ -538,11 +541,18 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // content loads: both are mostly waiting on the file system (each a tenth of a second
     // or more at 100,000 articles, on the critical path of a rebuild), and loading leaves
     // a core idle at times.
-    let (loaded, (staging, recorded)) = std::thread::scope(|scope| {
+    // So is what the check cache keeps.
+    let (loaded, (staging, recorded, checked)) = std::thread::scope(|scope| {
         let beside = scope.spawn(|| {
             let recorded = cache.as_ref().map(cache::Cache::read);
             let listing = recorded.as_ref().and_then(|(r, _)| r.spare_listing());
-            (staging_for(options, &output, cache.is_some(), listing), recorded)
+            let staging = staging_for(options, &output, cache.is_some(), listing);
+            let checked = cache.as_ref().map(|cache| {
+                let file = cache::checks::CheckCache::new(cache);
+                let checked = file.read();
+                (file, checked)
+            });
+            (staging, recorded, checked)
         });
         let loaded =
             engine::load(options, &Input::Disk, Purpose::Build, cache.as_ref(), &mut timer);
@@ -585,8 +595,9 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // waited for at its end): it depends on the sources alone, so a render that fails
     // after it leaves it as true as it was.
     let mut parses = std::mem::take(&mut loaded.parses);
+    let prior = checked.as_ref().map(|(_, checked)| checked);
     let mut rendered =
-        match engine::render_unchecked(&mut loaded, &sink, reuse, &mut timer, outputs) {
+        match engine::render_unchecked(&mut loaded, &sink, reuse, &mut timer, outputs, prior) {
             Err(e) if damaged_shelf(&e) => {
                 // Set aside while the lock is held: the next try parses every article.
                 parses.set_aside();
@@ -594,6 +605,10 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
             }
             rendered => rendered?,
         };
+    if let Err(e) = loaded.damaged() {
+        parses.set_aside();
+        return Err(e);
+    }
     report.images = std::mem::take(&mut rendered.images);
     if loaded.index_cache.is_some() {
         let blocks = rendered.made.iter().map(|m| m.index_blocks);
@@ -605,10 +620,19 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // warnings, whatever it is, so neither its output nor its caches wait for them (half
     // a second at 100,000 articles).
     let (sites, outputs) = (&loaded.sites, &rendered.outputs);
+    let mut anchors = std::mem::take(&mut rendered.checked);
+    let shelf_sound = || loaded.damaged().is_ok();
     let (saved, findings, moved) = std::thread::scope(|scope| {
         let checking = scope.spawn(|| {
             let start = Instant::now();
-            (engine::check(sites, outputs), start.elapsed())
+            let (findings, kept, rechecked) = engine::check(sites, outputs, prior);
+            // Kept for the next build, under the build cache's lock (held until the
+            // scope ends); not if a part the checks read was damaged (see below).
+            if let Some((file, _)) = checked.as_ref().filter(|_| shelf_sound()) {
+                anchors.extend(kept);
+                file.write(&anchors);
+            }
+            (findings, rechecked, start.elapsed())
         });
         // The pages the previous output had that this build loses are looked for beside
         // the linking in of the kept files (a tenth of a second at 100,000 articles),
@@ -634,14 +658,24 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
             }
             (counts, (parse_notice, cache_notice))
         });
-        let (findings, spent) =
+        let (findings, rechecked, spent) =
             checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if checked.is_some() {
+            report.rechecked = Some((rechecked, sites.iter().map(|s| s.articles.len()).sum()));
+        }
         timer.add("checks (alongside)", spent);
         // What the build waited for them.
         timer.stage("checks");
         (saved, findings, moved)
     });
     let (counts, (parse_notice, cache_notice)) = saved?;
+    // The checks read a part the parse cache kept that was damaged: their findings may
+    // be wrong. The output holds what the pages were made from, checked sound above, but
+    // the build is made again without that cache, for the findings.
+    if let Err(e) = loaded.damaged() {
+        parses.set_aside();
+        return Err(e);
+    }
     (report.linked, report.bytes_written) = counts;
     report.cache_notices.extend(parse_notice);
     report.cache_notices.extend(cache_notice);
@@ -803,7 +837,7 @@ pub fn build_in_memory(
     let files = Mutex::new(std::collections::BTreeMap::new());
     let sink = engine::Sink::Memory(&files);
     let rendered =
-        engine::render(&mut loaded, &sink, None, &mut timer, checks::Outputs::default())?;
+        engine::render(&mut loaded, &sink, None, &mut timer, checks::Outputs::default(), None)?;
     Ok((files.into_inner().expect("no thread panicked"), rendered.problems()))
 }
 
@@ -884,17 +918,22 @@ fn check_once(options: &BuildOptions) -> Result<CheckReport> {
         notice.map(|n| format!("{n}; checking every page")).into_iter().collect();
     cache_notices.append(&mut loaded.report.cache_notices);
     let authors_problems = std::mem::take(&mut loaded.authors_problems);
-    let found =
-        match engine::render(&mut loaded, &engine::Sink::Nowhere, reuse, &mut timer, outputs) {
-            Ok(rendered) => rendered.problems(),
-            Err(e) => {
-                let mut errors: Vec<Error> =
-                    authors_problems.into_iter().map(Error::content).collect();
-                errors.extend(flatten(e));
-                errors.extend(failed);
-                return Err(Error::Many(errors));
-            }
-        };
+    // What the last build's checks found in the articles that did not change.
+    let checked = cache.as_ref().map(|c| cache::checks::CheckCache::new(c).read());
+    let (sink, prior) = (engine::Sink::Nowhere, checked.as_ref());
+    let found = match engine::render(&mut loaded, &sink, reuse, &mut timer, outputs, prior) {
+        Ok(rendered) => {
+            // A part of a document the parse cache kept was damaged: see `check`.
+            loaded.damaged()?;
+            rendered.problems()
+        }
+        Err(e) => {
+            let mut errors: Vec<Error> = authors_problems.into_iter().map(Error::content).collect();
+            errors.extend(flatten(e));
+            errors.extend(failed);
+            return Err(Error::Many(errors));
+        }
+    };
     let mut problems: Vec<Diagnostic> = failed
         .into_iter()
         .filter_map(|e| match e {

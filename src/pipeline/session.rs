@@ -160,7 +160,7 @@ impl Session {
         let written = cache::Written::new(None, &output);
         let sink = engine::Sink::Staging { staging: &staging, written: &written };
         let outputs = checks::Outputs::default();
-        let rendered = engine::render(&mut loaded, &sink, None, &mut timer, outputs)?;
+        let rendered = engine::render(&mut loaded, &sink, None, &mut timer, outputs, None)?;
         staging.commit()?;
         let engine::Loaded { config, sites, themes, shortcode_theme, documents, images, .. } =
             loaded;

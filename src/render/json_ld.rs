@@ -106,7 +106,7 @@ pub(crate) fn json_ld(
         ],
     };
     let mut graph = vec![Node::News(Box::new(news)), Node::Breadcrumbs(breadcrumbs)];
-    if !doc.faq.is_empty() && !by_digest {
+    if !by_digest && !doc.faq.is_empty() {
         graph.push(Node::Faq(FaqPage {
             kind: "FAQPage",
             main_entity: doc

@@ -788,24 +788,30 @@ pub(crate) fn article_view<'a>(
         intro_html,
         sections,
         toc: if by_digest { &[] } else { &doc.body.toc },
-        key_points: doc
-            .key_points
-            .iter()
-            .filter(|_| !by_digest)
-            .map(|k| KeyPointView {
-                label: k.label.as_deref(),
-                text_html: unlink(site, article, &k.text_html),
-            })
-            .collect(),
-        faq: doc
-            .faq
-            .iter()
-            .filter(|_| !by_digest)
-            .map(|f| FaqView {
-                question: &f.question,
-                answer_html: unlink(site, article, &f.answer_html),
-            })
-            .collect(),
+        // Not even read when hashed by the digest: a document the parse cache kept reads
+        // them from there on first use (see `spill::Lazy`).
+        key_points: match by_digest {
+            true => Vec::new(),
+            false => doc
+                .key_points
+                .iter()
+                .map(|k| KeyPointView {
+                    label: k.label.as_deref(),
+                    text_html: unlink(site, article, &k.text_html),
+                })
+                .collect(),
+        },
+        faq: match by_digest {
+            true => Vec::new(),
+            false => doc
+                .faq
+                .iter()
+                .map(|f| FaqView {
+                    question: &f.question,
+                    answer_html: unlink(site, article, &f.answer_html),
+                })
+                .collect(),
+        },
         related,
         corrections: doc.corrections.iter().map(|n| notice_view(site, article, n)).collect(),
         updates: doc.updates.iter().map(|n| notice_view(site, article, n)).collect(),

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::spill::Lazy;
+
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Diagnostic, LineIndex, Location};
@@ -48,8 +50,9 @@ pub struct Document {
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
     pub draft: bool,
-    pub key_points: Vec<KeyPoint>,
-    pub faq: Vec<Faq>,
+    /// Read from the parse cache on first use (see [`Lazy`]), like `faq`.
+    pub key_points: Lazy<Vec<KeyPoint>>,
+    pub faq: Lazy<Vec<Faq>>,
     pub related: Vec<RelatedLink>,
     /// When the article leaves the site.
     pub expires: Option<Date>,

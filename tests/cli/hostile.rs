@@ -88,7 +88,7 @@ tags: ["../..", "/", "\\", "a/b"]"#,
     let out = crate::support::gazette(&root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     // Nothing new anywhere in the test's folder but under the output, and the build,
-    // parse, see-also and search index caches in gazette's own folder (issue 15).
+    // parse, check, see-also and search index caches in gazette's own folder (issue 15).
     let (own, after): (Vec<String>, Vec<String>) = listing(holder.path())
         .into_iter()
         .filter(|p| !p.starts_with("a/b/c/site/output"))
@@ -101,6 +101,7 @@ tags: ["../..", "/", "\\", "a/b"]"#,
             ".gazette/.gitignore",
             ".gazette/build-cache",
             ".gazette/build-cache.lock",
+            ".gazette/checks",
             ".gazette/index-en",
             ".gazette/index-en/0.bin",
             ".gazette/parse-cache",

@@ -4,6 +4,7 @@
 mod build;
 mod cache;
 mod check;
+mod check_cache;
 mod docs;
 mod files;
 mod hostile;

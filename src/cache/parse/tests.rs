@@ -120,6 +120,56 @@ fn a_body_damaged_after_its_document_was_taken_is_not_read() {
     assert_eq!(back.body.sections[0].html.to_text(), "<p>Section words.</p>\n");
 }
 
+/// An article with every part the cache keeps apart from the record's head.
+const WITH_PARTS: &str = "---\ntitle: Parts\ndate: 2026-03-01\nsummary: S.\n\
+    key_points:\n  - \"One point.\"\nfaq:\n  - question: \"Why?\"\n    answer: \"Because.\"\n\
+    ---\nIntro, after [a page](/a/b/).\n\n## Part\n\nSection words.\n";
+
+#[test]
+fn the_parts_only_a_page_and_the_checks_read_stay_in_the_file_until_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = parse_config(Path::new("/nonexistent/p"), "title: T\nbase_url: https://e.com/\n");
+    let path = Path::new("content/p.md");
+    let doc = parse_document(path, WITH_PARTS, &config.unwrap(), None, None).unwrap();
+    assert_eq!(doc.body.links.len(), 1);
+    save(dir.path(), &mut [("p.md", WITH_PARTS.to_owned(), doc.clone())]);
+    let cache = open(dir.path());
+    let back = taken(&cache, "p.md", WITH_PARTS).unwrap();
+    let parts = |d: &Document| {
+        [d.key_points.is_shelved(), d.faq.is_shelved(), d.body.toc.is_shelved()]
+            .into_iter()
+            .chain([d.body.links.is_shelved()])
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(parts(&back), [true; 4], "none read yet");
+    assert_eq!(back.faq[0].answer_text, "Because.");
+    assert_eq!(parts(&back), [true, false, true, true], "the questions alone read");
+    assert_eq!(*back.faq, *doc.faq);
+    assert_eq!(*back.key_points, *doc.key_points);
+    assert_eq!(*back.body.toc, *doc.body.toc);
+    assert_eq!(back.body.links[0].target, "/a/b/");
+    assert_eq!(*back.body.links, *doc.body.links);
+}
+
+#[test]
+fn a_damaged_part_reads_empty_and_marks_its_file_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = parse_config(Path::new("/nonexistent/p"), "title: T\nbase_url: https://e.com/\n");
+    let path = Path::new("content/p.md");
+    let doc = parse_document(path, WITH_PARTS, &config.unwrap(), None, None).unwrap();
+    save(dir.path(), &mut [("p.md", WITH_PARTS.to_owned(), doc)]);
+    let cache = open(dir.path());
+    let back = taken(&cache, "p.md", WITH_PARTS).unwrap();
+    damage(dir.path(), "Because.");
+    let Html::Shelved { shelf, .. } = &back.body.intro_html else { panic!("in the file") };
+    assert!(!shelf.is_damaged());
+    assert!(back.faq.is_empty(), "{:?}", *back.faq);
+    assert!(shelf.is_damaged());
+    // The other parts are sound, and read back.
+    assert_eq!(back.key_points.len(), 1);
+    assert_eq!(back.body.links[0].target, "/a/b/");
+}
+
 #[test]
 fn bodies_taken_from_the_cache_read_back_after_this_build_rewrites_or_appends_to_it() {
     let dir = tempfile::tempdir().unwrap();

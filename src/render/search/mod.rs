@@ -835,7 +835,7 @@ fn read_document(read: &mut Reader<'_, '_>, doc: &Document) -> std::io::Result<(
     read.text(&doc.summary, Some(SUMMARY));
     // The key points, read as one text.
     read.previous = None;
-    for point in &doc.key_points {
+    for point in doc.key_points.iter() {
         if let Some(label) = &point.label {
             read.more_text(label, Some(KEY_POINT));
         }
@@ -859,7 +859,7 @@ fn read_document(read: &mut Reader<'_, '_>, doc: &Document) -> std::io::Result<(
         body(read, &section.heading, true);
         body(read, &section.html.text()?, false);
     }
-    for faq in &doc.faq {
+    for faq in doc.faq.iter() {
         read.text(&faq.question, Some(QUESTION));
         read.text(&faq.answer_text, None);
     }
