@@ -12,7 +12,8 @@
 //!
 //! The cache file lives beside the build cache and is read and written only while the
 //! build cache's lock is held. It is a log: a header and the identity, then the parses
-//! (records), each written once and never moved, then an index of the files, which says
+//! (records), each written once and never moved (a file written anew holds every
+//! record's head first, then the rest: see [`Blob`]), then an index of the files, which says
 //! where each file's record is and its checksum, and the words the records' search terms
 //! name by number (in number order: a record's numbers mean the same words as long as
 //! the file lives, since words are only ever added), and last a trailer that says where
@@ -23,10 +24,12 @@
 //!
 //! Opening the file reads its head, trailer and index only: a record is read when its
 //! file is found unchanged, and checked then. A record is the article's [`Document`]
-//! without its body HTML and its search terms' list (with the length and checksum of
-//! each piece of them), followed by these, which are not read at all: the document
-//! points into the file ([`Html::Shelved`]), and a piece is read, and checked, when a
-//! page needs the body or the search index merges the terms again. The file stays
+//! without its body HTML, its search terms' list and the parts only its page and its
+//! checks read (key points, questions, headings, links: [`parts`]), with the length and
+//! checksum of each, followed by these, which are not read at all: the document points
+//! into the file ([`Html::Shelved`], [`crate::spill::Lazy`]), and a piece is read, and
+//! checked, when a page needs the body, the page or the checks a part, or the search
+//! index merges the terms again. The file stays
 //! open until the last such body is let go, so that a rewrite (a new file renamed over
 //! it) or an append (past what was read) by this same build leaves it readable.
 //!
@@ -118,12 +121,18 @@ struct Entry {
     blob: Option<Blob>,
 }
 
-/// Where a record is: its head (the [`Document`] without its body HTML, and the length
-/// and checksum of each piece of that HTML), then the body HTML.
+/// Where a record is: its head (the [`Document`] without its pieces and parts, and the
+/// length and checksum of each), and its pieces and parts one after the other. A record
+/// appended has them together; a file written anew has every head first, in one run,
+/// then the rest: a build reads every head and few of the rest, and reading them from a
+/// disk (the file no longer cached in memory) is then one pass over the heads, not a
+/// visit to every record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Blob {
     at: u64,
     head: u64,
+    /// Where the pieces and parts are.
+    body_at: u64,
     body: u64,
     /// Of the head.
     sum: u64,
@@ -375,8 +384,9 @@ impl ParseCache {
         let vocabulary = Vocabulary::from_words(index.words).ok_or(damaged)?;
         let within = |blob: &Blob| {
             blob.at >= head
-                && blob.head.checked_add(blob.body).is_some()
-                && blob.at.checked_add(blob.len()).is_some_and(|to| to <= at)
+                && blob.body_at >= head
+                && blob.at.checked_add(blob.head).is_some_and(|to| to <= at)
+                && blob.body_at.checked_add(blob.body).is_some_and(|to| to <= at)
         };
         if !index.entries.iter().filter_map(|e| e.blob.as_ref()).all(within) {
             return Err(damaged);
@@ -447,7 +457,7 @@ impl ParseCache {
         if count + PARTS != lengths.len() || total != blob.body {
             return None;
         }
-        let mut offset = blob.at + blob.head;
+        let mut offset = blob.body_at;
         for (slot, &(len, sum)) in slots.into_iter().zip(&lengths) {
             if len > 0 {
                 *slot = Html::Shelved { shelf: shelf.clone(), offset, len, sum };
@@ -626,17 +636,19 @@ impl ParseCache {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
             out.write_all(head.as_bytes())?;
             let mut end = head.len() as u64;
-            let mut entries = Vec::with_capacity(kept.len());
-            for (path, stamp, hash, k) in kept {
+            let last = || {
+                let last = self.shelf.as_ref();
+                last.ok_or_else(|| std::io::Error::other("a record of a cache file not read"))
+            };
+            // Every head first, in one run (see `Blob`), then the pieces and parts.
+            let mut blobs = Vec::with_capacity(kept.len());
+            for (_, _, _, k) in kept {
                 let blob = match k {
                     Kept::Draft => None,
                     Kept::Old(blob) => {
-                        let last = self.shelf.as_ref().ok_or_else(|| {
-                            std::io::Error::other("a record of a cache file not read")
-                        })?;
-                        record.resize(blob.len() as usize, 0);
-                        last.file().read_exact_at(&mut record, blob.at)?;
-                        if piece_sum(&record[..blob.head as usize]) != blob.sum {
+                        record.resize(blob.head as usize, 0);
+                        last()?.file().read_exact_at(&mut record, blob.at)?;
+                        if piece_sum(&record) != blob.sum {
                             return Err(std::io::Error::other("a record changed meanwhile"));
                         }
                         out.write_all(&record)?;
@@ -644,11 +656,29 @@ impl ParseCache {
                     }
                     Kept::New(head, body) => {
                         out.write_all(head)?;
-                        out.write_all(body)?;
                         Some(new_blob(end, head, body))
                     }
                 };
-                end += blob.map_or(0, |b| b.len());
+                end += blob.map_or(0, |b| b.head);
+                blobs.push(blob);
+            }
+            let mut entries = Vec::with_capacity(kept.len());
+            for ((path, stamp, hash, k), mut blob) in kept.iter().zip(blobs) {
+                match (k, &mut blob) {
+                    (Kept::Old(old), Some(blob)) => {
+                        // Checked when read, piece by piece.
+                        record.resize(old.body as usize, 0);
+                        last()?.file().read_exact_at(&mut record, old.body_at)?;
+                        out.write_all(&record)?;
+                        blob.body_at = end;
+                    }
+                    (Kept::New(_, body), Some(blob)) => {
+                        out.write_all(body)?;
+                        blob.body_at = end;
+                    }
+                    _ => {}
+                }
+                end += blob.map_or(0, |b| b.body);
                 entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
             }
             self.finish(&mut out, end, entries)?;
@@ -719,9 +749,11 @@ fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
     record
 }
 
+/// The blob of a record whose head is at `at`, followed by its body.
 fn new_blob(at: u64, head: &[u8], body: &[u8]) -> Blob {
     let sum = piece_sum(head);
-    Blob { at, head: head.len() as u64, body: body.len() as u64, sum }
+    let (head, body) = (head.len() as u64, body.len() as u64);
+    Blob { at, head, body_at: at + head, body, sum }
 }
 
 #[cfg(test)]

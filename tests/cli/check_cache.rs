@@ -74,6 +74,15 @@ fn issue_15_a_rebuild_checks_only_what_changed_and_shows_the_same_findings() {
     let again = site.build(&["-q", "--timings", NOW]);
     assert_eq!(checked(&again), (1, articles));
     assert_eq!(findings(&again), shown);
+    // `check` reads the same cache: what it finds is what it finds without it.
+    let check = |more: &[&str]| {
+        let mut args = vec!["check", "--format", "json", NOW];
+        args.extend_from_slice(more);
+        crate::support::stdout(&site.run(&args))
+    };
+    let report = check(&[]);
+    assert!(report.contains("summary is 391 characters"), "{report}");
+    assert_eq!(report, check(&["--no-cache"]));
     // One body edited: that article too.
     let beta = site.path().join("content/world/beta.md");
     let text = std::fs::read_to_string(&beta).unwrap();
