@@ -4,7 +4,8 @@
 #   bench/incremental.sh [N ...]          default: 10000 100000
 #
 # For each size: first the clean build side by side with the previous release
-# (PREV_BIN, no cache there) against this one (a fresh cache, which it writes),
+# (PREV_BIN; a fresh cache of its own if it has one) against this one (a fresh cache,
+# which it writes),
 # interleaved, every run printed. Then, with this binary and its cache, in order:
 # clean build, rebuild with no change, after one article's body edit, after one
 # article's tag change, after one template edit. For each: wall time, user and
@@ -73,12 +74,18 @@ for N in "${SIZES[@]}"; do
   echo "| run | binary | wall s | user s | sys s |"
   echo "|---|---|---|---|---|"
   prev_walls=(); new_walls=()
+  # A previous release with a cache of its own writes a fresh one each run, as this one
+  # does (by default it would write into the site's .gazette/ and reuse it next run).
+  prev_cache=()
+  if "$PREV" build --help 2>/dev/null | grep -q -- --cache-dir; then
+    prev_cache=(--cache-dir "$work/prev-cache")
+  fi
   for i in $(seq 1 "$runs"); do
-    rm -rf "$work/prev-out" "$work/new-out" "$work/new-cache"
-    r=$(timed "$PREV" build --root "$site" --output "$work/prev-out" --now "$NOW" -q)
+    rm -rf "$work/prev-out" "$work/prev-cache" "$work/new-out" "$work/new-cache"
+    r=$(timed "$PREV" build --root "$site" --output "$work/prev-out" "${prev_cache[@]}" --now "$NOW" -q)
     echo "| $i | previous release | ${r// / | } |"
     prev_walls+=("${r%% *}")
-    rm -rf "$work/prev-out"
+    rm -rf "$work/prev-out" "$work/prev-cache"
     r=$(timed "$BIN" build --root "$site" --output "$work/new-out" --cache-dir "$work/new-cache" --now "$NOW" -q)
     echo "| $i | this build (writes its cache) | ${r// / | } |"
     new_walls+=("${r%% *}")

@@ -41,6 +41,39 @@ const LOCK: &str = "build-cache.lock";
 /// The first line of the cache file: its format.
 const HEADER: &str = "gazette build cache 3";
 
+/// The body of a small cache file beside the build cache (`see-also`, `checks`): its
+/// first line is `header` (its format), its second the build cache's `identity` (this
+/// gazette, this output folder), then a checksum of the body and the body. `None` if the
+/// file is missing, from another gazette or folder, or damaged.
+fn read_sealed(path: &Path, header: &str, identity: &str) -> Option<Vec<u8>> {
+    let bytes = fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(header.as_bytes())?.strip_prefix(b"\n")?;
+    let rest = rest.strip_prefix(identity.as_bytes())?.strip_prefix(b"\n")?;
+    let (sum, body) = rest.split_at_checked(32)?;
+    (blake3::hash(body).as_bytes() == sum).then(|| body.to_vec())
+}
+
+/// Writes `body` into the small cache file at `path` (see [`read_sealed`]): into a
+/// temporary file first, renamed over it.
+fn write_sealed(path: &Path, header: &str, identity: &str, body: &[u8]) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(body.len() + 256);
+    for line in [header, identity] {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(blake3::hash(body).as_bytes());
+    bytes.extend_from_slice(body);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = path.with_file_name(format!("{name}.{}.tmp", std::process::id()));
+    let written = fs::File::create(&temporary)
+        .and_then(|mut f| f.write_all(&bytes))
+        .and_then(|()| fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
+}
+
 /// Which file on disk a page was written to: a hard link keeps all of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {

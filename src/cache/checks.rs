@@ -20,8 +20,6 @@
 //! cache, and the file written anew. It is read and written only while the build cache's
 //! lock is held.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -212,38 +210,15 @@ impl CheckCache {
 
     /// What the file keeps; nothing when it is missing or cannot be used.
     pub(crate) fn read(&self) -> Checked {
-        let Ok(bytes) = fs::read(&self.path) else { return Checked::default() };
-        self.parse(&bytes).unwrap_or_default()
-    }
-
-    fn parse(&self, bytes: &[u8]) -> Option<Checked> {
-        let rest = bytes.strip_prefix(HEADER.as_bytes())?.strip_prefix(b"\n")?;
-        let rest = rest.strip_prefix(self.identity.as_bytes())?.strip_prefix(b"\n")?;
-        let (sum, body) = rest.split_at_checked(32)?;
-        if blake3::hash(body).as_bytes() != sum {
-            return None;
-        }
-        bincode::deserialize(body).ok()
+        let body = super::read_sealed(&self.path, HEADER, &self.identity);
+        body.and_then(|body| bincode::deserialize(&body).ok()).unwrap_or_default()
     }
 
     /// Writes `checked` in place of the file. One that cannot be written leaves the
     /// next build to check every article: nothing to tell.
     pub(crate) fn write(&self, checked: &Checked) {
-        let Ok(body) = bincode::serialize(checked) else { return };
-        let mut bytes = Vec::with_capacity(body.len() + 256);
-        bytes.extend_from_slice(HEADER.as_bytes());
-        bytes.push(b'\n');
-        bytes.extend_from_slice(self.identity.as_bytes());
-        bytes.push(b'\n');
-        bytes.extend_from_slice(blake3::hash(&body).as_bytes());
-        bytes.extend_from_slice(&body);
-        let name = format!("{FILE}.{}.tmp", std::process::id());
-        let temporary = self.path.with_file_name(name);
-        let written = fs::File::create(&temporary)
-            .and_then(|mut f| f.write_all(&bytes))
-            .and_then(|()| fs::rename(&temporary, &self.path));
-        if written.is_err() {
-            let _ = fs::remove_file(&temporary);
+        if let Ok(body) = bincode::serialize(checked) {
+            let _ = super::write_sealed(&self.path, HEADER, &self.identity, &body);
         }
     }
 }

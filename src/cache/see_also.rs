@@ -10,8 +10,6 @@
 //! again, the same as without a cache, and the file written anew. It is read and written
 //! only while the build cache's lock is held.
 
-use std::fs;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -52,38 +50,13 @@ impl Rankings {
 
     /// The file's rankings; none when it is missing or cannot be used.
     fn read(&self) -> Vec<Ranking> {
-        let Ok(bytes) = fs::read(&self.path) else { return Vec::new() };
-        self.parse(&bytes).unwrap_or_default()
-    }
-
-    fn parse(&self, bytes: &[u8]) -> Option<Vec<Ranking>> {
-        let rest = bytes.strip_prefix(HEADER.as_bytes())?.strip_prefix(b"\n")?;
-        let rest = rest.strip_prefix(self.identity.as_bytes())?.strip_prefix(b"\n")?;
-        let (sum, body) = rest.split_at_checked(32)?;
-        if blake3::hash(body).as_bytes() != sum {
-            return None;
-        }
-        bincode::deserialize(body).ok()
+        let body = super::read_sealed(&self.path, HEADER, &self.identity);
+        body.and_then(|body| bincode::deserialize(&body).ok()).unwrap_or_default()
     }
 
     fn write(&self, kept: &[Ranking]) -> std::io::Result<()> {
         let body = bincode::serialize(kept).map_err(std::io::Error::other)?;
-        let mut bytes = Vec::with_capacity(body.len() + 256);
-        bytes.extend_from_slice(HEADER.as_bytes());
-        bytes.push(b'\n');
-        bytes.extend_from_slice(self.identity.as_bytes());
-        bytes.push(b'\n');
-        bytes.extend_from_slice(blake3::hash(&body).as_bytes());
-        bytes.extend_from_slice(&body);
-        let name = format!("{FILE}.{}.tmp", std::process::id());
-        let temporary = self.path.with_file_name(name);
-        let written = fs::File::create(&temporary)
-            .and_then(|mut f| f.write_all(&bytes))
-            .and_then(|()| fs::rename(&temporary, &self.path));
-        if written.is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
-        written
+        super::write_sealed(&self.path, HEADER, &self.identity, &body)
     }
 }
 
