@@ -331,3 +331,40 @@ fn the_search_page_gives_the_script_its_messages_in_the_site_language() {
         assert!(!script.contains(english), "search.js holds `{english}`");
     }
 }
+
+#[test]
+fn issue_15_a_rare_word_added_to_one_article_moves_no_other_score() {
+    // Thirty articles, each body word in ten of them; the titles are all alike.
+    let site = Site::empty(SITE);
+    let write = |a: usize, swap: bool| {
+        let mut body: Vec<String> = (0..400).map(|w| format!("w{}x{w}q", a % 3)).collect();
+        if swap {
+            // As many words as before: the article's length, and the average, stay.
+            body[0] = "zyzzyva".to_owned();
+        }
+        site.write(
+            &format!("content/world/a{a}.md"),
+            &article("Rates explained", "World", "", &body.join(" ")),
+        );
+    };
+    (0..30).for_each(|a| write(a, false));
+    site.build(&[]);
+    let before = Index::load(&site.out(), "search/").keys;
+    // A word no other article has: the rarest of the site, and its best weight.
+    write(5, true);
+    site.build(&[]);
+    let after = Index::load(&site.out(), "search/").keys;
+    let entries = |index: &BTreeMap<String, (usize, Entry)>| -> BTreeMap<String, Entry> {
+        index.iter().map(|(key, (_, entry))| (key.clone(), entry.clone())).collect()
+    };
+    let (before, after) = (entries(&before), entries(&after));
+    let changed: Vec<&String> = after
+        .keys()
+        .chain(before.keys())
+        .filter(|key| before.get(*key) != after.get(*key))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Only the two words of the edit: every other score is on the same scale as before.
+    assert_eq!(changed, ["w2x0q", "zyzzyva"]);
+}

@@ -83,7 +83,7 @@ pub(super) struct Joined {
     /// over the stems by the same ranges.
     range: usize,
     documents: Vec<u32>,
-    /// The highest weight of any posting (see [`super::top_of`]).
+    /// What the scores are scaled from (see [`super::top_weight`]).
     top: f32,
     pub(super) used: Vec<u64>,
     pub(super) stems: Arc<Stems>,
@@ -250,7 +250,7 @@ fn merge_with(
     let all = stems.names.len();
     let documents_in_index = inputs.articles.len();
     let range = all.div_ceil(rayon::current_num_threads() * 8).max(1024);
-    type Range = (Vec<u32>, Vec<f32>, f32);
+    type Range = (Vec<u32>, Vec<f32>);
     let ranges: Option<Vec<Range>> = (0..all)
         .step_by(range)
         .collect::<Vec<_>>()
@@ -260,7 +260,6 @@ fn merge_with(
             let mut pieces = Pieces::new(&taken, low);
             let mut documents = Vec::with_capacity(high - low);
             let mut next_bars = Vec::with_capacity(high - low);
-            let mut top = f32::MIN_POSITIVE;
             let keep = 2 * PER_WORD;
             let mut found: Vec<&[Posting]> = Vec::new();
             for stem in low..high {
@@ -272,8 +271,6 @@ fn merge_with(
                     bar = bar.max(piece_bar);
                 }
                 documents.push(df);
-                top = top
-                    .max(super::top_of(found.iter().copied(), super::idf(df, documents_in_index)));
                 // Every posting a block left out scores under its bar: the best of a stem
                 // are known if at least as many as are listed score at or above the
                 // highest. Most lists have no bar and are short: no score is computed.
@@ -299,18 +296,17 @@ fn merge_with(
                     bar
                 });
             }
-            Some((documents, next_bars, top))
+            Some((documents, next_bars))
         })
         .collect();
     let Some(ranges) = ranges else { return Ok(None) };
     let mut documents = Vec::with_capacity(all);
     let mut next_bars = Vec::with_capacity(all);
-    let mut top = f32::MIN_POSITIVE;
-    for (range_documents, bars, range_top) in ranges {
+    for (range_documents, bars) in ranges {
         documents.extend(range_documents);
         next_bars.extend(bars);
-        top = top.max(range_top);
     }
+    let top = super::top_weight(documents_in_index);
     // The blocks merged now, kept with only what may be among their stems' best.
     if cache.is_some_and(|c| c.write) {
         taken.par_iter().enumerate().filter(|(_, t)| t.merged).for_each(|(n, t)| {

@@ -472,11 +472,7 @@ struct Scored {
 /// index scores the blocks' lists where they are: see `blocks::Joined::score`.)
 #[cfg(test)]
 fn score(postings: Vec<Vec<Posting>>, documents: &[u32], all: usize) -> Vec<Scored> {
-    let top = postings
-        .iter()
-        .zip(documents)
-        .map(|(list, &df)| top_of([list.as_slice()], idf(df, all)))
-        .fold(f32::MIN_POSITIVE, f32::max);
+    let top = top_weight(all);
     postings
         .into_iter()
         .zip(documents)
@@ -497,14 +493,18 @@ fn weight(p: &Posting, idf: f32) -> f32 {
     idf * within_stem(p)
 }
 
-/// The highest weight of the postings of a stem (in pieces) whose inverse document
-/// frequency is `idf`: the index's scores are on one scale, from it.
-fn top_of<'a>(pieces: impl IntoIterator<Item = &'a [Posting]>, idf: f32) -> f32 {
-    pieces.into_iter().flatten().map(|p| weight(p, idf)).fold(f32::MIN_POSITIVE, f32::max)
+/// The highest weight a posting can have in an index of `all` documents: a stem only one
+/// document has, saturated, in its title. The index's scores are on one scale, from it.
+/// It depends on the number of documents alone: scaled from the highest weight found,
+/// one new rare word in one article moved every score of the site, and a body edit
+/// rewrote nearly every shard (issue 15).
+fn top_weight(all: usize) -> f32 {
+    idf(1, all.max(1)) * (K1 + 1.0 + TITLE_BONUS)
 }
 
 /// The scored list of a stem that `df` documents have, from `list` (at least its best
-/// [`PER_WORD`] postings, which are all that is kept), `top` the highest weight of all.
+/// [`PER_WORD`] postings, which are all that is kept), `top` the scale (see
+/// [`top_weight`]).
 fn scored(list: &mut Vec<Posting>, df: u32, idf: f32, top: f32) -> Scored {
     keep_best(list);
     // Blocks come in order, each with its postings by document, so most lists are in
