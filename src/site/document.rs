@@ -50,7 +50,7 @@ pub struct Document {
     pub image_caption: Option<String>,
     pub image_credit: Option<String>,
     pub draft: bool,
-    /// Read from the parse cache on first use (see [`Lazy`]), like `faq`.
+    /// Read from the parse cache on first use (see `spill::Lazy`), like `faq`.
     pub key_points: Lazy<Vec<KeyPoint>>,
     pub faq: Lazy<Vec<Faq>>,
     pub related: Vec<RelatedLink>,
