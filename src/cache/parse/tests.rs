@@ -125,21 +125,29 @@ const WITH_PARTS: &str = "---\ntitle: Parts\ndate: 2026-03-01\nsummary: S.\n\
     key_points:\n  - \"One point.\"\nfaq:\n  - question: \"Why?\"\n    answer: \"Because.\"\n\
     ---\nIntro, after [a page](/a/b/).\n\n## Part\n\nSection words.\n";
 
+/// What parsing [`WITH_PARTS`] gives.
+fn with_parts() -> Document {
+    let config = parse_config(Path::new("/nonexistent/p"), "title: T\nbase_url: https://e.com/\n");
+    let path = Path::new("content/p.md");
+    parse_document(path, WITH_PARTS, &config.unwrap(), None, None).unwrap()
+}
+
 #[test]
 fn the_parts_only_a_page_and_the_checks_read_stay_in_the_file_until_used() {
     let dir = tempfile::tempdir().unwrap();
-    let config = parse_config(Path::new("/nonexistent/p"), "title: T\nbase_url: https://e.com/\n");
-    let path = Path::new("content/p.md");
-    let doc = parse_document(path, WITH_PARTS, &config.unwrap(), None, None).unwrap();
+    let doc = with_parts();
     assert_eq!(doc.body.links.len(), 1);
     save(dir.path(), &mut [("p.md", WITH_PARTS.to_owned(), doc.clone())]);
     let cache = open(dir.path());
     let back = taken(&cache, "p.md", WITH_PARTS).unwrap();
     let parts = |d: &Document| {
-        [d.key_points.is_shelved(), d.faq.is_shelved(), d.body.toc.is_shelved()]
-            .into_iter()
-            .chain([d.body.links.is_shelved()])
-            .collect::<Vec<_>>()
+        let body = &d.body;
+        [
+            d.key_points.is_shelved(),
+            d.faq.is_shelved(),
+            body.toc.is_shelved(),
+            body.links.is_shelved(),
+        ]
     };
     assert_eq!(parts(&back), [true; 4], "none read yet");
     assert_eq!(back.faq[0].answer_text, "Because.");
@@ -154,9 +162,7 @@ fn the_parts_only_a_page_and_the_checks_read_stay_in_the_file_until_used() {
 #[test]
 fn a_damaged_part_reads_empty_and_marks_its_file_damaged() {
     let dir = tempfile::tempdir().unwrap();
-    let config = parse_config(Path::new("/nonexistent/p"), "title: T\nbase_url: https://e.com/\n");
-    let path = Path::new("content/p.md");
-    let doc = parse_document(path, WITH_PARTS, &config.unwrap(), None, None).unwrap();
+    let doc = with_parts();
     save(dir.path(), &mut [("p.md", WITH_PARTS.to_owned(), doc)]);
     let cache = open(dir.path());
     let back = taken(&cache, "p.md", WITH_PARTS).unwrap();
