@@ -550,9 +550,10 @@ impl ParseCache {
         self.vocabulary.clone()
     }
 
-    /// Saves only the words numbered so far: those the records kept name. The index
-    /// numbers more (category and tag names) while a build saves this cache beside its
-    /// pages; without this, which of them the file holds would depend on timing.
+    /// Saves only the words numbered so far: those the records kept name, and those of
+    /// the category and tag names (`number_topic_words`). The index may number more
+    /// while a build saves this cache beside its pages; without this, which of them the
+    /// file holds would depend on timing.
     pub(crate) fn keep_words(&mut self) {
         self.words_kept = Some(self.vocabulary.len());
     }

@@ -213,6 +213,11 @@ pub(crate) fn load(
     // and the render, rather than after them. `check` only reads it, and `serve` keeps
     // none.
     let shelf = parse_cache.as_ref().and_then(parse::ParseCache::shelf);
+    // The words of the category and tag names numbered now, so that the parse cache
+    // saves them (see `number_topic_words`).
+    if purpose == Purpose::Build && parse_cache.is_some() {
+        crate::render::number_topic_words(&documents, &vocabulary);
+    }
     let parses = match purpose {
         Purpose::Build => super::SavingParses::start(parse_cache),
         Purpose::Check | Purpose::Serve => super::SavingParses::start(None),

@@ -16,7 +16,7 @@ pub(crate) use search::count_terms;
 use search::index_left_out;
 #[cfg(test)]
 pub(crate) use search::terms_of;
-pub(crate) use search::{Vocabulary, document_terms};
+pub(crate) use search::{Vocabulary, document_terms, number_topic_words};
 pub(crate) use views::picture_view_with;
 mod xml;
 

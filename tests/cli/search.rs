@@ -368,3 +368,40 @@ fn issue_15_a_rare_word_added_to_one_article_moves_no_other_score() {
     // Only the two words of the edit: every other score is on the same scale as before.
     assert_eq!(changed, ["w2x0q", "zyzzyva"]);
 }
+
+#[test]
+fn issue_15_a_word_new_to_the_site_leaves_the_other_indexes_kept_blocks_as_they_are() {
+    // Two languages: an index each, each of one block. The category and tag names have
+    // words no body has (`economy`, `money`; `économie`, `monnaie`).
+    let site = Site::empty(&format!("{SITE}languages:\n  fr: {{ title: \"Le Temps\" }}\n"));
+    let english = |extra: &str| {
+        let body = format!("Central banks set rates by vote.{extra}");
+        site.write("content/economy/rates.md", &article("Rates", "Economy", "money", &body));
+    };
+    english("");
+    site.write(
+        "content/economy/rates.fr.md",
+        &article("Les taux", "Économie", "monnaie", "Les banques centrales fixent les taux."),
+    );
+    let now = "--now=2026-06-01T00:00:00Z";
+    let blocks = || {
+        let out = site.build(&["-q", "--timings", now]);
+        let shown = crate::support::stderr(&out);
+        let line = shown.lines().find(|l| l.contains("search index blocks merged"));
+        line.expect("--timings shows the index blocks").trim().to_owned()
+    };
+    let merged = |n| format!("search index blocks merged: {n} of 2 (the others kept)");
+    assert_eq!(blocks(), merged(2));
+    assert_eq!(blocks(), merged(0));
+    // The English body gains a word no article had: the English block alone is merged
+    // again. The words of the names kept their numbers (before, the new word took the
+    // number of one of them, and the French block was merged again too).
+    english(" Zyzzyva.");
+    assert_eq!(blocks(), merged(1));
+    assert_eq!(
+        crate::support::tree_hashes(&site.out()),
+        crate::support::clean_build(&site, now),
+        "the index differs from a build without the cache"
+    );
+    assert_eq!(blocks(), merged(0));
+}
