@@ -14,9 +14,7 @@
 #
 # Knobs: GAZETTE_BIN (default target/release/gazette), PREV_BIN (default
 # /work/gazette-cee0e02), RUNS (side-by-side runs per binary, default 3 at 10,000
-# and 1 above), BENCH_DIR (default /tmp/bench), SHARED_BENCH (the shared corpus scripts),
-# SETTLE (seconds to wait after each large delete, before the next clean build: default
-# 0 at 10,000 articles and below, 60 above).
+# and 1 above), BENCH_DIR (default /tmp/bench), SHARED_BENCH (the shared corpus scripts).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
@@ -56,14 +54,6 @@ print(len(files), sum(s for _, s in files))
 EOF
 }
 
-# This disk creates files slowly for minutes after a large delete (4.6 GB of output at
-# 100,000 articles): a clean build right after one spent 61 to 93 s in the kernel against
-# 35 to 42 s, which flattered every ratio to it. Each clean build waits for it.
-settle() {
-  sync
-  sleep "${SETTLE:-$([ "$N" -le 10000 ] && echo 0 || echo 60)}"
-}
-
 # Runs one build; prints "<wall> <user> <sys>".
 timed() {
   local t
@@ -92,18 +82,15 @@ for N in "${SIZES[@]}"; do
   fi
   for i in $(seq 1 "$runs"); do
     rm -rf "$work/prev-out" "$work/prev-cache" "$work/new-out" "$work/new-cache"
-    settle
     r=$(timed "$PREV" build --root "$site" --output "$work/prev-out" "${prev_cache[@]}" --now "$NOW" -q)
     echo "| $i | previous release | ${r// / | } |"
     prev_walls+=("${r%% *}")
     rm -rf "$work/prev-out" "$work/prev-cache"
-    settle
     r=$(timed "$BIN" build --root "$site" --output "$work/new-out" --cache-dir "$work/new-cache" --now "$NOW" -q)
     echo "| $i | this build (writes its cache) | ${r// / | } |"
     new_walls+=("${r%% *}")
     rm -rf "$work/new-out" "$work/new-cache"
   done
-  settle
   python3 - "${prev_walls[*]}" "${new_walls[*]}" <<'EOF'
 import statistics, sys
 p = [float(x) for x in sys.argv[1].split()]
