@@ -740,7 +740,7 @@ pub(crate) fn number_topic_words(documents: &[Arc<Document>], vocabulary: &Arc<V
         .collect::<rustc_hash::FxHashSet<_>>()
         .into_iter()
         .collect();
-    // In order, so that a clean build numbers them the same way every time.
+    // In order: the same numbering whatever order the documents came in.
     names.sort_unstable();
     for (language, name) in names {
         // Reads a string: nothing to fail.
