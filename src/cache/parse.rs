@@ -584,7 +584,10 @@ impl ParseCache {
         if unchanged {
             return None;
         }
-        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        // By the bytes of the path: `Path`'s order parses both paths into components at
+        // every comparison, a fifth of a second of a thread at 100,000 articles. Any
+        // order reads back the same; this one keeps the file the same for the same files.
+        kept.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         let head = format!("{HEADER}\n{}\n", self.identity);
         let live: u64 = kept.iter().map(|(_, _, _, k)| k.size()).sum();
         let old_live: u64 =
