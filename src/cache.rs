@@ -29,6 +29,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result, display_path};
 use crate::output::{Listing, Seal, Staging};
+use crate::render::Inputs;
 
 pub(crate) mod checks;
 pub(crate) mod parse;
@@ -39,7 +40,7 @@ const FILE: &str = "build-cache";
 /// Held (with `flock`) by the build reading and writing the cache.
 const LOCK: &str = "build-cache.lock";
 /// The first line of the cache file: its format.
-const HEADER: &str = "gazette build cache 3";
+const HEADER: &str = "gazette build cache 4";
 
 /// The body of a small cache file beside the build cache (`see-also`, `checks`): its
 /// first line is `header` (its format), its second the build cache's `identity` (this
@@ -112,7 +113,32 @@ struct Entry {
     hash: Option<blake3::Hash>,
     /// Of everything its render read (see [`crate::render::Reuse`]), for a page.
     inputs: Option<blake3::Hash>,
+    /// For an article's page, of what those inputs are made from (see
+    /// [`Inputs::Around`]).
+    around: Option<blake3::Hash>,
     stamp: Stamp,
+}
+
+impl Entry {
+    /// Whether the page was made from `inputs`: the same exact inputs, or for an
+    /// article's page the same surroundings (see [`Inputs::Around`]). Builds with debug
+    /// assertions make the exact inputs too, and check that they are the ones recorded.
+    fn made_from(&self, inputs: Inputs<'_>) -> bool {
+        match inputs {
+            Inputs::Exact(inputs) => self.inputs == Some(*inputs),
+            Inputs::Around { around, exact } => {
+                let same = self.around == Some(*around) && self.inputs.is_some();
+                if let Some(exact) = exact.filter(|_| same) {
+                    assert_eq!(
+                        self.inputs,
+                        Some(*exact),
+                        "an article page's surroundings hashed the same, its inputs did not"
+                    );
+                }
+                same
+            }
+        }
+    }
 }
 
 /// The build cache of one output folder, locked for this build.
@@ -308,21 +334,19 @@ fn seal_line(word: &str, seal: &Seal) -> String {
 }
 
 fn parse_entry(line: &str) -> Option<(&str, Entry)> {
-    let mut fields = line.splitn(8, ' ');
-    let hash = match fields.next()? {
-        "-" => None,
-        hex => Some(blake3::Hash::from_hex(hex).ok()?),
+    let mut fields = line.splitn(9, ' ');
+    let mut hash = || match fields.next()? {
+        "-" => Some(None),
+        hex => Some(Some(blake3::Hash::from_hex(hex).ok()?)),
     };
-    let inputs = match fields.next()? {
-        "-" => None,
-        hex => Some(blake3::Hash::from_hex(hex).ok()?),
-    };
+    let (hash, inputs, around) = (hash()?, hash()?, hash()?);
     let mut number = || fields.next()?.parse::<u64>().ok();
     let (dev, ino, len) = (number()?, number()?, number()?);
     let mtime = fields.next()?.parse().ok()?;
     let mtime_nsec = fields.next()?.parse().ok()?;
     let path = fields.next()?;
-    Some((path, Entry { hash, inputs, stamp: Stamp { dev, ino, len, mtime, mtime_nsec } }))
+    let stamp = Stamp { dev, ino, len, mtime, mtime_nsec };
+    Some((path, Entry { hash, inputs, around, stamp }))
 }
 
 impl Recorded {
@@ -389,8 +413,8 @@ impl Cache {
 
     /// Whether the last build made the page `rel` from the same inputs (for `check`,
     /// which needs to know that a page renders, not its bytes).
-    pub(crate) fn rendered_before(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
-        self.recorded.previous.get(&display_path(rel)).is_some_and(|e| e.inputs == Some(*inputs))
+    pub(crate) fn rendered_before(&self, rel: &Path, inputs: Inputs<'_>) -> bool {
+        self.recorded.previous.get(&display_path(rel)).is_some_and(|e| e.made_from(inputs))
     }
 
     /// Writes the entries of a build that just committed, with what else its output
@@ -417,6 +441,8 @@ impl Cache {
             hex(&mut body, entry.hash);
             body.push(' ');
             hex(&mut body, entry.inputs);
+            body.push(' ');
+            hex(&mut body, entry.around);
             let _ = writeln!(body, " {dev} {ino} {len} {mtime} {mtime_nsec} {path}");
         }
         if let Some((seal, made)) = sealed.filter(|_| !inexact) {
@@ -487,6 +513,14 @@ impl Cache {
     }
 }
 
+/// What [`Written::reuse`] was told of a page it did not keep, for [`Written::put`] to
+/// record with it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pending {
+    inputs: Option<blake3::Hash>,
+    around: Option<blake3::Hash>,
+}
+
 /// The files a build wrote, for [`Cache::save`]; `inexact` when a kept file was put in
 /// other than as the file recorded (copied, or linked again after a change), so its
 /// inode in the staging folder is not the one recorded.
@@ -513,12 +547,16 @@ pub(crate) struct Written<'a> {
     /// is read relative to it (see [`stamp_in`]).
     output_dir: Option<rustix::fd::OwnedFd>,
     entries: Mutex<Vec<Record>>,
-    /// The inputs of the pages about to be rendered, until they are put.
-    pending: Mutex<FxHashMap<String, blake3::Hash>>,
+    /// The inputs of the pages about to be rendered, until they are put: exact, and
+    /// for an article's page its surroundings (see [`Inputs::Around`]).
+    pending: Mutex<FxHashMap<String, Pending>>,
     /// The cache records nothing: nothing is hashed (see [`Entry::hash`]).
     first: bool,
     linked: AtomicUsize,
     bytes: AtomicU64,
+    /// Article pages asked by their surroundings, and those kept by them (see
+    /// [`Inputs::Around`]).
+    around: [AtomicUsize; 2],
     /// See [`Entries`].
     inexact: AtomicBool,
 }
@@ -535,6 +573,7 @@ impl<'a> Written<'a> {
             first: cache.is_some_and(|c| c.recorded.previous.is_empty()),
             linked: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            around: Default::default(),
             inexact: AtomicBool::new(false),
         }
     }
@@ -551,6 +590,13 @@ impl<'a> Written<'a> {
     /// were written.
     pub(crate) fn counts(&self) -> (usize, u64) {
         (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
+    }
+
+    /// How many article pages were kept by their surroundings (see [`Inputs::Around`]),
+    /// of how many asked by them.
+    pub(crate) fn kept_by_surroundings(&self) -> (usize, usize) {
+        let [asked, kept] = &self.around;
+        (kept.load(Ordering::Relaxed), asked.load(Ordering::Relaxed))
     }
 
     /// Puts the files of the last build that this one keeps (see [`Written::reuse`] and
@@ -603,17 +649,37 @@ impl<'a> Written<'a> {
     /// is still the file recorded: the page need not be rendered, and [`Written::place`]
     /// puts it into the staging folder. Otherwise notes the inputs, for [`Written::put`]
     /// to record with the page.
-    pub(crate) fn reuse(&self, rel: &Path, inputs: &blake3::Hash) -> bool {
+    ///
+    /// An article's page is asked first by its surroundings, then (when the last build
+    /// recorded other ones) by its exact inputs: a page kept by those gets the new
+    /// surroundings recorded with it.
+    pub(crate) fn reuse(&self, rel: &Path, inputs: Inputs<'_>) -> bool {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
-        if let Some(entry) = previous.get(&key).filter(|e| e.inputs == Some(*inputs)) {
+        let lock = || self.pending.lock().expect("no thread panics holding the lock");
+        let around = match inputs {
+            Inputs::Around { around, .. } => {
+                self.around[0].fetch_add(1, Ordering::Relaxed);
+                Some(*around)
+            }
+            // Asked by its surroundings before, if it is an article's page.
+            Inputs::Exact(_) => lock().remove(&key).and_then(|p| p.around),
+        };
+        if let Some(entry) = previous.get(&key).filter(|e| e.made_from(inputs)) {
             if let Some(stamp) = self.still_holds(rel, entry, None, false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.keep(key, Entry { stamp, ..*entry });
+                if let Inputs::Around { .. } = inputs {
+                    self.around[1].fetch_add(1, Ordering::Relaxed);
+                }
+                self.keep(key, Entry { stamp, around, ..*entry });
                 return true;
             }
         }
-        self.pending.lock().expect("no thread panics holding the lock").insert(key, *inputs);
+        let exact = match inputs {
+            Inputs::Exact(inputs) => Some(*inputs),
+            Inputs::Around { .. } => None,
+        };
+        lock().insert(key, Pending { inputs: exact, around });
         false
     }
 
@@ -624,7 +690,12 @@ impl<'a> Written<'a> {
             return staging.write(rel, bytes);
         };
         let key = display_path(rel);
-        let inputs = self.pending.lock().expect("no thread panics holding the lock").remove(&key);
+        let Pending { inputs, around } = self
+            .pending
+            .lock()
+            .expect("no thread panics holding the lock")
+            .remove(&key)
+            .unwrap_or_default();
         let hash = (!self.first).then(|| blake3::hash(bytes));
         let same = |e: &&Entry| match e.hash {
             Some(recorded) => Some(recorded) == hash,
@@ -633,14 +704,14 @@ impl<'a> Written<'a> {
         if let Some(entry) = previous.get(&key).filter(same) {
             if let Some(stamp) = self.still_holds(rel, entry, Some(bytes), false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                self.keep(key, Entry { hash, inputs, stamp });
+                self.keep(key, Entry { hash, inputs, around, stamp });
                 return Ok(());
             }
         }
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let meta = staging.write_file(rel, bytes)?;
         if let Some(stamp) = Stamp::of(&meta) {
-            self.record(key, Entry { hash, inputs, stamp });
+            self.record(key, Entry { hash, inputs, around, stamp });
         }
         Ok(())
     }
@@ -817,5 +888,42 @@ mod tests {
             assert_eq!(stamp_in(&dir, Path::new(rel)), None, "{rel}");
             assert_eq!(stamp_at(&tmp.path().join(rel)), None, "{rel}");
         }
+    }
+
+    fn entry_made_from(inputs: &str, around: Option<&str>) -> Entry {
+        let stamp = Stamp { dev: 1, ino: 2, len: 3, mtime: 4, mtime_nsec: 5 };
+        let hash = |text: &str| blake3::hash(text.as_bytes());
+        Entry { hash: None, inputs: Some(hash(inputs)), around: around.map(hash), stamp }
+    }
+
+    #[test]
+    fn a_page_is_made_from_the_same_exact_inputs_or_the_same_surroundings() {
+        let (a, b) = (blake3::hash(b"a"), blake3::hash(b"b"));
+        let entry = entry_made_from("a", Some("around"));
+        let around = blake3::hash(b"around");
+        assert!(entry.made_from(Inputs::Exact(&a)));
+        assert!(!entry.made_from(Inputs::Exact(&b)));
+        assert!(entry.made_from(Inputs::Around { around: &around, exact: None }));
+        assert!(entry.made_from(Inputs::Around { around: &around, exact: Some(&a) }));
+        assert!(!entry.made_from(Inputs::Around { around: &a, exact: None }));
+        // A page recorded without surroundings (a first build's, or not an article's) is
+        // never kept by them.
+        let without = entry_made_from("a", None);
+        assert!(!without.made_from(Inputs::Around { around: &around, exact: Some(&a) }));
+        // The line it is saved as reads back the same.
+        let line = format!("- {} {} 1 2 3 4 5 a/b/index.html", a.to_hex(), around.to_hex());
+        let (path, read) = parse_entry(&line).unwrap();
+        assert_eq!(path, "a/b/index.html");
+        assert_eq!((read.inputs, read.around), (entry.inputs, entry.around));
+    }
+
+    /// What builds with debug assertions check: a page kept by its surroundings had the
+    /// exact inputs recorded, or the surroundings missed something its view reads.
+    #[test]
+    #[should_panic(expected = "surroundings hashed the same, its inputs did not")]
+    fn surroundings_that_match_when_the_exact_inputs_do_not_are_a_bug_caught() {
+        let entry = entry_made_from("a", Some("around"));
+        let (around, other) = (blake3::hash(b"around"), blake3::hash(b"b"));
+        entry.made_from(Inputs::Around { around: &around, exact: Some(&other) });
     }
 }

@@ -105,6 +105,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         if let Some((merged, all)) = report.index_blocks {
             eprintln!("  search index blocks merged: {merged} of {all} (the others kept)");
         }
+        if let Some((kept, asked)) = report.kept_by_surroundings {
+            eprintln!("  article pages kept by their surroundings: {kept} of {asked}");
+        }
         eprintln!("  files linked: {}, bytes written: {}", report.linked, report.bytes_written);
     }
     if !args.quiet {

@@ -523,7 +523,7 @@ pub(crate) fn render_unchecked(
         written
     };
     // A page others link into with an `#anchor` is always rendered: the checks read its ids.
-    let reused = |rel: &Path, inputs: &blake3::Hash| {
+    let reused = |rel: &Path, inputs: render::Inputs<'_>| {
         let key = display_path(rel);
         let Some(reuse) = reuse.filter(|_| !anchored.contains(&key)) else { return Ok(false) };
         let reused = reuse(rel, inputs)?;
@@ -547,7 +547,7 @@ pub(crate) fn render_unchecked(
         }
         // Another language's pages, below its folder (issue 19).
         let in_folder = |rel: &Path, bytes: &[u8]| record(&Path::new(&prefix).join(rel), bytes);
-        let reuse_in_folder = |rel: &Path, inputs: &blake3::Hash| {
+        let reuse_in_folder = |rel: &Path, inputs: render::Inputs<'_>| {
             reused.expect("asked only when given")(&Path::new(&prefix).join(rel), inputs)
         };
         let reuse_in_folder = reused.is_some().then_some(&reuse_in_folder as Reuse<'_>);

@@ -108,6 +108,10 @@ pub struct BuildReport {
     /// With the build cache: how many articles the content checks read, of how many (the
     /// others' findings were the last build's, from the same inputs).
     pub rechecked: Option<(usize, usize)>,
+    /// With the build cache: how many article pages were kept by a hash of their
+    /// surroundings, of how many asked by it (the others were decided by their exact
+    /// inputs, see [`render::Inputs::Around`]).
+    pub kept_by_surroundings: Option<(usize, usize)>,
 }
 
 struct Timer {
@@ -584,7 +588,7 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         skipped: skipped(&report.warnings),
         ..Default::default()
     };
-    let reuse = |rel: &Path, inputs: &blake3::Hash| Ok(written.reuse(rel, inputs));
+    let reuse = |rel: &Path, inputs: render::Inputs<'_>| Ok(written.reuse(rel, inputs));
     // A first build (an empty cache) hashes no page's inputs, so that it costs what a
     // build without a cache does but for hashing what it writes: the next build hashes
     // them, and the one after renders only what changed.
@@ -646,7 +650,7 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         });
         timer.stage("commit");
         let saved = sealed.map(|sealed| {
-            let counts = written.counts();
+            let counts = (written.counts(), written.kept_by_surroundings());
             let entries = written.into_entries();
             // Both caches are saved under the build cache's lock, dropped after.
             let cache_notice = cache.as_ref().and_then(|cache| cache.save(entries, sealed));
@@ -676,7 +680,9 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         parses.set_aside();
         return Err(e);
     }
-    (report.linked, report.bytes_written) = counts;
+    let ((linked, bytes_written), (kept, asked)) = counts;
+    (report.linked, report.bytes_written) = (linked, bytes_written);
+    report.kept_by_surroundings = (asked > 0).then_some((kept, asked));
     report.cache_notices.extend(parse_notice);
     report.cache_notices.extend(cache_notice);
     drop(cache);
@@ -910,7 +916,7 @@ fn check_once(options: &BuildOptions) -> Result<CheckReport> {
         skipped: skipped(&loaded.report.warnings),
         ..Default::default()
     };
-    let rendered_before = |rel: &Path, inputs: &blake3::Hash| {
+    let rendered_before = |rel: &Path, inputs: render::Inputs<'_>| {
         Ok(cache.as_ref().is_some_and(|c| c.rendered_before(rel, inputs)))
     };
     let reuse = cache.is_some().then_some(&rendered_before as Reuse<'_>);

@@ -40,7 +40,19 @@ pub(crate) type Sink<'a> = &'a (dyn Fn(&Path, &[u8]) -> Result<()> + Sync);
 /// What a build may reuse of the last one (issue 15): asked, before a page is rendered,
 /// with the hash of everything its render reads (see [`inputs`]); `Ok(true)` when
 /// the last build's page stands in for it, so it is not rendered.
-pub(crate) type Reuse<'a> = &'a (dyn Fn(&Path, &blake3::Hash) -> Result<bool> + Sync);
+pub(crate) type Reuse<'a> = &'a (dyn Fn(&Path, Inputs<'_>) -> Result<bool> + Sync);
+
+/// What [`Reuse`] is asked with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Inputs<'h> {
+    /// The hash of everything the page's render reads.
+    Exact(&'h blake3::Hash),
+    /// For an article's page, a hash of its surroundings (see [`Pages::article_around`]):
+    /// of what its exact inputs are made from, a tenth of the work to make. When the last
+    /// build recorded the same, the page's exact inputs were the same too. `exact`: those,
+    /// made as well by builds with debug assertions, which check that the record agrees.
+    Around { around: &'h blake3::Hash, exact: Option<&'h blake3::Hash> },
+}
 
 /// The templates that render whole pages; the others (layouts, partials, components)
 /// are pieces of them.
@@ -291,6 +303,7 @@ fn render_other_pages(
             hasher.update(&(file.len() as u64).to_le_bytes()).update(file.as_bytes());
         }
         pages.hidden_hash = hasher.finalize();
+        pages.entity_hashes = EntityHashes::of(site);
         let none = rustc_hash::FxHashMap::default();
         let hashed: Vec<Option<(usize, blake3::Hash)>> = pages
             .cards
@@ -390,6 +403,56 @@ pub struct Pages<'a> {
     /// A hash of the files the build leaves out ([`Site::hidden`]): with an article's
     /// [`crate::markdown::Body::html_hash`], it decides the body HTML its page shows.
     hidden_hash: blake3::Hash,
+    /// What article pages show of each tag, author, category and series, hashed.
+    entity_hashes: EntityHashes,
+}
+
+/// A hash of all an article's page shows of each tag, author, category and series, by
+/// number (see [`Pages::article_around`]). Made once a build, when pages may be reused.
+#[derive(Debug, Default)]
+struct EntityHashes {
+    tags: Vec<blake3::Hash>,
+    authors: Vec<blake3::Hash>,
+    categories: Vec<blake3::Hash>,
+    series: Vec<blake3::Hash>,
+}
+
+impl EntityHashes {
+    fn of(site: &Site) -> EntityHashes {
+        fn hash<T: Serialize>(value: &T) -> blake3::Hash {
+            let mut bytes = Vec::new();
+            fingerprint::put(&mut bytes, value);
+            blake3::hash(&bytes)
+        }
+        EntityHashes {
+            tags: site
+                .tags
+                .iter()
+                .map(|t| hash(&(views::tag_link(site, t), &t.name, t.url.as_str())))
+                .collect(),
+            authors: site
+                .authors
+                .iter()
+                .map(|a| {
+                    let profile = a
+                        .profile
+                        .as_ref()
+                        .map(|p| (&p.bio_html, &p.bio_text, &p.role, &p.image, &p.links));
+                    hash(&(views::author_link(site, a), &a.name, a.url.as_str(), profile))
+                })
+                .collect(),
+            categories: site
+                .categories
+                .iter()
+                .map(|c| hash(&(views::category_link(site, c), &c.name, c.url.as_str())))
+                .collect(),
+            series: site
+                .series
+                .iter()
+                .map(|s| hash(&(&s.name, s.slug.as_str(), s.url.as_str())))
+                .collect(),
+        }
+    }
 }
 
 /// Everything an article's page gets besides `canonical` and `current_url`: what its
@@ -492,6 +555,7 @@ impl<'a> Pages<'a> {
             card_hashes: Default::default(),
             card_hash_by_id: Vec::new(),
             hidden_hash: blake3::hash(b""),
+            entity_hashes: EntityHashes::default(),
         }
     }
 
@@ -669,8 +733,26 @@ impl<'a> Pages<'a> {
         // stands in for it: nothing is read back from disk, and its context is made only
         // when it is rendered (issue 15).
         if let (Job::Article(id), Some((reuse, base))) = (job, self.reuse) {
-            let inputs = self.article_inputs(&base, id, template, &canonical, &current_url)?;
-            if reuse(Path::new(file), &inputs)? {
+            let around = self.article_around(&base, id, template, &canonical, &current_url);
+            let exact =
+                |page: &Self| page.article_inputs(&base, id, template, &canonical, &current_url);
+            // Builds with debug assertions make the exact inputs too, for the cache to
+            // check that a page kept by its surroundings was made from them.
+            let checked = match around {
+                Some(_) if !cfg!(debug_assertions) => None,
+                _ => Some(exact(self)?),
+            };
+            if let Some(around) = &around {
+                let asked = Inputs::Around { around, exact: checked.as_ref() };
+                if reuse(Path::new(file), asked)? {
+                    return Ok(1);
+                }
+            }
+            let inputs = match checked {
+                Some(inputs) => inputs,
+                None => exact(self)?,
+            };
+            if reuse(Path::new(file), Inputs::Exact(&inputs))? {
                 return Ok(1);
             }
             decided = true;
@@ -681,7 +763,7 @@ impl<'a> Pages<'a> {
         context.insert("current_url", &current_url);
         if let Some((reuse, base)) = self.reuse.filter(|_| !decided) {
             if let Some(inputs) = inputs(&base, template, &mut context, &self.card_hashes) {
-                if reuse(Path::new(file), &inputs)? {
+                if reuse(Path::new(file), Inputs::Exact(&inputs))? {
                     return Ok(1);
                 }
             }
@@ -756,6 +838,119 @@ impl<'a> Pages<'a> {
             }
             hash
         }))
+    }
+
+    /// A hash of the surroundings of article `id`'s page: of what the page's exact
+    /// inputs ([`Pages::article_inputs`]) are made from, without making its view. `None`
+    /// when the document has no digest, or an article it shows has no card hash: then
+    /// the exact inputs alone decide.
+    ///
+    /// Besides what those inputs take as they are (`base`, the template, the page's
+    /// addresses, its body's hash, the pages the build leaves out, the document's
+    /// digest), it takes each article the page shows (itself, its see-also links, the
+    /// articles its own links lead to, the parts of its series) by its address, its
+    /// card's hash and its tags; each tag, author, category and series by the hash of all
+    /// a page shows of it ([`EntityHashes`]); and the page's versions in other languages
+    /// as they are. Whatever the view reads must be here: builds with debug assertions
+    /// check every page kept by this hash (see [`Inputs::Around`]).
+    fn article_around(
+        &self,
+        base: &blake3::Hash,
+        id: ArticleId,
+        template: &str,
+        canonical: &str,
+        current_url: &str,
+    ) -> Option<blake3::Hash> {
+        let site = self.site;
+        let article = site.article(id);
+        let doc = &article.doc;
+        let digest = doc.digest.as_ref()?;
+        let entities = &self.entity_hashes;
+        let hash_of = |hashes: &[blake3::Hash], index: usize| *hashes[index].as_bytes();
+        // An article the page shows: by its address, its card and its tags.
+        let shown = |bytes: &mut Vec<u8>, other: ArticleId| -> Option<()> {
+            let other = site.article(other);
+            put_str(bytes, other.url.as_str());
+            fingerprint::put(bytes, &other.lang_prefix.as_deref());
+            bytes.extend_from_slice(
+                self.card_hash_by_id.get(other.id.index()).copied()??.as_bytes(),
+            );
+            fingerprint::put_len(bytes, other.tags.len());
+            for tag in &other.tags {
+                bytes.extend_from_slice(&hash_of(&entities.tags, tag.index()));
+            }
+            Some(())
+        };
+        thread_local! {
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            bytes.extend_from_slice(base.as_bytes());
+            put_str(bytes, "article page around");
+            for text in [template, canonical, current_url] {
+                put_str(bytes, text);
+            }
+            bytes.extend_from_slice(&doc.body.html_hash);
+            bytes.extend_from_slice(self.hidden_hash.as_bytes());
+            bytes.extend_from_slice(digest);
+            shown(bytes, id)?;
+            bytes.extend_from_slice(&hash_of(&entities.categories, article.category.index()));
+            fingerprint::put_len(bytes, article.authors.len());
+            for author in &article.authors {
+                bytes.extend_from_slice(&hash_of(&entities.authors, author.index()));
+            }
+            match article.series {
+                None => bytes.push(0),
+                Some(series) => {
+                    bytes.push(1);
+                    bytes.extend_from_slice(&hash_of(&entities.series, series.index()));
+                    let parts = &site.series_of(series).articles;
+                    fingerprint::put_len(bytes, parts.len());
+                    for &part in parts {
+                        shown(bytes, part)?;
+                    }
+                }
+            }
+            let see_also = &site.see_also[id.index()];
+            fingerprint::put_len(bytes, see_also.inline.len());
+            for &(section, other) in &see_also.inline {
+                fingerprint::put_len(bytes, section);
+                shown(bytes, other)?;
+            }
+            fingerprint::put_len(bytes, see_also.related.len());
+            for &other in &see_also.related {
+                shown(bytes, other)?;
+            }
+            // The links themselves are the document's: where they lead is the site's.
+            fingerprint::put_len(bytes, doc.related.len());
+            for link in &doc.related {
+                let Some(url) = &link.internal else {
+                    bytes.push(0);
+                    continue;
+                };
+                bytes.push(if unlink::is_hidden_url(site, url) { 1 } else { 2 });
+                match site.find(url) {
+                    Some(target) => {
+                        bytes.push(1);
+                        shown(bytes, target.id)?;
+                    }
+                    None => bytes.push(0),
+                }
+            }
+            let versions = site.alternates.get(id.index()).map_or(&[][..], Vec::as_slice);
+            fingerprint::put_len(bytes, versions.len());
+            for version in versions {
+                for text in [&version.lang, &version.url, &version.link, &version.title] {
+                    put_str(bytes, text);
+                }
+            }
+            let hash = blake3::hash(bytes);
+            if bytes.capacity() > 1 << 20 {
+                *bytes = Vec::new();
+            }
+            Some(hash)
+        })
     }
 
     /// Puts what the page of `job` shows in `context`; returns the article it is about.

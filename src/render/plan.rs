@@ -188,6 +188,7 @@ pub(crate) fn generated_files(site: &Site, theme: &crate::theme::Theme) -> HashM
         card_hashes: Default::default(),
         card_hash_by_id: Vec::new(),
         hidden_hash: blake3::hash(b""),
+        entity_hashes: Default::default(),
     };
     let nth = |page: usize, what: String| {
         if page == 1 { what } else { format!("page {page} of {what}") }

@@ -512,3 +512,53 @@ fn a_translation_edit_renders_the_pages_that_show_it() {
         assert!(html.contains("to read"), "{page} lacks the new string");
     }
 }
+
+/// What `build --timings` says of the article pages kept by their surroundings (a hash
+/// of what their inputs are made from, cheaper than the inputs): (kept, asked).
+fn kept_by_surroundings(out: &std::process::Output) -> (usize, usize) {
+    let text = stderr(out);
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("article pages kept by their surroundings: "))
+        .unwrap_or_else(|| panic!("no count of pages kept by their surroundings in:\n{text}"));
+    let (kept, asked) = line.split_once(" of ").unwrap();
+    (kept.parse().unwrap(), asked.parse().unwrap())
+}
+
+/// An article's page is first asked by the hash of its surroundings: when that is the
+/// last build's, the page is kept without its view being made. An edit of the article,
+/// or of one whose card it shows, changes it; the page is then decided by its exact
+/// inputs. This binary, built with debug assertions, also checks that every page kept
+/// by its surroundings had the exact inputs recorded.
+#[test]
+fn unchanged_article_pages_are_kept_by_their_surroundings() {
+    let site = built_twice();
+    let again = site.build(&["-q", "--timings", NOW]);
+    let (kept, asked) = kept_by_surroundings(&again);
+    // Of alpha, beta, gamma, delta and epsilon (zeta is a draft), not those others link
+    // into with an `#anchor`, as beta: they are always rendered, and never asked.
+    assert!(asked >= 3, "{asked} asked");
+    assert_eq!(kept, asked);
+    // A body edited: that page alone is decided otherwise.
+    let before = stamps(&site.out());
+    edit(&site, "content/economy/delta.md", "Delta body.", "Delta body, edited.");
+    let edited = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(kept_by_surroundings(&edited), (asked - 1, asked));
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    let written = changed(&before, &stamps(&site.out()));
+    assert!(written.contains(&"economy/delta/index.html".to_owned()), "{written:?}");
+    // Gamma's date changed: its card, which alpha's "Related" list shows, changed too.
+    let before = stamps(&site.out());
+    edit(&site, "content/economy/gamma.md", "date: 2026-03-03T10:00:00Z", "date: 2026-02-27");
+    let dated = site.build(&["-q", "--timings", NOW]);
+    let (kept, _) = kept_by_surroundings(&dated);
+    assert!(kept <= asked - 2, "{kept} of {asked} kept");
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    let written = changed(&before, &stamps(&site.out()));
+    for page in ["world/alpha/index.html", "economy/gamma/index.html"] {
+        assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
+    }
+    // Nothing changed since: every page is kept by its surroundings again.
+    let settled = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(kept_by_surroundings(&settled), (asked, asked));
+}

@@ -47,9 +47,15 @@ fn checked(out: &std::process::Output) -> (usize, usize) {
 fn findings(out: &std::process::Output) -> String {
     let timing = |l: &str| {
         l.ends_with(" ms")
-            || ["articles parsed:", "articles checked:", "search index blocks", "files linked:"]
-                .iter()
-                .any(|t| l.trim_start().starts_with(t))
+            || [
+                "articles parsed:",
+                "articles checked:",
+                "search index blocks",
+                "article pages kept",
+                "files linked:",
+            ]
+            .iter()
+            .any(|t| l.trim_start().starts_with(t))
     };
     stderr(out).lines().filter(|l| !timing(l)).collect::<Vec<_>>().join("\n")
 }
