@@ -48,7 +48,7 @@ pub(crate) enum Inputs<'h> {
     /// The hash of everything the page's render reads.
     Exact(&'h blake3::Hash),
     /// For an article's page, a hash of its surroundings (see [`Pages::article_around`]):
-    /// of what its exact inputs are made from, a tenth of the work to make. When the last
+    /// of what its exact inputs are made from, without making its view. When the last
     /// build recorded the same, the page's exact inputs were the same too. `exact`: those,
     /// made as well by builds with debug assertions, which check that the record agrees.
     Around { around: &'h blake3::Hash, exact: Option<&'h blake3::Hash> },
@@ -303,7 +303,6 @@ fn render_other_pages(
             hasher.update(&(file.len() as u64).to_le_bytes()).update(file.as_bytes());
         }
         pages.hidden_hash = hasher.finalize();
-        pages.entity_hashes = EntityHashes::of(site);
         let none = rustc_hash::FxHashMap::default();
         let hashed: Vec<Option<(usize, blake3::Hash)>> = pages
             .cards
@@ -316,6 +315,7 @@ fn render_other_pages(
             .collect();
         pages.card_hashes = hashed.iter().flatten().copied().collect();
         pages.card_hash_by_id = hashed.into_iter().map(|h| h.map(|(_, hash)| hash)).collect();
+        pages.entity_hashes = EntityHashes::of(site, &pages.card_hash_by_id);
     }
     let mut jobs = pages.jobs();
     jobs.retain(|job| *job != Job::SearchIndex);
@@ -403,33 +403,54 @@ pub struct Pages<'a> {
     /// A hash of the files the build leaves out ([`Site::hidden`]): with an article's
     /// [`crate::markdown::Body::html_hash`], it decides the body HTML its page shows.
     hidden_hash: blake3::Hash,
-    /// What article pages show of each tag, author, category and series, hashed.
+    /// What article pages show of each article, author, category and series, hashed.
     entity_hashes: EntityHashes,
 }
 
-/// A hash of all an article's page shows of each tag, author, category and series, by
-/// number (see [`Pages::article_around`]). Made once a build, when pages may be reused.
+/// A hash of all an article's page shows of each article, author, category and series,
+/// by number (see [`Pages::article_around`]). Made once a build, when pages may be
+/// reused.
 #[derive(Debug, Default)]
 struct EntityHashes {
-    tags: Vec<blake3::Hash>,
+    /// Of each article as other pages show it: its address, its card's hash and its
+    /// tags; `None` when its card has no hash. An article's page shows a dozen others.
+    articles: Vec<Option<blake3::Hash>>,
     authors: Vec<blake3::Hash>,
     categories: Vec<blake3::Hash>,
     series: Vec<blake3::Hash>,
 }
 
 impl EntityHashes {
-    fn of(site: &Site) -> EntityHashes {
+    /// Those of `site`, whose articles' cards hash as `cards` (by article).
+    fn of(site: &Site, cards: &[Option<blake3::Hash>]) -> EntityHashes {
         fn hash<T: Serialize>(value: &T) -> blake3::Hash {
             let mut bytes = Vec::new();
             fingerprint::put(&mut bytes, value);
             blake3::hash(&bytes)
         }
+        let tags: Vec<blake3::Hash> = site
+            .tags
+            .iter()
+            .map(|t| hash(&(views::tag_link(site, t), &t.name, t.url.as_str())))
+            .collect();
+        let articles = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                let card = cards.get(a.id.index()).copied().flatten()?;
+                let mut bytes = Vec::with_capacity(128 + 32 * a.tags.len());
+                put_str(&mut bytes, a.url.as_str());
+                fingerprint::put(&mut bytes, &a.lang_prefix.as_deref());
+                bytes.extend_from_slice(card.as_bytes());
+                fingerprint::put_len(&mut bytes, a.tags.len());
+                for tag in &a.tags {
+                    bytes.extend_from_slice(tags[tag.index()].as_bytes());
+                }
+                Some(blake3::hash(&bytes))
+            })
+            .collect();
         EntityHashes {
-            tags: site
-                .tags
-                .iter()
-                .map(|t| hash(&(views::tag_link(site, t), &t.name, t.url.as_str())))
-                .collect(),
+            articles,
             authors: site
                 .authors
                 .iter()
@@ -848,10 +869,10 @@ impl<'a> Pages<'a> {
     /// Besides what those inputs take as they are (`base`, the template, the page's
     /// addresses, its body's hash, the pages the build leaves out, the document's
     /// digest), it takes each article the page shows (itself, its see-also links, the
-    /// articles its own links lead to, the parts of its series) by its address, its
-    /// card's hash and its tags; each tag, author, category and series by the hash of all
-    /// a page shows of it ([`EntityHashes`]); and the page's versions in other languages
-    /// as they are. Whatever the view reads must be here: builds with debug assertions
+    /// articles its own links lead to, the parts of its series) by a hash of its address,
+    /// its card's hash and its tags (each by all a page shows of it), and each author,
+    /// category and series by a hash of all a page shows of it ([`EntityHashes`]); and
+    /// the page's versions in other languages as they are. Whatever the view reads must be here: builds with debug assertions
     /// check every page kept by this hash (see [`Inputs::Around`]).
     fn article_around(
         &self,
@@ -867,18 +888,9 @@ impl<'a> Pages<'a> {
         let digest = doc.digest.as_ref()?;
         let entities = &self.entity_hashes;
         let hash_of = |hashes: &[blake3::Hash], index: usize| *hashes[index].as_bytes();
-        // An article the page shows: by its address, its card and its tags.
+        // An article the page shows (see [`EntityHashes::articles`]).
         let shown = |bytes: &mut Vec<u8>, other: ArticleId| -> Option<()> {
-            let other = site.article(other);
-            put_str(bytes, other.url.as_str());
-            fingerprint::put(bytes, &other.lang_prefix.as_deref());
-            bytes.extend_from_slice(
-                self.card_hash_by_id.get(other.id.index()).copied()??.as_bytes(),
-            );
-            fingerprint::put_len(bytes, other.tags.len());
-            for tag in &other.tags {
-                bytes.extend_from_slice(&hash_of(&entities.tags, tag.index()));
-            }
+            bytes.extend_from_slice(entities.articles.get(other.index())?.as_ref()?.as_bytes());
             Some(())
         };
         thread_local! {

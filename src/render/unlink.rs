@@ -105,5 +105,6 @@ fn leads_to_hidden(site: &Site, page: &str, href: &str) -> bool {
 
 /// Whether the site path `url` is a page the build leaves out.
 pub(crate) fn is_hidden_url(site: &Site, url: &crate::url::UrlPath) -> bool {
-    site.hidden.contains(&crate::error::display_path(&url.index_file()))
+    // Most builds leave nothing out: no file name is made to look up.
+    !site.hidden.is_empty() && site.hidden.contains(&crate::error::display_path(&url.index_file()))
 }
