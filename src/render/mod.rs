@@ -872,8 +872,9 @@ impl<'a> Pages<'a> {
     /// articles its own links lead to, the parts of its series) by a hash of its address,
     /// its card's hash and its tags (each by all a page shows of it), and each author,
     /// category and series by a hash of all a page shows of it ([`EntityHashes`]); and
-    /// the page's versions in other languages as they are. Whatever the view reads must be here: builds with debug assertions
-    /// check every page kept by this hash (see [`Inputs::Around`]).
+    /// the page's versions in other languages as they are. Whatever the view reads must
+    /// be here: builds with debug assertions check every page kept by this hash (see
+    /// [`Inputs::Around`]).
     fn article_around(
         &self,
         base: &blake3::Hash,
