@@ -110,7 +110,7 @@ pub struct BuildReport {
     pub rechecked: Option<(usize, usize)>,
     /// With the build cache: how many article pages were kept by a hash of their
     /// surroundings, of how many asked by it (the others were decided by their exact
-    /// inputs, see [`render::Inputs::Around`]).
+    /// inputs, see `render::Inputs::Around`).
     pub kept_by_surroundings: Option<(usize, usize)>,
 }
 
