@@ -104,6 +104,9 @@ pub(crate) struct ContentDir {
     real_root: PathBuf,
     /// `content/`'s real path: inside `real_root`, never `real_root` itself.
     real: PathBuf,
+    /// `real`, opened once (`None` if it could not be): the stamps of the articles the
+    /// walk found are read relative to it (see [`ContentDir::walked_stamp`]).
+    folder: Option<std::sync::Arc<rustix::fd::OwnedFd>>,
 }
 
 impl ContentDir {
@@ -143,7 +146,10 @@ impl ContentDir {
         if !real.is_dir() {
             return refuse("`content` is not a folder");
         }
-        Ok(Some(ContentDir { real_root, real }))
+        let flags =
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
+        let folder = rustix::fs::open(&real, flags, rustix::fs::Mode::empty()).ok();
+        Ok(Some(ContentDir { real_root, real, folder: folder.map(std::sync::Arc::new) }))
     }
 
     /// The real path of the file at `rel` (relative to the site root, under `content/`),
@@ -195,10 +201,16 @@ impl ContentDir {
         read_text_from(self.open_file(rel)?, rel)
     }
 
-    /// Where the walk found the article `rel` (what [`Self::load_walked_article`] reads
-    /// first), to tell whether it changed since the last build (issue 15).
-    pub(crate) fn walked_path(&self, rel: &Path) -> Option<PathBuf> {
-        rel.strip_prefix("content").ok().map(|inner| self.real.join(inner))
+    /// The stamp of the article `rel` where the walk found it (what
+    /// [`Self::load_walked_article`] reads first), to tell whether it changed since the
+    /// last build (issue 15). Read in `content/` opened once: the kernel walks only the
+    /// path inside it, a third of a 100,000-article edit's `stat` time.
+    pub(crate) fn walked_stamp(&self, rel: &Path) -> Option<crate::cache::parse::Stamp> {
+        let inner = rel.strip_prefix("content").ok()?;
+        match &self.folder {
+            Some(folder) => crate::cache::parse::Stamp::in_folder(folder, inner),
+            None => crate::cache::parse::Stamp::of(&self.real.join(inner)),
+        }
     }
 
     /// Like [`ContentDir::load_article`], for an article listed by [`walk_content`]: a

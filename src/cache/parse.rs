@@ -100,6 +100,27 @@ impl Stamp {
     pub(crate) fn of(_: &Path) -> Option<Stamp> {
         None
     }
+
+    /// [`Stamp::of`] the file at `rel` in the folder `dir`: one `fstatat` that walks only
+    /// `rel`, never following a symbolic link at its end.
+    #[cfg(unix)]
+    pub(crate) fn in_folder(dir: &rustix::fd::OwnedFd, rel: &Path) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, FileType};
+        let st = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| Stamp {
+            dev: st.st_dev,
+            ino: st.st_ino,
+            len: st.st_size as u64,
+            mtime_ns: ns(st.st_mtime, st.st_mtime_nsec as i64),
+            ctime_ns: ns(st.st_ctime, st.st_ctime_nsec as i64),
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub(crate) fn in_folder(_: &rustix::fd::OwnedFd, _: &Path) -> Option<Stamp> {
+        None
+    }
 }
 
 /// What parsing a file produced.

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::cache;
-use crate::cache::parse::{ParseCache, Parsed, Stamp};
+use crate::cache::parse::{ParseCache, Parsed};
 use crate::checks;
 use crate::config::{self, Config};
 use crate::content;
@@ -265,7 +265,7 @@ fn load_documents(
             let dir = files.dir.as_ref();
             // A file the last build parsed, unchanged since: nothing to read (issue 15).
             let stamp = match (parse_cache, dir) {
-                (Some(_), Some(dir)) => dir.walked_path(rel).and_then(|p| Stamp::of(&p)),
+                (Some(_), Some(dir)) => dir.walked_stamp(rel),
                 _ => None,
             };
             // Its body stays in the parse cache's file, read when a page needs it.

@@ -259,3 +259,24 @@ fn terms_kept_by_the_cache_name_the_same_words_in_the_next_build() {
         assert_eq!(kept.hash, *blake3::hash(kept.list.to_text().as_bytes()).as_bytes());
     }
 }
+
+#[test]
+fn a_stamp_read_in_a_folder_is_the_stamp_read_by_path() {
+    use super::Stamp;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("news/2026")).unwrap();
+    std::fs::write(tmp.path().join("news/2026/a.md"), "---\ntitle: A\n---\n").unwrap();
+    std::os::unix::fs::symlink("2026/a.md", tmp.path().join("news/link.md")).unwrap();
+    let flags =
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
+    let dir = rustix::fs::open(tmp.path(), flags, rustix::fs::Mode::empty()).unwrap();
+    let rel = Path::new("news/2026/a.md");
+    let by_path = Stamp::of(&tmp.path().join(rel));
+    assert!(by_path.is_some());
+    assert_eq!(Stamp::in_folder(&dir, rel), by_path);
+    // Never a link, nor a folder, nor what is missing: such a file is read.
+    for rel in ["news/link.md", "news/2026", "news/none.md"] {
+        assert_eq!(Stamp::in_folder(&dir, Path::new(rel)), None, "{rel}");
+        assert_eq!(Stamp::of(&tmp.path().join(rel)), None, "{rel}");
+    }
+}
