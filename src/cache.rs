@@ -429,7 +429,9 @@ impl Cache {
         sealed: Option<(Seal, FxHashSet<String>)>,
     ) -> Option<String> {
         let Entries { files, inexact } = entries;
-        let mut body = String::with_capacity(files.len() * 120);
+        // A line is 200 to 300 bytes (two or three hashes in hex, the stamp, the path):
+        // sized at once, a 50 MB text is not copied as it grows.
+        let mut body = String::with_capacity(files.len() * 300);
         // Written in place, a line at a time: no string is made per line or per hash.
         use std::fmt::Write as _;
         let hex = |body: &mut String, hash: Option<blake3::Hash>| match hash {
