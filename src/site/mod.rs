@@ -385,10 +385,13 @@ impl Site {
             .collect();
 
         // Tags and authors: ordered by slug, named as the newest article writes them.
-        let mut tag_slugs: Vec<Slug> =
-            documents.iter().flat_map(|(_, d)| d.tags.iter().map(|t| t.slug.clone())).collect();
+        // Sorted by reference, then cloned once each: 600,000 tag slugs at 100,000
+        // articles, ten thousand of them different.
+        let mut tag_slugs: Vec<&Slug> =
+            documents.iter().flat_map(|(_, d)| d.tags.iter().map(|t| &t.slug)).collect();
         tag_slugs.sort_unstable();
         tag_slugs.dedup();
+        let tag_slugs: Vec<Slug> = tag_slugs.into_iter().cloned().collect();
         let tag_index: HashMap<Slug, usize> =
             tag_slugs.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
         let mut tags: Vec<Tag> = tag_slugs
@@ -403,10 +406,11 @@ impl Site {
                 related: Vec::new(),
             })
             .collect();
-        let mut author_slugs: Vec<Slug> =
-            documents.iter().flat_map(|(_, d)| d.author_slugs.iter().cloned()).collect();
-        author_slugs.sort();
+        let mut author_slugs: Vec<&Slug> =
+            documents.iter().flat_map(|(_, d)| d.author_slugs.iter()).collect();
+        author_slugs.sort_unstable();
         author_slugs.dedup();
+        let author_slugs: Vec<Slug> = author_slugs.into_iter().cloned().collect();
         let author_index: HashMap<Slug, usize> =
             author_slugs.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
         let mut authors: Vec<Author> = author_slugs
