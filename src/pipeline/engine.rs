@@ -166,10 +166,18 @@ pub(crate) fn load(
         Input::Memory { .. } => None,
     };
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    // The content folder is walked while the parse cache is opened: each takes a fifth
+    // of a second of one thread at 100,000 articles, and neither needs the other.
+    let mut walked = None;
     let (mut parse_cache, mut parse_notice) = match (cache, &theme) {
         (Some(cache), Ok(theme)) => {
             let identity = parse::identity(&config, &theme.templates_hash, options.drafts);
-            let (parse_cache, notice) = parse::ParseCache::open(cache, identity, checking);
+            let walk = || {
+                matches!(input, Input::Disk).then(|| crate::content::walk_content(&options.root))
+            };
+            let ((parse_cache, notice), files) =
+                rayon::join(|| parse::ParseCache::open(cache, identity, checking), walk);
+            walked = files;
             timer.stage("parse cache");
             (Some(parse_cache), notice)
         }
@@ -181,11 +189,12 @@ pub(crate) fn load(
     // those new to this build.
     let vocabulary =
         parse_cache.as_ref().map_or_else(crate::render::Vocabulary::new, |c| c.vocabulary());
-    let load = |timer: &mut Timer, parse_cache: Option<&parse::ParseCache>| {
+    let mut load = |timer: &mut Timer, parse_cache: Option<&parse::ParseCache>| {
         load_documents(
             &config,
             options,
             input,
+            walked.take(),
             timer,
             spill.as_ref(),
             shortcodes.as_ref().map(|s| s as &dyn Shortcodes),

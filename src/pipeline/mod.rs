@@ -208,11 +208,13 @@ const ARTICLES_A_RUN: usize = 16;
 /// but not processed, like a draft's (issue 16); `None` for `check`, which checks the
 /// images of every article. `parse_cache`: the parses of the last build, to reuse for
 /// the files that did not change; what is parsed anew is kept in it (issue 15).
+/// `walked`: what [`content::walk_content`] gave, when it was walked already.
 #[allow(clippy::too_many_arguments)]
 fn load_documents(
     config: &Config,
     options: &BuildOptions,
     input: &Input<'_>,
+    walked: Option<Result<content::ContentFiles>>,
     timer: &mut Timer,
     spill: Option<&Arc<Spill>>,
     shortcodes: Option<&dyn Shortcodes>,
@@ -222,9 +224,11 @@ fn load_documents(
     vocabulary: Option<&Arc<render::Vocabulary>>,
 ) -> Result<Documents> {
     let root = &options.root;
-    let files = match input {
-        Input::Disk => content::walk_content(root)?,
-        Input::Memory { articles, .. } => content::ContentFiles {
+    let files = match (input, walked) {
+        // Walked already, while the parse cache was opened.
+        (Input::Disk, Some(walked)) => walked?,
+        (Input::Disk, None) => content::walk_content(root)?,
+        (Input::Memory { articles, .. }, _) => content::ContentFiles {
             articles: articles.iter().map(|(rel, _)| rel.clone()).collect(),
             ..Default::default()
         },
