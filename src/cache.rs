@@ -831,7 +831,7 @@ fn stamp_at(path: &Path) -> Option<Stamp> {
 }
 
 /// The folder at `path`, opened only to find files in it (`O_PATH`).
-fn open_folder(path: &Path) -> Option<rustix::fd::OwnedFd> {
+pub(crate) fn open_folder(path: &Path) -> Option<rustix::fd::OwnedFd> {
     use rustix::fs::{Mode, OFlags};
     let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
     rustix::fs::open(path, flags, Mode::empty()).ok()

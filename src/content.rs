@@ -146,10 +146,8 @@ impl ContentDir {
         if !real.is_dir() {
             return refuse("`content` is not a folder");
         }
-        let flags =
-            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
-        let folder = rustix::fs::open(&real, flags, rustix::fs::Mode::empty()).ok();
-        Ok(Some(ContentDir { real_root, real, folder: folder.map(std::sync::Arc::new) }))
+        let folder = crate::cache::open_folder(&real).map(std::sync::Arc::new);
+        Ok(Some(ContentDir { real_root, real, folder }))
     }
 
     /// The real path of the file at `rel` (relative to the site root, under `content/`),

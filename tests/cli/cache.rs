@@ -516,13 +516,7 @@ fn a_translation_edit_renders_the_pages_that_show_it() {
 /// What `build --timings` says of the article pages kept by their surroundings (a hash
 /// of what their inputs are made from, cheaper than the inputs): (kept, asked).
 fn kept_by_surroundings(out: &std::process::Output) -> (usize, usize) {
-    let text = stderr(out);
-    let line = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("article pages kept by their surroundings: "))
-        .unwrap_or_else(|| panic!("no count of pages kept by their surroundings in:\n{text}"));
-    let (kept, asked) = line.split_once(" of ").unwrap();
-    (kept.parse().unwrap(), asked.parse().unwrap())
+    crate::support::timings_count(out, "article pages kept by their surroundings")
 }
 
 /// An article's page is first asked by the hash of its surroundings: when that is the

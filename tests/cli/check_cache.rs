@@ -33,14 +33,7 @@ fn site_with_findings() -> Site {
 
 /// What `build --timings` says of the checks: (articles checked, articles).
 fn checked(out: &std::process::Output) -> (usize, usize) {
-    let text = stderr(out);
-    let line = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("articles checked: "))
-        .unwrap_or_else(|| panic!("no check count in:\n{text}"));
-    let (checked, rest) = line.split_once(" of ").unwrap();
-    let all = rest.split_once(' ').unwrap().0;
-    (checked.parse().unwrap(), all.parse().unwrap())
+    crate::support::timings_count(out, "articles checked")
 }
 
 /// What a build printed but for its timings and counts: its findings, as warnings.

@@ -17,14 +17,7 @@ fn settled_site() -> Site {
 
 /// What `build --timings` says of the parse cache: (articles parsed, article files).
 fn parsed(out: &std::process::Output) -> (usize, usize) {
-    let text = stderr(out);
-    let line = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("articles parsed: "))
-        .unwrap_or_else(|| panic!("no parse count in:\n{text}"));
-    let (parsed, rest) = line.split_once(" of ").unwrap();
-    let total = rest.split_once(' ').unwrap().0;
-    (parsed.parse().unwrap(), total.parse().unwrap())
+    crate::support::timings_count(out, "articles parsed")
 }
 
 #[test]

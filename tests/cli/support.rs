@@ -122,6 +122,19 @@ pub(crate) fn flip_a_late_byte(bytes: &[u8]) -> Vec<u8> {
     bytes
 }
 
+/// A count `build --timings` prints as `<label>: N of M` (anything after M aside): (N, M).
+pub(crate) fn timings_count(out: &Output, label: &str) -> (usize, usize) {
+    let text = stderr(out);
+    let prefix = format!("{label}: ");
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no `{label}` count in:\n{text}"));
+    let (n, rest) = line.split_once(" of ").unwrap();
+    let m = rest.split(' ').next().unwrap();
+    (n.parse().unwrap(), m.parse().unwrap())
+}
+
 pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

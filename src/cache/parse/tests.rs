@@ -267,9 +267,7 @@ fn a_stamp_read_in_a_folder_is_the_stamp_read_by_path() {
     std::fs::create_dir_all(tmp.path().join("news/2026")).unwrap();
     std::fs::write(tmp.path().join("news/2026/a.md"), "---\ntitle: A\n---\n").unwrap();
     std::os::unix::fs::symlink("2026/a.md", tmp.path().join("news/link.md")).unwrap();
-    let flags =
-        rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
-    let dir = rustix::fs::open(tmp.path(), flags, rustix::fs::Mode::empty()).unwrap();
+    let dir = crate::cache::open_folder(tmp.path()).unwrap();
     let rel = Path::new("news/2026/a.md");
     let by_path = Stamp::of(&tmp.path().join(rel));
     assert!(by_path.is_some());
