@@ -1252,9 +1252,12 @@ impl<'a> Pages<'a> {
     /// Every page worth indexing, with when it last changed.
     fn sitemap_entries(&self) -> Vec<sitemaps::Entry> {
         let site = self.site;
-        let lastmod = |ids: &[ArticleId]| {
-            ids.iter().filter(|id| !site.article(**id).doc.draft).map(|&id| changed(site, id)).max()
-        };
+        // Each article's last change, read once, by id (`None`: a draft). An article is
+        // in ten listings or so: a million lookups at 100,000 articles, each in its
+        // document, were a third of a second.
+        let changes: Vec<Option<Date>> =
+            site.articles.iter().map(|a| (!a.doc.draft).then(|| a.doc.modified())).collect();
+        let lastmod = |ids: &[ArticleId]| ids.iter().filter_map(|id| changes[id.index()]).max();
         let paging = self.paging();
         let mut entries = Vec::new();
         // The front pages of a site's languages are versions of one another (issue 19).
