@@ -29,7 +29,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result, display_path};
 use crate::output::{Listing, Seal, Staging};
-use crate::render::Inputs;
+use crate::render::{Inputs, Surrounded};
 
 pub(crate) mod checks;
 pub(crate) mod parse;
@@ -113,7 +113,7 @@ struct Entry {
     hash: Option<blake3::Hash>,
     /// Of everything its render read (see [`crate::render::Reuse`]), for a page.
     inputs: Option<blake3::Hash>,
-    /// For an article's page, of what those inputs are made from (see
+    /// For an article's page or a listing's, of what those inputs are made from (see
     /// [`Inputs::Around`]).
     around: Option<blake3::Hash>,
     stamp: Stamp,
@@ -121,18 +121,18 @@ struct Entry {
 
 impl Entry {
     /// Whether the page was made from `inputs`: the same exact inputs, or for an
-    /// article's page the same surroundings (see [`Inputs::Around`]). Builds with debug
+    /// article's or a listing's page the same surroundings (see [`Inputs::Around`]). Builds with debug
     /// assertions make the exact inputs too, and check that they are the ones recorded.
     fn made_from(&self, inputs: Inputs<'_>) -> bool {
         match inputs {
             Inputs::Exact(inputs) => self.inputs == Some(*inputs),
-            Inputs::Around { around, exact } => {
+            Inputs::Around { around, exact, .. } => {
                 let same = self.around == Some(*around) && self.inputs.is_some();
                 if let Some(exact) = exact.filter(|_| same) {
                     assert_eq!(
                         self.inputs,
                         Some(*exact),
-                        "an article page's surroundings hashed the same, its inputs did not"
+                        "a page's surroundings hashed the same, its inputs did not"
                     );
                 }
                 same
@@ -550,15 +550,15 @@ pub(crate) struct Written<'a> {
     output_dir: Option<rustix::fd::OwnedFd>,
     entries: Mutex<Vec<Record>>,
     /// The inputs of the pages about to be rendered, until they are put: exact, and
-    /// for an article's page its surroundings (see [`Inputs::Around`]).
+    /// for an article's or a listing's page its surroundings (see [`Inputs::Around`]).
     pending: Mutex<FxHashMap<String, Pending>>,
     /// The cache records nothing: nothing is hashed (see [`Entry::hash`]).
     first: bool,
     linked: AtomicUsize,
     bytes: AtomicU64,
-    /// Article pages asked by their surroundings, and those kept by them (see
-    /// [`Inputs::Around`]).
-    around: [AtomicUsize; 2],
+    /// Pages asked by their surroundings, and those kept by them (see
+    /// [`Inputs::Around`]): articles' first, then listings'.
+    around: [AtomicUsize; 4],
     /// See [`Entries`].
     inexact: AtomicBool,
 }
@@ -594,11 +594,22 @@ impl<'a> Written<'a> {
         (self.linked.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
     }
 
-    /// How many article pages were kept by their surroundings (see [`Inputs::Around`]),
-    /// of how many asked by them.
-    pub(crate) fn kept_by_surroundings(&self) -> (usize, usize) {
-        let [asked, kept] = &self.around;
-        (kept.load(Ordering::Relaxed), asked.load(Ordering::Relaxed))
+    /// How many pages of the kind `page` were kept by their surroundings (see
+    /// [`Inputs::Around`]), of how many asked by them.
+    pub(crate) fn kept_by_surroundings(&self, page: Surrounded) -> (usize, usize) {
+        let asked = &self.around[Self::counters(page)];
+        (
+            self.around[Self::counters(page) + 1].load(Ordering::Relaxed),
+            asked.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Where the counters of pages of the kind `page` are in `around`: asked, then kept.
+    fn counters(page: Surrounded) -> usize {
+        match page {
+            Surrounded::Article => 0,
+            Surrounded::Listing => 2,
+        }
     }
 
     /// Puts the files of the last build that this one keeps (see [`Written::reuse`] and
@@ -652,26 +663,26 @@ impl<'a> Written<'a> {
     /// puts it into the staging folder. Otherwise notes the inputs, for [`Written::put`]
     /// to record with the page.
     ///
-    /// An article's page is asked first by its surroundings, then (when the last build
-    /// recorded other ones) by its exact inputs: a page kept by those gets the new
+    /// An article's or a listing's page is asked first by its surroundings, then (when
+    /// the last build recorded other ones) by its exact inputs: a page kept by those gets the new
     /// surroundings recorded with it.
     pub(crate) fn reuse(&self, rel: &Path, inputs: Inputs<'_>) -> bool {
         let Some(previous) = self.previous else { return false };
         let key = display_path(rel);
         let lock = || self.pending.lock().expect("no thread panics holding the lock");
         let around = match inputs {
-            Inputs::Around { around, .. } => {
-                self.around[0].fetch_add(1, Ordering::Relaxed);
+            Inputs::Around { around, page, .. } => {
+                self.around[Self::counters(page)].fetch_add(1, Ordering::Relaxed);
                 Some(*around)
             }
-            // Asked by its surroundings before, if it is an article's page.
+            // Asked by its surroundings before, if it is an article's or a listing's page.
             Inputs::Exact(_) => lock().remove(&key).and_then(|p| p.around),
         };
         if let Some(entry) = previous.get(&key).filter(|e| e.made_from(inputs)) {
             if let Some(stamp) = self.still_holds(rel, entry, None, false) {
                 self.linked.fetch_add(1, Ordering::Relaxed);
-                if let Inputs::Around { .. } = inputs {
-                    self.around[1].fetch_add(1, Ordering::Relaxed);
+                if let Inputs::Around { page, .. } = inputs {
+                    self.around[Self::counters(page) + 1].fetch_add(1, Ordering::Relaxed);
                 }
                 self.keep(key, Entry { stamp, around, ..*entry });
                 return true;
@@ -903,15 +914,16 @@ mod tests {
         let (a, b) = (blake3::hash(b"a"), blake3::hash(b"b"));
         let entry = entry_made_from("a", Some("around"));
         let around = blake3::hash(b"around");
+        let page = Surrounded::Article;
         assert!(entry.made_from(Inputs::Exact(&a)));
         assert!(!entry.made_from(Inputs::Exact(&b)));
-        assert!(entry.made_from(Inputs::Around { around: &around, exact: None }));
-        assert!(entry.made_from(Inputs::Around { around: &around, exact: Some(&a) }));
-        assert!(!entry.made_from(Inputs::Around { around: &a, exact: None }));
+        assert!(entry.made_from(Inputs::Around { around: &around, exact: None, page }));
+        assert!(entry.made_from(Inputs::Around { around: &around, exact: Some(&a), page }));
+        assert!(!entry.made_from(Inputs::Around { around: &a, exact: None, page }));
         // A page recorded without surroundings (a first build's, or not an article's) is
         // never kept by them.
         let without = entry_made_from("a", None);
-        assert!(!without.made_from(Inputs::Around { around: &around, exact: Some(&a) }));
+        assert!(!without.made_from(Inputs::Around { around: &around, exact: Some(&a), page }));
         // The line it is saved as reads back the same.
         let line = format!("- {} {} 1 2 3 4 5 a/b/index.html", a.to_hex(), around.to_hex());
         let (path, read) = parse_entry(&line).unwrap();
@@ -926,6 +938,10 @@ mod tests {
     fn surroundings_that_match_when_the_exact_inputs_do_not_are_a_bug_caught() {
         let entry = entry_made_from("a", Some("around"));
         let (around, other) = (blake3::hash(b"around"), blake3::hash(b"b"));
-        entry.made_from(Inputs::Around { around: &around, exact: Some(&other) });
+        entry.made_from(Inputs::Around {
+            around: &around,
+            exact: Some(&other),
+            page: Surrounded::Listing,
+        });
     }
 }

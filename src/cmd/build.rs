@@ -108,6 +108,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         if let Some((kept, asked)) = report.kept_by_surroundings {
             eprintln!("  article pages kept by their surroundings: {kept} of {asked}");
         }
+        if let Some((kept, asked)) = report.listings_kept_by_surroundings {
+            eprintln!("  listing pages kept by their surroundings: {kept} of {asked}");
+        }
         eprintln!("  files linked: {}, bytes written: {}", report.linked, report.bytes_written);
     }
     if !args.quiet {

@@ -26,7 +26,7 @@ use crate::front_matter;
 use crate::images::{Found, Images, Usage};
 use crate::markdown::Shortcodes;
 use crate::output::{self, Listing, Staging};
-use crate::render::{self, Reuse};
+use crate::render::{self, Reuse, Surrounded};
 use crate::site::{self, Document, Site};
 use crate::spill::Spill;
 use crate::theme;
@@ -112,6 +112,9 @@ pub struct BuildReport {
     /// surroundings, of how many asked by it (the others were decided by their exact
     /// inputs, see `render::Inputs::Around`).
     pub kept_by_surroundings: Option<(usize, usize)>,
+    /// The same for the pages of listings (the front page past the first, categories,
+    /// tags, authors, months).
+    pub listings_kept_by_surroundings: Option<(usize, usize)>,
 }
 
 struct Timer {
@@ -654,7 +657,10 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         });
         timer.stage("commit");
         let saved = sealed.map(|sealed| {
-            let counts = (written.counts(), written.kept_by_surroundings());
+            let around = [Surrounded::Article, Surrounded::Listing]
+                .map(|page| written.kept_by_surroundings(page))
+                .map(|(kept, asked)| (asked > 0).then_some((kept, asked)));
+            let counts = (written.counts(), around);
             let entries = written.into_entries();
             // Both caches are saved under the build cache's lock, dropped after.
             let cache_notice = cache.as_ref().and_then(|cache| cache.save(entries, sealed));
@@ -684,9 +690,10 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         parses.set_aside();
         return Err(e);
     }
-    let ((linked, bytes_written), (kept, asked)) = counts;
+    let ((linked, bytes_written), [articles, listings]) = counts;
     (report.linked, report.bytes_written) = (linked, bytes_written);
-    report.kept_by_surroundings = (asked > 0).then_some((kept, asked));
+    report.kept_by_surroundings = articles;
+    report.listings_kept_by_surroundings = listings;
     report.cache_notices.extend(parse_notice);
     report.cache_notices.extend(cache_notice);
     drop(cache);

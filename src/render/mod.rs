@@ -47,11 +47,21 @@ pub(crate) type Reuse<'a> = &'a (dyn Fn(&Path, Inputs<'_>) -> Result<bool> + Syn
 pub(crate) enum Inputs<'h> {
     /// The hash of everything the page's render reads.
     Exact(&'h blake3::Hash),
-    /// For an article's page, a hash of its surroundings (see [`Pages::article_around`]):
-    /// of what its exact inputs are made from, without making its view. When the last
-    /// build recorded the same, the page's exact inputs were the same too. `exact`: those,
-    /// made as well by builds with debug assertions, which check that the record agrees.
-    Around { around: &'h blake3::Hash, exact: Option<&'h blake3::Hash> },
+    /// For an article's page or a listing's, a hash of its surroundings (see
+    /// [`Pages::article_around`] and [`Pages::listing_around`]): of what its exact inputs
+    /// are made from, without making its view. When the last build recorded the same,
+    /// the page's exact inputs were the same too. `exact`: those, made as well by builds
+    /// with debug assertions, which check that the record agrees.
+    Around { around: &'h blake3::Hash, exact: Option<&'h blake3::Hash>, page: Surrounded },
+}
+
+/// The pages asked by their surroundings (see [`Inputs::Around`]), counted apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Surrounded {
+    Article,
+    /// A page of a listing: the front page past the first, a category, tag, author or
+    /// month.
+    Listing,
 }
 
 /// The templates that render whole pages; the others (layouts, partials, components)
@@ -415,6 +425,7 @@ struct EntityHashes {
     /// Of each article as other pages show it: its address, its card's hash and its
     /// tags; `None` when its card has no hash. An article's page shows a dozen others.
     articles: Vec<Option<blake3::Hash>>,
+    tags: Vec<blake3::Hash>,
     authors: Vec<blake3::Hash>,
     categories: Vec<blake3::Hash>,
     series: Vec<blake3::Hash>,
@@ -451,6 +462,7 @@ impl EntityHashes {
             .collect();
         EntityHashes {
             articles,
+            tags,
             authors: site
                 .authors
                 .iter()
@@ -764,7 +776,8 @@ impl<'a> Pages<'a> {
                 _ => Some(exact(self)?),
             };
             if let Some(around) = &around {
-                let asked = Inputs::Around { around, exact: checked.as_ref() };
+                let page = Surrounded::Article;
+                let asked = Inputs::Around { around, exact: checked.as_ref(), page };
                 if reuse(Path::new(file), asked)? {
                     return Ok(1);
                 }
@@ -778,10 +791,41 @@ impl<'a> Pages<'a> {
             }
             decided = true;
         }
-        let mut context = Context::new();
-        let article = self.page_context(job, &mut context)?;
-        context.insert("canonical", &canonical);
-        context.insert("current_url", &current_url);
+        // So is a listing's page, from the card hashes of the articles it shows.
+        let around = match self.reuse {
+            Some((_, base)) if !decided => {
+                self.listing_around(&base, job, template, &canonical, &current_url)
+            }
+            _ => None,
+        };
+        let made = |pages: &Self| -> Result<(Context, Option<&'a Path>)> {
+            let mut context = Context::new();
+            let article = pages.page_context(job, &mut context)?;
+            context.insert("canonical", &canonical);
+            context.insert("current_url", &current_url);
+            Ok((context, article))
+        };
+        let mut made_already = None;
+        if let (Some(around), Some((reuse, base))) = (&around, self.reuse) {
+            // Builds with debug assertions make the exact inputs too (see above).
+            let checked = match cfg!(debug_assertions) {
+                true => {
+                    let (mut context, article) = made(self)?;
+                    let exact = inputs(&base, template, &mut context, &self.card_hashes);
+                    made_already = Some((context, article));
+                    exact
+                }
+                false => None,
+            };
+            let page = Surrounded::Listing;
+            if reuse(Path::new(file), Inputs::Around { around, exact: checked.as_ref(), page })? {
+                return Ok(1);
+            }
+        }
+        let (mut context, article) = match made_already {
+            Some(made) => made,
+            None => made(self)?,
+        };
         if let Some((reuse, base)) = self.reuse.filter(|_| !decided) {
             if let Some(inputs) = inputs(&base, template, &mut context, &self.card_hashes) {
                 if reuse(Path::new(file), Inputs::Exact(&inputs))? {
@@ -958,6 +1002,107 @@ impl<'a> Pages<'a> {
                     put_str(bytes, text);
                 }
             }
+            let hash = blake3::hash(bytes);
+            if bytes.capacity() > 1 << 20 {
+                *bytes = Vec::new();
+            }
+            Some(hash)
+        })
+    }
+
+    /// A hash of the surroundings of a listing's page (the front page past the first, a
+    /// page of a category, tag, author or month): of what its exact inputs are made
+    /// from, without making its view (see [`Pages::article_around`]). `None` for another
+    /// page, or when an article it shows has no card hash.
+    ///
+    /// Besides `base`, the template and the page's addresses, it takes what
+    /// [`Pages::listing`] shows (the listing's kind, title, description and address, the
+    /// page's number, the number of pages, and the card hash of each article shown) and
+    /// what the page adds by its kind: the category, tag or author by a hash of all a
+    /// page shows of it ([`EntityHashes`]), a tag's related tags with their counts, and
+    /// the pages the build leaves out (an author's bio may link to one). Builds with
+    /// debug assertions check every page kept by this hash (see [`Inputs::Around`]).
+    fn listing_around(
+        &self,
+        base: &blake3::Hash,
+        job: Job,
+        template: &str,
+        canonical: &str,
+        current_url: &str,
+    ) -> Option<blake3::Hash> {
+        let site = self.site;
+        let entities = &self.entity_hashes;
+        let month_title;
+        let (kind, title, description, url, ids, page, entity) = match job {
+            // The first page shows blocks of every category, and the site's languages.
+            Job::Home { page } if page > 1 => {
+                let config = &site.config;
+                let description = Some(config.description.as_str());
+                (
+                    "home",
+                    config.title.as_str(),
+                    description,
+                    &UrlPath::root(),
+                    &self.all,
+                    page,
+                    None,
+                )
+            }
+            Job::Category { index, page } => {
+                let category = &site.categories[index];
+                let description = category.settings.description.as_deref();
+                let entity = Some(&entities.categories[index]);
+                let (name, url) = (category.name.as_str(), &category.url);
+                ("category", name, description, url, &category.articles, page, entity)
+            }
+            Job::Tag { index, page } => {
+                let tag = &site.tags[index];
+                let entity = Some(&entities.tags[index]);
+                ("tag", tag.name.as_str(), None, &tag.url, &tag.articles, page, entity)
+            }
+            Job::Author { index, page } => {
+                let author = &site.authors[index];
+                let entity = Some(&entities.authors[index]);
+                ("author", author.name.as_str(), None, &author.url, &author.articles, page, entity)
+            }
+            Job::ArchiveMonth { index, page } => {
+                let month = &self.months[index];
+                month_title = self.language().month_year(month.year, month.month);
+                ("archive", month_title.as_str(), None, &month.url, &month.articles, page, None)
+            }
+            _ => return None,
+        };
+        let paging = self.paging();
+        thread_local! {
+            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            bytes.extend_from_slice(base.as_bytes());
+            put_str(bytes, "listing page around");
+            for text in [template, canonical, current_url, kind, title, url.as_str()] {
+                put_str(bytes, text);
+            }
+            fingerprint::put(bytes, &description.filter(|d| !d.is_empty()));
+            fingerprint::put_len(bytes, page);
+            fingerprint::put_len(bytes, paging.count(ids.len()));
+            let shown = paging.page(ids, page);
+            fingerprint::put_len(bytes, shown.len());
+            for id in shown {
+                bytes.extend_from_slice(self.card_hash_by_id.get(id.index())?.as_ref()?.as_bytes());
+            }
+            if let Some(entity) = entity {
+                bytes.extend_from_slice(entity.as_bytes());
+            }
+            if let Job::Tag { index, .. } = job {
+                let related = &site.tags[index].related;
+                fingerprint::put_len(bytes, related.len());
+                for &(other, together) in related {
+                    bytes.extend_from_slice(entities.tags[other.index()].as_bytes());
+                    fingerprint::put_len(bytes, together);
+                }
+            }
+            bytes.extend_from_slice(self.hidden_hash.as_bytes());
             let hash = blake3::hash(bytes);
             if bytes.capacity() > 1 << 20 {
                 *bytes = Vec::new();

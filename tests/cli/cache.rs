@@ -519,6 +519,52 @@ fn kept_by_surroundings(out: &std::process::Output) -> (usize, usize) {
     crate::support::timings_count(out, "article pages kept by their surroundings")
 }
 
+/// What `build --timings` says of the listing pages kept by their surroundings: (kept,
+/// asked).
+fn listings_kept_by_surroundings(out: &std::process::Output) -> (usize, usize) {
+    crate::support::timings_count(out, "listing pages kept by their surroundings")
+}
+
+/// A listing's page (a category's, a tag's, an author's, a month's, the front page's
+/// past the first) is first asked by the hash of its surroundings: the card hashes of
+/// the articles it shows, its number and the number of pages, and what it lists. A
+/// title edit changes one card: the pages that show it are made again, the others kept.
+/// This binary, built with debug assertions, also checks that every page kept by its
+/// surroundings had the exact inputs recorded.
+#[test]
+fn unchanged_listing_pages_are_kept_by_their_surroundings() {
+    let site = built_twice();
+    let again = site.build(&["-q", "--timings", NOW]);
+    let (kept, asked) = listings_kept_by_surroundings(&again);
+    // Three categories, five tags or more, two authors or more, the months, and the
+    // front page's second page (two articles a page).
+    assert!(asked >= 10, "{asked} asked");
+    assert_eq!(kept, asked);
+    let before = stamps(&site.out());
+    let title = "title: Gamma and the rates";
+    edit(&site, "content/economy/gamma.md", title, "title: Gamma and the new rates");
+    let edited = site.build(&["-q", "--timings", NOW]);
+    let (kept, asked_now) = listings_kept_by_surroundings(&edited);
+    assert_eq!(asked_now, asked);
+    assert!(kept > 0 && kept + 3 <= asked, "{kept} of {asked} kept");
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    let written = changed(&before, &stamps(&site.out()));
+    for page in ["economy/index.html", "tags/rates/index.html", "tags/trade/index.html"] {
+        assert!(written.contains(&page.to_owned()), "{page} not written: {written:?}");
+        let html = std::fs::read_to_string(site.out().join(page)).unwrap();
+        assert!(html.contains("Gamma and the new rates"), "{page} shows the old title");
+    }
+    assert!(!written.contains(&"world/index.html".to_owned()), "{written:?}");
+    // A tag spelt anew by its newest article: its name changes on its pages, and on
+    // those that list it as a related tag.
+    edit(&site, "content/economy/gamma.md", "tags: [trade, rates]", "tags: [Trade, rates]");
+    site.build(&["-q", NOW]);
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+    // Nothing changed since: every listing page is kept by its surroundings again.
+    let settled = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(listings_kept_by_surroundings(&settled), (asked, asked));
+}
+
 /// An article's page is first asked by the hash of its surroundings: when that is the
 /// last build's, the page is kept without its view being made. An edit of the article,
 /// or of one whose card it shows, changes it; the page is then decided by its exact

@@ -45,6 +45,7 @@ fn findings(out: &std::process::Output) -> String {
                 "articles checked:",
                 "search index blocks",
                 "article pages kept",
+                "listing pages kept",
                 "files linked:",
             ]
             .iter()
