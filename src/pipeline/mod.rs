@@ -631,6 +631,7 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
     // warnings, whatever it is, so neither its output nor its caches wait for them (half
     // a second at 100,000 articles).
     let (sites, outputs) = (&loaded.sites, &rendered.outputs);
+    let entries = written.take_entries();
     let mut anchors = std::mem::take(&mut rendered.checked);
     let shelf_sound = || loaded.damaged().is_ok();
     let (saved, findings, moved) = std::thread::scope(|scope| {
@@ -649,8 +650,15 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         // the linking in of the kept files (a tenth of a second at 100,000 articles),
         // and before the swap, which makes that output the spare.
         let moving = scope.spawn(|| moved::moved_pages(&output, sites));
-        let placed = written.place(&staging);
+        // So are the build cache's lines written, to a file put in place once the build
+        // has committed (see `Cache::draft`).
+        let drafting = cache.as_ref().map(|cache| scope.spawn(|| cache.draft(&entries)));
+        let placed = written.place(&staging, &entries);
         let moved = moving.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let join = |handle: std::thread::ScopedJoinHandle<'_, cache::Draft>| {
+            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        let draft = drafting.map(join);
         let sealed = placed.and_then(|()| {
             let sealed = staging.seal();
             staging.commit().map(|()| sealed)
@@ -661,9 +669,12 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
                 .map(|page| written.kept_by_surroundings(page))
                 .map(|(kept, asked)| (asked > 0).then_some((kept, asked)));
             let counts = (written.counts(), around);
-            let entries = written.into_entries();
+            let sealed = sealed.filter(|_| !written.is_inexact());
             // Both caches are saved under the build cache's lock, dropped after.
-            let cache_notice = cache.as_ref().and_then(|cache| cache.save(entries, sealed));
+            let cache_notice = match (cache.as_ref(), draft) {
+                (Some(cache), Some(draft)) => cache.save(&entries, draft, sealed),
+                _ => None,
+            };
             let (parse_notice, spent) = parses.join();
             if cache.is_some() {
                 timer.stage("cache");
