@@ -872,11 +872,7 @@ impl<'a> Pages<'a> {
         let article = self.site.article(id);
         let card = |id: ArticleId| self.card_hash_by_id.get(id.index()).copied().flatten();
         let page = self.article_page(id, views::Making::Fingerprint { cards: &card })?;
-        thread_local! {
-            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        Ok(BYTES.with_borrow_mut(|bytes| {
-            bytes.clear();
+        let hash = hash_written(|bytes| {
             bytes.extend_from_slice(base.as_bytes());
             put_str(bytes, "article page");
             put_str(bytes, template);
@@ -897,12 +893,9 @@ impl<'a> Pages<'a> {
             // Every field named and tagged, every string length-prefixed: two pages that
             // differ give different bytes, with nothing escaped (see [`fingerprint`]).
             fingerprint::put(bytes, &page);
-            let hash = blake3::hash(bytes);
-            if bytes.capacity() > 1 << 20 {
-                *bytes = Vec::new();
-            }
-            hash
-        }))
+            Some(())
+        });
+        Ok(hash.expect("the article's bytes are all written"))
     }
 
     /// A hash of the surroundings of article `id`'s page: of what the page's exact
@@ -938,11 +931,7 @@ impl<'a> Pages<'a> {
             bytes.extend_from_slice(entities.articles.get(other.index())?.as_ref()?.as_bytes());
             Some(())
         };
-        thread_local! {
-            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BYTES.with_borrow_mut(|bytes| {
-            bytes.clear();
+        hash_written(|bytes| {
             bytes.extend_from_slice(base.as_bytes());
             put_str(bytes, "article page around");
             for text in [template, canonical, current_url] {
@@ -1002,11 +991,7 @@ impl<'a> Pages<'a> {
                     put_str(bytes, text);
                 }
             }
-            let hash = blake3::hash(bytes);
-            if bytes.capacity() > 1 << 20 {
-                *bytes = Vec::new();
-            }
-            Some(hash)
+            Some(())
         })
     }
 
@@ -1073,11 +1058,7 @@ impl<'a> Pages<'a> {
             _ => return None,
         };
         let paging = self.paging();
-        thread_local! {
-            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BYTES.with_borrow_mut(|bytes| {
-            bytes.clear();
+        hash_written(|bytes| {
             bytes.extend_from_slice(base.as_bytes());
             put_str(bytes, "listing page around");
             for text in [template, canonical, current_url, kind, title, url.as_str()] {
@@ -1103,11 +1084,7 @@ impl<'a> Pages<'a> {
                 }
             }
             bytes.extend_from_slice(self.hidden_hash.as_bytes());
-            let hash = blake3::hash(bytes);
-            if bytes.capacity() > 1 << 20 {
-                *bytes = Vec::new();
-            }
-            Some(hash)
+            Some(())
         })
     }
 
@@ -1546,12 +1523,7 @@ fn inputs(
         PAGE_KEYS.iter().filter_map(|&key| Some((key, context.remove(key)?))).collect();
     let complete = *context == Context::new();
     let hash = complete.then(|| {
-        thread_local! {
-            /// Each thread's buffer for the values of a page, reused from page to page.
-            static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BYTES.with_borrow_mut(|bytes| {
-            bytes.clear();
+        hash_written(|bytes| {
             bytes.extend_from_slice(base.as_bytes());
             put_str(bytes, template);
             let mut complete = true;
@@ -1559,17 +1531,29 @@ fn inputs(
                 put_str(bytes, key);
                 complete = complete && put_value(bytes, value, known);
             }
-            let hash = complete.then(|| blake3::hash(bytes));
-            if bytes.capacity() > 1 << 20 {
-                *bytes = Vec::new();
-            }
-            hash
+            complete.then_some(())
         })
     });
     for (key, value) in taken {
         context.insert_value(key, value);
     }
     hash.flatten()
+}
+
+/// The hash of the bytes `fill` writes into this thread's buffer, which is reused from
+/// page to page (and dropped past a megabyte); `None` when `fill` gives up.
+fn hash_written(fill: impl FnOnce(&mut Vec<u8>) -> Option<()>) -> Option<blake3::Hash> {
+    thread_local! {
+        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BYTES.with_borrow_mut(|bytes| {
+        bytes.clear();
+        let hash = fill(bytes).map(|()| blake3::hash(bytes));
+        if bytes.capacity() > 1 << 20 {
+            *bytes = Vec::new();
+        }
+        hash
+    })
 }
 
 /// Appends `text`, its length first, so that no two sequences of values give the same bytes.
