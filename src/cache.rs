@@ -950,6 +950,42 @@ mod tests {
         }
     }
 
+    /// The cache's lines are written beside the commit ([`Cache::draft`]): a draft
+    /// dropped unsaved (a build that failed before it committed) leaves no file, and one
+    /// saved is the cache file, read back with its entries.
+    #[test]
+    fn a_draft_dropped_leaves_nothing_and_one_saved_reads_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, output) = (tmp.path().join("cache"), tmp.path().join("output"));
+        let (cache, notice) = open(&dir, &output);
+        let cache = cache.expect("a cache");
+        assert_eq!(notice, None);
+        let stamp = Stamp { dev: 1, ino: 2, len: 3, mtime: 4, mtime_nsec: 5 };
+        let hash = Some(blake3::hash(b"page"));
+        let entry = Entry { hash, inputs: hash, around: None, stamp };
+        let entries = Entries { files: vec![("a/index.html".to_owned(), entry, false)] };
+        let files = || {
+            let mut names: Vec<String> = fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = files();
+        let draft = cache.draft(&entries);
+        assert!(files().iter().any(|name| name.ends_with(".tmp")), "{:?}", files());
+        drop(draft);
+        assert_eq!(files(), before);
+        assert!(!dir.join(FILE).exists());
+        assert_eq!(cache.save(&entries, cache.draft(&entries), None), None);
+        assert!(files().iter().all(|name| !name.ends_with(".tmp")), "{:?}", files());
+        let (recorded, notice) = cache.read();
+        assert_eq!(notice, None);
+        let read = recorded.previous.get("a/index.html").expect("the entry read back");
+        assert_eq!((read.hash, read.inputs, read.stamp), (hash, hash, stamp));
+    }
+
     fn entry_made_from(inputs: &str, around: Option<&str>) -> Entry {
         let stamp = Stamp { dev: 1, ino: 2, len: 3, mtime: 4, mtime_nsec: 5 };
         let hash = |text: &str| blake3::hash(text.as_bytes());
