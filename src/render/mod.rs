@@ -20,6 +20,7 @@ pub(crate) use search::{Vocabulary, document_terms, number_topic_words};
 pub(crate) use views::picture_view_with;
 mod xml;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -758,82 +759,51 @@ impl<'a> Pages<'a> {
             return self.write_data(job, &place, sink);
         };
         let (path, file) = place.path.as_ref().expect("every page has a path");
-        let base = &self.site.config.base_url;
-        let canonical = base.absolute_str(path);
-        let current_url = base.link_str(path);
-        let mut decided = false;
-        // An article's page is decided from its view without the body HTML, whose hash
-        // stands in for it: nothing is read back from disk, and its context is made only
-        // when it is rendered (issue 15).
-        if let (Job::Article(id), Some((reuse, base))) = (job, self.reuse) {
-            let around = self.article_around(&base, id, template, &canonical, &current_url);
-            let exact =
-                |page: &Self| page.article_inputs(&base, id, template, &canonical, &current_url);
-            // Builds with debug assertions make the exact inputs too, for the cache to
-            // check that a page kept by its surroundings was made from them.
-            let checked = match around {
-                Some(_) if !cfg!(debug_assertions) => None,
-                _ => Some(exact(self)?),
-            };
-            if let Some(around) = &around {
-                let page = Surrounded::Article;
-                let asked = Inputs::Around { around, exact: checked.as_ref(), page };
-                if reuse(Path::new(file), asked)? {
-                    return Ok(1);
-                }
-            }
-            let inputs = match checked {
-                Some(inputs) => inputs,
-                None => exact(self)?,
-            };
-            if reuse(Path::new(file), Inputs::Exact(&inputs))? {
-                return Ok(1);
-            }
-            decided = true;
-        }
-        // So is a listing's page, from the card hashes of the articles it shows.
-        let around = match self.reuse {
-            Some((_, base)) if !decided => {
-                self.listing_around(&base, job, template, &canonical, &current_url)
-            }
-            _ => None,
-        };
-        let made = |pages: &Self| -> Result<(Context, Option<&'a Path>)> {
+        let file = Path::new(file);
+        let base_url = &self.site.config.base_url;
+        let (canonical, current_url) = (base_url.absolute_str(path), base_url.link_str(path));
+        let make = || -> Result<(Context, Option<&'a Path>)> {
             let mut context = Context::new();
-            let article = pages.page_context(job, &mut context)?;
+            let article = self.page_context(job, &mut context)?;
             context.insert("canonical", &canonical);
             context.insert("current_url", &current_url);
             Ok((context, article))
         };
-        let mut made_already = None;
-        if let (Some(around), Some((reuse, base))) = (&around, self.reuse) {
-            // Builds with debug assertions make the exact inputs too (see above).
-            let checked = match cfg!(debug_assertions) {
-                true => {
-                    let (mut context, article) = made(self)?;
-                    let exact = inputs(&base, template, &mut context, &self.card_hashes);
-                    made_already = Some((context, article));
-                    exact
+        let mut made = None;
+        if let Some((reuse, base)) = self.reuse {
+            let at =
+                PageAt { base: &base, template, canonical: &canonical, current_url: &current_url };
+            let kept = match job {
+                // An article's page is decided from its view without the body HTML, whose
+                // hash stands in for it: nothing is read back from disk, and its context
+                // is made only when it is rendered (issue 15).
+                Job::Article(id) => {
+                    let around = self.article_around(&at, id);
+                    let exact = || self.article_inputs(&at, id).map(Some);
+                    kept(reuse, file, Surrounded::Article, around, exact)?
                 }
-                false => None,
+                // Another page from its context, which is then what it renders with; a
+                // listing's page first from the card hashes of the articles it shows.
+                _ => {
+                    let around = self.listing_around(&at, job);
+                    let exact = || {
+                        let (mut context, article) = make()?;
+                        let exact = inputs(&base, template, &mut context, &self.card_hashes);
+                        made = Some((context, article));
+                        Ok(exact)
+                    };
+                    kept(reuse, file, Surrounded::Listing, around, exact)?
+                }
             };
-            let page = Surrounded::Listing;
-            if reuse(Path::new(file), Inputs::Around { around, exact: checked.as_ref(), page })? {
+            if kept {
                 return Ok(1);
             }
         }
-        let (mut context, article) = match made_already {
+        let (mut context, article) = match made {
             Some(made) => made,
-            None => made(self)?,
+            None => make()?,
         };
-        if let Some((reuse, base)) = self.reuse.filter(|_| !decided) {
-            if let Some(inputs) = inputs(&base, template, &mut context, &self.card_hashes) {
-                if reuse(Path::new(file), Inputs::Exact(&inputs))? {
-                    return Ok(1);
-                }
-            }
-        }
-        self.write_template(&mut context, template, Path::new(file), article, sink)
+        self.write_template(&mut context, template, file, article, sink)
     }
 
     /// What the page of article `id` gets (see [`ArticlePage`]), or what stands in for it
@@ -861,23 +831,16 @@ impl<'a> Pages<'a> {
     /// links are unlinked (the files the build leaves out, the page's path), and the
     /// document's digest when it has one, in place of what the document alone gives the
     /// page.
-    fn article_inputs(
-        &self,
-        base: &blake3::Hash,
-        id: ArticleId,
-        template: &str,
-        canonical: &str,
-        current_url: &str,
-    ) -> Result<blake3::Hash> {
+    fn article_inputs(&self, at: &PageAt<'_>, id: ArticleId) -> Result<blake3::Hash> {
         let article = self.site.article(id);
         let card = |id: ArticleId| self.card_hash_by_id.get(id.index()).copied().flatten();
         let page = self.article_page(id, views::Making::Fingerprint { cards: &card })?;
         let hash = hash_written(|bytes| {
-            bytes.extend_from_slice(base.as_bytes());
+            bytes.extend_from_slice(at.base.as_bytes());
             put_str(bytes, "article page");
-            put_str(bytes, template);
-            put_str(bytes, canonical);
-            put_str(bytes, current_url);
+            put_str(bytes, at.template);
+            put_str(bytes, at.canonical);
+            put_str(bytes, at.current_url);
             put_str(bytes, article.url.as_str());
             bytes.extend_from_slice(&article.doc.body.html_hash);
             bytes.extend_from_slice(self.hidden_hash.as_bytes());
@@ -912,14 +875,7 @@ impl<'a> Pages<'a> {
     /// the page's versions in other languages as they are. Whatever the view reads must
     /// be here: builds with debug assertions check every page kept by this hash (see
     /// [`Inputs::Around`]).
-    fn article_around(
-        &self,
-        base: &blake3::Hash,
-        id: ArticleId,
-        template: &str,
-        canonical: &str,
-        current_url: &str,
-    ) -> Option<blake3::Hash> {
+    fn article_around(&self, at: &PageAt<'_>, id: ArticleId) -> Option<blake3::Hash> {
         let site = self.site;
         let article = site.article(id);
         let doc = &article.doc;
@@ -932,9 +888,9 @@ impl<'a> Pages<'a> {
             Some(())
         };
         hash_written(|bytes| {
-            bytes.extend_from_slice(base.as_bytes());
+            bytes.extend_from_slice(at.base.as_bytes());
             put_str(bytes, "article page around");
-            for text in [template, canonical, current_url] {
+            for text in [at.template, at.canonical, at.current_url] {
                 put_str(bytes, text);
             }
             bytes.extend_from_slice(&doc.body.html_hash);
@@ -1007,64 +963,27 @@ impl<'a> Pages<'a> {
     /// page shows of it ([`EntityHashes`]), a tag's related tags with their counts, and
     /// the pages the build leaves out (an author's bio may link to one). Builds with
     /// debug assertions check every page kept by this hash (see [`Inputs::Around`]).
-    fn listing_around(
-        &self,
-        base: &blake3::Hash,
-        job: Job,
-        template: &str,
-        canonical: &str,
-        current_url: &str,
-    ) -> Option<blake3::Hash> {
-        let site = self.site;
+    fn listing_around(&self, at: &PageAt<'_>, job: Job) -> Option<blake3::Hash> {
+        // The first page shows blocks of every category, and the site's languages.
+        if matches!(job, Job::Home { page } if page <= 1) {
+            return None;
+        }
+        let ListingOf { kind, title, description, url, ids, page } = self.listing_of(job)?;
         let entities = &self.entity_hashes;
-        let month_title;
-        let (kind, title, description, url, ids, page, entity) = match job {
-            // The first page shows blocks of every category, and the site's languages.
-            Job::Home { page } if page > 1 => {
-                let config = &site.config;
-                let description = Some(config.description.as_str());
-                (
-                    "home",
-                    config.title.as_str(),
-                    description,
-                    &UrlPath::root(),
-                    &self.all,
-                    page,
-                    None,
-                )
-            }
-            Job::Category { index, page } => {
-                let category = &site.categories[index];
-                let description = category.settings.description.as_deref();
-                let entity = Some(&entities.categories[index]);
-                let (name, url) = (category.name.as_str(), &category.url);
-                ("category", name, description, url, &category.articles, page, entity)
-            }
-            Job::Tag { index, page } => {
-                let tag = &site.tags[index];
-                let entity = Some(&entities.tags[index]);
-                ("tag", tag.name.as_str(), None, &tag.url, &tag.articles, page, entity)
-            }
-            Job::Author { index, page } => {
-                let author = &site.authors[index];
-                let entity = Some(&entities.authors[index]);
-                ("author", author.name.as_str(), None, &author.url, &author.articles, page, entity)
-            }
-            Job::ArchiveMonth { index, page } => {
-                let month = &self.months[index];
-                month_title = self.language().month_year(month.year, month.month);
-                ("archive", month_title.as_str(), None, &month.url, &month.articles, page, None)
-            }
-            _ => return None,
+        let entity = match job {
+            Job::Category { index, .. } => Some(&entities.categories[index]),
+            Job::Tag { index, .. } => Some(&entities.tags[index]),
+            Job::Author { index, .. } => Some(&entities.authors[index]),
+            _ => None,
         };
         let paging = self.paging();
         hash_written(|bytes| {
-            bytes.extend_from_slice(base.as_bytes());
+            bytes.extend_from_slice(at.base.as_bytes());
             put_str(bytes, "listing page around");
-            for text in [template, canonical, current_url, kind, title, url.as_str()] {
+            for text in [at.template, at.canonical, at.current_url, kind, &title, url.as_str()] {
                 put_str(bytes, text);
             }
-            fingerprint::put(bytes, &description.filter(|d| !d.is_empty()));
+            fingerprint::put(bytes, &description);
             fingerprint::put_len(bytes, page);
             fingerprint::put_len(bytes, paging.count(ids.len()));
             let shown = paging.page(ids, page);
@@ -1076,7 +995,7 @@ impl<'a> Pages<'a> {
                 bytes.extend_from_slice(entity.as_bytes());
             }
             if let Job::Tag { index, .. } = job {
-                let related = &site.tags[index].related;
+                let related = &self.site.tags[index].related;
                 fingerprint::put_len(bytes, related.len());
                 for &(other, together) in related {
                     bytes.extend_from_slice(entities.tags[other.index()].as_bytes());
@@ -1104,15 +1023,7 @@ impl<'a> Pages<'a> {
                 return Ok(Some(site.article(id).doc.source.as_path()));
             }
             Job::Home { page } => {
-                let shown = self.listing(
-                    context,
-                    "home",
-                    &site.config.title,
-                    Some(&site.config.description),
-                    &UrlPath::root(),
-                    &self.all,
-                    page,
-                );
+                let shown = self.listing(job, context);
                 if page == 1 {
                     context.insert("blocks", &self.home_blocks(shown));
                     let languages = views::site_view(site).languages;
@@ -1124,23 +1035,13 @@ impl<'a> Pages<'a> {
                     }
                 }
             }
-            Job::Category { index, page } => {
-                let category = &site.categories[index];
-                let description = category.settings.description.as_deref();
-                self.listing(
-                    context,
-                    "category",
-                    &category.name,
-                    description,
-                    &category.url,
-                    &category.articles,
-                    page,
-                );
-                context.insert("category", &views::category_link(site, category));
+            Job::Category { index, .. } => {
+                self.listing(job, context);
+                context.insert("category", &views::category_link(site, &site.categories[index]));
             }
-            Job::Tag { index, page } => {
+            Job::Tag { index, .. } => {
                 let tag = &site.tags[index];
-                self.listing(context, "tag", &tag.name, None, &tag.url, &tag.articles, page);
+                self.listing(job, context);
                 let related: Vec<TagSummary<'_>> = tag
                     .related
                     .iter()
@@ -1157,24 +1058,14 @@ impl<'a> Pages<'a> {
                 context.insert("tag", &views::tag_link(site, tag));
                 context.insert("related_tags", &related);
             }
-            Job::Author { index, page } => {
+            Job::Author { index, .. } => {
                 let author = &site.authors[index];
-                self.listing(
-                    context,
-                    "author",
-                    &author.name,
-                    None,
-                    &author.url,
-                    &author.articles,
-                    page,
-                );
+                self.listing(job, context);
                 context.insert("author", &views::author_link(site, author));
                 context.insert("profile", &views::profile_view(site, author));
             }
-            Job::ArchiveMonth { index, page } => {
-                let month = &self.months[index];
-                let title = self.language().month_year(month.year, month.month);
-                self.listing(context, "archive", &title, None, &month.url, &month.articles, page);
+            Job::ArchiveMonth { .. } => {
+                self.listing(job, context);
             }
             Job::ArchiveIndex => {
                 context.insert("years", &self.archive_years());
@@ -1279,28 +1170,62 @@ impl<'a> Pages<'a> {
         sink(Path::new(file), text.as_bytes()).map(|()| 1)
     }
 
-    /// Puts `listing` in the context; returns the articles the page shows.
-    #[allow(clippy::too_many_arguments)]
-    fn listing(
-        &self,
-        context: &mut Context,
-        kind: &'static str,
-        title: &str,
-        description: Option<&str>,
-        url: &UrlPath,
-        ids: &'a [ArticleId],
-        page: usize,
-    ) -> &'a [ArticleId] {
+    /// What the page of a listing `job` shows: the front page's, a category's, a tag's,
+    /// an author's or a month's; `None` for another page. One source for the page's view
+    /// ([`Pages::listing`]) and for the hash of its surroundings
+    /// ([`Pages::listing_around`]), so that the two cannot drift apart.
+    fn listing_of(&self, job: Job) -> Option<ListingOf<'_>> {
+        let site = self.site;
+        let (kind, title, description, url, ids, page): (_, Cow<'_, str>, _, _, &[_], _) = match job
+        {
+            Job::Home { page } => {
+                let config = &site.config;
+                let (title, description) = (&config.title, Some(config.description.as_str()));
+                ("home", title.into(), description, Cow::Owned(UrlPath::root()), &self.all, page)
+            }
+            Job::Category { index, page } => {
+                let category = &site.categories[index];
+                let description = category.settings.description.as_deref();
+                let (name, url) = (category.name.as_str(), Cow::Borrowed(&category.url));
+                ("category", name.into(), description, url, &category.articles, page)
+            }
+            Job::Tag { index, page } => {
+                let tag = &site.tags[index];
+                let url = Cow::Borrowed(&tag.url);
+                ("tag", tag.name.as_str().into(), None, url, &tag.articles, page)
+            }
+            Job::Author { index, page } => {
+                let author = &site.authors[index];
+                let url = Cow::Borrowed(&author.url);
+                ("author", author.name.as_str().into(), None, url, &author.articles, page)
+            }
+            Job::ArchiveMonth { index, page } => {
+                let month = &self.months[index];
+                let title = self.language().month_year(month.year, month.month);
+                let url = Cow::Borrowed(&month.url);
+                ("archive", title.into(), None, url, &month.articles, page)
+            }
+            _ => return None,
+        };
+        let description = description.filter(|d| !d.is_empty());
+        Some(ListingOf { kind, title, description, url, ids, page })
+    }
+
+    /// Puts the view of the listing `job` in `context` (see [`Pages::listing_of`]);
+    /// returns the articles its page shows.
+    fn listing(&self, job: Job, context: &mut Context) -> &[ArticleId] {
+        let ListingOf { kind, title, description, url, ids, page } =
+            self.listing_of(job).expect("a listing's job");
         let paging = self.paging();
         let total = paging.count(ids.len());
         let shown = paging.page(ids, page);
         let view = ListingView {
             kind,
-            title,
-            description: description.filter(|d| !d.is_empty()),
-            url: self.site.config.base_url.link(url),
+            title: &title,
+            description,
+            url: self.site.config.base_url.link(&url),
             articles: shown.iter().map(|id| self.cards[id.index()].clone()).collect(),
-            pager: PagerView::new(self.site, url, page, total),
+            pager: PagerView::new(self.site, &url, page, total),
         };
         context.insert("listing", &view);
         shown
@@ -1509,6 +1434,58 @@ const PAGE_KEYS: &[&str] = &[
     "translations",
     "x_default",
 ];
+
+/// What a listing's page shows (see [`Pages::listing_of`]).
+struct ListingOf<'p> {
+    kind: &'static str,
+    title: Cow<'p, str>,
+    /// `None` when empty.
+    description: Option<&'p str>,
+    url: Cow<'p, UrlPath>,
+    ids: &'p [ArticleId],
+    page: usize,
+}
+
+/// A page whose last build's copy may stand in for it (see [`Pages::render_job`]): the
+/// hash of what every page reads, its template and its addresses.
+pub(crate) struct PageAt<'p> {
+    pub(crate) base: &'p blake3::Hash,
+    pub(crate) template: &'p str,
+    pub(crate) canonical: &'p str,
+    pub(crate) current_url: &'p str,
+}
+
+/// Whether [`Reuse`] keeps the page at `file` from the last build: asked by the hash of
+/// its surroundings `around` when there is one ([`Inputs::Around`]), then by its exact
+/// inputs, which `exact` makes (`None`: it cannot be kept). `exact` runs only when the
+/// surroundings did not decide, but always in builds with debug assertions, for the cache
+/// to check that a page kept by its surroundings was made from them.
+fn kept(
+    reuse: Reuse<'_>,
+    file: &Path,
+    page: Surrounded,
+    around: Option<blake3::Hash>,
+    exact: impl FnOnce() -> Result<Option<blake3::Hash>>,
+) -> Result<bool> {
+    let mut exact = Some(exact);
+    let mut checked = None;
+    if around.is_none() || cfg!(debug_assertions) {
+        checked = exact.take().map_or(Ok(None), |make| make())?;
+    }
+    if let Some(around) = &around {
+        if reuse(file, Inputs::Around { around, exact: checked.as_ref(), page })? {
+            return Ok(true);
+        }
+    }
+    let inputs = match exact {
+        Some(make) => make()?,
+        None => checked,
+    };
+    match inputs {
+        Some(inputs) => reuse(file, Inputs::Exact(&inputs)),
+        None => Ok(false),
+    }
+}
 
 /// The hash of everything the render of `template` with `context` reads, given `base`,
 /// the hash of what every page reads. `None` when the context holds a value not in

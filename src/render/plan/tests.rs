@@ -323,7 +323,13 @@ fn a_page_hashed_with_its_documents_digest_still_follows_the_site() {
             && view.faq.is_empty()
             && view.toc.is_empty()
             && view.sections.iter().all(|s| s.heading.is_empty());
-        let hash = pages.article_inputs(&base, trade.id, "article.html", "c", "u").unwrap();
+        let at = crate::render::PageAt {
+            base: &base,
+            template: "article.html",
+            canonical: "c",
+            current_url: "u",
+        };
+        let hash = pages.article_inputs(&at, trade.id).unwrap();
         (hash, left_out)
     };
     let (plain, left_out) = inputs(&make("It holds.", "Talks", None));
