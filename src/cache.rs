@@ -900,15 +900,24 @@ pub(crate) fn open_folder(path: &Path) -> Option<rustix::fd::OwnedFd> {
 /// following a symbolic link at its end.
 #[cfg(unix)]
 fn stamp_in(dir: &rustix::fd::OwnedFd, rel: &Path) -> Option<Stamp> {
-    use rustix::fs::{AtFlags, FileType};
-    let st = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-    (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then_some(Stamp {
+    let st = regular_file_in(dir, rel)?;
+    Some(Stamp {
         dev: st.st_dev,
         ino: st.st_ino,
         len: st.st_size as u64,
         mtime: st.st_mtime,
         mtime_nsec: st.st_mtime_nsec as i64,
     })
+}
+
+/// The status of the regular file at `rel` in the folder `dir`, by one `fstatat` that
+/// walks only `rel` and never follows a symbolic link at its end; `None` for anything
+/// else (missing, a link, a folder). What both caches' stamps are read from.
+#[cfg(unix)]
+pub(crate) fn regular_file_in(dir: &rustix::fd::OwnedFd, rel: &Path) -> Option<rustix::fs::Stat> {
+    use rustix::fs::{AtFlags, FileType};
+    let st = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+    (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then_some(st)
 }
 
 #[cfg(not(unix))]

@@ -105,10 +105,9 @@ impl Stamp {
     /// `rel`, never following a symbolic link at its end.
     #[cfg(unix)]
     pub(crate) fn in_folder(dir: &rustix::fd::OwnedFd, rel: &Path) -> Option<Stamp> {
-        use rustix::fs::{AtFlags, FileType};
-        let st = rustix::fs::statat(dir, rel, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let st = super::regular_file_in(dir, rel)?;
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| Stamp {
+        Some(Stamp {
             dev: st.st_dev,
             ino: st.st_ino,
             len: st.st_size as u64,
