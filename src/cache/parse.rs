@@ -13,7 +13,7 @@
 //! The cache file lives beside the build cache and is read and written only while the
 //! build cache's lock is held. It is a log: a header and the identity, then the parses
 //! (records), each written once and never moved (a file written anew holds every
-//! record's head first, then the rest: see [`Blob`]), then an index of the files, which says
+//! record's head in one run: see [`Blob`]), then an index of the files, which says
 //! where each file's record is and its checksum, and the words the records' search terms
 //! name by number (in number order: a record's numbers mean the same words as long as
 //! the file lives, since words are only ever added), and last a trailer that says where
@@ -43,7 +43,7 @@ use std::fs;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -143,10 +143,11 @@ struct Entry {
 
 /// Where a record is: its head (the [`Document`] without its pieces and parts, and the
 /// length and checksum of each), and its pieces and parts one after the other. A record
-/// appended has them together; a file written anew has every head first, in one run,
-/// then the rest: a build reads every head and few of the rest, and reading them from a
-/// disk (the file no longer cached in memory) is then one pass over the heads, not a
-/// visit to every record.
+/// appended has them together; a file written anew has every head in one run: first when
+/// it is written from what the last file and this build kept, last when the build found
+/// no file to use and wrote the pieces and parts as it parsed ([`Fresh`]). A build reads
+/// every head and few of the rest, and reading them from a disk (the file no longer
+/// cached in memory) is then one pass over the heads, not a visit to every record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Blob {
     at: u64,
@@ -207,12 +208,14 @@ enum Unusable {
     Inputs,
 }
 
-/// A file's parse for the next cache: a draft, the previous file's record, or a new one
-/// (its head, its body HTML).
+/// A file's parse for the next cache: a draft, the previous file's record, a new one
+/// (its head, its body HTML), or a new one whose body is already in the file written
+/// anew ([`Fresh`]: its head, where its body is and the body's length).
 enum Kept {
     Draft,
     Old(Blob),
     New(Vec<u8>, Vec<u8>),
+    Written(Vec<u8>, u64, u64),
 }
 
 impl Kept {
@@ -221,6 +224,57 @@ impl Kept {
             Kept::Draft => 0,
             Kept::Old(blob) => blob.len(),
             Kept::New(head, body) => (head.len() + body.len()) as u64,
+            Kept::Written(head, _, body) => head.len() as u64 + body,
+        }
+    }
+}
+
+/// The cache file written anew by a build that found none it could use (a first build,
+/// or after any cache problem): each new record's body goes into it as soon as the
+/// article is parsed, rather than being held in memory until the save (about twice the
+/// articles' own size: 2 GB at 100,000), and the save adds every head in one run after
+/// them, then the index and the trailer, and renames it into place. Removed unless saved.
+struct Fresh {
+    file: fs::File,
+    temporary: PathBuf,
+    /// Where the next body goes.
+    end: AtomicU64,
+    saved: bool,
+}
+
+impl Fresh {
+    /// A new temporary file beside `path`, its head (`head`) written. Temporary files
+    /// an earlier build left there (killed while it ran) are removed first: the cache's
+    /// lock says no other build writes them.
+    fn create(path: &Path, head: &str) -> std::io::Result<Fresh> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for entry in fs::read_dir(dir)?.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&format!("{FILE}.")) && name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+        let temporary = path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
+        let file = fs::File::options().read(true).write(true).create_new(true).open(&temporary)?;
+        let fresh = Fresh { file, temporary, end: AtomicU64::new(0), saved: false };
+        fresh.file.write_all_at(head.as_bytes(), 0)?;
+        fresh.end.store(head.len() as u64, Ordering::Relaxed);
+        Ok(fresh)
+    }
+
+    /// Writes `body` at the file's end, from any thread; where it went.
+    fn put(&self, body: &[u8]) -> std::io::Result<u64> {
+        let at = self.end.fetch_add(body.len() as u64, Ordering::Relaxed);
+        self.file.write_all_at(body, at)?;
+        Ok(at)
+    }
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        if !self.saved {
+            let _ = fs::remove_file(&self.temporary);
         }
     }
 }
@@ -253,6 +307,8 @@ pub(crate) struct ParseCache {
     vocabulary: Arc<Vocabulary>,
     /// How many of its words are saved (see [`ParseCache::keep_words`]); all, if `None`.
     words_kept: Option<usize>,
+    /// The file written anew, when there was no last file to use.
+    fresh: Option<Fresh>,
 }
 
 /// The notice of a build made again without the parse cache in `cache_dir`, after a
@@ -335,23 +391,35 @@ impl ParseCache {
             read_only,
             vocabulary: Vocabulary::new(),
             words_kept: None,
+            fresh: None,
         };
-        let file = match fs::File::open(&parse_cache.path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (parse_cache, None),
+        let notice = match fs::File::open(&parse_cache.path) {
+            Ok(file) => match parse_cache.read(file) {
+                Ok(()) | Err(Unusable::Inputs) => None,
+                Err(Unusable::Damaged(why)) => {
+                    Some(parse_cache.notice(&format!("{why}; parsing every article")))
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
                 let why = format!("cannot be read ({e}); parsing every article");
-                let notice = parse_cache.notice(&why);
-                return (parse_cache, Some(notice));
+                Some(parse_cache.notice(&why))
             }
         };
-        match parse_cache.read(file) {
-            Ok(()) | Err(Unusable::Inputs) => (parse_cache, None),
-            Err(Unusable::Damaged(why)) => {
-                let notice = parse_cache.notice(&format!("{why}; parsing every article"));
-                (parse_cache, Some(notice))
-            }
+        parse_cache.start_fresh();
+        (parse_cache, notice)
+    }
+
+    /// Writes the new records into a file of their own as they come ([`Fresh`]) when
+    /// there is no last file to append them to. Without one (it cannot be created), they
+    /// are held until the save, as for an append.
+    fn start_fresh(&mut self) {
+        self.fresh = None;
+        if self.read_only || self.len > 0 {
+            return;
         }
+        let head = format!("{HEADER}\n{}\n", self.identity);
+        self.fresh = Fresh::create(&self.path, &head).ok();
     }
 
     fn notice(&self, why: &str) -> String {
@@ -512,6 +580,7 @@ impl ParseCache {
         self.damaged.store(false, Ordering::Relaxed);
         self.shelf = None;
         self.len = 0;
+        self.start_fresh();
         self.notice("is damaged; parsing every article")
     }
 
@@ -539,12 +608,40 @@ impl ParseCache {
         if self.read_only {
             return;
         }
-        let kept = match document {
-            None => Kept::Draft,
-            Some(document) => match record_of(document) {
-                Some((head, body)) => Kept::New(head, body),
-                None => return, // parsed again next time
-            },
+        let kept = match (document, &self.fresh) {
+            (None, _) => Kept::Draft,
+            // Made in this thread's buffer, written, and the buffer kept for the next.
+            (Some(document), Some(fresh)) => {
+                thread_local! {
+                    static BODY: std::cell::RefCell<Vec<u8>> =
+                        const { std::cell::RefCell::new(Vec::new()) };
+                }
+                let kept = BODY.with_borrow_mut(|body| {
+                    body.clear();
+                    let head = record_of(document, body)?;
+                    let written = fresh.put(body);
+                    let kept = match written {
+                        Ok(at) => Kept::Written(head, at, body.len() as u64),
+                        // Held until the save, which writes it after the heads.
+                        Err(_) => Kept::New(head, body.clone()),
+                    };
+                    if body.capacity() > 1 << 20 {
+                        *body = Vec::new();
+                    }
+                    Some(kept)
+                });
+                match kept {
+                    Some(kept) => kept,
+                    None => return, // parsed again next time
+                }
+            }
+            (Some(document), None) => {
+                let mut body = Vec::new();
+                match record_of(document, &mut body) {
+                    Some(head) => Kept::New(head, body),
+                    None => return,
+                }
+            }
         };
         self.keep(rel, stamp, hash, kept);
     }
@@ -615,7 +712,11 @@ impl ParseCache {
         // What no index will point at: records of files changed or gone, old indexes.
         let dead = self.len.saturating_sub(head.len() as u64 + old_live);
         let append = self.len > 0 && dead <= live;
-        let result = if append { self.append(&kept) } else { self.rewrite(&head, &kept) };
+        let result = match self.fresh.take() {
+            Some(mut fresh) => self.finish_fresh(&mut fresh, &kept),
+            None if append => self.append(&kept),
+            None => self.rewrite(&head, &kept),
+        };
         result.err().map(|e| format!("{shown} cannot be written ({e})"))
     }
 
@@ -643,11 +744,58 @@ impl ParseCache {
                     end += blob.len();
                     Some(blob)
                 }
+                Kept::Written(..) => return Err(written_elsewhere()),
             };
             entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
         }
         self.finish(&mut out, end, entries)?;
         out.flush()
+    }
+
+    /// Finishes the file written anew ([`Fresh`]): after the bodies written as the
+    /// articles were parsed, every head in one run (the records held in memory with
+    /// theirs), then the index and the trailer; then renames it over the last file.
+    fn finish_fresh(&self, fresh: &mut Fresh, kept: &[KeptFile]) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let mut end = fresh.end.load(Ordering::Relaxed);
+        let mut file = &fresh.file;
+        file.seek(SeekFrom::Start(end))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut entries = Vec::with_capacity(kept.len());
+        for (path, stamp, hash, k) in kept {
+            let blob = match k {
+                Kept::Draft => None,
+                Kept::Written(head, body_at, body) => {
+                    out.write_all(head)?;
+                    let sum = piece_sum(head);
+                    let blob = Blob {
+                        at: end,
+                        head: head.len() as u64,
+                        body_at: *body_at,
+                        body: *body,
+                        sum,
+                    };
+                    end += blob.head;
+                    Some(blob)
+                }
+                Kept::New(head, body) => {
+                    out.write_all(head)?;
+                    out.write_all(body)?;
+                    let blob = new_blob(end, head, body);
+                    end += blob.len();
+                    Some(blob)
+                }
+                // Nothing is taken from a last file when there is a fresh one.
+                Kept::Old(_) => return Err(std::io::Error::other("a record of a file not read")),
+            };
+            entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
+        }
+        self.finish(&mut out, end, entries)?;
+        out.flush()?;
+        drop(out);
+        fs::rename(&fresh.temporary, &self.path)?;
+        fresh.saved = true;
+        Ok(())
     }
 
     /// Writes a new cache file with the records of `kept` alone (those kept from the
@@ -682,6 +830,7 @@ impl ParseCache {
                         out.write_all(head)?;
                         Some(new_blob(end, head, body))
                     }
+                    Kept::Written(..) => return Err(written_elsewhere()),
                 };
                 end += blob.map_or(0, |b| b.head);
                 blobs.push(blob);
@@ -736,9 +885,16 @@ impl ParseCache {
     }
 }
 
-/// The record of `document`: its head, and its body HTML (see [`Blob`]); `None` if it
-/// cannot be written (a piece that cannot be read back, or over 4 GB).
-fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
+/// The error of a record whose body went into a file written anew, found when saving
+/// into another: it cannot happen, since a build with such a file saves into it.
+fn written_elsewhere() -> std::io::Error {
+    std::io::Error::other("a record written into another cache file")
+}
+
+/// The record of `document`: its head, returned, and its body HTML (see [`Blob`]),
+/// appended to `body`; `None` if it cannot be written (a piece that cannot be read back,
+/// or over 4 GB).
+fn record_of(document: &mut Document, body: &mut Vec<u8>) -> Option<Vec<u8>> {
     let part_bytes: Option<Vec<Vec<u8>>> = parts(document).iter().map(|p| p.bytes()).collect();
     // The pieces and parts are taken out while the rest is written, and put back
     // whatever happens.
@@ -750,7 +906,7 @@ fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
         // saves.
         let size = taken.iter().map(Html::len).sum::<usize>()
             + part_bytes.iter().map(Vec::len).sum::<usize>();
-        let mut body = Vec::with_capacity(size);
+        body.reserve(size);
         let mut lengths = Vec::with_capacity(taken.len() + PARTS);
         for html in &taken {
             let text = html.text().ok()?;
@@ -761,8 +917,7 @@ fn record_of(document: &mut Document) -> Option<(Vec<u8>, Vec<u8>)> {
             lengths.push((u32::try_from(bytes.len()).ok()?, piece_sum(bytes)));
             body.extend_from_slice(bytes);
         }
-        let head = bincode::serialize(&(&lengths, &*document)).ok()?;
-        Some((head, body))
+        bincode::serialize(&(&lengths, &*document)).ok()
     })();
     for (slot, html) in pieces(document).zip(taken) {
         *slot = html;

@@ -112,6 +112,49 @@ fn issue_15_a_build_failing_after_the_load_keeps_its_parses() {
     assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
 }
 
+/// What the cache folder holds that a build writes before renaming it into place.
+fn temporary_files(dir: &std::path::Path) -> Vec<String> {
+    let names = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name());
+    names.map(|n| n.to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect()
+}
+
+/// A build that finds no parse cache it can use writes a new one as it parses (each
+/// article's body as soon as it is parsed, every head at the end). Whether the build
+/// succeeds or fails on an article, it leaves no temporary file behind, not even one a
+/// killed build left, and the next build takes every parse it made from that file.
+#[test]
+fn issue_15_a_parse_cache_written_anew_leaves_no_temporary_file() {
+    let site = settled_site();
+    let dir = site.path().join(".gazette");
+    std::fs::create_dir_all(&dir).unwrap();
+    // What a build killed while it parsed leaves: the cache's lock says it is stale.
+    let left = dir.join("parse-cache.4000000.tmp");
+    std::fs::write(&left, "half a parse cache").unwrap();
+    site.build(&["-q", NOW]);
+    assert!(!left.exists());
+    assert_eq!(temporary_files(&dir), Vec::<String>::new());
+    let again = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&again), (1, 6), "alpha's parse looked at an image");
+    // Written anew again, by a build that fails on one article: the others' parses are
+    // kept.
+    std::fs::remove_file(dir.join("parse-cache")).unwrap();
+    let beta = site.path().join("content/world/beta.md");
+    let text = std::fs::read_to_string(&beta).unwrap();
+    let broken = text.replacen("title:", "titel:", 1);
+    assert_ne!(broken, text);
+    std::fs::write(&beta, broken).unwrap();
+    let failed = site.run(&["build", "-q", NOW]);
+    assert!(!failed.status.success());
+    assert!(stderr(&failed).contains("beta.md"), "{}", stderr(&failed));
+    assert_eq!(temporary_files(&dir), Vec::<String>::new());
+    std::fs::write(&beta, text).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let fixed = site.build(&["-q", "--timings", NOW]);
+    assert_eq!(parsed(&fixed), (2, 6), "beta again, and alpha");
+    assert_eq!(temporary_files(&dir), Vec::<String>::new());
+    assert_eq!(tree_hashes(&site.out()), clean_build(&site, NOW));
+}
+
 /// Issue 20 with 15: a rebuild's search index merges the words the parse cache kept for
 /// the articles it did not parse, with the edited article's words counted anew.
 #[test]
