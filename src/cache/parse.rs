@@ -639,7 +639,7 @@ impl ParseCache {
                 let mut body = Vec::new();
                 match record_of(document, &mut body) {
                     Some(head) => Kept::New(head, body),
-                    None => return,
+                    None => return, // parsed again next time
                 }
             }
         };
