@@ -731,12 +731,33 @@ impl ParseCache {
         file.set_len(at)?;
         file.seek(SeekFrom::Start(at))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        let mut end = at;
+        self.write_records(&mut out, at, kept, false)?;
+        out.flush()
+    }
+
+    /// Writes what the file `out` writes into (from `end`, where `out` is) lacks of the
+    /// records of `kept`, then the index and the trailer: a new record's head and body;
+    /// the head alone of one whose body is in the file already (`fresh`: a file written
+    /// anew, [`Fresh`]); nothing of a record of the last file (an append: it stays where
+    /// it is). A record of the other kind is an error: it points into another file.
+    fn write_records(
+        &self,
+        out: &mut impl Write,
+        mut end: u64,
+        kept: &[KeptFile],
+        fresh: bool,
+    ) -> std::io::Result<()> {
         let mut entries = Vec::with_capacity(kept.len());
         for (path, stamp, hash, k) in kept {
             let blob = match k {
                 Kept::Draft => None,
-                Kept::Old(blob) => Some(*blob),
+                Kept::Old(blob) if !fresh => Some(*blob),
+                Kept::Written(head, body_at, body) if fresh => {
+                    out.write_all(head)?;
+                    let (at, head, sum) = (end, head.len() as u64, piece_sum(head));
+                    end += head;
+                    Some(Blob { at, head, body_at: *body_at, body: *body, sum })
+                }
                 Kept::New(head, body) => {
                     out.write_all(head)?;
                     out.write_all(body)?;
@@ -744,12 +765,11 @@ impl ParseCache {
                     end += blob.len();
                     Some(blob)
                 }
-                Kept::Written(..) => return Err(written_elsewhere()),
+                Kept::Old(_) | Kept::Written(..) => return Err(another_file()),
             };
             entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
         }
-        self.finish(&mut out, end, entries)?;
-        out.flush()
+        self.finish(out, end, entries)
     }
 
     /// Finishes the file written anew ([`Fresh`]): after the bodies written as the
@@ -757,40 +777,11 @@ impl ParseCache {
     /// theirs), then the index and the trailer; then renames it over the last file.
     fn finish_fresh(&self, fresh: &mut Fresh, kept: &[KeptFile]) -> std::io::Result<()> {
         use std::io::{Seek, SeekFrom};
-        let mut end = fresh.end.load(Ordering::Relaxed);
+        let end = fresh.end.load(Ordering::Relaxed);
         let mut file = &fresh.file;
         file.seek(SeekFrom::Start(end))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        let mut entries = Vec::with_capacity(kept.len());
-        for (path, stamp, hash, k) in kept {
-            let blob = match k {
-                Kept::Draft => None,
-                Kept::Written(head, body_at, body) => {
-                    out.write_all(head)?;
-                    let sum = piece_sum(head);
-                    let blob = Blob {
-                        at: end,
-                        head: head.len() as u64,
-                        body_at: *body_at,
-                        body: *body,
-                        sum,
-                    };
-                    end += blob.head;
-                    Some(blob)
-                }
-                Kept::New(head, body) => {
-                    out.write_all(head)?;
-                    out.write_all(body)?;
-                    let blob = new_blob(end, head, body);
-                    end += blob.len();
-                    Some(blob)
-                }
-                // Nothing is taken from a last file when there is a fresh one.
-                Kept::Old(_) => return Err(std::io::Error::other("a record of a file not read")),
-            };
-            entries.push(Entry { path: path.clone(), stamp: *stamp, hash: *hash, blob });
-        }
-        self.finish(&mut out, end, entries)?;
+        self.write_records(&mut out, end, kept, true)?;
         out.flush()?;
         drop(out);
         fs::rename(&fresh.temporary, &self.path)?;
@@ -830,7 +821,7 @@ impl ParseCache {
                         out.write_all(head)?;
                         Some(new_blob(end, head, body))
                     }
-                    Kept::Written(..) => return Err(written_elsewhere()),
+                    Kept::Written(..) => return Err(another_file()),
                 };
                 end += blob.map_or(0, |b| b.head);
                 blobs.push(blob);
@@ -885,10 +876,11 @@ impl ParseCache {
     }
 }
 
-/// The error of a record whose body went into a file written anew, found when saving
-/// into another: it cannot happen, since a build with such a file saves into it.
-fn written_elsewhere() -> std::io::Error {
-    std::io::Error::other("a record written into another cache file")
+/// The error of a record that points into another cache file than the one being
+/// written: it cannot happen, since a build that read a last file appends to it or
+/// rewrites it, and one that wrote a file anew ([`Fresh`]) read none.
+fn another_file() -> std::io::Error {
+    std::io::Error::other("a record of another cache file")
 }
 
 /// The record of `document`: its head, returned, and its body HTML (see [`Blob`]),
