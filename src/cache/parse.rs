@@ -244,8 +244,10 @@ struct Fresh {
 
 impl Fresh {
     /// A new temporary file beside `path`, its head (`head`) written. Temporary files
-    /// an earlier build left there (killed while it ran) are removed first: the cache's
-    /// lock says no other build writes them.
+    /// an earlier build left there (killed while it ran) are removed first: no other
+    /// build writes them, since a parse cache is opened for writing only with the
+    /// build cache ([`Cache`]), which exists only while its lock is held, and the save
+    /// ends before the lock is let go.
     fn create(path: &Path, head: &str) -> std::io::Result<Fresh> {
         let dir = path.parent().unwrap_or(Path::new("."));
         for entry in fs::read_dir(dir)?.flatten() {
@@ -618,17 +620,15 @@ impl ParseCache {
                 }
                 let kept = BODY.with_borrow_mut(|body| {
                     body.clear();
-                    let head = record_of(document, body)?;
-                    let written = fresh.put(body);
-                    let kept = match written {
+                    let kept = record_of(document, body).map(|head| match fresh.put(body) {
                         Ok(at) => Kept::Written(head, at, body.len() as u64),
                         // Held until the save, which writes it after the heads.
                         Err(_) => Kept::New(head, body.clone()),
-                    };
+                    });
                     if body.capacity() > 1 << 20 {
                         *body = Vec::new();
                     }
-                    Some(kept)
+                    kept
                 });
                 match kept {
                     Some(kept) => kept,
@@ -695,7 +695,7 @@ impl ParseCache {
         let unchanged = !self.previous.is_empty()
             && kept.len() == self.previous.len()
             && kept.iter().all(|(path, stamp, hash, k)| {
-                !matches!(k, Kept::New(..))
+                !matches!(k, Kept::New(..) | Kept::Written(..))
                     && self.previous.get(path).is_some_and(|e| e.stamp == *stamp && e.hash == *hash)
             });
         if unchanged {
