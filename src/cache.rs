@@ -197,6 +197,32 @@ fn notice_about(dir: &Path, why: &str) -> Option<String> {
     Some(format!("the build cache `{}` {why}", display_path(&dir.join(FILE))))
 }
 
+/// The files of the cache's folder that are written into a temporary file first
+/// (`<name>.<process id>.tmp`), then renamed into place.
+const WRITTEN_BY_RENAME: [&str; 4] = [FILE, parse::FILE, see_also::FILE, checks::FILE];
+
+impl Cache {
+    /// Removes the temporary files that builds killed while they wrote this folder's
+    /// files left behind (`build-cache.4021.tmp`, a parse cache's as large as the cache
+    /// itself): no other build is writing one, since this one holds the lock. For a
+    /// build only: `check` changes nothing.
+    pub(crate) fn sweep_temporaries(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".tmp")) else {
+                continue;
+            };
+            let Some((file, process)) = stem.rsplit_once('.') else { continue };
+            let numbered = !process.is_empty() && process.bytes().all(|b| b.is_ascii_digit());
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if numbered && regular && WRITTEN_BY_RENAME.contains(&file) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
 /// Like [`open`], but reads nothing yet: the cache is empty until what [`Cache::read`]
 /// gives is installed ([`Cache::install`]). A build reads it while it loads the content.
 pub(crate) fn open_unread(dir: &Path, output: &Path) -> (Option<Cache>, Option<String>) {

@@ -32,7 +32,7 @@ use crate::error::{Diagnostic, Location, Severity};
 use crate::site::{Article, Site};
 
 /// The file, in the cache folder.
-const FILE: &str = "checks";
+pub(crate) const FILE: &str = "checks";
 /// Its first line: the format.
 const HEADER: &str = "gazette check cache 1";
 

@@ -243,20 +243,10 @@ struct Fresh {
 }
 
 impl Fresh {
-    /// A new temporary file beside `path`, its head (`head`) written. Temporary files
-    /// an earlier build left there (killed while it ran) are removed first: no other
-    /// build writes them, since a parse cache is opened for writing only with the
-    /// build cache ([`Cache`]), which exists only while its lock is held, and the save
-    /// ends before the lock is let go.
+    /// A new temporary file beside `path`, its head (`head`) written. (What builds
+    /// killed while they wrote one left there is removed when a build opens the cache:
+    /// [`Cache::sweep_temporaries`].)
     fn create(path: &Path, head: &str) -> std::io::Result<Fresh> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        for entry in fs::read_dir(dir)?.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&format!("{FILE}.")) && name.ends_with(".tmp") {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
         let temporary = path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
         let file = fs::File::options().read(true).write(true).create_new(true).open(&temporary)?;
         let fresh = Fresh { file, temporary, end: AtomicU64::new(0), saved: false };

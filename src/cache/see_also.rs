@@ -17,7 +17,7 @@ use super::Cache;
 use crate::site::see_also::Memo;
 
 /// The file, in the cache folder.
-const FILE: &str = "see-also";
+pub(crate) const FILE: &str = "see-also";
 /// Its first line: the format.
 const HEADER: &str = "gazette see-also cache 1";
 /// How many rankings it keeps: one per language for a site in up to this many.

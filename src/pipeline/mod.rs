@@ -835,7 +835,11 @@ fn open_cache(
             return Ok((None, Some(why)));
         }
     }
-    Ok(cache::open_unread(&dir, output))
+    let (cache, notice) = cache::open_unread(&dir, output);
+    if let Some(cache) = &cache {
+        cache.sweep_temporaries();
+    }
+    Ok((cache, notice))
 }
 
 /// Every output file of an in-memory build by path, and the content checks' findings.

@@ -120,19 +120,25 @@ fn temporary_files(dir: &std::path::Path) -> Vec<String> {
 
 /// A build that finds no parse cache it can use writes a new one as it parses (each
 /// article's body as soon as it is parsed, every head at the end). Whether the build
-/// succeeds or fails on an article, it leaves no temporary file behind, not even one a
-/// killed build left, and the next build takes every parse it made from that file.
+/// succeeds or fails on an article, it leaves no temporary file behind, and it removes
+/// those killed builds left (only the cache's own), and the next build takes every
+/// parse it made from that file.
 #[test]
 fn issue_15_a_parse_cache_written_anew_leaves_no_temporary_file() {
     let site = settled_site();
     let dir = site.path().join(".gazette");
     std::fs::create_dir_all(&dir).unwrap();
-    // What a build killed while it parsed leaves: the cache's lock says it is stale.
-    let left = dir.join("parse-cache.4000000.tmp");
-    std::fs::write(&left, "half a parse cache").unwrap();
+    // What builds killed while they wrote the cache leave: the lock says they are stale.
+    let left = ["parse-cache.4000000.tmp", "build-cache.4000001.tmp", "see-also.42.tmp"];
+    for name in left {
+        std::fs::write(dir.join(name), "half a cache file").unwrap();
+    }
+    // Not the cache's: left as it is.
+    let other = dir.join("notes.4000002.tmp");
+    std::fs::write(&other, "someone else's").unwrap();
     site.build(&["-q", NOW]);
-    assert!(!left.exists());
-    assert_eq!(temporary_files(&dir), Vec::<String>::new());
+    assert_eq!(temporary_files(&dir), vec!["notes.4000002.tmp".to_owned()]);
+    std::fs::remove_file(&other).unwrap();
     let again = site.build(&["-q", "--timings", NOW]);
     assert_eq!(parsed(&again), (1, 6), "alpha's parse looked at an image");
     // Written anew again, by a build that fails on one article: the others' parses are
