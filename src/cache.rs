@@ -64,8 +64,7 @@ fn write_sealed(path: &Path, header: &str, identity: &str, body: &[u8]) -> std::
     }
     bytes.extend_from_slice(blake3::hash(body).as_bytes());
     bytes.extend_from_slice(body);
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = path.with_file_name(format!("{name}.{}.tmp", std::process::id()));
+    let temporary = temporary_for(path);
     let written = fs::File::create(&temporary)
         .and_then(|mut f| f.write_all(&bytes))
         .and_then(|()| fs::rename(&temporary, path));
@@ -198,8 +197,16 @@ fn notice_about(dir: &Path, why: &str) -> Option<String> {
 }
 
 /// The files of the cache's folder that are written into a temporary file first
-/// (`<name>.<process id>.tmp`), then renamed into place.
+/// ([`temporary_for`]), then renamed into place.
 const WRITTEN_BY_RENAME: [&str; 4] = [FILE, parse::FILE, see_also::FILE, checks::FILE];
+
+/// The temporary file the cache file at `path` is written into before it is renamed into
+/// place: `<name>.<process id>.tmp` beside it, the name [`Cache::sweep_temporaries`]
+/// knows.
+pub(crate) fn temporary_for(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{name}.{}.tmp", std::process::id()))
+}
 
 impl Cache {
     /// Removes the temporary files that builds killed while they wrote this folder's
@@ -467,7 +474,7 @@ impl Cache {
             hex(&mut body, entry.around);
             let _ = writeln!(body, " {dev} {ino} {len} {mtime} {mtime_nsec} {path}");
         }
-        let temporary = self.dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+        let temporary = temporary_for(&self.dir.join(FILE));
         let room = self.head(&blake3::Hash::from_bytes([0; 32])).len();
         let written = fs::File::create(&temporary).and_then(|mut file| {
             file.write_all(&vec![b' '; room])?;

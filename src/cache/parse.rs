@@ -247,7 +247,7 @@ impl Fresh {
     /// killed while they wrote one left there is removed when a build opens the cache:
     /// [`Cache::sweep_temporaries`].)
     fn create(path: &Path, head: &str) -> std::io::Result<Fresh> {
-        let temporary = path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
+        let temporary = super::temporary_for(path);
         let file = fs::File::options().read(true).write(true).create_new(true).open(&temporary)?;
         let fresh = Fresh { file, temporary, end: AtomicU64::new(0), saved: false };
         fresh.file.write_all_at(head.as_bytes(), 0)?;
@@ -784,7 +784,7 @@ impl ParseCache {
     /// The last file stays open: what this build took from it stays readable.
     fn rewrite(&self, head: &str, kept: &[KeptFile]) -> std::io::Result<()> {
         let mut record = Vec::new();
-        let temporary = self.path.with_file_name(format!("{FILE}.{}.tmp", std::process::id()));
+        let temporary = super::temporary_for(&self.path);
         let written = fs::File::create(&temporary).and_then(|file| {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
             out.write_all(head.as_bytes())?;
