@@ -293,6 +293,12 @@ pub(crate) struct ParseCache {
     racy_after_ns: i128,
     kept: Mutex<Vec<KeptFile>>,
     reused: AtomicUsize,
+    /// How many files were known by their stamps alone, their text not read.
+    trusted: AtomicUsize,
+    /// A file was read again only because it changed just before the build that
+    /// recorded it, and well before this one: a new index, written with this build's
+    /// start, lets the next build trust its stamp rather than read it again every time.
+    settled: AtomicBool,
     /// Only read (`check`): nothing is kept, nothing saved.
     read_only: bool,
     /// Numbers the words of the search terms of the records read, and of this build's.
@@ -380,6 +386,8 @@ impl ParseCache {
             racy_after_ns: i128::MIN,
             kept: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
+            trusted: AtomicUsize::new(0),
+            settled: AtomicBool::new(false),
             read_only,
             vocabulary: Vocabulary::new(),
             words_kept: None,
@@ -487,7 +495,9 @@ impl ParseCache {
         if entry.stamp != Some(stamp) || stamp.ctime_ns >= self.racy_after_ns {
             return None;
         }
-        self.reuse(rel, Some(stamp), entry)
+        let parsed = self.reuse(rel, Some(stamp), entry)?;
+        self.trusted.fetch_add(1, Ordering::Relaxed);
+        Some(parsed)
     }
 
     /// The kept parse of the article at `rel`, if `text` is the text it was parsed from.
@@ -496,7 +506,16 @@ impl ParseCache {
         if *blake3::hash(text.as_bytes()).as_bytes() != entry.hash {
             return None;
         }
-        self.reuse(rel, stamp, entry)
+        let parsed = self.reuse(rel, stamp, entry)?;
+        // Unchanged, but read: its stamp was too recent to be trusted when it was
+        // recorded. Recorded again by this build, whose start is long enough after it,
+        // the next build trusts it. (A stamp that changed is saved anyway.)
+        if let Some(stamp) = stamp.filter(|s| entry.stamp == Some(*s))
+            && stamp.ctime_ns < nanos(self.started) - RACY.as_nanos() as i128
+        {
+            self.settled.store(true, Ordering::Relaxed);
+        }
+        Some(parsed)
     }
 
     fn reuse(&self, rel: &Path, stamp: Option<Stamp>, entry: &Entry) -> Option<Parsed> {
@@ -569,6 +588,8 @@ impl ParseCache {
         self.previous.clear();
         self.kept.get_mut().expect("no thread panicked").clear();
         self.reused.store(0, Ordering::Relaxed);
+        self.trusted.store(0, Ordering::Relaxed);
+        self.settled.store(false, Ordering::Relaxed);
         self.damaged.store(false, Ordering::Relaxed);
         self.shelf = None;
         self.len = 0;
@@ -670,6 +691,11 @@ impl ParseCache {
         self.reused.load(Ordering::Relaxed)
     }
 
+    /// How many of them were known by their files' stamps, their text not read.
+    pub(crate) fn trusted(&self) -> usize {
+        self.trusted.load(Ordering::Relaxed)
+    }
+
     /// Writes what this build kept, for the next one: the new records, a new index and
     /// a trailer appended to the last cache file, or (when that holds more dead bytes
     /// than live records, or could not be used) a new file with only what is live. A
@@ -681,8 +707,10 @@ impl ParseCache {
         let shown = self.shown();
         let mut kept = std::mem::take(self.kept.get_mut().expect("no thread panicked"));
         // Every file as the file on disk records it: writing it again would change
-        // nothing the next build reads.
-        let unchanged = !self.previous.is_empty()
+        // nothing the next build reads (but for files it reads again only for their
+        // recent stamps, see `settled`).
+        let unchanged = !self.settled.load(Ordering::Relaxed)
+            && !self.previous.is_empty()
             && kept.len() == self.previous.len()
             && kept.iter().all(|(path, stamp, hash, k)| {
                 !matches!(k, Kept::New(..) | Kept::Written(..))

@@ -99,6 +99,12 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
                 report.articles_read
             );
         }
+        if let Some(read) = report.reread {
+            eprintln!(
+                "  article files read: {read} of {} (the others known by their times)",
+                report.articles_read
+            );
+        }
         if let Some((checked, all)) = report.rechecked {
             eprintln!("  articles checked: {checked} of {all} (the others' findings kept)");
         }

@@ -216,6 +216,7 @@ pub(crate) fn load(
     report.cache_notices.extend(parse_notice);
     if let Some(parse_cache) = &parse_cache {
         report.reparsed = Some(report.articles_read - parse_cache.reused());
+        report.reread = Some(report.articles_read - parse_cache.trusted());
     }
     // What parsing kept depends on the sources alone: a build saves it from here on,
     // beside the site's assembly (a single thread, half a second at 100,000 articles)

@@ -102,6 +102,9 @@ pub struct BuildReport {
     /// With the parse cache: how many of them were parsed (the others were unchanged
     /// since the last build, issue 15).
     pub reparsed: Option<usize>,
+    /// With the parse cache: how many of them were read (the others were known
+    /// unchanged by their files' stamps).
+    pub reread: Option<usize>,
     /// With the build cache: how many of the search index's blocks were merged, of how
     /// many (the others were read back as the last build left them).
     pub index_blocks: Option<(usize, usize)>,
