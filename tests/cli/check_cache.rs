@@ -42,6 +42,7 @@ fn findings(out: &std::process::Output) -> String {
         l.ends_with(" ms")
             || [
                 "articles parsed:",
+                "article files read:",
                 "articles checked:",
                 "search index blocks",
                 "article pages kept",
