@@ -621,39 +621,30 @@ impl ParseCache {
         if self.read_only {
             return;
         }
-        let kept = match (document, &self.fresh) {
-            (None, _) => Kept::Draft,
-            // Made in this thread's buffer, written, and the buffer kept for the next.
-            (Some(document), Some(fresh)) => {
-                thread_local! {
-                    static BODY: std::cell::RefCell<Vec<u8>> =
-                        const { std::cell::RefCell::new(Vec::new()) };
-                }
-                let kept = BODY.with_borrow_mut(|body| {
-                    body.clear();
-                    let kept = record_of(document, body).map(|head| match fresh.put(body) {
-                        Ok(at) => Kept::Written(head, at, body.len() as u64),
-                        // Held until the save, which writes it after the heads.
-                        Err(_) => Kept::New(head, body.clone()),
-                    });
-                    if body.capacity() > 1 << 20 {
-                        *body = Vec::new();
-                    }
-                    kept
-                });
-                match kept {
-                    Some(kept) => kept,
-                    None => return, // parsed again next time
-                }
-            }
-            (Some(document), None) => {
-                let mut body = Vec::new();
-                match record_of(document, &mut body) {
-                    Some(head) => Kept::New(head, body),
-                    None => return, // parsed again next time
-                }
-            }
+        let Some(document) = document else {
+            return self.keep(rel, stamp, hash, Kept::Draft);
         };
+        thread_local! {
+            /// The record's body, made in a buffer each thread reuses when the body goes
+            /// into the file written anew ([`Fresh`]) at once.
+            static BODY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let kept = BODY.with_borrow_mut(|body| {
+            body.clear();
+            let kept = record_of(document, body).map(|head| {
+                match self.fresh.as_ref().map(|fresh| fresh.put(body)) {
+                    Some(Ok(at)) => Kept::Written(head, at, body.len() as u64),
+                    // Held until the save, which writes it after the heads (or appends it).
+                    _ => Kept::New(head, std::mem::take(body)),
+                }
+            });
+            if body.capacity() > 1 << 20 {
+                *body = Vec::new();
+            }
+            kept
+        });
+        // A record that cannot be made: the file is parsed again next time.
+        let Some(kept) = kept else { return };
         self.keep(rel, stamp, hash, kept);
     }
 
