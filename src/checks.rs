@@ -780,30 +780,40 @@ fn check_tags(site: &Site, found: &mut Vec<Diagnostic>) {
             .with_hint("a tag links explainers together; reuse an existing tag or drop it"),
         );
     }
-    // One tag, one spelling: the tag's pages show one of them (see `Tag::name`).
-    for tag in &site.tags {
-        let spelled = |id: &crate::site::ArticleId| {
-            let doc = &site.article(*id).doc;
-            let i = doc.tags.iter().position(|t| t.slug == tag.slug).expect("tagged with it");
-            (doc, i)
-        };
-        // Articles are newest first: the last one seen is the earliest.
-        let (mut shown_by, mut count) = (None, 0);
-        let mut others = Vec::new();
-        for (doc, i) in tag.articles.iter().map(spelled) {
-            if doc.tags[i].name == tag.name {
-                shown_by = Some(doc);
-                count += 1;
+    // One tag, one spelling: the tag's pages show one of them (see `Tag::name`). Read
+    // article by article (an article's tags are numbered in the order it writes them),
+    // not tag by tag: going through each tag's articles jumped about the whole site, a
+    // fifth of a second at 100,000 articles, at the end of a build.
+    #[derive(Clone, Default)]
+    struct Spellings<'s> {
+        /// The earliest article that writes the tag as its pages show it, and how many do.
+        shown_by: Option<&'s crate::site::Document>,
+        count: usize,
+        /// The others, newest first, with where the tag is in their list.
+        others: Vec<(&'s crate::site::Document, usize)>,
+    }
+    let mut spellings = vec![Spellings::default(); site.tags.len()];
+    // Articles are newest first: the last one seen is the earliest.
+    for article in &site.articles {
+        let doc = &*article.doc;
+        for &id in &article.tags {
+            let i = article.tags.iter().position(|&t| t == id).expect("tagged with it");
+            let seen = &mut spellings[id.index()];
+            if doc.tags[i].name == site.tag(id).name {
+                seen.shown_by = Some(doc);
+                seen.count += 1;
             } else {
-                others.push((doc, i));
+                seen.others.push((doc, i));
             }
         }
-        let Some(shown_by) = shown_by else { continue };
-        let example = match count {
+    }
+    for (tag, seen) in site.tags.iter().zip(spellings) {
+        let Some(shown_by) = seen.shown_by else { continue };
+        let example = match seen.count {
             1 => format!("as in `{}`", display_path(&shown_by.source)),
             n => format!("as in {n} articles, such as `{}`", display_path(&shown_by.source)),
         };
-        for (doc, i) in others {
+        for (doc, i) in seen.others {
             let message =
                 format!("the tag `{}` is spelled `{}` elsewhere", doc.tags[i].name, tag.name);
             found.push(at_tag(doc, Some(i), Diagnostic::warning, message).with_hint(format!(

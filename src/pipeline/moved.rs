@@ -17,6 +17,10 @@ pub(super) fn moved_pages(output: &Path, sites: &[Site]) -> Vec<Diagnostic> {
         .iter()
         .map(|site| site.aliases().into_iter().map(|(alias, _)| alias).collect())
         .collect();
+    // Each site's article URLs as written: most folders of the previous output are this
+    // build's articles, found without making a path of each (100,000 at 100,000 articles).
+    let urls: Vec<rustc_hash::FxHashSet<&str>> =
+        sites.iter().map(|site| site.articles.iter().map(|a| a.url.as_str()).collect()).collect();
     // The site a page's path belongs to (by index), and the path inside it.
     let language_of = |path: &str| -> (usize, String) {
         for (index, site) in sites.iter().enumerate().skip(1) {
@@ -30,7 +34,7 @@ pub(super) fn moved_pages(output: &Path, sites: &[Site]) -> Vec<Diagnostic> {
     let folders: Vec<&str> = sites.iter().skip(1).map(|s| s.config.language.as_str()).collect();
     let gone = output::previous_article_pages(output, &folders, &|path| {
         let (index, path) = language_of(path);
-        !has_page(&sites[index], &aliases[index], &path)
+        !urls[index].contains(path.as_str()) && !has_page(&sites[index], &aliases[index], &path)
     });
     gone.iter()
         .map(|page| {
