@@ -111,6 +111,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<()> {
         if let Some((merged, all)) = report.index_blocks {
             eprintln!("  search index blocks merged: {merged} of {all} (the others kept)");
         }
+        if let Some((made, all)) = report.index_shards {
+            eprintln!("  search index shards made: {made} of {all} (the others kept)");
+        }
         if let Some((kept, asked)) = report.kept_by_surroundings {
             eprintln!("  article pages kept by their surroundings: {kept} of {asked}");
         }

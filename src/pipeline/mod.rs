@@ -108,6 +108,9 @@ pub struct BuildReport {
     /// With the build cache: how many of the search index's blocks were merged, of how
     /// many (the others were read back as the last build left them).
     pub index_blocks: Option<(usize, usize)>,
+    /// With the build cache: how many of the search index's shards were made, of how
+    /// many (the others were kept, made by the last build from the same inputs).
+    pub index_shards: Option<(usize, usize)>,
     /// With the build cache: how many articles the content checks read, of how many (the
     /// others' findings were the last build's, from the same inputs).
     pub rechecked: Option<(usize, usize)>,
@@ -628,6 +631,9 @@ fn build_once(options: &BuildOptions) -> Result<BuildReport> {
         let blocks = rendered.made.iter().map(|m| m.index_blocks);
         let (merged, kept) = blocks.fold((0, 0), |(m, k), b| (m + b.merged, k + b.kept));
         report.index_blocks = Some((merged, merged + kept));
+        let shards = rendered.made.iter().map(|m| m.index_blocks);
+        let (made, all) = shards.fold((0, 0), |(m, a), b| (m + b.shards_made, a + b.shards));
+        report.index_shards = Some((made, all));
     }
     // The files kept from the previous output linked in, the new output swapped in, the
     // caches saved. Meanwhile the content checks run: a build shows what they find as

@@ -255,7 +255,7 @@ pub(crate) fn render_pages(
     let (search, pages) = rayon::join(
         || {
             let start = std::time::Instant::now();
-            (write_search_index(site, sink, index_cache), start.elapsed())
+            (write_search_index(site, sink, index_cache, reuse), start.elapsed())
         },
         || render_other_pages(site, theme, &globals, sink, reuse),
     );
@@ -277,6 +277,7 @@ fn write_search_index(
     site: &Site,
     sink: Sink<'_>,
     cache: Option<&search::BlockCache>,
+    reuse: Option<Reuse<'_>>,
 ) -> Result<(usize, search::BlockCounts)> {
     if index_left_out() {
         return Ok((0, search::BlockCounts::default()));
@@ -285,7 +286,8 @@ fn write_search_index(
         site.articles.iter().filter(|a| !a.doc.draft).collect();
     let language = &site.config.language;
     let folder = search_index_folder();
-    search::write_search_index(site, &articles, language, &folder, sink, cache, search::BLOCK)
+    let kept = search::Kept { blocks: cache, shards: reuse };
+    search::write_search_index(site, &articles, language, &folder, sink, kept, search::BLOCK)
 }
 
 /// Renders every page and file of `site` but the search index (see [`render_pages`]);
@@ -1147,7 +1149,7 @@ impl<'a> Pages<'a> {
             }
         };
         if job == Job::SearchIndex {
-            return write_search_index(site, sink, None).map(|(files, _)| files);
+            return write_search_index(site, sink, None, None).map(|(files, _)| files);
         }
         let text = match job {
             Job::SiteFeed => {

@@ -45,6 +45,7 @@ fn findings(out: &std::process::Output) -> String {
                 "article files read:",
                 "articles checked:",
                 "search index blocks",
+                "search index shards",
                 "article pages kept",
                 "listing pages kept",
                 "files linked:",

@@ -16,6 +16,11 @@
 //! above it, the best are all among them, and the index is still the same. When fewer
 //! do (edits took the best away), every block is merged again.
 //!
+//! A block also keeps, for each of its stems, a hash of its postings as the file holds
+//! them. With the document counts, these make a hash of each stem's scored list's inputs
+//! in the whole index ([`stem_hashes`]), by which a rebuild keeps the shards made from
+//! the same lists and scores only the stems of the others.
+//!
 //! A block file is kept for what it was merged from: the block's place, every one of its
 //! articles' terms (by the hash each list was made with, so a kept block reads no list)
 //! and topics, the average body length, the language and this gazette (its identity
@@ -42,7 +47,7 @@ pub(crate) const BLOCK: usize = 2048;
 
 /// What a block file starts with; another gazette's files are merged again anyway (the
 /// identity hash holds the build's).
-pub(super) const MAGIC: &[u8] = b"gazette index block 1\n";
+pub(super) const MAGIC: &[u8] = b"gazette index block 2\n";
 
 /// Where the index keeps its blocks between builds, and whether this build may write
 /// there (`check` only reads).
@@ -52,11 +57,14 @@ pub(crate) struct BlockCache {
     pub(crate) write: bool,
 }
 
-/// How many blocks a build merged, and how many it read back.
+/// How many blocks a build merged, and how many it read back; how many shards it made,
+/// of how many (the others were the last build's, made from the same inputs).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BlockCounts {
     pub(crate) merged: usize,
     pub(crate) kept: usize,
+    pub(crate) shards_made: usize,
+    pub(crate) shards: usize,
 }
 
 /// What is merged: the articles, in the index's order, with what each is merged from.
@@ -88,6 +96,11 @@ pub(super) struct Joined {
     pub(super) used: Vec<u64>,
     pub(super) stems: Arc<Stems>,
     pub(super) counts: BlockCounts,
+    /// Whether each stem has postings in some block.
+    pub(super) listed: Vec<bool>,
+    /// With the block cache written: a hash of each stem's scored list's inputs (its
+    /// document count and the hash of its postings in each block, see [`stem_hashes`]).
+    pub(super) inputs: Option<Vec<PieceHash>>,
 }
 
 impl Joined {
@@ -117,6 +130,41 @@ impl Joined {
             .collect();
         ranges.into_iter().flatten().collect()
     }
+
+    /// The scored list of one `stem` (see [`Joined::score`]), its postings found in each
+    /// block by a search: for the few stems of the shards a rebuild makes again.
+    pub(super) fn score_one(&self, stem: u32, all: usize) -> Scored {
+        let mut list = Vec::new();
+        for t in &self.taken {
+            let block = &t.block;
+            if let Ok(at) = block.stems.binary_search(&stem) {
+                let from = at.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
+                list.extend_from_slice(&block.postings[from..block.ends[at] as usize]);
+            }
+        }
+        let df = self.documents[stem as usize];
+        super::scored(&mut list, df, super::idf(df, all), self.top)
+    }
+}
+
+/// A 128-bit hash of a stem's postings in a block, as its file holds them.
+pub(super) type PieceHash = [u8; 16];
+
+/// The [`PieceHash`] of `postings`.
+fn hash_piece<'a>(postings: impl Iterator<Item = &'a Posting>) -> PieceHash {
+    use siphasher::sip128::Hasher128;
+    use std::hash::Hasher;
+    let mut hasher = siphasher::sip128::SipHasher13::new();
+    for p in postings {
+        hasher.write_u64(u64::from(p.doc_next) | u64::from(p.signed_tf.to_bits()) << 32);
+    }
+    hasher.finish128().as_bytes()
+}
+
+/// The postings of `list` that a block file keeps under `bar` (see [`encode`]).
+fn kept_of(list: &[Posting], bar: f32) -> impl Iterator<Item = &Posting> {
+    let whole = bar == f32::NEG_INFINITY;
+    list.iter().filter(move |p| whole || within_stem(p) >= bar)
 }
 
 /// The postings of each stem in every block, stem after stem from a first one: a cursor
@@ -132,19 +180,25 @@ impl<'a> Pieces<'a> {
         Pieces { taken, at: at.collect() }
     }
 
-    /// Each block's postings of `stem` (asked in increasing order), with the block's
-    /// document count and bar for it.
-    fn of_with(&mut self, stem: usize) -> impl Iterator<Item = (&'a [Posting], u32, f32)> + '_ {
+    /// Each block that has `stem` (asked in increasing order), with the stem's place in it.
+    fn blocks_of(&mut self, stem: usize) -> impl Iterator<Item = (&'a Block, usize)> + '_ {
         self.taken.iter().zip(self.at.iter_mut()).filter_map(move |(t, at)| {
             let block = &t.block;
             if block.stems.get(*at).is_none_or(|&s| s as usize != stem) {
                 return None;
             }
-            let from = at.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
-            let piece = &block.postings[from..block.ends[*at] as usize];
-            let found = (piece, block.documents[*at], block.bars[*at]);
             *at += 1;
-            Some(found)
+            Some((block, *at - 1))
+        })
+    }
+
+    /// Each block's postings of `stem` (asked in increasing order), with the block's
+    /// document count and bar for it.
+    fn of_with(&mut self, stem: usize) -> impl Iterator<Item = (&'a [Posting], u32, f32)> + '_ {
+        self.blocks_of(stem).map(|(block, at)| {
+            let from = at.checked_sub(1).map_or(0, |i| block.ends[i] as usize);
+            let piece = &block.postings[from..block.ends[at] as usize];
+            (piece, block.documents[at], block.bars[at])
         })
     }
 
@@ -167,6 +221,9 @@ struct Block {
     bars: Vec<f32>,
     /// A bit per word number: the words its articles have.
     used: Vec<u64>,
+    /// For each of `stems`, with the block cache written: the [`PieceHash`] of its
+    /// postings as the file holds them (empty otherwise).
+    hashes: Vec<PieceHash>,
 }
 
 /// Merges `inputs` by blocks of `block` articles, reading back from `cache` each block
@@ -208,7 +265,7 @@ fn merge_with(
     };
     let file_of = |n: usize| dir.as_ref().map(|d| d.join(format!("{n}.bin")));
     let starts: Vec<usize> = (0..inputs.articles.len()).step_by(block.max(1)).collect();
-    let taken: Vec<Taken> = starts
+    let mut taken: Vec<Taken> = starts
         .par_iter()
         .enumerate()
         .map_init(
@@ -250,7 +307,7 @@ fn merge_with(
     let all = stems.names.len();
     let documents_in_index = inputs.articles.len();
     let range = all.div_ceil(rayon::current_num_threads() * 8).max(1024);
-    type Range = (Vec<u32>, Vec<f32>);
+    type Range = (Vec<u32>, Vec<f32>, Vec<bool>);
     let ranges: Option<Vec<Range>> = (0..all)
         .step_by(range)
         .collect::<Vec<_>>()
@@ -260,6 +317,7 @@ fn merge_with(
             let mut pieces = Pieces::new(&taken, low);
             let mut documents = Vec::with_capacity(high - low);
             let mut next_bars = Vec::with_capacity(high - low);
+            let mut listed = Vec::with_capacity(high - low);
             let keep = 2 * PER_WORD;
             let mut found: Vec<&[Posting]> = Vec::new();
             for stem in low..high {
@@ -276,6 +334,7 @@ fn merge_with(
                 // highest. Most lists have no bar and are short: no score is computed.
                 let none = bar == f32::NEG_INFINITY;
                 let len: usize = found.iter().map(|p| p.len()).sum();
+                listed.push(len > 0);
                 if none && len <= keep {
                     next_bars.push(bar);
                     continue;
@@ -296,19 +355,41 @@ fn merge_with(
                     bar
                 });
             }
-            Some((documents, next_bars))
+            Some((documents, next_bars, listed))
         })
         .collect();
     let Some(ranges) = ranges else { return Ok(None) };
     let mut documents = Vec::with_capacity(all);
     let mut next_bars = Vec::with_capacity(all);
-    for (range_documents, bars) in ranges {
+    let mut listed = Vec::with_capacity(all);
+    for (range_documents, bars, range_listed) in ranges {
         documents.extend(range_documents);
         next_bars.extend(bars);
+        listed.extend(range_listed);
     }
     let top = super::top_weight(documents_in_index);
+    let writing = cache.is_some_and(|c| c.write);
+    // The blocks merged now: each stem's postings hashed as the file keeps them, the
+    // blocks read back having theirs.
+    if writing {
+        taken.par_iter_mut().filter(|t| t.merged).for_each(|t| {
+            let block = &mut t.block;
+            let mut from = 0;
+            block.hashes = block
+                .stems
+                .iter()
+                .zip(&block.ends)
+                .map(|(&stem, &end)| {
+                    let list = &block.postings[from..end as usize];
+                    from = end as usize;
+                    hash_piece(kept_of(list, next_bars[stem as usize]))
+                })
+                .collect();
+        });
+    }
+    let inputs = writing.then(|| stem_hashes(&taken, &documents, range));
     // The blocks merged now, kept with only what may be among their stems' best.
-    if cache.is_some_and(|c| c.write) {
+    if writing {
         taken.par_iter().enumerate().filter(|(_, t)| t.merged).for_each(|(n, t)| {
             if let Some(file) = file_of(n) {
                 // A block that cannot be written is merged again next time.
@@ -320,7 +401,36 @@ fn merge_with(
             remove_others(dir, starts.len());
         }
     }
-    Ok(Some(Joined { taken, range, documents, top, used, stems, counts }))
+    Ok(Some(Joined { taken, range, documents, top, used, stems, counts, listed, inputs }))
+}
+
+/// For each stem, a hash of what its scored list is made from: how many documents have
+/// it, and its postings in each block (their [`PieceHash`], in block order). Two builds
+/// whose stem has the same hash score the same list (see the module's notes: a block's
+/// postings as its file keeps them give the list they give merged whole).
+fn stem_hashes(taken: &[Taken], documents: &[u32], range: usize) -> Vec<PieceHash> {
+    use siphasher::sip128::Hasher128;
+    use std::hash::Hasher;
+    let ranges: Vec<Vec<PieceHash>> = (0..documents.len())
+        .step_by(range)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|low| {
+            let high = (low + range).min(documents.len());
+            let mut pieces = Pieces::new(taken, low);
+            (low..high)
+                .map(|stem| {
+                    let mut hasher = siphasher::sip128::SipHasher13::new();
+                    hasher.write_u32(documents[stem]);
+                    for (block, at) in pieces.blocks_of(stem) {
+                        hasher.write(&block.hashes[at]);
+                    }
+                    hasher.finish128().as_bytes()
+                })
+                .collect()
+        })
+        .collect();
+    ranges.into_iter().flatten().collect()
 }
 
 /// Merges the articles `range` of `inputs` into `merge` (left empty again, its stems
@@ -362,6 +472,7 @@ fn merge_block(
         bars: vec![f32::NEG_INFINITY; stems.len()],
         used: std::mem::replace(&mut merge.used, vec![0; words_used.div_ceil(64)]),
         stems: Vec::new(),
+        hashes: Vec::new(),
     };
     // The lists made ready first, so that the block's postings are made at their size
     // (millions of them, and a copy at each doubling).
@@ -549,7 +660,10 @@ fn read_block(
 /// pass the checks above) is merged again.
 fn holds_together(block: &Block, range: std::ops::Range<usize>, words: usize) -> bool {
     let n = block.stems.len();
-    let lengths = block.documents.len() == n && block.ends.len() == n && block.bars.len() == n;
+    let lengths = block.documents.len() == n
+        && block.ends.len() == n
+        && block.bars.len() == n
+        && block.hashes.len() == n;
     let increasing = block.stems.windows(2).all(|w| w[0] < w[1]);
     // A stem is numbered by one of the words at most.
     let stems_known = block.stems.last().is_none_or(|&s| (s as usize) < words);
@@ -581,10 +695,10 @@ fn holds_together(block: &Block, range: std::ops::Range<usize>, words: usize) ->
 
 /// Writes `block` to `out`, each stem's postings under its bar in `bars` (by stem number)
 /// left out and that bar noted: the number of its stems, postings and words' bit words
-/// (eight bytes each), then its stems, document counts, ends, bars, postings (document
-/// and followers, then frequency) and bits, little-endian. Written and read as plain
-/// numbers: a large site's blocks hold millions of postings, and a rebuild reads every
-/// block but the changed ones.
+/// (eight bytes each), then its stems, document counts, ends, bars, postings' hashes
+/// (sixteen bytes each), postings (document and followers, then frequency) and bits,
+/// little-endian. Written and read as plain numbers: a large site's blocks hold millions
+/// of postings, and a rebuild reads every block but the changed ones.
 fn encode(out: &mut Out, block: &Block, bars: &[f32]) -> std::io::Result<()> {
     // Each stem's postings kept, as a range of the block's, and its bar.
     let mut from = 0;
@@ -599,13 +713,12 @@ fn encode(out: &mut Out, block: &Block, bars: &[f32]) -> std::io::Result<()> {
         })
         .collect();
     // Only a common stem has a bar: the others are kept whole, with no score computed.
-    fn kept_of<'a>(&(list, bar): &(&'a [Posting], f32)) -> impl Iterator<Item = &'a Posting> {
-        let whole = bar == f32::NEG_INFINITY;
-        list.iter().filter(move |p| whole || within_stem(p) >= bar)
-    }
     let lengths: Vec<u32> = kept
         .iter()
-        .map(|k| if k.1 == f32::NEG_INFINITY { k.0.len() } else { kept_of(k).count() } as u32)
+        .map(|&(list, bar)| {
+            let n = if bar == f32::NEG_INFINITY { list.len() } else { kept_of(list, bar).count() };
+            n as u32
+        })
         .collect();
     let postings: usize = lengths.iter().map(|&n| n as usize).sum();
     for n in [block.stems.len(), postings, block.used.len()] {
@@ -622,7 +735,10 @@ fn encode(out: &mut Out, block: &Block, bars: &[f32]) -> std::io::Result<()> {
     for k in &kept {
         out.put(&k.1.to_bits().to_le_bytes())?;
     }
-    for p in kept.iter().flat_map(kept_of) {
+    for hash in &block.hashes {
+        out.put(hash)?;
+    }
+    for p in kept.iter().flat_map(|&(list, bar)| kept_of(list, bar)) {
         let mut bytes = [0; 8];
         bytes[..4].copy_from_slice(&p.doc_next.to_le_bytes());
         bytes[4..].copy_from_slice(&p.signed_tf.to_bits().to_le_bytes());
@@ -641,7 +757,7 @@ fn decode(bytes: &[u8]) -> Option<Block> {
         usize::try_from(u64::from_le_bytes(raw)).ok()
     };
     let (stems, postings, used) = (number(0)?, number(8)?, number(16)?);
-    let sizes = [stems.checked_mul(16)?, postings.checked_mul(8)?, used.checked_mul(8)?];
+    let sizes = [stems.checked_mul(32)?, postings.checked_mul(8)?, used.checked_mul(8)?];
     let total = sizes.iter().try_fold(24usize, |sum, &n| sum.checked_add(n))?;
     if bytes.len() != total {
         return None;
@@ -657,6 +773,11 @@ fn decode(bytes: &[u8]) -> Option<Block> {
         (u32s(at, stems), u32s(at + 4 * stems, stems), u32s(at + 8 * stems, stems));
     let bars = u32s(at + 12 * stems, stems).into_iter().map(f32::from_bits).collect();
     let at = at + 16 * stems;
+    let hashes = bytes[at..at + 16 * stems]
+        .chunks_exact(16)
+        .map(|b| b.try_into().expect("sixteen bytes"))
+        .collect();
+    let at = at + 16 * stems;
     let postings_read = bytes[at..at + 8 * postings]
         .chunks_exact(8)
         .map(|b| Posting {
@@ -669,7 +790,69 @@ fn decode(bytes: &[u8]) -> Option<Block> {
         .chunks_exact(8)
         .map(|b| u64::from_le_bytes(b.try_into().expect("eight bytes")))
         .collect();
-    Some(Block { stems: stem_numbers, documents, ends, postings: postings_read, bars, used })
+    Some(Block {
+        stems: stem_numbers,
+        documents,
+        ends,
+        postings: postings_read,
+        bars,
+        used,
+        hashes,
+    })
+}
+
+/// The file of a language's folder that keeps the first key of each shard of the last
+/// build: where this build's shards may begin (see `write_search_index`).
+const SHARDS_FILE: &str = "shards";
+
+/// What [`SHARDS_FILE`] starts with.
+const SHARDS_MAGIC: &[u8] = b"gazette index shards 1\n";
+
+/// The first key of each shard of the last build, as [`write_shard_keys`] kept them; none
+/// when the file is missing or damaged. Only a guess of where shards begin: a shard is
+/// kept for the hash of its keys and lists, never for these.
+pub(super) fn read_shard_keys(cache: &BlockCache, language: &str) -> Vec<String> {
+    let file = cache.dir.join(folder_name(language)).join(SHARDS_FILE);
+    let Ok(bytes) = fs::read(file) else { return Vec::new() };
+    let parse = || -> Option<Vec<String>> {
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
+        if crc32fast::hash(body).to_le_bytes() != *sum {
+            return None;
+        }
+        let mut rest = body.strip_prefix(SHARDS_MAGIC)?;
+        let mut keys = Vec::new();
+        while !rest.is_empty() {
+            let (len, tail) = rest.split_at_checked(4)?;
+            let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+            let (key, tail) = tail.split_at_checked(len)?;
+            keys.push(std::str::from_utf8(key).ok()?.to_owned());
+            rest = tail;
+        }
+        Some(keys)
+    };
+    parse().unwrap_or_default()
+}
+
+/// Keeps `keys`, the first key of each shard of this build, for the next (see
+/// [`read_shard_keys`]); a file that cannot be written only costs the next build the
+/// making of every shard.
+pub(super) fn write_shard_keys(cache: &BlockCache, language: &str, keys: &[String]) {
+    let dir = cache.dir.join(folder_name(language));
+    let mut bytes = SHARDS_MAGIC.to_vec();
+    for key in keys {
+        bytes.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(key.as_bytes());
+    }
+    bytes.extend_from_slice(&crc32fast::hash(&bytes).to_le_bytes());
+    let file = dir.join(SHARDS_FILE);
+    let temporary = file.with_extension(format!("{}.tmp", std::process::id()));
+    let written = fs::create_dir_all(&dir)
+        .and_then(|()| fs::write(&temporary, &bytes))
+        .and_then(|()| fs::rename(&temporary, &file));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+        let _ = fs::remove_file(&file);
+    }
 }
 
 /// Removes the block files of `dir` numbered `blocks` or more (of a larger site), and

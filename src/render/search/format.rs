@@ -76,10 +76,6 @@ impl ShardWriter {
         self.out.len()
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.entries == 0
-    }
-
     pub(crate) fn finish(self) -> Vec<u8> {
         let mut file = Vec::with_capacity(self.out.len() + 6);
         file.push(SHARD_VERSION);

@@ -34,6 +34,14 @@ use crate::site::{Article, Document, Site, Terms};
 use format::{Kind, Postings, ShardWriter};
 use vocabulary::Stems;
 
+/// What a build keeps of the last one's index: its merged blocks (see [`BlockCache`]), and
+/// through the build cache, the shards it made from the same inputs.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Kept<'a> {
+    pub(crate) blocks: Option<&'a BlockCache>,
+    pub(crate) shards: Option<super::Reuse<'a>>,
+}
+
 /// About how many bytes a shard holds before the next begins.
 pub(crate) const SHARD_BYTES: usize = 8 * 1024;
 /// The most documents a word lists: the best-scoring ones. A word in more documents than
@@ -300,9 +308,10 @@ pub(crate) fn write_search_index(
     language: &str,
     prefix: &str,
     sink: Sink<'_>,
-    cache: Option<&BlockCache>,
+    kept: Kept<'_>,
     block: usize,
 ) -> Result<(usize, BlockCounts)> {
+    let (cache, reuse) = (kept.blocks, kept.shards);
     check_documents(articles.len())?;
     let stemmer = text::stemmer_for(language);
     let total_words: usize = articles.iter().map(|a| a.doc.body.word_count).sum();
@@ -342,8 +351,16 @@ pub(crate) fn write_search_index(
     };
     let joined = blocks::merge(&inputs, block, cache)?;
     drop(recounted);
-    let scored = joined.score(articles.len());
-    let blocks::Joined { used, stems, counts, .. } = joined;
+    let all = articles.len();
+    // A rebuild keeps each shard the last build made from the same inputs, and scores
+    // only the stems of the others (see `shard_inputs`); any other build scores them all.
+    let keeping = reuse.zip(joined.inputs.as_deref());
+    let scored = match keeping {
+        None => joined.score(all),
+        Some(_) => Vec::new(),
+    };
+    let (used, stems, listed) = (&joined.used, &joined.stems, &joined.listed);
+    let mut counts = joined.counts;
     let words = vocabulary.words();
     let is_used =
         |word: u32| used.get(word as usize / 64).is_some_and(|b| b >> (word % 64) & 1 == 1);
@@ -358,39 +375,88 @@ pub(crate) fn write_search_index(
         }
     }
     for (number, stem) in stems.names.iter().enumerate() {
-        if !scored[number].docs.is_empty() && !vocabulary.find(stem).is_some_and(is_used) {
+        if listed[number] && !vocabulary.find(stem).is_some_and(is_used) {
             keys.push((stem, Key::Postings(Kind::Stem, number as u32)));
         }
     }
     let stem_names = &stems.names;
     keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
-    let mut shard_keys = Vec::new();
-    let mut shard = ShardWriter::default();
-    let mut shard_files = Vec::new();
-    for (key, entry) in keys {
-        if shard.is_empty() {
-            shard_keys.push(key.to_owned());
-        }
-        match entry {
-            Key::Redirect(stem) => shard.redirect(key, &stem_names[stem as usize]),
-            Key::Postings(kind, stem) => {
-                let list = &scored[stem as usize];
-                let postings = Postings {
-                    docs: &list.docs,
-                    scores: &list.scores,
-                    next: &list.next,
-                    truncated: list.truncated,
-                };
-                shard.postings(key, kind, &postings);
+    // The last build's shards, by their first keys: where this one's may begin.
+    let last_shards = match keeping.and(cache) {
+        Some(cache) => blocks::read_shard_keys(cache, language),
+        None => Vec::new(),
+    };
+    let shard_path = |n: usize| format!("{prefix}shards/{n}.bin");
+    let mut shard_keys: Vec<String> = Vec::new();
+    let mut shard_files: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut at = 0;
+    while at < keys.len() {
+        let n = shard_keys.len();
+        let mut asked = None;
+        if let Some((reuse, inputs)) = keeping {
+            // The last build's shard `n` began with this key: kept if it was made from
+            // the same keys and lists as this build's keys up to its successor's first.
+            let end = last_shards.get(n).filter(|&first| *first == keys[at].0).and_then(|_| {
+                match last_shards.get(n + 1) {
+                    None => Some(keys.len()),
+                    Some(next) => {
+                        let found = keys[at..].binary_search_by(|(key, _)| (*key).cmp(next));
+                        found.ok().map(|i| at + i)
+                    }
+                }
+            });
+            if let Some(end) = end {
+                let hash = shard_inputs(&keys[at..end], inputs, stem_names, all);
+                if reuse(Path::new(&shard_path(n)), super::Inputs::Exact(&hash))? {
+                    shard_keys.push(keys[at].0.to_owned());
+                    at = end;
+                    continue;
+                }
+                asked = Some(hash);
             }
         }
-        if shard.len() >= SHARD_BYTES {
-            shard_files.push(std::mem::take(&mut shard).finish());
+        let first = at;
+        let mut shard = ShardWriter::default();
+        while at < keys.len() && shard.len() < SHARD_BYTES {
+            let (key, entry) = keys[at];
+            match entry {
+                Key::Redirect(stem) => shard.redirect(key, &stem_names[stem as usize]),
+                Key::Postings(kind, stem) => {
+                    let one;
+                    let list = match scored.get(stem as usize) {
+                        Some(list) => list,
+                        None => {
+                            one = joined.score_one(stem, all);
+                            &one
+                        }
+                    };
+                    let postings = Postings {
+                        docs: &list.docs,
+                        scores: &list.scores,
+                        next: &list.next,
+                        truncated: list.truncated,
+                    };
+                    shard.postings(key, kind, &postings);
+                }
+            }
+            at += 1;
         }
+        shard_keys.push(keys[first].0.to_owned());
+        counts.shards_made += 1;
+        if let Some((reuse, inputs)) = keeping {
+            // Asked with what it was made from, unless that was asked above.
+            let hash = shard_inputs(&keys[first..at], inputs, stem_names, all);
+            if asked != Some(hash) && reuse(Path::new(&shard_path(n)), super::Inputs::Exact(&hash))?
+            {
+                continue;
+            }
+        }
+        shard_files.push((n, shard.finish()));
     }
-    if !shard.is_empty() {
-        shard_files.push(shard.finish());
+    counts.shards = shard_keys.len();
+    if let Some(cache) = cache.filter(|c| c.write && reuse.is_some()) {
+        blocks::write_shard_keys(cache, language, &shard_keys);
     }
     // Shard 0 holds every key before the second shard's first, the empty key included.
     if let Some(first) = shard_keys.first_mut() {
@@ -398,11 +464,10 @@ pub(crate) fn write_search_index(
     }
     let errors: Vec<Error> = shard_files
         .par_iter()
-        .enumerate()
-        .filter_map(|(n, bytes)| sink(Path::new(&format!("{prefix}shards/{n}.bin")), bytes).err())
+        .filter_map(|(n, bytes)| sink(Path::new(&shard_path(*n)), bytes).err())
         .collect();
     Error::collect(errors)?;
-    let mut files = shard_files.len();
+    let mut files = counts.shards;
 
     files += write_filters(site, articles, prefix, sink)?;
     files += write_meta(site, articles, prefix, sink)?;
@@ -431,6 +496,42 @@ pub(crate) fn write_search_index(
     Ok((files + 1, counts))
 }
 
+/// A hash of what the shard of `keys` is made from: each key, and what it holds (the stem
+/// it names, or the hash of its stem's list's inputs, `inputs` by stem), in an index of
+/// `all` documents. Two shards with the same hash have the same bytes: a shard's bytes
+/// depend on its keys alone, and a list on its stem's inputs and `all`.
+fn shard_inputs(
+    keys: &[(&str, Key)],
+    inputs: &[blocks::PieceHash],
+    stem_names: &[Arc<str>],
+    all: usize,
+) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let mut put = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    put(b"gazette index shard 1");
+    put(env!("GAZETTE_BUILD_ID").as_bytes());
+    put(&(all as u64).to_le_bytes());
+    put(&(PER_WORD as u64).to_le_bytes());
+    put(&(SHARD_BYTES as u64).to_le_bytes());
+    for &(key, entry) in keys {
+        put(key.as_bytes());
+        match entry {
+            Key::Redirect(stem) => {
+                put(b"r");
+                put(stem_names[stem as usize].as_bytes());
+            }
+            Key::Postings(kind, stem) => {
+                put(&[b'p', kind as u8]);
+                put(&inputs[stem as usize]);
+            }
+        }
+    }
+    hasher.finalize()
+}
+
 /// The error of a body or terms list that could not be read back from where it was parked.
 fn parked_io(e: std::io::Error) -> Error {
     Error::io(Path::new("(article bodies parked on disk)"), e)
@@ -452,6 +553,7 @@ fn check_documents(documents: usize) -> Result<()> {
 }
 
 /// A key of the index: a word or stem with its documents, or a word naming its stem.
+#[derive(Clone, Copy)]
 enum Key {
     Postings(Kind, u32),
     Redirect(u32),
@@ -1524,7 +1626,7 @@ mod tests {
         terms: impl Fn(usize, &Document) -> Option<Terms>,
     ) -> std::collections::BTreeMap<String, Vec<u8>> {
         let (files, counts) = index_files_with(&BODIES, &terms, BLOCK, None);
-        assert_eq!(counts, BlockCounts { merged: 1, kept: 0 });
+        assert_eq!((counts.merged, counts.kept), (1, 0));
         // The same in blocks of one, two and three articles.
         for block in [1, 2, 3] {
             let (in_blocks, counts) = index_files_with(&BODIES, &terms, block, None);
@@ -1543,6 +1645,22 @@ mod tests {
         terms: &dyn Fn(usize, &Document) -> Option<Terms>,
         block: usize,
         cache: Option<&BlockCache>,
+    ) -> (std::collections::BTreeMap<String, Vec<u8>>, BlockCounts) {
+        index_files_kept(bodies, terms, block, cache, None)
+    }
+
+    /// What a build cache records of the shards of the last build: each file, and the
+    /// hash of the inputs it was made from (see `crate::cache::Written`).
+    type Recorded = std::collections::BTreeMap<String, (Vec<u8>, blake3::Hash)>;
+
+    /// [`index_files_with`], keeping each shard `last` recorded with the same inputs as
+    /// a build cache does (its file is the last one), and recording the others there.
+    fn index_files_kept(
+        bodies: &[&str],
+        terms: &dyn Fn(usize, &Document) -> Option<Terms>,
+        block: usize,
+        cache: Option<&BlockCache>,
+        last: Option<&std::sync::Mutex<Recorded>>,
     ) -> (std::collections::BTreeMap<String, Vec<u8>>, BlockCounts) {
         let yaml = "title: T\nbase_url: https://example.com/\n";
         let config =
@@ -1579,21 +1697,124 @@ mod tests {
             Ok(())
         };
         let articles: Vec<&Article> = site.articles.iter().collect();
-        let (_, counts) =
-            write_search_index(&site, &articles, "en", "search/", &sink, cache, block)
-                .expect("the index is written");
-        (files.into_inner().unwrap(), counts)
+        // Asked with a hash: kept when the last build recorded that one; noted otherwise.
+        let (reused, noted) =
+            (std::sync::Mutex::new(Recorded::new()), std::sync::Mutex::new(FxHashMap::default()));
+        let reuse = |path: &Path, inputs: crate::render::Inputs<'_>| {
+            let crate::render::Inputs::Exact(hash) = inputs else { return Ok(false) };
+            let key = path.display().to_string();
+            let last = last.expect("asked only with a reuse").lock().unwrap();
+            noted.lock().unwrap().remove(&key);
+            if let Some((bytes, made_from)) = last.get(&key).filter(|(_, h)| h == hash) {
+                reused.lock().unwrap().insert(key, (bytes.clone(), *made_from));
+                return Ok(true);
+            }
+            noted.lock().unwrap().insert(key, *hash);
+            Ok(false)
+        };
+        let reuse = last.is_some().then_some(&reuse as crate::render::Reuse<'_>);
+        let kept = Kept { blocks: cache, shards: reuse };
+        let (_, counts) = write_search_index(&site, &articles, "en", "search/", &sink, kept, block)
+            .expect("the index is written");
+        let mut files = files.into_inner().unwrap();
+        if let Some(last) = last {
+            let noted = noted.into_inner().unwrap();
+            let mut recorded = reused.into_inner().unwrap();
+            for (key, bytes) in &files {
+                if let Some(hash) = noted.get(key) {
+                    recorded.insert(key.clone(), (bytes.clone(), *hash));
+                }
+            }
+            for (key, (bytes, _)) in &recorded {
+                if let Some(made) = files.insert(key.clone(), bytes.clone()) {
+                    assert!(noted.contains_key(key), "{key} kept and made");
+                    assert_eq!(made, *bytes);
+                }
+            }
+            *last.lock().unwrap() = recorded;
+        }
+        (files, counts)
+    }
+
+    /// The shards a rebuild keeps are those the last build made from the same keys and
+    /// lists: the index is the one a build without a cache writes, and an edit makes
+    /// only the shards of the stems it changed.
+    #[test]
+    fn shards_kept_between_builds_give_the_index_a_build_without_a_cache_gives() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let cache = BlockCache { dir: folder.path().to_owned(), write: true };
+        let vocabulary = Vocabulary::new();
+        let terms = |_: usize, doc: &Document| count_terms(doc, "en", &vocabulary).ok();
+        // Some 6,000 words, four articles each: a dozen shards or more.
+        let body = |n: usize| -> String {
+            let words = (0..40).map(|i| format!("word{}", (n * 31 + i * 150 + i * i) % 6000));
+            words.collect::<Vec<_>>().join(" ")
+        };
+        let mut bodies: Vec<String> = (0..600).map(body).collect();
+        let last = std::sync::Mutex::new(Recorded::new());
+        let build = |bodies: &[String]| {
+            let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+            index_files_kept(&bodies, &terms, 64, Some(&cache), Some(&last))
+        };
+        let expected = |bodies: &[String]| {
+            let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+            index_files_with(&bodies, &terms, BLOCK, None).0
+        };
+        let (files, counts) = build(&bodies);
+        assert!(files == expected(&bodies), "a first build");
+        assert!(counts.shards >= 12, "{counts:?}");
+        assert_eq!(counts.shards_made, counts.shards);
+        let (files, counts) = build(&bodies);
+        assert!(files == expected(&bodies), "nothing changed");
+        assert_eq!(counts.shards_made, 0, "{counts:?}");
+
+        // A body edit: one word for another, new to the site, at the same length (a
+        // body's length weighs every word of it).
+        bodies[300] = body(300).replacen("word", "zymurgy", 1);
+        let (files, counts) = build(&bodies);
+        assert!(files == expected(&bodies), "one body edited");
+        // The shards of the word taken away, of the new one and of the word before
+        // them (whose followers changed), and one whose cut may have moved.
+        assert!(counts.shards_made > 0 && counts.shards_made <= 5, "{counts:?}");
+        let (_, counts) = build(&bodies);
+        assert_eq!(counts.shards_made, 0);
+
+        // One more article, the oldest (the others keep their numbers): every score may
+        // move, so every shard is made.
+        bodies.insert(0, body(600));
+        let (files, counts) = build(&bodies);
+        assert!(files == expected(&bodies), "an article added");
+        assert_eq!(counts.shards_made, counts.shards);
+
+        // The last shards' first keys lost, then wrong: every shard made, and right.
+        let keys = folder.path().join("index-en").join("shards");
+        std::fs::remove_file(&keys).expect("written");
+        bodies[10] = body(11);
+        let (files, counts) = build(&bodies);
+        assert!(files == expected(&bodies), "without the last shards' keys");
+        assert_eq!(counts.shards_made, counts.shards);
+        let mut bytes = std::fs::read(&keys).expect("written again");
+        let shift = bytes.len() / 2;
+        bytes[shift] ^= 1;
+        std::fs::write(&keys, &bytes).expect("written");
+        bodies[10] = body(12);
+        let (files, counts) = build(&bodies);
+        assert!(files == expected(&bodies), "with damaged shard keys");
+        assert_eq!(counts.shards_made, counts.shards);
     }
 
     #[test]
     fn blocks_kept_between_builds_give_the_index_one_merge_of_every_article_gives() {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let cache = BlockCache { dir: folder.path().to_owned(), write: true };
-        let counts = |merged, kept| BlockCounts { merged, kept };
+        let counts = |merged, kept| (merged, kept);
         // The words numbered as the parse cache numbers them: once, and in order.
         let vocabulary = Vocabulary::new();
         let terms = |_: usize, doc: &Document| count_terms(doc, "en", &vocabulary).ok();
-        let build = |bodies: &[&str], cache| index_files_with(bodies, &terms, 2, cache);
+        let build = |bodies: &[&str], cache| {
+            let (files, counts) = index_files_with(bodies, &terms, 2, cache);
+            (files, (counts.merged, counts.kept))
+        };
         let expected = |bodies: &[&str]| index_files_with(bodies, &|_, _| None, BLOCK, None).0;
         let blocks = folder.path().join("index-en");
 
@@ -1614,12 +1835,13 @@ mod tests {
         // A damaged block and a cut one are merged again, never used. The damage is one
         // that reads back as a block that holds together: the first posting's frequency
         // four times what it was (its file: the magic, identity, words' count and hash,
-        // three lengths, then the stems, counts, ends and bars, four bytes each a stem).
+        // three lengths, then the stems, counts, ends and bars, four bytes each a stem,
+        // and their postings' hashes, sixteen bytes each).
         let zero = blocks.join("0.bin");
         let mut bytes = std::fs::read(&zero).expect("written");
         let head = blocks::MAGIC.len() + 32 + 8 + 32;
         let stems = u64::from_le_bytes(bytes[head..head + 8].try_into().unwrap()) as usize;
-        let first_tf = head + 24 + 16 * stems + 4;
+        let first_tf = head + 24 + 32 * stems + 4;
         bytes[first_tf + 3] ^= 0x01;
         std::fs::write(&zero, &bytes).expect("written");
         let one = blocks.join("1.bin");
@@ -1690,7 +1912,7 @@ mod tests {
         // Compared whole, not shown: the files of 12,000 articles.
         let same = |built: (Files, BlockCounts), files: &Files, merged, kept| {
             assert!(built.0 == *files, "the index differs from one merge of every article");
-            assert_eq!(built.1, BlockCounts { merged, kept });
+            assert_eq!((built.1.merged, built.1.kept), (merged, kept));
         };
         let blocks = ARTICLES / IN_BLOCK;
 
