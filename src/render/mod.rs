@@ -23,6 +23,7 @@ mod xml;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{OnceLock, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -299,8 +300,17 @@ fn render_other_pages(
     sink: Sink<'_>,
     reuse: Option<Reuse<'_>>,
 ) -> Result<(usize, Vec<Value>)> {
-    let mut pages = Pages::new(site, theme);
-    if let Some(reuse) = reuse {
+    let Some(reuse) = reuse else {
+        let pages = Pages::new(site, theme);
+        let jobs: Vec<Job> = pages.jobs().into_iter().filter(|j| *j != Job::SearchIndex).collect();
+        let files = pages.render(&jobs, sink)?;
+        return Ok((files, pages.into_cards()));
+    };
+    // A build that may keep pages makes a card only for the pages it renders (few, after
+    // an edit), and hashes each from its view (see `Pages::card`).
+    let mut pages = Pages::with_cards(site, theme, Vec::new());
+    pages.cards = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
+    {
         // What every page's render reads besides its own context: the templates, the
         // site-wide values, and the settings the filters were made with.
         let mut hasher = blake3::Hasher::new();
@@ -316,24 +326,26 @@ fn render_other_pages(
             hasher.update(&(file.len() as u64).to_le_bytes()).update(file.as_bytes());
         }
         pages.hidden_hash = hasher.finalize();
-        let none = rustc_hash::FxHashMap::default();
-        let hashed: Vec<Option<(usize, blake3::Hash)>> = pages
-            .cards
+        // Every field named and every string length-prefixed (see [`fingerprint`]): two
+        // cards that differ hash apart, and the same card hashes alike in every build.
+        pages.card_hash_by_id = site
+            .articles
             .par_iter()
-            .map(|card| {
-                let mut bytes = Vec::new();
-                let address = map_address(card)?;
-                put_value(&mut bytes, card, &none).then(|| (address, blake3::hash(&bytes)))
+            .map(|a| {
+                hash_written(|bytes| {
+                    put_str(bytes, "card");
+                    fingerprint::put(bytes, &card(site, a));
+                    Some(())
+                })
             })
             .collect();
-        pages.card_hashes = hashed.iter().flatten().copied().collect();
-        pages.card_hash_by_id = hashed.into_iter().map(|h| h.map(|(_, hash)| hash)).collect();
         pages.entity_hashes = EntityHashes::of(site, &pages.card_hash_by_id);
     }
     let mut jobs = pages.jobs();
     jobs.retain(|job| *job != Job::SearchIndex);
     let files = pages.render(&jobs, sink)?;
-    Ok((files, pages.into_cards()))
+    // Only `serve` plans its next update with the cards, and it keeps no pages.
+    Ok((files, Vec::new()))
 }
 
 /// Puts the site-wide values (`site`, `config`, `assets`) in every template's context.
@@ -398,8 +410,9 @@ fn months(site: &Site) -> Vec<Month> {
 pub struct Pages<'a> {
     site: &'a Site,
     theme: &'a Theme,
-    /// Each article's card, built once and shared by every listing that shows it.
-    cards: Vec<Value>,
+    /// Each article's card, built once and shared by every listing that shows it: every
+    /// one at once, or each when first shown (see [`Pages::card`]).
+    cards: Vec<OnceLock<Value>>,
     /// Every article, newest first: what the front page lists.
     all: Vec<ArticleId>,
     months: Vec<Month>,
@@ -407,9 +420,9 @@ pub struct Pages<'a> {
     aliases: Vec<(String, ArticleId)>,
     /// What may stand in for a page, and the hash of what every page reads.
     reuse: Option<(Reuse<'a>, blake3::Hash)>,
-    /// The hash of each card (see [`put_value`]), by the address of its map: a card shows
-    /// on a dozen listings, and is hashed once.
-    card_hashes: rustc_hash::FxHashMap<usize, blake3::Hash>,
+    /// The hash of each card made (see [`Pages::card`]), by the address of its map: a card
+    /// shows on a dozen listings, and is hashed once.
+    card_hashes: RwLock<rustc_hash::FxHashMap<usize, blake3::Hash>>,
     /// The same hashes by article: an article's page looks up those of every article it
     /// links to.
     card_hash_by_id: Vec<Option<blake3::Hash>>,
@@ -578,12 +591,11 @@ impl<'a> Pages<'a> {
 
     /// Pages whose cards were computed before, for the same articles in the same order.
     pub(crate) fn with_cards(site: &'a Site, theme: &'a Theme, cards: Vec<Value>) -> Pages<'a> {
-        debug_assert_eq!(cards.len(), site.articles.len());
         let all = site.articles.iter().map(|a| a.id).collect();
         Pages {
             site,
             theme,
-            cards,
+            cards: cards.into_iter().map(OnceLock::from).collect(),
             all,
             months: months(site),
             aliases: aliases_of(site),
@@ -597,7 +609,26 @@ impl<'a> Pages<'a> {
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
     pub(crate) fn into_cards(self) -> Vec<Value> {
-        self.cards
+        debug_assert_eq!(self.cards.len(), self.site.articles.len());
+        let site = self.site;
+        let made = self.cards.into_iter().zip(&site.articles);
+        made.map(|(card, a)| card.into_inner().unwrap_or_else(|| card_value(site, a))).collect()
+    }
+
+    /// The card of article `id`, made the first time it is asked for; with hashes of the
+    /// cards (a build that may keep pages), its hash noted by its map's address, for
+    /// [`inputs`] to hash the card by it.
+    pub(crate) fn card(&self, id: ArticleId) -> Value {
+        let made = self.cards[id.index()].get_or_init(|| {
+            let value = card_value(self.site, self.site.article(id));
+            let hash = self.card_hash_by_id.get(id.index()).copied().flatten();
+            if let Some((address, hash)) = map_address(&value).zip(hash) {
+                let mut known = self.card_hashes.write().unwrap_or_else(|e| e.into_inner());
+                known.insert(address, hash);
+            }
+            value
+        });
+        made.clone()
     }
 
     pub(crate) fn site(&self) -> &'a Site {
@@ -790,7 +821,8 @@ impl<'a> Pages<'a> {
                     let around = self.listing_around(&at, job);
                     let exact = || {
                         let (mut context, article) = make()?;
-                        let exact = inputs(&base, template, &mut context, &self.card_hashes);
+                        let known = self.card_hashes.read().unwrap_or_else(|e| e.into_inner());
+                        let exact = inputs(&base, template, &mut context, &known);
                         made = Some((context, article));
                         Ok(exact)
                     };
@@ -1102,8 +1134,7 @@ impl<'a> Pages<'a> {
             Job::NotFound => {}
             Job::Series { index } => {
                 let series = &site.series[index];
-                let parts: Vec<Value> =
-                    series.articles.iter().map(|id| self.cards[id.index()].clone()).collect();
+                let parts: Vec<Value> = series.articles.iter().map(|&id| self.card(id)).collect();
                 let view = SeriesPage { name: &series.name, url: base.link(&series.url), parts };
                 context.insert("series", &view);
             }
@@ -1226,7 +1257,7 @@ impl<'a> Pages<'a> {
             title: &title,
             description,
             url: self.site.config.base_url.link(&url),
-            articles: shown.iter().map(|id| self.cards[id.index()].clone()).collect(),
+            articles: shown.iter().map(|&id| self.card(id)).collect(),
             pager: PagerView::new(self.site, &url, page, total),
         };
         context.insert("listing", &view);
@@ -1248,7 +1279,7 @@ impl<'a> Pages<'a> {
                     .iter()
                     .filter(|id| !shown.contains(id))
                     .take(HOME_BLOCK_SIZE)
-                    .map(|id| self.cards[id.index()].clone())
+                    .map(|&id| self.card(id))
                     .collect(),
             })
             .filter(|b| !b.articles.is_empty())

@@ -33,7 +33,7 @@ pub(crate) fn plan_update(old: &Pages<'_>, new: &Pages<'_>, changed: &HashSet<us
     let mut card_changed: HashSet<&UrlPath> = HashSet::default();
     for article in &new_site.articles {
         match old_ids.get(&article.url) {
-            Some(&old_id) if old.cards[old_id.index()] == new.cards[article.id.index()] => {}
+            Some(&old_id) if old.card(old_id) == new.card(article.id) => {}
             _ => {
                 card_changed.insert(&article.url);
             }
