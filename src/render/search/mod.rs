@@ -470,7 +470,7 @@ pub(crate) fn write_search_index(
     let mut files = counts.shards;
 
     files += write_filters(site, articles, prefix, sink)?;
-    files += write_meta(site, articles, prefix, sink)?;
+    files += write_meta(site, articles, prefix, sink, reuse)?;
     let categories = site
         .categories
         .iter()
@@ -1188,12 +1188,30 @@ fn keep_best(list: &mut Vec<Posting>) -> f32 {
     last
 }
 
-/// The `meta/<g>.json` files: for each document, `[title, url, date, category]`.
-fn write_meta(site: &Site, articles: &[&Article], prefix: &str, sink: Sink<'_>) -> Result<usize> {
+/// The `meta/<g>.json` files: for each document, `[title, url, date, category]`. With
+/// `reuse`, a file is asked for by a hash of those (see [`meta_inputs`]) and made only
+/// when the last build's was made from others.
+fn write_meta(
+    site: &Site,
+    articles: &[&Article],
+    prefix: &str,
+    sink: Sink<'_>,
+    reuse: Option<super::Reuse<'_>>,
+) -> Result<usize> {
+    let links = site.config.base_url.link_str("/");
     let errors: Vec<Error> = articles
         .par_chunks(GROUP)
         .enumerate()
         .filter_map(|(g, group)| {
+            let path = format!("{prefix}meta/{g}.json");
+            if let Some(reuse) = reuse {
+                let hash = meta_inputs(site, &links, group);
+                match reuse(Path::new(&path), super::Inputs::Exact(&hash)) {
+                    Ok(true) => return None,
+                    Ok(false) => {}
+                    Err(e) => return Some(e),
+                }
+            }
             let rows: Vec<(&str, String, String, &str)> = group
                 .iter()
                 .map(|a| {
@@ -1206,11 +1224,32 @@ fn write_meta(site: &Site, articles: &[&Article], prefix: &str, sink: Sink<'_>) 
                 })
                 .collect();
             let json = serde_json::to_vec(&rows).expect("the documents serialise");
-            sink(Path::new(&format!("{prefix}meta/{g}.json")), &json).err()
+            sink(Path::new(&path), &json).err()
         })
         .collect();
     Error::collect(errors)?;
     Ok(articles.len().div_ceil(GROUP))
+}
+
+/// A hash of what the `meta/` file of `group` is made from: each article's title, address
+/// (with `links`, what every link of the site starts with), day and category's name.
+fn meta_inputs(site: &Site, links: &str, group: &[&Article]) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let mut put = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    put(b"gazette index meta 1");
+    put(links.as_bytes());
+    for a in group {
+        let day = a.doc.date.day();
+        put(a.doc.title.as_bytes());
+        put(a.url.as_str().as_bytes());
+        put(&day.year().to_le_bytes());
+        put(&[day.month() as u8, day.day() as u8]);
+        put(site.category(a.category).name.as_bytes());
+    }
+    hasher.finalize()
 }
 
 /// The document lists of every category and tag that has documents.
