@@ -158,6 +158,16 @@ impl Date {
         self.instant.to_zoned(TimeZone::fixed(self.offset)).date()
     }
 
+    /// What [`Date::day`] is made from, as bytes: the instant and the offset. Cheaper
+    /// than the day, for a hash of what a page shows of it.
+    pub(crate) fn day_inputs(&self) -> [u8; 16] {
+        let mut bytes = [0; 16];
+        bytes[..8].copy_from_slice(&self.instant.as_second().to_le_bytes());
+        bytes[8..12].copy_from_slice(&self.instant.subsec_nanosecond().to_le_bytes());
+        bytes[12..].copy_from_slice(&self.offset.seconds().to_le_bytes());
+        bytes
+    }
+
     pub fn is_date_only(&self) -> bool {
         self.date_only
     }

@@ -1552,7 +1552,7 @@ fn inputs(
 
 /// The hash of the bytes `fill` writes into this thread's buffer, which is reused from
 /// page to page (and dropped past a megabyte); `None` when `fill` gives up.
-fn hash_written(fill: impl FnOnce(&mut Vec<u8>) -> Option<()>) -> Option<blake3::Hash> {
+pub(crate) fn hash_written(fill: impl FnOnce(&mut Vec<u8>) -> Option<()>) -> Option<blake3::Hash> {
     thread_local! {
         static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -1567,7 +1567,7 @@ fn hash_written(fill: impl FnOnce(&mut Vec<u8>) -> Option<()>) -> Option<blake3:
 }
 
 /// Appends `text`, its length first, so that no two sequences of values give the same bytes.
-fn put_str(bytes: &mut Vec<u8>, text: &str) {
+pub(crate) fn put_str(bytes: &mut Vec<u8>, text: &str) {
     fingerprint::put_len(bytes, text.len());
     bytes.extend_from_slice(text.as_bytes());
 }

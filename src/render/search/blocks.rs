@@ -98,9 +98,8 @@ pub(super) struct Joined {
     pub(super) counts: BlockCounts,
     /// Whether each stem has postings in some block.
     pub(super) listed: Vec<bool>,
-    /// With the block cache written: a hash of each stem's scored list's inputs (its
-    /// document count and the hash of its postings in each block, see [`stem_hashes`]).
-    pub(super) inputs: Option<Vec<PieceHash>>,
+    /// Whether every block has its stems' [`PieceHash`]es (the block cache is written).
+    hashed: bool,
 }
 
 impl Joined {
@@ -129,6 +128,12 @@ impl Joined {
             })
             .collect();
         ranges.into_iter().flatten().collect()
+    }
+
+    /// With the block cache written: a hash of each stem's scored list's inputs (see
+    /// [`stem_hashes`]), by stem.
+    pub(super) fn inputs(&self) -> Option<Vec<PieceHash>> {
+        self.hashed.then(|| stem_hashes(&self.taken, &self.documents, self.range))
     }
 
     /// The scored list of one `stem` (see [`Joined::score`]), its postings found in each
@@ -387,7 +392,6 @@ fn merge_with(
                 .collect();
         });
     }
-    let inputs = writing.then(|| stem_hashes(&taken, &documents, range));
     // The blocks merged now, kept with only what may be among their stems' best.
     if writing {
         taken.par_iter().enumerate().filter(|(_, t)| t.merged).for_each(|(n, t)| {
@@ -401,7 +405,8 @@ fn merge_with(
             remove_others(dir, starts.len());
         }
     }
-    Ok(Some(Joined { taken, range, documents, top, used, stems, counts, listed, inputs }))
+    let hashed = writing;
+    Ok(Some(Joined { taken, range, documents, top, used, stems, counts, listed, hashed }))
 }
 
 /// For each stem, a hash of what its scored list is made from: how many documents have

@@ -354,7 +354,8 @@ pub(crate) fn write_search_index(
     let all = articles.len();
     // A rebuild keeps each shard the last build made from the same inputs, and scores
     // only the stems of the others (see `shard_inputs`); any other build scores them all.
-    let keeping = reuse.zip(joined.inputs.as_deref());
+    let inputs = reuse.and_then(|_| joined.inputs());
+    let keeping = reuse.zip(inputs.as_deref());
     let scored = match keeping {
         None => joined.score(all),
         Some(_) => Vec::new(),
@@ -1232,24 +1233,21 @@ fn write_meta(
 }
 
 /// A hash of what the `meta/` file of `group` is made from: each article's title, address
-/// (with `links`, what every link of the site starts with), day and category's name.
+/// (with `links`, what every link of the site starts with), day (by its instant and
+/// offset) and category's name.
 fn meta_inputs(site: &Site, links: &str, group: &[&Article]) -> blake3::Hash {
-    let mut hasher = blake3::Hasher::new();
-    let mut put = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    put(b"gazette index meta 1");
-    put(links.as_bytes());
-    for a in group {
-        let day = a.doc.date.day();
-        put(a.doc.title.as_bytes());
-        put(a.url.as_str().as_bytes());
-        put(&day.year().to_le_bytes());
-        put(&[day.month() as u8, day.day() as u8]);
-        put(site.category(a.category).name.as_bytes());
-    }
-    hasher.finalize()
+    let hash = super::hash_written(|bytes| {
+        super::put_str(bytes, "gazette index meta 1");
+        super::put_str(bytes, links);
+        for a in group {
+            super::put_str(bytes, &a.doc.title);
+            super::put_str(bytes, a.url.as_str());
+            bytes.extend_from_slice(&a.doc.date.day_inputs());
+            super::put_str(bytes, &site.category(a.category).name);
+        }
+        Some(())
+    });
+    hash.expect("every byte is written")
 }
 
 /// The document lists of every category and tag that has documents.
