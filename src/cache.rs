@@ -709,12 +709,13 @@ impl<'a> Written<'a> {
             // The staging folder is the output before last: only the files that differ
             // from the published ones are linked in, and what this build has not is
             // removed (see `Staging::prune`).
-            let by_path: FxHashMap<&str, &Entry> = kept.iter().copied().collect();
-            let inodes: FxHashMap<&str, u64> =
-                kept.iter().map(|(key, entry)| (*key, entry.stamp.ino)).collect();
-            let missing = staging.prune(&inodes)?;
-            let missing: Vec<(&str, &Entry)> =
-                missing.into_iter().map(|key| (key, by_path[key])).collect();
+            let numbered: FxHashMap<&str, (u64, usize)> = kept
+                .iter()
+                .enumerate()
+                .map(|(n, (key, entry))| (*key, (entry.stamp.ino, n)))
+                .collect();
+            let missing = staging.prune(&numbered)?;
+            let missing: Vec<(&str, &Entry)> = missing.into_iter().map(|n| kept[n]).collect();
             return self.link_all(staging, &missing);
         }
         if kept.is_empty() {

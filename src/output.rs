@@ -384,9 +384,12 @@ impl Staging {
     /// was the output. What the spare held is known from reading each of its folders
     /// once when it was taken (no file is opened or `stat`ed); only what differs is
     /// changed.
-    pub(crate) fn prune<'k>(&self, kept: &FxHashMap<&'k str, u64>) -> Result<Vec<&'k str>> {
+    ///
+    /// `kept` gives each kept file's inode and number (below `kept.len()`); the kept
+    /// files to link in are returned by number.
+    pub(crate) fn prune(&self, kept: &FxHashMap<&str, (u64, usize)>) -> Result<Vec<usize>> {
         let Some(made) = self.made.as_ref().filter(|_| self.spare_taken) else {
-            return Ok(kept.keys().copied().collect());
+            return Ok(kept.values().map(|&(_, n)| n).collect());
         };
         let made = made.lock().expect("no thread panics holding the lock");
         let mut needed: FxHashSet<&str> = FxHashSet::default();
@@ -396,7 +399,7 @@ impl Staging {
                 folder = folder_of(folder);
             }
         }
-        let mut present: FxHashSet<&str> = FxHashSet::default();
+        let mut present = vec![false; kept.len()];
         let mut folders: FxHashSet<&str> = FxHashSet::default();
         let mut extra: Vec<&Found> = Vec::new();
         for item in &self.found {
@@ -412,8 +415,9 @@ impl Staging {
                 } else {
                     extra.push(item);
                 }
-            } else if item.is_file && kept.get(rel) == Some(&item.ino) {
-                present.insert(rel);
+            } else if let Some(&(_, n)) = kept.get(rel).filter(|k| item.is_file && k.0 == item.ino)
+            {
+                present[n] = true;
             } else {
                 extra.push(item);
             }
@@ -430,10 +434,10 @@ impl Staging {
                 Err(e) => Err(Error::io(&path, e)),
             }
         })?;
-        let missing: Vec<&'k str> =
-            kept.keys().copied().filter(|rel| !present.contains(rel)).collect();
-        self.make_folders_for(missing.iter().copied(), &mut folders)?;
-        Ok(missing)
+        let missing: Vec<(&str, usize)> =
+            kept.iter().filter(|(_, k)| !present[k.1]).map(|(rel, k)| (*rel, k.1)).collect();
+        self.make_folders_for(missing.iter().map(|(rel, _)| *rel), &mut folders)?;
+        Ok(missing.into_iter().map(|(_, n)| n).collect())
     }
 
     /// Puts the staged build in place of the output folder in one step (Linux swaps the
