@@ -231,6 +231,18 @@ struct Block {
     hashes: Vec<PieceHash>,
 }
 
+impl Block {
+    /// Each of its stems' postings, with the stem's bar in `bars` (by stem number).
+    fn pieces<'b>(&'b self, bars: &'b [f32]) -> impl Iterator<Item = (&'b [Posting], f32)> + 'b {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&end| end as usize));
+        let ranges = starts.zip(&self.ends).map(|(from, &end)| from..end as usize);
+        self.stems
+            .iter()
+            .zip(ranges)
+            .map(|(&stem, range)| (&self.postings[range], bars[stem as usize]))
+    }
+}
+
 /// Merges `inputs` by blocks of `block` articles, reading back from `cache` each block
 /// kept for the same inputs and writing there each block merged (when it may).
 pub(super) fn merge(
@@ -378,18 +390,9 @@ fn merge_with(
     // blocks read back having theirs.
     if writing {
         taken.par_iter_mut().filter(|t| t.merged).for_each(|t| {
-            let block = &mut t.block;
-            let mut from = 0;
-            block.hashes = block
-                .stems
-                .iter()
-                .zip(&block.ends)
-                .map(|(&stem, &end)| {
-                    let list = &block.postings[from..end as usize];
-                    from = end as usize;
-                    hash_piece(kept_of(list, next_bars[stem as usize]))
-                })
-                .collect();
+            let pieces = t.block.pieces(&next_bars);
+            let hashes = pieces.map(|(list, bar)| hash_piece(kept_of(list, bar))).collect();
+            t.block.hashes = hashes;
         });
     }
     // The blocks merged now, kept with only what may be among their stems' best.
@@ -706,17 +709,7 @@ fn holds_together(block: &Block, range: std::ops::Range<usize>, words: usize) ->
 /// of postings, and a rebuild reads every block but the changed ones.
 fn encode(out: &mut Out, block: &Block, bars: &[f32]) -> std::io::Result<()> {
     // Each stem's postings kept, as a range of the block's, and its bar.
-    let mut from = 0;
-    let kept: Vec<(&[Posting], f32)> = block
-        .stems
-        .iter()
-        .zip(&block.ends)
-        .map(|(&stem, &end)| {
-            let list = &block.postings[from..end as usize];
-            from = end as usize;
-            (list, bars[stem as usize])
-        })
-        .collect();
+    let kept: Vec<(&[Posting], f32)> = block.pieces(bars).collect();
     // Only a common stem has a bar: the others are kept whole, with no score computed.
     let lengths: Vec<u32> = kept
         .iter()
