@@ -300,17 +300,13 @@ fn render_other_pages(
     sink: Sink<'_>,
     reuse: Option<Reuse<'_>>,
 ) -> Result<(usize, Vec<Value>)> {
-    let Some(reuse) = reuse else {
-        let pages = Pages::new(site, theme);
-        let jobs: Vec<Job> = pages.jobs().into_iter().filter(|j| *j != Job::SearchIndex).collect();
-        let files = pages.render(&jobs, sink)?;
-        return Ok((files, pages.into_cards()));
-    };
     // A build that may keep pages makes a card only for the pages it renders (few, after
     // an edit), and hashes each from its view (see `Pages::card`).
-    let mut pages = Pages::with_cards(site, theme, Vec::new());
-    pages.cards = (0..site.articles.len()).map(|_| OnceLock::new()).collect();
-    {
+    let mut pages = match reuse {
+        None => Pages::new(site, theme),
+        Some(_) => Pages::with_cards_on_use(site, theme),
+    };
+    if let Some(reuse) = reuse {
         // What every page's render reads besides its own context: the templates, the
         // site-wide values, and the settings the filters were made with.
         let mut hasher = blake3::Hasher::new();
@@ -345,7 +341,8 @@ fn render_other_pages(
     jobs.retain(|job| *job != Job::SearchIndex);
     let files = pages.render(&jobs, sink)?;
     // Only `serve` plans its next update with the cards, and it keeps no pages.
-    Ok((files, Vec::new()))
+    let cards = if reuse.is_some() { Vec::new() } else { pages.into_cards() };
+    Ok((files, cards))
 }
 
 /// Puts the site-wide values (`site`, `config`, `assets`) in every template's context.
@@ -605,6 +602,13 @@ impl<'a> Pages<'a> {
             hidden_hash: blake3::hash(b""),
             entity_hashes: EntityHashes::default(),
         }
+    }
+
+    /// Pages that make each card when it is first shown (see [`Pages::card`]).
+    pub(crate) fn with_cards_on_use(site: &'a Site, theme: &'a Theme) -> Pages<'a> {
+        let mut pages = Pages::with_cards(site, theme, Vec::new());
+        pages.cards = site.articles.iter().map(|_| OnceLock::new()).collect();
+        pages
     }
 
     /// Gives the cards back, to reuse them (see [`Pages::with_cards`]).
