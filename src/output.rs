@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result, display_path};
 
@@ -65,8 +65,21 @@ pub(crate) struct Listing {
     /// file: a folder changed since has a change time (`ctime`) no earlier.
     pub(crate) sealed: (i64, i64),
     /// Every file in it but the marker, relative to its root (`/` between names), with
-    /// its inode (0: not known).
-    pub(crate) files: Vec<(String, u64)>,
+    /// its inode (0: not known) and, if the build cache has one for the path, its key
+    /// (see [`Kept`]).
+    pub(crate) files: Vec<(String, u64, Option<usize>)>,
+}
+
+/// The files a build keeps from the output it replaces, for [`Staging::prune`].
+pub(crate) struct Kept<'a> {
+    /// Each kept file's path and the inode of the published file.
+    pub(crate) files: Vec<(&'a str, u64)>,
+    /// By a path's key (a number the build cache gives each path it records): the kept
+    /// file at that path (its place in `files`), if any. A path is told by its key
+    /// rather than looked up by its name wherever the spare's listing gives the key.
+    pub(crate) by_key: Vec<Option<usize>>,
+    /// The key of a path, for one the listing did not give.
+    pub(crate) key_of: &'a dyn Fn(&str) -> Option<usize>,
 }
 
 /// A staging folder once the build has written it (see [`Staging::seal`]).
@@ -385,39 +398,45 @@ impl Staging {
     /// once when it was taken (no file is opened or `stat`ed); only what differs is
     /// changed.
     ///
-    /// `kept` gives each kept file's inode and number (below `kept.len()`); the kept
-    /// files to link in are returned by number.
-    pub(crate) fn prune(&self, kept: &FxHashMap<&str, (u64, usize)>) -> Result<Vec<usize>> {
+    /// The kept files to link in are returned by their place in `kept.files`; of two
+    /// at one path, only the one `kept.by_key` gives counts.
+    pub(crate) fn prune(&self, kept: &Kept<'_>) -> Result<Vec<usize>> {
+        // Each path's one kept file.
+        let unique = || kept.by_key.iter().filter_map(|n| *n);
         let Some(made) = self.made.as_ref().filter(|_| self.spare_taken) else {
-            return Ok(kept.values().map(|&(_, n)| n).collect());
+            return Ok(unique().collect());
         };
         let made = made.lock().expect("no thread panics holding the lock");
         let mut needed: FxHashSet<&str> = FxHashSet::default();
-        for path in kept.keys().copied().chain(made.iter().map(String::as_str)) {
+        needed.reserve(kept.files.len() / 2);
+        for path in kept.files.iter().map(|(path, _)| *path).chain(made.iter().map(String::as_str))
+        {
             let mut folder = folder_of(path);
             while !folder.is_empty() && needed.insert(folder) {
                 folder = folder_of(folder);
             }
         }
-        let mut present = vec![false; kept.len()];
+        let mut present = vec![false; kept.files.len()];
         let mut folders: FxHashSet<&str> = FxHashSet::default();
         let mut extra: Vec<&Found> = Vec::new();
         for item in &self.found {
             let rel = item.rel.as_str();
+            if item.is_file && !made.contains(rel) {
+                // The very file kept, in its place: its folders are needed, so it stays.
+                let key = item.key.or_else(|| (kept.key_of)(rel));
+                let at = key.and_then(|key| kept.by_key.get(key).copied().flatten());
+                if let Some(n) = at.filter(|&n| kept.files[n].1 == item.ino) {
+                    present[n] = true;
+                    continue;
+                }
+            }
             // Inside a folder that goes, it goes with it.
             let parent = folder_of(rel);
             if (!parent.is_empty() && !needed.contains(parent)) || made.contains(rel) {
                 continue;
             }
-            if item.is_dir {
-                if needed.contains(rel) {
-                    folders.insert(rel);
-                } else {
-                    extra.push(item);
-                }
-            } else if let Some(&(_, n)) = kept.get(rel).filter(|k| item.is_file && k.0 == item.ino)
-            {
-                present[n] = true;
+            if item.is_dir && needed.contains(rel) {
+                folders.insert(rel);
             } else {
                 extra.push(item);
             }
@@ -434,10 +453,9 @@ impl Staging {
                 Err(e) => Err(Error::io(&path, e)),
             }
         })?;
-        let missing: Vec<(&str, usize)> =
-            kept.iter().filter(|(_, k)| !present[k.1]).map(|(rel, k)| (*rel, k.1)).collect();
-        self.make_folders_for(missing.iter().map(|(rel, _)| *rel), &mut folders)?;
-        Ok(missing.into_iter().map(|(_, n)| n).collect())
+        let missing: Vec<usize> = unique().filter(|&n| !present[n]).collect();
+        self.make_folders_for(missing.iter().map(|&n| kept.files[n].0), &mut folders)?;
+        Ok(missing)
     }
 
     /// Puts the staged build in place of the output folder in one step (Linux swaps the
@@ -496,6 +514,9 @@ struct Found {
     ino: u64,
     is_dir: bool,
     is_file: bool,
+    /// The build cache's key for its path, when the spare's listing gave it (see
+    /// [`Kept`]).
+    key: Option<usize>,
 }
 
 /// Every entry in the folder `root` but `kind`'s marker at its root, folders before what
@@ -533,7 +554,8 @@ fn read_one(dir: &Path, prefix: &str, skip: Option<&str>) -> Vec<Found> {
         }
         let Ok(kind) = entry.file_type() else { continue };
         let rel = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
-        here.push(Found { rel, ino: entry.ino(), is_dir: kind.is_dir(), is_file: kind.is_file() });
+        let (is_dir, is_file) = (kind.is_dir(), kind.is_file());
+        here.push(Found { rel, ino: entry.ino(), is_dir, is_file, key: None });
     }
     here
 }
@@ -557,7 +579,7 @@ fn read_listed(root: &Path, kind: Owned, listing: &Listing) -> Option<Vec<Found>
         return None;
     }
     let mut folders: FxHashSet<&str> = FxHashSet::default();
-    for (rel, _) in &listing.files {
+    for (rel, _, _) in &listing.files {
         let mut folder = folder_of(rel);
         while !folder.is_empty() && folders.insert(folder) {
             folder = folder_of(folder);
@@ -600,15 +622,22 @@ fn read_listed(root: &Path, kind: Owned, listing: &Listing) -> Option<Vec<Found>
         if parent.is_empty() || !known(parent) {
             continue;
         }
-        found.push(Found { rel: (*rel).to_owned(), ino: 0, is_dir: true, is_file: false });
+        found.push(Found {
+            rel: (*rel).to_owned(),
+            ino: 0,
+            is_dir: true,
+            is_file: false,
+            key: None,
+        });
         if !unchanged.contains(rel) {
             unknown.push((*rel).to_owned());
         }
     }
-    for (rel, ino) in &listing.files {
+    for (rel, ino, key) in &listing.files {
         let parent = folder_of(rel);
         if !parent.is_empty() && known(parent) {
-            found.push(Found { rel: rel.clone(), ino: *ino, is_dir: false, is_file: true });
+            let (ino, key) = (*ino, *key);
+            found.push(Found { rel: rel.clone(), ino, is_dir: false, is_file: true, key });
         }
     }
     let below: Vec<Vec<Found>> =
@@ -1716,7 +1745,7 @@ mod tests {
         staging.commit().unwrap();
         let files = files
             .iter()
-            .map(|f| ((*f).to_owned(), fs::metadata(out.join(f)).unwrap().ino()))
+            .map(|f| ((*f).to_owned(), fs::metadata(out.join(f)).unwrap().ino(), None))
             .collect();
         Listing { dev: seal.dev, ino: seal.ino, sealed: seal.sealed, files }
     }
