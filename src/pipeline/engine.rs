@@ -434,35 +434,47 @@ pub(crate) fn check(
     let context = prior.and(sites.first()).map(|s| cache::checks::context(outputs, s.now));
     let mut kept = Checked::default();
     let checked_now = std::sync::atomic::AtomicUsize::new(0);
+    type Checked1 = (Vec<Diagnostic>, Option<(cache::checks::Key, cache::checks::Kept)>);
     let findings = sites
         .iter()
         .map(|site| {
-            let checked: Vec<(Vec<Diagnostic>, Option<cache::checks::Key>)> = site
-                .articles
-                .par_iter()
-                .map(|a| {
-                    let key = context.as_ref().and_then(|context| {
-                        let anchors = cache::checks::anchor_key(site, a)?;
-                        Some(cache::checks::finding_key(context, &anchors, site, a))
-                    });
-                    if let Some(found) =
-                        key.as_ref().and_then(|k| prior?.findings(k, &a.doc.source))
-                    {
-                        return (found, key);
-                    }
-                    checked_now.fetch_add(1, Ordering::Relaxed);
-                    let (found, hinted) = checks::check_article_hinted(site, a, outputs);
-                    (found, key.filter(|_| !hinted))
-                })
-                .collect();
+            // The site-wide checks (each a walk over every article, on one thread) run
+            // beside the articles'.
+            let (checked, site_wide): (Vec<Checked1>, _) = rayon::join(
+                || {
+                    site.articles
+                        .par_iter()
+                        .map(|a| {
+                            let key = context.as_ref().and_then(|context| {
+                                let anchors = cache::checks::anchor_key(site, a)?;
+                                Some(cache::checks::finding_key(context, &anchors, site, a))
+                            });
+                            let source = &a.doc.source;
+                            if let Some((key, (found, keep))) =
+                                key.and_then(|k| Some((k, prior?.findings(&k, source)?)))
+                            {
+                                return (found, Some((key, keep)));
+                            }
+                            checked_now.fetch_add(1, Ordering::Relaxed);
+                            let (found, hinted) = checks::check_article_hinted(site, a, outputs);
+                            let keep = key
+                                .filter(|_| !hinted)
+                                .and_then(|key| Some((key, Checked::keepable(source, &found)?)));
+                            (found, keep)
+                        })
+                        .collect()
+                },
+                || checks::check_site_wide(site, outputs),
+            );
+            kept.reserve_findings(checked.len());
             let mut articles = Vec::with_capacity(checked.len());
-            for ((found, key), a) in checked.into_iter().zip(&site.articles) {
-                if let Some(key) = key {
-                    kept.keep_findings(key, &a.doc.source, &found);
+            for (found, keep) in checked {
+                if let Some((key, keep)) = keep {
+                    kept.keep_findings(key, keep);
                 }
                 articles.push(found);
             }
-            Findings { articles, site: checks::check_site_wide(site, outputs) }
+            Findings { articles, site: site_wide }
         })
         .collect();
     (findings, kept, checked_now.into_inner())
