@@ -446,6 +446,11 @@ impl Cache {
         self.recorded = recorded;
     }
 
+    /// Gives back what the cache records, leaving it empty.
+    pub(crate) fn take_recorded(&mut self) -> Recorded {
+        std::mem::take(&mut self.recorded)
+    }
+
     /// Whether the cache records nothing (a first build, or one after a cache problem).
     pub(crate) fn is_empty(&self) -> bool {
         self.recorded.previous.is_empty()
