@@ -300,10 +300,13 @@ impl Site {
             b.date.cmp(&a.date).then_with(|| ua.cmp(ub)).then_with(|| a.source.cmp(&b.source))
         });
 
-        let mut by_url: HashMap<&UrlPath, &Arc<Document>> =
+        // Each article's number is its place in `documents`: the site's map of URLs is
+        // made here, and tells two articles with one URL apart.
+        let mut by_url: HashMap<UrlPath, ArticleId> =
             HashMap::with_capacity_and_hasher(documents.len(), Default::default());
-        for (url, doc) in &documents {
-            if let Some(first) = by_url.insert(url, doc) {
+        for (index, (url, doc)) in documents.iter().enumerate() {
+            if let Some(first) = by_url.insert(url.clone(), ArticleId::from_index(index)) {
+                let first = &documents[first.index()].1;
                 let (first, second) =
                     if first.source < doc.source { (first, doc) } else { (doc, first) };
                 problems.push(
@@ -331,18 +334,22 @@ impl Site {
         let mut categories: Vec<Category> = Vec::new();
         let mut category_of = Vec::with_capacity(documents.len());
         for (_, doc) in &documents {
-            let slug = doc.category_slug.clone();
-            let index = *category_index.entry(slug.clone()).or_insert_with(|| {
-                categories.push(Category {
-                    id: CategoryId(0),
-                    name: doc.category.clone(),
-                    url: UrlPath::from_slugs([&slug]),
-                    slug,
-                    settings: CategorySettings::default(),
-                    articles: Vec::new(),
-                });
-                categories.len() - 1
-            });
+            let index = match category_index.get(&doc.category_slug) {
+                Some(&index) => index,
+                None => {
+                    let slug = doc.category_slug.clone();
+                    category_index.insert(slug.clone(), categories.len());
+                    categories.push(Category {
+                        id: CategoryId(0),
+                        name: doc.category.clone(),
+                        url: UrlPath::from_slugs([&slug]),
+                        slug,
+                        settings: CategorySettings::default(),
+                        articles: Vec::new(),
+                    });
+                    categories.len() - 1
+                }
+            };
             category_of.push(index);
             if RESERVED_TOP_LEVEL.contains(&categories[index].slug.as_str())
                 && categories[index].articles.is_empty()
@@ -441,21 +448,29 @@ impl Site {
 
         let lang_prefix: Option<Arc<str>> = (config.language != config.default_language)
             .then(|| Arc::from(format!("/{}", config.language)));
+        // Each article's tags and authors by number, looked up on every thread: 600,000
+        // tag slugs at 100,000 articles.
+        let numbers: Vec<(Vec<TagId>, Vec<AuthorId>)> = documents
+            .par_iter()
+            .map(|(_, doc)| {
+                let tags = doc.tags.iter().map(|t| TagId::from_index(tag_index[&t.slug]));
+                let authors =
+                    doc.author_slugs.iter().map(|s| AuthorId::from_index(author_index[s]));
+                (tags.collect(), authors.collect())
+            })
+            .collect();
         let mut articles = Vec::with_capacity(documents.len());
-        for (index, ((url, doc), old_category)) in
-            documents.into_iter().zip(category_of).enumerate()
+        for (index, (((url, doc), old_category), (tag_ids, author_numbers))) in
+            documents.into_iter().zip(category_of).zip(numbers).enumerate()
         {
             let id = ArticleId::from_index(index);
             let category = &mut categories[new_position[old_category]];
             category.articles.push(id);
-            let tag_ids: Vec<TagId> =
-                doc.tags.iter().map(|t| TagId::from_index(tag_index[&t.slug])).collect();
             for tag_id in &tag_ids {
                 tags[tag_id.index()].articles.push(id);
             }
             let mut author_ids: Vec<AuthorId> = Vec::with_capacity(doc.authors.len());
-            for (name, slug) in doc.authors.iter().zip(&doc.author_slugs) {
-                let author_id = AuthorId::from_index(author_index[slug]);
+            for (name, &author_id) in doc.authors.iter().zip(&author_numbers) {
                 let author = &mut authors[author_id.index()];
                 if author.name.is_empty() {
                     author.name = name.clone();
@@ -533,7 +548,6 @@ impl Site {
             },
         );
         stage("see-also");
-        let by_url = articles.iter().map(|a| (a.url.clone(), a.id)).collect();
         Ok(Site {
             config,
             articles,
