@@ -176,11 +176,21 @@ impl Theme {
 
     /// Adds the stylesheet for the highlighted code of `site`: `assets['highlight.css']`.
     pub fn add_highlight_css(&mut self, site: &crate::site::Site) {
-        let used: std::collections::BTreeSet<&str> = site
+        // Gathered on every thread, and sorted once (by `theme_css`): at 100,000 articles,
+        // a sorted set fed one class at a time took 20 ms of the build's one thread.
+        use rayon::prelude::*;
+        type Set<'s> = rustc_hash::FxHashSet<&'s str>;
+        let used: Set<'_> = site
             .articles
-            .iter()
-            .flat_map(|a| a.doc.body.code_classes.iter().map(String::as_str))
-            .collect();
+            .par_iter()
+            .fold(Set::default, |mut used, a| {
+                used.extend(a.doc.body.code_classes.iter().map(String::as_str));
+                used
+            })
+            .reduce(Set::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
         let css = crate::highlight::theme_css(used);
         self.add_generated_asset("highlight.css", css.into_bytes());
     }
