@@ -759,17 +759,16 @@ impl<'a> Written<'a> {
     /// `entries`: this build's, taken by [`Written::take_entries`] once every file is
     /// written.
     pub(crate) fn place(&self, staging: &Staging, entries: &Entries) -> Result<()> {
-        let kept: Vec<&Record> = entries.files.iter().filter(|record| record.kept).collect();
-        let kept: Vec<(&str, &Entry)> = kept.iter().map(|r| (r.path.as_str(), &r.entry)).collect();
+        let records: Vec<&Record> = entries.files.iter().filter(|record| record.kept).collect();
+        let kept: Vec<(&str, &Entry)> =
+            records.iter().map(|r| (r.path.as_str(), &r.entry)).collect();
         if staging.is_spare() {
             // The staging folder is the output before last: only the files that differ
             // from the published ones are linked in, and what this build has not is
             // removed (see `Staging::prune`). A path's key is its entry's number.
-            let previous = self.previous.map_or(0, |previous| previous.len());
-            let mut by_key = vec![None; previous];
-            let numbers = entries.files.iter().filter(|r| r.kept).map(|r| r.number);
-            for (n, number) in numbers.enumerate() {
-                by_key[number.expect("a kept file had an entry")] = Some(n);
+            let mut by_key = vec![None; self.previous.map_or(0, FxHashMap::len)];
+            for (n, record) in records.iter().enumerate() {
+                by_key[record.number.expect("a kept file had an entry")] = Some(n);
             }
             let key_of = |path: &str| self.previous?.get(path).map(|(number, _)| *number);
             let files = kept.iter().map(|(path, entry)| (*path, entry.stamp.ino)).collect();
