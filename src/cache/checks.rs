@@ -170,13 +170,13 @@ pub(crate) fn finding_key(context: &Key, anchors: &Key, site: &Site, article: &A
 pub(crate) fn context(outputs: &Outputs, now: jiff::Timestamp) -> Key {
     // Each string goes into one buffer, hashed at once: 200,000 paths at 100,000
     // articles, which two small updates each of the hasher took twice as long to hash.
-    let mut hasher = Buffered(Vec::with_capacity(outputs.files.len() * 64));
+    let mut hasher: Vec<u8> = Vec::with_capacity(outputs.files.len() * 64);
     fn sorted(set: &std::collections::HashSet<String>) -> Vec<&str> {
         let mut all: Vec<&str> = set.iter().map(String::as_str).collect();
         all.par_sort_unstable();
         all
     }
-    fn add_all(hasher: &mut Buffered, name: &str, all: Vec<&str>) {
+    fn add_all(hasher: &mut Vec<u8>, name: &str, all: Vec<&str>) {
         add_str(hasher, name);
         hasher.update(&(all.len() as u64).to_le_bytes());
         for s in all {
@@ -206,20 +206,10 @@ pub(crate) fn context(outputs: &Outputs, now: jiff::Timestamp) -> Key {
         let expired = doc.expires.map(|e| (e.rfc3339(), e.timestamp() <= now));
         add_str(&mut hasher, &format!("{expired:?}"));
     }
-    *blake3::hash(&hasher.0).as_bytes()
+    *blake3::hash(&hasher).as_bytes()
 }
 
-/// What [`context`] hashes, gathered.
-struct Buffered(Vec<u8>);
-
-impl Buffered {
-    fn update(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.extend_from_slice(bytes);
-        self
-    }
-}
-
-/// What can take the bytes of a string: a hasher, or a buffer to hash.
+/// What can take the bytes of a string: a hasher, or a buffer to hash at once.
 trait Update {
     fn update(&mut self, bytes: &[u8]) -> &mut Self;
 }
@@ -230,9 +220,10 @@ impl Update for blake3::Hasher {
     }
 }
 
-impl Update for Buffered {
+impl Update for Vec<u8> {
     fn update(&mut self, bytes: &[u8]) -> &mut Self {
-        Buffered::update(self, bytes)
+        self.extend_from_slice(bytes);
+        self
     }
 }
 

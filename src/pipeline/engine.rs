@@ -434,13 +434,14 @@ pub(crate) fn check(
     let context = prior.and(sites.first()).map(|s| cache::checks::context(outputs, s.now));
     let mut kept = Checked::default();
     let checked_now = std::sync::atomic::AtomicUsize::new(0);
-    type Checked1 = (Vec<Diagnostic>, Option<(cache::checks::Key, cache::checks::Kept)>);
+    // An article's findings, and what the check cache keeps of them under which key.
+    type Outcome = (Vec<Diagnostic>, Option<(cache::checks::Key, cache::checks::Kept)>);
     let findings = sites
         .iter()
         .map(|site| {
             // The site-wide checks (each a walk over every article, on one thread) run
             // beside the articles'.
-            let (checked, site_wide): (Vec<Checked1>, _) = rayon::join(
+            let (checked, site_wide): (Vec<Outcome>, _) = rayon::join(
                 || {
                     site.articles
                         .par_iter()
